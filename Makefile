@@ -1,0 +1,64 @@
+# linli — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= 1
+PYTEST_WORKERS ?= auto
+
+.PHONY: demo test install serve seed lint fmt migrate messages lock bench worker clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,serve]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+## make demo: install, migrate the SQLite database in var/, seed the demo district, serve :8000
+demo: migrate
+	$(PY) manage.py seed_demo --scale $(SCALE)
+	@echo "Demo accounts: see README.md (password: linli-demo-2026). Serving http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: $(STAMP)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	LINLI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore='.venv/*' --ignore='var/*'
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra serve --python-version 3.11 -o requirements.lock
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

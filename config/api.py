@@ -1,0 +1,12 @@
+"""Mount each domain's API router under /api/v1/."""
+
+from linli.core.api import build_api
+
+api = build_api()
+
+api.add_router("/auth", "linli.accounts.api.auth_router")
+api.add_router("/places", "linli.areas.api.places_router")
+api.add_router("/grids", "linli.areas.api.grids_router")
+api.add_router("/organisations", "linli.orgs.api.router")
+api.add_router("/users", "linli.accounts.api.users_router")
+api.add_router("/audit", "linli.accounts.api.audit_router")

@@ -1,0 +1,170 @@
+"""Shared settings. Every deployment fact is read from the environment."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+LINLI_ENV = env.str("LINLI_ENV", default="development")
+DEBUG = env.bool("LINLI_DEBUG", default=False)
+SECRET_KEY = env.str("LINLI_SECRET_KEY", default="insecure-development-key-change-me")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    # linli: the shared framework first, then one app per domain
+    "linli.core",
+    "linli.accounts",
+    "linli.areas",
+    "linli.orgs",
+    "linli.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "linli.core.middleware.RequestContextMiddleware",
+    "linli.core.middleware.HtmxVaryMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "linli.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------------
+# SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL in production and CI.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'linli.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections are mandatory (performance-notes: ~200 req/s without them).
+    # LINLI_DB_POOL=1 switches to psycopg's pool instead of CONN_MAX_AGE.
+    if env.bool("LINLI_DB_POOL", default=False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("LINLI_DB_POOL_MIN", default=2),
+            "max_size": env.int("LINLI_DB_POOL_MAX", default=10),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("LINLI_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("LINLI_CONN_MAX_AGE", default=600)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("LINLI_SESSION_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; cookie stays readable
+
+# Lockout after repeated failures (django-axes): by username, so a shared office IP is not locked out.
+AXES_FAILURE_LIMIT = env.int("LINLI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LINLI_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# API bearer tokens
+LINLI_API_TOKEN_TTL = timedelta(hours=env.int("LINLI_API_TOKEN_TTL_HOURS", default=24 * 7))
+
+# Audit retention: the network-security law asks for at least six months.
+LINLI_AUDIT_RETENTION_DAYS = max(180, env.int("LINLI_AUDIT_RETENTION_DAYS", default=365))
+
+# Demo accounts (make demo) share this password; refused in production.
+LINLI_DEMO_PASSWORD = "linli-demo-2026"
+
+# --- i18n -----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# --- static ---------------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.str("LINLI_STATIC_ROOT", default=str(VAR_DIR / "static"))
+MEDIA_ROOT = env.str("LINLI_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+# --- background work (Django tasks API; database worker by default, RQ on Redis to scale out) -------
+TASKS = {
+    "default": {
+        "BACKEND": env.str("LINLI_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LINLI_LOG_LEVEL", default="WARNING")},
+}
+
+# Lockout is per username (a community office shares one NAT address; locking the address would
+# lock every colleague out), so axes' advice to add the IP is deliberately not followed.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,17 @@
+"""Production overlay: secrets are mandatory, cookies secure, demo accounts refused."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import SECRET_KEY, env
+
+DEBUG = False
+if SECRET_KEY.startswith("insecure-"):
+    raise ImproperlyConfigured("LINLI_SECRET_KEY must be set when LINLI_ENV=production")
+SESSION_COOKIE_SECURE = env.bool("LINLI_SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = env.bool("LINLI_SECURE_COOKIES", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}

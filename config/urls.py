@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from linli.core import errors
+
+from .api import api
+
+# The Django admin is for superusers only.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+urlpatterns = [
+    path("", include("linli.portal.urls")),
+    path("accounts/", include("linli.accounts.urls")),
+    path("places/", include("linli.areas.urls")),
+    path("organisations/", include("linli.orgs.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,14 @@
+from linli.core.models import AuditLog
+from linli.core.permissions import grant
+
+from .models import RoleBinding, User
+from .roles import Role
+
+for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY):
+    grant(role, User, "view", "add", "change")
+    grant(role, RoleBinding, "view", "add", "change", "delete")
+grant(Role.SOCIAL_WORKER, User, "view")
+grant(Role.SOCIAL_WORKER, RoleBinding, "view")
+
+# The audit trail: district administrators read it for their district (domain-rules §8).
+grant(Role.DISTRICT_ADMIN, AuditLog, "view")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "linli.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        # Each domain declares its role grants in ``rules.py`` and its menu entries,
+        # panels and place-path fields in ``registry.py``; load them once here.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("rules")
+        autodiscover_modules("registrations")

@@ -1,0 +1,100 @@
+"""Writing the audit trail. Services call ``record``; nothing else writes audit rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+
+from . import context
+from .models import AuditLog
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The concrete field values of ``obj`` as JSON-safe data (secrets excluded)."""
+    exclude = set(getattr(obj, "audit_exclude", ())) | {"password"}
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _jsonable(field.value_from_object(obj))
+    for field in obj._meta.many_to_many:
+        if field.name in exclude or obj.pk is None:
+            continue
+        data[field.name] = sorted(o.pk for o in field.value_from_object(obj))
+    return data
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    object_repr: str | None = None,
+    scope_path: str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditLog:
+    ctx = context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr if object_repr is not None else str(obj)
+        if scope_path is None:
+            scope_path = getattr(obj, "scope_value", "") or ""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditLog.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "system")[:150],
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id or "",
+        object_repr=(object_repr or "")[:200],
+        scope_path=scope_path or "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        note=note,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        channel=ctx.channel,
+    )
+
+
+def retention_cutoff() -> dt.datetime:
+    days = max(180, settings.LINLI_AUDIT_RETENTION_DAYS)
+    return timezone.now() - timedelta(days=days)
+
+
+def purge_expired() -> int:
+    """Delete audit rows older than the retention period (never younger than 180 days).
+
+    The only deletion path: it bypasses the model guard with a raw DELETE that the database
+    triggers also allow, because every row it touches is past retention.
+    """
+    cutoff = retention_cutoff()
+    table = AuditLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - table name is ours
+        return cursor.rowcount

@@ -1,0 +1,43 @@
+"""What every page's shell needs: the navigation the user may see, and display preferences."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import may_any
+from .registry import SECTIONS, registry
+
+SECTION_LABELS = {
+    "workbench": _("Workbench"),
+    "party": _("Party affairs"),
+    "government": _("Government affairs"),
+    "management": _("Management"),
+    "services": _("Services"),
+}
+
+
+def visible_menu(user) -> dict[str, list[dict]]:
+    from django.apps import apps
+
+    menu: dict[str, list[dict]] = {s: [] for s in SECTIONS}
+    if not getattr(user, "is_authenticated", False):
+        return menu
+    for item in sorted(registry.menu, key=lambda i: (i.section, i.order)):
+        if item.superuser_only and not user.is_superuser:
+            continue
+        if item.model and not may_any(user, apps.get_model(item.model)):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        menu[item.section].append({"label": item.label, "url": url})
+    return menu
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_sections": [(s, SECTION_LABELS[s]) for s in SECTIONS],
+        "nav_menu": visible_menu(user),
+        "large_text": request.COOKIES.get("linli_large_text") == "1",
+    }

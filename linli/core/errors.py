@@ -1,0 +1,37 @@
+"""Error pages: HTML for people, the API's error body for /api/ paths."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .api import error_response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return error_response(400, "bad_request", _("Bad request."))
+    return render(request, "errors/error.html", {"status": 400, "message": _("Bad request.")}, status=400)
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else _("You do not have permission to do this.")
+    if _is_api(request):
+        return error_response(403, "forbidden", message)
+    return render(request, "errors/error.html", {"status": 403, "message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return error_response(404, "not_found", _("Not found."))
+    return render(request, "errors/error.html", {"status": 404, "message": _("This page does not exist, or you "
+                                                                             "cannot see it.")}, status=404)
+
+
+def server_error(request):
+    if _is_api(request):
+        return error_response(500, "server_error", _("Something went wrong on our side. Please try again."))
+    return render(request, "errors/error.html", {"status": 500,
+                                                 "message": _("Something went wrong on our side.")}, status=500)

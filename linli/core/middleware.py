@@ -1,0 +1,48 @@
+from django.utils.cache import patch_vary_headers
+
+from . import context
+
+REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+
+
+def client_ip(request) -> str | None:
+    """The client address. Behind nginx, set LINLI_TRUSTED_PROXY so X-Forwarded-For is believed."""
+    from django.conf import settings
+
+    if getattr(settings, "LINLI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (honouring a sane X-Request-ID from nginx) and remember the client IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else context.new_request_id()
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = context.set_current(context.RequestContext(request_id, client_ip(request), channel))
+        request.request_id = request_id
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class HtmxVaryMiddleware:
+    """One view serves the full page and its htmx fragment, so caches must vary on HX-Request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

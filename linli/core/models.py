@@ -1,0 +1,133 @@
+"""Base model, the scoped-model mixin and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .paths import any_subtree_q
+
+
+class BaseModel(models.Model):
+    """Every domain model: creation and modification times (UTC)."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Fields never copied into audit snapshots.
+    audit_exclude: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+
+class ScopedModel(models.Model):
+    """A model whose rows sit somewhere in the place tree.
+
+    ``scope_field`` names the column holding the row's place path; the permission chokepoint
+    (``linli.core.permissions.restrict``) turns each of the user's role bindings into a prefix
+    range on that column. Models add rows outside the tree (an organisation's own staff, a grid's
+    own workers) with ``extra_scope_q`` and widen or narrow a binding's reach with
+    ``coverage_prefixes``.
+    """
+
+    scope_field = "scope_path"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def coverage_prefixes(cls, binding) -> list[str]:
+        return binding.place_prefixes()
+
+    @classmethod
+    def extra_scope_q(cls, binding) -> models.Q | None:
+        return None
+
+    @classmethod
+    def scope_q(cls, binding) -> models.Q | None:
+        q = any_subtree_q(cls.scope_field, cls.coverage_prefixes(binding))
+        extra = cls.extra_scope_q(binding)
+        if extra is not None:
+            q = extra if q is None else q | extra
+        return q
+
+    @property
+    def scope_value(self) -> str:
+        return getattr(self, self.scope_field)
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit rows are append-only")
+
+    def delete(self):
+        raise PermissionError("audit rows are append-only; use linli.core.audit.purge_expired")
+
+
+class AuditLog(models.Model):
+    """One row per create/update/delete (and unmasking, export, login…) done through a service.
+
+    Append-only: the model refuses updates and deletes, and database triggers (migration 0002)
+    refuse them too, except deletes of rows older than the retention period.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    scope_path = models.CharField(_("place path"), max_length=32, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    scope_field = "scope_path"
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit rows are append-only")
+
+    # The audit trail is scoped like any other model, by the path of the object it is about.
+    @classmethod
+    def scope_q(cls, binding):
+        return any_subtree_q("scope_path", binding.place_prefixes())
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,48 @@
+"""What domains register so that adding a domain edits no other domain.
+
+* ``menu``: entries under 工作台 / 党务 / 政务 / 管务 / 服务;
+* ``resident_panels``: panels of the resident 360° page (from the data-centre issue on);
+* ``search_providers``: global search;
+* ``place_path_fields``: every (model, field) holding a copy of a place path, rewritten when a
+  place moves so scoped rows follow their place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+SECTIONS = ("workbench", "party", "government", "management", "services")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    section: str
+    label: str | Promise
+    url_name: str
+    model: str | None = None  # "app_label.model": shown when the user may view it somewhere
+    order: int = 100
+    superuser_only: bool = False
+    icon: str = ""
+
+
+@dataclass
+class Registry:
+    menu: list[MenuItem] = field(default_factory=list)
+    resident_panels: list = field(default_factory=list)
+    search_providers: list = field(default_factory=list)
+    place_path_fields: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_menu(self, item: MenuItem) -> None:
+        assert item.section in SECTIONS, item.section
+        if item not in self.menu:
+            self.menu.append(item)
+
+    def add_place_path_field(self, model_label: str, field_name: str) -> None:
+        pair = (model_label.lower(), field_name)
+        if pair not in self.place_path_fields:
+            self.place_path_fields.append(pair)
+
+
+registry = Registry()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("section/<slug:key>/", views.section, name="section"),
+    path("large-text/", views.large_text, name="large_text"),
+]

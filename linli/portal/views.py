@@ -1,0 +1,50 @@
+"""The shell: 工作台 (workbench) and the four section pages, assembled from the registry."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from linli.areas.models import Level, Place
+from linli.core.context_processors import SECTION_LABELS
+from linli.core.permissions import Action, restrict
+
+
+@login_required
+def home(request):
+    user = request.user
+    places = restrict(Place.objects.filter(is_active=True), user, Action.VIEW)
+    counts = {row["level"]: row["n"] for row in _level_counts(places)}
+    stats = [(Level(level).label, counts.get(level, 0)) for level in (Level.COMMUNITY, Level.COMPOUND,
+                                                                       Level.BUILDING, Level.HOUSE)]
+    return render(request, "portal/home.html", {
+        "section": "workbench",
+        "bindings": list(user.active_bindings()),
+        "stats": stats,
+    })
+
+
+def _level_counts(qs):
+    from django.db.models import Count
+
+    return qs.order_by().values("level").annotate(n=Count("id"))
+
+
+@login_required
+def section(request, key: str):
+    if key not in SECTION_LABELS or key == "workbench":
+        raise Http404
+    return render(request, "portal/section.html", {"section": key, "section_label": SECTION_LABELS[key]})
+
+
+@require_POST
+def large_text(request):
+    """Toggle the large-text mode (适老化) for this browser."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    on = request.COOKIES.get("linli_large_text") != "1"
+    response.set_cookie("linli_large_text", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    return response
