@@ -43,13 +43,13 @@ class ScopedModel(models.Model):
         return binding.place_prefixes()
 
     @classmethod
-    def extra_scope_q(cls, binding) -> models.Q | None:
+    def extra_scope_q(cls, binding, action: str) -> models.Q | None:
         return None
 
     @classmethod
-    def scope_q(cls, binding) -> models.Q | None:
+    def scope_q(cls, binding, action: str) -> models.Q | None:
         q = any_subtree_q(cls.scope_field, cls.coverage_prefixes(binding))
-        extra = cls.extra_scope_q(binding)
+        extra = cls.extra_scope_q(binding, action)
         if extra is not None:
             q = extra if q is None else q | extra
         return q
@@ -124,7 +124,7 @@ class AuditLog(models.Model):
 
     # The audit trail is scoped like any other model, by the path of the object it is about.
     @classmethod
-    def scope_q(cls, binding):
+    def scope_q(cls, binding, action: str):
         return any_subtree_q("scope_path", binding.place_prefixes())
 
     def changed_fields(self) -> list[tuple[str, object, object]]:

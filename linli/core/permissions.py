@@ -74,7 +74,7 @@ def scope_q(user, model, action: str) -> models.Q | None:
     for binding in bindings_for(user):
         if not role_may(binding.role, model, action):
             continue
-        part = model.scope_q(binding)
+        part = model.scope_q(binding, action)
         if part is not None:
             q = part if q is None else q | part
     return q

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
-from linli.core.paths import ancestor_paths, any_subtree_q
+from linli.core.paths import ancestor_paths
 from linli.core.validators import validate_credit_code, validate_phone
 
 
@@ -66,12 +66,14 @@ class Organisation(ScopedModel, BaseModel):
         return []
 
     @classmethod
-    def extra_scope_q(cls, binding):
+    def extra_scope_q(cls, binding, action):
+        if action != "view":
+            return None
         q = None
         # Staff see their own organisation.
         if binding.organisation_id:
             q = models.Q(pk=binding.organisation_id)
-        # Place-bound staff also see the organisations serving the levels above them
+        # Place-bound staff also see (only see) the organisations serving the levels above them
         # (a community sees the district's departments it can call on).
         prefixes = binding.place_prefixes()
         above = {a for p in prefixes for a in ancestor_paths(p)}
@@ -80,10 +82,3 @@ class Organisation(ScopedModel, BaseModel):
             q = part if q is None else q | part
         return q
 
-    @classmethod
-    def scope_q(cls, binding):
-        q = any_subtree_q("scope_path", cls.coverage_prefixes(binding))
-        extra = cls.extra_scope_q(binding)
-        if extra is not None:
-            q = extra if q is None else q | extra
-        return q

@@ -61,7 +61,7 @@ class Grid(ScopedModel, BaseModel):
         return self.name
 
     @classmethod
-    def extra_scope_q(cls, binding):
+    def extra_scope_q(cls, binding, action):
         from linli.accounts.roles import Role
 
         if binding.role == Role.GRID_WORKER and binding.grid_id:
