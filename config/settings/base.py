@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.areas",
     "linli.orgs",
     "linli.portal",
+    "linli.demo",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +122,7 @@ AXES_FAILURE_LIMIT = env.int("LINLI_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LINLI_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "linli.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # API bearer tokens

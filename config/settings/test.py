@@ -6,3 +6,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# django-axes needs a request in authenticate(); Client.login() has none. Lockout tests turn it on.
+AXES_ENABLED = False

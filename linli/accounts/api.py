@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from linli.areas.models import Grid, Place
 from linli.areas.selectors import place_by_code
-from linli.core.api import ERROR_RESPONSES, PageNumber, error_response
+from linli.core.api import ERROR_RESPONSES, ErrorBody, PageNumber, error_response
 from linli.core.models import AuditLog
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
@@ -81,12 +81,14 @@ class MeOut(Schema):
         return list(obj.active_bindings())
 
 
-@auth_router.post("/token", auth=None, response={201: TokenOut, 401: dict, 403: dict, 400: dict},
+@auth_router.post("/token", auth=None, response={201: TokenOut, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody},
                   summary="Exchange username and password for a bearer token")
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return error_response(403, "locked", _("Too many failed attempts: this account is locked for a while."))
+        from .lockout import lockout_response
+
+        return lockout_response(request)
     if user is None or not user.is_active:
         return error_response(401, "invalid_credentials", _("Wrong username or password."))
     token, raw = services.token_issue(user=user, name=payload.name)

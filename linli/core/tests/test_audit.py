@@ -1,0 +1,85 @@
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from linli.areas import services
+from linli.core import audit
+from linli.core.models import AuditLog
+from linli.core.testing import system_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _row():
+    return audit.record(actor=system_user(), action="test", object_type="x.y", object_id="1")
+
+
+def test_model_refuses_update_and_delete():
+    row = _row()
+    row.note = "changed"
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        row.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).update(note="x")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).delete()
+
+
+def test_database_refuses_raw_update_and_early_delete():
+    row = _row()
+    table = AuditLog._meta.db_table
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET note = 'tampered' WHERE id = %s", [row.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE id = %s", [row.pk])
+    assert AuditLog.objects.filter(pk=row.pk, note="").exists()
+
+
+def test_purge_only_removes_rows_past_retention(settings):
+    settings.LINLI_AUDIT_RETENTION_DAYS = 30  # below the legal minimum: 180 days still apply
+    young = _row()
+    old = AuditLog.objects.create(action="test", object_type="x.y", object_id="2",
+                                  at=timezone.now() - timedelta(days=400))
+    middle = AuditLog.objects.create(action="test", object_type="x.y", object_id="3",
+                                     at=timezone.now() - timedelta(days=100))
+    assert audit.purge_expired() == 1
+    remaining = set(AuditLog.objects.values_list("pk", flat=True))
+    assert young.pk in remaining and middle.pk in remaining and old.pk not in remaining
+
+
+def test_service_write_records_actor_request_id_and_ip(tree, client):
+    client.force_login(tree.users["secretary_a1"])
+    # the API call goes through RequestContextMiddleware, which stamps the row
+    resp = client.patch(f"/api/v1/places/{tree.building_a1.code}", {"floors": 9},
+                        content_type="application/json", HTTP_X_REQUEST_ID="abc123", REMOTE_ADDR="10.1.2.3")
+    assert resp.status_code == 200, resp.content
+    assert resp["X-Request-ID"] == "abc123"
+    row = AuditLog.objects.filter(action="update", object_id=str(tree.building_a1.pk)).first()
+    assert row.actor == tree.users["secretary_a1"]
+    assert row.request_id == "abc123"
+    assert row.ip == "10.1.2.3"
+    assert row.before["floors"] == 6 and row.after["floors"] == 9
+    assert row.scope_path == tree.building_a1.path
+
+
+def test_failed_write_leaves_no_audit_row(tree):
+    n = AuditLog.objects.count()
+    with pytest.raises(Exception):  # noqa: B017
+        services.place_update(actor=tree.users["secretary_a1"], place=tree.building_a1, floors=0)
+    assert AuditLog.objects.count() == n
+
+
+def test_audit_api_scoped_and_filterable(tree, client, token_for):
+    services.place_update(actor=tree.users["secretary_a1"], place=tree.building_a1, floors=7)
+    headers = token_for("district_admin")
+    resp = client.get("/api/v1/audit?actor=secretary_a1&object_type=areas.place", **headers)
+    assert resp.status_code == 200
+    rows = resp.json()["results"]
+    assert rows and all(r["actor"] == "secretary_a1" for r in rows)
+    # a grid worker holds no right on the audit trail
+    resp = client.get("/api/v1/audit", **token_for("grid_a"))
+    assert resp.json()["count"] == 0
