@@ -1,0 +1,123 @@
+"""Forms of the organisation pages: they parse and look up (through the chokepoint); services write."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from linli.areas.models import Level, Place
+from linli.areas.selectors import place_by_code
+from linli.core.permissions import Action, restrict
+from linli.core.validators import validate_credit_code, validate_phone
+
+from .models import Organisation, OrgKind
+
+CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_codes(text: str) -> list[str]:
+    """Place codes typed one per line or separated by commas (Chinese punctuation too), deduplicated."""
+    seen: dict[str, None] = {}
+    for code in CODE_SEPARATORS.split(text or ""):
+        if code:
+            seen.setdefault(code, None)
+    return list(seen)
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=60,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or short name")}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgKind.choices])
+
+
+class OrganisationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    short_name = forms.CharField(label=_("Short name"), max_length=30, required=False)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"), max_length=18, required=False,
+        help_text=_("18 characters (GB 32100); leave empty if the organisation has none."),
+    )
+    area = forms.CharField(
+        label=_("Area served (place code)"), max_length=24,
+        help_text=_("The 12-digit code of the district, street or community it serves or sits in."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    managed_compounds = forms.CharField(
+        label=_("Managed compounds (place codes)"), required=False,
+        help_text=_("Property companies only: compound codes, one per line or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 3, "inputmode": "numeric"}),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
+    contact_phone = forms.CharField(
+        label=_("Office phone"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, user, instance: Organisation | None = None, **kwargs):
+        self.user = user
+        self.instance = instance
+        if instance is not None:
+            kwargs["initial"] = {
+                "kind": instance.kind, "name": instance.name, "short_name": instance.short_name,
+                "credit_code": instance.credit_code, "area": instance.area.code,
+                "managed_compounds": "\n".join(c.code for c in instance.managed_compounds.all()),
+                "contact_name": instance.contact_name, "contact_phone": instance.contact_phone,
+                "address": instance.address, "is_active": instance.is_active,
+                **(kwargs.get("initial") or {}),
+            }
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["is_active"]
+
+    def clean_credit_code(self):
+        code = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        if not code:
+            return ""
+        validate_credit_code(code)
+        # Uniqueness is checked here so the error lands on the field (the database constraint backs it up).
+        others = Organisation.objects.filter(credit_code=code)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("Another organisation already has this unified social credit code."))
+        return code
+
+    def clean_contact_phone(self):
+        phone = (self.cleaned_data.get("contact_phone") or "").strip()
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def clean_area(self) -> Place:
+        code = (self.cleaned_data.get("area") or "").strip()
+        if self.instance is not None and code == self.instance.area.code:
+            return self.instance.area
+        try:
+            place = place_by_code(self.user, code, field="area")
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["area"]) from exc
+        if place.level > Level.COMMUNITY:
+            raise ValidationError(_("Choose a district, street or community."))
+        return place
+
+    def clean_managed_compounds(self) -> list[Place]:
+        codes = split_codes(self.cleaned_data.get("managed_compounds", ""))
+        if len(codes) > 500:
+            raise ValidationError(_("At most 500 compounds."))
+        if not codes:
+            return []
+        visible = restrict(Place.objects.filter(code__in=codes), self.user, Action.VIEW)
+        if self.instance is not None:
+            # Compounds already managed stay listed even if the editor cannot see them all.
+            visible = visible | self.instance.managed_compounds.filter(code__in=codes)
+        found = {p.code: p for p in visible}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise ValidationError([_("Unknown place code: %(code)s") % {"code": c} for c in missing])
+        return [found[c] for c in codes]
