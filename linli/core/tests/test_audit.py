@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ def test_service_write_records_actor_request_id_and_ip(tree, client):
 
 def test_failed_write_leaves_no_audit_row(tree):
     n = AuditLog.objects.count()
-    with pytest.raises(Exception):  # noqa: B017
+    with pytest.raises(ValidationError):
         services.place_update(actor=tree.users["secretary_a1"], place=tree.building_a1, floors=0)
     assert AuditLog.objects.count() == n
 

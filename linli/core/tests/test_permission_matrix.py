@@ -40,7 +40,7 @@ def world():
 
     P = "place"
     G = "grid"
-    O = "org"
+    O = "org"  # noqa: E741
     U = "user"
     # user -> model -> (in-scope object or None, out-of-scope object, may change the in-scope object)
     expect = {

@@ -1,0 +1,176 @@
+"""Fuzz every API operation from its own OpenAPI schema (schemathesis + hypothesis), in-process.
+
+Two promises are checked for every operation, with inputs that fit the schema and inputs that do not:
+no answer is a server error (5xx), and every 4xx answers the one error body
+``{"error": {"code", "message", "fields"}}``.
+
+How it is wired, and why:
+- The schema is loaded from the Django WSGI handler itself (``schemathesis.openapi.from_wsgi``), so the test
+  fuzzes exactly the routes and schemas the running code serves.
+- A raw WSGI handler fires ``request_started``/``request_finished``, whose ``close_old_connections`` would close
+  the test's database connection in the middle of pytest-django's transaction. Django's own test client
+  disconnects that receiver around requests; this test does the same for its duration.
+- Every example runs inside a savepoint that is rolled back afterwards, so each starts from the same tree
+  (and e.g. ``DELETE /auth/token`` cannot revoke the token the next example needs).
+- Random codes and ids mostly answer 404/400 and never reach the services, so a third pass ("seeded") keeps
+  schema-valid inputs but swaps path parameters and reference fields (parent, community, grid, under, ...)
+  for codes and ids that exist in the tree, reaching the services' validation and write paths.
+- Bounded and reproducible: ``max_examples`` per operation and mode, no deadline, derandomized, no example
+  database on disk.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+
+MAX_EXAMPLES = 15
+SCHEMA_PATH = "/api/v1/openapi.json"
+
+
+def error_body_shape(ctx, response, case):
+    """Every 4xx answers {"error": {"code": str, "message": str, "fields": {str: [str]}}}."""
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError as exc:
+        raise AssertionError(f"{response.status_code} body is not JSON: {response.content[:300]!r}") from exc
+    err = body.get("error") if isinstance(body, dict) else None
+    problems = []
+    if not isinstance(err, dict):
+        problems.append("no 'error' object")
+    else:
+        if not isinstance(err.get("code"), str) or not err.get("code"):
+            problems.append("error.code is not a non-empty string")
+        if not isinstance(err.get("message"), str):
+            problems.append("error.message is not a string")
+        fields = err.get("fields")
+        if not isinstance(fields, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(m, str) for m in v)
+            for k, v in fields.items()
+        ):
+            problems.append("error.fields is not {field: [message, ...]}")
+    if problems:
+        raise AssertionError(f"{response.status_code} body breaks the error contract ({'; '.join(problems)}): "
+                             f"{response.content[:300]!r}")
+    return True
+
+
+def reference_pools(tree):
+    """Codes and ids that exist, by the name of the parameter or field that refers to them."""
+    from linli.accounts.models import RoleBinding
+    from linli.areas.models import Place
+
+    places = list(Place.objects.order_by("path").values_list("code", flat=True))
+    grids = [tree.grid_a.code, tree.grid_b.code]
+    orgs = [tree.dept.pk, tree.dept_other.pk, tree.property_co.pk]
+    users = [u.pk for u in tree.users.values()]
+    bindings = list(RoleBinding.objects.values_list("user_id", "pk"))
+    return {"places": places, "grids": grids, "orgs": orgs, "users": users, "bindings": bindings}
+
+
+def seed_case(case, data, pools):
+    """Point a schema-valid case at objects that exist (path parameters and reference fields)."""
+    path = case.operation.path
+    params = case.path_parameters
+    if "binding_id" in params:
+        params["user_id"], params["binding_id"] = data.draw(st.sampled_from(pools["bindings"]))
+    elif "user_id" in params:
+        params["user_id"] = data.draw(st.sampled_from(pools["users"]))
+    if "org_id" in params:
+        params["org_id"] = data.draw(st.sampled_from(pools["orgs"]))
+    if "code" in params:
+        params["code"] = data.draw(st.sampled_from(pools["grids"] if path.startswith("/api/v1/grids")
+                                                   else pools["places"]))
+    place_refs = {"parent", "community", "home", "place", "under"}
+    if path.startswith("/api/v1/organisations"):
+        place_refs.add("area")  # on places, "area" is the floor area
+    for container in (case.query, case.body):
+        if not isinstance(container, dict):
+            continue
+        for key in list(container):
+            if key in place_refs:
+                container[key] = data.draw(st.sampled_from(pools["places"]))
+            elif key == "grid":
+                container[key] = data.draw(st.sampled_from(pools["grids"]))
+            elif key == "organisation":
+                container[key] = data.draw(st.sampled_from(pools["orgs"]))
+            elif key in ("buildings", "managed_compounds"):
+                container[key] = data.draw(st.lists(st.sampled_from(pools["places"]), min_size=1, max_size=3))
+    return case
+
+
+# (generation mode, seeded with existing codes and ids)
+PASSES = ((GenerationMode.POSITIVE, False), (GenerationMode.NEGATIVE, False), (GenerationMode.POSITIVE, True))
+
+
+def fuzz(operation, mode, *, seeded, headers, checks, pools) -> int:
+    """Run one bounded hypothesis search on one operation; return how many examples passed."""
+    passed = []
+
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
+    def run(case, data):
+        if seeded:
+            seed_case(case, data, pools)
+        sid = transaction.savepoint()
+        try:
+            case.call_and_validate(headers=headers, checks=checks)
+        finally:
+            transaction.savepoint_rollback(sid)
+        passed.append(case)
+
+    run()
+    return len(passed)
+
+
+@pytest.fixture
+def wsgi_app():
+    from django.core.wsgi import get_wsgi_application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_every_operation_survives_fuzzing(tree, wsgi_app, client):
+    from linli.core.testing import PASSWORD
+
+    resp = client.post("/api/v1/auth/token", {"username": "district_admin", "password": PASSWORD},
+                       content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    auth = {"Authorization": f"Bearer {resp.json()['token']}"}
+
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20, [op.label for op in operations]
+
+    pools = reference_pools(tree)
+    checks = [not_a_server_error, error_body_shape]
+    failures: list[str] = []
+    ran = 0
+    for operation in operations:
+        for mode, seeded in PASSES:
+            try:
+                ran += fuzz(operation, mode, seeded=seeded, headers=auth, checks=checks, pools=pools)
+            except Exception as exc:  # collect every operation's failure, then report them together
+                failures.append(f"{operation.label} [{'seeded' if seeded else mode.value}]: {exc}")
+
+    assert not failures, "\n\n".join(failures)
+    assert ran >= len(operations) * 3, ran

@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_docs_page_uses_vendored_assets(client):
+    resp = client.get("/api/v1/docs")
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "cdn." not in html and "swagger-ui" in html
+
+
+def test_api_unknown_path_has_the_error_body(client):
+    resp = client.get("/api/v1/no-such-thing")
+    assert resp.status_code == 404
+    assert resp.json()["error"]["code"] == "not_found"
+
+
+def test_purge_audit_command_runs(capsys):
+    call_command("purge_audit")
+    assert "removed 0 audit rows" in capsys.readouterr().out
+
+
+def test_purge_task_runs_through_the_tasks_api():
+    from linli.core.tasks import purge_expired_audit
+
+    result = purge_expired_audit.enqueue()
+    assert result.return_value == 0
+
+
+def test_login_page_is_chinese_by_default_and_english_on_switch(client):
+    resp = client.get("/accounts/login/")
+    assert 'lang="zh-hans"' in resp.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    resp = client.get("/accounts/login/")
+    assert 'lang="en"' in resp.content.decode()
+
+
+def test_large_text_toggle_sets_a_cookie(tree, client):
+    client.force_login(tree.users["grid_a"])
+    resp = client.post("/large-text/", {"next": "/"})
+    assert resp.status_code == 302 and resp.cookies["linli_large_text"].value == "1"
+    assert 'class="large-text"' in client.get("/").content.decode()
+    resp = client.post("/large-text/", {"next": "https://evil.example/"})
+    assert resp["Location"] == "/"
+
+
+def test_workbench_shows_roles_and_menu(tree, client):
+    client.force_login(tree.users["grid_a"])
+    html = client.get("/").content.decode()
+    assert "data-testid=\"my-roles\"" in html
