@@ -1,0 +1,450 @@
+"""Seed the demo district 马鞍山市雨山区 (``make demo``): places, grids, organisations, one account per role.
+
+The district code 340504000000 is real; street and community sub-codes are illustrative, not the
+official statistical codes (see ``linli.demo.data``).
+
+District, streets, communities, compounds, grids, organisations and accounts are created through
+their services, so each is validated and audited. Buildings, units and houses (tens of thousands
+of rows) are bulk-inserted with codes and paths computed exactly as ``place_create`` would compute
+them, and recorded by ONE summary audit row (action ``seed``).
+
+Everything is planned first (deterministically, from a fixed random seed), then written in one
+transaction: a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.accounts import services as accounts
+from linli.accounts.models import User
+from linli.accounts.roles import Role
+from linli.areas import services as areas
+from linli.areas.models import AreaSource, Grid, HouseUse, Level, Place
+from linli.core import audit
+from linli.core.context import acting_as
+from linli.core.paths import SEGMENT_WIDTHS
+from linli.core.validators import credit_code_check_char
+from linli.demo import data
+from linli.orgs import services as orgs
+from linli.orgs.models import OrgKind
+
+RANDOM_SEED = 340504
+MICRO = Decimal("0.000001")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How big the seeded district is. Grids hold ``grid_min``–``grid_max`` residential households."""
+
+    compounds_per_community: int
+    buildings_per_compound: tuple[int, int]
+    floors: tuple[int, ...]
+    units: tuple[int, int]
+    per_floor: tuple[int, int]
+    grid_min: int
+    grid_max: int
+    commercial_share: float = 0.15
+
+    @property
+    def building_cap(self) -> int:
+        # A building is only added to a grid holding fewer than grid_min households, so a building
+        # of at most grid_max - grid_min households can never push the grid over grid_max.
+        return self.grid_max - self.grid_min
+
+
+def full_profile(scale: int) -> Profile:
+    return Profile(
+        compounds_per_community=2 * scale,
+        buildings_per_compound=(13, 15),
+        floors=(6, 6, 6, 7, 11, 11, 12, 15, 17, 18),
+        units=(1, 3),
+        per_floor=(2, 4),
+        grid_min=300,
+        grid_max=500,
+    )
+
+
+SMALL_PROFILE = Profile(
+    compounds_per_community=1,
+    buildings_per_compound=(2, 3),
+    floors=(6,),
+    units=(1, 2),
+    per_floor=(2, 3),
+    grid_min=40,
+    grid_max=80,
+)
+
+
+# -- the plan (pure Python, no database) --------------------------------------------------------------
+
+@dataclass
+class BuildingPlan:
+    name: str
+    floors: int
+    units: int
+    per_floor: int
+    commercial_ground: bool
+    area_source: str
+    room_areas: list[list[Decimal]]  # [unit][room] — the same floor plan on every floor
+    longitude: Decimal
+    latitude: Decimal
+    grid_no: int = 0
+
+    @property
+    def houses(self) -> int:
+        return self.floors * self.units * self.per_floor
+
+    @property
+    def residential(self) -> int:
+        return self.houses - (self.units * self.per_floor if self.commercial_ground else 0)
+
+
+@dataclass
+class CompoundPlan:
+    name: str
+    address: str
+    buildings: list[BuildingPlan] = field(default_factory=list)
+
+
+@dataclass
+class CommunityPlan:
+    street: int
+    name: str
+    compounds: list[CompoundPlan] = field(default_factory=list)
+    grids: int = 0
+
+    @property
+    def buildings(self) -> list[BuildingPlan]:
+        return [b for c in self.compounds for b in c.buildings]
+
+
+def _coordinate(value: float, bounds: tuple[float, float]) -> Decimal:
+    return Decimal(str(min(max(value, bounds[0]), bounds[1]))).quantize(MICRO)
+
+
+def _plan_building(rng: random.Random, profile: Profile, number: int, near: tuple[float, float]) -> BuildingPlan:
+    floors = rng.choice(profile.floors)
+    units = rng.randint(*profile.units)
+    per_floor = rng.randint(*profile.per_floor)
+    commercial = rng.random() < profile.commercial_share
+    while floors > 1 and floors * units * per_floor - (units * per_floor if commercial else 0) > profile.building_cap:
+        floors -= 1
+    source = rng.choices(
+        [AreaSource.REGISTERED, AreaSource.SURVEYED, AreaSource.CONTRACT], weights=[85, 10, 5]
+    )[0]
+    areas_ = [[(Decimal(rng.randint(4500, 16000)) / 100).quantize(CENT) for _ in range(per_floor)]
+              for _ in range(units)]
+    return BuildingPlan(
+        name=f"{number}栋", floors=floors, units=units, per_floor=per_floor, commercial_ground=commercial,
+        area_source=str(source), room_areas=areas_,
+        longitude=_coordinate(near[0] + rng.uniform(-0.0015, 0.0015), data.LON_RANGE),
+        latitude=_coordinate(near[1] + rng.uniform(-0.0015, 0.0015), data.LAT_RANGE),
+    )
+
+
+def make_plan(profile: Profile, seed: int = RANDOM_SEED) -> list[CommunityPlan]:
+    """Communities → compounds → buildings, each building already placed in a grid of its community.
+
+    Consecutive buildings of a community fill a grid until it holds at least ``grid_min``
+    residential households; the last compound grows by a building or two if the last grid
+    would otherwise stay short.
+    """
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    plans = []
+    for street, name, compound_names, roads, centre in data.COMMUNITIES:
+        community = CommunityPlan(street=street, name=name)
+        grid_no, in_grid = 0, 0
+        count = profile.compounds_per_community
+        for index in range(count):
+            spot = (centre[0] + rng.uniform(-0.004, 0.004), centre[1] + rng.uniform(-0.004, 0.004))
+            compound = CompoundPlan(
+                name=data.compound_name(compound_names, index),
+                address=f"{rng.choice(roads)}{rng.randint(1, 399)}号",
+            )
+            wanted = rng.randint(*profile.buildings_per_compound)
+            last = index == count - 1
+            while len(compound.buildings) < wanted or (last and 0 < in_grid < profile.grid_min):
+                building = _plan_building(rng, profile, len(compound.buildings) + 1, spot)
+                if in_grid == 0:
+                    grid_no += 1
+                building.grid_no = grid_no
+                in_grid += building.residential
+                if in_grid >= profile.grid_min:
+                    in_grid = 0
+                compound.buildings.append(building)
+            community.compounds.append(compound)
+        community.grids = grid_no
+        plans.append(community)
+    return plans
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def _segment(level: int, seq: int) -> str:
+    return str(seq).zfill(SEGMENT_WIDTHS[level])
+
+
+def _child(parent: Place, level: int, seq: int, **fields) -> Place:
+    """A child place with the code and path ``place_create`` would give it as child number ``seq``."""
+    segment = _segment(level, seq)
+    return Place(level=level, parent=parent, code=parent.code + segment, path=parent.path + segment, **fields)
+
+
+def _bulk(objs: list[Place]) -> list[Place]:
+    created = Place.objects.bulk_create(objs, batch_size=500)
+    if any(o.pk is None for o in created):  # a database that cannot return ids from a bulk insert
+        ids = dict(Place.objects.filter(code__in=[o.code for o in created]).values_list("code", "pk"))
+        for o in created:
+            o.pk = ids[o.code]
+    return created
+
+
+class Seeder:
+    def __init__(self, command: BaseCommand, plan: list[CommunityPlan], password: str):
+        self.out = command.stdout
+        self.verbose = command.verbosity >= 1
+        self.plan = plan
+        self.password = password
+        self.totals = {
+            "communities": len(plan),
+            "compounds": sum(len(c.compounds) for c in plan),
+            "buildings": sum(len(c.buildings) for c in plan),
+            "houses": sum(b.houses for c in plan for b in c.buildings),
+        }
+        self.done = dict.fromkeys(self.totals, 0)
+        self.units = 0
+        self.community_places: list[Place] = []
+        self.compounds_by_community: list[list[Place]] = []
+        self.grids: list[list[Grid]] = []
+
+    def progress(self, stage: str) -> None:
+        if not self.verbose:
+            return
+        parts = [f"{key} {self.done[key]:,}/{self.totals[key]:,}" for key in self.totals]
+        self.out.write(f"  {stage}: " + ", ".join(parts))
+
+    def run(self) -> dict:
+        self.admin = self.create_admin()
+        self.district = areas.place_create(actor=self.admin, parent=None, name=data.DISTRICT_NAME,
+                                           code=data.DISTRICT_CODE)
+        self.streets = [
+            areas.place_create(actor=self.admin, parent=self.district, name=name,
+                               code=f"{data.DISTRICT_CODE[:6]}{n:03d}000")
+            for n, name in enumerate(data.STREETS, start=1)
+        ]
+        per_street: dict[int, int] = {}
+        for community in self.plan:
+            street = self.streets[community.street]
+            per_street[community.street] = per_street.get(community.street, 0) + 1
+            place = areas.place_create(actor=self.admin, parent=street, name=community.name,
+                                       code=f"{street.code[:9]}{per_street[community.street]:03d}")
+            self.community_places.append(place)
+            self.seed_community(place, community)
+            self.done["communities"] += 1
+            self.progress(community.name)
+
+        compounds = [c for cs in self.compounds_by_community for c in cs]
+        audit.record(
+            actor=self.admin, action="seed", obj=self.district,
+            after={"buildings": self.totals["buildings"], "units": self.units, "houses": self.totals["houses"]},
+            note=(f"seed_demo bulk insert under {self.district.path}: {self.totals['buildings']} buildings "
+                  f"(each placed in its grid), {self.units} units, {self.totals['houses']} houses, "
+                  f"in {len(compounds)} compounds"),
+        )
+        self.organisations = self.create_organisations()
+        accounts_ = self.create_accounts()
+        return {"accounts": accounts_}
+
+    def create_admin(self) -> User:
+        user = User(username="admin", display_name=data.ACCOUNTS[0][2], is_staff=True, is_superuser=True,
+                    is_demo=True, scope_path=data.DISTRICT_CODE[:6])
+        password_validation.validate_password(self.password, user)
+        user.set_password(self.password)
+        user.save()
+        audit.record(actor=user, action="create", obj=user, after=audit.snapshot(user), note="seed_demo superuser")
+        return user
+
+    def seed_community(self, community: Place, plan: CommunityPlan) -> None:
+        grids = [areas.grid_create(actor=self.admin, community=community, name=data.grid_name(n))
+                 for n in range(1, plan.grids + 1)]
+        self.grids.append(grids)
+        compounds = []
+        for compound_plan in plan.compounds:
+            compound = areas.place_create(actor=self.admin, parent=community, name=compound_plan.name,
+                                          address=compound_plan.address)
+            self.bulk_buildings(compound, compound_plan, grids)
+            compounds.append(compound)
+            self.done["compounds"] += 1
+        self.compounds_by_community.append(compounds)
+
+    def bulk_buildings(self, compound: Place, plan: CompoundPlan, grids: list[Grid]) -> None:
+        buildings = _bulk([
+            _child(compound, Level.BUILDING, seq, name=b.name, floors=b.floors, unit_count=b.units,
+                   longitude=b.longitude, latitude=b.latitude, grid=grids[b.grid_no - 1],
+                   next_child_seq=b.units)
+            for seq, b in enumerate(plan.buildings, start=1)
+        ])
+        Place.objects.filter(pk=compound.pk).update(next_child_seq=len(buildings))
+        units = []
+        for building, b in zip(buildings, plan.buildings, strict=True):
+            units += [_child(building, Level.UNIT, u, name=f"{u}单元", next_child_seq=b.floors * b.per_floor)
+                      for u in range(1, b.units + 1)]
+        units = _bulk(units)
+        self.units += len(units)
+        houses = []
+        unit_iter = iter(units)
+        for b in plan.buildings:
+            for u in range(b.units):
+                unit = next(unit_iter)
+                seq = 0
+                for floor in range(1, b.floors + 1):
+                    use = HouseUse.COMMERCIAL if b.commercial_ground and floor == 1 else HouseUse.RESIDENTIAL
+                    for room in range(1, b.per_floor + 1):
+                        seq += 1
+                        number = f"{floor}{room:02d}"
+                        houses.append(_child(unit, Level.HOUSE, seq, name=number, floor=floor, number=number,
+                                             area=b.room_areas[u][room - 1], area_source=b.area_source,
+                                             use=str(use)))
+        _bulk(houses)
+        self.done["buildings"] += len(buildings)
+        self.done["houses"] += len(houses)
+
+    def create_organisations(self) -> dict:
+        result = {"departments": []}
+        for name, short in data.DEPARTMENTS:
+            result["departments"].append(orgs.organisation_create(
+                actor=self.admin, area=self.district, kind=OrgKind.DEPARTMENT, name=name, short_name=short))
+        result["property"] = []
+        for name, short, first17, community_indexes in data.PROPERTY_COMPANIES:
+            managed = [c for i in community_indexes if i < len(self.compounds_by_community)
+                       for c in self.compounds_by_community[i]]
+            result["property"].append(orgs.organisation_create(
+                actor=self.admin, area=self.district, kind=OrgKind.PROPERTY, name=name, short_name=short,
+                credit_code=first17 + credit_code_check_char(first17), managed_compounds=managed))
+        return result
+
+    def create_accounts(self) -> list[tuple[User, str]]:
+        first_community = self.community_places[0]
+        first_grid = self.grids[0][0]
+        building = Place.objects.filter(grid=first_grid).order_by("path").first()
+        house = (Place.objects.under(building).filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL)
+                 .order_by("path").first())
+        dept = self.organisations["departments"][0]
+        company = self.organisations["property"][0]
+        where = {
+            "district": (self.district, {"place": self.district}),
+            "street": (self.streets[0], {"place": self.streets[0]}),
+            "secretary": (first_community, {"place": first_community}),
+            "socialworker": (first_community, {"place": first_community}),
+            "gridworker": (first_community, {"grid": first_grid}),
+            "buildinghead": (first_community, {"place": building}),
+            "dept": (self.district, {"organisation": dept}),
+            "property": (self.district, {"organisation": company}),
+            "resident": (first_community, {"place": house}),
+        }
+        result = [(self.admin, _("superuser"))]
+        for username, role, display_name in data.ACCOUNTS:
+            if not role:
+                continue
+            home, scope = where[username]
+            user = accounts.user_create(actor=self.admin, username=username, password=self.password, home=home,
+                                        display_name=display_name)
+            before = audit.snapshot(user)
+            user.is_demo = True
+            user.save(update_fields=["is_demo"])
+            audit.record(actor=self.admin, action="update", obj=user, before=before, after=audit.snapshot(user),
+                         note="seed_demo: demo account")
+            binding = accounts.binding_add(actor=self.admin, user=user, role=role, **scope)
+            result.append((user, f"{Role(role).label} @ {_scope_label(binding.scope_object)}"))
+        return result
+
+
+def _scope_label(obj) -> str:
+    """A place below the community is named from its compound down (怡心花园 1栋 1单元 101)."""
+    if isinstance(obj, Place) and obj.level > Level.COMPOUND:
+        names = Place.objects.filter(path__in=obj.ancestor_paths(), level__gte=Level.COMPOUND).order_by("path")
+        return " ".join([*names.values_list("name", flat=True), obj.name])
+    if isinstance(obj, Grid):
+        return f"{obj.community.name} {obj.name}"
+    return str(obj)
+
+
+def grid_households() -> dict[int, int]:
+    """Residential households per grid id (houses whose building is in the grid)."""
+    rows = (Place.objects.filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL, parent__parent__grid__isnull=False)
+            .values("parent__parent__grid").annotate(n=Count("pk")))
+    return {r["parent__parent__grid"]: r["n"] for r in rows}
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Seed the demo district (Yushan, Ma'anshan): places, grids, organisations, demo accounts.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1,
+                            help=gettext_lazy("Multiply the number of compounds and buildings (for benchmarks)."))
+        parser.add_argument("--small", action="store_true",
+                            help=gettext_lazy("A tiny district with the same structure (for tests)."))
+
+    def handle(self, *args, scale: int = 1, small: bool = False, **options):
+        self.verbosity = options.get("verbosity", 1)
+        if getattr(settings, "LINLI_ENV", "") == "production":
+            raise CommandError(_("Refusing to seed demo data: LINLI_ENV is 'production'. "
+                                 "Demo accounts share a published password and must never exist in production."))
+        if scale < 1:
+            raise CommandError(_("--scale must be 1 or more."))
+        if Place.objects.filter(code=data.DISTRICT_CODE).exists():
+            self.stdout.write(_("The demo district %(code)s already exists: already seeded, nothing to do.")
+                              % {"code": data.DISTRICT_CODE})
+            return
+        usernames = [a[0] for a in data.ACCOUNTS]
+        taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+        if taken:
+            raise CommandError(_("These usernames are already taken, so the demo accounts cannot be created: "
+                                 "%(names)s") % {"names": ", ".join(taken)})
+
+        started = time.monotonic()
+        profile = SMALL_PROFILE if small else full_profile(scale)
+        plan = make_plan(profile)
+        if self.verbosity >= 1:
+            self.stdout.write(_("Seeding %(city)s%(district)s (%(code)s)…")
+                              % {"city": data.CITY_NAME, "district": data.DISTRICT_NAME, "code": data.DISTRICT_CODE})
+        seeder = Seeder(self, plan, settings.LINLI_DEMO_PASSWORD)
+        with acting_as("command"), transaction.atomic():
+            result = seeder.run()
+        if self.verbosity >= 1:
+            self.summary(seeder, result, profile, time.monotonic() - started)
+
+    def summary(self, seeder: Seeder, result: dict, profile: Profile, seconds: float) -> None:
+        w = self.stdout.write
+        levels = dict(Place.objects.under(seeder.district).values_list("level").annotate(n=Count("pk")))
+        w(self.style.SUCCESS(_("Seeded in %(seconds).1f s.") % {"seconds": seconds}))
+        w(", ".join(f"{Level(level).label}: {levels.get(level, 0):,}" for level in Level.values))
+        residential = Place.objects.under(seeder.district).filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL).count()
+        w(_("Houses: %(residential)s residential, %(other)s ground-floor commercial.")
+          % {"residential": f"{residential:,}", "other": f"{levels.get(Level.HOUSE, 0) - residential:,}"})
+        counts = grid_households()
+        w(_("Grids (residential households each, target %(min)s–%(max)s):")
+          % {"min": profile.grid_min, "max": profile.grid_max})
+        for community, grids in zip(seeder.community_places, seeder.grids, strict=True):
+            sizes = [counts.get(g.pk, 0) for g in grids]
+            w(f"  {community.name} ({community.code}): "
+              + _("%(n)s grids, %(lo)s–%(hi)s households") % {"n": len(grids), "lo": min(sizes), "hi": max(sizes)})
+        orgs_ = seeder.organisations
+        w(_("Organisations: %(names)s") % {
+            "names": "、".join(o.name for o in [*orgs_["departments"], *orgs_["property"]])})
+        w(_("Demo accounts (password %(password)s):") % {"password": seeder.password})
+        for user, role in result["accounts"]:
+            w(f"  {user.username:<13} {role}")
