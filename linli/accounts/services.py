@@ -196,6 +196,8 @@ def token_authenticate(raw: str) -> User | None:
     token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
     if token is None:
         return None
+    if token.user.is_demo and settings.LINLI_ENV == "production":
+        return None  # demo accounts never work in production, whatever tokens they hold
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -97,3 +97,15 @@ def test_admin_only_for_superusers(tree, client):
 
     client.force_login(system_user())
     assert client.get("/admin/").status_code == 200
+
+
+def test_demo_account_token_refused_in_production(tree, client, settings):
+    user = tree.users["grid_a"]
+    user.is_demo = True
+    user.save(update_fields=["is_demo"])
+    raw = _token(client, "grid_a").json()["token"]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/auth/me", **headers).status_code == 200
+    settings.LINLI_ENV = "production"
+    assert client.get("/api/v1/auth/me", **headers).status_code == 401
+    assert _token(client, "grid_a").status_code == 401
