@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.admin import ReadOnlyAdminMixin
+
 from .models import ApiToken, RoleBinding, User
 
 
-class RoleBindingInline(admin.TabularInline):
+class RoleBindingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RoleBinding
     fk_name = "user"
     extra = 0
@@ -16,7 +18,7 @@ class RoleBindingInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReadOnlyAdminMixin, DjangoUserAdmin):
     list_display = ("username", "display_name", "scope_path", "is_active", "is_staff", "is_superuser", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "is_demo")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
@@ -36,7 +38,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleBinding)
-class RoleBindingAdmin(admin.ModelAdmin):
+class RoleBindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "role", "place", "grid", "organisation", "scope_path", "is_active", "valid_until")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__display_name", "scope_path")
@@ -46,7 +48,7 @@ class RoleBindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "user", "name", "expires_at", "revoked_at", "last_used_at")
     list_filter = ("revoked_at",)
     search_fields = ("user__username", "name", "prefix")

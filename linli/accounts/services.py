@@ -67,6 +67,8 @@ def user_update(*, actor, user: User, **changes) -> User:
 def user_set_password(*, actor, user: User, password: str) -> None:
     """An administrator sets a new password (the user's own change goes through ``password_change``)."""
     require(actor, Action.CHANGE, user)
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can change a superuser."))
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -116,7 +118,8 @@ def binding_scope_path(role: str, place: Place | None, grid: Grid | None, org: O
     return org.scope_path
 
 
-def _actor_rank_at(actor, path: str) -> int:
+def actor_rank_at(actor, path: str) -> int:
+    """The strongest rank among the actor's bindings that may grant roles at ``path`` (99: none)."""
     ranks = [
         ROLE_RANK[Role(b.role)]
         for b in bindings_for(actor)
@@ -137,7 +140,7 @@ def binding_add(*, actor, user: User, role: str, place=None, grid=None, organisa
     path = binding_scope_path(role, place, grid, organisation)
     require_at(actor, Action.ADD, RoleBinding, path)
     require(actor, Action.VIEW, user)
-    if not actor.is_superuser and ROLE_RANK[Role(role)] < _actor_rank_at(actor, path):
+    if not actor.is_superuser and ROLE_RANK[Role(role)] < actor_rank_at(actor, path):
         raise PermissionDenied(_("You cannot grant a role above your own."))
     binding = RoleBinding(user=user, role=role, place=place, grid=grid, organisation=organisation,
                           scope_path=path, valid_until=valid_until, granted_by=actor)
@@ -155,7 +158,7 @@ def binding_add(*, actor, user: User, role: str, place=None, grid=None, organisa
 @transaction.atomic
 def binding_remove(*, actor, binding: RoleBinding) -> None:
     require(actor, Action.DELETE, binding)
-    if not actor.is_superuser and ROLE_RANK[Role(binding.role)] < _actor_rank_at(actor, binding.scope_path):
+    if not actor.is_superuser and ROLE_RANK[Role(binding.role)] < actor_rank_at(actor, binding.scope_path):
         raise PermissionDenied(_("You cannot remove a role above your own."))
     before = audit.snapshot(binding)
     audit.record(actor=actor, action="delete", obj=binding, before=before)

@@ -142,7 +142,7 @@ def user_detail_context(request, target: User, *, role_form=None, password_form=
     if not actor.is_superuser:
         # Hide what the service would refuse anyway: nobody removes a role above their own.
         removable = {b.pk for b in bindings
-                     if b.pk in removable and ROLE_RANK[Role(b.role)] >= services._actor_rank_at(actor, b.scope_path)}
+                     if b.pk in removable and ROLE_RANK[Role(b.role)] >= services.actor_rank_at(actor, b.scope_path)}
     can_change = may_manage(actor, target)
     can_grant = may_any(actor, RoleBinding, Action.ADD) and bool(grantable_roles(actor))
     home = None

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from linli.core.admin import ReadOnlyAdminMixin
+
 from .models import Grid, Place
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "path", "grid", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("code", "name", "address")
@@ -17,7 +19,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "community", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name", "community__name")

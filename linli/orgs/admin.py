@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from linli.core.admin import ReadOnlyAdminMixin
+
 from .models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "area", "credit_code", "contact_phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "credit_code")

@@ -454,8 +454,11 @@ def test_admin_is_for_superusers_only(client, tree):
     assert client.get("/admin/").status_code == 200
     for path in ("/admin/accounts/user/", "/admin/accounts/rolebinding/", "/admin/areas/place/",
                  "/admin/areas/grid/", "/admin/orgs/organisation/", "/admin/core/auditlog/",
-                 "/admin/accounts/user/add/", f"/admin/accounts/user/{staff.pk}/change/"):
+                 f"/admin/accounts/user/{staff.pk}/change/"):
         assert client.get(path).status_code == 200, path
+    # the admin inspects and never writes: writes go through the audited services
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    assert client.post(f"/admin/areas/place/{tree.building_a1.pk}/change/", {"name": "x"}).status_code == 403
 
 
 def test_admin_audit_log_is_read_only_even_for_superusers(client, tree):
