@@ -102,7 +102,8 @@ def main() -> int:
         like = timed(lambda: Place.objects.filter(path__startswith=street.path).count(), args.runs)
         report("range [X, X:) p50", statistics.median(rng), LIMITS["subtree_count_p95_ms"], "ms")
         report("range [X, X:) p95", pct(rng, 95), LIMITS["subtree_count_p95_ms"], "ms")
-        print(f"  {'(for comparison) LIKE X% p50 / p95':<42} {statistics.median(like):>10.2f} ms / {pct(like, 95):.2f} ms")
+        label = "(for comparison) LIKE X% p50 / p95"
+        print(f"  {label:<42} {statistics.median(like):>10.2f} ms / {pct(like, 95):.2f} ms")
 
         print("\nscoped API list: GET /api/v1/places?level=5 (50 rows a page), in-process")
         for username in ("gridworker", "secretary", "district"):
