@@ -116,8 +116,10 @@ class PrettyJSONField(forms.JSONField):
     """A JSON textarea that shows its value indented (and CJK unescaped)."""
 
     def prepare_value(self, value):
-        if value in (None, "") or isinstance(value, forms.fields.InvalidJSONInput):
-            return super().prepare_value(value)
+        if value in (None, ""):
+            return ""
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
         return json.dumps(value, ensure_ascii=False, indent=2)
 
 

@@ -484,3 +484,13 @@ def test_anonymous_is_sent_to_login(client, tree):
                 reverse("areas:place_create", args=[tree.comm_a1.code]), reverse("areas:grid_create")):
         resp = client.get(url)
         assert resp.status_code == 302 and "login" in resp["Location"], url
+
+
+def test_grid_form_shows_an_empty_boundary_as_empty_and_a_set_one_indented(client, tree):
+    login(client, tree, "secretary_a1")
+    html = client.get(reverse("areas:grid_create")).content.decode()
+    assert ">null<" not in html and ">\nnull<" not in html
+    boundary = {"type": "Polygon", "coordinates": [[[118.5, 31.6], [118.6, 31.6], [118.6, 31.7], [118.5, 31.6]]]}
+    services.grid_update(actor=system_user(), grid=tree.grid_a, boundary=boundary)
+    form = client.get(reverse("areas:grid_edit", args=[tree.grid_a.code])).context["form"]
+    assert '\n  "type": "Polygon"' in form["boundary"].value()
