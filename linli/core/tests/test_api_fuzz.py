@@ -22,6 +22,7 @@ How it is wired, and why:
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -143,39 +144,44 @@ def fuzz(operation, mode, *, seeded, headers, checks, pools, max_examples) -> in
     return len(passed)
 
 
-@pytest.fixture
-def wsgi_app():
-    from django.core.wsgi import get_wsgi_application
+@contextmanager
+def in_process_requests():
+    """Keep the test's database connection open across raw WSGI requests (see the module docstring).
 
+    Django's test client reconnects ``close_old_connections`` after each of its own requests, so nothing may
+    go through the test client while this is active.
+    """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield get_wsgi_application()
+        yield
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def test_every_operation_survives_fuzzing(tree, wsgi_app, token_for):
+def test_every_operation_survives_fuzzing(tree, token_for):
+    from django.core.wsgi import get_wsgi_application
+
     auth = {None: None}
     for username in {who for *_, who, _ in PASSES if who}:
         auth[username] = {"Authorization": token_for(username)["HTTP_AUTHORIZATION"]}
-
-    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 20, [op.label for op in operations]
-
     pools = reference_pools(tree)
     checks = [not_a_server_error, error_body_shape]
     failures: list[str] = []
     ran = 0
-    for operation in operations:
-        for label, mode, seeded, who, max_examples in PASSES:
-            try:
-                ran += fuzz(operation, mode, seeded=seeded, headers=auth[who], checks=checks, pools=pools,
-                            max_examples=max_examples)
-            except (Exception, FailureGroup) as exc:  # FailureGroup is a BaseExceptionGroup; report all together
-                failures.append(f"{operation.label} [{label}]: {exc}")
+
+    with in_process_requests():
+        schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application())
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) >= 20, [op.label for op in operations]
+        for operation in operations:
+            for label, mode, seeded, who, max_examples in PASSES:
+                try:
+                    ran += fuzz(operation, mode, seeded=seeded, headers=auth[who], checks=checks, pools=pools,
+                                max_examples=max_examples)
+                except (Exception, FailureGroup) as exc:  # FailureGroup is a BaseExceptionGroup; collect all
+                    failures.append(f"{operation.label} [{label}]: {exc}")
 
     assert not failures, "\n\n".join(failures)
     assert ran >= len(operations) * len(PASSES), ran  # every pass ran at least one example per operation
