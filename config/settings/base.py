@@ -151,14 +151,22 @@ STATIC_ROOT = env.str("LINLI_STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_ROOT = env.str("LINLI_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
-# --- background work (Django tasks API; database worker by default, RQ on Redis to scale out) -------
-TASKS = {
-    "default": {
-        "BACKEND": env.str("LINLI_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-    }
-}
+# --- background work (Django tasks API) --------------------------------------------------------------
+# LINLI_TASKS_BACKEND=database (default): django-tasks-db, run `manage.py db_worker`.
+# LINLI_TASKS_BACKEND=rq: Redis through django-tasks-rq; on any number of hosts run
+#   manage.py rqworker default --job-class django_tasks_rq.Job
+LINLI_TASKS_BACKEND = env.str("LINLI_TASKS_BACKEND", default="database")
+INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {"default": {"URL": env.str("LINLI_REDIS_URL", default="redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+if LINLI_TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Behind nginx, believe X-Forwarded-For for the client IP written to the audit trail.
+LINLI_TRUST_X_FORWARDED_FOR = env.bool("LINLI_TRUST_X_FORWARDED_FOR", default=False)
 
 LOGGING = {
     "version": 1,

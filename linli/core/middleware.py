@@ -6,7 +6,7 @@ REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 
 
 def client_ip(request) -> str | None:
-    """The client address. Behind nginx, set LINLI_TRUSTED_PROXY so X-Forwarded-For is believed."""
+    """The client address. Behind nginx, set LINLI_TRUST_X_FORWARDED_FOR=1 so X-Forwarded-For is believed."""
     from django.conf import settings
 
     if getattr(settings, "LINLI_TRUST_X_FORWARDED_FOR", False):

@@ -1,0 +1,60 @@
+"""Background work runs through Django's tasks API on the database worker and, to scale out, on Redis (RQ)."""
+
+import socket
+
+import pytest
+from django.test import override_settings
+
+from linli.core.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_database_worker_runs_the_audit_purge():
+    from django.core.management import call_command
+
+    from linli.core.tasks import purge_expired_audit
+
+    result = purge_expired_audit.enqueue()
+    call_command("db_worker", batch=True, interval=0, verbosity=0)
+    result.refresh()
+    assert result.status == "SUCCESSFUL", result.status
+    assert result.return_value == 0
+
+
+@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379 (redis-server --daemonize yes)")
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+    RQ_QUEUES={"default": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60}},
+)
+def test_rq_worker_runs_the_audit_purge():
+    import django_rq
+    from django_tasks_rq import Job
+
+    from linli.core.tasks import purge_expired_audit
+
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    result = purge_expired_audit.enqueue()
+    worker = django_rq.get_worker("default", job_class=Job)  # = manage.py rqworker --job-class django_tasks_rq.Job
+    worker.work(burst=True)
+    result.refresh()
+    assert result.status == "SUCCESSFUL", result.status
+    queue.empty()
+
+
+@override_settings(LINLI_TRUST_X_FORWARDED_FOR=True)
+def test_client_ip_from_nginx_when_trusted(tree, client):
+    client.force_login(tree.users["secretary_a1"])
+    client.patch(f"/api/v1/places/{tree.building_a1.code}", {"floors": 8}, content_type="application/json",
+                 HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1", REMOTE_ADDR="127.0.0.1")
+    assert AuditLog.objects.filter(action="update").first().ip == "203.0.113.9"
