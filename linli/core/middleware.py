@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from . import context
@@ -45,4 +47,27 @@ class HtmxVaryMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so an English-language phone
+    would get English by default; linli's default is zh-hans and only the explicit switch (the
+    language cookie set by ``set_language``) changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
         return response

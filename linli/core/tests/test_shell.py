@@ -50,3 +50,11 @@ def test_workbench_shows_roles_and_menu(tree, client):
     client.force_login(tree.users["grid_a"])
     html = client.get("/").content.decode()
     assert "data-testid=\"my-roles\"" in html
+
+
+def test_chinese_is_the_default_whatever_the_browser_says(client):
+    resp = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in resp.content.decode()
+    client.cookies["django_language"] = "en"
+    resp = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert 'lang="en"' in resp.content.decode()
