@@ -27,3 +27,36 @@ def token_for(client):
         return {"HTTP_AUTHORIZATION": f"Bearer {resp.json()['token']}"}
 
     return _token
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_log(request):
+    """Let pytest-django flush the database after a live_server test on SQLite.
+
+    The audit table refuses DELETE of rows younger than 180 days with a trigger (core migration 0002).
+    Flushing after a ``transactional_db`` test is ``DELETE FROM`` on SQLite (``TRUNCATE`` on PostgreSQL, which
+    row triggers do not see), so there the test's own audit rows would stop the flush. Before the flush, this
+    removes them with the triggers briefly dropped, then puts the triggers back exactly as they were.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    live = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if not transactional and not live:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so torn down (flushed) after this teardown
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditlog'")
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            cursor.execute("DELETE FROM core_auditlog")
+        finally:
+            for _name, sql in triggers:
+                cursor.execute(sql)

@@ -26,36 +26,6 @@ CHROMIUM_ARGS = [
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 
 
-@pytest.fixture(autouse=True)
-def _flushable_audit_log(request):
-    """Let pytest-django flush the database after a live_server test on SQLite.
-
-    The audit table refuses DELETE of rows younger than 180 days with a trigger (core migration 0002).
-    Flushing after a ``transactional_db`` test is ``DELETE FROM`` on SQLite (``TRUNCATE`` on PostgreSQL, which
-    row triggers do not see), so there the test's own audit rows would stop the flush. Before the flush, this
-    removes them with the triggers briefly dropped, then puts the triggers back exactly as they were.
-    """
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("transactional_db")  # set up first, so torn down (flushed) after this teardown
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditlog'")
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        try:
-            cursor.execute("DELETE FROM core_auditlog")
-        finally:
-            for _name, sql in triggers:
-                cursor.execute(sql)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

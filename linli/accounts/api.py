@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from linli.areas.models import Grid, Place
 from linli.areas.selectors import place_by_code
-from linli.core.api import ERROR_RESPONSES, ErrorBody, PageNumber, error_response
+from linli.core.api import ERROR_RESPONSES, ErrorBody, PageNumber, UtcDateTime, error_response
 from linli.core.models import AuditLog
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
@@ -144,7 +144,7 @@ class BindingIn(Schema):
     place: str | None = Field(None, max_length=24, description="Place code (place-bound roles)")
     grid: str | None = Field(None, max_length=20, description="Grid code (grid workers)")
     organisation: int | None = Field(None, ge=1, description="Organisation id (department/property staff)")
-    valid_until: datetime | None = None
+    valid_until: UtcDateTime | None = None
 
 
 def _users(user, action=Action.VIEW):
@@ -242,8 +242,8 @@ class AuditFilters(Schema):
     object_type: str | None = Field(None, max_length=64, description="e.g. areas.place")
     object_id: str | None = Field(None, max_length=64)
     action: str | None = Field(None, max_length=32)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: UtcDateTime | None = None
+    until: UtcDateTime | None = None
 
 
 def audit_rows(user, f: AuditFilters):

@@ -5,8 +5,9 @@ Every error, whatever raised it, answers ``{"error": {"code", "message", "fields
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,8 +18,22 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator
 
 log = logging.getLogger(__name__)
+
+
+def _to_utc(value: dt.datetime) -> dt.datetime:
+    """Naive times are Beijing time; every time is stored and compared in UTC (PostgreSQL refuses
+    offsets beyond ±15:59 that ISO 8601 parsers accept)."""
+    from django.utils import timezone
+
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_to_utc)]
 
 
 class BearerAuth(HttpBearer):

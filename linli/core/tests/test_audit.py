@@ -84,3 +84,11 @@ def test_audit_api_scoped_and_filterable(tree, client, token_for):
     # a grid worker holds no right on the audit trail
     resp = client.get("/api/v1/audit", **token_for("grid_a"))
     assert resp.json()["count"] == 0
+
+
+def test_odd_utc_offsets_are_normalised_not_500(tree, client, token_for):
+    h = token_for("district_admin")
+    resp = client.get("/api/v1/audit?since=2024-01-01T00:00:00%2B22:48&until=2030-01-01T00:00:00-23:30", **h)
+    assert resp.status_code == 200
+    resp = client.get("/api/v1/audit?since=2024-01-01T00:00:00", **h)  # naive = Beijing time
+    assert resp.status_code == 200

@@ -18,6 +18,7 @@ def _redis_up() -> bool:
         return False
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection, as a real worker would
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_database_worker_runs_the_audit_purge():
     from django.core.management import call_command
