@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Grid, Place
 from linli.areas.selectors import place_by_code
+from linli.core.models import action_label, object_type_label
 from linli.core.permissions import Action, bindings_for, restrict, role_may
 from linli.orgs.models import Organisation, OrgKind
 
@@ -190,8 +191,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, object_types=(), actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("All types")), *((t, t) for t in object_types)]
-        self.fields["action"].choices = [("", _("All actions")), *((a, a) for a in actions)]
+        self.fields["object_type"].choices = [("", _("All types")), *((t, object_type_label(t)) for t in object_types)]
+        self.fields["action"].choices = [("", _("All actions")), *((a, action_label(a)) for a in actions)]
 
     def clean(self):
         data = super().clean()

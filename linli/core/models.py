@@ -59,6 +59,41 @@ class ScopedModel(models.Model):
         return getattr(self, self.scope_field)
 
 
+ACTION_LABELS = {
+    "create": _("Created"),
+    "update": _("Updated"),
+    "delete": _("Deleted"),
+    "archive": _("Archived"),
+    "move": _("Moved"),
+    "assign_grid": _("Put into a grid"),
+    "unassign_grid": _("Taken out of a grid"),
+    "login": _("Logged in"),
+    "set_password": _("Password set by an administrator"),
+    "change_password": _("Password changed"),
+    "issue_token": _("API token issued"),
+    "revoke_token": _("API token revoked"),
+    "unmask": _("Personal data shown in full"),
+    "export": _("Exported"),
+    "import": _("Imported"),
+    "merge": _("Merged"),
+    "seed": _("Demo data seeded"),
+    "purge_audit": _("Expired audit rows purged"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def object_type_label(object_type: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("audit rows are append-only")
@@ -128,6 +163,27 @@ class AuditLog(models.Model):
         return any_subtree_q("scope_path", binding.place_prefixes())
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field that differs."""
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def labelled_changes(self) -> list[tuple[str, object, object]]:
+        """The same, with each field named in the user's language (for pages)."""
+        from django.apps import apps
+
+        try:
+            meta = apps.get_model(self.object_type)._meta
+            names = {f.attname: str(f.verbose_name) for f in meta.concrete_fields}
+            names.update({f.name: str(f.verbose_name) for f in meta.many_to_many})
+        except (LookupError, ValueError):
+            names = {}
+        return [(names.get(k, k), b, a) for k, b, a in self.changed_fields()]
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)

@@ -187,7 +187,7 @@ def test_district_admin_creates_a_user_and_grants_grid_worker(tree, login):
     resp = client.get(reverse("accounts:audit_list"), {"object_type": "accounts.rolebinding",
                                                        "object_id": str(binding.pk)})
     assert [r.pk for r in resp.context["object_list"]] == [row.pk]
-    assert "grid_id" in resp.content.decode()
+    assert "<strong>网格</strong>" in resp.content.decode()  # the field, named in the UI language
 
     resp = client.post(reverse("accounts:role_remove", args=[user.pk, binding.pk]))
     assert resp.status_code == 302

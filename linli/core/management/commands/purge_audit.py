@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from linli.core import audit, context
 
@@ -11,4 +12,4 @@ class Command(BaseCommand):
             removed = audit.purge_expired()
             audit.record(actor=None, action="purge_audit", object_type="core.auditlog", object_id="*",
                          note=f"removed {removed} rows older than {audit.retention_cutoff():%Y-%m-%d}")
-        self.stdout.write(f"removed {removed} audit rows past retention")
+        self.stdout.write(_("removed %(n)s audit rows past retention") % {"n": removed})
