@@ -19,7 +19,7 @@ def test_api_unknown_path_has_the_error_body(client):
 
 def test_purge_audit_command_runs(capsys):
     call_command("purge_audit")
-    assert "removed 0 audit rows" in capsys.readouterr().out
+    assert "已删除 0 条" in capsys.readouterr().out  # Chinese is the default language
 
 
 def test_purge_task_runs_through_the_tasks_api():
