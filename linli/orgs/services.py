@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from linli.areas.models import Level, Place
 from linli.core import audit
 from linli.core.permissions import Action, require, require_at
-from linli.core.services import assign, save_audited
+from linli.core.services import assign
 
 from .models import Organisation, OrgKind
 
@@ -44,10 +44,10 @@ def organisation_create(*, actor, area: Place, managed_compounds=None, **attrs) 
     org = Organisation(area=area, scope_path=area.path)
     assign(org, _normalise(attrs), FIELDS)
     compounds = _check_compounds(org, managed_compounds)
-    save_audited(actor=actor, obj=org, action="create")
-    if compounds:
-        org.managed_compounds.set(compounds)
-        audit.record(actor=actor, action="update", obj=org, after=audit.snapshot(org), note="managed_compounds")
+    org.full_clean()
+    org.save()
+    org.managed_compounds.set(compounds)
+    audit.record(actor=actor, action="create", obj=org, after=audit.snapshot(org))
     return org
 
 
