@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.areas",
     "linli.orgs",
+    "linli.registry",
     "linli.portal",
     "linli.demo",
 ]
@@ -179,3 +180,10 @@ LOGGING = {
 # Lockout is per username (a community office shares one NAT address; locking the address would
 # lock every colleague out), so axes' advice to add the IP is deliberately not followed.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- personal data protection (data centre) ----------------------------------------------------------
+# LINLI_DATA_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt (rotation: put the new
+# key first, run `manage.py rotate_data_keys`, then drop the old one). LINLI_HASH_KEY keys the lookup
+# hashes (HMAC-SHA256) used for exact search and de-duplication. Production refuses the derived defaults.
+LINLI_DATA_KEYS = env.list("LINLI_DATA_KEYS", default=[])
+LINLI_HASH_KEY = env.str("LINLI_HASH_KEY", default="")

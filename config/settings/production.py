@@ -15,3 +15,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+
+from .base import LINLI_DATA_KEYS, LINLI_HASH_KEY  # noqa: E402
+
+if not LINLI_DATA_KEYS or not LINLI_HASH_KEY:
+    raise ImproperlyConfigured("LINLI_DATA_KEYS and LINLI_HASH_KEY must be set when LINLI_ENV=production")

@@ -28,6 +28,8 @@ class Action(StrEnum):
     ADD = "add"
     CHANGE = "change"
     DELETE = "delete"
+    REVEAL = "reveal"  # see personal numbers in full (each time audited)
+    EXPORT = "export"  # download lists of personal data (each export audited)
 
 
 # role -> model label -> actions

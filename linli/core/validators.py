@@ -42,3 +42,68 @@ def validate_phone(value: str) -> None:
             _("Enter an 11-digit mobile number starting with 13–19, or a landline such as 0555-2345678."),
             code="phone_format",
         )
+
+
+# -- 居民身份证号 (GB 11643-1999) ------------------------------------------------------------------------
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def id_check_char(first17: str) -> str:
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_card(value: str):
+    """Validate a 居民身份证号 and return (18-digit number, birth date, gender "M"/"F").
+
+    Accepts lowercase x (stored as X) and converts legacy 15-digit numbers (19 + date, new check char).
+    Raises ValidationError with a translated message otherwise.
+    """
+    import datetime as dt
+
+    number = (value or "").strip().upper().replace(" ", "")
+    if re.fullmatch(r"\d{15}", number):
+        number = number[:6] + "19" + number[6:]
+        number += id_check_char(number)
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(_("An ID card number has 18 characters: 17 digits and a digit or X."),
+                              code="id_format")
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(_("The birth date inside this ID card number is not a real date."),
+                              code="id_birth") from None
+    if birth.year < 1880 or birth > dt.date.today():
+        raise ValidationError(_("The birth date inside this ID card number is not plausible."), code="id_birth")
+    if id_check_char(number[:17]) != number[17]:
+        raise ValidationError(_("The check character of this ID card number is wrong."), code="id_checksum")
+    gender = "M" if int(number[16]) % 2 == 1 else "F"
+    return number, birth, gender
+
+
+def normalize_mobile(value: str) -> str:
+    number = re.sub(r"[\s-]", "", value or "")
+    if number.startswith("+86"):
+        number = number[3:]
+    if not MOBILE.match(number) and not LANDLINE.match(value or ""):
+        raise ValidationError(
+            _("Enter an 11-digit mobile number starting with 13–19, or a landline such as 0555-2345678."),
+            code="phone_format",
+        )
+    return number if MOBILE.match(number) else (value or "").strip()
+
+
+def mask_id(number: str) -> str:
+    """340504********123X: the area code and the last four only."""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """138****5678."""
+    digits = number
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -1,0 +1,27 @@
+from .household import Household, HouseholdMember, Relation
+from .occupancy import Occupancy, OccupancyKind
+from .resident import (
+    Education,
+    Gender,
+    IdType,
+    PoliticalStatus,
+    ResidenceStatus,
+    Resident,
+)
+from .tags import CareTag, ResidentTag
+
+__all__ = [
+    "CareTag",
+    "Education",
+    "Gender",
+    "Household",
+    "HouseholdMember",
+    "IdType",
+    "Occupancy",
+    "OccupancyKind",
+    "PoliticalStatus",
+    "Relation",
+    "ResidenceStatus",
+    "Resident",
+    "ResidentTag",
+]

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import MenuItem, registry
+
+for label in ("registry.resident", "registry.household", "registry.householdmember", "registry.occupancy",
+              "registry.residenttag"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("management", _("Residents"), "registry:resident_list", model="registry.resident",
+                           order=40))
+registry.add_menu(MenuItem("management", _("Households"), "registry:household_list", model="registry.household",
+                           order=41))
