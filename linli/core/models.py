@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "import": _("Imported"),
     "merge": _("Merged"),
     "seed": _("Demo data seeded"),
+    "rotate_keys": _("Encryption keys rotated"),
     "purge_audit": _("Expired audit rows purged"),
 }
 
