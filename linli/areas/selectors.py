@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from linli.core.paths import subtree_q
-from linli.core.permissions import Action, restrict
+from linli.core.paths import minimal_prefixes, subtree_q
+from linli.core.permissions import Action, bindings_for, restrict
 
 from .models import Grid, Level, Place
 
@@ -54,9 +54,7 @@ def roots_for(user):
     visible = restrict(Place.objects.filter(is_active=True), user, Action.VIEW)
     if user.is_superuser:
         return visible.filter(level=Level.DISTRICT)
-    prefixes = sorted({p for b in user.active_bindings() for p in Place.coverage_prefixes(b)})
-    from linli.core.paths import minimal_prefixes
-
+    prefixes = sorted({p for b in bindings_for(user) for p in Place.coverage_prefixes(b)})
     return visible.filter(path__in=minimal_prefixes(prefixes)).order_by("path")
 
 
