@@ -1,4 +1,5 @@
 from .household import Household, HouseholdMember, Relation
+from .imports import ImportIssue, ImportJob, ImportKind, ImportStatus
 from .occupancy import Occupancy, OccupancyKind
 from .resident import (
     Education,
@@ -17,6 +18,10 @@ __all__ = [
     "Household",
     "HouseholdMember",
     "IdType",
+    "ImportIssue",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Occupancy",
     "OccupancyKind",
     "PoliticalStatus",
