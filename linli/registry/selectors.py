@@ -11,7 +11,6 @@ residents (the role must hold where the resident lives).
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -21,10 +20,8 @@ from linli.areas.models import Place
 from linli.areas.selectors import place_by_code
 from linli.core.paths import any_subtree_q
 from linli.core.permissions import Action, bindings_for, restrict
-from linli.core.validators import normalize_mobile
 
-from . import identity
-from .models import CareTag, Household, IdType, Resident, ResidentTag
+from .models import CareTag, Household, Resident, ResidentTag
 
 # age bands offered on the list page (code -> (min, max))
 AGE_BANDS = {
@@ -34,9 +31,6 @@ AGE_BANDS = {
     "60-79": (60, 79),
     "80+": (80, None),
 }
-
-_DIGITS = re.compile(r"^\d+$")
-_LETTERS = re.compile(r"^[a-z]+$")
 
 
 def _roles(user) -> set[str]:
@@ -116,32 +110,11 @@ def resolve_tag(user, tag) -> CareTag | None:
 
 def search_q(q: str) -> Q | None:
     """Name, pinyin initials (张三丰 → zsf), full-pinyin prefix, last 4 digits of ID or phone, a whole ID
-    or phone number (matched by keyed hash, never by plaintext), or an address fragment."""
-    q = (q or "").strip()
-    if not q:
-        return None
-    cond = Q(name__icontains=q) | Q(address__icontains=q)
-    low = q.lower().replace(" ", "")
-    if _LETTERS.match(low):
-        cond |= Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-    compact = q.replace(" ", "").replace("-", "")
-    if len(compact) == 4 and compact[:3].isdigit() and (compact[3].isdigit() or compact[3] in "xX"):
-        cond |= Q(id_last4=compact.upper()) | Q(phone_last4=compact)
-    if len(compact) >= 15 and compact[:-1].isdigit():
-        try:
-            number, _b, _g = identity.normalize_id(IdType.ID_CARD, compact)
-        except ValidationError:
-            pass
-        else:
-            cond |= Q(id_type=IdType.ID_CARD, id_hash=identity.id_hash(IdType.ID_CARD, number))
-    if _DIGITS.match(compact) and len(compact) == 11:
-        try:
-            number = normalize_mobile(compact)
-        except ValidationError:
-            number = ""
-        if number:
-            cond |= Q(phone_hash=identity.phone_hash(number))
-    return cond
+    or phone number (matched by keyed hash, never by plaintext), or an address fragment: ``search.search_q``,
+    so the list page and global search read a query the same way."""
+    from .search import search_q as _search_q
+
+    return _search_q(q)
 
 
 def residents(user, *, q: str = "", place=None, tag=None, age_min: int | None = None, age_max: int | None = None,
