@@ -29,7 +29,8 @@ def split_codes(text: str) -> list[str]:
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or short name")}))
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                              "placeholder": _("Name, short name or credit code")}))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgKind.choices])
 
 
@@ -44,6 +45,11 @@ class OrganisationForm(forms.Form):
     area = forms.CharField(
         label=_("Area served (place code)"), max_length=24,
         help_text=_("The 12-digit code of the district, street or community it serves or sits in."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    location = forms.CharField(
+        label=_("Location (place code)"), max_length=24, required=False,
+        help_text=_("Optional: the code of the compound, building or house where it sits, within the area served."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     managed_compounds = forms.CharField(
@@ -66,6 +72,7 @@ class OrganisationForm(forms.Form):
             kwargs["initial"] = {
                 "kind": instance.kind, "name": instance.name, "short_name": instance.short_name,
                 "credit_code": instance.credit_code, "area": instance.area.code,
+                "location": instance.location.code if instance.location_id else "",
                 "managed_compounds": "\n".join(c.code for c in instance.managed_compounds.all()),
                 "contact_name": instance.contact_name, "contact_phone": instance.contact_phone,
                 "address": instance.address, "is_active": instance.is_active,
@@ -105,6 +112,25 @@ class OrganisationForm(forms.Form):
         if place.level > Level.COMMUNITY:
             raise ValidationError(_("Choose a district, street or community."))
         return place
+
+    def clean_location(self) -> Place | None:
+        code = (self.cleaned_data.get("location") or "").strip()
+        if not code:
+            return None
+        if self.instance is not None and self.instance.location_id and code == self.instance.location.code:
+            return self.instance.location
+        try:
+            return place_by_code(self.user, code, field="location")
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["location"]) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        area, location = cleaned.get("area"), cleaned.get("location")
+        if area is not None and location is not None and not location.path.startswith(area.path):
+            self.add_error("location", _("The location must lie within the area served (%(area)s).")
+                           % {"area": area.name})
+        return cleaned
 
     def clean_managed_compounds(self) -> list[Place]:
         codes = split_codes(self.cleaned_data.get("managed_compounds", ""))

@@ -1,7 +1,8 @@
 """Organisations outside the place tree: functional departments, property companies and others.
 
-One table for every organisation the platform meets (entered once): the later registry of
-驻区单位, enterprises and social organisations extends the same ``kind`` list.
+One table for every organisation the platform meets (entered once): functional departments and
+property companies, and the registry of 驻区单位 (stationed units), enterprises and social
+organisations, each with its 统一社会信用代码 (unique when given) and its location in the place tree.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Organisation(ScopedModel, BaseModel):
     managed_compounds = models.ManyToManyField(
         "areas.Place", verbose_name=_("managed compounds"), blank=True, related_name="property_companies",
         help_text=_("For property companies: the compounds they manage."),
+    )
+    location = models.ForeignKey(
+        "areas.Place", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="located_organisations",
+        help_text=_("Where it sits in the place tree (a compound, building or house) within the area served."),
     )
     contact_name = models.CharField(_("contact person"), max_length=30, blank=True)
     contact_phone = models.CharField(_("office phone"), max_length=20, blank=True, validators=[validate_phone])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
@@ -12,6 +12,8 @@ from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign
 
 from .models import Organisation, OrgKind
+
+UNCHANGED = object()
 
 FIELDS = {"kind", "name", "short_name", "credit_code", "contact_name", "contact_phone", "address", "is_active"}
 
@@ -27,6 +29,32 @@ def _check_compounds(org: Organisation, compounds) -> list[Place]:
     return compounds
 
 
+def _check_location(org: Organisation) -> None:
+    """The location, when given, lies within the area served (a compound, building or house there)."""
+    location = org.location
+    if location is not None and not location.path.startswith(org.area.path):
+        raise ValidationError({"location": _("The location must lie within the area served (%(area)s).")
+                               % {"area": org.area.name}})
+
+
+def _check_credit_code(org: Organisation) -> None:
+    """One organisation per 统一社会信用代码: a duplicate is an error on the field, not a crash."""
+    if org.credit_code and Organisation.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists():
+        raise ValidationError({"credit_code": _("Another organisation already has this unified social credit code.")})
+
+
+def _save(org: Organisation) -> None:
+    _check_location(org)
+    _check_credit_code(org)
+    org.full_clean()
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError as exc:  # a concurrent registration of the same credit code
+        raise ValidationError({"credit_code": _("Another organisation already has this unified social credit "
+                                                "code.")}) from exc
+
+
 def _normalise(changes: dict) -> dict:
     for key in ("name", "short_name", "contact_name", "address"):
         if key in changes and changes[key] is not None:
@@ -37,15 +65,15 @@ def _normalise(changes: dict) -> dict:
 
 
 @transaction.atomic
-def organisation_create(*, actor, area: Place, managed_compounds=None, **attrs) -> Organisation:
+def organisation_create(*, actor, area: Place, managed_compounds=None, location: Place | None = None,
+                        **attrs) -> Organisation:
     if area.level > Level.COMMUNITY:
         raise ValidationError({"area": _("Choose a district, street or community.")})
     require_at(actor, Action.ADD, Organisation, area.path)
-    org = Organisation(area=area, scope_path=area.path)
+    org = Organisation(area=area, scope_path=area.path, location=location)
     assign(org, _normalise(attrs), FIELDS)
     compounds = _check_compounds(org, managed_compounds)
-    org.full_clean()
-    org.save()
+    _save(org)
     org.managed_compounds.set(compounds)
     audit.record(actor=actor, action="create", obj=org, after=audit.snapshot(org))
     return org
@@ -53,7 +81,8 @@ def organisation_create(*, actor, area: Place, managed_compounds=None, **attrs) 
 
 @transaction.atomic
 def organisation_update(*, actor, organisation: Organisation, managed_compounds=None, area=None,
-                        **changes) -> Organisation:
+                        location=UNCHANGED, **changes) -> Organisation:
+    """Change an organisation; ``location=None`` clears the location, leaving it out keeps it."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require(actor, Action.CHANGE, org)
     before = audit.snapshot(org)
@@ -63,10 +92,11 @@ def organisation_update(*, actor, organisation: Organisation, managed_compounds=
             raise ValidationError({"area": _("Choose a district, street or community.")})
         require_at(actor, Action.ADD, Organisation, area.path)
         org.area, org.scope_path = area, area.path
+    if location is not UNCHANGED:
+        org.location = location
     if managed_compounds is not None:
         compounds = _check_compounds(org, managed_compounds)
-    org.full_clean()
-    org.save()
+    _save(org)
     if managed_compounds is not None:
         org.managed_compounds.set(compounds)
     audit.record(actor=actor, action="update", obj=org, before=before, after=audit.snapshot(org))

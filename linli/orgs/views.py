@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +16,12 @@ from linli.core.views import ScopedListView, ServiceFormView
 from . import services
 from .forms import OrganisationFilterForm, OrganisationForm
 from .models import Organisation
+from .selectors import search_q
 
 
 def visible_organisations(user, action: str = Action.VIEW):
     return (restrict(Organisation.objects.all(), user, action)
-            .select_related("area").prefetch_related("managed_compounds"))
+            .select_related("area", "location").prefetch_related("managed_compounds"))
 
 
 def get_organisation(request, pk: int) -> Organisation:
@@ -42,8 +42,9 @@ class OrganisationListView(ScopedListView):
             q = (self.filter_form.cleaned_data.get("q") or "").strip()
             if kind:
                 qs = qs.filter(kind=kind)
-            if q:
-                qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(credit_code__iexact=q))
+            where = search_q(q)
+            if where is not None:
+                qs = qs.filter(where)
         return qs.order_by("kind", "name", "pk")
 
     def get_context_data(self, **kwargs):
@@ -61,7 +62,8 @@ class OrganisationDetailView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         org = get_organisation(self.request, kwargs["pk"])
-        ctx.update({"org": org, "section": "government", "can_change": can(user, Action.CHANGE, org)})
+        ctx.update({"org": org, "section": "government", "can_change": can(user, Action.CHANGE, org),
+                    "location_address": org.location.full_address() if org.location_id else ""})
         if may_any(user, RoleBinding, Action.VIEW):
             ctx["staff"] = list(
                 restrict(RoleBinding.objects.filter(organisation=org), user, Action.VIEW)
