@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("linli.accounts.urls")),
     path("places/", include("linli.areas.urls")),
     path("organisations/", include("linli.orgs.urls")),
+    path("registry/", include("linli.registry.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

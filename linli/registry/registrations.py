@@ -10,3 +10,7 @@ registry.add_menu(MenuItem("management", _("Residents"), "registry:resident_list
                            order=40))
 registry.add_menu(MenuItem("management", _("Households"), "registry:household_list", model="registry.household",
                            order=41))
+
+from .panels import register_default_panels  # noqa: E402
+
+register_default_panels()

@@ -1,3 +1,22 @@
+from django.urls import path, re_path
+
+from . import views
+
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("residents/", views.ResidentListView.as_view(), name="resident_list"),
+    path("residents/add/", views.ResidentCreateView.as_view(), name="resident_create"),
+    path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
+    path("residents/<int:pk>/edit/", views.ResidentEditView.as_view(), name="resident_edit"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path("residents/<int:pk>/care-groups/add/", views.TagAssignView.as_view(), name="resident_tag_add"),
+    path("residents/<int:pk>/care-groups/<int:tag_pk>/end/", views.TagEndView.as_view(), name="resident_tag_end"),
+    path("households/", views.HouseholdListView.as_view(), name="household_list"),
+    path("households/add/", views.HouseholdCreateView.as_view(), name="household_create"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/move-in/", views.household_move_in, name="household_move_in"),
+    path("households/<int:pk>/members/<int:member_pk>/move-out/", views.MoveOutView.as_view(),
+         name="household_move_out"),
+    re_path(r"^buildings/(?P<code>\d{1,24})/$", views.building_view, name="building_view"),
+]
