@@ -362,6 +362,7 @@ def _household_context(request, household, move_in_form=None):
         "past_members": [m for m in members if m.until is not None],
         "may_change": may_change,
         "house_visible": can(user, Action.VIEW, household.house),
+        "house_address": household.house.address or household.house.full_address(),
         "move_in_form": move_in_form or (MoveInForm() if may_change else None),
         "end_form": EndForm(),
         "candidates": candidates,
