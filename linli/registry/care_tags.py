@@ -14,14 +14,14 @@ SENSITIVE_ROLES = (Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.DISTRICT_A
 
 # (code, name, sensitive)
 DEFAULT_TAGS = (
-    ("living_alone", "独居老人", False),
+    ("elderly_alone", "独居老人", False),
     ("empty_nest", "空巢老人", False),
-    ("very_old", "高龄老人", False),
+    ("oldest_old", "高龄老人", False),
     ("left_behind_child", "留守儿童", False),
     ("disabled", "残疾人", True),
     ("subsistence", "低保", True),
     ("extreme_poverty", "特困", True),
-    ("entitled_group", "优抚对象", False),
+    ("special_care", "优抚对象", False),
     ("key_attention", "重点关注", True),
 )
 

@@ -33,7 +33,7 @@ def world(tree):
     a1 = make(tree, id_number=ID, phone=PHONE)
     a2 = make(tree, name="李四", home=tree.house_a2, id_number=ID2, phone=PHONE2, actor="district_admin")
     tags = {t.code: t for t in CareTag.objects.all()}
-    services.tag_assign(actor=root, resident=a1, tag=tags["living_alone"], since=dt.date(2024, 1, 1))
+    services.tag_assign(actor=root, resident=a1, tag=tags["elderly_alone"], since=dt.date(2024, 1, 1))
     services.tag_assign(actor=root, resident=a1, tag=tags["subsistence"], since=dt.date(2024, 1, 1))
     return {"a1": a1, "a2": a2}
 
@@ -85,13 +85,13 @@ def test_sensitive_tags_hidden_from_grid_workers_and_building_heads(client, tree
     for name in ("grid_a", "head_a1"):
         auth = token_for(name)
         body = client.get(f"/api/v1/residents/{a1}", **auth).json()
-        assert [t["code"] for t in body["care_groups"]] == ["living_alone"], name
+        assert [t["code"] for t in body["care_groups"]] == ["elderly_alone"], name
         listed = client.get("/api/v1/residents", **auth).json()["results"]
         assert all("低保" not in json.dumps(row, ensure_ascii=False) for row in listed)
         r = client.get("/api/v1/residents?tag=subsistence", **auth)
         assert r.status_code == 400 and "tag" in r.json()["error"]["fields"], name  # unknown, not empty
     body = client.get(f"/api/v1/residents/{a1}", **token_for("social_a1")).json()
-    assert {t["code"] for t in body["care_groups"]} == {"living_alone", "subsistence"}
+    assert {t["code"] for t in body["care_groups"]} == {"elderly_alone", "subsistence"}
 
 
 def test_out_of_scope_is_404(client, tree, world, token_for):
@@ -160,7 +160,7 @@ def test_list_query_count_is_constant(client, tree, world, token_for):
     with count_queries() as small:
         client.get("/api/v1/residents", **auth)
     root = system_user()
-    tag = CareTag.objects.get(code="very_old")
+    tag = CareTag.objects.get(code="oldest_old")
     for i in range(10):
         r = make(tree, name=f"测试{i}")
         services.tag_assign(actor=root, resident=r, tag=tag, since=dt.date(2024, 1, 1))

@@ -35,7 +35,7 @@ def world(tree):
     a1 = make(tree, id_number=ID, phone=PHONE)
     a2 = make(tree, name="李四", home=tree.house_a2, id_number=ID2, phone=PHONE2, actor="district_admin")
     tags = {t.code: t for t in CareTag.objects.all()}
-    services.tag_assign(actor=root, resident=a1, tag=tags["living_alone"], since=dt.date(2024, 1, 1))
+    services.tag_assign(actor=root, resident=a1, tag=tags["elderly_alone"], since=dt.date(2024, 1, 1))
     services.tag_assign(actor=root, resident=a1, tag=tags["subsistence"], since=dt.date(2024, 1, 1))
     return {"a1": a1, "a2": a2, "tags": tags}
 
@@ -132,7 +132,7 @@ def test_list_query_count_is_constant(client, tree, world):
     with count_queries() as small:
         client.get(url)
     root = system_user()
-    tag = world["tags"]["very_old"]
+    tag = world["tags"]["oldest_old"]
     for i in range(12):
         r = make(tree, name=f"测试{i}", phone=f"1390000{i:04d}")
         services.tag_assign(actor=root, resident=r, tag=tag, since=dt.date(2024, 1, 1))
@@ -454,3 +454,17 @@ def test_no_full_number_in_any_page(client, tree, world, username):
         body = scrub(body, ID, PHONE)
         assert ID not in body and PHONE not in body and ID2 not in body and PHONE2 not in body, (username, url)
         assert "gAAAAA" not in body, (username, url)  # no Fernet token either
+
+
+def test_ensure_care_tags_is_idempotent(db):
+    from django.core.management import call_command
+
+    call_command("ensure_care_tags")
+    call_command("ensure_care_tags")
+    tags = {t.code: t for t in CareTag.objects.all()}
+    assert len(tags) == 9
+    assert {c for c, t in tags.items() if t.sensitive} == {"disabled", "subsistence", "extreme_poverty",
+                                                          "key_attention"}
+    assert set(tags["subsistence"].roles) == {"community_secretary", "social_worker", "district_admin"}
+    assert tags["elderly_alone"].roles == []
+    assert AuditLog.objects.filter(object_type="registry.caretag", action="create").count() == 9
