@@ -23,7 +23,7 @@ from linli.core.registry import ResidentPanel, registry
 
 from . import selectors
 from .forms import EndForm, TagAssignForm
-from .models import HouseholdMember, Occupancy
+from .models import Household, HouseholdMember, Occupancy
 
 
 @dataclass
@@ -71,7 +71,7 @@ def household_context(user, resident) -> dict:
         others = list(selectors.members(user, current.household, current_only=True).exclude(resident=resident))
     return {"memberships": memberships, "current": current, "others": others,
             "may_add_household": resident.home_id is not None and current is None
-            and may_any(user, HouseholdMember, Action.ADD)}
+            and may_any(user, Household, Action.ADD)}
 
 
 def occupancy_context(user, resident) -> dict:
