@@ -157,6 +157,14 @@ def test_full_seed_at_scale_1(client):
     for company in Organisation.objects.filter(kind=OrgKind.PROPERTY):
         validate_credit_code(company.credit_code)
 
+    # The data centre: ≥ 10,000 residents in households of ~2.6, ~200 organisations in the registry.
+    from linli.registry.models import Household, Resident
+
+    assert Resident.objects.count() >= 10_000
+    assert 2.3 <= Resident.objects.filter(memberships__isnull=False).count() / Household.objects.count() <= 2.9
+    registry = Organisation.objects.filter(kind__in=[OrgKind.STATIONED, OrgKind.ENTERPRISE, OrgKind.SOCIAL])
+    assert 180 <= registry.count() <= 220
+
     # Services audited the top of the tree; the bulk part is one summary row.
     assert AuditLog.objects.filter(action="seed").count() == 1
     assert AuditLog.objects.filter(object_type="areas.place", action="create").count() == (

@@ -1,4 +1,4 @@
-"""Seed the demo district 马鞍山市雨山区 (``make demo``): places, grids, organisations, one account per role.
+"""Seed the demo district 马鞍山市雨山区 (``make demo``): places, grids, people, organisations, one account per role.
 
 The district code 340504000000 is real; street and community sub-codes are illustrative, not the
 official statistical codes (see ``linli.demo.data``).
@@ -6,7 +6,10 @@ official statistical codes (see ``linli.demo.data``).
 District, streets, communities, compounds, grids, organisations and accounts are created through
 their services, so each is validated and audited. Buildings, units and houses (tens of thousands
 of rows) are bulk-inserted with codes and paths computed exactly as ``place_create`` would compute
-them, and recorded by ONE summary audit row (action ``seed``).
+them; so are the people (``linli.demo.people``: residents with sealed ID and phone numbers, households,
+owners and tenants, care groups). Both bulk parts are recorded by ONE summary audit row (action ``seed``).
+The organisations registry (``linli.demo.organisations``: ~200 驻区单位, enterprises and social
+organisations) goes through the organisation service like the departments.
 
 Everything is planned first (deterministically, from a fixed random seed), then written in one
 transaction: a failure leaves nothing behind.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,7 +40,8 @@ from linli.core import audit
 from linli.core.context import acting_as
 from linli.core.paths import SEGMENT_WIDTHS
 from linli.core.validators import credit_code_check_char
-from linli.demo import data
+from linli.demo import data, people
+from linli.demo.organisations import plan_organisations
 from linli.orgs import services as orgs
 from linli.orgs.models import OrgKind
 
@@ -213,7 +218,10 @@ def _bulk(objs: list[Place]) -> list[Place]:
 
 
 class Seeder:
-    def __init__(self, command: BaseCommand, plan: list[CommunityPlan], password: str):
+    def __init__(self, command: BaseCommand, plan: list[CommunityPlan], password: str, *, small: bool = False,
+                 residents: int | None = None):
+        self.small = small
+        self.residents_target = residents
         self.out = command.stdout
         self.verbose = command.verbosity >= 1
         self.plan = plan
@@ -257,14 +265,20 @@ class Seeder:
             self.progress(community.name)
 
         compounds = [c for cs in self.compounds_by_community for c in cs]
+        self.people = self.seed_people()
+        counts = self.people_counts
         audit.record(
             actor=self.admin, action="seed", obj=self.district,
-            after={"buildings": self.totals["buildings"], "units": self.units, "houses": self.totals["houses"]},
+            after={"buildings": self.totals["buildings"], "units": self.units, "houses": self.totals["houses"],
+                   **counts},
             note=(f"seed_demo bulk insert under {self.district.path}: {self.totals['buildings']} buildings "
                   f"(each placed in its grid), {self.units} units, {self.totals['houses']} houses, "
-                  f"in {len(compounds)} compounds"),
+                  f"in {len(compounds)} compounds; {counts['residents']} residents (ID and phone numbers sealed), "
+                  f"{counts['households']} households, {counts['occupancies']} occupancies "
+                  f"({counts['unsold_houses']} houses left unsold), {counts['care_tags']} care-group memberships"),
         )
         self.organisations = self.create_organisations()
+        self.organisations["registry"] = self.create_registry_organisations()
         accounts_ = self.create_accounts()
         return {"accounts": accounts_}
 
@@ -322,6 +336,58 @@ class Seeder:
         self.done["buildings"] += len(buildings)
         self.done["houses"] += len(houses)
 
+    def seed_people(self) -> people.PeoplePlan:
+        """Residents, households, owners and tenants, care groups: planned, then bulk-inserted."""
+        self.houses = people.house_rows(self.district)
+        planner = people.Planner(RANDOM_SEED)
+        self.today = planner.today
+        plan = planner.plan(self.houses, target=self.residents_target)
+        self.people_counts = people.write_people(plan, self.admin, progress=self.progress_people)
+        return plan
+
+    def progress_people(self, text: str) -> None:
+        if self.verbose:
+            self.out.write(f"  {text}")
+
+    def create_registry_organisations(self) -> list:
+        """~200 stationed units, enterprises and social organisations, each located in the place tree."""
+        from faker import Faker
+
+        rng = random.Random(RANDOM_SEED + 1)  # noqa: S311 - reproducible demo data, not a secret
+        faker = Faker("zh_CN")
+        faker.seed_instance(RANDOM_SEED + 1)
+        communities = [(c.street, c.name, data.COMMUNITIES[i][3]) for i, c in enumerate(self.plan)]
+        plans = plan_organisations(rng, faker, data.STREETS, communities, enterprises=10 if self.small else 90,
+                                   small=self.small)
+        shops: dict[str, list[int]] = {}
+        for house in self.houses:
+            if not house.residential:
+                shops.setdefault(house.path[:12], []).append(house.pk)
+        wanted = {}
+        for org in plans:
+            community = org.area_index[1]
+            if org.location == "shop" and community is not None:
+                options = shops.get(self.community_places[community].path, [])
+                if options:
+                    wanted[org.name] = rng.choice(options)
+        shop_places = Place.objects.in_bulk(list(wanted.values()))
+        created = []
+        for org in plans:
+            street_index, community = org.area_index
+            if community is None:
+                area = self.streets[street_index]
+                in_street = [i for i, c in enumerate(self.plan) if c.street == street_index]
+                location = rng.choice(self.compounds_by_community[rng.choice(in_street)])
+            else:
+                area = self.community_places[community]
+                location = (shop_places[wanted[org.name]] if org.name in wanted
+                            else rng.choice(self.compounds_by_community[community]))
+            created.append(orgs.organisation_create(
+                actor=self.admin, area=area, location=location, kind=org.kind, name=org.name,
+                short_name=org.short_name, credit_code=org.credit_code, contact_name=org.contact_name,
+                contact_phone=org.contact_phone, address=org.address))
+        return created
+
     def create_organisations(self) -> dict:
         result = {"departments": []}
         for name, short in data.DEPARTMENTS:
@@ -372,6 +438,30 @@ class Seeder:
         return result
 
 
+def _people_lines(seeder: Seeder) -> list[str]:
+    counts, plan = seeder.people_counts, seeder.people
+    bands = people.age_bands(plan, seeder.today)
+    total = max(1, counts["residents"])
+    tags = Counter(code for person, _house in plan.residents() for code, _since in person.tags)
+    return [
+        _("Residents: %(n)s in %(h)s households (%(mean).2f people each on average); "
+          "ID card numbers 340504… with valid check characters, sealed (cipher, keyed hash, mask).")
+        % {"n": f"{counts['residents']:,}", "h": f"{counts['households']:,}",
+           "mean": counts["members"] / max(1, counts["households"])},
+        _("Ages: %(bands)s") % {"bands": ", ".join(f"{band} {100 * n / total:.1f}%"
+                                                   for band, n in sorted(bands.items(), key=_band_key))},
+        _("Owners and tenants: %(n)s occupancy records; %(unsold)s houses (about 5%%) are left unsold and have "
+          "no owner.") % {"n": f"{counts['occupancies']:,}", "unsold": f"{counts['unsold_houses']:,}"},
+        _("Care groups: %(tags)s") % {"tags": ", ".join(f"{code} {n}" for code, n in tags.most_common())},
+        _("Suspected duplicates planted for the merge tool (same name, birth date and home, no ID): %(n)s")
+        % {"n": counts["planted_duplicates"]},
+    ]
+
+
+def _band_key(item) -> int:
+    return int(item[0].split("-")[0].rstrip("+"))
+
+
 def _scope_label(obj) -> str:
     """A place below the community is named from its compound down (怡心花园 1栋 1单元 101)."""
     if isinstance(obj, Place) and obj.level > Level.COMPOUND:
@@ -397,14 +487,19 @@ class Command(BaseCommand):
                             help=gettext_lazy("Multiply the number of compounds and buildings (for benchmarks)."))
         parser.add_argument("--small", action="store_true",
                             help=gettext_lazy("A tiny district with the same structure (for tests)."))
+        parser.add_argument("--residents", type=int, default=None,
+                            help=gettext_lazy("Plan households until about this many residents live in the district "
+                                              "(default: most sold homes are lived in, ~2.6 people each)."))
 
-    def handle(self, *args, scale: int = 1, small: bool = False, **options):
+    def handle(self, *args, scale: int = 1, small: bool = False, residents: int | None = None, **options):
         self.verbosity = options.get("verbosity", 1)
         if getattr(settings, "LINLI_ENV", "") == "production":
             raise CommandError(_("Refusing to seed demo data: LINLI_ENV is 'production'. "
                                  "Demo accounts share a published password and must never exist in production."))
         if scale < 1:
             raise CommandError(_("--scale must be 1 or more."))
+        if residents is not None and residents < 0:
+            raise CommandError(_("--residents cannot be negative."))
         if Place.objects.filter(code=data.DISTRICT_CODE).exists():
             self.stdout.write(_("The demo district %(code)s already exists: already seeded, nothing to do.")
                               % {"code": data.DISTRICT_CODE})
@@ -421,11 +516,15 @@ class Command(BaseCommand):
         if self.verbosity >= 1:
             self.stdout.write(_("Seeding %(city)s%(district)s (%(code)s)…")
                               % {"city": data.CITY_NAME, "district": data.DISTRICT_NAME, "code": data.DISTRICT_CODE})
-        seeder = Seeder(self, plan, settings.LINLI_DEMO_PASSWORD)
+        seeder = Seeder(self, plan, settings.LINLI_DEMO_PASSWORD, small=small, residents=residents)
         with acting_as("command"), transaction.atomic():
             result = seeder.run()
         if self.verbosity >= 1:
             self.summary(seeder, result, profile, time.monotonic() - started)
+
+    def people_summary(self, seeder: Seeder) -> None:
+        for line in _people_lines(seeder):
+            self.stdout.write(line)
 
     def summary(self, seeder: Seeder, result: dict, profile: Profile, seconds: float) -> None:
         w = self.stdout.write
@@ -442,9 +541,13 @@ class Command(BaseCommand):
             sizes = [counts.get(g.pk, 0) for g in grids]
             w(f"  {community.name} ({community.code}): "
               + _("%(n)s grids, %(lo)s–%(hi)s households") % {"n": len(grids), "lo": min(sizes), "hi": max(sizes)})
+        self.people_summary(seeder)
         orgs_ = seeder.organisations
         w(_("Organisations: %(names)s") % {
             "names": "、".join(o.name for o in [*orgs_["departments"], *orgs_["property"]])})
+        registry = Counter(o.get_kind_display() for o in orgs_["registry"])
+        w(_("Organisations registry: %(n)s (%(kinds)s), each with a valid credit code and a location.")
+          % {"n": len(orgs_["registry"]), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(registry.items()))})
         w(_("Demo accounts (password %(password)s):") % {"password": seeder.password})
         for user, role in result["accounts"]:
             w(f"  {user.username:<13} {role}")
