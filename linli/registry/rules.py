@@ -3,7 +3,7 @@
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import Household, HouseholdMember, Occupancy, Resident, ResidentTag
+from .models import Household, HouseholdMember, ImportJob, Occupancy, Resident, ResidentTag
 
 PEOPLE = (Resident, Household, HouseholdMember, Occupancy, ResidentTag)
 
@@ -18,3 +18,8 @@ for model in PEOPLE:
 for role in (Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.GRID_WORKER):
     grant(role, Resident, "reveal", "export")
 grant(Role.STREET_STAFF, Resident, "export")
+
+# Excel imports: whoever may add people or organisations somewhere may upload; each binding sees only its own
+# user's jobs (ImportJob.scope_q), because a job holds the uploaded file. Rows are checked against ADD rights.
+for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.GRID_WORKER):
+    grant(role, ImportJob, "view", "add", "change")

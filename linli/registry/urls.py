@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("households/<int:pk>/members/<int:member_pk>/move-out/", views.MoveOutView.as_view(),
          name="household_move_out"),
     re_path(r"^buildings/(?P<code>\d{1,24})/$", views.building_view, name="building_view"),
+    path("", include("linli.registry.urls_io")),  # Excel import and export
 ]
