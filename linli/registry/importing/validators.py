@@ -81,9 +81,15 @@ class BaseValidator:
         return []
 
     # -- cells -------------------------------------------------------------------------------------
+    lenient_keys: frozenset = frozenset()  # see ResidentValidator: "=…" text equal to the stored value
+
     def raw(self, res: Result, row: Row, key: str):
         """The cell's cleaned value; formula cells are an error and read as empty."""
         if self.sheet.is_formula(row, key):
+            value = self.sheet.value(row, key)
+            if key in self.lenient_keys and self.sheet.header[key] not in row.formulas and isinstance(value, str):
+                res.data.setdefault("equals_text", {})[key] = value  # decided once the record is known
+                return None
             res.add(key, "formula")
             return None
         return self.sheet.value(row, key)
@@ -227,6 +233,9 @@ class ResidentValidator(BaseValidator):
             else:
                 res.add("record", "record_unknown", record=text[:20])
         update = record_raw is not None
+        # In an update row, text that starts with "=" (a typed text cell, never a formula cell) is accepted
+        # when it equals what the record holds: an export writes such values as text and must import back.
+        self.lenient_keys = frozenset({"name", "ethnicity", "employer", "notes"}) if update else frozenset()
         d["name"] = self.text(res, row, "name", required=not update)
         d["id_type"] = self.choice(res, row, "id_type")
         d["gender"] = self.choice(res, row, "gender")
@@ -292,6 +301,9 @@ class ResidentValidator(BaseValidator):
                 self.seen_records[d["record_id"]] = res.number
         d["record"] = record
         update = d["record_id"] is not None
+        for key, value in d.pop("equals_text", {}).items():
+            if record is None or getattr(record, key) != value:
+                res.add(key, "formula")
 
         # ID: a full number (new or changed), or — in an update row — the record's own mask, or empty
         d["id_change"] = False

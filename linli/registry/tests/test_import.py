@@ -421,10 +421,11 @@ def test_rows_with_a_record_number_update_that_record(tree, sec):
     r.refresh_from_db()
     assert r.employer == "新单位" and crypto.decrypt(r.id_cipher) == idn(30)
     assert AuditLog.objects.filter(action="update", object_id=str(r.pk), note=f"import #{job.pk}").exists()
-    wrong = [r.pk, "老王", "", "340504********9999", "", "", "", "", "", "", "", "", "", ""]
+    wrong = [r.pk, "老王", "", "340504********9999", "", "", "", "", "", "", "=新单位", "", "", ""]
     unknown = [999999, "谁", "", "", "", "", "", "", "", "", "", "", "", ""]
     job = upload(sec, book([wrong, unknown], headers=headers))
-    assert codes(job) == {2: {"id_number": ["masked_mismatch"]}, 3: {"record": ["record_unknown"]}}
+    assert codes(job) == {2: {"id_number": ["masked_mismatch"], "employer": ["formula"]},
+                          3: {"record": ["record_unknown"]}}
 
 
 # -- bad input: the whole file ---------------------------------------------------------------------------
