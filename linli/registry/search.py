@@ -17,11 +17,17 @@ How each term is read:
 ``zsf`` / ``zhangs``   prefix of ``name_initials`` or of ``name_pinyin`` (lower case)
 an 18/15-digit ID      exact on ``id_hash`` (resident identity card)
 an 11-digit mobile     exact on ``phone_hash``
-anything else          substring of ``name`` or of ``address`` (the house's full address)
+3+ other characters    anywhere in ``name`` or in ``address`` (the house's full address)
+1–2 other characters   the start or end of ``name`` (a surname, a given name: 张, 张三, 桂英), or the
+                       start or end of a place name in ``address`` (西苑, 3栋); one character only the
+                       start of either (a surname, "3" for 3栋/3单元)
 =====================  ==========================================================================
 
-On PostgreSQL the substring matches use ``LIKE '%…%'``; migration 0003 adds pg_trgm GIN indexes on
-``name`` and ``address`` so they stay fast on hundreds of thousands of rows (bench/search_residents.py).
+Why the short-fragment rule: on PostgreSQL every pattern is a ``LIKE`` that the pg_trgm GIN indexes of
+migration 0003 can answer (trigrams need three characters, counting the padding pg_trgm puts around
+each word, so a one- or two-character fragment is indexable only at a word's edge). A plain
+``LIKE '%张%'`` would scan all 200,000 rows; these stay within the 100 ms p95 of
+bench/search_residents.py. SQLite reads the same patterns (same results), without the indexes.
 """
 
 from __future__ import annotations
@@ -121,7 +127,17 @@ def _term_q(term: Term) -> Q:
         return Q(id_type=IdType.ID_CARD, id_hash=identity.id_hash(IdType.ID_CARD, term.value))
     if term.kind == "phone":
         return Q(phone_hash=identity.phone_hash(term.value))
-    return Q(name__contains=term.value) | Q(address__contains=term.value)
+    return _text_q(term.value)
+
+
+def _text_q(text: str) -> Q:
+    if len(text) >= 3:
+        return Q(name__contains=text) | Q(address__contains=text)
+    # address words are separated by spaces (雨山区 平湖街道 雨秀社区 怡心花园 3栋 1单元 101)
+    word_start = Q(name__startswith=text) | Q(address__contains=f" {text}")
+    if len(text) == 1:
+        return word_start
+    return word_start | Q(name__endswith=text) | Q(address__contains=f"{text} ") | Q(address__endswith=text)
 
 
 def search_q(q: str) -> Q | None:
@@ -135,7 +151,7 @@ def search_q(q: str) -> Q | None:
 
 def search_rank(q: str):
     """An integer expression, lower first: exact name 0, name/initials starting with the term 1,
-    name containing it or full pinyin starting with it 2, anything else (address, …) 3."""
+    name containing (or ending with) it or full pinyin starting with it 2, anything else (address, …) 3."""
     terms = parse(q)
     if not terms:
         return Value(0, output_field=IntegerField())
@@ -143,7 +159,7 @@ def search_rank(q: str):
     whens = [When(name=whole, then=Value(0))]
     if first.kind == "text":
         whens += [When(name__startswith=first.value, then=Value(1)),
-                  When(name__contains=first.value, then=Value(2))]
+                  When(name__contains=first.value, then=Value(2))]  # (ends with it, for short fragments)
     elif first.kind == "pinyin":
         whens += [When(name_initials=first.value, then=Value(0)), When(name_pinyin=first.value, then=Value(0)),
                   When(name_initials__startswith=first.value, then=Value(1)),

@@ -47,10 +47,16 @@ def test_parse_reads_each_kind_of_term():
 
 
 def test_by_name_exact_name_first(tree, people):
-    hits = search_residents(tree.users["district_admin"], "张三")
-    assert names(hits)[0] == "张三"  # exact name first, then names starting with it, then containing it
-    assert names(hits) == ["张三", "张三丰", "张三丰", "李张三丰"]
+    admin = tree.users["district_admin"]
+    hits = search_residents(admin, "张三丰")
+    assert names(hits) == ["张三丰", "张三丰", "李张三丰"]  # exact name first, then names containing it
     assert all(isinstance(h, ResidentHit) and h.matched == "name" for h in hits)
+    # one or two characters: the start or the end of a name (a surname, a given name), exact first
+    assert names(search_residents(admin, "张三")) == ["张三", "张三丰", "张三丰"]
+    assert names(search_residents(admin, "三丰")) == ["张三丰", "张三丰", "李张三丰"]
+    assert names(search_residents(admin, "张")) == ["张三", "张三丰", "张三丰"]
+    assert names(search_residents(admin, "李")) == ["李张三丰"]
+    assert search_residents(admin, "三") == []  # one character inside a name is no search
 
 
 def test_by_pinyin_initials_and_full_pinyin(tree, people):
@@ -95,11 +101,14 @@ def test_hits_carry_masked_values_only(tree, people):
 
 def test_by_address_fragment_and_several_terms(tree, people):
     admin = tree.users["district_admin"]
-    # tree: 雨秀社区 怡心花园 1栋 1单元 101 holds the first four; 西苑新村 holds 王五 and 赵六
+    # tree: 雨秀社区 怡心花园 1栋 1单元 101 holds three of them; 西苑新村 holds 王五 and 赵六
     assert set(names(search_residents(admin, "西苑新村"))) == {"王五", "赵六"}
     assert search_residents(admin, "西苑新村")[0].matched == "address"
     assert names(search_residents(admin, "西苑 赵")) == ["赵六"]  # every term must match
     assert set(names(search_residents(admin, "怡心花园 zsf"))) == {"张三丰"}
+    assert set(names(search_residents(admin, "新村"))) == {"王五", "赵六"}  # the end of a place name
+    assert len(search_residents(admin, "怡心花园 1栋")) == 3 and len(search_residents(admin, "怡心花园 1")) == 3
+    assert search_residents(admin, "心花") == []  # two characters inside a place name: no search
 
 
 def test_always_through_the_chokepoint(tree, people):
@@ -123,7 +132,7 @@ def test_merged_and_inactive_records_are_left_out(tree, people):
     Resident.objects.filter(pk=people["zsf_b"].pk).update(merged_into=people["zsf"])
     Resident.objects.filter(pk=people["zs"].pk).update(is_active=False)
     admin = tree.users["district_admin"]
-    assert names(search_residents(admin, "张三")) == ["张三丰", "李张三丰"]
+    assert names(search_residents(admin, "张三")) == ["张三丰"]
     assert "张三" in names(search_residents(admin, "张三", include_inactive=True))
 
 
