@@ -9,9 +9,9 @@ numbers sealed like ``linli.registry.identity``), and times ``linli.registry.sea
 in-process — the permission filter included, the user's role bindings loaded afresh for every call, as
 in a request — for a district admin, a community secretary and a grid worker. The queries are built from
 residents in each user's scope: a full name, one surname character (the broadest query), the last two
-characters of a name (a given name), pinyin initials, a full-pinyin prefix, the last four digits of an ID number and an address fragment (compound
-and building). Then it drops the trigram indexes and measures again, for comparison. Exit status 1 when
-a p95 misses the limit. See bench/README.md.
+characters of a name (a given name), pinyin initials, a full-pinyin prefix, the last four digits of an ID
+number and an address fragment (compound and building). Then it drops the trigram indexes and measures
+again, for comparison. Exit status 1 when a p95 misses the limit. See bench/README.md.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from linli.core.validators import parse_id_card, validate_credit_code
 from linli.orgs.models import Organisation
 from linli.registry import identity
 from linli.registry.care_tags import DEFAULT_TAGS as CARE_TAGS
+from linli.registry.merge import suspected_duplicates
 from linli.registry.models import CareTag, Household, HouseholdMember, Occupancy, Resident, ResidentTag
 from linli.registry.search import search_residents
 
@@ -168,3 +169,9 @@ def test_organisations_registry_search_and_one_audit_row(seeded):
     assert inside.pk in {h.id for h in grid_hits}
     assert all(h.scope_path.startswith(buildings) for h in grid_hits)
     assert outside.pk not in {h.id for h in search_residents(gridworker, outside.name, limit=100)}
+
+    # the planted duplicates (same name, birth date and home, no ID) are what the merge tool finds
+    planted = Resident.objects.filter(id_hash="")
+    groups = suspected_duplicates(district)
+    assert planted.count() == row.after["planted_duplicates"] >= 3
+    assert {r.pk for g in groups for r in g.residents} >= set(planted.values_list("pk", flat=True))
