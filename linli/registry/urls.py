@@ -20,4 +20,5 @@ urlpatterns = [
          name="household_move_out"),
     re_path(r"^buildings/(?P<code>\d{1,24})/$", views.building_view, name="building_view"),
     path("", include("linli.registry.urls_io")),  # Excel import and export
+    path("merge/", include("linli.registry.urls_merge")),  # one person, one record: the merge tool
 ]
