@@ -10,6 +10,10 @@ registry.add_menu(MenuItem("management", _("Residents"), "registry:resident_list
                            order=40))
 registry.add_menu(MenuItem("management", _("Households"), "registry:household_list", model="registry.household",
                            order=41))
+registry.add_menu(MenuItem("management", _("Import from Excel"), "registry:import_list", model="registry.resident",
+                           order=42))
+registry.add_menu(MenuItem("management", _("Suspected duplicates"), "registry:merge_list",
+                           model="registry.resident", order=43))
 
 from .panels import register_default_panels  # noqa: E402
 
