@@ -43,7 +43,10 @@ class Choices:
         self.lookup.update({value: value for value in canonical})
 
     def parse(self, raw: str) -> str | None:
-        key = re.sub(r"\s+", "", raw)
+        found = self.lookup.get(raw)
+        if found is not None:
+            return found
+        key = "".join(raw.split())
         return self.lookup.get(key, self.lookup.get(key.lower()))
 
     def label(self, value: str) -> str:
@@ -127,7 +130,15 @@ class Spec:
         return [c.key for c in self.columns]
 
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return self.by_key[key]
+
+    @property
+    def by_key(self) -> dict[str, Column]:
+        cached = self.__dict__.get("_by_key")
+        if cached is None:
+            cached = {c.key: c for c in self.columns}
+            object.__setattr__(self, "_by_key", cached)
+        return cached
 
     def header_lookup(self) -> dict[str, str]:
         out = {}

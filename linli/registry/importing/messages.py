@@ -35,8 +35,8 @@ MESSAGES = {
     "no_rows": _("The sheet has a header row but no data rows."),
     "internal_error": _("The file could not be processed because of an error on the server. Nothing was "
                         "imported. Please try again or tell your administrator."),
-    "conflict": _("Someone changed the same records while this file was being imported. Nothing was imported; "
-                  "check the file again."),
+    "conflict": _("While this file was being imported, someone registered some of the same people or numbers. "
+                  "Nothing was imported; the file has been checked again."),
     "not_valid": _("Only a file whose check found no errors can be imported."),
     "already_running": _("This file is being processed already."),
     # -- one cell ----------------------------------------------------------------------------------------

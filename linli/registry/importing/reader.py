@@ -100,8 +100,8 @@ def _small_xml(archive: zipfile.ZipFile, name: str):
         raise Refusal("bad_zip") from None
 
 
-def first_sheet_member(archive: zipfile.ZipFile) -> str:
-    """The zip member holding the workbook's first sheet (from the package and workbook relationships)."""
+def first_sheet_member(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """(zip member, sheet name) of the workbook's first worksheet, from the package's relationships."""
     import posixpath
 
     rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -125,7 +125,7 @@ def first_sheet_member(archive: zipfile.ZipFile) -> str:
         if sheet.tag.endswith("}sheet"):
             kind, path = rels.get(sheet.get(f"{doc_ns}id", ""), ("", ""))
             if kind.endswith("/worksheet"):
-                return path
+                return path, sheet.get("name", "")
     raise Refusal("no_sheet")
 
 
@@ -229,12 +229,13 @@ PLAIN = (str, int, float, bool, dt.date, dt.time, dt.timedelta)
 
 def clean(value):
     """Strip text (empty → None), integral floats → int; formula objects (array formulas) → their "=…" text."""
-    if value is None:
-        return None
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         value = value.strip()
         return value or None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+    if value is None:
+        return None
+    if kind is float and value.is_integer() and abs(value) < 2**53:
         return int(value)
     if not isinstance(value, PLAIN):
         return "=" + str(getattr(value, "text", "") or value)
@@ -249,53 +250,45 @@ class Sheet:
         self.data = data
         self.engine = engine or limit("LINLI_IMPORT_ENGINE")
         self.max_rows = max_rows or limit("LINLI_IMPORT_MAX_ROWS")
+        self._calamine = None
         archive = check_container(data)
-        # the pre-scan comes before openpyxl: without a <dimension>, openpyxl's read-only load walks the
+        # the pre-scan comes before any parser: without a <dimension>, openpyxl's read-only load walks the
         # whole sheet to size it, which must not happen to a 1,000,000-row sheet
-        scanned = first_sheet_member(archive)
-        self.scan = prescan(archive, scanned, max_rows=self.max_rows)
-        self.title, member, first_rows = self._open_workbook()
-        if member != scanned:  # openpyxl read the package differently: scan the sheet it will read
-            self.scan = prescan(archive, member, max_rows=self.max_rows)
+        member, self.title = first_sheet_member(archive)
+        self.scan = prescan(archive, member, max_rows=self.max_rows)
         if self.scan.merged:
             raise Refusal("merged", ranges=self.scan.merged[:5])
         if self.scan.unlocated_formulas:
             raise Refusal("formulas_unlocated")
+        first_rows = self._open(archive, member)
         self.header_row, self.header, self.header_cells = self._find_header(first_rows)
         self.total_rows = max(0, self.scan.rows - self.header_row)
         if self.total_rows > self.max_rows:
             raise Refusal("too_many_rows", rows=f"{self.total_rows:,}", limit=f"{self.max_rows:,}")
 
-    # -- opening ------------------------------------------------------------------------------------
-    def _open_workbook(self) -> tuple[str, str, list[Row]]:
-        """Open with openpyxl (read-only, formulas as text): the first worksheet, its XML member, first rows."""
-        import openpyxl
-
+    # -- opening: the engine must be able to read the workbook ----------------------------------------
+    def _open(self, archive, member) -> list[Row]:
+        rows = []
+        source = None
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
-        except Exception:  # openpyxl raises many kinds on garbage: all mean "not an xlsx we can read"
+            if self.engine == "openpyxl":
+                source = self._openpyxl_rows(check_member=(archive, member))
+            else:
+                source = self._calamine_rows()
+            for number, values in source:
+                cells = tuple(clean(v) for v in values)
+                if any(v is not None for v in cells):
+                    rows.append(Row(number, cells))
+                if len(rows) >= HEADER_SEARCH_ROWS or number > HEADER_SEARCH_ROWS * 3:
+                    break
+        except Refusal:
+            raise
+        except Exception:  # the parsers raise many kinds on garbage: all mean "not an xlsx we can read"
             raise Refusal("not_xlsx") from None
-        try:
-            if not wb.worksheets:
-                raise Refusal("no_sheet")
-            ws = wb.worksheets[0]
-            member = ws._worksheet_path.lstrip("/")
-            first: list[Row] = []
-            try:
-                for number, values in enumerate(ws.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS * 3),
-                                                start=1):
-                    cells = tuple(clean(v) for v in values)
-                    if any(v is not None for v in cells):
-                        first.append(Row(number, cells))
-                    if len(first) >= HEADER_SEARCH_ROWS:
-                        break
-            except Refusal:
-                raise
-            except Exception:
-                raise Refusal("bad_zip") from None
-            return ws.title, member, first
         finally:
-            wb.close()
+            if source is not None:
+                source.close()
+        return rows
 
     def _raw_rows(self) -> Iterator[tuple[int, tuple]]:
         """(Excel row number, raw values from column A) for every non-empty row, by the chosen engine."""
@@ -304,31 +297,35 @@ class Sheet:
         else:
             yield from self._calamine_rows()
 
-    def _openpyxl_rows(self):
+    def _openpyxl_rows(self, check_member=None):
+        """openpyxl in read-only mode: formulas come back as their "=…" text and are never evaluated."""
         import openpyxl
 
         wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
         try:
             ws = wb[self.title]
+            if check_member is not None:
+                archive, member = check_member
+                if ws._worksheet_path.lstrip("/") != member:  # openpyxl resolved the package differently
+                    self.scan = prescan(archive, ws._worksheet_path.lstrip("/"), max_rows=self.max_rows)
             yield from enumerate(ws.iter_rows(values_only=True), start=1)
         finally:
             wb.close()
 
     def _calamine_rows(self):
-        from python_calamine import CalamineWorkbook
+        """python-calamine: the sheet's cells are loaded once (≈1 KB a row, so bounded by the row cap)."""
+        if self._calamine is None:
+            from python_calamine import CalamineWorkbook
 
-        try:
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            sheet = wb.get_sheet_by_name(self.title)
-        except Exception:  # the file passed openpyxl; calamine refusing it means it is damaged
-            raise Refusal("bad_zip") from None
+            self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self.data)).get_sheet_by_name(self.title)
+        sheet = self._calamine
         start = sheet.start
         if start is None:
             return
         row0, col0 = start
         pad = (None,) * col0
         for i, values in enumerate(sheet.iter_rows()):
-            yield row0 + i + 1, pad + tuple(values) if col0 else tuple(values)
+            yield row0 + i + 1, pad + tuple(values) if col0 else values
 
     def _cleaned(self) -> Iterator[Row]:
         by_row: dict[int, set[int]] = {}
@@ -336,8 +333,8 @@ class Sheet:
             by_row.setdefault(r, set()).add(c)
         empty = frozenset()
         for number, values in self._raw_rows():
-            cells = tuple(clean(v) for v in values)
-            if not any(v is not None for v in cells):
+            cells = tuple([clean(v) for v in values])
+            if cells.count(None) == len(cells):
                 continue
             cols = by_row.get(number)
             yield Row(number, cells, frozenset(cols) if cols else empty)
@@ -398,10 +395,10 @@ class Sheet:
         idx = self.header.get(key)
         if idx is None:
             return False
-        if idx in row.formulas:
+        if row.formulas and idx in row.formulas:
             return True
         value = row.cells[idx] if idx < len(row.cells) else None
-        return isinstance(value, str) and value.startswith("=")
+        return type(value) is str and value[0] == "="
 
 
 def as_date(value) -> dt.date | None:

@@ -126,7 +126,7 @@ def run_validation(job_id: int) -> str:
     if job is None or job.status != ImportStatus.PENDING:
         return "skipped"
     job.status, job.started_at, job.rows_done = ImportStatus.VALIDATING, timezone.now(), 0
-    job.save(update_fields=["status", "started_at", "rows_done", "updated_at"])
+    job.save(update_fields=["status", "started_at", "rows_done", "updated_at"])  # message_code kept: "conflict"
     job.issues.all().delete()
     try:
         sheet = _sheet(job, _file(job))
@@ -213,12 +213,20 @@ def run_commit(job_id: int) -> str:
         with transaction.atomic():
             validator = VALIDATORS[job.kind](user=actor, sheet=sheet, scope_path=job.scope_path, committing=True)
             committer = COMMITTERS[job.kind](user=actor, job=job)
-            for batch in _batches(validator.validate(sheet.rows()), ISSUE_BATCH):
-                bad = [r for r in batch if r.errors]
-                ok += len(batch) - len(bad)
-                problems += bad
-                if not problems:
-                    committer.write(batch)
+            validator.prefetch()
+            committer.prepare(validator)
+            validator.before_query = committer.pause
+            try:
+                for batch in _batches(validator.validate(sheet.rows()), ISSUE_BATCH):
+                    bad = [r for r in batch if r.errors]
+                    ok += len(batch) - len(bad)
+                    problems += bad
+                    if not problems:
+                        committer.write(batch)
+                committer.pause()
+            except BaseException:
+                committer.abort()
+                raise
             if problems or ok == 0:
                 raise _Rollback
             committer.finish()
@@ -241,8 +249,13 @@ def run_commit(job_id: int) -> str:
         else:
             _finish(job, ImportStatus.INVALID, valid_rows=ok, error_rows=len(problems), rows_done=ok + len(problems))
     except IntegrityError:
-        log.warning("import %s: conflict while committing", job.pk, exc_info=True)
-        _finish(job, ImportStatus.FAILED, message_code="conflict", message_params={})
+        # A uniqueness rule of the database (one active record per document number, household numbers …)
+        # refused a row: someone registered the same person since the check. Nothing was written; check the
+        # file again so that the preview says which rows.
+        log.info("import %s: a unique constraint refused the commit; checking again", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, message_code="conflict",
+                                                   message_params={})
+        run_validation(job.pk)
     except Refusal as refusal:
         _finish(job, ImportStatus.FAILED, message_code=refusal.code, message_params=refusal.params)
     except Exception:

@@ -67,6 +67,32 @@ class BaseValidator:
         self.committing = committing
         self._places: dict[str, Place | None] = {}
         self._may_add: dict[tuple[str, str], bool] = {}
+        # called before any query while committing: the committer may hold the connection (an open COPY)
+        self.before_query = None
+
+    def _query(self) -> None:
+        if self.before_query is not None:
+            self.before_query()
+
+    def prefetch(self) -> None:
+        """While committing: load, in a few queries before the first write, what the rows will look up."""
+        self.load_places(self.column_values("house"))
+
+    def column_values(self, key: str) -> set[str]:
+        """The distinct text values of one column (a cheap pass over the raw rows)."""
+        idx = self.sheet.header.get(key)
+        if idx is None:
+            return set()
+        out = set()
+        for number, values in self.sheet._raw_rows():
+            if number > self.sheet.header_row and idx < len(values):
+                value = values[idx]
+                if value is not None and value != "":
+                    out.add(str(int(value) if isinstance(value, float) and value.is_integer() else value).strip())
+        return out
+
+    def known_houses(self) -> list[Place]:
+        return [p for p in self._places.values() if p is not None and p.level == Level.HOUSE]
 
     # -- the stream --------------------------------------------------------------------------------
     def validate(self, rows: Iterable[Row]) -> Iterator[Result]:
@@ -84,15 +110,22 @@ class BaseValidator:
     lenient_keys: frozenset = frozenset()  # see ResidentValidator: "=…" text equal to the stored value
 
     def raw(self, res: Result, row: Row, key: str):
-        """The cell's cleaned value; formula cells are an error and read as empty."""
-        if self.sheet.is_formula(row, key):
-            value = self.sheet.value(row, key)
-            if key in self.lenient_keys and self.sheet.header[key] not in row.formulas and isinstance(value, str):
+        """The cell's cleaned value; formula cells (and text starting with "=") are an error and read as empty."""
+        idx = self.sheet.header.get(key)
+        if idx is None:
+            return None
+        cells = row.cells
+        value = cells[idx] if idx < len(cells) else None
+        if row.formulas and idx in row.formulas:
+            res.add(key, "formula")
+            return None
+        if type(value) is str and value[0] == "=":
+            if key in self.lenient_keys:
                 res.data.setdefault("equals_text", {})[key] = value  # decided once the record is known
                 return None
             res.add(key, "formula")
             return None
-        return self.sheet.value(row, key)
+        return value
 
     def text(self, res: Result, row: Row, key: str, *, required: bool = False) -> str:
         value = self.raw(res, row, key)
@@ -172,6 +205,7 @@ class BaseValidator:
         wanted = {c for c in codes if c and c not in self._places}
         if not wanted:
             return
+        self._query()
         found = {p.code: p for p in restrict(Place.objects.filter(code__in=wanted), self.user, Action.VIEW)
                  .only("id", "code", "path", "level", "name", "is_active")}
         for code in wanted:
@@ -180,6 +214,7 @@ class BaseValidator:
     def may_add(self, model, path: str) -> bool:
         key = (model._meta.label_lower, path)
         if key not in self._may_add:
+            self._query()
             self._may_add[key] = can_at(self.user, Action.ADD, model, path)
         return self._may_add[key]
 
@@ -220,6 +255,14 @@ class ResidentValidator(BaseValidator):
         super().__init__(**kwargs)
         self.seen_ids: dict[str, int] = {}  # id hash -> first row
         self.seen_records: dict[int, int] = {}
+        self._record_cache: dict[int, Resident | None] = {}
+
+    def prefetch(self) -> None:
+        super().prefetch()
+        for house in self.known_houses():
+            self.may_add(Resident, house.path)
+        ids = {int(v) for v in self.column_values("record") if v.isdigit()}
+        self._records(ids)
 
     def parse(self, row: Row) -> Result:
         res = Result(row.number)
@@ -278,12 +321,18 @@ class ResidentValidator(BaseValidator):
         return results
 
     def _records(self, ids: set[int]) -> dict[int, Resident]:
-        if not ids:
-            return {}
-        qs = restrict(Resident.objects.filter(pk__in=ids), self.user, Action.CHANGE).select_related("home")
-        if self.committing:
-            qs = qs.select_for_update(of=("self",))
-        return {r.pk: r for r in qs}
+        """The records of update rows that the uploader may change (locked while committing)."""
+        todo = [i for i in ids if i not in self._record_cache]
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
+            self._query()
+            qs = restrict(Resident.objects.filter(pk__in=chunk), self.user, Action.CHANGE).select_related("home")
+            if self.committing:
+                qs = qs.select_for_update(of=("self",))
+            found = {r.pk: r for r in qs}
+            for i in chunk:
+                self._record_cache[i] = found.get(i)
+        return {i: self._record_cache[i] for i in ids if self._record_cache.get(i) is not None}
 
     def _check_identity(self, res: Result, records: dict[int, Resident]) -> None:
         d = res.data
@@ -346,7 +395,13 @@ class ResidentValidator(BaseValidator):
         d["house"] = self.house(res, "house", d["house_code"], Resident)
 
     def _check_duplicates(self, results: list[Result]) -> None:
-        """The same document number twice in the file, or already on another record (keyed hash, no plaintext)."""
+        """The same document number twice in the file, or already on another record (keyed hash, no plaintext).
+
+        While committing, the database's unique constraint (one active record per document number) checks
+        against existing records at insert time, race-free; a violation rolls everything back and the file is
+        checked again to say which rows (``services.run_commit``). Querying here instead, batch after batch
+        while the table grows inside the transaction, costs a scan per batch when statistics are stale.
+        """
         pending: dict[str, Result] = {}
         for res in results:
             d = res.data
@@ -358,10 +413,12 @@ class ResidentValidator(BaseValidator):
                 continue
             self.seen_ids[d["id_hash"]] = res.number
             pending[d["id_hash"]] = res
-        if not pending:
+        if not pending or self.committing:
             return
-        clashes = list(Resident.objects.filter(id_hash__in=list(pending), merged_into__isnull=True)
-                       .values_list("pk", "id_type", "id_hash"))
+        # only the id_hash index is usable: no other condition may tempt the planner into a scan
+        clashes = [(pk, id_type, id_hash) for pk, id_type, id_hash, merged in
+                   Resident.objects.filter(id_hash__in=list(pending))
+                   .values_list("pk", "id_type", "id_hash", "merged_into_id") if merged is None]
         visible = set(restrict(Resident.objects.filter(pk__in=[c[0] for c in clashes]), self.user, Action.VIEW)
                       .values_list("pk", flat=True)) if clashes else set()
         for pk, id_type, id_hash in clashes:

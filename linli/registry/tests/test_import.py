@@ -347,7 +347,7 @@ def test_commit_rechecks_and_writes_nothing_when_a_row_became_invalid(tree, sec,
     assert job.status == ImportStatus.VALID
     registry.resident_create(actor=sec, name="抢先", id_number=idn(7), home=tree.house_a1)  # the last row's ID
     job = commit(sec, job)
-    assert job.status == ImportStatus.INVALID
+    assert job.status == ImportStatus.INVALID and job.message_code == "conflict"  # checked again after rollback
     assert codes(job) == {8: {"id_number": ["dup_in_db"]}}
     assert list(Resident.objects.values_list("name", flat=True)) == ["抢先"]  # batches 1-3 were rolled back
     assert not AuditLog.objects.filter(action="import").exists()
