@@ -109,7 +109,7 @@ class ImportCreateView(ServiceFormView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(_io_context(self.request.user))
         ctx["max_mb"] = limit("LINLI_IMPORT_MAX_MB")
-        ctx["max_rows"] = limit("LINLI_IMPORT_MAX_ROWS")
+        ctx["max_rows"] = f"{limit('LINLI_IMPORT_MAX_ROWS'):,}"
         return ctx
 
 
@@ -122,7 +122,8 @@ def _problems(job: ImportJob, page):
         for key in sorted(issue.errors, key=lambda k: order.get(k, 99)):
             header = spec.column(key).header if key in order else key
             items += [(header, render_message(code, params)) for code, params in issue.errors[key]]
-        rows.append({"row": issue.row, "label": issue.label, "items": items})
+        rows.append({"row": issue.row, "label_parts": issue.label.rsplit(" ", 1) if issue.label else [],
+                     "items": items})
     return rows
 
 
