@@ -35,11 +35,6 @@ from .models import ImportJob, ImportKind, ImportStatus, Resident
 
 SECTION = "management"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TEMPLATE_NAMES = {
-    ImportKind.RESIDENTS: "居民信息导入模板.xlsx",
-    ImportKind.HOUSEHOLDS: "户籍信息导入模板.xlsx",
-    ImportKind.ORGANISATIONS: "单位信息导入模板.xlsx",
-}
 
 
 def get_job(user, pk: int) -> ImportJob:
@@ -183,7 +178,7 @@ def import_errors(request, pk: int):
     if job.status != ImportStatus.INVALID:
         raise Http404
     out = services.error_file(actor=request.user, job=job)
-    name = f"{job.file_name.rsplit('.', 1)[0]}-错误说明.xlsx"
+    name = f"{job.file_name.rsplit('.', 1)[0]}-{_('errors')}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
@@ -193,7 +188,8 @@ def import_template(request, kind: str):
         raise Http404
     data = build_template(kind, max_rows=limit("LINLI_IMPORT_MAX_ROWS"), max_mb=limit("LINLI_IMPORT_MAX_MB"))
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, TEMPLATE_NAMES[kind])
+    name = _("%(kind)s import template") % {"kind": ImportKind(kind).label} + ".xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -242,7 +238,7 @@ def resident_export(request):
         if request.GET.get("download"):
             out, _count = exporting.export_residents(actor=user, filters=filters, place=place,
                                                      description=_description(request))
-            return _download(out, "residents")
+            return _download(out, _("residents"))
         count = selectors.residents(user, place=place, action=Action.EXPORT, **filters).count()
     except ValidationError as exc:
         apply_validation_error(form, exc)
@@ -269,7 +265,7 @@ def household_export(request):
     if request.GET.get("download"):
         out, _count = exporting.export_households(actor=user, q=form.cleaned_data["q"], place=place,
                                                   description=_description(request))
-        return _download(out, "households")
+        return _download(out, _("households"))
     count = selectors.households(user, q=form.cleaned_data["q"], place=place).count()
     return _confirm(request, title=_("Export households"), count=count, form=form, back_url=back)
 
@@ -289,5 +285,5 @@ def organisation_export(request):
     q, kind = form.cleaned_data.get("q") or "", form.cleaned_data.get("kind") or ""
     if request.GET.get("download"):
         out, _count = exporting.export_organisations(actor=user, q=q, kind=kind, description=_description(request))
-        return _download(out, "organisations")
+        return _download(out, _("organisations"))
     return _confirm(request, title=_("Export organisations"), count=None, form=form, back_url=back)

@@ -46,6 +46,15 @@ class Result:
         return not self.errors
 
 
+def shown(value) -> str:
+    """A cell value quoted back in a message: anything that looks like a personal number is masked, because
+    problems are stored (the database holds no plaintext ID or phone numbers, not even in error reports)."""
+    text = str(value)[:40]
+    if sum(ch.isdigit() for ch in text) >= 7:
+        return mask_id(text)
+    return text[:30]
+
+
 def _batches(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
     batch: list[Row] = []
     for row in rows:
@@ -74,9 +83,16 @@ class BaseValidator:
         if self.before_query is not None:
             self.before_query()
 
+    @property
+    def cheap_second_pass(self) -> bool:
+        # calamine holds the cells in memory; openpyxl would parse the whole XML again
+        return self.sheet.engine != "openpyxl"
+
     def prefetch(self) -> None:
-        """While committing: load, in a few queries before the first write, what the rows will look up."""
-        self.load_places(self.column_values("house"))
+        """While committing: load, in a few queries before the first write, what the rows will look up (so the
+        COPY stays open). With openpyxl the lookups happen batch by batch instead (a second parse costs more)."""
+        if self.cheap_second_pass:
+            self.load_places(self.column_values("house"))
 
     def column_values(self, key: str) -> set[str]:
         """The distinct text values of one column (a cheap pass over the raw rows)."""
@@ -167,7 +183,7 @@ class BaseValidator:
         choices = self.spec.column(key).choices
         found = choices.parse(str(value))
         if found is None:
-            res.add(key, "choice", value=str(value)[:30], choices=choices.labels)
+            res.add(key, "choice", value=shown(value), choices=choices.labels)
         return found
 
     def date(self, res: Result, row: Row, key: str) -> dt.date | None:
@@ -176,7 +192,7 @@ class BaseValidator:
             return None
         found = as_date(value)
         if found is None:
-            res.add(key, "date", value=str(value)[:30])
+            res.add(key, "date", value=shown(value))
         elif found > dt.date.today():
             res.add(key, "date_future")
             return None
@@ -259,6 +275,8 @@ class ResidentValidator(BaseValidator):
 
     def prefetch(self) -> None:
         super().prefetch()
+        if not self.cheap_second_pass:
+            return
         for house in self.known_houses():
             self.may_add(Resident, house.path)
         ids = {int(v) for v in self.column_values("record") if v.isdigit()}
@@ -274,7 +292,7 @@ class ResidentValidator(BaseValidator):
             if text.isdigit():
                 d["record_id"] = int(text)
             else:
-                res.add("record", "record_unknown", record=text[:20])
+                res.add("record", "record_unknown", record=shown(text))
         update = record_raw is not None
         # In an update row, text that starts with "=" (a typed text cell, never a formula cell) is accepted
         # when it equals what the record holds: an export writes such values as text and must import back.

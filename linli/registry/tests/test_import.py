@@ -195,6 +195,9 @@ def test_no_plaintext_numbers_in_the_database(tree, sec):
     from django.db import connection
 
     number, phone = idn(9), "13912345678"
+    # numbers typed into the wrong columns are quoted back masked in the stored problems
+    wrong = upload(sec, book([person(tree, "错列", 8, 性别=phone, 出生日期=number, 证件号码=None)]))
+    assert codes(wrong)[2] == {"gender": ["choice"], "birth_date": ["date"], "id_number": ["required"]}
     job = upload(sec, book([person(tree, "王五", 9, 手机号码=phone)]))
     assert not bytes(ImportJob.objects.values_list("file_data", flat=True).get(pk=job.pk)).startswith(b"PK")
     commit(sec, job)
@@ -719,3 +722,49 @@ def test_every_message_renders(settings):
         assert render(code, {"size": 1, "limit": 2, "ratio": 3, "rows": 4, "columns": ["a"], "ranges": ["A1:B2"],
                              "example": "x", "max": 5, "value": "v", "choices": ["c"], "date": "d", "row": 6,
                              "record": 7, "code": "8", "level": "l", "name": "n", "number": "9"})
+
+
+def test_commit_rechecks_rights_and_places(tree, sec):
+    """Rights and places are checked again at commit: a house archived since the check refuses the import."""
+    unit = tree.house_a1.parent
+    extra = areas.place_create(actor=system_user(), parent=unit, name="103", floor=1, number="103",
+                               area=Decimal("60"), area_source="registered", use="residential")
+    job = upload(sec, book([person(tree, "甲", 1), person(tree, "乙", 2, 房屋编码=extra.code)]))
+    assert job.status == ImportStatus.VALID
+    from linli.areas.models import Place
+
+    Place.objects.filter(pk=extra.pk).update(is_active=False)  # archived meanwhile
+    job = commit(sec, job)
+    assert job.status == ImportStatus.INVALID and codes(job) == {3: {"house": ["house_unknown"]}}
+    assert not Resident.objects.exists()
+
+
+def test_a_revoked_right_refuses_the_commit(tree):
+    user = tree.users["grid_a"]
+    job = upload(user, book([person(tree)]))
+    assert job.status == ImportStatus.VALID
+    binding = user.role_bindings.get()
+    acc.binding_remove(actor=system_user(), binding=binding)
+    from linli.accounts.models import User
+
+    user = User.objects.get(pk=user.pk)
+    with pytest.raises(Exception):  # no longer sees their own job
+        services.request_commit(actor=user, job=job)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.COMMITTING)  # had it been claimed before
+    services.run_commit(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.INVALID and codes(job) == {2: {"house": ["house_unknown"]}}
+    assert not Resident.objects.exists()
+
+
+def test_stale_uploads_are_purged(tree, sec):
+    from linli.registry.tasks import purge_import_files
+
+    job = upload(sec, book([person(tree, "坏", 1, 手机号码="1")]))
+    ImportJob.objects.filter(pk=job.pk).update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    fresh = upload(sec, book([person(tree, "新", 2, 手机号码="1")]))
+    purge_import_files.enqueue(7)
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert bytes(job.file_data) == b"" and job.status == ImportStatus.DISCARDED
+    assert bytes(fresh.file_data) != b"" and fresh.status == ImportStatus.INVALID
