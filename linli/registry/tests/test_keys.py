@@ -21,3 +21,8 @@ def test_rotate_data_keys_command_moves_every_record_to_the_new_key(tree, settin
     assert crypto.decrypt(r.id_cipher) == "440524188001010014"
     # the lookup hash did not change: exact search still finds the person
     assert services.find_by_id("id_card", "440524188001010014") == r
+
+
+def test_purge_import_files_command_runs(capsys):
+    call_command("purge_import_files")
+    assert "0" in capsys.readouterr().out
