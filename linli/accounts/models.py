@@ -79,10 +79,13 @@ class RoleBinding(ScopedModel, BaseModel):
                 ),
                 name="binding_exactly_one_scope",
             ),
-            models.UniqueConstraint(
-                fields=["user", "role", "place", "grid", "organisation"], name="binding_unique",
-                nulls_distinct=False,
-            ),
+            # one binding per user, role and scope (three partial constraints: SQLite has no NULLS NOT DISTINCT)
+            models.UniqueConstraint(fields=["user", "role", "place"], condition=models.Q(place__isnull=False),
+                                    name="binding_unique_place"),
+            models.UniqueConstraint(fields=["user", "role", "grid"], condition=models.Q(grid__isnull=False),
+                                    name="binding_unique_grid"),
+            models.UniqueConstraint(fields=["user", "role", "organisation"],
+                                    condition=models.Q(organisation__isnull=False), name="binding_unique_org"),
         ]
 
     def __str__(self):

@@ -72,3 +72,11 @@ def test_user_list_is_scoped_with_constant_queries(tree, client, token_for, djan
     assert "secretary_a1" in names and "district_admin" not in names
     with django_assert_max_num_queries(8):
         client.get("/api/v1/users?page_size=200", **h)
+
+
+def test_the_database_refuses_a_duplicate_binding(tree):
+    from django.db import IntegrityError, transaction
+
+    b = RoleBinding.objects.filter(user=tree.users["grid_a"]).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleBinding.objects.create(user=b.user, role=b.role, grid=b.grid, scope_path=b.scope_path)
