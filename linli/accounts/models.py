@@ -35,12 +35,18 @@ class User(ScopedModel, AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
     def active_bindings(self):
-        now = timezone.now()
         return (
-            self.role_bindings.filter(is_active=True)
-            .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=now))
+            self.role_bindings.current()
             .select_related("place", "grid", "organisation", "organisation__area")
             .prefetch_related("grid__buildings", "organisation__managed_compounds")
+        )
+
+
+class RoleBindingQuerySet(models.QuerySet):
+    def current(self):
+        """Bindings in force now: active and not past their end."""
+        return self.filter(is_active=True).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=timezone.now())
         )
 
 
@@ -65,6 +71,8 @@ class RoleBinding(ScopedModel, BaseModel):
     granted_by = models.ForeignKey(
         User, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = RoleBindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role binding")

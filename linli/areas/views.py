@@ -12,11 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -309,8 +307,7 @@ class GridListView(ScopedListView):
 
 
 def _active_bindings():
-    now = timezone.now()
-    return RoleBinding.objects.filter(is_active=True).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    return RoleBinding.objects.current()
 
 
 def _grid_detail_context(request, grid: Grid, buildings_form=None) -> dict:
