@@ -4,8 +4,7 @@ document.addEventListener("htmx:responseError", function (evt) {
   if (!box) return;
   const p = document.createElement("p");
   p.className = "msg msg-error";
-  p.textContent = document.documentElement.lang === "en"
-    ? "The request failed (" + evt.detail.xhr.status + "). Please try again."
-    : "请求失败（" + evt.detail.xhr.status + "），请重试。";
+  // the message comes translated from the page (templates/base.html), the status code is appended
+  p.textContent = document.body.dataset.requestFailed + " (" + evt.detail.xhr.status + ")";
   box.prepend(p);
 });

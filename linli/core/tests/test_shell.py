@@ -58,3 +58,8 @@ def test_chinese_is_the_default_whatever_the_browser_says(client):
     client.cookies["django_language"] = "en"
     resp = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert 'lang="en"' in resp.content.decode()
+
+
+def test_htmx_error_message_comes_translated_from_the_page(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'data-request-failed="请求失败，请重试。"' in html
