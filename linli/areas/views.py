@@ -306,10 +306,6 @@ class GridListView(ScopedListView):
         return ctx
 
 
-def _active_bindings():
-    return RoleBinding.objects.current()
-
-
 def _grid_detail_context(request, grid: Grid, buildings_form=None) -> dict:
     user = request.user
     can_change = grid.is_active and can(user, Action.CHANGE, grid)
@@ -321,9 +317,10 @@ def _grid_detail_context(request, grid: Grid, buildings_form=None) -> dict:
         )
     workers = heads = None
     if may_any(user, RoleBinding, Action.VIEW):
-        workers = list(restrict(_active_bindings().filter(role=Role.GRID_WORKER, grid=grid), user, Action.VIEW)
+        current = restrict(RoleBinding.objects.current(), user, Action.VIEW)
+        workers = list(current.filter(role=Role.GRID_WORKER, grid=grid)
                        .select_related("user").order_by("user__username"))
-        heads = list(restrict(_active_bindings().filter(role=Role.BUILDING_HEAD, place__grid=grid), user, Action.VIEW)
+        heads = list(current.filter(role=Role.BUILDING_HEAD, place__grid=grid)
                      .select_related("user", "place").order_by("place__path", "user__username"))
     return {
         "section": SECTION,

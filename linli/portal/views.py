@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from linli.areas.models import Level, Place
 from linli.core.context_processors import SECTION_LABELS
-from linli.core.permissions import Action, restrict
+from linli.core.permissions import Action, bindings_for, restrict
 
 
 @login_required
@@ -20,7 +20,7 @@ def home(request):
                                                                        Level.BUILDING, Level.HOUSE)]
     return render(request, "portal/home.html", {
         "section": "workbench",
-        "bindings": list(user.active_bindings()),
+        "bindings": bindings_for(user),
         "stats": stats,
     })
 
