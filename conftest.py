@@ -60,3 +60,20 @@ def _flushable_audit_log(request):
         finally:
             for _name, sql in triggers:
                 cursor.execute(sql)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Transactional and live-server tests restore the migrations' reference data after their flush.
+
+    Data migrations seed reference rows (the statutory calendar, work-order categories and time limits, …).
+    A transactional test ends with a flush that empties every table, so the next transactional test would start
+    without them; ``serialized_rollback`` makes pytest-django reload the post-migration contents first.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction", False)
+        if transactional or "live_server" in getattr(item, "fixturenames", ()):
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

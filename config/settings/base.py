@@ -36,6 +36,18 @@ INSTALLED_APPS = [
     "linli.areas",
     "linli.orgs",
     "linli.registry",
+    "linli.notifications",
+    "linli.workorders",
+    "linli.party",
+    "linli.orglife",
+    "linli.learning",
+    "linli.meetings",
+    "linli.alliance",
+    "linli.scorecards",
+    "linli.volunteering",
+    "linli.wishes",
+    "linli.points",
+    "linli.visits",
     "linli.portal",
     "linli.demo",
 ]
@@ -136,6 +148,18 @@ LINLI_AUDIT_RETENTION_DAYS = max(180, env.int("LINLI_AUDIT_RETENTION_DAYS", defa
 
 # Demo accounts (make demo) share this password; refused in production.
 LINLI_DEMO_PASSWORD = "linli-demo-2026"
+
+# Notifications: outbound channels (dotted paths; SMS/WeChat adapters plug in here) and email.
+LINLI_NOTIFICATION_CHANNELS = env.list("LINLI_NOTIFICATION_CHANNELS",
+                                       default=["linli.notifications.channels.EmailChannel"])
+LINLI_SITE_URL = env.str("LINLI_SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_BACKEND = env.str("LINLI_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("LINLI_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("LINLI_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("LINLI_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("LINLI_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("LINLI_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("LINLI_EMAIL_FROM", default="linli@localhost")
 
 # --- i18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

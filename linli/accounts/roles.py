@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("District administrator")
+    DISPATCHER = "dispatcher", _("District dispatch centre operator")
     STREET_STAFF = "street_staff", _("Street staff")
     COMMUNITY_SECRETARY = "community_secretary", _("Community party secretary")
     SOCIAL_WORKER = "social_worker", _("Community social worker")
@@ -27,6 +28,7 @@ class ScopeKind(models.TextChoices):
 # role -> (scope kind, place level or organisation kind)
 ROLE_SCOPES: dict[str, tuple[str, object]] = {
     Role.DISTRICT_ADMIN: (ScopeKind.PLACE, 1),
+    Role.DISPATCHER: (ScopeKind.PLACE, 1),
     Role.STREET_STAFF: (ScopeKind.PLACE, 2),
     Role.COMMUNITY_SECRETARY: (ScopeKind.PLACE, 3),
     Role.SOCIAL_WORKER: (ScopeKind.PLACE, 3),
@@ -41,6 +43,7 @@ ROLE_SCOPES: dict[str, tuple[str, object]] = {
 # Roles that manage other accounts, strongest first: nobody grants a role above their own.
 ROLE_RANK = {
     Role.DISTRICT_ADMIN: 1,
+    Role.DISPATCHER: 2,
     Role.STREET_STAFF: 2,
     Role.COMMUNITY_SECRETARY: 3,
     Role.SOCIAL_WORKER: 4,

@@ -1,5 +1,7 @@
 """What every page's shell needs: the navigation the user may see, and display preferences."""
 
+import functools
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,11 @@ def visible_menu(user) -> dict[str, list[dict]]:
 
 def shell(request):
     user = getattr(request, "user", None)
+    from linli.notifications.services import unread_count
+
     return {
+        # Called (one COUNT query) only by templates that show it.
+        "notification_count": functools.partial(unread_count, user),
         "nav_sections": [(s, SECTION_LABELS[s]) for s in SECTIONS],
         "nav_menu": visible_menu(user),
         "large_text": request.COOKIES.get("linli_large_text") == "1",

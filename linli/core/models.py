@@ -188,3 +188,27 @@ class AuditLog(models.Model):
     @property
     def object_type_label(self) -> str:
         return object_type_label(self.object_type)
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule: a statutory holiday on a weekday, or a weekend day made a
+    working day (调休). Seeded from the ``chinesecalendar`` package for the years it knows; administrators add
+    the State Council's notice for later years. Days without a row follow the weekday rule.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True, help_text=_("e.g. 国庆节"))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'} {self.name}".strip()
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> models.Q | None:
+        # One national calendar: not placed in the tree; what a role may do is decided by its grants alone.
+        return models.Q()

@@ -3,6 +3,8 @@
 * ``menu``: entries under 工作台 / 党务 / 政务 / 管务 / 服务;
 * ``resident_panels``: panels of the resident 360° page (from the data-centre issue on);
 * ``search_providers``: global search;
+* ``daily_jobs``: what ``manage.py run_daily`` runs (deadlines, reminders, purges);
+* ``demo_seeders``: each domain's part of ``make demo``;
 * ``place_path_fields``: every (model, field) holding a copy of a place path, rewritten when a
   place moves so scoped rows follow their place.
 """
@@ -47,11 +49,71 @@ class ResidentPanel:
 
 
 @dataclass
+class DemoContext:
+    """What ``seed_demo`` hands each domain's demo seeder: the district it built and its accounts.
+
+    ``compounds`` and ``grids`` are lists per community (same order as ``communities``); ``organisations``
+    has "departments", "property" and "registry" lists; ``users`` maps demo usernames to users; ``rng``
+    is seeded, so the demo is the same every time; ``out`` is the command's stdout (None when quiet).
+    """
+
+    admin: object
+    district: object
+    streets: list
+    communities: list
+    compounds: list
+    grids: list
+    organisations: dict
+    users: dict
+    small: bool
+    today: object
+    rng: object
+    out: object = None
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """A domain's demo data: ``seed(ctx: DemoContext) -> list[str]`` (summary lines), run in ``order``.
+
+    Runs inside seed_demo's one transaction after places, people, organisations and accounts exist; write
+    through the domain's services (or bulk-insert and record one summary audit row, as seed_demo does).
+    """
+
+    key: str
+    seed: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    """Work to run once a day (``manage.py run_daily``, from cron or a systemd timer; see docs/deployment.md).
+
+    ``run() -> str`` returns a one-line summary; it runs as channel "task" and calls services only.
+    """
+
+    key: str
+    run: Callable
+    order: int = 100
+
+
+@dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
     resident_panels: list[ResidentPanel] = field(default_factory=list)
     search_providers: list = field(default_factory=list)
     place_path_fields: list[tuple[str, str]] = field(default_factory=list)
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    daily_jobs: list[DailyJob] = field(default_factory=list)
+
+    def add_daily_job(self, job: DailyJob) -> None:
+        self.daily_jobs[:] = [j for j in self.daily_jobs if j.key != job.key]
+        self.daily_jobs.append(job)
+        self.daily_jobs.sort(key=lambda j: (j.order, j.key))
+
+    def add_demo_seeder(self, seeder: DemoSeeder) -> None:
+        self.demo_seeders[:] = [s for s in self.demo_seeders if s.key != seeder.key]
+        self.demo_seeders.append(seeder)
+        self.demo_seeders.sort(key=lambda s: (s.order, s.key))
 
     def add_menu(self, item: MenuItem) -> None:
         assert item.section in SECTIONS, item.section

@@ -91,12 +91,14 @@ def build_tree() -> Tree:
         return u
 
     user("district_admin", "district_admin", t.district, place=t.district)
+    user("dispatcher", "dispatcher", t.district, place=t.district)
     user("street_a", "street_staff", t.street_a, place=t.street_a)
     user("secretary_a1", "community_secretary", t.comm_a1, place=t.comm_a1)
     user("social_a1", "social_worker", t.comm_a1, place=t.comm_a1)
     user("grid_a", "grid_worker", t.comm_a1, grid=t.grid_a)
     user("head_a1", "building_head", t.comm_a1, place=t.building_a1)
     user("dept_staff", "department_staff", t.district, organisation=t.dept)
+    user("dept_other_staff", "department_staff", t.district, organisation=t.dept_other)
     user("property_staff", "property_staff", t.district, organisation=t.property_co)
     user("resident_a1", "resident", t.comm_a1, place=t.house_a1)
     user("nobody", None, t.district)

@@ -61,12 +61,14 @@ PROPERTY_COMPANIES = [
 ACCOUNTS = [
     ("admin", "", "系统管理员（演示）"),
     ("district", "district_admin", "区级管理员（演示）"),
+    ("dispatcher", "dispatcher", "区社会治理指挥中心调度员（演示）"),
     ("street", "street_staff", "平湖街道工作人员（演示）"),
     ("secretary", "community_secretary", "雨秀社区书记（演示）"),
     ("socialworker", "social_worker", "雨秀社区社工（演示）"),
     ("gridworker", "grid_worker", "网格员（演示）"),
     ("buildinghead", "building_head", "楼栋长（演示）"),
     ("dept", "department_staff", "住建局工作人员（演示）"),
+    ("dept2", "department_staff", "城管局工作人员（演示）"),
     ("property", "property_staff", "物业工作人员（演示）"),
     ("resident", "resident", "居民（演示）"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "portal"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("section/<slug:key>/", views.section, name="section"),
     path("large-text/", views.large_text, name="large_text"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
 ]

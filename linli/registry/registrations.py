@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import MenuItem, registry
+from linli.core.registry import DailyJob, MenuItem, registry
 
 for label in ("registry.resident", "registry.household", "registry.householdmember", "registry.occupancy",
               "registry.residenttag"):
@@ -18,3 +18,14 @@ registry.add_menu(MenuItem("management", _("Suspected duplicates"), "registry:me
 from .panels import register_default_panels  # noqa: E402
 
 register_default_panels()
+
+
+def _purge_import_files() -> str:
+    from django.utils.translation import gettext as _
+
+    from .tasks import purge_import_files
+
+    return _("removed the files of %(n)s stale imports") % {"n": purge_import_files.call(7)}
+
+
+registry.add_daily_job(DailyJob("registry.purge_import_files", _purge_import_files, order=900))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,10 @@ class Resident(ScopedModel, BaseModel):
                                      editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
+
+    # The resident's own login, if they have one (volunteer, party member, resident on the phone pages).
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="resident")
 
     id_type = models.CharField(_("ID document type"), max_length=16, choices=IdType.choices, blank=True)
     id_cipher = models.TextField(blank=True, editable=False)

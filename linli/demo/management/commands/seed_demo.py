@@ -39,6 +39,8 @@ from linli.areas.models import AreaSource, Grid, HouseUse, Level, Place
 from linli.core import audit
 from linli.core.context import acting_as
 from linli.core.paths import SEGMENT_WIDTHS
+from linli.core.registry import DemoContext
+from linli.core.registry import registry as linli_registry
 from linli.core.validators import credit_code_check_char
 from linli.demo import data, people
 from linli.demo.organisations import plan_organisations
@@ -237,6 +239,7 @@ class Seeder:
         self.community_places: list[Place] = []
         self.compounds_by_community: list[list[Place]] = []
         self.grids: list[list[Grid]] = []
+        self.domain_lines: list[str] = []
 
     def progress(self, stage: str) -> None:
         if not self.verbose:
@@ -280,7 +283,24 @@ class Seeder:
         self.organisations = self.create_organisations()
         self.organisations["registry"] = self.create_registry_organisations()
         accounts_ = self.create_accounts()
+        self.run_domain_seeders(accounts_)
         return {"accounts": accounts_}
+
+    def run_domain_seeders(self, accounts_: list[tuple[User, str]]) -> None:
+        """Each domain's demo data (``registry.demo_seeders``, from its registrations.py), in order."""
+        ctx = DemoContext(
+            admin=self.admin, district=self.district, streets=self.streets, communities=self.community_places,
+            compounds=self.compounds_by_community, grids=self.grids, organisations=self.organisations,
+            users={u.username: u for u, _label in accounts_}, small=self.small, today=self.today,
+            rng=random.Random(RANDOM_SEED),  # noqa: S311 - demo data, not security
+            out=self.out if self.verbose else None,
+        )
+        for seeder in linli_registry.demo_seeders:
+            started = time.monotonic()
+            lines = seeder.seed(ctx) or []
+            self.domain_lines.extend(lines)
+            if self.verbose:
+                self.out.write(f"  {seeder.key}: {time.monotonic() - started:.1f} s")
 
     def create_admin(self) -> User:
         user = User(username="admin", display_name=data.ACCOUNTS[0][2], is_staff=True, is_superuser=True,
@@ -412,12 +432,14 @@ class Seeder:
         company = self.organisations["property"][0]
         where = {
             "district": (self.district, {"place": self.district}),
+            "dispatcher": (self.district, {"place": self.district}),
             "street": (self.streets[0], {"place": self.streets[0]}),
             "secretary": (first_community, {"place": first_community}),
             "socialworker": (first_community, {"place": first_community}),
             "gridworker": (first_community, {"grid": first_grid}),
             "buildinghead": (first_community, {"place": building}),
             "dept": (self.district, {"organisation": dept}),
+            "dept2": (self.district, {"organisation": self.organisations["departments"][1]}),
             "property": (self.district, {"organisation": company}),
             "resident": (first_community, {"place": house}),
         }
@@ -542,6 +564,8 @@ class Command(BaseCommand):
             w(f"  {community.name} ({community.code}): "
               + _("%(n)s grids, %(lo)s–%(hi)s households") % {"n": len(grids), "lo": min(sizes), "hi": max(sizes)})
         self.people_summary(seeder)
+        for line in seeder.domain_lines:
+            w(line)
         orgs_ = seeder.organisations
         w(_("Organisations: %(names)s") % {
             "names": "、".join(o.name for o in [*orgs_["departments"], *orgs_["property"]])})

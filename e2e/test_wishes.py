@@ -1,0 +1,92 @@
+"""A 微心愿 from publication to points, in a real browser: staff publish a wish → a party member claims it →
+marks it fulfilled with a photo → the resident confirms → the points appear in the member's ledger."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, url, username):
+    from linli.core.testing import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(url + reverse("accounts:login"))
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(url + reverse("portal:home"))
+
+
+def assert_fits_a_phone(page, what):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 376, f"{what} is {width}px wide at a 375px viewport"
+
+
+def test_wish_from_publication_to_points(page, live_server, transactional_db, tmp_path):
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from linli.core.testing import build_tree
+    from linli.points.tests.factories import resident_with_login
+    from linli.wishes.models import State, Wish
+
+    tree = build_tree()
+    _needy_user, needy = resident_with_login("needy", tree.house_a1, name="张秀英")
+    _member_user, member = resident_with_login("member", tree.house_a2, name="李建国")
+    member.political_status = "cpc_member"
+    member.save(update_fields=["political_status"])
+    photo = tmp_path / "proof.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (180, 40, 40)).save(buf, "JPEG")
+    photo.write_bytes(buf.getvalue())
+    url = live_server.url
+
+    # 1. Community staff enter the wish for the resident and publish it.
+    login(page, url, "secretary_a1")
+    page.goto(url + reverse("wishes:create") + f"?resident={needy.pk}")
+    page.locator("input[name=title]").fill("一台电风扇")
+    page.locator("textarea[name=need]").fill("夏天屋里闷热，想要一台落地电风扇。")
+    page.locator("input[name=estimated_value]").fill("150")
+    page.get_by_test_id("wish-submit").click()
+    page.get_by_test_id("wish-approve").click()
+    wish = Wish.objects.get(title="一台电风扇")
+    assert wish.state == State.PUBLISHED
+
+    # 2. A party member finds it on the board — surname only — and claims it.
+    login(page, url, "member")
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(url + reverse("wishes:board"))
+    assert_fits_a_phone(page, "the wish board")
+    main = page.locator("main")
+    expect(main).to_contain_text("一台电风扇")
+    expect(main).to_contain_text("张某")
+    expect(main).not_to_contain_text("张秀英")
+    page.get_by_role("link", name="一台电风扇").click()
+    assert_fits_a_phone(page, "a wish")
+    page.get_by_test_id("wish-claim").click()
+    expect(page.get_by_test_id("wish-fulfil")).to_be_visible()
+
+    # 3. … and marks it fulfilled with a photo.
+    page.locator("input[name=photos]").set_input_files(str(photo))
+    page.locator("textarea[name=note]").fill("已送到家中")
+    page.get_by_test_id("wish-fulfil").click()
+    assert Wish.objects.get(pk=wish.pk).state == State.FULFILLED
+
+    # 4. The resident confirms on their phone.
+    login(page, url, "needy")
+    page.goto(url + reverse("wishes:mine"))
+    page.get_by_test_id("my-wish").get_by_role("link").first.click()
+    page.get_by_test_id("wish-confirm").click()
+    assert Wish.objects.get(pk=wish.pk).state == State.CONFIRMED
+
+    # 5. The points are in the member's ledger.
+    login(page, url, "member")
+    page.goto(url + reverse("points:mine"))
+    expect(page.get_by_test_id("balance")).to_have_text("5.00")
+    expect(page.get_by_test_id("ledger")).to_contain_text("5.00")
+    assert_fits_a_phone(page, "my points")
+    page.goto(url + reverse("points:shop"))
+    assert_fits_a_phone(page, "the shop")

@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from linli.areas.models import Place
+from linli.core.permissions import Action, restrict
+
+from .models import Meeting
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False,
+                                   help_text=_("The community or compound the meeting belongs to "
+                                               "(a branch meeting takes its branch's place)."))
+    chair_username = forms.CharField(label=_("Chair (username)"), max_length=150, required=False,
+                                     help_text=_("Optional: e.g. the council's convenor, who may then run it."))
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "description", "host_kind", "party_org", "host_name", "host_ref", "starts_at", "ends_at",
+                  "location", "majority_base", "quorum_numerator", "quorum_denominator", "quorum_strict",
+                  "secret_ballot"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "starts_at": DT, "ends_at": DT}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from linli.party.models import BRANCH_KINDS, PartyOrg
+
+        self.fields["place"].queryset = restrict(Place.objects.filter(level__in=(2, 3, 4), is_active=True),
+                                                 user, Action.VIEW).order_by("path")
+        self.fields["party_org"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
+                                                     user, Action.VIEW)
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            self.fields["place"].initial = self.instance.place_id
+            if self.instance.chair_id:
+                self.fields["chair_username"].initial = self.instance.chair.get_username()
+
+    def clean_chair_username(self):
+        name = self.cleaned_data.get("chair_username", "").strip()
+        if not name:
+            return None
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this username."))
+        return user
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("party_org"):
+            self.add_error("place", _("Choose where the meeting belongs."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["chair"] = data.pop("chair_username")
+        data.pop("place", None)
+        return data
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=200)
+    description = forms.CharField(label=_("Details"), max_length=4000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    is_vote = forms.BooleanField(label=_("Put to a vote"), required=False, initial=True)
+
+
+class InviteForm(forms.Form):
+    usernames = forms.CharField(label=_("Usernames"), max_length=2000, required=False,
+                                help_text=_("Separated by spaces or commas."))
+    branch = forms.ModelChoiceField(label=_("All members of a party branch"), queryset=None, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from linli.party.models import BRANCH_KINDS, PartyOrg
+
+        self.fields["branch"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
+                                                  user, Action.VIEW)
+
+    def clean_usernames(self):
+        names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]
+        users = list(get_user_model().objects.filter(username__in=names, is_active=True))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError(_("Unknown users: %(names)s") % {"names": ", ".join(unknown)})
+        return users
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), max_length=20000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 10}))

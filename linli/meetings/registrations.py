@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DemoSeeder, MenuItem, registry
+
+for label in ("meetings.meeting", "meetings.agendaitem", "meetings.invitee", "meetings.vote"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("workbench", _("Micro-meetings"), "meetings:list", model="meetings.meeting", order=40))
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_demo_seeder(DemoSeeder("meetings", _seed, order=230))

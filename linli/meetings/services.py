@@ -1,0 +1,391 @@
+"""Every write to meetings: create/edit, agenda, invitees, the state machine, check-in, votes, minutes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from linli.core import audit, events
+from linli.core.permissions import Action, require, require_at
+from linli.core.services import assign, save_audited
+
+from .models import (
+    AgendaItem,
+    Choice,
+    HostKind,
+    Invitee,
+    MajorityBase,
+    Meeting,
+    Outcome,
+    State,
+    Tally,
+    Vote,
+    majority_base_count,
+    quorum_met,
+    quorum_needed,
+)
+
+MEETING_FIELDS = ("title", "description", "host_kind", "party_org", "host_ref", "host_name", "starts_at", "ends_at",
+                  "location", "chair", "majority_base", "quorum_numerator", "quorum_denominator", "quorum_strict",
+                  "secret_ballot")
+ITEM_FIELDS = ("title", "description", "is_vote", "position")
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("party_org").get(pk=meeting.pk)
+
+
+def _save(actor, meeting: Meeting, action: str, before: dict | None, note: str = "") -> Meeting:
+    meeting.full_clean(exclude=["state"])
+    meeting.save()
+    audit.record(actor=actor, action=action, obj=meeting, before=before, after=audit.snapshot(meeting), note=note)
+    return meeting
+
+
+def _step(meeting: Meeting, method: str):
+    if not can_proceed(getattr(meeting, method)):
+        raise ValidationError({"state": _("Not possible while the meeting is “%(state)s”.")
+                               % {"state": meeting.get_state_display()}})
+
+
+def _require_editable(meeting: Meeting):
+    if not meeting.is_editable:
+        raise ValidationError({"state": _("The agenda and invitees are fixed once the meeting has started.")})
+
+
+def _url(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+# -- meetings ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def meeting_create(*, actor, place, **attrs) -> Meeting:
+    party_org = attrs.get("party_org")
+    if attrs.get("host_kind") == HostKind.PARTY_BRANCH and party_org is not None:
+        place = party_org.place
+    if place is None:
+        raise ValidationError({"place": _("Choose where the meeting belongs.")})
+    require_at(actor, Action.ADD, Meeting, place.path)
+    meeting = Meeting(place=place, scope_path=place.path, created_by=actor)
+    assign(meeting, attrs, MEETING_FIELDS)
+    _save(actor, meeting, "create", None)
+    events.publish("meetings.meeting.created", {"id": meeting.pk, "path": meeting.scope_path})
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, place=None, **changes) -> Meeting:
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _require_editable(meeting)
+    before = audit.snapshot(meeting)
+    assign(meeting, changes, MEETING_FIELDS)
+    if place is not None and place.pk != meeting.place_id:
+        require_at(actor, Action.ADD, Meeting, place.path)
+        meeting.place = place
+    if meeting.host_kind == HostKind.PARTY_BRANCH and meeting.party_org_id:
+        meeting.place = meeting.party_org.place
+    if meeting.place.path != meeting.scope_path:
+        require_at(actor, Action.ADD, Meeting, meeting.place.path)
+    meeting.scope_path = meeting.place.path
+    _save(actor, meeting, "update", before)
+    AgendaItem.objects.filter(meeting=meeting).update(scope_path=meeting.scope_path)
+    Invitee.objects.filter(meeting=meeting).update(scope_path=meeting.scope_path)
+    return meeting
+
+
+@transaction.atomic
+def meeting_schedule(*, actor, meeting: Meeting) -> Meeting:
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _step(meeting, "schedule")
+    invitees = list(Invitee.objects.filter(meeting=meeting).select_related("user"))
+    errors = {}
+    if not invitees:
+        errors["invitees"] = _("Invite at least one person before scheduling.")
+    if not AgendaItem.objects.filter(meeting=meeting).exists():
+        errors["items"] = _("Add at least one agenda item before scheduling.")
+    if meeting.ends_at <= timezone.now():
+        errors["ends_at"] = _("This meeting would already be over.")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(meeting)
+    meeting.schedule()
+    _save(actor, meeting, "schedule", before)
+    _notify_invitation(meeting, [i.user for i in invitees])
+    events.publish("meetings.meeting.scheduled", {"id": meeting.pk, "path": meeting.scope_path})
+    return meeting
+
+
+def _notify_invitation(meeting: Meeting, users):
+    from linli.notifications.services import notify
+
+    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    notify(users=users, title=_("Meeting invitation: %(title)s") % {"title": meeting.title},
+           body=_("%(host)s invites you to an online meeting at %(when)s. Check in on the meeting page when it "
+                  "starts.") % {"host": meeting.host_label, "when": when},
+           url=_url(meeting), kind="meetings.invited", obj=meeting)
+
+
+@transaction.atomic
+def meeting_open(*, actor, meeting: Meeting) -> Meeting:
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _step(meeting, "open")
+    before = audit.snapshot(meeting)
+    meeting.open()
+    _save(actor, meeting, "open", before)
+    events.publish("meetings.meeting.opened", {"id": meeting.pk, "path": meeting.scope_path})
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+    """Close the meeting and freeze every vote's result (counts, base, outcome)."""
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _step(meeting, "close")
+    before = audit.snapshot(meeting)
+    n_inv, n_att = attendance(meeting)
+    results = tallies(meeting, counts=(n_inv, n_att))
+    for item in AgendaItem.objects.select_for_update().filter(meeting=meeting, is_vote=True):
+        t = results[item.pk]
+        item.yes_count, item.no_count, item.abstain_count, item.base_count = t.yes, t.no, t.abstain, t.base
+        item.outcome = Outcome.PASSED if t.passed else Outcome.FAILED
+        item.save(update_fields=["yes_count", "no_count", "abstain_count", "base_count", "outcome", "updated_at"])
+    meeting.close(invitees=n_inv, attendees=n_att)
+    _save(actor, meeting, "close", before)
+    events.publish("meetings.meeting.closed", {"id": meeting.pk, "path": meeting.scope_path})
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _step(meeting, "cancel")
+    was_announced = meeting.state != State.DRAFT
+    before = audit.snapshot(meeting)
+    meeting.cancel()
+    _save(actor, meeting, "cancel", before, reason[:200])
+    if was_announced:
+        from linli.notifications.services import notify
+
+        users = [i.user for i in Invitee.objects.filter(meeting=meeting).select_related("user")]
+        notify(users=users, title=_("Meeting cancelled: %(title)s") % {"title": meeting.title},
+               body=reason[:500], url=_url(meeting), kind="meetings.cancelled", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def minutes_save(*, actor, meeting: Meeting, minutes: str, decisions: dict[int, str] | None = None) -> Meeting:
+    """Minutes and per-item decisions are written while the meeting runs or after it closed."""
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    if meeting.state not in (State.OPEN, State.CLOSED):
+        raise ValidationError({"minutes": _("Minutes are recorded once the meeting has started.")})
+    before = audit.snapshot(meeting)
+    meeting.minutes = (minutes or "").strip()
+    _save(actor, meeting, "minutes", before)
+    items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
+    for pk, text in (decisions or {}).items():
+        item = items.get(int(pk))
+        if item is None:
+            raise ValidationError({"decisions": _("Unknown agenda item.")})
+        text = (text or "").strip()
+        if text != item.decision:
+            item_before = audit.snapshot(item)
+            item.decision = text
+            save_audited(actor=actor, obj=item, action="decision", before=item_before)
+    return meeting
+
+
+# -- agenda and invitees -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def item_add(*, actor, meeting: Meeting, **attrs) -> AgendaItem:
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _require_editable(meeting)
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").first()
+    item = AgendaItem(meeting=meeting, scope_path=meeting.scope_path, position=(last.position + 1) if last else 1)
+    assign(item, attrs, ITEM_FIELDS)
+    save_audited(actor=actor, obj=item, action="create")
+    return item
+
+
+@transaction.atomic
+def item_remove(*, actor, item: AgendaItem) -> None:
+    meeting = _locked(item.meeting)
+    require(actor, Action.CHANGE, meeting)
+    _require_editable(meeting)
+    audit.record(actor=actor, action="delete", obj=item, before=audit.snapshot(item))
+    item.delete()
+
+
+@transaction.atomic
+def invite(*, actor, meeting: Meeting, users=(), residents=()) -> list[Invitee]:
+    """Invite users and/or residents (through their login account). Already invited people are skipped."""
+    meeting = _locked(meeting)
+    require(actor, Action.CHANGE, meeting)
+    _require_editable(meeting)
+    wanted: dict[int, tuple] = {}
+    missing = []
+    for resident in residents:
+        if resident.account_id is None:
+            missing.append(resident.name)
+            continue
+        wanted.setdefault(resident.account_id, (resident.account, resident))
+    for user in users:
+        if user is None or not user.is_active:
+            continue
+        wanted.setdefault(user.pk, (user, getattr(user, "resident", None) if hasattr(user, "resident") else None))
+    if missing and not wanted:
+        raise ValidationError({"invitees": _("These residents have no login account and cannot take part online: "
+                                             "%(names)s.") % {"names": "、".join(missing)}})
+    existing = set(Invitee.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    rows = [Invitee(meeting=meeting, user=u, resident=r, scope_path=meeting.scope_path)
+            for uid, (u, r) in wanted.items() if uid not in existing]
+    Invitee.objects.bulk_create(rows)
+    created = list(Invitee.objects.filter(meeting=meeting, user_id__in=[r.user_id for r in rows]))
+    if created:
+        audit.record(actor=actor, action="invite", obj=meeting,
+                     note=_("%(n)s invited") % {"n": len(created)}, after={"users": [r.user_id for r in created]})
+        if meeting.state == State.SCHEDULED:
+            _notify_invitation(meeting, [r.user for r in rows])
+    return created
+
+
+def invite_branch(*, actor, meeting: Meeting, org) -> list[Invitee]:
+    """Invite a party branch's active members who have a login account."""
+    from linli.party.models import PartyMember
+
+    residents = [m.resident for m in PartyMember.objects.filter(org=org, is_active=True)
+                 .select_related("resident__account")]
+    return invite(actor=actor, meeting=meeting, residents=[r for r in residents if r.account_id])
+
+
+@transaction.atomic
+def uninvite(*, actor, invitee: Invitee) -> None:
+    meeting = _locked(invitee.meeting)
+    require(actor, Action.CHANGE, meeting)
+    _require_editable(meeting)
+    audit.record(actor=actor, action="uninvite", obj=meeting, note=invitee.display_name,
+                 before={"user": invitee.user_id})
+    invitee.delete()
+
+
+# -- check-in and votes ------------------------------------------------------------------------------------
+
+def _own_invitation(actor, meeting: Meeting) -> Invitee:
+    invitee = Invitee.objects.select_for_update().filter(meeting=meeting, user_id=getattr(actor, "pk", None)).first()
+    if invitee is None:
+        raise ValidationError({"invitee": _("Only invitees take part in this meeting.")})
+    return invitee
+
+
+@transaction.atomic
+def check_in(*, actor, meeting: Meeting, now=None) -> Invitee:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    invitee = _own_invitation(actor, meeting)
+    now = now or timezone.now()
+    if meeting.state not in (State.SCHEDULED, State.OPEN):
+        raise ValidationError({"state": _("Check-in is not possible while the meeting is “%(state)s”.")
+                               % {"state": meeting.get_state_display()}})
+    if not meeting.in_window(now):
+        raise ValidationError({"checked_in_at": _("Check-in is open only during the meeting (%(start)s–%(end)s).")
+                               % {"start": timezone.localtime(meeting.starts_at).strftime("%m-%d %H:%M"),
+                                  "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")}})
+    if invitee.checked_in_at is None:
+        invitee.checked_in_at = now
+        invitee.save(update_fields=["checked_in_at", "updated_at"])
+        audit.record(actor=actor, action="check_in", obj=invitee)
+    return invitee
+
+
+@transaction.atomic
+def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
+    """Cast or change the actor's vote. Refused outside an open meeting, for non-invitees, before checking in,
+    and while the quorum is not met."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    item = AgendaItem.objects.get(pk=item.pk)
+    if choice not in Choice.values:
+        raise ValidationError({"choice": _("Vote yes, no or abstain.")})
+    if not item.is_vote:
+        raise ValidationError({"item": _("This agenda item is not put to a vote.")})
+    invitee = _own_invitation(actor, meeting)
+    if meeting.state != State.OPEN:
+        raise ValidationError({"state": _("Voting is possible only while the meeting is in progress.")})
+    if invitee.checked_in_at is None:
+        raise ValidationError({"invitee": _("Check in first, then vote.")})
+    n_inv, n_att = attendance(meeting)
+    if not quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
+                      denominator=meeting.quorum_denominator, strict=meeting.quorum_strict):
+        raise ValidationError({"quorum": quorum_message(meeting, n_inv, n_att)})
+    existing = Vote.objects.select_for_update().filter(item=item, invitee=invitee).first()
+    if existing is None:
+        ballot = Vote.objects.create(item=item, invitee=invitee, choice=choice, scope_path=meeting.scope_path)
+        action = "vote"
+    else:
+        ballot, action = existing, "change_vote"
+        ballot.choice = choice
+        ballot.save(update_fields=["choice", "updated_at"])
+    # A secret ballot's audit row records that a vote was cast, never which way.
+    after = {"item": item.pk} if meeting.secret_ballot else {"item": item.pk, "choice": choice}
+    audit.record(actor=actor, action=action, obj=ballot, after=after, object_repr=item.title)
+    return ballot
+
+
+def quorum_message(meeting: Meeting, invitees: int, attendees: int) -> str:
+    need = quorum_needed(invitees=invitees, numerator=meeting.quorum_numerator,
+                         denominator=meeting.quorum_denominator, strict=meeting.quorum_strict)
+    return _("No quorum yet: %(att)s of %(inv)s invitees have checked in and %(need)s are needed "
+             "(%(rule)s). Voting opens when enough have checked in.") % {
+        "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
+
+
+def quorum_rule(meeting: Meeting) -> str:
+    if meeting.quorum_numerator == 0:
+        return _("no quorum")
+    frac = f"{meeting.quorum_numerator}/{meeting.quorum_denominator}"
+    if meeting.quorum_strict:
+        return _("more than %(frac)s of the invitees") % {"frac": frac}
+    return _("at least %(frac)s of the invitees") % {"frac": frac}
+
+
+# -- reads used by services, selectors and pages ------------------------------------------------------------
+
+def attendance(meeting: Meeting) -> tuple[int, int]:
+    """(invitees, checked-in attendees) in one query."""
+    row = Invitee.objects.filter(meeting_id=meeting.pk).aggregate(
+        n=Count("id"), att=Count("id", filter=Q(checked_in_at__isnull=False)))
+    return row["n"], row["att"]
+
+
+def tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[int, Tally]:
+    """Live (or, once closed, frozen) counts for every voting item, in two queries."""
+    if meeting.state == State.CLOSED and meeting.frozen_invitees is not None:
+        return {i.pk: Tally(i.yes_count or 0, i.no_count or 0, i.abstain_count or 0, i.base_count or 0)
+                for i in AgendaItem.objects.filter(meeting=meeting, is_vote=True)}
+    n_inv, n_att = counts or attendance(meeting)
+    rows = (AgendaItem.objects.filter(meeting=meeting, is_vote=True)
+            .annotate(y=Count("votes", filter=Q(votes__choice=Choice.YES)),
+                      n=Count("votes", filter=Q(votes__choice=Choice.NO)),
+                      a=Count("votes", filter=Q(votes__choice=Choice.ABSTAIN)))
+            .values_list("pk", "y", "n", "a"))
+    out = {}
+    for pk, y, n, a in rows:
+        base = majority_base_count(meeting.majority_base, invitees=n_inv, attendees=n_att, cast=y + n + a)
+        out[pk] = Tally(y, n, a, base)
+    return out
+
+
+__all__ = ["MajorityBase", "attendance", "check_in", "invite", "invite_branch", "item_add", "item_remove",
+           "meeting_cancel", "meeting_close", "meeting_create", "meeting_open", "meeting_schedule",
+           "meeting_update", "minutes_save", "quorum_message", "tallies", "uninvite", "vote"]

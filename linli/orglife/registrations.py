@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, registry
+
+for label in ("orglife.meeting", "orglife.evaluation", "orglife.talk"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("party", _("Organisational life"), "orglife:overview", model="orglife.meeting", order=20))
+registry.add_menu(MenuItem("party", _("Meeting records"), "orglife:meeting_list", model="orglife.meeting", order=21))
+
+
+def _reminders() -> str:
+    from . import reminders, selectors
+
+    today = selectors._today()
+    if today.day < reminders.remind_from_day():
+        return f"not yet (reminders from day {reminders.remind_from_day()} of the month)"
+    counts = reminders.run(today)
+    return "reminded {organisations} organisations ({messages} messages)".format(**counts)
+
+
+registry.add_daily_job(DailyJob("orglife.reminders", _reminders, order=30))
+
+
+def _demo(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_demo_seeder(DemoSeeder("orglife", _demo, order=210))

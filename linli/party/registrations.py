@@ -1,0 +1,71 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+
+for label in ("party.partyorg", "party.partymember", "party.committeeseat", "party.centerhousehold",
+              "party.inservicemember", "party.employerregistration", "party.servicepost", "party.postclaim",
+              "party.servicerecord"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10))
+registry.add_menu(MenuItem("party", _("Registered members"), "party:member_list", model="party.partymember",
+                           order=11))
+registry.add_menu(MenuItem("party", _("In-service members"), "party:inservice_list", model="party.inservicemember",
+                           order=12))
+registry.add_menu(MenuItem("party", _("Co-building organisations"), "party:employer_list",
+                           model="party.employerregistration", order=13))
+
+
+def _panel_context(user, resident):
+    from .panels import resident_panel_context
+
+    return resident_panel_context(user, resident)
+
+
+registry.add_resident_panel(ResidentPanel(key="party", title=_("Party membership"),
+                                          template="party/_resident_panel.html", context=_panel_context, order=40,
+                                          model="party.partymember"))
+
+
+def _term_reminders() -> str:
+    from . import reminders
+
+    counts = reminders.term_reminders()
+    return "term reminders: {organisations} organisations ({messages} messages)".format(**counts)
+
+
+def _stale_reminders() -> str:
+    from . import reminders
+
+    counts = reminders.stale_reminders()
+    return "stale 双报到: {communities} communities ({messages} messages)".format(**counts)
+
+
+registry.add_daily_job(DailyJob("party.term_reminders", _term_reminders, order=40))
+registry.add_daily_job(DailyJob("party.stale_reminders", _stale_reminders, order=41))
+
+
+def _demo(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_demo_seeder(DemoSeeder("party", _demo, order=200))
+
+
+def _register_scorecard_providers() -> None:
+    """The 在职党员 indicators the score-card defaults name ("party.service_hours", "party.service_quarters")."""
+    try:
+        from linli.scorecards.providers import providers
+    except ImportError:  # score cards not installed
+        return
+    from .scoring import service_hours_provider, service_quarters_provider
+
+    providers.register("party.service_hours", service_hours_provider, label=_("Community service hours"),
+                       card_types=("inservice",), unit="h")
+    providers.register("party.service_quarters", service_quarters_provider,
+                       label=_("Quarters with community service"), card_types=("inservice",))
+
+
+_register_scorecard_providers()

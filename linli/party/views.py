@@ -1,0 +1,548 @@
+"""Pages of the party organisation tree: the tree, organisation pages, members, committees, 党员中心户.
+
+Thin: parse → selector or service → render. Lookups 404 out of scope; services check rights again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.areas.selectors import place_by_code
+from linli.core.permissions import Action, can, may_any, restrict
+from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
+from linli.orgs.models import Organisation
+from linli.registry.models import Household
+from linli.registry.selectors import resident_for
+
+from . import exporting, selectors, services
+from .forms import (
+    CenterForm,
+    EndMembershipForm,
+    MemberAddForm,
+    MemberEditForm,
+    MemberFilterForm,
+    MoveForm,
+    OrgFilterForm,
+    OrgForm,
+    SeatForm,
+    TransferForm,
+)
+from .models import BRANCH_KINDS, CenterHousehold, CommitteeSeat, PartyMember, PartyOrg, PartyOrgKind
+
+SECTION = "party"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _place(user, form, field, code, action=Action.VIEW):
+    try:
+        return place_by_code(user, code, action=action, field=field)
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+
+
+# -- the tree -------------------------------------------------------------------------------------------------------
+
+@login_required
+def tree(request):
+    user = request.user
+    if not may_any(user, PartyOrg):
+        raise PermissionDenied
+    form = OrgFilterForm(request.GET)
+    under = None
+    if form.is_valid() and form.cleaned_data["under"]:
+        under = _place(user, form, "under", form.cleaned_data["under"])
+    path = under.path if under else None
+    roots = selectors.org_tree(user, under=path) if (under or not form.errors) else []
+    flagged = [n for n in _walk(roots) if n.flags and any(f.level == "error" for f in n.flags)]
+    template = "party/tree.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, {
+        "section": SECTION, "roots": roots, "form": form, "under": under, "flagged": flagged,
+        "stats": selectors.dashboard(user, under=path),
+        "may_add": may_any(user, PartyOrg, Action.ADD),
+    })
+
+
+def _walk(nodes):
+    for n in nodes:
+        yield n
+        yield from _walk(n.children)
+
+
+@login_required
+def org_detail(request, pk: int):
+    user = request.user
+    org = selectors.org_for(user, pk)
+    org = selectors.annotate_flags(list(selectors.with_counts(PartyOrg.objects.filter(pk=org.pk)
+                                                              .select_related("place", "parent", "organisation"))))[0]
+    rows = selectors.attach_badges(list(selectors.members(user, org=org)))
+    children = selectors.annotate_flags(list(selectors.with_counts(
+        selectors.orgs(user).filter(parent=org))))
+    may_change = can(user, Action.CHANGE, org)
+    return render(request, "party/org_detail.html", {
+        "section": SECTION, "org": org, "members": rows, "children": children,
+        "seats": list(selectors.seats(user, org)),
+        "past_seats": list(selectors.seats(user, org, include_ended=True).filter(is_active=False)[:20]),
+        "covered": list(org.covered_places.all()),
+        "centers": list(selectors.centers(user).filter(member__in=[m.pk for m in rows])),
+        "may_change": may_change,
+        "may_add_member": may_change and org.kind in BRANCH_KINDS and org.is_active,
+        "may_add_child": may_change and may_any(user, PartyOrg, Action.ADD) and org.kind != PartyOrgKind.GROUP,
+        "child_kind": _child_kind(org),
+    })
+
+
+def _child_kind(org):
+    return {PartyOrgKind.STREET_COMMITTEE: PartyOrgKind.COMMUNITY_COMMITTEE,
+            PartyOrgKind.COMMUNITY_COMMITTEE: PartyOrgKind.BRANCH,
+            PartyOrgKind.GENERAL_BRANCH: PartyOrgKind.BRANCH,
+            PartyOrgKind.BRANCH: PartyOrgKind.GROUP}.get(org.kind, "")
+
+
+class OrgFormView(ServiceFormView):
+    template_name = "party/form.html"
+    form_class = OrgForm
+    org: PartyOrg | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        if "pk" in kwargs:
+            self.org = selectors.org_for(request.user, kwargs["pk"])
+            if not can(request.user, Action.CHANGE, self.org):
+                raise PermissionDenied
+        elif not may_any(request.user, PartyOrg, Action.ADD):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        user = self.request.user
+        kw["parents"] = list(selectors.orgs(user).exclude(kind=PartyOrgKind.GROUP))
+        kw["organisations"] = list(restrict(Organisation.objects.filter(kind="property", is_active=True), user)
+                                   .order_by("name"))
+        kw["editing"] = self.org is not None
+        return kw
+
+    def get_initial(self):
+        if self.org is not None:
+            o = self.org
+            return {"name": o.name, "branch_type": o.branch_type, "organisation": o.organisation_id,
+                    "term_start": o.term_start, "term_end": o.term_end,
+                    "covered": " ".join(p.code for p in o.covered_places.all())}
+        initial = {"kind": self.request.GET.get("kind", "")}
+        parent = self.request.GET.get("parent")
+        if parent and parent.isdigit():
+            initial["parent"] = int(parent)
+            p = selectors.orgs(self.request.user).filter(pk=int(parent)).select_related("place").first()
+            if p:
+                initial["place"] = p.place.code
+        return initial
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"section": SECTION, "org": self.org,
+                    "title": _("Edit %(name)s") % {"name": self.org.name} if self.org else
+                    _("New party organisation"),
+                    "cancel_url": reverse("party:org_detail", args=[self.org.pk]) if self.org
+                    else reverse("party:tree")})
+        return ctx
+
+    def _covered(self, form, data):
+        places = []
+        for code in data.get("covered") or []:
+            place = _place(self.request.user, form, "covered", code)
+            if place is None:
+                raise ValidationError({"covered": _("Unknown place code: %(code)s") % {"code": code}})
+            places.append(place)
+        return places
+
+    def perform(self, form):
+        user = self.request.user
+        data = form.cleaned_data
+        organisation = None
+        if data.get("organisation"):
+            organisation = get_object_or_404(restrict(Organisation.objects.all(), user), pk=data["organisation"])
+        covered = self._covered(form, data)
+        if self.org is not None:
+            return services.org_update(actor=user, org=self.org, name=data["name"],
+                                       branch_type=data["branch_type"] or "", organisation=organisation,
+                                       term_start=data["term_start"], term_end=data["term_end"],
+                                       covered_places=covered)
+        place = _place(user, form, "place", data["place"])
+        if place is None:
+            raise ValidationError({"place": _("Unknown place code.")})
+        parent = selectors.orgs(user).filter(pk=data["parent"]).first() if data.get("parent") else None
+        if data.get("parent") and parent is None:
+            raise ValidationError({"parent": _("Unknown organisation.")})
+        return services.org_create(actor=user, place=place, kind=data["kind"], name=data["name"], parent=parent,
+                                   branch_type=data["branch_type"] or "", organisation=organisation,
+                                   term_start=data["term_start"], term_end=data["term_end"],
+                                   covered_places=covered)
+
+    def get_success_url(self):
+        return reverse("party:org_detail", args=[self.object.pk])
+
+
+class OrgMoveView(ServiceFormView):
+    template_name = "party/form.html"
+    form_class = MoveForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.org = selectors.org_for(request.user, kwargs["pk"])
+            if not can(request.user, Action.CHANGE, self.org):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        kw["parents"] = list(selectors.orgs(self.request.user).exclude(kind=PartyOrgKind.GROUP)
+                             .exclude(pk=self.org.pk))
+        return kw
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"section": SECTION, "org": self.org, "title": _("Move %(name)s") % {"name": self.org.name},
+                    "cancel_url": reverse("party:org_detail", args=[self.org.pk])})
+        return ctx
+
+    def perform(self, form):
+        parent = selectors.org_for(self.request.user, form.cleaned_data["parent"])
+        return services.org_move(actor=self.request.user, org=self.org, new_parent=parent)
+
+    def get_success_url(self):
+        return reverse("party:org_detail", args=[self.org.pk])
+
+
+@login_required
+@require_POST
+def org_archive(request, pk: int):
+    org = selectors.org_for(request.user, pk)
+    try:
+        services.org_archive(actor=request.user, org=org)
+        messages.success(request, _("Archived."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(reverse("party:org_detail", args=[org.pk]))
+
+
+# -- members --------------------------------------------------------------------------------------------------------
+
+class _OrgChildForm(ServiceFormView):
+    template_name = "party/form.html"
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.org = selectors.org_for(request.user, kwargs["pk"])
+            if not can(request.user, Action.CHANGE, self.org):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"section": SECTION, "org": self.org, "title": self.title % {"name": self.org.name},
+                    "cancel_url": reverse("party:org_detail", args=[self.org.pk])})
+        return ctx
+
+    def get_success_url(self):
+        return reverse("party:org_detail", args=[self.org.pk])
+
+
+class MemberAddView(_OrgChildForm):
+    form_class = MemberAddForm
+
+    @property
+    def title(self):
+        return _("Register a member in %(name)s")
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        kw["groups"] = list(selectors.orgs(self.request.user).filter(parent=self.org, kind=PartyOrgKind.GROUP))
+        return kw
+
+    def get_initial(self):
+        r = self.request.GET.get("resident", "")
+        return {"resident": int(r)} if r.isdigit() else {}
+
+    def perform(self, form):
+        user = self.request.user
+        data = form.cleaned_data
+        resident = resident_for(user, data["resident"])
+        if resident is None:
+            raise ValidationError({"resident": _("No resident with this record number.")})
+        group = selectors.orgs(user).filter(pk=data["group"]).first() if data["group"] else None
+        return services.member_add(actor=user, org=self.org, resident=resident, joined_on=data["joined_on"],
+                                   status=data["status"], full_on=data["full_on"], group=group,
+                                   dues_paid_until=data["dues_paid_until"])
+
+
+class SeatAddView(_OrgChildForm):
+    form_class = SeatForm
+
+    @property
+    def title(self):
+        return _("Add a committee seat in %(name)s")
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        if self.org.kind in BRANCH_KINDS or self.org.kind == PartyOrgKind.GROUP:
+            rows = selectors.members(self.request.user, org=self.org, status="full")
+        else:  # 社区党委 and the like: members of the branches under it
+            rows = selectors.members(self.request.user, under=self.org.scope_path, status="full")
+        kw["members"] = list(rows)
+        return kw
+
+    def perform(self, form):
+        data = form.cleaned_data
+        member = selectors.member_for(self.request.user, data["member"])
+        return services.seat_add(actor=self.request.user, org=self.org, member=member, position=data["position"],
+                                 term_start=data["term_start"])
+
+
+@login_required
+@require_POST
+def seat_end(request, pk: int):
+    seat = get_object_or_404(restrict(CommitteeSeat.objects.all(), request.user), pk=pk)
+    try:
+        services.seat_end(actor=request.user, seat=seat)
+        messages.success(request, _("The seat has ended."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(reverse("party:org_detail", args=[seat.org_id]))
+
+
+class MemberListView(ScopedListView):
+    model = PartyMember
+    template_name = "party/member_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        if not may_any(user, PartyMember):
+            raise PermissionDenied
+        form = self.filter_form = MemberFilterForm(self.request.GET)
+        self.under = None
+        self.filters = {}
+        if not form.is_valid():
+            return PartyMember.objects.none()
+        data = form.cleaned_data
+        if data["under"]:
+            self.under = _place(user, form, "under", data["under"])
+            if self.under is None:
+                return PartyMember.objects.none()
+        self.filters = {"under": self.under.path if self.under else None, "status": data["status"] or None,
+                        "q": data["q"], "dues_overdue": data["dues"], "include_ended": data["ended"],
+                        "badge": data["badge"] or None}
+        return selectors.members(user, **self.filters)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        selectors.attach_badges(list(ctx["object_list"]))
+        export = None
+        if may_any(self.request.user, PartyMember, Action.EXPORT):
+            export = reverse("party:member_export") + (f"?{ctx['querystring']}" if ctx["querystring"] else "")
+        ctx.update({"section": SECTION, "filter_form": self.filter_form, "under": self.under,
+                    "export_url": export, "today": _today()})
+        return ctx
+
+
+@login_required
+def member_export(request):
+    user = request.user
+    if not may_any(user, PartyMember, Action.EXPORT):
+        raise PermissionDenied
+    form = MemberFilterForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    under = None
+    if data["under"]:
+        under = _place(user, form, "under", data["under"])
+        if under is None:
+            raise Http404
+    filters = {"under": under.path if under else None, "status": data["status"] or None, "q": data["q"],
+               "dues_overdue": data["dues"], "include_ended": data["ended"], "badge": data["badge"] or None}
+    out, _n = exporting.export_members(actor=user, filters=filters,
+                                       description={k: v for k, v in request.GET.items() if v})
+    name = f"{_('Party members')}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def member_detail(request, pk: int):
+    user = request.user
+    member = selectors.member_for(user, pk)
+    history = list(selectors.memberships_of(user, member.resident))
+    selectors.attach_badges([member])
+    ins = selectors.inservice(user, include_ended=True).filter(resident=member.resident).first()
+    may_change = member.is_active and can(user, Action.CHANGE, member)
+    return render(request, "party/member_detail.html", {
+        "section": SECTION, "member": member, "history": history, "inservice": ins,
+        "seats": list(CommitteeSeat.objects.filter(member__resident=member.resident).select_related("org")
+                      .filter(member__in=[m.pk for m in history]).order_by("-term_start")),
+        "centers": list(selectors.centers(user).filter(member=member)),
+        "may_change": may_change,
+        "resident_visible": resident_for(user, member.resident_id) is not None,
+    })
+
+
+class _MemberForm(ServiceFormView):
+    template_name = "party/form.html"
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.member = selectors.member_for(request.user, kwargs["pk"])
+            if not (self.member.is_active and can(request.user, Action.CHANGE, self.member)):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"section": SECTION, "member": self.member,
+                    "title": self.title % {"name": self.member.resident.name},
+                    "cancel_url": reverse("party:member_detail", args=[self.member.pk])})
+        return ctx
+
+    def get_success_url(self):
+        return reverse("party:member_detail", args=[self.object.pk])
+
+
+class MemberEditView(_MemberForm):
+    form_class = MemberEditForm
+
+    @property
+    def title(self):
+        return _("Edit the membership of %(name)s")
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        kw["groups"] = list(selectors.orgs(self.request.user).filter(parent_id=self.member.org_id,
+                                                                     kind=PartyOrgKind.GROUP))
+        return kw
+
+    def get_initial(self):
+        m = self.member
+        return {"status": m.status, "full_on": m.full_on, "group": m.group_id, "dues_paid_until": m.dues_paid_until}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        group = selectors.orgs(self.request.user).filter(pk=data["group"]).first() if data["group"] else None
+        return services.member_update(actor=self.request.user, member=self.member, status=data["status"],
+                                      full_on=data["full_on"], group=group,
+                                      dues_paid_until=data["dues_paid_until"])
+
+
+class MemberTransferView(_MemberForm):
+    form_class = TransferForm
+
+    @property
+    def title(self):
+        return _("Transfer %(name)s to another branch")
+
+    def get_form_kwargs(self):
+        kw = super().get_form_kwargs()
+        kw["branches"] = list(selectors.orgs(self.request.user, action=Action.CHANGE)
+                              .filter(kind__in=BRANCH_KINDS).exclude(pk=self.member.org_id))
+        return kw
+
+    def get_initial(self):
+        return {"on": _today()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        to_org = selectors.org_for(self.request.user, data["to_org"])
+        return services.member_transfer(actor=self.request.user, member=self.member, to_org=to_org, on=data["on"],
+                                        reason=data["reason"])
+
+
+class MemberEndView(_MemberForm):
+    form_class = EndMembershipForm
+
+    @property
+    def title(self):
+        return _("End the membership of %(name)s")
+
+    def get_initial(self):
+        return {"on": _today()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.member_end(actor=self.request.user, member=self.member, on=data["on"],
+                                   reason=data["reason"])
+
+
+class CenterAddView(_MemberForm):
+    form_class = CenterForm
+
+    @property
+    def title(self):
+        return _("Make the household of %(name)s a party member centre household")
+
+    def perform(self, form):
+        user = self.request.user
+        household = restrict(Household.objects.filter(is_active=True), user).select_related(
+            "house__parent__parent").filter(number=form.cleaned_data["household"].strip()).first()
+        if household is None:
+            raise ValidationError({"household": _("No household with this number.")})
+        services.center_household_add(actor=user, member=self.member, household=household,
+                                      duties=form.cleaned_data["duties"])
+        return self.member
+
+
+@login_required
+@require_POST
+def center_end(request, pk: int):
+    center = get_object_or_404(restrict(CenterHousehold.objects.all(), request.user), pk=pk)
+    services.center_household_end(actor=request.user, center=center)
+    messages.success(request, _("No longer a centre household."))
+    return HttpResponseRedirect(reverse("party:member_detail", args=[center.member_id]))
+
+
+@login_required
+def building(request, code: str):
+    """A building's party view: 党员中心户 and the members living there."""
+    user = request.user
+    if not may_any(user, PartyMember):
+        raise PermissionDenied
+    from linli.areas.models import Place
+
+    place = get_object_or_404(restrict(Place.objects.filter(level=5), user), code=code)
+    rows = selectors.attach_badges(list(selectors.members(user, under=place.path)))
+    return render(request, "party/building.html", {
+        "section": SECTION, "building": place, "members": rows,
+        "centers": list(selectors.centers(user, building=place)),
+        "groups": list(selectors.orgs(user).filter(kind=PartyOrgKind.GROUP, covered_places=place)),
+    })
+
+
+@login_required
+def my_membership(request):
+    """A resident's own party page: their membership, in-service registration and service hours."""
+    user = request.user
+    resident = getattr(user, "resident", None)
+    memberships = list(selectors.memberships_of(user, resident)) if resident else []
+    ins = selectors.inservice(user).filter(resident=resident).first() if resident else None
+    year = _today().year
+    return render(request, "party/mine.html", {
+        "section": SECTION, "resident": resident, "memberships": memberships, "inservice": ins,
+        "hours": selectors.service_hours(ins, year) if ins else None, "year": year,
+        "records": list(selectors.records(user, member=ins)[:20]) if ins else [],
+    })

@@ -1,0 +1,57 @@
+"""Event subscribers: points credited for what other domains confirm. Each is idempotent by its source."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.apps import apps
+
+from linli.core.context import acting_as
+
+from . import services
+from .models import EarningRule, Reason
+
+log = logging.getLogger(__name__)
+
+
+def on_hours_confirmed(payload: dict) -> None:
+    """volunteering.hours.confirmed: 1 hour = 1 point by default, at most 2 hours credited per activity."""
+    Resident = apps.get_model("registry", "Resident")
+    resident = Resident.objects.filter(pk=payload.get("resident_id")).first()
+    if resident is None:
+        log.warning("hours confirmed for unknown resident %s", payload.get("resident_id"))
+        return
+    with acting_as("task"):
+        services.credit_by_rule(rule_code=EarningRule.VOLUNTEER_HOURS, resident=resident,
+                                units=Decimal(str(payload.get("hours") or "0")), reason=Reason.VOLUNTEER_HOURS,
+                                source_type="volunteering.record", source_id=payload.get("record_id"))
+
+
+def on_wish_confirmed(payload: dict) -> None:
+    """wishes.wish.confirmed: each person who fulfilled it earns the rule's points times their share."""
+    Resident = apps.get_model("registry", "Resident")
+    with acting_as("task"):
+        for claimer in payload.get("claimers", []):
+            resident = Resident.objects.filter(pk=claimer.get("resident_id")).first() \
+                if claimer.get("resident_id") else None
+            if resident is None:
+                continue
+            share = Decimal(str(claimer.get("share") or "100")) / Decimal(100)
+            services.credit_by_rule(rule_code=EarningRule.WISH_FULFILLED, resident=resident, units=share,
+                                    reason=Reason.WISH_FULFILLED, source_type="wishes.claim",
+                                    source_id=claimer.get("claim_id"))
+
+
+def on_case_completed(payload: dict) -> None:
+    """workorders.case.completed: a resident's report that was real and got handled earns the rule's points."""
+    try:
+        Case = apps.get_model("workorders", "Case")
+    except LookupError:
+        return
+    case = Case.objects.filter(pk=payload.get("case_id")).select_related("reporter_resident").first()
+    if case is None or getattr(case, "reporter_resident", None) is None:
+        return
+    with acting_as("task"):
+        services.credit_by_rule(rule_code=EarningRule.REPORT_CONFIRMED, resident=case.reporter_resident, units=1,
+                                reason=Reason.REPORT_CONFIRMED, source_type="workorders.case", source_id=case.pk)

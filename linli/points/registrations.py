@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core import events
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, registry
+
+from . import handlers
+
+for label in ("points.pointsaccount", "points.ledgerentry", "points.shopitem", "points.order"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("services", _("My points"), "points:mine", model="points.ledgerentry", order=60))
+registry.add_menu(MenuItem("services", _("Red supermarket"), "points:shop", model="points.shopitem", order=61))
+registry.add_menu(MenuItem("services", _("Shop orders"), "points:orders", model="points.order", order=62))
+registry.add_menu(MenuItem("management", _("Earning rules"), "points:rules", model="points.earningrule", order=71))
+registry.add_menu(MenuItem("management", _("Points accounts"), "points:accounts", model="points.pointsaccount",
+                           order=70))
+
+events.subscribe("volunteering.hours.confirmed", handlers.on_hours_confirmed)
+events.subscribe("wishes.wish.confirmed", handlers.on_wish_confirmed)
+events.subscribe("workorders.case.completed", handlers.on_case_completed)
+
+
+def _expire() -> str:
+    from .tasks import expire_points_if_due
+
+    return expire_points_if_due.call()
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_daily_job(DailyJob("points.expire", _expire, order=500))
+registry.add_demo_seeder(DemoSeeder("points", _seed, order=320))

@@ -1,0 +1,30 @@
+"""Demo score cards: last year's cards computed and final; this year's computed and under public notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from linli.core.workdays import add_workdays
+
+from . import services
+from .models import CardType, ScoreRun
+
+
+def seed(ctx) -> list[str]:
+    actor, district, today = ctx.admin, ctx.district, ctx.today
+    lines = []
+    last, this = today.year - 1, today.year
+    for card_type in CardType.values:
+        run = services.run_compute(actor=actor, place=district, year=last, card_type=card_type)
+        # Last year's notice ran in January; it is final now.
+        start = dt.date(this, 1, 5)
+        run = services.run_publicise(actor=actor, run=run, start=start)
+        if add_workdays(start, 5) < timezone.localdate():
+            run = services.run_finalise(actor=actor, run=run)
+        current = services.run_compute(actor=actor, place=district, year=this, card_type=card_type)
+        current = services.run_publicise(actor=actor, run=current)
+        lines.append(f"{card_type}: {run.subject_count} cards {last} ({run.state}), "
+                     f"{current.subject_count} cards {this} ({current.state} until {current.notice_ends})")
+    return [f"scorecards: {'; '.join(lines)}", f"scorecards: {ScoreRun.objects.count()} runs"]

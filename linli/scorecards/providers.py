@@ -1,0 +1,138 @@
+"""The registries score cards are computed from: who is scored (subject sources) and how each indicator's value
+is read (providers).
+
+A provider is ``fn(subjects: list[Subject], year: int) -> dict[subject key, Value]`` and MUST be bulk: a handful
+of queries for all subjects together, never one per subject (a district has thousands of members). It reads its
+domain through that domain's selectors, imported lazily; when the domain (or the selector) is not there yet it
+raises ``Unavailable`` with a message, and the card shows the indicator as "no data" without scoring it.
+
+Other domains may register their own providers from their ``registrations.py``::
+
+    from linli.scorecards.providers import providers
+    providers.register("wishes.fulfilled", fn, label=_("Micro-wishes fulfilled"), card_types=("member",))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.functional import Promise
+
+
+class Unavailable(Exception):
+    """The domain or selector a provider needs is not available (yet)."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    key: str  # "app.model:pk"
+    pk: int
+    label: str
+    path: str
+    detail: str = ""
+    account_id: int | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class Value:
+    """An indicator's value for one subject, what it shows and the records behind it."""
+
+    value: Decimal | None
+    display: str = ""
+    records: list[dict] = field(default_factory=list)  # {"ref": "app.model:pk", "label": str, "url": str}
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    name: str
+    fn: Callable
+    label: str | Promise
+    card_types: tuple[str, ...]
+    unit: str | Promise = ""
+
+
+class SubjectList(list):
+    """The subjects of a run, plus (optionally) querysets selecting the same subjects' ids and resident ids.
+
+    Providers filter with ``subject_ids(subs)`` / ``resident_ids(subs)``: a subquery when the source gave one
+    (the database joins; thousands of ids are not quoted into every provider's SQL), else the list of ids."""
+
+    ids_query = None
+    residents_query = None
+
+
+def subject_ids(subs):
+    query = getattr(subs, "ids_query", None)
+    return query if query is not None else [s.pk for s in subs]
+
+
+def resident_ids(subs):
+    query = getattr(subs, "residents_query", None)
+    return query if query is not None else [s.extra.get("resident") for s in subs]
+
+
+class Providers:
+    def __init__(self):
+        self._specs: dict[str, ProviderSpec] = {}
+
+    def register(self, name: str, fn: Callable, *, label, card_types, unit="") -> None:
+        self._specs[name] = ProviderSpec(name, fn, label, tuple(card_types), unit)
+
+    def get(self, name: str) -> ProviderSpec | None:
+        return self._specs.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._specs)
+
+    def choices(self, card_type: str | None = None) -> list[tuple[str, str]]:
+        return [(s.name, f"{s.label} ({s.name})") for s in sorted(self._specs.values(), key=lambda s: s.name)
+                if card_type is None or card_type in s.card_types]
+
+
+class SubjectSources:
+    """card type -> ``fn(place_path, year) -> list[Subject]`` (bulk; raises Unavailable when the domain is missing)."""
+
+    def __init__(self):
+        self._fns: dict[str, Callable] = {}
+
+    def register(self, card_type: str, fn: Callable) -> None:
+        self._fns[card_type] = fn
+
+    def get(self, card_type: str) -> Callable | None:
+        return self._fns.get(card_type)
+
+
+providers = Providers()
+subjects = SubjectSources()
+
+RECORDS_KEPT = 60  # per indicator and card; the count is always complete
+
+
+def record(ref: str, label: str, url: str = "") -> dict:
+    return {"ref": ref, "label": str(label)[:120], "url": url}
+
+
+def selector(module: str, name: str) -> Callable:
+    """Import ``linli.<module>.selectors.<name>`` lazily; Unavailable when the domain has not delivered it yet."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"linli.{module}.selectors")
+    except ImportError as exc:
+        raise Unavailable(f"linli.{module}.selectors") from exc
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise Unavailable(f"linli.{module}.selectors.{name}")
+    return fn
+
+
+def model(label: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError) as exc:
+        raise Unavailable(label) from exc

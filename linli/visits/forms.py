@@ -1,0 +1,65 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Errand, EventKind, PartnerKind, Visit, VisitKind
+
+
+class VisitForm(forms.ModelForm):
+    needs = forms.CharField(label=_("Needs raised (one per line)"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Visit
+        fields = ["kind", "visited_on", "purpose", "findings"]
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}),
+                   "findings": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["kind"].choices = VisitKind.choices
+
+
+class PairingForm(forms.Form):
+    partner_kind = forms.ChoiceField(label=_("Paired with"), choices=PartnerKind.choices)
+    partner_resident = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+    partner_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
+    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}),
+                            initial=dt.date.today)
+    note = forms.CharField(label=_("What help is agreed"), max_length=200, required=False)
+
+    def __init__(self, *args, members=None, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_resident"].queryset = members
+        self.fields["partner_org"].queryset = orgs
+
+
+class CareEventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  initial=dt.date.today)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ErrandForm(forms.ModelForm):
+    class Meta:
+        model = Errand
+        fields = ["matter", "handled_on", "outcome", "note"]
+        widgets = {"handled_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CaseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Work-order category"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = list(categories)
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=366)
+    is_active = forms.BooleanField(label=_("Active"), required=False)

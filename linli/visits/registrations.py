@@ -1,0 +1,30 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, registry
+
+for label in ("visits.pairing", "visits.visit", "visits.visitneed", "visits.careevent", "visits.errand"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("workbench", _("Visits due"), "visits:due", model="visits.careevent", order=30))
+registry.add_menu(MenuItem("services", _("Visit log"), "visits:list", model="visits.visit", order=55))
+registry.add_menu(MenuItem("services", _("Pairings"), "visits:pairings", model="visits.pairing", order=56))
+registry.add_menu(MenuItem("services", _("Errands"), "visits:errands", model="visits.errand", order=57))
+
+
+def _panel_context(user, resident):
+    from .panels import visits_context
+
+    return visits_context(user, resident)
+
+
+registry.add_resident_panel(ResidentPanel(key="visits", title=_("Visits and help"), template="visits/_panel.html",
+                                          context=_panel_context, order=60, model="visits.visit"))
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_demo_seeder(DemoSeeder("visits", _seed, order=330))

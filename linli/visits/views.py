@@ -1,0 +1,251 @@
+"""Visit pages: the due list (grid worker), visit logs with one-click follow-up of needs, pairings, errands."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.permissions import Action, can, may_any, restrict
+from linli.core.views import apply_validation_error
+from linli.orgs.models import Organisation
+from linli.registry import selectors as reg
+
+from . import selectors, services
+from .forms import CareEventForm, CaseForm, ErrandForm, PairingForm, RuleForm, VisitForm
+from .models import CareEvent, Errand, Pairing, Visit, VisitNeed, VisitRule
+
+
+def _resident(request, action=Action.VIEW):
+    pk = request.GET.get("resident") or request.POST.get("resident")
+    if not pk or not str(pk).isdigit():
+        return None
+    return get_object_or_404(reg.residents(request.user, action=action), pk=pk)
+
+
+def _page(request, qs, n=50):
+    return Paginator(qs, n).get_page(request.GET.get("page"))
+
+
+@login_required
+def due(request):
+    if not may_any(request.user, Visit, Action.ADD):
+        raise PermissionDenied
+    items = selectors.due_visits(request.user)
+    return render(request, "visits/due.html", {"items": items,
+                                               "overdue": sum(1 for d in items if d.overdue_days)})
+
+
+@login_required
+def visit_list(request):
+    if not may_any(request.user, Visit):
+        raise PermissionDenied
+    page = _page(request, selectors.visits(request.user))
+    return render(request, "visits/visit_list.html", {"page_obj": page, "object_list": page.object_list,
+                                                      "may_add": may_any(request.user, Visit, Action.ADD),
+                                                      "may_export": may_any(request.user, Visit, Action.EXPORT)})
+
+
+@login_required
+def visit_create(request):
+    resident = _resident(request)
+    pairing = None
+    if request.GET.get("pairing") or request.POST.get("pairing"):
+        pairing = get_object_or_404(selectors.pairings(request.user),
+                                    pk=request.GET.get("pairing") or request.POST.get("pairing"))
+        resident = resident or pairing.resident
+    if resident is None:
+        messages.info(request, _("Choose a resident from the due list or the resident's record first."))
+        return redirect("visits:due")
+    form = VisitForm(request.POST or None, initial={"kind": "pairing" if pairing else "routine"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        need_lines = (data.pop("needs") or "").splitlines()
+        try:
+            visit = services.visit_log(actor=request.user, resident=resident, pairing=pairing, needs=need_lines,
+                                       **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("visits:detail", pk=visit.pk)
+    return render(request, "visits/visit_form.html", {"form": form, "resident": resident, "pairing": pairing})
+
+
+def _categories():
+    if not services.workorders_available():
+        return []
+    try:
+        from linli.workorders.models import Category
+    except ImportError:
+        return []
+    return list(Category.objects.filter(is_active=True, children__isnull=True).order_by("code")
+                .values_list("code", "name")[:200])
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(selectors.visits(request.user), pk=pk)
+    categories = _categories()
+    return render(request, "visits/visit_detail.html", {
+        "visit": visit, "needs": selectors.needs(request.user, visit),
+        "may_follow": visit.visitor_id == request.user.pk or can(request.user, Action.CHANGE, visit),
+        "case_form": CaseForm(categories=categories), "workorders": bool(categories)})
+
+
+@login_required
+@require_POST
+def need_action(request, pk, action):
+    need = get_object_or_404(restrict(VisitNeed.objects.all(), request.user), pk=pk)
+    try:
+        if action == "wish":
+            wish = services.need_to_wish(actor=request.user, need=need)
+            messages.success(request, _("Micro-wish #%(n)s submitted for review.") % {"n": wish.pk})
+        elif action == "case":
+            form = CaseForm(request.POST, categories=_categories())
+            if not form.is_valid():
+                raise ValidationError(_("Work orders are not available yet, or no category was chosen."))
+            case = services.need_to_case(actor=request.user, need=need, category=form.cleaned_data["category"])
+            messages.success(request, _("Work order #%(n)s created.") % {"n": case.pk})
+        elif action == "close":
+            services.need_close(actor=request.user, need=need)
+            messages.success(request, _("Marked as handled on the spot."))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("visits:detail", pk=need.visit_id)
+
+
+@login_required
+def pairing_list(request):
+    if not may_any(request.user, Pairing):
+        raise PermissionDenied
+    page = _page(request, selectors.pairings(request.user))
+    return render(request, "visits/pairing_list.html", {"page_obj": page, "object_list": page.object_list})
+
+
+@login_required
+def pairing_create(request):
+    resident = _resident(request)
+    if resident is None:
+        messages.info(request, _("Choose a resident from the resident's record first."))
+        return redirect("visits:pairings")
+    members = reg.residents(request.user).filter(political_status__in=("cpc_member", "cpc_probationary")) \
+        .exclude(pk=resident.pk).order_by("name")[:300]
+    orgs = restrict(Organisation.objects.filter(is_active=True), request.user).order_by("name")
+    form = PairingForm(request.POST or None, members=reg.residents(request.user).filter(
+        pk__in=[m.pk for m in members]), orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pairing_create(actor=request.user, resident=resident, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Pairing recorded."))
+            return redirect("visits:pairings")
+    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
+                                                       "title": _("Pair with a household in need")})
+
+
+@login_required
+@require_POST
+def pairing_end(request, pk):
+    pairing = get_object_or_404(selectors.pairings(request.user), pk=pk)
+    try:
+        services.pairing_end(actor=request.user, pairing=pairing)
+        messages.success(request, _("Pairing ended."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("visits:pairings")
+
+
+@login_required
+def event_create(request):
+    resident = _resident(request)
+    if resident is None or not may_any(request.user, CareEvent, Action.ADD):
+        raise PermissionDenied
+    form = CareEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_event_record(actor=request.user, resident=resident, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Recorded: a visit is now due."))
+            return redirect("visits:due")
+    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
+                                                       "title": _("Record a must-visit event")})
+
+
+@login_required
+def errand_list(request):
+    if not may_any(request.user, Errand):
+        raise PermissionDenied
+    page = _page(request, selectors.errands(request.user))
+    return render(request, "visits/errand_list.html", {"page_obj": page, "object_list": page.object_list,
+                                                       "may_export": may_any(request.user, Errand, Action.EXPORT)})
+
+
+@login_required
+def errand_create(request):
+    resident = _resident(request)
+    if resident is None:
+        messages.info(request, _("Choose a resident from the resident's record first."))
+        return redirect("visits:errands")
+    form = ErrandForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.errand_record(actor=request.user, resident=resident, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("visits:errands")
+    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
+                                                       "title": _("Record an errand done on someone's behalf")})
+
+
+@login_required
+def rules(request):
+    """Visit rules: staff read them; the district administrator edits them."""
+    if not may_any(request.user, VisitRule):
+        raise PermissionDenied
+    may_change = may_any(request.user, VisitRule, Action.CHANGE)
+    items = []
+    for rule in restrict(VisitRule.objects.all(), request.user).order_by("name"):
+        bound = request.method == "POST" and request.POST.get("rule") == str(rule.pk)
+        form = RuleForm(request.POST if bound else None, prefix=f"r{rule.pk}",
+                        initial={"name": rule.name, "days": rule.days, "is_active": rule.is_active})
+        if bound and may_change and form.is_valid():
+            try:
+                services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("visits:rules")
+        items.append((rule, form))
+    return render(request, "visits/rules.html", {"items": items, "may_change": may_change})
+
+
+@login_required
+def visits_export(request):
+    from .exporting import export_visits
+
+    out, _n = export_visits(actor=request.user)
+    return FileResponse(out, as_attachment=True, filename=f"visits-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def errands_export(request):
+    from .exporting import export_errands
+
+    out, _n = export_errands(actor=request.user)
+    return FileResponse(out, as_attachment=True, filename=f"errands-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,0 +1,45 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+
+from .models import SCOPED_MODELS
+
+for _model in SCOPED_MODELS:
+    registry.add_place_path_field(_model._meta.label_lower, "scope_path")
+
+registry.add_menu(MenuItem("services", _("Volunteer activities"), "volunteering:find",
+                           model="volunteering.activity", order=40))
+registry.add_menu(MenuItem("services", _("Volunteers"), "volunteering:volunteers",
+                           model="volunteering.team", order=41))
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+def _stars():
+    from .tasks import run_stars
+
+    return run_stars()
+
+
+registry.add_demo_seeder(DemoSeeder("volunteering", _seed, order=300))
+registry.add_daily_job(DailyJob("volunteering.stars", _stars, order=300))
+
+
+def _panel(user, resident):
+    from linli.core.permissions import restrict
+
+    from .models import Volunteer
+
+    volunteer = restrict(Volunteer.objects.filter(resident=resident), user).first()
+    if volunteer is None:
+        return None
+    records = volunteer.records.select_related("activity").order_by("-served_on")[:5]
+    return {"volunteer": volunteer, "records": records}
+
+
+registry.add_resident_panel(ResidentPanel("volunteering", _("Volunteer service"), "volunteering/_panel.html",
+                                          context=_panel, order=60, model="volunteering.volunteer"))

@@ -1,0 +1,200 @@
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from linli.core.models import AuditLog
+from linli.core.testing import count_queries
+from linli.volunteering import services
+from linli.volunteering.models import SignUp
+
+from .conftest import started
+
+pytestmark = pytest.mark.django_db
+
+
+def test_resident_finds_signs_up_and_checks_in_with_code(client, tree, make_activity, me):
+    a = make_activity(title="敬老院探访")
+    other = make_activity(title="外社区活动", publish=False)
+    user = tree.users["resident_a1"]
+    client.force_login(user)
+    page = client.get(reverse("volunteering:find")).content.decode()
+    assert "敬老院探访" in page and "外社区活动" not in page
+    assert client.get(reverse("volunteering:activity", args=[other.pk])).status_code == 404  # draft: not visible
+    resp = client.post(reverse("volunteering:activity_op", args=[a.pk, "signup"]))
+    assert resp.status_code == 302 and SignUp.objects.get().status == "confirmed"
+    started(a)
+    code, _ = services.checkin_code(actor=tree.users["secretary_a1"], activity=a, action="in")
+    page = client.get(reverse("volunteering:check"), {"c": code})
+    assert page.status_code == 200 and "敬老院探访" in page.content.decode()
+    resp = client.post(reverse("volunteering:check"), {"c": code})
+    assert resp.status_code == 302
+    assert SignUp.objects.get().checked_in_by == "code"
+    again = client.post(reverse("volunteering:check"), {"c": code})
+    assert again.status_code == 400 and "check-error" in again.content.decode()
+
+
+def test_check_out_before_check_in_on_page(client, tree, make_activity, me):
+    a = make_activity()
+    services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    started(a)
+    code, _ = services.checkin_code(actor=tree.users["secretary_a1"], activity=a, action="out")
+    client.force_login(tree.users["resident_a1"])
+    resp = client.post(reverse("volunteering:check"), {"c": code})
+    assert resp.status_code == 400
+    assert SignUp.objects.get().checked_out_at is None
+
+
+def test_self_registration_page(client, tree, make_resident):
+    user = tree.users["resident_a1"]
+    make_resident("赵志愿", account=user)
+    client.force_login(user)
+    resp = client.post(reverse("volunteering:me"), {"skills": ["medical"], "availability": "weekends",
+                                                   "contact_preference": "app"})
+    assert resp.status_code == 302
+    page = client.get(reverse("volunteering:me")).content.decode()
+    assert "my-number" in page and "YS" in page
+
+
+def test_organiser_code_page_rotates(client, tree, make_activity):
+    a = make_activity()
+    client.force_login(tree.users["secretary_a1"])
+    one = client.get(reverse("volunteering:activity_code", args=[a.pk, "in"]))
+    two = client.get(reverse("volunteering:activity_code", args=[a.pk, "in"]), HTTP_HX_REQUEST="true")
+    assert one.status_code == 200 and two.status_code == 200
+    assert "code-token" in two.content.decode() and "<h1>" not in two.content.decode()
+    token = lambda r: r.content.decode().split('data-testid="code-token">')[1].split("<")[0]  # noqa: E731
+    assert token(one) != token(two)
+    client.force_login(tree.users["resident_a1"])
+    assert client.get(reverse("volunteering:activity_code", args=[a.pk, "in"])).status_code == 403
+
+
+def test_certificate_page_masks_id(client, tree, make_activity, me):
+    a = make_activity()
+    s = services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    started(a, ago=dt.timedelta(days=1))
+    SignUp.objects.filter(pk=s.pk).update(checked_in_at=a.starts_at, checked_out_at=a.ends_at)
+    services.record_confirm(actor=tree.users["secretary_a1"], signup=s)
+    cert = services.certificate_issue(actor=tree.users["secretary_a1"], volunteer=me, person_in_charge="李书记",
+                                      contact="0555-1234567")
+    client.force_login(tree.users["resident_a1"])  # the volunteer sees their own certificate
+    page = client.get(reverse("volunteering:certificate", args=[cert.pk])).content.decode()
+    for text in (cert.number, "王小明", me.number, "3.00", "小区清洁日", tree.comm_a1.name, "李书记",
+                 "0555-1234567", "@media print", me.resident.id_masked):
+        assert text in page, text
+    assert "34050419850501123X" not in page
+    client.force_login(tree.users["secretary_a1"])
+    assert client.get(reverse("volunteering:certificate", args=[cert.pk])).status_code == 200
+    client.force_login(tree.users["street_a"])
+    assert client.get(reverse("volunteering:certificate", args=[cert.pk])).status_code == 200
+    client.force_login(tree.users["dept_staff"])
+    assert client.get(reverse("volunteering:certificate", args=[cert.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name,status", [("secretary_a1", 200), ("street_a", 200), ("district_admin", 200),
+                                         ("grid_a", 200), ("resident_a1", 403), ("dept_staff", 403),
+                                         ("nobody", 403)])
+def test_staff_pages_permissions(client, tree, name, status):
+    client.force_login(tree.users[name])
+    for url in ("volunteering:activities", "volunteering:volunteers", "volunteering:teams", "volunteering:stars"):
+        assert client.get(reverse(url)).status_code == status, url
+
+
+def test_out_of_scope_is_404(client, tree, make_activity, make_volunteer):
+    a = make_activity()
+    v = make_volunteer()
+    client.force_login(tree.users["secretary_a1"])
+    assert client.get(reverse("volunteering:activity", args=[a.pk])).status_code == 200
+    from linli.accounts import services as acc
+    from linli.core.testing import system_user
+
+    other = acc.user_create(actor=system_user(), username="sec_b1", password="Test-pass-2026", home=tree.comm_b1)
+    acc.binding_add(actor=system_user(), user=other, role="community_secretary", place=tree.comm_b1)
+    client.force_login(other)
+    assert client.get(reverse("volunteering:activity", args=[a.pk])).status_code == 404
+    assert client.get(reverse("volunteering:volunteer", args=[v.pk])).status_code == 404
+    assert client.post(reverse("volunteering:activity_op", args=[a.pk, "publish"])).status_code == 404
+
+
+def test_list_query_counts_do_not_grow(client, tree, make_activity, make_volunteer):
+    client.force_login(tree.users["secretary_a1"])
+    make_activity()
+    make_volunteer()
+    counts = {}
+    for rnd in (1, 2):
+        if rnd == 2:
+            for i in range(8):
+                make_activity(start_in=dt.timedelta(days=3 + i), title=f"活动{i}")
+                make_volunteer()
+        for url in ("volunteering:activities", "volunteering:volunteers", "volunteering:find", "volunteering:teams"):
+            with count_queries() as q:
+                assert client.get(reverse(url)).status_code == 200
+            counts.setdefault(url, []).append(q.count)
+    for url, (small, big) in counts.items():
+        assert big == small, (url, small, big)
+
+
+def test_export_masked_and_audited(client, tree, make_resident):
+    r = make_resident("钱志愿", id_number="340504199001011230", birth=dt.date(1990, 1, 1))
+    services.volunteer_register(actor=tree.users["secretary_a1"], resident=r)
+    client.force_login(tree.users["secretary_a1"])
+    resp = client.get(reverse("volunteering:volunteers_export"))
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    rows = [list(row) for row in wb.active.iter_rows(values_only=True)]
+    assert "secretary_a1" in rows[0][0]
+    flat = " ".join(str(c) for row in rows for c in row if c)
+    assert "钱志愿" in flat and "340504199001011230" not in flat and r.id_masked in flat
+    assert AuditLog.objects.filter(action="export", object_type="volunteering.volunteer").exists()
+    client.force_login(tree.users["grid_a"])
+    assert client.get(reverse("volunteering:volunteers_export")).status_code == 403
+
+
+def test_staff_ticks_list_and_confirms(client, tree, make_activity, me):
+    a = make_activity()
+    s = services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    started(a, ago=dt.timedelta(minutes=5))
+    client.force_login(tree.users["secretary_a1"])
+    client.post(reverse("volunteering:signup_op", args=[s.pk, "in"]))
+    client.post(reverse("volunteering:signup_op", args=[s.pk, "out"]))
+    s.refresh_from_db()
+    assert s.checked_in_by == "list" and s.checked_out_at
+    page = client.get(reverse("volunteering:activity", args=[a.pk])).content.decode()
+    assert "signup-table" in page and "王小明" in page
+    client.force_login(tree.users["resident_a1"])
+    assert client.post(reverse("volunteering:signup_op", args=[s.pk, "confirm"])).status_code == 404
+
+
+def test_activity_and_team_forms(client, tree, make_volunteer):
+    client.force_login(tree.users["secretary_a1"])
+    resp = client.post(reverse("volunteering:activity_new"), {
+        "community": tree.comm_a1.pk, "kind": "volunteer", "title": "义剪", "content": "为老人理发",
+        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T08:00", "slots": 3})
+    assert resp.status_code == 200 and "field-error" in resp.content.decode()
+    resp = client.post(reverse("volunteering:activity_new"), {
+        "community": tree.comm_a1.pk, "kind": "volunteer", "title": "义剪", "content": "为老人理发",
+        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T11:00", "slots": 3, "is_risky": "on"})
+    assert resp.status_code == 302
+    from linli.volunteering.models import Activity
+
+    a = Activity.objects.get()
+    client.post(reverse("volunteering:activity_op", args=[a.pk, "publish"]))
+    a.refresh_from_db()
+    assert a.status == "draft"  # risky without insurance
+    resp = client.post(reverse("volunteering:team_new"), {"community": tree.comm_a1.pk, "name": "文明创建督查队",
+                                                          "kind": "inspection"})
+    assert resp.status_code == 302
+    v = make_volunteer()
+    team_url = resp["Location"]
+    client.post(team_url, {"form": "member", "number": v.number, "leader": "on"})
+    client.post(team_url, {"form": "duty", "kind": "weekly", "on": dt.date.today().isoformat(), "findings": "督促整改"})
+    page = client.get(team_url).content.decode()
+    assert v.resident.name in page and "督促整改" in page
+
+
+def test_resident_360_panel(client, tree, me):
+    client.force_login(tree.users["secretary_a1"])
+    page = client.get(reverse("registry:resident_detail", args=[me.resident_id])).content.decode()
+    assert 'data-testid="volunteer-panel"' in page and me.number in page

@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+
+for label in ("wishes.wish", "wishes.wishclaim", "wishes.wishphoto"):
+    registry.add_place_path_field(label, "scope_path")
+
+registry.add_menu(MenuItem("services", _("Micro-wish board"), "wishes:board", model="wishes.wishclaim", order=50))
+registry.add_menu(MenuItem("services", _("Micro-wishes (review)"), "wishes:list", model="wishes.wish", order=51))
+
+
+def _release() -> str:
+    from django.utils.translation import gettext as gt
+
+    from .tasks import release_overdue_claims
+
+    return gt("released %(n)s overdue micro-wish claims") % {"n": release_overdue_claims.call()}
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_daily_job(DailyJob("wishes.release_overdue", _release, order=400))
+registry.add_demo_seeder(DemoSeeder("wishes", _seed, order=310))
+registry.add_menu(MenuItem("services", _("My wishes and claims"), "wishes:mine", model="wishes.wishclaim", order=52))
+
+
+def _panel_context(user, resident):
+    from .panels import wishes_context
+
+    return wishes_context(user, resident)
+
+
+registry.add_resident_panel(ResidentPanel(key="wishes", title=_("Micro-wishes"), template="wishes/_panel.html",
+                                          context=_panel_context, order=65, model="wishes.wish"))

@@ -1,0 +1,415 @@
+"""The case (工单): one engine for every source, with its declared state machine and its timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from linli.core.models import BaseModel, ScopedModel
+
+from .. import policy
+from .config import CaseType, Category, VerdictLevel
+
+DESCRIPTION_MAX = 4000
+
+
+class State(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")  # 受理
+    DISPATCHED = "dispatched", _("Dispatched")  # 派单
+    SIGNED = "signed", _("Signed for")  # 签收
+    HANDLING = "handling", _("Being handled")  # 办理中
+    COMPLETED = "completed", _("Completed")  # 办结
+    EVALUATED = "evaluated", _("Evaluated")  # 回访评价
+    ARCHIVED = "archived", _("Archived")  # 归档
+    CANCELLED = "cancelled", _("Withdrawn")  # 撤销
+    MERGED = "merged", _("Merged")  # 合并
+
+
+OPEN_STATES = (State.ACCEPTED, State.DISPATCHED, State.SIGNED, State.HANDLING)
+ACTIVE_STATES = (*OPEN_STATES, State.COMPLETED)
+CLOSED_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED, State.CANCELLED, State.MERGED)
+
+
+class Source(models.TextChoices):
+    RESIDENT = "resident", _("Resident report (随手拍)")
+    HOTLINE = "hotline", _("12345 hotline transfer")
+    PATROL = "patrol", _("Grid patrol find")
+    COUNTER = "counter", _("Counter or phone (on behalf)")
+    DELIBERATION = "deliberation", _("Three-party deliberation")
+    CAMPAIGN = "campaign", _("Rectification campaign")
+    VISIT = "visit", _("Home visit")
+    ALLIANCE = "alliance", _("Party-building alliance problem list")
+    IOT = "iot", _("IoT alarm")
+    ASSISTANT = "assistant", _("AI assistant")
+    OPEN311 = "open311", _("Open311 client")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency (same day)")
+
+
+class Confidentiality(models.TextChoices):
+    NONE = "none", _("Name may be shown to handlers")
+    CONFIDENTIAL = "confidential", _("Keep my identity from handlers")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class Level(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    DISTRICT = "district", _("District dispatch centre")
+
+
+class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    case_type = models.CharField(_("type"), max_length=16, choices=CaseType.choices, default=CaseType.HELP)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.RESIDENT)
+    external_ref = models.CharField(_("external reference"), max_length=40, blank=True,
+                                    help_text=_("e.g. the 12345 ticket number"))
+    origin = models.CharField(_("originates from"), max_length=80, blank=True,
+                              help_text=_('The record it came from, as "app.model:pk".'))
+
+    # Where: a place in the tree (house, building, compound, community) and/or a map point with an address.
+    place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
+    scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # Who: the account that reported (tracks and evaluates), the resident record, a name/phone given by phone.
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="reported_cases")
+    reporter_resident = models.ForeignKey("registry.Resident", verbose_name=_("reporting resident"), null=True,
+                                          blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone_cipher = models.TextField(blank=True, editable=False)
+    reporter_phone_masked = models.CharField(_("reporter's phone"), max_length=20, blank=True, editable=False)
+    confidentiality = models.CharField(_("confidentiality"), max_length=12, choices=Confidentiality.choices,
+                                       default=Confidentiality.NONE)
+
+    # The state machine and who holds the case.
+    state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.ACCEPTED, protected=True,
+                     db_index=True)
+    level = models.CharField(_("handled at"), max_length=10, choices=Level.choices, default=Level.COMMUNITY)
+    whistled_at = models.DateTimeField(_("whistled at"), null=True, blank=True)
+    lead_org = models.ForeignKey("orgs.Organisation", verbose_name=_("lead handler"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="led_cases")
+    task_force = models.ForeignKey("workorders.TaskForce", verbose_name=_("task force"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="cases")
+
+    # Deadlines (end of the n-th working day) and milestones.
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    sign_due = models.DateTimeField(_("sign by"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    handle_due = models.DateTimeField(_("handle by"), null=True, blank=True, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reply = models.TextField(_("reply to the resident"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+
+    # The resident's verdict.
+    verdict = models.ForeignKey(VerdictLevel, verbose_name=_("verdict"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    verdict_reasons = models.JSONField(_("verdict reasons"), default=list, blank=True)
+    verdict_note = models.CharField(_("verdict note"), max_length=500, blank=True)
+    ever_unsatisfied = models.BooleanField(_("ever judged unsatisfactory"), default=False)
+
+    # Supervision.
+    reopen_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    supervised = models.BooleanField(_("under supervision (督办)"), default=False)
+    urge_count = models.PositiveSmallIntegerField(_("reminders (催办)"), default=0)
+    last_urged_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    sign_overdue = models.BooleanField(_("signed late"), default=False)
+    handle_overdue = models.BooleanField(_("completed late"), default=False)
+
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_cases")
+    close_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    audit_exclude = frozenset({"reporter_phone_cipher"})
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "handle_due"], name="wo_case_state_due"),
+            models.Index(fields=["lead_org", "state", "handle_due"], name="wo_case_lead_queue"),
+            models.Index(fields=["level", "state", "scope_path"], name="wo_case_level_queue"),
+            models.Index(fields=["reporter", "-created_at"], name="wo_case_reporter"),
+            models.Index(fields=["created_at"], name="wo_case_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    # --- scope ---------------------------------------------------------------------------------------
+    @classmethod
+    def coverage_prefixes(cls, binding) -> list[str]:
+        # Organisations see the cases assigned to them, residents their own reports: not a place range.
+        if binding.role in policy.ORG_ROLES or binding.role == "resident":
+            return []
+        return binding.place_prefixes()
+
+    @classmethod
+    def extra_scope_q(cls, binding, action: str) -> Q | None:
+        if binding.role in policy.ORG_ROLES and binding.organisation_id:
+            # Every lead has an assignment row (case_dispatch writes it), so one semi-join covers lead and co-handled
+            # cases; an OR with lead_org_id here would force a scan of every case (bench/workorders_queue.py).
+            assigned = CaseAssignment.objects.filter(organisation_id=binding.organisation_id).values("case_id")
+            return Q(pk__in=assigned)
+        if action == "view":
+            return Q(reporter_id=binding.user_id)
+        return None
+
+    # --- the state machine (each transition is wrapped by a service in services.py) ---------------------
+    @transition(field=state, source=State.ACCEPTED, target=State.ACCEPTED,
+                permission=lambda case, user: case.level == Level.COMMUNITY and policy.is_community_staff(case, user),
+                custom={"label": _("Whistle to the district (吹哨)"), "style": "warning"})
+    def whistle(self):
+        self.level = Level.DISTRICT
+        self.whistled_at = timezone.now()
+
+    @transition(field=state, source=State.ACCEPTED, target=State.DISPATCHED, permission=policy.controls_queue,
+                custom={"label": _("Dispatch (派单)"), "style": "primary"})
+    def dispatch(self):
+        self.dispatched_at = timezone.now()
+
+    @transition(field=state, source=State.DISPATCHED, target=State.SIGNED, permission=policy.is_lead_handler,
+                custom={"label": _("Sign for it (签收)"), "style": "primary"})
+    def sign(self):
+        self.signed_at = timezone.now()
+        if self.sign_due and self.signed_at > self.sign_due:
+            self.sign_overdue = True
+
+    @transition(field=state, source=[State.DISPATCHED, State.SIGNED], target=State.ACCEPTED,
+                permission=policy.is_lead_handler, custom={"label": _("Return it (退单)"), "style": "secondary"})
+    def return_case(self):
+        self.lead_org = None
+        self.task_force = None
+        self.dispatched_at = None
+        self.sign_due = None
+        self.handle_due = None
+        self.signed_at = None
+
+    @transition(field=state, source=State.SIGNED, target=State.HANDLING, permission=policy.is_lead_handler,
+                custom={"label": _("Start handling"), "style": "primary"})
+    def start(self):
+        pass
+
+    @transition(field=state, source=[State.SIGNED, State.HANDLING], target=State.COMPLETED,
+                permission=policy.is_lead_handler, custom={"label": _("Complete (办结)"), "style": "primary"})
+    def complete(self):
+        self.completed_at = timezone.now()
+        if self.handle_due and self.completed_at > self.handle_due:
+            self.handle_overdue = True
+
+    @transition(field=state, source=State.COMPLETED, target=State.EVALUATED, permission=policy.may_evaluate,
+                custom={"label": _("Give your verdict"), "style": "primary"})
+    def evaluate(self):
+        self.evaluated_at = timezone.now()
+
+    @transition(field=state, source=State.COMPLETED, target=State.DISPATCHED, permission=policy.may_evaluate,
+                custom={"label": _("Send back for re-doing (发回重办)"), "hidden": True})
+    def reopen(self):
+        self.reopen_count += 1
+        self.dispatched_at = timezone.now()
+        self.signed_at = None
+        self.completed_at = None
+
+    @transition(field=state, source=State.EVALUATED, target=State.ARCHIVED, permission=policy.controls_queue,
+                custom={"label": _("Archive (归档)"), "style": "secondary"})
+    def archive(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.CANCELLED, permission=policy.may_cancel,
+                custom={"label": _("Withdraw (撤销)"), "style": "secondary"})
+    def cancel(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.MERGED, permission=policy.controls_queue,
+                custom={"label": _("Merge into another case (合并)"), "style": "secondary"})
+    def merge(self):
+        self.closed_at = timezone.now()
+
+    # --- derived ----------------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        now = timezone.now()
+        if self.state == State.DISPATCHED and self.sign_due:
+            return now > self.sign_due
+        if self.state in (State.DISPATCHED, State.SIGNED, State.HANDLING) and self.handle_due:
+            return now > self.handle_due
+        return False
+
+    @property
+    def is_due_soon(self) -> bool:
+        if self.is_overdue or self.state not in OPEN_STATES or not self.handle_due:
+            return False
+        return (self.handle_due - timezone.now()).total_seconds() < 24 * 3600
+
+    @property
+    def open311_status(self) -> str:
+        return "open" if self.state in OPEN_STATES else "closed"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO = "co", _("Co-handler")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be signed for")
+    SIGNED = "signed", _("Signed for")
+    DONE = "done", _("Done")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CaseAssignment(BaseModel):
+    """One organisation's part in a case: the lead (主办) or a co-handler (协办, 联合办理)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="case_assignments")
+    role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices)
+    status = models.CharField(_("status"), max_length=10, choices=AssignmentStatus.choices,
+                              default=AssignmentStatus.PENDING)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        constraints = [models.UniqueConstraint(fields=["case", "organisation"], name="wo_assignment_once")]
+        indexes = [models.Index(fields=["organisation", "status"], name="wo_assignment_queue")]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.organisation_id} ({self.role})"
+
+
+class CaseEvent(models.Model):
+    """One line of the case's timeline: who did what, when, with a note and photos. Append-only."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(_("by"), max_length=120, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    from_state = models.CharField(_("from"), max_length=12, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    public = models.BooleanField(_("shown to the reporter"), default=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action}"
+
+
+class AttachmentKind(models.TextChoices):
+    REPORT = "report", _("Report photo")
+    BEFORE = "before", _("Before handling")
+    AFTER = "after", _("After handling")
+    DOCUMENT = "document", _("Document")
+
+
+class CaseAttachment(ScopedModel, BaseModel):
+    """A photo or PDF. Images are re-encoded on upload, so EXIF (GPS included) never reaches storage.
+
+    Visible to whoever may view its case (``scope_q`` delegates to ``Case``)."""
+
+    scope_field = "case__scope_path"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, verbose_name=_("timeline entry"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.REPORT)
+    file = models.FileField(_("file"), upload_to="workorders/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    original_name = models.CharField(_("file name"), max_length=120, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> Q | None:
+        return _via_case(binding, action)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ExtensionRequest(ScopedModel, BaseModel):
+    """延期: asked by the lead handler before the deadline, decided by whoever owns the queue."""
+
+    scope_field = "case__scope_path"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("extra working days"))
+    reason = models.CharField(_("reason"), max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    old_due = models.DateTimeField(_("old deadline"), null=True, blank=True)
+    new_due = models.DateTimeField(_("new deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="pending"),
+                                               name="wo_one_pending_extension")]
+
+    def __str__(self):
+        return f"{self.case_id} +{self.days}"
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> Q | None:
+        return _via_case(binding, action)
+
+
+def _via_case(binding, action: str) -> Q | None:
+    inner = Case.scope_q(binding, "view")
+    return None if inner is None else Q(case__in=Case.objects.filter(inner).values("pk"))

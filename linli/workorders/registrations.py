@@ -1,0 +1,48 @@
+
+from django.utils.translation import gettext_lazy
+
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+
+for label in ("workorders.case", "workorders.taskforce", "workorders.jointaction"):
+    registry.add_place_path_field(label, "scope_path")
+
+
+def _deadlines() -> str:
+    from . import deadlines
+
+    counts = deadlines.run()
+    return "urged {urged}, escalated {escalated}, return visits due {revisit}".format(**counts)
+
+
+registry.add_daily_job(DailyJob("workorders.deadlines", _deadlines, order=10))
+
+
+def _demo(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+registry.add_demo_seeder(DemoSeeder("workorders", _demo, order=400))
+
+
+def _resident_panel(user, resident):
+    from .panels import resident_cases
+
+    return resident_cases(user, resident)
+
+
+registry.add_resident_panel(ResidentPanel(key="workorders", title=gettext_lazy("Reports and work orders"),
+                                          template="workorders/panels/resident.html", context=_resident_panel,
+                                          order=60, model="workorders.case"))
+
+
+# Menu: the queue that fits the role (工单 / 吹哨报到), task forces, and 我要报事 for residents.
+registry.add_menu(MenuItem("government", gettext_lazy("Work orders"), "workorders:home", model="workorders.case",
+                           order=20))
+registry.add_menu(MenuItem("government", gettext_lazy("Task forces"), "workorders:taskforce_list",
+                           model="workorders.taskforce", order=22))
+registry.add_menu(MenuItem("services", gettext_lazy("Report a problem"), "workorders:report",
+                           model="workorders.case", order=10))
+registry.add_menu(MenuItem("services", gettext_lazy("My reports"), "workorders:my_cases", model="workorders.case",
+                           order=11))

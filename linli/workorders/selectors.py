@@ -1,0 +1,77 @@
+"""Reads for pages, API and exports — every one through ``restrict``. Queues keep a constant query count."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from linli.core.permissions import restrict
+
+from . import policy
+from .models import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseEvent,
+    Level,
+    State,
+)
+
+LIST_RELATED = ("category", "category__parent", "lead_org", "place")
+
+
+def cases(user) -> QuerySet:
+    return restrict(Case.objects.select_related(*LIST_RELATED), user)
+
+
+def case_for(user, pk) -> Case:
+    """One case the user may view (404 otherwise), with what its page needs."""
+    from django.shortcuts import get_object_or_404
+
+    qs = restrict(Case.objects.select_related(*LIST_RELATED, "verdict", "task_force", "merged_into", "reporter",
+                                              "reporter_resident"), user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def timeline(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
+    qs = case.events.select_related("actor").prefetch_related(
+        Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
+    if public_only:
+        qs = qs.filter(public=True)
+    return list(qs)
+
+
+def dispatch_queue(user) -> QuerySet:
+    """The district dispatch centre: whistled cases waiting for dispatch first, then everything it dispatched."""
+    return cases(user).filter(level=Level.DISTRICT, state__in=ACTIVE_STATES).order_by("handle_due", "created_at")
+
+
+def community_queue(user, *, community_path: str | None = None) -> QuerySet:
+    qs = cases(user).filter(level=Level.COMMUNITY, state__in=ACTIVE_STATES)
+    if community_path:
+        qs = qs.filter(scope_path__gte=community_path, scope_path__lt=community_path + ":")
+    return qs.order_by("-priority", "handle_due", "created_at")
+
+
+def org_queue(user, organisation_id: int | None = None, *, include_done: bool = False) -> QuerySet:
+    """A department's or property company's queue (接单): cases where it is lead or co-handler, open first."""
+    ids = policy.org_ids(user) if organisation_id is None else {organisation_id}
+    mine = CaseAssignment.objects.filter(case_id=OuterRef("pk"), organisation_id__in=ids)
+    qs = cases(user).filter(Exists(mine))
+    states = ACTIVE_STATES if not include_done else [*ACTIVE_STATES, State.EVALUATED, State.ARCHIVED]
+    co = CaseAssignment.objects.filter(case_id=OuterRef("pk"), organisation_id__in=ids, role=AssignmentRole.CO)
+    return qs.filter(state__in=states).annotate(as_co=Exists(co)).order_by("handle_due", "created_at")
+
+
+def my_reports(user) -> QuerySet:
+    return Case.objects.select_related(*LIST_RELATED).filter(reporter=user).order_by("-created_at")
+
+
+def open_overdue(now=None) -> QuerySet:
+    """For the deadline job (runs as the system, not for display)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return Case.objects.filter(state__in=OPEN_STATES, handle_due__lt=now)

@@ -1,0 +1,80 @@
+"""The statistics page and its xlsx export (filters: period, place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.permissions import may_any
+
+from . import stats
+from .models import Case
+
+
+class StatsFilter(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    under = forms.RegexField(label=_("Place code or path"), regex=r"^\d{6,24}$", required=False,
+                             error_messages={"invalid": _("Digits only, as in a place path.")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+def _filters(request):
+    data = request.GET.copy()
+    if not data.get("start") and not data.get("end"):
+        today = timezone.localdate()
+        data.setdefault("start", (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1).isoformat())
+        data.setdefault("end", today.isoformat())
+    form = StatsFilter(data)
+    filters = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+        if filters.get("under"):
+            from linli.areas.models import Place
+
+            place = Place.objects.filter(code=filters["under"]).only("path").first()
+            filters["under"] = place.path if place else filters["under"]
+    return form, filters
+
+
+@login_required
+def stats_page(request):
+    if not may_any(request.user, Case):
+        raise PermissionDenied
+    form, filters = _filters(request)
+    grouping = request.GET.get("by", "department")
+    if grouping not in stats.GROUPINGS:
+        grouping = "department"
+    rows = stats.table(request.user, grouping, **filters) if form.is_valid() else []
+    total = stats.totals(rows)
+    render_row = [[fn(r) for _k, fn in stats.COLUMNS] for r in rows]
+    return render(request, "workorders/stats/stats.html", {
+        "form": form, "grouping": grouping, "groupings": stats.grouping_labels(), "headers": stats.column_labels(),
+        "rows": render_row, "total": [fn(total) for _k, fn in stats.COLUMNS],
+        "can_export": may_any(request.user, Case, "export"), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def stats_export(request):
+    if not may_any(request.user, Case, "export"):
+        raise PermissionDenied
+    form, filters = _filters(request)
+    if not form.is_valid():
+        return stats_page(request)
+    handle = stats.export_xlsx(request.user, **filters)
+    name = f"workorder-stats-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

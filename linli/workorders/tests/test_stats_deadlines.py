@@ -1,0 +1,120 @@
+"""Statistics from known cases, the xlsx export, and the daily deadline job (催办, escalation, 回访)."""
+
+import datetime as dt
+import io
+from fractions import Fraction
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from linli.core.models import AuditLog
+from linli.notifications.models import Notification
+from linli.workorders import deadlines, stats
+from linli.workorders import services as wo
+from linli.workorders.models import Case, State
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(tree, title="路灯不亮", category="municipal-light", actor="secretary_a1", place=None):
+    return wo.case_create(actor=tree.users[actor], category=category, title=title, description="d",
+                          place=place or tree.building_a1, source="patrol", case_type="help")
+
+
+def _done(tree, case, verdict):
+    u = tree.users
+    wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
+    wo.case_sign(actor=u["property_staff"], case=case)
+    wo.case_complete(actor=u["property_staff"], case=case, reply="已修复")
+    wo.case_evaluate(actor=u["secretary_a1"], case=case, verdict=verdict)
+
+
+def test_rates_from_known_cases(tree):
+    a, b, c = _case(tree, "a"), _case(tree, "b"), _case(tree, "c")
+    _done(tree, a, "satisfied")
+    _done(tree, b, "unsatisfied")  # reopened once: back to dispatched
+    wo.case_cancel(actor=tree.users["secretary_a1"], case=c, reason="重复上报")
+    rows = stats.table(tree.users["district_admin"], "department")
+    row = next(r for r in rows if r.key == tree.property_co.pk)
+    assert row.volume == 2
+    assert row.completed == 1 and row.resolution_rate == Fraction(1, 2)
+    assert row.satisfaction_rate == Fraction(1, 1)
+    assert row.sign_rate == Fraction(1, 1) and row.completion_rate == Fraction(1, 1)
+    assert row.mean_handling_days == 0  # dispatched and completed the same day
+    community = stats.table(tree.users["district_admin"], "community")
+    assert [r.label for r in community] == ["雨秀社区"] and community[0].volume == 3
+    assert community[0].not_withdrawn == 2
+
+
+def test_stats_are_scoped(tree):
+    _case(tree)
+    _case(tree, actor="district_admin", place=tree.building_b1)
+    assert sum(r.volume for r in stats.table(tree.users["secretary_a1"], "community")) == 1
+    assert sum(r.volume for r in stats.table(tree.users["district_admin"], "community")) == 2
+    assert stats.table(tree.users["nobody"], "community") == []
+
+
+def test_export_is_signed_and_audited(tree, client):
+    _done(tree, _case(tree), "satisfied")
+    client.force_login(tree.users["secretary_a1"])
+    response = client.get("/workorders/stats/export.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    first = wb.worksheets[0]
+    assert "secretary_a1" in first["A1"].value
+    assert AuditLog.objects.filter(action="export", object_type="workorders.stats").exists()
+    page = client.get("/workorders/stats/?by=category")
+    assert page.status_code == 200 and "路灯" in page.content.decode()
+    bad = client.get("/workorders/stats/?start=2026-05-01&end=2026-01-01")
+    assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
+    assert AuditLog.objects.filter(action="export").count() == 1
+
+
+def test_resident_cannot_export(tree, client):
+    client.force_login(tree.users["resident_a1"])
+    assert client.get("/workorders/stats/export.xlsx").status_code == 403
+
+
+def test_deadline_job_urges_once_a_day_and_escalates(tree):
+    u = tree.users
+    case = _case(tree)
+    wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
+    wo.case_sign(actor=u["property_staff"], case=case)
+    # Handling deadline Friday 2 October 2026 … no: put it before National Day and run on working days after.
+    due = timezone.make_aware(dt.datetime(2026, 9, 29, 23, 59))
+    Case.objects.filter(pk=case.pk).update(handle_due=due)
+    day1 = timezone.make_aware(dt.datetime(2026, 9, 30, 9, 0))  # 1 working day overdue
+    assert deadlines.run(day1)["urged"] == 1
+    assert deadlines.run(day1)["urged"] == 0  # once a day
+    assert Notification.objects.filter(user=u["property_staff"], kind="workorders.urged").count() == 1
+    assert deadlines.run(timezone.make_aware(dt.datetime(2026, 10, 3, 9, 0))) == {
+        "urged": 0, "escalated": 0, "revisit": 0}  # a holiday: the job rests
+    # Sep 30, Oct 8, 9, 10 (调休), 12 → 5 working days overdue on Monday 12 October.
+    Case.objects.filter(pk=case.pk).update(last_urged_at=day1)  # the reminder above, as of its simulated day
+    counts = deadlines.run(timezone.make_aware(dt.datetime(2026, 10, 12, 9, 0)))
+    assert counts["escalated"] == 1
+    case.refresh_from_db()
+    assert case.escalation_level == 1 and case.supervised and case.urge_count == 2
+    assert Notification.objects.filter(user=u["street_a"], kind="workorders.escalated").exists()
+
+
+def test_revisit_reminder_the_working_day_after_completion(tree):
+    u = tree.users
+    case = _case(tree)
+    wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
+    wo.case_sign(actor=u["property_staff"], case=case)
+    wo.case_complete(actor=u["property_staff"], case=case, reply="ok")
+    Case.objects.filter(pk=case.pk).update(completed_at=timezone.make_aware(dt.datetime(2026, 9, 30, 15, 0)))
+    assert deadlines.run(timezone.make_aware(dt.datetime(2026, 10, 8, 9, 0)))["revisit"] == 1
+    assert Notification.objects.filter(user=u["secretary_a1"], kind="workorders.revisit").exists()
+    assert Case.objects.get(pk=case.pk).state == State.COMPLETED
+
+
+def test_run_daily_runs_registered_jobs(tree, capsys):
+    call_command("run_daily", "--list")
+    listed = capsys.readouterr().out.split()
+    assert "workorders.deadlines" in listed and "core.purge_audit" in listed
+    call_command("run_daily", "--only", "workorders.deadlines")
+    assert "workorders.deadlines" in capsys.readouterr().out

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import stats_views
+
+app_name = "workorders_stats"
+
+urlpatterns = [
+    path("", stats_views.stats_page, name="stats"),
+    path("export.xlsx", stats_views.stats_export, name="export"),
+]
