@@ -176,7 +176,9 @@ def rewrite_paths(old_path: str, new_path: str) -> None:
     fields = [("areas.place", "path"), *registry.place_path_fields]
     for label, field in fields:
         model = apps.get_model(label)
-        model._default_manager.filter(subtree_q(field, old_path)).update(
+        # The base manager: a path is the row's position, not its content, so append-only ledgers
+        # (whose default querysets refuse update()) follow their place too.
+        model._base_manager.filter(subtree_q(field, old_path)).update(
             **{field: Concat(Value(new_path), Substr(field, len(old_path) + 1))}
         )
 
