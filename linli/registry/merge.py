@@ -6,7 +6,7 @@ same address), at least one of them without an ID; ``merge`` folds one record (`
 (``keep``):
 
 * every reference to ``drop`` moves to ``keep`` — found generically through
-  ``Resident._meta.related_objects``, so the foreign keys that later domains add (work orders, visits,
+  every relation to Resident (hidden ones included), so the foreign keys that later domains add (work orders, visits,
   volunteering …) are covered without editing this module;
 * a reference that would break a unique constraint once moved (both records in the same household, the
   same open care group, the same house held the same way) is closed on the day of the merge when the row
@@ -135,9 +135,11 @@ class Reference:
 
 
 def references() -> list[Reference]:
-    """Every foreign key to Resident, from ``_meta.related_objects`` (many-to-many through their tables)."""
+    """Every foreign key to Resident, hidden ones (``related_name="+"``) included; many-to-many through their tables."""
     refs = []
-    for rel in Resident._meta.related_objects:
+    rels = [f for f in Resident._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+            and (f.one_to_many or f.one_to_one or f.many_to_many)]
+    for rel in rels:
         if rel.many_to_many:
             through = rel.through
             if not through._meta.auto_created:
