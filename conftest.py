@@ -77,3 +77,24 @@ def pytest_collection_modifyitems(items):
             kwargs = dict(marker.kwargs) if marker is not None else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_for_every_connection(django_db_setup, django_db_blocker):
+    """Make the serialized post-migration contents reachable from every connection object, not just the first.
+
+    Django keeps the reference data for ``serialized_rollback`` on the connection object that created the test
+    database (``connection._test_serialized_contents``). Once Playwright's sync API has started, the thread has
+    a running event loop, so Django's connection handler (an asgiref ``Local`` with ``thread_critical=True``)
+    hands out a *different* connection object per context. That one lacks the attribute, and
+    ``TransactionTestCase`` then silently skips the restore: every later transactional test started from a
+    flushed, empty database (no categories, no calendar, no points rules). Putting the contents on the
+    connection class restores them whichever object the test gets.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            type(conn)._test_serialized_contents = contents
+    yield
