@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -179,7 +181,7 @@ def main() -> int:
     try:
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
-        year = dt.date.today().year - 1
+        year = timezone.localdate().year - 1
         with transaction.atomic():
             seeded = seed(args.members, year, random.Random(2026))
         with connection.cursor() as cur:

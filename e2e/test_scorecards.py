@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def test_secretary_computes_publicises_and_prints(page, live_server, transaction
 
     tree = build_tree()
     root = system_user()
-    year = dt.date.today().year - 1
+    year = timezone.localdate().year - 1
     alliance = al.alliance_create(actor=root, community=tree.comm_a1)
     ent = orgs.organisation_create(actor=root, area=tree.comm_a1, kind="enterprise", name="雨秀科技有限公司")
     member = al.member_add(actor=root, alliance=alliance, organisation=ent)

@@ -7,7 +7,6 @@ The co-building fund ledger is append-only: entries are never changed or deleted
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -177,7 +176,7 @@ class WishClaim(AllianceScoped):
     wish_ref = models.CharField(_("wish record"), max_length=80, blank=True, editable=False,
                                 help_text=_('The micro-wish record, as "app.model:pk", when it was claimed there.'))
     title = models.CharField(_("wish"), max_length=200)
-    claimed_on = models.DateField(_("claimed on"), default=dt.date.today)
+    claimed_on = models.DateField(_("claimed on"), default=timezone.localdate)
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
 
     class Meta:
@@ -238,7 +237,7 @@ class Problem(AllianceScoped):
     description = models.TextField(_("description"), max_length=4000)
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", help_text=_("Where it is, within the community (optional)."))
-    found_on = models.DateField(_("found on"), default=dt.date.today)
+    found_on = models.DateField(_("found on"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN,
                               editable=False)
     case = models.ForeignKey("workorders.Case", verbose_name=_("work order"), null=True, blank=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 DIGITS = re.compile(r"^\d+$")
@@ -74,7 +75,7 @@ def parse_id_card(value: str):
     except ValueError:
         raise ValidationError(_("The birth date inside this ID card number is not a real date."),
                               code="id_birth") from None
-    if birth.year < 1880 or birth > dt.date.today():
+    if birth.year < 1880 or birth > timezone.localdate():
         raise ValidationError(_("The birth date inside this ID card number is not plausible."), code="id_birth")
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(_("The check character of this ID card number is wrong."), code="id_checksum")

@@ -3,8 +3,6 @@ assignment, statistics per branch with xlsx export."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -199,7 +197,7 @@ def stats(request):
     if request.GET.get("format") == "xlsx":
         out, _n = exporting.export_stats(actor=request.user, year=year)
         return FileResponse(out, as_attachment=True, filename=f"learning-{year or 'all'}.xlsx")
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     return render(request, "learning/stats.html", {
         "rows": selectors.branch_stats(request.user, year=year), "year": year,
         "years": list(range(this_year, this_year - 5, -1))})

@@ -37,7 +37,8 @@ ITEM_FIELDS = ("title", "description", "is_vote", "position")
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("party_org").get(pk=meeting.pk)
+    # of="self": PostgreSQL cannot lock the nullable side of the outer join to the branch.
+    return Meeting.objects.select_for_update(of=("self",)).select_related("party_org").get(pk=meeting.pk)
 
 
 def _save(actor, meeting: Meeting, action: str, before: dict | None, note: str = "") -> Meeting:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 MIN_FULL_MEMBERS = 3          # 支部工作条例: a branch needs at least 3 full members
 COMMITTEE_FROM = 7            # ≥ 7 full members → a 支部委员会
@@ -36,4 +37,4 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def stale_before(today: dt.date | None = None) -> dt.date:
     """Members whose last 报到 is before this date are stale."""
-    return months_before(today or dt.date.today(), stale_months())
+    return months_before(today or timezone.localdate(), stale_months())

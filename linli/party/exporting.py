@@ -6,7 +6,6 @@ first row names the exporter and the time; every export writes one audit row (ac
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import tempfile
 from decimal import Decimal
@@ -136,7 +135,7 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         _row(ws, [_("Quarter total"), "", total, ""], bold=True)
         _row(ws, [_("Year to date"), "", year_hours.get(m.pk, Decimal("0")), ""])
         _row(ws, [])
-        _row(ws, [_("Community (seal)"), "", _("Date"), dt.date.today()])
+        _row(ws, [_("Community (seal)"), "", _("Date"), timezone.localdate()])
     audit.record(actor=actor, action="export", object_type="party.inservicemember",
                  object_id=str(members[0].pk) if len(members) == 1 else "",
                  object_repr=str(title)[:200], scope_path=members[0].scope_path if len(members) == 1 else "",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
@@ -209,7 +210,7 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
     def dues_overdue(self) -> bool:
         if not self.is_active:
             return False
-        today = dt.date.today()
+        today = timezone.localdate()
         first_of_month = today.replace(day=1)
         return self.dues_paid_until is None or self.dues_paid_until < first_of_month - dt.timedelta(days=1)
 
@@ -223,7 +224,7 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
             errors["full_on"] = _("A member becomes full after joining.")
         if self.status == MemberStatus.PROBATIONARY and self.full_on:
             errors["full_on"] = _("A probationary member has no full-member date yet.")
-        if self.joined_on and self.joined_on > dt.date.today():
+        if self.joined_on and self.joined_on > timezone.localdate():
             errors["joined_on"] = _("The joining date cannot be in the future.")
         if self.is_active and self.resident_id:
             other = PartyMember.objects.filter(resident_id=self.resident_id, is_active=True).exclude(pk=self.pk)
@@ -359,7 +360,7 @@ class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
         errors = {}
         if self.community_id and self.community.level != 3:
             errors["community"] = _("Choose a community.")
-        if self.reported_on and self.reported_on > dt.date.today():
+        if self.reported_on and self.reported_on > timezone.localdate():
             errors["reported_on"] = _("The reporting date cannot be in the future.")
         if self.is_active and self.resident_id and InServiceMember.objects.filter(
                 resident_id=self.resident_id, is_active=True).exclude(pk=self.pk).exists():
@@ -408,7 +409,7 @@ class EmployerRegistration(ScopedModel, BaseModel):
         errors = {}
         if self.community_id and self.community.level != 3:
             errors["community"] = _("Choose a community.")
-        if self.registered_on and self.registered_on > dt.date.today():
+        if self.registered_on and self.registered_on > timezone.localdate():
             errors["registered_on"] = _("The registration date cannot be in the future.")
         if self.is_active and self.organisation_id and self.community_id and EmployerRegistration.objects.filter(
                 organisation_id=self.organisation_id, community_id=self.community_id, is_active=True
@@ -516,7 +517,7 @@ class ServiceRecord(OwnRowsForResidents, ScopedModel, BaseModel):
         from decimal import Decimal
 
         errors = {}
-        if self.date and self.date > dt.date.today():
+        if self.date and self.date > timezone.localdate():
             errors["date"] = _("A service cannot be recorded before it happens.")
         if self.hours is not None and not (Decimal("0") < self.hours <= Decimal("24")):
             errors["hours"] = _("Hours must be more than 0 and at most 24 for one day.")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
 from linli.core.context import acting_as
@@ -23,7 +22,7 @@ def expire_points_if_due() -> str:
     """In January, expire points earned up to the end of the year before last when
     ``LINLI_POINTS_EXPIRE_AFTER_YEARS`` (e.g. 1) is set; off by default."""
     years = getattr(settings, "LINLI_POINTS_EXPIRE_AFTER_YEARS", None)
-    today = dt.date.today()
+    today = timezone.localdate()
     if not years or today.month != 1:
         return "points expiry off" if not years else "points expiry runs in January"
     n = expire_points.call(today.year - 1 - int(years))

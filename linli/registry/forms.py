@@ -6,10 +6,9 @@ what is stored), so a full number never reaches a page through a form either.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Education, Gender, IdType, PoliticalStatus, Relation, ResidenceStatus
@@ -129,7 +128,7 @@ class ResidentForm(forms.Form):
 
 class TagAssignForm(forms.Form):
     tag = forms.ChoiceField(label=_("Care group"))
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=dt.date.today)
+    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
     until = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -142,7 +141,7 @@ class TagAssignForm(forms.Form):
 class EndForm(forms.Form):
     """End a membership, a care group or an occupancy on a date."""
 
-    until = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=dt.date.today)
+    until = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
 
 
 class RevealForm(forms.Form):
@@ -180,7 +179,7 @@ class ResidentRefField(forms.CharField):
 class HouseholdForm(forms.Form):
     house = _code_field(_("House (code)"), required=True)
     head = ResidentRefField(label=_("Head of household (record number)"))
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=dt.date.today)
+    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
     number = forms.CharField(label=_("Household number"), max_length=32, required=False,
                              help_text=_("Optional: leave empty and the next free number is assigned."))
 
@@ -191,4 +190,4 @@ class HouseholdForm(forms.Form):
 class MoveInForm(forms.Form):
     resident = ResidentRefField(label=_("Resident (record number)"))
     relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices, initial=Relation.CHILD)
-    since = forms.DateField(label=_("Moved in"), widget=DATE_INPUT, initial=dt.date.today)
+    since = forms.DateField(label=_("Moved in"), widget=DATE_INPUT, initial=timezone.localdate)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from linli.core.permissions import Action, restrict
 from linli.core.validators import MOBILE, parse_id_card
@@ -81,7 +82,7 @@ class ResidentHit:
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = dt.date.today()
+        today = timezone.localdate()
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 

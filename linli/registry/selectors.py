@@ -10,10 +10,9 @@ residents (the role must hold where the resident lives).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
@@ -84,7 +83,7 @@ def assignments(user, *, current_only: bool = False, action: str = Action.VIEW):
 
 
 def _current_q(prefix: str = "") -> Q:
-    today = dt.date.today()
+    today = timezone.localdate()
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": today})
 
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
@@ -192,7 +193,7 @@ def household_create(*, actor, house: Place, head: Resident, since: dt.date | No
     household.save()
     audit.record(actor=actor, action="create", obj=household, after=audit.snapshot(household))
     household_move_in(actor=actor, household=household, resident=head, relation=Relation.HEAD,
-                      since=since or dt.date.today())
+                      since=since or timezone.localdate())
     return household
 
 

@@ -7,7 +7,6 @@ to users with the "reveal" right.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -127,7 +127,7 @@ class ResidentListView(ScopedListView):
             "under": self.under,
             "may_add": may_any(user, Resident, Action.ADD),
             "export_url": export_url(user, ctx["querystring"]),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         })
         return ctx
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -245,7 +246,7 @@ def orglife_compliance(subs, year):
     compliance_many = selector("orglife", "compliance_many")
     PartyOrg = model("party.PartyOrg")
     orgs = list(PartyOrg.objects.filter(pk__in=[s.pk for s in subs]))
-    today = min(dt.date(year, 12, 31), dt.date.today())
+    today = min(dt.date(year, 12, 31), timezone.localdate())
     out = {}
     for comp in compliance_many(orgs, year, today):
         c = comp.counts

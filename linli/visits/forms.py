@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django import forms
 from django.utils import timezone
@@ -28,7 +27,7 @@ class PairingForm(forms.Form):
     partner_resident = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
     partner_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
     since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}),
-                            initial=dt.date.today)
+                            initial=timezone.localdate)
     note = forms.CharField(label=_("What help is agreed"), max_length=200, required=False)
 
     def __init__(self, *args, members=None, orgs=None, **kwargs):
@@ -40,7 +39,7 @@ class PairingForm(forms.Form):
 class CareEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  initial=dt.date.today)
+                                  initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

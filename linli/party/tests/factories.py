@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from linli.core.testing import system_user
 from linli.party import services
 from linli.registry import services as registry
@@ -47,4 +49,4 @@ def members(org, n, *, home, status="full", joined=JOINED, group=None):
 def inservice(tree, *, community=None, employer=None, reported_on=None, home=None):
     return services.inservice_report(actor=system_user(), resident=resident(home or tree.house_a1),
                                      community=community or tree.comm_a1, employer=employer or tree.dept,
-                                     reported_on=reported_on or dt.date.today(), skills="法律")
+                                     reported_on=reported_on or timezone.localdate(), skills="法律")

@@ -1,13 +1,14 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from linli.party.models import PartyMember
 
 from .factories import JOINED, branch, inservice, members, resident
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

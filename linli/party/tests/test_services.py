@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from linli.core.models import AuditLog
 from linli.core.testing import system_user
@@ -15,7 +16,7 @@ from linli.party.models import CommitteeSeat, InServiceMember, PartyMember, Part
 from .factories import JOINED, branch, committee, inservice, members, resident
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

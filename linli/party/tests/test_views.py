@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
@@ -13,7 +14,7 @@ from linli.party.models import PartyMember
 from .factories import JOINED, branch, inservice, members, resident
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

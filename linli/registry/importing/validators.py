@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from linli.areas.models import Level, Place
 from linli.core.paths import is_within
@@ -193,7 +194,7 @@ class BaseValidator:
         found = as_date(value)
         if found is None:
             res.add(key, "date", value=shown(value))
-        elif found > dt.date.today():
+        elif found > timezone.localdate():
             res.add(key, "date_future")
             return None
         return found
@@ -482,7 +483,7 @@ class HouseholdValidator(BaseValidator):
             d["relation"] = self.choice(res, row, "relation")
             if d["relation"] is None and "relation" not in res.errors:
                 res.add("relation", "required")
-            d["since"] = self.date(res, row, "since") or dt.date.today()
+            d["since"] = self.date(res, row, "since") or timezone.localdate()
             number = parsed[0] if parsed else id_text
             res.label = f"{d['name']} {mask_id(number) if number else ''}".strip()[:120]
             batch.append(res)

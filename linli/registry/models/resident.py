@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
@@ -61,7 +62,7 @@ class ResidentQuerySet(models.QuerySet):
 
     def aged_between(self, low: int | None, high: int | None, today: dt.date | None = None):
         """Age in whole years within [low, high] (either end open)."""
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         qs = self
         if low is not None:
             qs = qs.filter(birth_date__lte=_years_before(today, low))
@@ -142,6 +143,6 @@ class Resident(ScopedModel, BaseModel):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = dt.date.today()
+        today = timezone.localdate()
         return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month,
                                                                                   self.birth_date.day))

@@ -1,13 +1,14 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from linli.core.testing import system_user
 
 
 @pytest.fixture
 def year():
-    return dt.date.today().year - 1
+    return timezone.localdate().year - 1
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from linli.core.models import AuditLog
 from linli.core.testing import count_queries, system_user
@@ -16,7 +17,7 @@ from linli.visits.models import NeedState, Visit, VisitRule
 from linli.wishes.models import State, Wish
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

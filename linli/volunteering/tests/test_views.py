@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
@@ -189,7 +190,8 @@ def test_activity_and_team_forms(client, tree, make_volunteer):
     v = make_volunteer()
     team_url = resp["Location"]
     client.post(team_url, {"form": "member", "number": v.number, "leader": "on"})
-    client.post(team_url, {"form": "duty", "kind": "weekly", "on": dt.date.today().isoformat(), "findings": "督促整改"})
+    client.post(team_url, {"form": "duty", "kind": "weekly", "on": timezone.localdate().isoformat(),
+                           "findings": "督促整改"})
     page = client.get(team_url).content.decode()
     assert v.resident.name in page and "督促整改" in page
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
+from django.utils import timezone
 from PIL import Image
 
 from linli.core.models import AuditLog
@@ -67,7 +68,7 @@ def test_full_path_credits_points_and_publishes_claimer_info(tree, needy, member
         assert wish.state == State.PUBLISHED
         c = services.claim(actor=member, wish=wish, kind="party_member")
         wish = Wish.objects.get(pk=wish.pk)
-        assert wish.state == State.CLAIMED and c.due_date == dt.date.today() + dt.timedelta(days=14)
+        assert wish.state == State.CLAIMED and c.due_date == timezone.localdate() + dt.timedelta(days=14)
         services.wish_fulfil(actor=member, wish=wish, note="送到了", photos=[png()])
         wish = services.wish_confirm(actor=sec, wish=wish)
     assert wish.state == State.CONFIRMED
@@ -168,7 +169,7 @@ def test_oversized_photo_refused(tree, needy, member, settings):
 def test_release_overdue_claims_task(tree, needy, member):
     wish = published(tree, needy)
     c = services.claim(actor=member, wish=wish, kind="volunteer")
-    WishClaim.objects.filter(pk=c.pk).update(due_date=dt.date.today() - dt.timedelta(days=1))
+    WishClaim.objects.filter(pk=c.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
     other_wish = published(tree, needy)
     services.claim(actor=member, wish=other_wish, kind="volunteer")  # not due yet
     assert tasks.release_overdue_claims.call() == 1
