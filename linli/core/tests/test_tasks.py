@@ -32,6 +32,34 @@ def test_database_worker_runs_the_audit_purge():
     assert result.return_value == 0
 
 
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_run_daily_enqueues_every_job_for_the_database_worker(capsys):
+    """The daily timer only enqueues; the worker runs the deadline checks, reminders and purges."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from linli.core.registry import registry
+
+    call_command("run_daily")
+    out = capsys.readouterr().out
+    keys = [j.key for j in registry.daily_jobs]
+    assert "workorders.deadlines" in keys and all(f"{k}: " in out for k in keys)
+    rows = DBTaskResult.objects.filter(task_path="linli.core.tasks.run_daily_job")
+    assert rows.count() == len(keys) and {r.status for r in rows} == {"READY"}  # nothing ran in the command
+    call_command("db_worker", batch=True, interval=0, verbosity=0)
+    assert {r.status for r in rows.all()} == {"SUCCESSFUL"}, [(r.args_kwargs, r.status) for r in rows.all()]
+    assert sorted(r.args_kwargs["args"][0] for r in rows.all()) == sorted(keys)
+
+
+def test_run_daily_refuses_unknown_job_keys(capsys):
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit):
+        call_command("run_daily", "--only", "no.such.job")
+    assert "no.such.job" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379 (redis-server --daemonize yes)")
 @override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
