@@ -43,15 +43,26 @@ def on_wish_confirmed(payload: dict) -> None:
                                     source_id=claimer.get("claim_id"))
 
 
-def on_case_completed(payload: dict) -> None:
-    """workorders.case.completed: a resident's report that was real and got handled earns the rule's points."""
+def on_case_closed(payload: dict) -> None:
+    """workorders.case.evaluate: the reporter's final verdict closes a handled case (办结 confirmed on the return
+    visit). A reopening verdict publishes ``workorders.case.reopen`` instead, so each case is credited once, when
+    it is really closed, whatever the verdict (points must not buy a "satisfied"). Withdrawn and merged cases never
+    get here. The reporter is the case's resident, or the resident linked to the reporting login unless the report
+    was anonymous."""
     try:
         Case = apps.get_model("workorders", "Case")
     except LookupError:
         return
-    case = Case.objects.filter(pk=payload.get("case_id")).select_related("reporter_resident").first()
-    if case is None or getattr(case, "reporter_resident", None) is None:
+    case = (Case.objects.filter(pk=payload.get("case_id"), state__in=("evaluated", "archived"))
+            .select_related("reporter_resident").first())
+    if case is None:
+        return
+    resident = case.reporter_resident
+    if resident is None and case.reporter_id and getattr(case, "confidentiality", "") != "anonymous":
+        Resident = apps.get_model("registry", "Resident")
+        resident = Resident.objects.filter(account_id=case.reporter_id).first()
+    if resident is None:
         return
     with acting_as("task"):
-        services.credit_by_rule(rule_code=EarningRule.REPORT_CONFIRMED, resident=case.reporter_resident, units=1,
+        services.credit_by_rule(rule_code=EarningRule.REPORT_CONFIRMED, resident=resident, units=1,
                                 reason=Reason.REPORT_CONFIRMED, source_type="workorders.case", source_id=case.pk)

@@ -17,7 +17,8 @@ registry.add_menu(MenuItem("management", _("Points accounts"), "points:accounts"
 
 events.subscribe("volunteering.hours.confirmed", handlers.on_hours_confirmed)
 events.subscribe("wishes.wish.confirmed", handlers.on_wish_confirmed)
-events.subscribe("workorders.case.completed", handlers.on_case_completed)
+# Work orders publish "workorders.case.<transition>"; "evaluate" is the final verdict (see handlers.on_case_closed).
+events.subscribe("workorders.case.evaluate", handlers.on_case_closed)
 
 
 def _expire() -> str:

@@ -218,3 +218,39 @@ def test_rules_page_admin_edits_others_read(client, tree):
     assert (rule.points_per_unit, rule.cap_units) == (Decimal("1.50"), Decimal("3.00"))
     client.force_login(tree.users["resident_a1"])
     assert client.get("/points/rules/").status_code == 403
+
+
+def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
+        tree, django_capture_on_commit_callbacks):
+    """A real case walked through the work-order services: the reporter earns the rule's points once, when the
+    final verdict closes it (not on 办结 alone, not again on archiving, nothing for a reopened round)."""
+    from linli.registry import services as reg
+    from linli.workorders import services as wo
+
+    from .factories import link
+
+    u = tree.users
+    reporter = link(u["resident_a1"], reg.resident_create(actor=system_user(), name="王五", home=tree.house_a1))
+    with django_capture_on_commit_callbacks(execute=True):
+        case = wo.case_create(actor=u["resident_a1"], category="illegal-building", title="楼顶违章搭建",
+                              description="3栋楼顶有人在搭彩钢棚", place=tree.building_a1, case_type="complaint")
+    assert case.reporter_id == u["resident_a1"].pk and case.reporter_resident_id is None
+    entries = LedgerEntry.objects.filter(account__resident=reporter)
+    for verdict in ("unsatisfied", "satisfied"):
+        with django_capture_on_commit_callbacks(execute=True):
+            if verdict == "unsatisfied":
+                wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
+            wo.case_sign(actor=u["property_staff"], case=case)
+            wo.case_complete(actor=u["property_staff"], case=case, reply="已拆除")
+        assert not entries.exists()  # 办结 alone is not the resident's confirmation
+        with django_capture_on_commit_callbacks(execute=True):
+            wo.case_evaluate(actor=u["resident_a1"], case=case, verdict=verdict)
+        if verdict == "unsatisfied":
+            assert case.state == "dispatched" and not entries.exists()  # sent back: not closed yet
+    assert case.state == "evaluated"
+    assert [(e.amount, e.reason, e.source_type, e.source_id) for e in entries] == [
+        (Decimal("2.00"), "report_confirmed", "workorders.case", str(case.pk))]
+    with django_capture_on_commit_callbacks(execute=True):
+        wo.case_archive(actor=u["secretary_a1"], case=case)
+    assert entries.count() == 1
+    assert services.balance_of(reporter.points_account) == Decimal("2.00")
