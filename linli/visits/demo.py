@@ -103,5 +103,5 @@ def seed(ctx) -> list[str]:
                                handled_on=today - dt.timedelta(days=3 * i + 1),
                                outcome=["done", "done", "in_progress"][i])
         errands += 1
-    return [f"visits: {tagged} residents tagged 独居老人, {visits} visits, {events} must-visit events, "
-            f"{pairings} pairings, {errands} errands"]
+    return [f"visits: {min(len(people), 8)} 独居老人 on the grid worker's list ({tagged} newly tagged), "
+            f"{visits} visits, {events} must-visit events, {pairings} pairings, {errands} errands"]
