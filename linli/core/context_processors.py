@@ -17,14 +17,26 @@ SECTION_LABELS = {
 }
 
 
+def is_staff_user(user) -> bool:
+    """Holds a role other than resident (or is a superuser): sees the staff side of the menu."""
+    from .permissions import bindings_for
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(b.role != "resident" for b in bindings_for(user))
+
+
 def visible_menu(user) -> dict[str, list[dict]]:
     from django.apps import apps
 
     menu: dict[str, list[dict]] = {s: [] for s in SECTIONS}
     if not getattr(user, "is_authenticated", False):
         return menu
+    staff = is_staff_user(user)
     for item in sorted(registry.menu, key=lambda i: (i.section, i.order)):
         if item.superuser_only and not user.is_superuser:
+            continue
+        if (item.audience == "staff" and not staff) or (item.audience == "residents" and staff):
             continue
         if item.model and not may_any(user, apps.get_model(item.model)):
             continue

@@ -28,6 +28,13 @@ class MenuItem:
     order: int = 100
     superuser_only: bool = False
     icon: str = ""
+    # Who the entry is for: "all"; "staff" (anyone holding a role other than resident: staff work such as
+    # review queues and registers, even where a resident may read their own rows); "residents" (the phone pages
+    # of people without a staff role, e.g. "my points").
+    audience: str = "all"
+
+    def __post_init__(self):
+        assert self.audience in ("all", "staff", "residents"), self.audience
 
 
 @dataclass(frozen=True)

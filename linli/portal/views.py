@@ -7,13 +7,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from linli.areas.models import Level, Place
-from linli.core.context_processors import SECTION_LABELS
+from linli.core.context_processors import SECTION_LABELS, is_staff_user
 from linli.core.permissions import Action, bindings_for, restrict
 
 
 @login_required
 def home(request):
     user = request.user
+    if not is_staff_user(user):
+        return _resident_home(request)
     places = restrict(Place.objects.filter(is_active=True), user, Action.VIEW)
     counts = {row["level"]: row["n"] for row in _level_counts(places)}
     stats = [(Level(level).label, counts.get(level, 0)) for level in (Level.COMMUNITY, Level.COMPOUND,
@@ -23,6 +25,16 @@ def home(request):
         "bindings": bindings_for(user),
         "stats": stats,
     })
+
+
+def _resident_home(request):
+    """A resident's (or a volunteer's) home on the phone: where they live and big buttons for what they can do.
+
+    No place counters and no staff registers; the buttons are the menu entries meant for them
+    (``MenuItem.audience``), services first.
+    """
+    homes = [b.place for b in bindings_for(request.user) if b.place_id]
+    return render(request, "portal/home_resident.html", {"section": "workbench", "homes": homes})
 
 
 def _level_counts(qs):

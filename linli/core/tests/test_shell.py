@@ -63,3 +63,33 @@ def test_chinese_is_the_default_whatever_the_browser_says(client):
 def test_htmx_error_message_comes_translated_from_the_page(client):
     html = client.get("/accounts/login/").content.decode()
     assert 'data-request-failed="请求失败，请重试。"' in html
+
+
+def test_resident_home_has_their_address_and_big_buttons_no_counters(tree, client):
+    client.force_login(tree.users["resident_a1"])
+    html = client.get("/").content.decode()
+    assert 'data-testid="resident-tiles"' in html and 'data-testid="my-home"' in html
+    assert tree.house_a1.full_address() in html
+    assert 'class="stat"' not in html and 'data-testid="my-roles"' not in html
+    assert "我要报事" in html  # services first, in Chinese
+
+
+def test_menu_audience_staff_and_residents(tree):
+    from linli.core.context_processors import visible_menu
+    from linli.core.registry import MenuItem, registry
+
+    staff_item = MenuItem("services", "staff-only entry", "portal:home", audience="staff")
+    resident_item = MenuItem("services", "residents-only entry", "portal:home", audience="residents")
+    saved = list(registry.menu)
+    registry.menu.extend([staff_item, resident_item])
+    try:
+        def labels(user):
+            return {str(i["label"]) for items in visible_menu(user).values() for i in items}
+
+        assert {"staff-only entry", "residents-only entry"} & labels(tree.users["resident_a1"]) == {
+            "residents-only entry"}
+        assert {"staff-only entry", "residents-only entry"} & labels(tree.users["grid_a"]) == {"staff-only entry"}
+    finally:
+        registry.menu[:] = saved
+    with pytest.raises(AssertionError):
+        MenuItem("services", "x", "portal:home", audience="everyone")
