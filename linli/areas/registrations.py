@@ -3,5 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.registry import MenuItem, registry
 
 registry.add_place_path_field("areas.grid", "scope_path")
-registry.add_menu(MenuItem("management", _("Places"), "areas:place_list", model="areas.place", order=10))
-registry.add_menu(MenuItem("management", _("Grids"), "areas:grid_list", model="areas.grid", order=20))
+registry.add_menu(
+    MenuItem("management", _("Places"), "areas:place_list", model="areas.place", order=10, audience="staff")
+)
+registry.add_menu(MenuItem("management", _("Grids"), "areas:grid_list", model="areas.grid", order=20, audience="staff"))

@@ -12,5 +12,13 @@ def _purge_audit() -> str:
 
 registry.add_daily_job(DailyJob("core.purge_audit", _purge_audit, order=900))
 
-registry.add_menu(MenuItem("management", gettext_lazy("Working-day calendar"), "portal:calendar",
-                           model="core.calendarday", order=85))
+registry.add_menu(
+    MenuItem(
+        "management",
+        gettext_lazy("Working-day calendar"),
+        "portal:calendar",
+        model="core.calendarday",
+        order=85,
+        audience="staff",
+    )
+)

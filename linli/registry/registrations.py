@@ -2,18 +2,45 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.registry import DailyJob, MenuItem, registry
 
-for label in ("registry.resident", "registry.household", "registry.householdmember", "registry.occupancy",
-              "registry.residenttag"):
+for label in (
+    "registry.resident",
+    "registry.household",
+    "registry.householdmember",
+    "registry.occupancy",
+    "registry.residenttag",
+):
     registry.add_place_path_field(label, "scope_path")
 
-registry.add_menu(MenuItem("management", _("Residents"), "registry:resident_list", model="registry.resident",
-                           order=40))
-registry.add_menu(MenuItem("management", _("Households"), "registry:household_list", model="registry.household",
-                           order=41))
-registry.add_menu(MenuItem("management", _("Import from Excel"), "registry:import_list", model="registry.resident",
-                           order=42))
-registry.add_menu(MenuItem("management", _("Suspected duplicates"), "registry:merge_list",
-                           model="registry.resident", order=43))
+registry.add_menu(
+    MenuItem(
+        "management", _("Residents"), "registry:resident_list", model="registry.resident", order=40, audience="staff"
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "management", _("Households"), "registry:household_list", model="registry.household", order=41, audience="staff"
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "management",
+        _("Import from Excel"),
+        "registry:import_list",
+        model="registry.resident",
+        order=42,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "management",
+        _("Suspected duplicates"),
+        "registry:merge_list",
+        model="registry.resident",
+        order=43,
+        audience="staff",
+    )
+)
 
 from .panels import register_default_panels  # noqa: E402
 
