@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -53,6 +54,11 @@ MIN_VOLUNTEER_AGE = 14
 
 def code_seconds() -> int:
     return int(getattr(settings, "LINLI_VOLUNTEERING_CODE_SECONDS", 60))
+
+
+def scan_grace_seconds() -> int:
+    """How long after scanning a still-valid code the volunteer may confirm it (time to sign in on the phone)."""
+    return int(getattr(settings, "LINLI_VOLUNTEERING_SCAN_GRACE_SECONDS", 600))
 
 
 def _lock(obj):
@@ -432,18 +438,31 @@ def checkin_code(*, actor, activity: Activity, action: str) -> tuple[str, dt.dat
     return code, timezone.now() + dt.timedelta(seconds=code_seconds())
 
 
-def read_code(code: str) -> tuple[int, str, str]:
-    """(activity id, action, nonce) of a code, or a ValidationError saying why it is refused."""
+def read_code(code: str, *, scanned_at: dt.datetime | None = None) -> tuple[int, str, str]:
+    """(activity id, action, nonce) of a code, or a ValidationError saying why it is refused.
+
+    A code is valid for ``code_seconds()`` after it was made. ``scanned_at`` is when the server itself saw this
+    code still valid (the check page keeps that moment in the volunteer's session, never from the request): the
+    volunteer then has ``scan_grace_seconds()`` to sign in and confirm, so a code scanned in time by a phone that
+    first has to log in is not refused as expired."""
     code = (code or "").strip()
     if not code or len(code) > 200:
         raise ValidationError({"code": _("This code is not valid.")})
+    signer = signing.TimestampSigner(salt=CODE_SALT)
     try:
-        value = signing.TimestampSigner(salt=CODE_SALT).unsign(code, max_age=code_seconds())
-    except signing.SignatureExpired:
-        raise ValidationError(
-            {"code": _("This code has expired. Scan the code on the organiser's screen again.")}) from None
-    except signing.BadSignature:
+        value = signer.unsign(code)
+        made = signing.b62_decode(code.rsplit(signer.sep, 2)[-2])
+    except (signing.BadSignature, ValueError, IndexError):
         raise ValidationError({"code": _("This code is not valid.")}) from None
+    now = time.time()
+    at = now
+    if scanned_at is not None:
+        seen = scanned_at.timestamp()
+        if made <= seen and 0 <= now - seen <= scan_grace_seconds():
+            at = seen
+    if at - made > code_seconds():
+        raise ValidationError(
+            {"code": _("This code has expired. Scan the code on the organiser's screen again.")})
     parts = value.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in CHECK_ACTIONS:
         raise ValidationError({"code": _("This code is not valid.")})
@@ -473,9 +492,9 @@ def _check(signup: SignUp, action: str, method: str, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def check_by_code(*, actor, code: str) -> SignUp:
-    """A volunteer scanned (or typed) the organiser's code: check in or out."""
-    activity_id, action, nonce = read_code(code)
+def check_by_code(*, actor, code: str, scanned_at: dt.datetime | None = None) -> SignUp:
+    """A volunteer scanned (or typed) the organiser's code: check in or out (``scanned_at``: see ``read_code``)."""
+    activity_id, action, nonce = read_code(code, scanned_at=scanned_at)
     volunteer = volunteer_of(actor)
     if volunteer is None:
         raise ValidationError({"code": _("Register as a volunteer first.")})

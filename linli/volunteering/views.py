@@ -4,8 +4,15 @@ Thin: parse → selectors / services → render."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from urllib.parse import urlencode, urlsplit
+
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -119,24 +126,53 @@ def certificate_request(request):
     return redirect("volunteering:me")
 
 
-@login_required
+SCAN_SESSION_KEY = "volunteering.scan"
+
+
+def _scanned_at(request, code: str):
+    """When this session first saw ``code`` still valid (server-side session data), or None."""
+    seen = request.session.get(SCAN_SESSION_KEY) or {}
+    if not code or seen.get("code") != code:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(float(seen["at"]), tz=dt.UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def check(request):
-    """The page a scanned code opens: shows what will happen; the volunteer confirms with one tap (POST)."""
+    """The page a scanned code opens: shows what will happen; the volunteer confirms with one tap (POST).
+
+    A phone that is not signed in is sent to the login page and back here; the moment the code was scanned while
+    still valid is kept in the session, so signing in first does not make the code expire (``read_code``)."""
     code = (request.POST.get("c") or request.GET.get("c") or "").strip()[:200]
+    scanned_at = _scanned_at(request, code)
+    if code and scanned_at is None:
+        try:
+            services.read_code(code)
+        except ValidationError:
+            pass
+        else:
+            now = time.time()  # the signer's clock
+            scanned_at = dt.datetime.fromtimestamp(now, tz=dt.UTC)
+            request.session[SCAN_SESSION_KEY] = {"code": code, "at": now}
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path + ("?" + urlencode({"c": code}) if code else ""))
     ctx = {"code": code, "section": "services", "volunteer": services.volunteer_of(request.user)}
     if code:
         try:
-            activity_id, action, _nonce = services.read_code(code)
+            activity_id, action, _nonce = services.read_code(code, scanned_at=scanned_at)
             ctx["activity"] = Activity.objects.filter(pk=activity_id).only("title", "starts_at", "ends_at").first()
             ctx["action"] = action
         except ValidationError as exc:
             ctx["error"] = exc.messages[0]
     if request.method == "POST" and code and "error" not in ctx:
         try:
-            signup = services.check_by_code(actor=request.user, code=code)
+            signup = services.check_by_code(actor=request.user, code=code, scanned_at=scanned_at)
         except ValidationError as exc:
             ctx["error"] = exc.messages[0]
         else:
+            request.session.pop(SCAN_SESSION_KEY, None)
             if ctx.get("action") == "in":
                 messages.success(request, _("Checked in at %(t)s.") % {
                     "t": timezone.localtime(signup.checked_in_at).strftime("%H:%M")})
@@ -268,26 +304,38 @@ def activity_code(request, pk, action):
     except ValidationError as exc:
         _flash_error(request, exc)
         return redirect("volunteering:activity", pk=activity.pk)
-    url = request.build_absolute_uri(reverse("volunteering:check")) + "?c=" + code
+    url = check_url(request, code)
     ctx = {"activity": activity, "action": action, "code": code, "url": url, "expires": expires,
-           "seconds": services.code_seconds(), "qr_svg": _qr_svg(url), "section": "services",
-           "refresh": max(10, services.code_seconds() // 2)}
+           "seconds": services.code_seconds(), "qr_svg": qr_svg(url), "section": "services",
+           "refresh": max(10, services.code_seconds() // 2), "local_only": _is_loopback(urlsplit(url).hostname)}
     template = "volunteering/code.html#code" if request.htmx and not request.htmx.boosted else \
         "volunteering/code.html"
     return render(request, template, ctx)
 
 
-def _qr_svg(data: str) -> str:
-    """An SVG QR code when a QR library is installed (segno); otherwise the page shows the link and token."""
-    try:
-        import segno  # type: ignore[import-not-found]
-    except ImportError:
-        return ""
-    import io
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 - names compared, nothing is bound
 
-    buf = io.BytesIO()
-    segno.make(data, error="m").save(buf, kind="svg", scale=6, xmldecl=False, svgns=True)
-    return buf.getvalue().decode()
+
+def _is_loopback(host: str | None) -> bool:
+    return (host or "").lower() in LOOPBACK or (host or "").lower().endswith(".localhost")
+
+
+def check_url(request, code: str) -> str:
+    """The absolute check-in URL a phone opens: on the address the organiser's browser uses, unless that is this
+    machine only (localhost) and ``LINLI_SITE_URL`` names a public address, which is then used instead."""
+    path = reverse("volunteering:check") + "?" + urlencode({"c": code})
+    site = (getattr(settings, "LINLI_SITE_URL", "") or "").rstrip("/")
+    if _is_loopback(request.get_host().rsplit(":", 1)[0].strip("[]")) and site and \
+            not _is_loopback(urlsplit(site).hostname):
+        return site + path
+    return request.build_absolute_uri(path)
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG QR code (segno, server-side): black on white whatever the page's colour scheme, with the
+    standard quiet zone, scaled by CSS to the screen."""
+    return segno.make(data, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4,
+                                                  svgclass="vol-qr", omitsize=True)
 
 
 SIGNUP_OPS = {"in", "out", "confirm", "cancel"}

@@ -196,6 +196,33 @@ def test_expired_code_refused_by_clock(tree, running, settings, monkeypatch):
     assert not SignUp.objects.filter(checked_in_at__isnull=False).exists()
 
 
+def test_code_scanned_in_time_may_be_confirmed_within_the_grace(tree, running, monkeypatch):
+    """A code the server saw valid when scanned stays good for the sign-in grace; never longer, never unscanned."""
+    import time
+
+    from django.utils import timezone
+
+    code = _code(tree, running)
+    scanned = timezone.now()
+    real_time, real_now = time.time, timezone.now
+
+    def later(seconds):
+        monkeypatch.setattr(time, "time", lambda: real_time() + seconds)
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=seconds))
+
+    later(90)
+    with pytest.raises(ValidationError):
+        services.read_code(code)  # not scanned: expired
+    with pytest.raises(ValidationError):
+        services.read_code(code, scanned_at=scanned - dt.timedelta(seconds=120))  # "scanned" before it existed
+    later(services.scan_grace_seconds() + 5)
+    with pytest.raises(ValidationError):
+        services.read_code(code, scanned_at=scanned)  # past the grace
+    later(90)
+    signup = services.check_by_code(actor=tree.users["resident_a1"], code=code, scanned_at=scanned)
+    assert signup.checked_in_by == "code"
+
+
 def test_tampered_and_garbage_codes_refused(tree, running):
     user = tree.users["resident_a1"]
     code = _code(tree, running)

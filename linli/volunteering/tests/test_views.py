@@ -72,6 +72,91 @@ def test_organiser_code_page_rotates(client, tree, make_activity):
     assert client.get(reverse("volunteering:activity_code", args=[a.pk, "in"])).status_code == 403
 
 
+def _qr_of(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4, svgclass="vol-qr",
+                                                 omitsize=True)
+
+
+def test_code_page_shows_a_qr_of_the_absolute_check_url_that_checks_in(client, tree, make_activity, me):
+    """The organiser's page shows an inline SVG QR (rendered on the server) of the absolute check URL; a phone
+    signed in as the volunteer opens that URL and checks in with one tap."""
+    import html
+    from urllib.parse import parse_qs, urlsplit
+
+    a = make_activity()
+    services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    started(a)
+    client.force_login(tree.users["secretary_a1"])
+    page = client.get(reverse("volunteering:activity_code", args=[a.pk, "in"])).content.decode()
+    url = html.unescape(page.split('data-testid="code-link">')[1].split("<")[0])
+    token = page.split('data-testid="code-token">')[1].split("<")[0]
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("http", "testserver", reverse("volunteering:check"))
+    assert parse_qs(parts.query) == {"c": [token]}
+    qr = page.split('data-testid="qr"')[1].split("</svg>")[0] + "</svg>"
+    assert "<svg" in qr and _qr_of(url) in page  # the QR is segno's own drawing of exactly that URL
+    other = url[:-1] + ("x" if url[-1] != "x" else "y")
+    assert _qr_of(other) not in page  # …and not of any other
+    assert 'data-testid="qr-local"' not in page
+    fragment = client.get(reverse("volunteering:activity_code", args=[a.pk, "in"]), HTTP_HX_REQUEST="true")
+    assert "<svg" in fragment.content.decode()  # the rotating fragment carries a new QR too
+
+    client.force_login(tree.users["resident_a1"])
+    opened = client.get(parts.path + "?" + parts.query)
+    assert opened.status_code == 200 and 'data-testid="check-confirm"' in opened.content.decode()
+    assert client.post(parts.path + "?" + parts.query, {"c": token}).status_code == 302
+    assert SignUp.objects.get().checked_in_by == "code"
+
+
+def test_code_url_uses_the_public_site_address_when_the_organiser_is_on_localhost(client, tree, make_activity,
+                                                                                  settings):
+    a = make_activity()
+    client.force_login(tree.users["secretary_a1"])
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    settings.LINLI_SITE_URL = "https://linli.example.cn/"
+    page = client.get(reverse("volunteering:activity_code", args=[a.pk, "out"]), HTTP_HOST="localhost:8000")
+    text = page.content.decode()
+    url = text.split('data-testid="code-link">')[1].split("<")[0]
+    assert url.startswith("https://linli.example.cn/volunteering/check/?c=") and _qr_of(url) in text
+    settings.LINLI_SITE_URL = "http://127.0.0.1:8000"
+    text = client.get(reverse("volunteering:activity_code", args=[a.pk, "out"]),
+                      HTTP_HOST="localhost:8000").content.decode()
+    assert "http://localhost:8000/volunteering/check/" in text and 'data-testid="qr-local"' in text
+
+
+def test_phone_not_signed_in_scans_logs_in_and_still_checks_in(client, tree, make_activity, me, monkeypatch):
+    """Scanned in time, then signing in takes longer than the code lives: still accepted (within the grace);
+    a phone that first opens the link after the code expired is refused."""
+    import time
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from django.test import Client
+    from django.utils import timezone
+
+    a = make_activity()
+    services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    started(a)
+    code, _ = services.checkin_code(actor=tree.users["secretary_a1"], activity=a, action="in")
+    link = reverse("volunteering:check") + "?" + urlencode({"c": code})
+    resp = client.get(link)
+    assert resp.status_code == 302 and resp["Location"].startswith(reverse("accounts:login"))
+    assert parse_qs(urlsplit(resp["Location"]).query)["next"] == [link]
+    real_time, real_now = time.time, timezone.now
+    monkeypatch.setattr(time, "time", lambda: real_time() + 100)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=100))
+    client.force_login(tree.users["resident_a1"])
+    assert client.get(link).status_code == 200
+    assert client.post(link, {"c": code}).status_code == 302
+    assert SignUp.objects.get().checked_in_by == "code"
+
+    late = Client()
+    late.force_login(tree.users["resident_a1"])
+    refused = late.get(link)
+    assert refused.status_code == 400 and "check-error" in refused.content.decode()
+
+
 def test_certificate_page_masks_id(client, tree, make_activity, me):
     a = make_activity()
     s = services.signup_create(actor=tree.users["resident_a1"], activity=a)
