@@ -174,3 +174,17 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, user=None, alliance=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class ProjectClaimForm(forms.Form):
+    """双报到: an in-service member claims a part in one of their community's cooperative projects."""
+
+    project = forms.TypedChoiceField(label=_("Cooperative project"), coerce=int)
+    role = forms.CharField(label=_("What they take on"), required=False, max_length=200,
+                           help_text=_("e.g. legal advice on Saturdays, organising the charging-pile survey"))
+    claimed_on = forms.DateField(label=_("Claimed on"), required=False, widget=DATE)
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [(p.pk, f"{p.title} · {p.partner.organisation.name} · "
+                                                 f"{p.get_status_display()}") for p in projects]

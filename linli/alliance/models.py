@@ -372,5 +372,53 @@ class PartnerProject(AllianceScoped):
             raise ValidationError({"finished_on": _("Give the date a completed project finished.")})
 
 
+CLAIMABLE_PROJECT_STATES = (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS)
+
+
+class ProjectClaim(AllianceScoped):
+    """双报到: an in-service party member (``party.InServiceMember``) claims a part in a cooperative project of the
+    alliance of the community they reported to (认领项目). Released, never deleted, so the history stays."""
+
+    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
+                                 related_name="project_claims")
+    project = models.ForeignKey(PartnerProject, verbose_name=_("cooperative project"), on_delete=models.CASCADE,
+                                related_name="claims")
+    member = models.ForeignKey("party.InServiceMember", verbose_name=_("in-service member"),
+                               on_delete=models.PROTECT, related_name="project_claims")
+    role = models.CharField(_("what they take on"), max_length=200, blank=True)
+    claimed_on = models.DateField(_("claimed on"))
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("claimed project")
+        verbose_name_plural = _("claimed projects")
+        ordering = ["-is_active", "-claimed_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "member"], condition=models.Q(is_active=True),
+                                               name="alliance_one_active_project_claim")]
+
+    def __str__(self):
+        return f"{self.project.title} · {self.member.resident.name}"
+
+    @classmethod
+    def extra_scope_q(cls, binding, action):
+        # The employer's staff see (only see) the claims of the in-service members they employ, for the
+        # quarterly record sheet, besides what member organisations' staff see of the alliance.
+        q = super().extra_scope_q(binding, action)
+        if action == "view" and binding.organisation_id:
+            q = (q or models.Q()) | models.Q(member__employer_id=binding.organisation_id)
+        return q
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.claimed_on and self.claimed_on > today:
+            errors["claimed_on"] = _("This date is in the future.")
+        if self.released_on and self.claimed_on and self.released_on < self.claimed_on:
+            errors["released_on"] = _("A claim cannot be released before it was made.")
+        if errors:
+            raise ValidationError(errors)
+
+
 SCOPED_MODELS = (Alliance, AllianceMember, JointMeeting, Commitment, CommitmentItem, WishClaim, VolunteerActivity,
-                 Problem, FundEntry, Partner, PartnerProject)
+                 Problem, FundEntry, Partner, PartnerProject, ProjectClaim)

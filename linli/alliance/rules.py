@@ -3,7 +3,7 @@
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import SCOPED_MODELS
+from .models import SCOPED_MODELS, ProjectClaim
 
 for model in SCOPED_MODELS:
     for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY):
@@ -12,3 +12,6 @@ for model in SCOPED_MODELS:
     grant(Role.GRID_WORKER, model, "view")
     grant(Role.DEPARTMENT_STAFF, model, "view")
     grant(Role.PROPERTY_STAFF, model, "view")
+
+# Social workers record 双报到 in the party domain (add and change there); releasing a project claim is a change.
+grant(Role.SOCIAL_WORKER, ProjectClaim, "change")

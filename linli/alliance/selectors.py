@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from linli.core.permissions import Action, restrict
 
 from .models import (
+    CLAIMABLE_PROJECT_STATES,
     Alliance,
     AllianceMember,
     Commitment,
@@ -19,6 +20,7 @@ from .models import (
     PartnerProject,
     Problem,
     ProblemStatus,
+    ProjectClaim,
     VolunteerActivity,
     WishClaim,
 )
@@ -73,5 +75,35 @@ def detail(user, alliance: Alliance, *, year: int) -> dict:
                          .select_related("place", "case", "raised_by__organisation", "responsible__organisation")),
         "fund": fund,
         "partners": list(r(Partner.objects.filter(alliance=alliance)).select_related("organisation")
-                         .prefetch_related(Prefetch("projects", queryset=PartnerProject.objects.order_by("-pk")))),
+                         .prefetch_related(Prefetch("projects", queryset=PartnerProject.objects.order_by("-pk")
+                                                    .prefetch_related(Prefetch(
+                                                        "claims", to_attr="active_claims",
+                                                        queryset=r(ProjectClaim.objects.filter(is_active=True))
+                                                        .select_related("member__resident")))))),
     }
+
+
+# -- 双报到: projects claimed by in-service party members (the party domain's pages and record sheet read these) --
+
+def project_claims(user, *, member=None, members=None, start=None, end=None, action=Action.VIEW) -> QuerySet:
+    """Claims of cooperative projects, through ``restrict``. ``start``/``end`` keep the claims that were active at
+    some time in that period (claimed on or before ``end``, not released before ``start``)."""
+    qs = restrict(ProjectClaim.objects.select_related("project__partner__organisation", "alliance",
+                                                      "member__resident"), user, action)
+    if member is not None:
+        qs = qs.filter(member=member)
+    if members is not None:
+        qs = qs.filter(member__in=members)
+    if end is not None:
+        qs = qs.filter(claimed_on__lte=end)
+    if start is not None:
+        qs = qs.filter(Q(released_on__isnull=True) | Q(released_on__gte=start))
+    return qs.order_by("-is_active", "-claimed_on", "-pk")
+
+
+def claimable_projects(user, member) -> QuerySet:
+    """Planned or running projects of the alliance of the member's community that the member has not claimed."""
+    taken = ProjectClaim.objects.filter(member=member, is_active=True).values("project_id")
+    return (restrict(PartnerProject.objects.select_related("partner__organisation"), user)
+            .filter(partner__alliance__community_id=member.community_id, status__in=CLAIMABLE_PROJECT_STATES)
+            .exclude(pk__in=taken).order_by("partner__organisation__name", "title", "pk"))

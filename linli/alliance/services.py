@@ -18,6 +18,7 @@ from linli.core.services import assign, save_audited
 from linli.orgs.models import Organisation, OrgKind
 
 from .models import (
+    CLAIMABLE_PROJECT_STATES,
     Alliance,
     AllianceMember,
     Commitment,
@@ -30,6 +31,7 @@ from .models import (
     PartnerProject,
     Problem,
     ProblemStatus,
+    ProjectClaim,
     ProjectStatus,
     VolunteerActivity,
     WishClaim,
@@ -287,6 +289,30 @@ def problem_solve(*, actor, problem: Problem, solution: str, solved_on=None) -> 
     return problem
 
 
+@transaction.atomic
+def problem_solved_by_case(*, case) -> Problem | None:
+    """The work order a problem was turned into has been archived (event ``workorders.case.archive``): the
+    problem is marked solved, with the case's reply as the solution — unless the resident's verdict did not count
+    as satisfied (then it stays "being rectified" for the community to decide). Runs as the system (the archive
+    step was permission-checked and audited by the work-order domain); audited here. Idempotent."""
+    problem = (Problem.objects.select_for_update().filter(case_id=case.pk)
+               .exclude(status=ProblemStatus.SOLVED).first())
+    if problem is None:
+        return None
+    verdict = getattr(case, "verdict", None)
+    if verdict is not None and not verdict.counts_as_satisfied:
+        return None
+    before = audit.snapshot(problem)
+    number = getattr(case, "number", case.pk)
+    reply = (getattr(case, "reply", "") or "").strip()
+    problem.solution = (reply or _("Solved through work order %(number)s.") % {"number": number})[:4000]
+    problem.solved_on = max(timezone.localdate(), problem.found_on)
+    problem.status = ProblemStatus.SOLVED
+    save_audited(actor=None, obj=problem, action="update", before=before, note=f"work order {number} archived")
+    events.publish("alliance.problem.solved", {"id": problem.pk, "case_id": case.pk})
+    return problem
+
+
 # --- the co-building fund ---------------------------------------------------------------------------------
 
 def _decimal(value, field: str, *, minimum: Decimal | None = None) -> Decimal:
@@ -372,3 +398,55 @@ def project_update(*, actor, project: PartnerProject, **changes) -> PartnerProje
     if project.status == ProjectStatus.IN_PROGRESS and not project.started_on:
         project.started_on = timezone.localdate()
     return save_audited(actor=actor, obj=project, action="update", before=before)
+
+
+# --- 双报到: in-service party members claim projects (认领项目) -----------------------------------------------
+
+@transaction.atomic
+def project_claim(*, actor, project: PartnerProject, member, role: str = "", claimed_on=None) -> ProjectClaim:
+    """An in-service party member claims a part in a planned or running cooperative project of the alliance of
+    the community they reported to (双报到: posts, micro-wishes and projects)."""
+    project = PartnerProject.objects.select_for_update().select_related("partner__alliance").get(pk=project.pk)
+    alliance = project.partner.alliance
+    if project.status not in CLAIMABLE_PROJECT_STATES:
+        raise ValidationError({"project": _("Only planned or running projects can be claimed.")})
+    if member is None or not member.is_active:
+        raise ValidationError({"member": _("This in-service member is no longer active.")})
+    if member.community_id != alliance.community_id:
+        raise ValidationError({"member": _("Members claim projects of the community they reported to.")})
+    if ProjectClaim.objects.filter(project=project, member=member, is_active=True).exists():
+        raise ValidationError({"member": _("This member has already claimed this project.")})
+    claim = ProjectClaim(alliance=alliance, project=project, member=member, scope_path=project.scope_path,
+                         role=(role or "").strip()[:200], claimed_on=claimed_on or timezone.localdate())
+    return _create(actor, claim, event="alliance.project.claimed")
+
+
+@transaction.atomic
+def project_claim_release(*, actor, claim: ProjectClaim, released_on=None) -> ProjectClaim:
+    claim = _lock(claim)
+    require(actor, Action.CHANGE, claim)
+    if not claim.is_active:
+        raise ValidationError(_("This claim has already been released."))
+    before = audit.snapshot(claim)
+    claim.is_active = False
+    claim.released_on = released_on or timezone.localdate()
+    save_audited(actor=actor, obj=claim, action="update", before=before)
+    events.publish("alliance.project.released", {"id": claim.pk, "path": claim.scope_path})
+    return claim
+
+
+def release_member_claims(*, member_id: int, on=None) -> int:
+    """An in-service registration ended (event ``party.inservice.ended``): release the member's project claims
+    as the party domain releases their posts. The ending was permission-checked and audited there; each
+    release is audited here as the system's."""
+    n = 0
+    for claim in ProjectClaim.objects.filter(member_id=member_id, is_active=True):
+        with transaction.atomic():
+            claim = _lock(claim)
+            before = audit.snapshot(claim)
+            claim.is_active, claim.released_on = False, on or timezone.localdate()
+            claim.save(update_fields=["is_active", "released_on", "updated_at"])
+            audit.record(actor=None, action="update", obj=claim, before=before, after=audit.snapshot(claim),
+                         note="in-service registration ended")
+            n += 1
+    return n

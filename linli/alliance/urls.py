@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/wishes/<int:row>/fulfil/", views.wish_fulfil, name="wish_fulfil"),
     path("<int:pk>/partners/<int:row>/projects/new/", views.ProjectAddView.as_view(), name="project_add"),
     path("<int:pk>/projects/<int:row>/", views.ProjectUpdateView.as_view(), name="project"),
+    path("inservice/<int:member>/claim-project/", views.ProjectClaimView.as_view(), name="project_claim"),
+    path("project-claims/<int:row>/release/", views.project_claim_release, name="project_claim_release"),
 ]

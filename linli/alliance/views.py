@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from linli.core.permissions import Action, can, may_any
+from linli.core.permissions import Action, can, can_at, may_any
 from linli.core.views import ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -26,6 +26,7 @@ from .models import (
     Partner,
     PartnerProject,
     Problem,
+    ProjectClaim,
     WishClaim,
 )
 
@@ -289,3 +290,64 @@ def wish_fulfil(request, pk, row):
                             lambda claim: services.wish_claim_fulfil(actor=request.user, claim=claim),
                             _("The wish is marked fulfilled."))
     return redirect(f"{reverse('alliance:detail', args=[alliance.pk])}#wishes")
+
+
+# --- 双报到: an in-service party member claims a project ------------------------------------------------------
+
+def _inservice(user, pk):
+    from linli.party import selectors as party
+
+    return party.inservice_for(user, pk)
+
+
+def _inservice_url(member_id) -> str:
+    return f"{reverse('party:inservice_detail', args=[member_id])}#projects"
+
+
+class ProjectClaimView(ServiceFormView):
+    """Claim a planned or running cooperative project of the member's community for an in-service member."""
+
+    template_name = "alliance/form.html"
+    form_class = forms.ProjectClaimForm
+    success_message = gettext_lazy("Project claimed.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.member = _inservice(request.user, kwargs["member"])
+            if not can_at(request.user, Action.ADD, ProjectClaim, self.member.scope_path):
+                raise PermissionDenied(_("You cannot claim projects for this member."))
+            self.projects = list(selectors.claimable_projects(request.user, self.member))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projects": self.projects}
+
+    def get_initial(self):
+        return {"claimed_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "section": "party", "row": self.member,
+                "title": _("Claim a cooperative project"), "back": _inservice_url(self.member.pk),
+                "no_projects": not self.projects}
+
+    def perform(self, form):
+        project = next(p for p in self.projects if p.pk == form.cleaned_data["project"])
+        return services.project_claim(actor=self.request.user, project=project, member=self.member,
+                                      role=form.cleaned_data["role"], claimed_on=form.cleaned_data["claimed_on"])
+
+    def get_success_url(self):
+        return _inservice_url(self.member.pk)
+
+
+@login_required
+@require_POST
+def project_claim_release(request, row):
+    claim = selectors.get_in(request.user, ProjectClaim, row)
+    try:
+        services.project_claim_release(actor=request.user, claim=claim)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Released."))
+    return redirect(_inservice_url(claim.member_id))

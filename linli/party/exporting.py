@@ -109,6 +109,7 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
                 .filter(member__in=[m.pk for m in members]).order_by("date", "pk")):
         records.setdefault(rec.member_id, []).append(rec)
     year_hours = selectors.service_hours_many([m.pk for m in members], year)
+    items = selectors.sheet_items(actor, members, start, end)
     for m in members:
         name = f"{m.resident.name}"[:28]
         sheet_name, i = name, 2
@@ -126,12 +127,45 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         _row(ws, [_("Employer"), m.employer.name, _("Employer's party organisation"), m.employer_party_org])
         _row(ws, [_("Community"), m.community.name, _("Last reported on"), m.reported_on])
         _row(ws, [_("Skills"), m.skills, _("Service intention"), m.service_intention])
+        mine = items[m.pk]
+        recs = records.get(m.pk, [])
+        total = sum((rec.hours for rec in recs), Decimal("0"))
+        wishes = mine["wishes"] or []
+        fulfilled = sum(1 for w in wishes if w.state == "done")
+        _row(ws, [_("This quarter"), _("%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
+                                       "(%(fulfilled)s fulfilled), %(hours)s service hours") % {
+            "posts": len(mine["posts"]), "projects": len(mine["projects"] or []), "wishes": len(wishes),
+            "fulfilled": fulfilled, "hours": total}], bold=True)
         _row(ws, [])
+        _row(ws, [_("Claimed posts")], bold=True)
+        _row(ws, [_("Claimed on"), _("Post"), "", _("Released on")])
+        for c in mine["posts"]:
+            _row(ws, [c.claimed_on, c.post.title, "", c.released_on or ""])
+        if not mine["posts"]:
+            _row(ws, ["", _("none")])
+        if mine["projects"] is not None:
+            _row(ws, [])
+            _row(ws, [_("Claimed projects")], bold=True)
+            _row(ws, [_("Claimed on"), _("Project"), _("Partner"), _("Released on")])
+            for c in mine["projects"]:
+                title = f"{c.project.title} — {c.role}" if c.role else c.project.title
+                _row(ws, [c.claimed_on, title, c.project.partner.organisation.name, c.released_on or ""])
+            if not mine["projects"]:
+                _row(ws, ["", _("none")])
+        if mine["wishes"] is not None:
+            _row(ws, [])
+            _row(ws, [_("Micro-wishes")], bold=True)
+            _row(ws, [_("Claimed on"), _("Micro-wish"), _("State"), _("Ended on")])
+            for c in wishes:
+                _row(ws, [timezone.localtime(c.created_at).date(), c.wish.title, c.get_state_display(),
+                          timezone.localtime(c.ended_at).date() if c.ended_at else ""])
+            if not wishes:
+                _row(ws, ["", _("none")])
+        _row(ws, [])
+        _row(ws, [_("Service records")], bold=True)
         _row(ws, [_("Date"), _("Content"), _("Hours"), _("Source")], bold=True)
-        total = Decimal("0")
-        for rec in records.get(m.pk, []):
+        for rec in recs:
             _row(ws, [rec.date, rec.content, rec.hours, rec.source])
-            total += rec.hours
         _row(ws, [_("Quarter total"), "", total, ""], bold=True)
         _row(ws, [_("Year to date"), "", year_hours.get(m.pk, Decimal("0")), ""])
         _row(ws, [])

@@ -341,6 +341,47 @@ def records(user, *, member: InServiceMember | None = None, start: dt.date | Non
     return qs.order_by("-date", "-pk")
 
 
+def _active_between(qs, start: dt.date, end: dt.date):
+    """Claims active at some time in [start, end]: claimed by ``end`` and not released before ``start``."""
+    return qs.filter(claimed_on__lte=end).filter(Q(released_on__isnull=True) | Q(released_on__gte=start))
+
+
+def sheet_items(user, members: list[InServiceMember], start: dt.date, end: dt.date) -> dict[int, dict]:
+    """What the quarterly record sheet lists for each member besides the service records: the posts, projects
+    (alliance domain) and micro-wishes (wishes domain) they held or claimed in [start, end], each read through
+    that domain's selectors and ``restrict``. ``{member pk: {"posts": [...], "projects": [...] | None,
+    "wishes": [...] | None}}`` — None when the domain is not installed."""
+    ids = [m.pk for m in members]
+    out = {m.pk: {"posts": [], "projects": None, "wishes": None} for m in members}
+    for claim in _active_between(restrict(PostClaim.objects.filter(member__in=ids), user), start, end) \
+            .select_related("post").order_by("claimed_on", "pk"):
+        out[claim.member_id]["posts"].append(claim)
+    try:
+        from linli.alliance import selectors as alliance
+    except ImportError:
+        alliance = None
+    if alliance is not None:
+        for m in members:
+            out[m.pk]["projects"] = []
+        for claim in alliance.project_claims(user, members=ids, start=start, end=end).order_by("claimed_on", "pk"):
+            out[claim.member_id]["projects"].append(claim)
+    try:
+        from linli.wishes import selectors as wishes
+    except ImportError:
+        wishes = None
+    if wishes is not None:
+        by_resident = {}
+        for m in members:
+            out[m.pk]["wishes"] = []
+            by_resident.setdefault(m.resident_id, []).append(m.pk)
+        claims = (wishes.claims(user).filter(resident_id__in=list(by_resident), created_at__date__lte=end)
+                  .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start)).order_by("created_at", "pk"))
+        for claim in claims:
+            for pk in by_resident.get(claim.resident_id, []):
+                out[pk]["wishes"].append(claim)
+    return out
+
+
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     if quarter not in (1, 2, 3, 4):
         raise ValueError(quarter)

@@ -244,6 +244,8 @@ def member_end(*, actor, member: PartyMember, on: dt.date | None = None, reason:
     CenterHousehold.objects.filter(member=member, is_active=True).update(is_active=False)
     audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
                  note="ended")
+    # Other domains end what hangs on the registration (the alliance releases the member's project claims).
+    events.publish("party.inservice.ended", {"id": member.pk, "path": member.scope_path})
     return member
 
 
@@ -415,6 +417,8 @@ def inservice_end(*, actor, member: InServiceMember) -> InServiceMember:
     PostClaim.objects.filter(member=member, is_active=True).update(is_active=False, released_on=_today())
     audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
                  note="ended")
+    # Other domains end what hangs on the registration (the alliance releases the member's project claims).
+    events.publish("party.inservice.ended", {"id": member.pk, "path": member.scope_path})
     return member
 
 

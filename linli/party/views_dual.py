@@ -58,6 +58,19 @@ class InServiceListView(ScopedListView):
         return ctx
 
 
+def _project_claims(user, member):
+    """The member's claimed projects (认领项目) from the alliance domain, when it is installed: (claims, may_claim,
+    may_release) — or None, and the page leaves the section out."""
+    try:
+        from linli.alliance import selectors as alliance
+        from linli.alliance.models import ProjectClaim
+    except ImportError:
+        return None
+    return {"claims": list(alliance.project_claims(user, member=member)),
+            "may_claim": member.is_active and can_at(user, Action.ADD, ProjectClaim, member.scope_path),
+            "may_release": can_at(user, Action.CHANGE, ProjectClaim, member.scope_path)}
+
+
 @login_required
 def inservice_detail(request, pk: int):
     user = request.user
@@ -76,6 +89,7 @@ def inservice_detail(request, pk: int):
         "record_form": RecordForm(initial={"date": today}, posts=[c.post for c in selectors.claims_of(user, member)
                                                                    if c.is_active]) if may_record else None,
         "may_change": member.is_active and can(user, Action.CHANGE, member),
+        "projects": _project_claims(user, member),
     })
 
 
