@@ -211,3 +211,21 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # hashes (HMAC-SHA256) used for exact search and de-duplication. Production refuses the derived defaults.
 LINLI_DATA_KEYS = env.list("LINLI_DATA_KEYS", default=[])
 LINLI_HASH_KEY = env.str("LINLI_HASH_KEY", default="")
+
+# --- domain rules that districts set (local practice; defaults from ../docs and the domain rules) ----------
+# Each is read by its domain with the same default, so a missing line here changes nothing.
+LINLI_UPLOAD_MAX_BYTES = env.int("LINLI_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # one photo/PDF attachment
+LINLI_UPLOAD_MAX_FILES = env.int("LINLI_UPLOAD_MAX_FILES", default=9)  # photos on one report
+LINLI_WORKORDER_ESCALATE_AFTER = env.int("LINLI_WORKORDER_ESCALATE_AFTER", default=5)  # working days overdue
+LINLI_WORKORDER_MAX_REOPENS = env.int("LINLI_WORKORDER_MAX_REOPENS", default=2)  # 发回重办 per case
+LINLI_PARTY_REPORT_STALE_MONTHS = env.int("LINLI_PARTY_REPORT_STALE_MONTHS", default=6)  # 双报到 not renewed
+LINLI_PARTY_TERM_REMINDER_DAYS = env.int("LINLI_PARTY_TERM_REMINDER_DAYS", default=90)  # 换届 reminder lead
+LINLI_ORGLIFE_REMIND_FROM_DAY = env.int("LINLI_ORGLIFE_REMIND_FROM_DAY", default=15)  # day of the month
+LINLI_LEARNING_MAX_PDF_BYTES = env.int("LINLI_LEARNING_MAX_PDF_BYTES", default=20 * 1024 * 1024)
+LINLI_LEARNING_MAX_VIDEO_BYTES = env.int("LINLI_LEARNING_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)
+LINLI_VOLUNTEERING_CODE_SECONDS = env.int("LINLI_VOLUNTEERING_CODE_SECONDS", default=60)  # check-in code life
+LINLI_VOLUNTEERING_SCAN_GRACE_SECONDS = env.int("LINLI_VOLUNTEERING_SCAN_GRACE_SECONDS", default=600)  # scan → confirm
+LINLI_POINTS_EXPIRE_AFTER_YEARS = env.int("LINLI_POINTS_EXPIRE_AFTER_YEARS", default=None)  # unset: never
+LINLI_IMPORT_MAX_MB = env.int("LINLI_IMPORT_MAX_MB", default=20)
+LINLI_IMPORT_MAX_ROWS = env.int("LINLI_IMPORT_MAX_ROWS", default=200_000)
+LINLI_IMPORT_ENGINE = env.str("LINLI_IMPORT_ENGINE", default="calamine")  # or "openpyxl"
