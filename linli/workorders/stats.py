@@ -2,8 +2,10 @@
 
 Rates (domain rules §4; the 12345 practice):
 * volume — cases created in the period (merged duplicates not counted);
-* on-time signing — of the cases signed for, the share signed before the sign deadline;
-* on-time completion — of the cases completed, the share completed before the handling deadline;
+* on-time signing — of the cases signed for or already past their sign deadline unsigned, the share signed
+  before the deadline (an open case waiting past its deadline is late already: it counts against the rate);
+* on-time completion — of the cases completed or still open past their handling deadline, the share completed
+  before the deadline (likewise);
 * resolution — of the cases not withdrawn, the share completed (办结, evaluated or archived);
 * satisfaction — of the cases with a verdict, the share whose verdict counts as satisfied (满意 + 基本满意);
 * reopen — of the cases completed, the share sent back at least once (发回重办);
@@ -32,6 +34,7 @@ from linli.orgs.models import Organisation
 from .models import Case, Category, State
 
 DONE_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED)
+HANDLING_STATES = (State.DISPATCHED, State.SIGNED, State.HANDLING)
 GROUPINGS = ("department", "community", "category")
 
 
@@ -42,8 +45,10 @@ class Row:
     volume: int = 0
     signed: int = 0
     signed_on_time: int = 0
+    sign_late_open: int = 0  # still waiting to be signed for, past the sign deadline
     completed: int = 0
     completed_on_time: int = 0
+    handle_late_open: int = 0  # still being handled, past the handling deadline
     not_withdrawn: int = 0
     judged: int = 0
     satisfied: int = 0
@@ -56,11 +61,11 @@ class Row:
 
     @property
     def sign_rate(self):
-        return self._rate(self.signed_on_time, self.signed)
+        return self._rate(self.signed_on_time, self.signed + self.sign_late_open)
 
     @property
     def completion_rate(self):
-        return self._rate(self.completed_on_time, self.completed)
+        return self._rate(self.completed_on_time, self.completed + self.handle_late_open)
 
     @property
     def resolution_rate(self):
@@ -144,14 +149,17 @@ class WorkdayCounter:
         return count
 
 
-def table(user, grouping: str, **filters) -> list[Row]:
+def table(user, grouping: str, *, now=None, **filters) -> list[Row]:
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
+    now = now or timezone.now()
     qs = base_queryset(user, **filters).annotate(k=_group_expr(grouping))
     agg = qs.values("k").annotate(
         volume=Count("pk"),
         signed=Count("pk", filter=Q(signed_at__isnull=False)),
         signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, sign_overdue=False)),
+        sign_late_open=Count("pk", filter=Q(state=State.DISPATCHED, signed_at__isnull=True, sign_due__lt=now)),
+        handle_late_open=Count("pk", filter=Q(state__in=HANDLING_STATES, handle_due__lt=now)),
         completed=Count("pk", filter=Q(completed_at__isnull=False, state__in=DONE_STATES)),
         completed_on_time=Count("pk", filter=Q(completed_at__isnull=False, state__in=DONE_STATES,
                                                handle_overdue=False)),
@@ -181,8 +189,8 @@ def table(user, grouping: str, **filters) -> list[Row]:
 def totals(rows: list[Row]) -> Row:
     total = Row(key=None, label=_("Total"))
     for row in rows:
-        for name in ("volume", "signed", "signed_on_time", "completed", "completed_on_time", "not_withdrawn",
-                     "judged", "satisfied", "reopened"):
+        for name in ("volume", "signed", "signed_on_time", "sign_late_open", "completed", "completed_on_time",
+                     "handle_late_open", "not_withdrawn", "judged", "satisfied", "reopened"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.handling_days.extend(row.handling_days)
     return total

@@ -43,9 +43,41 @@ def test_rates_from_known_cases(tree):
     assert row.satisfaction_rate == Fraction(1, 1)
     assert row.sign_rate == Fraction(1, 1) and row.completion_rate == Fraction(1, 1)
     assert row.mean_handling_days == 0  # dispatched and completed the same day
+    assert row.reopened == 0 and row.reopen_rate == 0  # b was sent back but is not completed again yet
     community = stats.table(tree.users["district_admin"], "community")
     assert [r.label for r in community] == ["雨秀社区"] and community[0].volume == 3
     assert community[0].not_withdrawn == 2
+
+    # b is re-done and completed again: one of the two completed cases was sent back once.
+    wo.case_sign(actor=tree.users["property_staff"], case=b)
+    wo.case_complete(actor=tree.users["property_staff"], case=b, reply="已重新修复")
+    row = next(r for r in stats.table(tree.users["district_admin"], "department") if r.key == tree.property_co.pk)
+    assert row.completed == 2 and row.reopened == 1 and row.reopen_rate == Fraction(1, 2)
+    assert stats.percent(row.reopen_rate) == "50.0%"
+
+
+def test_open_cases_past_their_deadline_count_as_late(tree):
+    """An open case past its deadline is late already: the on-time rates must not look better than reality."""
+    u = tree.users
+    done, waiting, handling = _case(tree, "done"), _case(tree, "waiting"), _case(tree, "handling")
+    _done(tree, done, "satisfied")  # signed and completed on time
+    wo.case_dispatch(actor=u["secretary_a1"], case=waiting, lead_org=tree.property_co)
+    wo.case_dispatch(actor=u["secretary_a1"], case=handling, lead_org=tree.property_co)
+    wo.case_sign(actor=u["property_staff"], case=handling)  # on time
+    past = timezone.now() - dt.timedelta(hours=2)
+    Case.objects.filter(pk=waiting.pk).update(sign_due=past)  # not signed for, deadline gone
+    Case.objects.filter(pk=handling.pk).update(handle_due=past)  # still being handled, deadline gone
+    row = next(r for r in stats.table(u["district_admin"], "department") if r.key == tree.property_co.pk)
+    assert row.signed == 2 and row.signed_on_time == 2 and row.sign_late_open == 1
+    assert row.sign_rate == Fraction(2, 3)
+    assert row.completed == 1 and row.completed_on_time == 1 and row.handle_late_open == 1
+    assert row.completion_rate == Fraction(1, 2)
+    total = stats.totals([row])
+    assert total.sign_rate == Fraction(2, 3) and total.completion_rate == Fraction(1, 2)
+    # Not yet due: not counted either way.
+    Case.objects.filter(pk=handling.pk).update(handle_due=timezone.now() + dt.timedelta(days=3))
+    row = next(r for r in stats.table(u["district_admin"], "department") if r.key == tree.property_co.pk)
+    assert row.completion_rate == Fraction(1, 1)
 
 
 def test_stats_are_scoped(tree):
