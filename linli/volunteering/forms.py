@@ -149,3 +149,17 @@ class CertificateForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     hours = forms.DecimalField(label=_("Hours"), required=False, min_value=0, max_value=24, decimal_places=2)
+
+
+class ThresholdsForm(forms.Form):
+    """The star table: hours needed for each level (the service checks the order)."""
+
+    def __init__(self, *args, table, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level, hours in table:
+            self.fields[f"level_{level}"] = forms.DecimalField(
+                label=_("★%(level)s: cumulative hours") % {"level": level}, initial=hours, min_value=1,
+                max_value=99999, decimal_places=1)
+
+    def table(self) -> dict[int, object]:
+        return {int(name.removeprefix("level_")): value for name, value in self.cleaned_data.items()}

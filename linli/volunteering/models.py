@@ -14,6 +14,7 @@ contact preference, teams, service records) and never copies ID or phone numbers
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -564,6 +565,33 @@ class StarAward(PersonalRows, BaseModel):
     @classmethod
     def extra_scope_q(cls, binding, action):
         return _own_q("volunteer__resident__account_id", binding) if action == "view" else None
+
+
+class StarNoticeQuerySet(models.QuerySet):
+    def current(self, today: dt.date | None = None):
+        return self.filter(status=StarStatus.NOTICE, notice_until__gte=today or timezone.localdate())
+
+
+class StarNotice(StarAward):
+    """The 公示 of proposed stars: the same rows as ``StarAward`` read as a public notice. Everyone bound inside a
+    community (residents included) may read the notices of that community — names, level and hours only, never
+    personal numbers — for the whole notice period (domain rules §6: ≥ 5 working days before the award)."""
+
+    objects = StarNoticeQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("star public notice")
+        verbose_name_plural = _("star public notices")
+
+    @classmethod
+    def coverage_prefixes(cls, binding) -> list[str]:
+        # A house, building or grid binding reads its whole community's notice board.
+        return sorted({p[:12] for p in binding.place_prefixes() if p})
+
+    @classmethod
+    def extra_scope_q(cls, binding, action):
+        return None
 
 
 SCOPED_MODELS = [Volunteer, Team, TeamMember, DutyLog, Achievement, Activity, SignUp, ServiceRecord, Certificate,

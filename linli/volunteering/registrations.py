@@ -9,8 +9,18 @@ for _model in SCOPED_MODELS:
 
 registry.add_menu(MenuItem("services", _("Volunteer activities"), "volunteering:find",
                            model="volunteering.activity", order=40))
+registry.add_menu(MenuItem("services", _("My volunteering"), "volunteering:me",
+                           model="volunteering.volunteer", order=41))
+registry.add_menu(MenuItem("services", _("Star notice"), "volunteering:star_notice",
+                           model="volunteering.starnotice", order=42))
 registry.add_menu(MenuItem("services", _("Volunteers"), "volunteering:volunteers",
-                           model="volunteering.team", order=41))
+                           model="volunteering.volunteer", order=43, audience="staff"))
+registry.add_menu(MenuItem("services", _("Volunteer teams"), "volunteering:teams",
+                           model="volunteering.team", order=44, audience="staff"))
+registry.add_menu(MenuItem("services", _("Volunteer stars"), "volunteering:stars",
+                           model="volunteering.staraward", order=45, audience="staff"))
+registry.add_menu(MenuItem("management", _("Volunteer star levels"), "volunteering:star_levels",
+                           model="volunteering.starthreshold", order=72, audience="staff"))
 
 
 def _seed(ctx):

@@ -8,7 +8,7 @@ the services against the resident linked to the login, not by grants.
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import SCOPED_MODELS, DutyLog, StarThreshold, Team, TeamMember
+from .models import SCOPED_MODELS, DutyLog, StarNotice, StarThreshold, Team, TeamMember
 
 STAFF = (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER)
 
@@ -26,3 +26,7 @@ for role in STAFF:
 for role in (*STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.RESIDENT):
     grant(role, StarThreshold, "view")
 grant(Role.DISTRICT_ADMIN, StarThreshold, "change")
+
+# The 公示 of proposed stars: readable by everyone bound inside the community (StarNotice.coverage_prefixes).
+for role in (*STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.RESIDENT):
+    grant(role, StarNotice, "view")

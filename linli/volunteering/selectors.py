@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .models import (
     SignUp,
     SignUpStatus,
     StarAward,
+    StarNotice,
     StarStatus,
     Team,
     Volunteer,
@@ -121,3 +122,14 @@ def star_notices(user, status: str = StarStatus.NOTICE):
     return (restrict(StarAward.objects.select_related("volunteer__resident", "volunteer__community"), user)
             .filter(status=status).order_by("notice_until", "pk"))
 
+
+
+NOTICE_FIELDS = ("pk", "level", "hours", "notice_from", "notice_until")
+
+
+def public_notices(user, today: dt.date | None = None):
+    """The 公示 board: stars on notice in the communities the user is bound in (residents included), as plain
+    values — name, community, level, hours and dates; nothing else of the person reaches the page."""
+    return (restrict(StarNotice.objects.current(today), user)
+            .order_by("volunteer__community__path", "-level", "volunteer__resident__name", "pk")
+            .values(*NOTICE_FIELDS, name=F("volunteer__resident__name"), community=F("volunteer__community__name")))

@@ -7,6 +7,7 @@ sign up, cancel, check in/out by code, ask for a certificate) are checked agains
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 import time
 from decimal import Decimal, InvalidOperation
@@ -23,7 +24,7 @@ from linli.areas.models import Place
 from linli.core import audit, events
 from linli.core.permissions import Action, can, require, require_at
 from linli.core.services import assign, save_audited
-from linli.core.workdays import add_workdays
+from linli.core.workdays import add_workdays, workdays_between
 
 from .models import (
     Achievement,
@@ -681,7 +682,7 @@ def stars_propose(*, actor=None, today: dt.date | None = None) -> int:
                 status=StarStatus.WITHDRAWN).exists():
             continue
         award = StarAward(volunteer=v, scope_path=v.scope_path, level=level, hours=v.total_hours,
-                          notice_from=today, notice_until=add_workdays(today, 5))
+                          notice_from=today, notice_until=add_workdays(today, NOTICE_WORKDAYS))
         save_audited(actor=actor, obj=award, action="create", note="public notice")
         n += 1
     return n
@@ -689,10 +690,13 @@ def stars_propose(*, actor=None, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def stars_finalise(*, actor=None, today: dt.date | None = None) -> int:
-    """Award the stars whose public notice has run its 5 working days without being withdrawn."""
+    """Award the stars whose public notice has run its 5 working days without being withdrawn (a notice whose
+    dates were shortened some other way is held until it has really been up for 5 working days)."""
     today = today or timezone.localdate()
     n = 0
     for award in StarAward.objects.select_for_update().filter(status=StarStatus.NOTICE, notice_until__lt=today):
+        if workdays_between(award.notice_from, today - dt.timedelta(days=1)) < NOTICE_WORKDAYS:
+            continue
         before = audit.snapshot(award)
         award.status, award.decided_on = StarStatus.AWARDED, today
         save_audited(actor=actor, obj=award, action="update", before=before, note="awarded after public notice")
@@ -714,6 +718,53 @@ def star_withdraw(*, actor, award: StarAward, note: str) -> StarAward:
     before = audit.snapshot(award)
     award.status, award.decided_on, award.note = StarStatus.WITHDRAWN, timezone.localdate(), note.strip()[:200]
     return save_audited(actor=actor, obj=award, action="update", before=before)
+
+
+NOTICE_WORKDAYS = 5
+
+
+@transaction.atomic
+def thresholds_set(*, actor, hours_by_level: dict) -> list[StarThreshold]:
+    """Set the whole star table at once (the district administrator's page): every level needs more hours than
+    the one below it, checked on the new table, so levels can be moved past each other's old values in one go.
+    One audit row per changed level. Stars already awarded or on notice are not touched."""
+    rows = {r.level: r for r in StarThreshold.objects.select_for_update().order_by("level")}
+    if not rows:
+        raise ValidationError(_("There is no star table to change."))
+    for row in rows.values():
+        require(actor, Action.CHANGE, row)
+    unknown = set(hours_by_level) - set(rows)
+    if unknown:
+        raise ValidationError(_("Unknown star level: %(level)s") % {"level": sorted(unknown)[0]})
+    errors, new = {}, {}
+    for level, row in rows.items():
+        try:
+            parsed = _parse_hours(hours_by_level.get(level, row.hours))
+        except ValidationError:
+            parsed = None
+        if parsed is None or parsed < 1:
+            errors[f"level_{level}"] = _("Enter a number of hours (at least 1).")
+            continue
+        new[level] = parsed.quantize(Decimal("0.1"))
+    if errors:
+        raise ValidationError(errors)
+    levels = sorted(new)
+    for lower, upper in itertools.pairwise(levels):
+        if new[upper] <= new[lower]:
+            raise ValidationError({f"level_{upper}": _("Each star needs more hours than the one below it.")})
+    changed = []
+    for level in levels:
+        row = rows[level]
+        if row.hours == new[level]:
+            continue
+        before = {"hours": str(row.hours)}
+        row.hours = new[level]
+        row.full_clean()
+        row.save()
+        audit.record(actor=actor, action="update", obj=row, before=before, after={"hours": str(row.hours)},
+                     scope_path="")
+        changed.append(row)
+    return changed
 
 
 @transaction.atomic

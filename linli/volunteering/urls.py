@@ -25,5 +25,7 @@ urlpatterns = [
     path("teams/new/", views.team_new, name="team_new"),
     path("teams/<int:pk>/", views.team, name="team"),
     path("stars/", views.stars, name="stars"),
+    path("stars/notice/", views.star_notice, name="star_notice"),
+    path("stars/levels/", views.star_levels, name="star_levels"),
     path("stars/<int:pk>/withdraw/", views.star_withdraw, name="star_withdraw"),
 ]
