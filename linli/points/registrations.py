@@ -10,10 +10,13 @@ for label in ("points.pointsaccount", "points.ledgerentry", "points.shopitem", "
 
 registry.add_menu(MenuItem("services", _("My points"), "points:mine", model="points.ledgerentry", order=60))
 registry.add_menu(MenuItem("services", _("Red supermarket"), "points:shop", model="points.shopitem", order=61))
-registry.add_menu(MenuItem("services", _("Shop orders"), "points:orders", model="points.order", order=62))
+registry.add_menu(MenuItem("services", _("My orders"), "points:my_orders", model="points.order", order=62,
+                           audience="residents"))
+registry.add_menu(MenuItem("services", _("Shop orders"), "points:orders", model="points.order", order=63,
+                           audience="staff"))
 registry.add_menu(MenuItem("management", _("Earning rules"), "points:rules", model="points.earningrule", order=71))
 registry.add_menu(MenuItem("management", _("Points accounts"), "points:accounts", model="points.pointsaccount",
-                           order=70))
+                           order=70, audience="staff"))
 
 events.subscribe("volunteering.hours.confirmed", handlers.on_hours_confirmed)
 events.subscribe("wishes.wish.confirmed", handlers.on_wish_confirmed)

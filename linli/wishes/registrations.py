@@ -6,7 +6,8 @@ for label in ("wishes.wish", "wishes.wishclaim", "wishes.wishphoto"):
     registry.add_place_path_field(label, "scope_path")
 
 registry.add_menu(MenuItem("services", _("Micro-wish board"), "wishes:board", model="wishes.wishclaim", order=50))
-registry.add_menu(MenuItem("services", _("Micro-wishes (review)"), "wishes:list", model="wishes.wish", order=51))
+registry.add_menu(MenuItem("services", _("Micro-wishes (review)"), "wishes:list", model="wishes.wish", order=51,
+                           audience="staff"))
 
 
 def _release() -> str:

@@ -254,3 +254,18 @@ def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
         wo.case_archive(actor=u["secretary_a1"], case=case)
     assert entries.count() == 1
     assert services.balance_of(reporter.points_account) == Decimal("2.00")
+
+
+def test_menu_residents_get_their_own_pages_staff_the_desk(tree, member):
+    from django.utils import translation
+
+    from linli.core.context_processors import visible_menu
+
+    def labels(user):
+        with translation.override("en"):
+            return {str(i["label"]) for items in visible_menu(user).values() for i in items}
+
+    user, _ = member
+    assert {"My points", "Red supermarket", "My orders"} <= labels(user)
+    assert not {"Shop orders", "Points accounts", "Earning rules"} & labels(user)
+    assert {"Shop orders", "Points accounts", "Earning rules"} <= labels(tree.users["secretary_a1"])

@@ -324,3 +324,17 @@ def test_community_staff_are_told_of_a_new_wish(tree, needy):
     services.wish_submit(actor=tree.users["grid_a"], resident=needy, title="一件羽绒服", need="冬天冷")
     told = set(Notification.objects.filter(kind="wishes").values_list("user__username", flat=True))
     assert told == {"secretary_a1", "social_a1"}
+
+
+def test_menu_review_list_is_a_staff_entry(tree):
+    from django.utils import translation
+
+    from linli.core.context_processors import visible_menu
+
+    def labels(user):
+        with translation.override("en"):
+            return {str(i["label"]) for items in visible_menu(user).values() for i in items}
+
+    assert "Micro-wishes (review)" not in labels(tree.users["resident_a1"])
+    assert "Micro-wish board" in labels(tree.users["resident_a1"])
+    assert "Micro-wishes (review)" in labels(tree.users["secretary_a1"])
