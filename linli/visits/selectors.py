@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from linli.core.permissions import Action, restrict
 from linli.registry import selectors as registry_selectors
+from linli.registry.models import HouseholdMember
 
 from .models import CareEvent, Errand, Pairing, Visit, VisitNeed, VisitRule
 
@@ -64,7 +65,8 @@ def due_visits(user, *, today: dt.date | None = None, within_days: int = 7) -> l
     """Residents the visit rules say are due (or overdue) for a visit, for the places ``user`` may visit.
 
     * tag rules: a resident in the care group (current membership the user may see) not visited in ``days``;
-    * event rules: a care event (住院, 丧事…) without a visit since, due ``days`` after it happened.
+    * event rules: a care event (住院, 丧事…) without a visit since to the resident or their household, due
+      ``days`` after it happened.
     Lists what is overdue and what falls due within ``within_days``. A constant number of queries."""
     today = today or timezone.localdate()
     if not _may_visit(user):
@@ -88,9 +90,16 @@ def due_visits(user, *, today: dt.date | None = None, within_days: int = 7) -> l
             out.append(Due(a.resident, rule, a.last_visit, due_on, max(0, (today - due_on).days)))
     event_rules = {r.event_kind: r for r in active if r.event_kind}
     if event_rules:
-        visited_since = Visit.objects.filter(resident_id=OuterRef("resident_id"),
+        # The household is what must be visited (a bereaved or hospitalised family): a visit on or after the
+        # event to the resident or to anyone living in the same household now counts.
+        household = Subquery(HouseholdMember.objects.filter(resident_id=OuterRef("resident_id"), until__isnull=True)
+                             .values("household_id")[:1])
+        housemates = HouseholdMember.objects.filter(household_id=OuterRef(OuterRef("household_id")),
+                                                    until__isnull=True).values("resident_id")
+        visited_since = Visit.objects.filter(Q(resident_id=OuterRef("resident_id")) | Q(resident_id__in=housemates),
                                              visited_on__gte=OuterRef("occurred_on"))
         qs = (restrict(CareEvent.objects.filter(kind__in=list(event_rules)), user)
+              .annotate(household_id=household)
               .filter(~Exists(visited_since)).select_related("resident")
               .annotate(last_visit=_last_visit("resident_id")))
         for ev in qs:

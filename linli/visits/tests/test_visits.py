@@ -230,3 +230,53 @@ def test_export_visit_log_and_errands(client, tree, elderly):
     assert AuditLog.objects.filter(action="export").count() == before + 2
     client.force_login(tree.users["street_a"])
     assert client.get("/visits/log/export/").status_code == 403
+
+
+def test_bereaved_household_must_be_visited_within_three_days(client, tree):
+    """丧事必访: a bereavement puts the household on the due list, due 3 days after the event (configurable);
+    a visit before it does not count; a visit since, to the bereaved or to anyone of the household, does."""
+    root = system_user()
+    grid = tree.users["grid_a"]
+    widow = reg.resident_create(actor=root, name="王阿姨", home=tree.house_a1)
+    son = reg.resident_create(actor=root, name="王小军", home=tree.house_a1)
+    neighbour = reg.resident_create(actor=root, name="隔壁李", home=tree.house_a1)
+    household = reg.household_create(actor=root, house=tree.house_a1, head=widow, since=TODAY - dt.timedelta(days=900))
+    reg.household_move_in(actor=root, household=household, resident=son, relation="child",
+                          since=TODAY - dt.timedelta(days=900))
+    services.visit_log(actor=grid, resident=widow, visited_on=TODAY - dt.timedelta(days=6), purpose="例行走访")
+    assert selectors.due_visits(grid) == []
+    with pytest.raises(ValidationError):
+        services.care_event_record(actor=grid, resident=widow, kind="bereaved",
+                                   occurred_on=TODAY + dt.timedelta(days=1))
+    event = services.care_event_record(actor=grid, resident=widow, kind="bereaved",
+                                       occurred_on=TODAY - dt.timedelta(days=4), note="老伴去世")
+    rule = VisitRule.objects.get(event_kind="bereaved")
+    assert (rule.name, rule.days) == ("丧事必访", 3)
+    due = selectors.due_visits(grid)
+    assert [(d.resident.name, d.rule.event_kind, d.due_on, d.overdue_days, d.event) for d in due] == [
+        ("王阿姨", "bereaved", TODAY - dt.timedelta(days=1), 1, event)]
+    assert due[0].last_visit == TODAY - dt.timedelta(days=6)  # the visit before the bereavement does not count
+    assert [d.resident.name for d in selectors.due_visits(tree.users["secretary_a1"])] == ["王阿姨"]
+    assert selectors.due_visits(tree.users["district_admin"])[0].event == event
+    for outsider in ("dept_staff", "resident_a1", "street_a"):
+        assert selectors.due_visits(tree.users[outsider]) == []
+    client.force_login(grid)
+    page = client.get("/visits/").content.decode()
+    assert "王阿姨" in page and "丧事必访" in page
+
+    # configurable: with 7 days it is not overdue yet, but still listed (falls due within the week)
+    services.rule_update(actor=tree.users["district_admin"], rule=rule, days=7)
+    due = selectors.due_visits(grid)
+    assert [(d.resident.name, d.overdue_days, d.due_on) for d in due] == [("王阿姨", 0, TODAY + dt.timedelta(days=3))]
+    services.rule_update(actor=tree.users["district_admin"], rule=rule, days=3)
+
+    # someone who is not of the household does not clear it; the son does
+    services.visit_log(actor=grid, resident=neighbour, visited_on=TODAY, purpose="走访")
+    assert [d.resident.name for d in selectors.due_visits(grid)] == ["王阿姨"]
+    services.visit_log(actor=grid, resident=son, visited_on=TODAY - dt.timedelta(days=2), purpose="吊唁慰问",
+                       kind="care")
+    assert selectors.due_visits(grid) == []
+    # the rule switched off: a new bereavement elsewhere is not listed
+    services.rule_update(actor=tree.users["district_admin"], rule=rule, is_active=False)
+    services.care_event_record(actor=grid, resident=neighbour, kind="bereaved", occurred_on=TODAY)
+    assert selectors.due_visits(grid) == []
