@@ -20,6 +20,7 @@ from linli.core.paths import subtree_q
 
 from .models import CardType
 from .providers import (
+    MISSING,
     Subject,
     SubjectList,
     Unavailable,
@@ -173,35 +174,68 @@ def alliance_meetings(subs, year):
         quarters[key].add((held_on.month - 1) // 3 + 1)
         recs[key].append(record(f"alliance.jointmeeting:{meeting_id}", f"{held_on} {topic}",
                                 _url("alliance:detail", alliance_id) + f"?year={year}#meetings"))
-    return {s.key: Value(Decimal(len(quarters[s.key])),
-                         _("present in %(n)s of 4 quarters") % {"n": len(quarters[s.key])}, recs[s.key])
-            for s in subs}
+    out = {}
+    for s in subs:
+        absent = [record(f"{s.key}", _("%(year)s Q%(q)s: no joint meeting attended") % {"year": year, "q": q},
+                         "", MISSING) for q in (1, 2, 3, 4) if q not in quarters[s.key]]
+        out[s.key] = Value(Decimal(len(quarters[s.key])),
+                           _("present in %(n)s of 4 quarters") % {"n": len(quarters[s.key])}, absent + recs[s.key])
+    return out
 
 
 def alliance_wishes(subs, year):
+    """Micro-wishes the organisation fulfilled: its alliance claims (``alliance.WishClaim``) and its claims on the
+    micro-wish board (wishes app). One wish counts once: an alliance claim that points at a board wish
+    (``wish_ref`` "wishes.wish:<pk>") which the organisation also claimed on the board is the same wish — the
+    board's record (confirmed by the resident) decides, and the alliance copy is left out, whatever its year."""
     from linli.alliance.models import WishClaim
 
     index = _member_index(subs)
-    n, recs = defaultdict(int), defaultdict(list)
-    for pk, member_id, title, fulfilled_on, alliance_id in (
-            WishClaim.objects.filter(member_id__in=list(index), fulfilled_on__year=year)
-            .values_list("pk", "member_id", "title", "fulfilled_on", "alliance_id")):
-        key = index[member_id]
-        n[key] += 1
-        recs[key].append(record(f"alliance.wishclaim:{pk}", f"{fulfilled_on} {title}",
-                                _url("alliance:detail", alliance_id) + "#wishes"))
-    # Wishes the organisation claimed on the micro-wish board (wishes app), when that domain is there.
     by_org = {s.pk: s.key for s in subs}
+    seen, recs = defaultdict(set), defaultdict(list)
+    alliance_rows = list(WishClaim.objects.filter(member_id__in=list(index), fulfilled_on__year=year)
+                         .values_list("pk", "member_id", "title", "fulfilled_on", "alliance_id", "wish_ref",
+                                      "member__organisation_id"))
+    # Wishes the organisation claimed on the micro-wish board (wishes app), when that domain is there.
     try:
         claims = list(_wish_claims(org_ids=list(by_org), year=year))
+        on_board = _board_wishes(org_ids=list(by_org), refs=[r[5] for r in alliance_rows if r[5]])
     except Unavailable:
-        claims = []
+        claims, on_board = [], set()
     for _resident, org_id, wish_id, title, share in claims:
-        n[by_org[org_id]] += 1
-        recs[by_org[org_id]].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%",
-                                           _url("wishes:detail", wish_id)))
-    return {s.key: Value(Decimal(n[s.key]), _("%(n)s micro-wishes fulfilled") % {"n": n[s.key]}, recs[s.key])
-            for s in subs}
+        key = by_org[org_id]
+        if wish_id in seen[key]:
+            continue
+        seen[key].add(wish_id)
+        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _url("wishes:detail", wish_id)))
+    for pk, member_id, title, fulfilled_on, alliance_id, wish_ref, org_id in alliance_rows:
+        key = index[member_id]
+        wish_id = _ref_pk(wish_ref, "wishes.wish")
+        if wish_id is not None and ((org_id, wish_id) in on_board or wish_id in seen[key]):
+            continue  # the same wish as a board claim (counted there, in the year it was confirmed)
+        seen[key].add(wish_id if wish_id is not None else f"alliance.wishclaim:{pk}")
+        recs[key].append(record(f"alliance.wishclaim:{pk}", f"{fulfilled_on} {title}",
+                                _url("alliance:detail", alliance_id) + "#wishes"))
+    return {s.key: Value(Decimal(len(seen[s.key])), _("%(n)s micro-wishes fulfilled") % {"n": len(seen[s.key])},
+                         recs[s.key]) for s in subs}
+
+
+def _ref_pk(ref: str, label: str) -> int | None:
+    """The pk of an "app.model:pk" reference to ``label``, else None."""
+    prefix, _sep, pk = (ref or "").partition(":")
+    return int(pk) if prefix == label and pk.isdigit() else None
+
+
+def _board_wishes(org_ids, refs) -> set[tuple[int, int]]:
+    """(organisation, wish) pairs among the referenced wishes that the organisations fulfilled on the board
+    (any year), one query."""
+    ids = {pk for pk in (_ref_pk(r, "wishes.wish") for r in refs) if pk is not None}
+    if not ids:
+        return set()
+    selector("wishes", "fulfilled_by")  # the wishes domain is there
+    WishClaim = model("wishes.WishClaim")
+    return set(WishClaim.objects.filter(organisation_id__in=org_ids, wish_id__in=ids, state="done",
+                                        wish__state="confirmed").values_list("organisation_id", "wish_id"))
 
 
 def alliance_problems(subs, year):
@@ -241,24 +275,54 @@ def alliance_activities(subs, year):
 
 # --- organisational life (orglife) -----------------------------------------------------------------------------
 
+def _period_label(period) -> str:
+    return period.key  # "2025-03", "2025-Q2", "2025"
+
+
 def orglife_compliance(subs, year):
-    """Share of the statutory rhythm (三会一课, 主题党日, 组织生活会, 民主评议, 谈心谈话) done on time."""
+    """Share of the statutory rhythm (三会一课, 主题党日, 组织生活会, 民主评议, 谈心谈话) done on time: done ÷ (done +
+    held late + missing) over the periods already over (the running one counts once done). The records list every
+    counted period: the missing ones first (red, linked to the calendar), then those held late, then those done."""
     compliance_many = selector("orglife", "compliance_many")
     PartyOrg = model("party.PartyOrg")
     orgs = list(PartyOrg.objects.filter(pk__in=[s.pk for s in subs]))
-    today = min(dt.date(year, 12, 31), timezone.localdate())
+    # Today, not the year's last day: on 31 December that month and the year's items are still running ("due", not
+    # counted), so a year-end card computed in January would never count December's or the yearly gaps.
+    today = timezone.localdate()
     out = {}
     for comp in compliance_many(orgs, year, today):
         c = comp.counts
-        recs = [record(f"orglife.meeting:{h.pk}", f"{h.held_on} {row.label}", _url("orglife:meeting_detail", h.pk)
-                       if row.kind not in ("evaluation", "heart_talk") else _url("orglife:calendar", comp.org.pk))
-                for row in comp.rows for cell in row.cells for h in cell.records if h.pk]
+        calendar = _url("orglife:calendar", comp.org.pk) + f"?year={year}"
+        missing, late, done = [], [], []
+        for row in comp.rows:
+            for cell in row.cells:
+                where = {"period": _period_label(cell.period), "item": row.label}
+                if cell.state == "missing":
+                    missing.append(record(f"party.partyorg:{comp.org.pk}", _("%(period)s %(item)s: missing") % where,
+                                          calendar, MISSING))
+                    continue
+                if cell.state not in ("done", "overdue"):
+                    continue  # due or upcoming: not counted yet
+                target = late if cell.state == "overdue" else done
+                text = (_("%(period)s %(item)s: held late on %(date)s") if cell.state == "overdue"
+                        else _("%(period)s %(item)s: held on %(date)s"))
+                for h in cell.records:
+                    if not h.pk:
+                        continue
+                    url = (_url("orglife:meeting_detail", h.pk) if row.kind not in ("evaluation", "heart_talk")
+                           else calendar)
+                    ref = (f"orglife.meeting:{h.pk}" if row.kind not in ("evaluation", "heart_talk")
+                           else f"orglife.{'evaluation' if row.kind == 'evaluation' else 'talk'}:{h.pk}")
+                    target.append(record(ref, text % {**where, "date": h.held_on}, url))
+                    if cell.state == "done":
+                        break  # one record shows the period done
         share = comp.done_share
         value = None if share is None else (Decimal(share.numerator) * HUNDRED / Decimal(share.denominator)
                                             ).quantize(Decimal("0.1"))
         out[f"party.partyorg:{comp.org.pk}"] = Value(
-            value, _("%(done)s done on time, %(overdue)s late, %(missing)s missing") % {
-                "done": c.get("done", 0), "overdue": c.get("overdue", 0), "missing": c.get("missing", 0)}, recs)
+            value, _("%(done)s of %(required)s periods done on time, %(overdue)s late, %(missing)s missing") % {
+                "done": c.get("done", 0), "required": comp.required, "overdue": c.get("overdue", 0),
+                "missing": c.get("missing", 0)}, missing + late + done)
     return out
 
 
@@ -279,7 +343,8 @@ def orglife_attendance(subs, year):
             .order_by("meeting__held_on", "meeting_id")):
         counts[member_id][slot.get(status, 2)] += 1
         recs[member_id].append(record(f"orglife.meeting:{meeting_id}", f"{held_on} {topic} · {labels.get(status)}",
-                                      _url("orglife:meeting_detail", meeting_id)))
+                                      _url("orglife:meeting_detail", meeting_id),
+                                      MISSING if status == "absent" else ""))
     out = {}
     for s in subs:
         present, absent, leave = counts[s.pk]
@@ -290,17 +355,28 @@ def orglife_attendance(subs, year):
 
 
 def orglife_branch_attendance(subs, year):
-    """Present over expected at the branch's held meetings of the year."""
-    from django.db.models import Sum
-
+    """Present over expected (应到) at the branch's held meetings of the year; every meeting listed with its count."""
     Meeting = model("orglife.Meeting")
-    rows = (Meeting.objects.filter(org_id__in=subject_ids(subs), status="held", held_on__year=year)
-            .values("org_id").annotate(p=Sum("present_count"), e=Sum("entitled_count")))
-    sums = {r["org_id"]: (r["p"] or 0, r["e"] or 0) for r in rows}
-    return {s.key: Value(_pct(*sums.get(s.pk, (0, 0))), _("%(p)s present of %(e)s expected") % {
-        "p": sums.get(s.pk, (0, 0))[0], "e": sums.get(s.pk, (0, 0))[1]},
-        [record(f"party.partyorg:{s.pk}", _("Compliance calendar"), _url("orglife:calendar", s.pk))])
-        for s in subs}
+    labels = {k: str(v) for k, v in Meeting._meta.get_field("kind").flatchoices}
+    sums = defaultdict(lambda: [0, 0])
+    recs = defaultdict(list)
+    for org_id, pk, held_on, kind, topic, present, entitled in (
+            Meeting.objects.filter(org_id__in=subject_ids(subs), status="held", held_on__year=year)
+            .values_list("org_id", "pk", "held_on", "kind", "topic", "present_count", "entitled_count")
+            .order_by("held_on", "pk")):
+        sums[org_id][0] += present or 0
+        sums[org_id][1] += entitled or 0
+        recs[org_id].append(record(f"orglife.meeting:{pk}",
+                                   f"{held_on} {labels.get(kind, kind)} {topic} · {present or 0}/{entitled or 0}",
+                                   _url("orglife:meeting_detail", pk)))
+    out = {}
+    for s in subs:
+        p, e = sums[s.pk]
+        rows = recs[s.pk] or [record(f"party.partyorg:{s.pk}", _("No meeting held this year"),
+                                     _url("orglife:calendar", s.pk) + f"?year={year}", MISSING)]
+        out[s.key] = Value(_pct(p, e), _("%(p)s present of %(e)s expected at %(n)s meetings") % {
+            "p": p, "e": e, "n": len(recs[s.pk])}, rows)
+    return out
 
 
 GRADE_VALUES = {"excellent": Decimal("100"), "qualified": Decimal("80"), "basic": Decimal("60"),
@@ -349,9 +425,12 @@ def party_service_quarters(subs, year):
     for s in subs:
         q = sorted(quarters.get(s.pk, set()))
         shown = "、".join(f"Q{i}" for i in q) or "—"
+        url = _url("party:inservice_detail", s.pk)
         out[s.key] = Value(Decimal(len(q)), _("served in quarters: %(q)s") % {"q": shown},
-                           [record(f"party.inservicemember:{s.pk}", _("Service record card"),
-                                   _url("party:inservice_detail", s.pk))])
+                           [record(f"party.inservicemember:{s.pk}",
+                                   (_("%(year)s Q%(q)s: served") if i in q else _("%(year)s Q%(q)s: no service"))
+                                   % {"year": year, "q": i}, url, "" if i in q else MISSING)
+                            for i in (1, 2, 3, 4)])
     return out
 
 

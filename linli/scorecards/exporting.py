@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -28,9 +29,14 @@ def export_run(*, actor, run: ScoreRun):
     inds = (run.rules or {}).get("indicators", [])
     ws.append([_("%(run)s · state: %(state)s · exported by %(who)s at %(when)s") % {
         "run": str(run), "state": run.get_state_display(), "who": who, "when": when}])
+    if run.unscored:
+        ws.append([_("Not rated: no indicator scores this card type.")])
     header = [_("Name"), _("Detail")]
+    weighted = {i["code"] for i in inds if Decimal(i.get("weight") or "1") != 1}
     for i in inds:
         header += [f"{i['label']} · {_('value')}", f"{i['label']} · {_('points')}"]
+        if i["code"] in weighted:
+            header.append(f"{i['label']} · {_('points')} × {i['weight']}")
     header += [_("Points"), _("Maximum"), _("Score (%)"), _("Stars")]
     ws.append(header)
     count = 0
@@ -41,6 +47,8 @@ def export_run(*, actor, run: ScoreRun):
             line = by_code.get(i["code"], {})
             row += [line.get("display") or (line.get("value") if line.get("available") else _("no data")),
                     float(line.get("points") or 0)]
+            if i["code"] in weighted:
+                row.append(float(line.get("weighted") or 0))
         row += [float(card.total), float(card.max_total), float(card.percent), card.stars]
         ws.append(row)
         count += 1

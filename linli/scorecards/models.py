@@ -162,6 +162,11 @@ class ScoreRun(ScopedModel, BaseModel):
         above = sorted({a for p in binding.place_prefixes() for a in ancestor_paths(p)})
         return models.Q(scope_path__in=above) if above else None
 
+    @property
+    def unscored(self) -> bool:
+        """No indicator scored this run (none active with a weight above 0 and a data source): 0 of 0 points."""
+        return bool((self.rules or {}).get("unscored"))
+
     @transition(field=state, source=[RunState.COMPUTED, RunState.PUBLICISED], target=RunState.COMPUTED)
     def recompute(self):
         self.publicised_on = self.notice_ends = None

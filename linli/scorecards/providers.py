@@ -111,8 +111,15 @@ subjects = SubjectSources()
 RECORDS_KEPT = 60  # per indicator and card; the count is always complete
 
 
-def record(ref: str, label: str, url: str = "") -> dict:
-    return {"ref": ref, "label": str(label)[:120], "url": url}
+MISSING = "missing"  # a record's state: something required that did not happen (a missed period, an absence)
+
+
+def record(ref: str, label: str, url: str = "", state: str = "") -> dict:
+    """One record behind a value. ``state`` (optional, e.g. ``MISSING``) marks records that lowered it."""
+    out = {"ref": ref, "label": str(label)[:120], "url": url}
+    if state:
+        out["state"] = state
+    return out
 
 
 def selector(module: str, name: str) -> Callable:

@@ -42,7 +42,7 @@ def my_cards(user) -> QuerySet:
 def star_counts(user, run: ScoreRun) -> dict[int, int]:
     rows = restrict(ScoreCard.objects.filter(run=run), user).values_list("stars").annotate(n=Count("pk"))
     out = dict.fromkeys(range(1, 6), 0)
-    out.update(dict(rows))
+    out.update({stars: n for stars, n in rows if stars in out})  # 0 = not rated (an unscored run) is not a rating
     return out
 
 

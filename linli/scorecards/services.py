@@ -19,7 +19,7 @@ from linli.core.services import assign, save_audited
 from linli.core.workdays import add_workdays
 
 from .models import CardSettings, CardType, Indicator, Objection, RunState, ScoreCard, ScoreRun, stars_for
-from .providers import Unavailable, providers, subjects
+from .providers import RECORDS_KEPT, Unavailable, providers, subjects
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -71,7 +71,10 @@ def compute_cards(card_type: str, place_path: str, year: int) -> tuple[list, dic
     max_total = sum((i.max_points * i.weight for i in scored), Decimal("0")).quantize(CENT)
     rules = {"indicators": [{"code": i.code, "label": i.label, "provider": i.provider, "target": str(i.target),
                              "max_points": str(i.max_points), "weight": str(i.weight)} for i in inds],
-             "thresholds": [str(t) for t in thresholds], "notice_days": cfg.notice_days}
+             "thresholds": [str(t) for t in thresholds], "notice_days": cfg.notice_days,
+             # Nothing scores the cards (no active indicator with a weight above 0 and a data source): every card
+             # has 0 of 0 points. They get no stars (0 = not rated) rather than a silent 1 star, and the pages warn.
+             "unscored": not max_total}
     cards = []
     no_record = str(_("no record"))
     for s in subs:
@@ -80,24 +83,27 @@ def compute_cards(card_type: str, place_path: str, year: int) -> tuple[list, dic
             if ind.code in missing:
                 lines.append({"code": ind.code, "label": ind.label, "available": False, "value": None,
                               "display": "", "points": "0", "max_points": str(ind.max_points),
-                              "weight": str(ind.weight), "target": str(ind.target), "records": [], "count": 0})
+                              "weight": str(ind.weight), "weighted": "0.00", "weighted_max": "0.00",
+                              "target": str(ind.target), "records": [], "count": 0})
                 continue
             v = values.get(ind.code, {}).get(s.key)
             value = v.value if v is not None else None
             pts = points_for(value, ind)
-            if ind.weight > 0:
-                total += pts * ind.weight
+            weighted = (pts * ind.weight).quantize(CENT) if ind.weight > 0 else Decimal("0.00")
+            total += weighted
             recs = v.records if v is not None else []
             lines.append({"code": ind.code, "label": ind.label, "available": True,
                           "value": None if value is None else str(value),
                           "display": v.display if v is not None else no_record,
                           "points": str(pts), "max_points": str(ind.max_points), "weight": str(ind.weight),
-                          "target": str(ind.target), "records": recs[:60], "count": len(recs)})
+                          "weighted": str(weighted), "weighted_max": str((ind.max_points * ind.weight).quantize(CENT)),
+                          "target": str(ind.target), "records": recs[:RECORDS_KEPT], "count": len(recs)})
         total = total.quantize(CENT)
         percent = (total * 100 / max_total).quantize(TENTH, rounding=ROUND_HALF_UP) if max_total else Decimal("0")
         cards.append(SimpleNamespace(subject_key=s.key, subject_label=s.label[:150], subject_detail=s.detail[:200],
                                scope_path=s.path, account_id=s.account_id, total=total, max_total=max_total,
-                               percent=percent, stars=stars_for(percent, thresholds), lines=lines))
+                               percent=percent, stars=stars_for(percent, thresholds) if max_total else 0,
+                               lines=lines))
     return cards, rules, unavailable
 
 
@@ -187,6 +193,9 @@ def run_publicise(*, actor, run: ScoreRun, start=None) -> ScoreRun:
     require(actor, Action.CHANGE, run)
     if run.state != RunState.COMPUTED:
         raise ValidationError({"state": _("Only computed score cards can be put under public notice.")})
+    if run.unscored:
+        raise ValidationError({"state": _("No indicator scores these cards: set the indicators up and recompute "
+                                          "before the public notice.")})
     before = audit.snapshot(run)
     run.publicise()
     run.publicised_on = start or timezone.localdate()

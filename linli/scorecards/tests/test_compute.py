@@ -42,8 +42,11 @@ def test_each_score_explains_itself(tree, orgs_alliance, year):
     refs = {r["ref"] for r in commitments["records"]}
     assert refs == {f"alliance.commitmentitem:{i.pk}" for i in orgs_alliance.commitments.get().items.all()}
     meetings = _line(card, "meetings")
-    assert meetings["count"] == 3 and all(r["url"].startswith("/alliance/") for r in meetings["records"])
-    assert "2" in meetings["display"]
+    attended = [r for r in meetings["records"] if r.get("state") != "missing"]
+    absent = [r for r in meetings["records"] if r.get("state") == "missing"]
+    assert len(attended) == 3 and all(r["url"].startswith("/alliance/") for r in attended)
+    assert len(absent) == 2 and all(f"{year} Q{q}" in r["label"] for r, q in zip(absent, (2, 4), strict=True))
+    assert meetings["count"] == 5 and "2" in meetings["display"]
 
 
 def test_stars_by_thresholds():
@@ -171,3 +174,37 @@ def test_registered_provider_is_called_once_for_all_subjects(tree, orgs_alliance
     run = services.run_compute(actor=system_user(), place=tree.comm_a1, year=year, card_type="org")
     assert calls == [2]
     assert all(_line(c, "one")["points"] == "10.00" for c in ScoreCard.objects.filter(run=run))
+
+
+def test_alliance_wish_claimed_on_the_board_too_counts_once(tree, orgs_alliance, year):
+    """A wish the organisation claimed on the micro-wish board and also recorded as an alliance claim (linked by
+    reference) is one wish, not two."""
+    from django.utils import timezone
+
+    from linli.alliance import services as al
+    from linli.wishes.models import Wish, WishClaim
+
+    confirmed = timezone.make_aware(dt.datetime(year, 6, 1, 10, 0))
+    wish = Wish.objects.create(resident=_resident(tree), community=tree.comm_a1, scope_path=tree.house_a1.path,
+                               public_name="王某", title="轮椅一台", need="…", state="confirmed",
+                               confirmed_at=confirmed)
+    WishClaim.objects.create(wish=wish, kind="organisation", organisation=orgs_alliance.ent,
+                             user=tree.users["secretary_a1"], due_date=dt.date(year, 6, 10), state="done",
+                             ended_at=confirmed, scope_path=wish.scope_path)
+    root = system_user()
+    linked = al.wish_claim_record(actor=root, member=orgs_alliance.m1, title="轮椅一台", wish=wish,
+                                  claimed_on=dt.date(year, 5, 1))
+    al.wish_claim_fulfil(actor=root, claim=linked, fulfilled_on=dt.date(year, 6, 1))
+    run = services.run_compute(actor=root, place=tree.comm_a1, year=year, card_type="org")
+    line = _line(run.cards.get(subject_key=f"orgs.organisation:{orgs_alliance.ent.pk}"), "wishes")
+    assert line["value"] == "4"  # the three alliance wishes of the fixture + the wheelchair, once
+    assert line["count"] == 4
+    assert sum(r["ref"] in (f"wishes.wish:{wish.pk}", f"alliance.wishclaim:{linked.pk}")
+               for r in line["records"]) == 1
+
+
+def _resident(tree):
+    from linli.registry.models import Resident
+
+    return Resident.objects.create(name="王阿姨", home=tree.house_a1, scope_path=tree.house_a1.path,
+                                   address=tree.house_a1.name)
