@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -147,13 +148,26 @@ def wish_withdraw(*, actor, wish: Wish) -> Wish:
 
 # --- claims ----------------------------------------------------------------------------------------
 
+def _registered(resident, model_name: str) -> bool:
+    """Is the resident on the party app's register (an active ``PartyMember`` / ``InServiceMember``)?"""
+    try:
+        model = apps.get_model("party", model_name)
+    except LookupError:  # the party domain is not installed
+        return False
+    return model.objects.filter(resident=resident, is_active=True).exists()
+
+
 def claim_options(user) -> list[tuple[str, str, object]]:
-    """What ``user`` may claim as: (kind, label, organisation or None)."""
+    """What ``user`` may claim as: (kind, label, organisation or None). A party member is a resident whose record
+    says so (political status) or who is registered in a branch (party app); an in-service member likewise, or
+    one who has reported to a community (在职党员报到)."""
     options = []
     resident = resident_of(user)
     if resident is not None:
-        if resident.political_status in PARTY_STATUSES:
+        party = resident.political_status in PARTY_STATUSES or _registered(resident, "PartyMember")
+        if party:
             options.append((ClaimerKind.PARTY_MEMBER, ClaimerKind.PARTY_MEMBER.label, None))
+        if party or _registered(resident, "InServiceMember"):
             options.append((ClaimerKind.IN_SERVICE, ClaimerKind.IN_SERVICE.label, None))
         options.append((ClaimerKind.VOLUNTEER, ClaimerKind.VOLUNTEER.label, None))
     for b in bindings_for(user):
