@@ -13,10 +13,13 @@ def _reminders() -> str:
     from . import reminders, selectors
 
     today = selectors._today()
+    # Items of a period that is over and were never held: every day (each closed period is reminded once).
+    missed = "missed periods: {organisations} organisations ({messages} messages)".format(
+        **reminders.run_missing(today))
     if today.day < reminders.remind_from_day():
-        return f"not yet (reminders from day {reminders.remind_from_day()} of the month)"
+        return f"{missed}; due items not yet (reminders from day {reminders.remind_from_day()} of the month)"
     counts = reminders.run(today)
-    return "reminded {organisations} organisations ({messages} messages)".format(**counts)
+    return f"{missed}; " + "due items: reminded {organisations} organisations ({messages} messages)".format(**counts)
 
 
 registry.add_daily_job(DailyJob("orglife.reminders", _reminders, order=30))

@@ -130,3 +130,43 @@ def test_last_years_evaluation_rated_this_year_counts_for_last_year(party, secre
     assert ev.rated_on == services.today()
     comp = selectors.compliance(party.branch, last)
     assert comp.cell(Kind.EVALUATION, str(last)).state == periods.DONE
+
+
+def test_last_months_missing_committee_is_reminded_once(party, secretary, tree, monkeypatch):
+    from linli.core.registry import registry
+
+    sec_resident = party.committee[0].resident
+    sec_resident.account = tree.users["resident_a1"]
+    sec_resident.save(update_fields=["account"])
+    today = services.today()
+    last = periods.previous_period(periods.MONTH, today)
+    # Every monthly item of last month held except the 支委会 (and the groups' 党小组会).
+    record(party, secretary, Kind.THEME_DAY, last.start + dt.timedelta(days=2), members=party.full)
+    # Early in the month, before the due reminders start (day 15): the daily job still sends the missed one.
+    early = dt.date(today.year, today.month, 3)
+    if early > today:
+        early = today
+    monkeypatch.setattr(selectors, "_today", lambda: early)
+    job = next(j for j in registry.daily_jobs if j.key == "orglife.reminders")
+    job.run()
+    kind = reminders.missing_kind(last.end)
+    notes = Notification.objects.filter(kind=kind, user=tree.users["resident_a1"])
+    assert notes.count() == 1
+    note = notes.get()
+    assert str(Kind.COMMITTEE.label) in note.body and str(Kind.THEME_DAY.label) not in note.body
+    assert last.start.isoformat() in note.body and note.url.endswith(f"?year={last.end.year}")
+    assert not Notification.objects.filter(kind=reminders.KIND).exists()  # no due reminder before day 15
+    # Once: the job runs again the next days.
+    job.run()
+    assert reminders.run_missing(early)["messages"] == 0
+    assert Notification.objects.filter(kind=kind, user=tree.users["resident_a1"]).count() == 1
+
+
+def test_no_missed_reminder_after_a_make_up(party, secretary, tree):
+    today = services.today()
+    last = periods.previous_period(periods.MONTH, today)
+    record(party, secretary, Kind.COMMITTEE, today, counts_for=last.end)  # 补开 before the reminder went out
+    reminders.run_missing(today)
+    missed = Notification.objects.filter(kind=reminders.missing_kind(last.end), subject=f"party.partyorg:"
+                                                                                     f"{party.branch.pk}")
+    assert not missed.filter(body__contains=str(Kind.COMMITTEE.label)).exists()

@@ -212,3 +212,24 @@ def test_planned_meeting_recorded_as_held_later(client, party, secretary):
     assert future.status == Status.PLANNED
     client.force_login(party.tree.users["social_a1"])
     assert client.get(url).status_code in (302, 403)
+
+
+def test_calendar_page_shows_last_months_missing_committee_red(client, party, secretary):
+    """Issue 5, "What I will check": a branch with a missing 支委会 last month shows red on its calendar."""
+    import re
+
+    from linli.orglife import periods
+
+    today = services.today()
+    last = periods.previous_period(periods.MONTH, today)
+    client.force_login(secretary)
+    html = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()
+    cell = re.search(rf'<span class="([^"]*)" data-testid="cell-committee-{re.escape(last.key)}"', html)
+    assert cell is not None and "ol-missing" in cell.group(1).split()
+    # And the legend explains the colour; a make-up this month turns it into "held late" (not red).
+    assert 'class="ol-chip ol-missing"' in html
+    services.meeting_record(actor=secretary, org=party.branch, kind="committee", held_on=today, topic="补开",
+                            counts_for=last.end, attendance={m.pk: "present" for m in party.committee})
+    html = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()
+    cell = re.search(rf'<span class="([^"]*)" data-testid="cell-committee-{re.escape(last.key)}"', html)
+    assert "ol-overdue" in cell.group(1).split()
