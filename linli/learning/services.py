@@ -79,9 +79,20 @@ def question_remove(*, actor, question: Question) -> None:
 
 # -- assignments ---------------------------------------------------------------------------------------------
 
+class Assigned(list):
+    """The new assignments (a list, as before), plus ``skipped``: the active members of the chosen branches who
+    could not be assigned because they have no (active) login — each ``{"member": pk, "name", "org"}`` — so the
+    assigner can see who still needs one instead of the course silently missing them."""
+
+    def __init__(self, rows=(), skipped=()):
+        super().__init__(rows)
+        self.skipped = list(skipped)
+
+
 @transaction.atomic
-def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> list[Assignment]:
-    """Assign to users and/or whole party branches (their active members with a login). Existing ones are kept."""
+def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> Assigned:
+    """Assign to users and/or whole party branches (their active members with a login). Existing ones are kept.
+    Members without a login cannot study online: they are reported in ``result.skipped`` (and the audit row)."""
     from linli.party.models import PartyMember
 
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -95,21 +106,28 @@ def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> l
         resident = getattr(user, "resident", None) if hasattr(user, "resident") else None
         wanted.setdefault(user.pk, Assignment(course=course, user=user, resident=resident,
                                               scope_path=resident.scope_path if resident else course.scope_path))
+    skipped = []
     for org in orgs:
         require(actor, Action.VIEW, org)
-        for m in PartyMember.objects.filter(org=org, is_active=True, resident__account__isnull=False) \
-                .select_related("resident"):
-            wanted.setdefault(m.resident.account_id, Assignment(
-                course=course, user_id=m.resident.account_id, resident=m.resident, via_org=org,
-                scope_path=m.scope_path))
+        for m in PartyMember.objects.filter(org=org, is_active=True) \
+                .select_related("resident__account").order_by("resident__name", "pk"):
+            account = m.resident.account
+            if account is None or not account.is_active:
+                skipped.append({"member": m.pk, "name": m.resident.name, "org": org.name})
+                continue
+            wanted.setdefault(account.pk, Assignment(
+                course=course, user_id=account.pk, resident=m.resident, via_org=org, scope_path=m.scope_path))
     existing = set(Assignment.objects.filter(course=course).values_list("user_id", flat=True))
     rows = [a for uid, a in wanted.items() if uid not in existing]
     for a in rows:
         a.assigned_by, a.due_on = actor, due_on
     Assignment.objects.bulk_create(rows)
-    if rows:
-        audit.record(actor=actor, action="assign", obj=course, note=_("%(n)s assigned") % {"n": len(rows)},
-                     after={"users": [a.user_id for a in rows], "orgs": [o.pk for o in orgs]})
+    if rows or skipped:
+        audit.record(actor=actor, action="assign", obj=course,
+                     note=_("%(n)s assigned, %(s)s members without a login skipped") % {"n": len(rows),
+                                                                                       "s": len(skipped)},
+                     after={"users": [a.user_id for a in rows], "orgs": [o.pk for o in orgs],
+                            "skipped_members": [s["member"] for s in skipped]})
         from django.contrib.auth import get_user_model
 
         from linli.notifications.services import notify
@@ -117,7 +135,7 @@ def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> l
         notify(users=get_user_model().objects.filter(pk__in=[a.user_id for a in rows]),
                title=_("New course to study: %(title)s") % {"title": course.title}, body=course.summary,
                url=reverse("learning:course", args=[course.pk]), kind="learning.assigned", obj=course)
-    return rows
+    return Assigned(rows, skipped)
 
 
 def _own_assignment(actor, course: Course) -> Assignment:

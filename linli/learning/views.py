@@ -124,6 +124,9 @@ def quiz(request, pk):
                                                   "questions": questions, "result": result, "error": error})
 
 
+SKIPPED_NAMED = 20  # members without a login named in the message after an assignment
+
+
 @login_required
 def manage(request, pk):
     course = selectors.course_for(request.user, pk, Action.CHANGE)
@@ -156,6 +159,14 @@ def manage(request, pk):
                                                   orgs=list(aform.cleaned_data["branches"]),
                                                   due_on=aform.cleaned_data.get("due_on"))
                     messages.success(request, _("%(n)s assigned.") % {"n": len(rows)})
+                    if rows.skipped:
+                        names = "、".join(s["name"] for s in rows.skipped[:SKIPPED_NAMED])
+                        if len(rows.skipped) > SKIPPED_NAMED:
+                            names += _(" and %(n)s more") % {"n": len(rows.skipped) - SKIPPED_NAMED}
+                        messages.warning(request, _(
+                            "%(n)s members of the chosen branches have no login and were not assigned: %(names)s. "
+                            "Link their resident records to a login to include them.") % {
+                            "n": len(rows.skipped), "names": names})
                     return redirect("learning:manage", pk=pk)
         except ValidationError as exc:
             target = {"details": form, "question": qform, "assign": aform}.get(do)

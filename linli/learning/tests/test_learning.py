@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -123,6 +124,40 @@ def test_assign_to_branch_and_users(tree):
     draft = course(tree, is_published=False, quiz=False)
     with pytest.raises(ValidationError):
         services.assign_course(actor=tree.users["secretary_a1"], course=draft, users=[extra])
+
+
+def _member_without_login(tree, org, name):
+    from linli.party import services as party
+    from linli.registry import services as registry
+
+    r = registry.resident_create(actor=tree.users["secretary_a1"], name=name, home=tree.house_a1)
+    return party.member_add(actor=tree.users["secretary_a1"], org=org, resident=r, joined_on=dt.date(2012, 7, 1),
+                            status="full", full_on=dt.date(2013, 7, 1))
+
+
+def test_assigning_a_branch_reports_members_without_a_login(tree):
+    org, users = branch_with_learners(tree, 2)
+    offline = _member_without_login(tree, org, "赵大爷")
+    c = course(tree)
+    rows = services.assign_course(actor=tree.users["secretary_a1"], course=c, orgs=[org])
+    assert {a.user_id for a in rows} == {u.pk for u in users}
+    assert rows.skipped == [{"member": offline.pk, "name": "赵大爷", "org": org.name}]
+    row = AuditLog.objects.filter(action="assign", object_id=str(c.pk)).latest("pk")
+    assert row.after["skipped_members"] == [offline.pk]
+    # Assigning again: nobody new, the member without a login still reported.
+    again = services.assign_course(actor=tree.users["secretary_a1"], course=c, orgs=[org])
+    assert again == [] and [s["member"] for s in again.skipped] == [offline.pk]
+
+
+def test_assign_page_names_the_skipped_members(client, tree):
+    org, _users = branch_with_learners(tree, 1)
+    _member_without_login(tree, org, "赵大爷")
+    c = course(tree)
+    client.force_login(tree.users["secretary_a1"])
+    resp = client.post(reverse("learning:manage", args=[c.pk]), {"do": "assign", "branches": [org.pk]}, follow=True)
+    texts = [str(m) for m in resp.context["messages"]]
+    assert any("赵大爷" in t for t in texts), texts
+    assert "赵大爷" in resp.content.decode()
 
 
 def test_progress_and_completion_without_quiz(tree):
