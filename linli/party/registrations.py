@@ -7,6 +7,9 @@ for label in ("party.partyorg", "party.partymember", "party.committeeseat", "par
               "party.servicerecord"):
     registry.add_place_path_field(label, "scope_path")
 
+# A member's own page (membership, 双报到 registration, service hours): every login that may see party members —
+# residents see only their own rows there.
+registry.add_menu(MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5))
 registry.add_menu(MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10))
 registry.add_menu(MenuItem("party", _("Registered members"), "party:member_list", model="party.partymember",
                            order=11))

@@ -203,6 +203,19 @@ def test_resident_panel_and_own_page(client, tree, setup):
     assert c.get(reverse("party:member_detail", args=[ms[1].pk])).status_code == 404
 
 
+def test_own_page_is_in_the_menu(client, tree, setup):
+    from linli.core.context_processors import visible_menu
+
+    mine = reverse("party:mine")
+    assert mine in [i["url"] for i in visible_menu(tree.users["resident_a1"])["party"]]
+    assert mine in [i["url"] for i in visible_menu(tree.users["secretary_a1"])["party"]]
+    assert mine not in [i["url"] for items in visible_menu(tree.users["nobody"]).values() for i in items]
+    html = login(client, tree, "resident_a1").get("/").content.decode()
+    assert f'href="{mine}"' in html
+    html = login(client, tree, "secretary_a1").get(reverse("party:tree")).content.decode()
+    assert f'href="{mine}"' in html
+
+
 def test_building_page_shows_centre_households(client, tree, setup):
     from linli.registry import services as reg
 
