@@ -1,53 +1,140 @@
-"""The volunteer list as xlsx: rows through the chokepoint with the "export" action, ID and phone masked (never
-decrypted), the exporter's name and the time in the file, one audit row per export (domain rules §10)."""
+"""xlsx exports of volunteering lists (domain rules §8/§10): rows through the chokepoint with the "export" action,
+ID and phone numbers only as the stored masks (never decrypted), the exporter's name and the time in the first row,
+on an information sheet and in the file's properties, one audit row per export. Streamed: openpyxl's write-only
+mode writes rows to a temporary file as they come from a server-side iterator, so memory does not grow with the
+list; the file is anonymous (deleted when the response closes it).
+
+* ``export_volunteers`` — the volunteer list (masked);
+* ``export_signups`` — one activity's sign-up and attendance list with check-in/out and hours.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from linli.core import audit
-from linli.core.permissions import Action
+from linli.core.permissions import Action, bindings_for, may_any, require, restrict, role_may
+from linli.registry.importing.committer import common_path
+from linli.registry.importing.xlsx import append_row
 
 from . import selectors
-from .models import Volunteer
+from .models import Activity, SignUp, Volunteer
+
+CHUNK = 1000
 
 
-def export_volunteers(*, actor, q: str = "") -> tuple[str, str]:
-    who = str(actor)
-    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Volunteers")
-    wb.properties.creator = who
-    ws.append([_("Volunteers · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass "
-                 "it on · ID and phone numbers are masked") % {"who": who, "when": when}])
-    headers = [_("Volunteer number"), _("Name"), _("ID number"), _("Phone"), _("Community"), _("Skills"),
-               _("Available time"), _("Status"), _("Registered on"), _("Confirmed hours"), _("Star level")]
-    ws.append(headers)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    count = 0
-    qs = selectors.volunteers(actor, action=Action.EXPORT, q=q)
-    for v in qs.iterator(chunk_size=500):
+def signature(actor) -> tuple[str, str]:
+    name = getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username()
+    return f"{name} ({actor.get_username()})", timezone.localtime().strftime("%Y-%m-%d %H:%M")
+
+
+def export_scope(actor, model) -> str:
+    """The place path the audit row is filed under: the deepest place above everything the actor may export."""
+    if actor.is_superuser:
+        return ""
+    return common_path([p for b in bindings_for(actor) if role_may(b.role, model, Action.EXPORT)
+                        for p in model.coverage_prefixes(b)])
+
+
+class Book:
+    """A write-only workbook: a banner row naming the exporter and the time, bold headers, the rows, then an
+    information sheet (exporter, time, rows, filters, note)."""
+
+    def __init__(self, *, actor, title: str, headers: list[str], widths: list[int] | None = None,
+                 sheet: str = ""):
+        self.title = title
+        self.who, self.when = signature(actor)
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = self.who
+        self.wb.properties.title = title[:200]
+        self.ws = self.wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", sheet or title)[:31])
+        for i, width in enumerate(widths or []):
+            self.ws.column_dimensions[chr(ord("A") + i)].width = width
+        append_row(self.ws, [_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, "
+                               "do not pass it on · ID and phone numbers are masked")
+                             % {"title": title, "who": self.who, "when": self.when}])
+        append_row(self.ws, headers, bold=True)
+        self.count = 0
+
+    def append(self, values) -> None:
+        append_row(self.ws, values)
+        self.count += 1
+
+    def close(self, filters: dict, extra: list | None = None):
+        info = self.wb.create_sheet(_("Export information"))
+        for row in extra or []:
+            append_row(info, row)
+        append_row(info, [_("Exported by"), self.who])
+        append_row(info, [_("Exported at"), self.when])
+        append_row(info, [_("Rows"), self.count])
+        append_row(info, [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")])
+        append_row(info, [_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")])
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+        self.wb.save(out)
+        out.seek(0)
+        return out
+
+
+def _audit(actor, *, model, object_id="", object_repr="", filters: dict, count: int, scope_path: str) -> None:
+    audit.record(actor=actor, action="export", object_type=model._meta.label_lower, object_id=str(object_id),
+                 object_repr=object_repr or str(model._meta.verbose_name_plural), scope_path=scope_path,
+                 note=json.dumps({"filters": filters, "rows": count}, ensure_ascii=False)[:2000])
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def export_volunteers(*, actor, q: str = ""):
+    """The volunteers ``actor`` may export (masked), as (file, rows)."""
+    if not may_any(actor, Volunteer, Action.EXPORT):
+        raise PermissionDenied(_("You may not export volunteers."))
+    book = Book(actor=actor, title=_("Volunteers"), widths=[16, 10, 22, 16, 14, 24, 12, 8, 12, 10, 8],
+                headers=[_("Volunteer number"), _("Name"), _("ID number"), _("Phone"), _("Community"), _("Skills"),
+                         _("Available time"), _("Status"), _("Registered on"), _("Confirmed hours"),
+                         _("Star level")])
+    for v in selectors.volunteers(actor, action=Action.EXPORT, q=q).iterator(chunk_size=CHUNK):
         r = v.resident
-        ws.append([v.number, r.name, r.id_masked, r.phone_masked, v.community.name, "、".join(v.skill_labels),
-                   v.get_availability_display(), v.get_status_display(), v.registered_on,
-                   float(v.total_hours), v.stars])
-        count += 1
-    info = wb.create_sheet(_("Export information"))
-    for row in ([_("Exported by"), who], [_("Exported at"), when], [_("Rows"), count],
-                [_("Filters"), q or _("none")],
-                [_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")]):
-        info.append(row)
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    wb.save(out.name)
-    audit.record(actor=actor, action="export", object_type=Volunteer._meta.label_lower, object_id="",
-                 object_repr=str(Volunteer._meta.verbose_name_plural), scope_path="",
-                 note=json.dumps({"q": q, "rows": count}, ensure_ascii=False))
-    return out.name, f"volunteers-{timezone.localdate():%Y%m%d}.xlsx"
+        book.append([v.number, r.name, r.id_masked, r.phone_masked, v.community.name, "、".join(v.skill_labels),
+                     v.get_availability_display(), v.get_status_display(), v.registered_on, v.total_hours,
+                     v.stars])
+    filters = {"q": q} if q else {}
+    out = book.close(filters)
+    _audit(actor, model=Volunteer, filters=filters, count=book.count, scope_path=export_scope(actor, Volunteer))
+    return out, book.count
+
+
+def export_signups(*, actor, activity: Activity):
+    """One activity's sign-ups (confirmed, waiting, cancelled) with check-in/out, the hours from them and the
+    confirmed hours of the service record — the organiser's attendance list. Names, volunteer numbers and masked
+    phones only."""
+    require(actor, Action.EXPORT, activity)
+    sheet = _("Sign-ups and attendance")
+    book = Book(actor=actor, title=f"{sheet} · {activity.title}", sheet=sheet,
+                widths=[16, 10, 16, 10, 17, 17, 10, 17, 10, 10, 10],
+                headers=[_("Volunteer number"), _("Name"), _("Phone"), _("Status"), _("Signed up at"),
+                         _("Checked in at"), _("Check-in"), _("Checked out at"), _("Check-out"),
+                         _("Hours from check-in/out"), _("Confirmed hours")])
+    qs = (restrict(SignUp.objects.filter(activity=activity), actor, Action.EXPORT)
+          .select_related("activity", "volunteer__resident", "record").order_by("status", "signed_up_at", "pk"))
+    for s in qs.iterator(chunk_size=CHUNK):
+        r = s.volunteer.resident
+        record = getattr(s, "record", None)
+        book.append([s.volunteer.number, r.name, r.phone_masked, s.get_status_display(), _local(s.signed_up_at),
+                     _local(s.checked_in_at), s.get_checked_in_by_display(), _local(s.checked_out_at),
+                     s.get_checked_out_by_display(), s.claimed_hours, record.hours if record else None])
+    filters = {"activity": activity.pk}
+    out = book.close(filters, extra=[
+        [_("Activity"), activity.title],
+        [_("Time"), f"{_local(activity.starts_at):%Y-%m-%d %H:%M} – {_local(activity.ends_at):%Y-%m-%d %H:%M}"],
+        [_("Organising body"), activity.organiser_name], [_("Person in charge"), activity.person_in_charge]])
+    _audit(actor, model=SignUp, object_id=activity.pk, object_repr=activity.title, filters=filters, count=book.count,
+           scope_path=activity.scope_path)
+    return out, book.count

@@ -8,7 +8,7 @@ the services against the resident linked to the login, not by grants.
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import SCOPED_MODELS, DutyLog, StarNotice, StarThreshold, Team, TeamMember
+from .models import SCOPED_MODELS, Activity, DutyLog, SignUp, StarNotice, StarThreshold, Team, TeamMember
 
 STAFF = (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER)
 
@@ -22,6 +22,8 @@ for model in SCOPED_MODELS:
 
 for role in STAFF:
     grant(role, SCOPED_MODELS[0], "export")  # the volunteer list (masked)
+    grant(role, Activity, "export")  # an activity's sign-up and attendance list
+    grant(role, SignUp, "export")
 
 for role in (*STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.RESIDENT):
     grant(role, StarThreshold, "view")

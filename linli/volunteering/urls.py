@@ -15,6 +15,7 @@ urlpatterns = [
     path("activities/<int:pk>/", views.activity, name="activity"),
     path("activities/<int:pk>/edit/", views.activity_new, name="activity_edit"),
     path("activities/<int:pk>/code/<slug:action>/", views.activity_code, name="activity_code"),
+    path("activities/<int:pk>/export/", views.activity_export, name="activity_export"),
     path("activities/<int:pk>/<slug:op>/", views.activity_op, name="activity_op"),
     path("signups/<int:pk>/<slug:op>/", views.signup_op, name="signup_op"),
     path("volunteers/", views.volunteers, name="volunteers"),

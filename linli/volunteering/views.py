@@ -252,6 +252,7 @@ def activity(request, pk):
            "taken": activity.signups.filter(status=SignUpStatus.CONFIRMED).count()}
     if manage:
         ctx["signups"] = list(selectors.signups_of(activity))
+        ctx["can_export"] = can(user, Action.EXPORT, activity)
     return render(request, "volunteering/activity.html", ctx)
 
 
@@ -293,6 +294,15 @@ def activity_op(request, pk, op):
     except ValidationError as exc:
         _flash_error(request, exc)
     return redirect("volunteering:activity", pk=activity.pk)
+
+
+@login_required
+def activity_export(request, pk):
+    """The sign-up and attendance list of one activity with hours (xlsx, masked, audited)."""
+    activity = selectors.activity_for(request.user, pk)
+    out, _n = exporting.export_signups(actor=request.user, activity=activity)
+    return FileResponse(out, as_attachment=True,
+                        filename=f"activity-{activity.pk}-signups-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -384,8 +394,8 @@ def volunteers(request):
 def volunteers_export(request):
     if not may_any(request.user, Volunteer, Action.EXPORT):
         raise PermissionDenied(_("You may not export volunteers."))
-    path, name = exporting.export_volunteers(actor=request.user, q=request.GET.get("q", ""))
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=name)
+    out, _n = exporting.export_volunteers(actor=request.user, q=request.GET.get("q", ""))
+    return FileResponse(out, as_attachment=True, filename=f"volunteers-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -285,3 +285,65 @@ def test_resident_360_panel(client, tree, me):
     client.force_login(tree.users["secretary_a1"])
     page = client.get(reverse("registry:resident_detail", args=[me.resident_id])).content.decode()
     assert 'data-testid="volunteer-panel"' in page and me.number in page
+
+
+def _workbook(resp):
+    assert resp.status_code == 200, resp.status_code
+    return load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+
+
+def test_activity_signup_list_export_with_hours_masked_and_audited(client, tree, make_activity, me,
+                                                                    make_volunteer):
+    from decimal import Decimal
+
+    from linli.registry.models import Resident
+
+    a = make_activity(title="楼道清洁/绿化 [3月]")
+    other = make_volunteer("孙热心", id_number="340504199001011230", birth=dt.date(1990, 1, 1))
+    Resident.objects.filter(pk=other.resident_id).update(phone_masked="139****0000")
+    staff = tree.users["secretary_a1"]
+    services.signup_create(actor=tree.users["resident_a1"], activity=a)
+    services.signup_create(actor=staff, volunteer=other, activity=a)
+    started(a, ago=dt.timedelta(hours=2))
+    mine = SignUp.objects.get(volunteer=me)
+    services.check_by_list(actor=staff, signup=mine, action="in", at=a.starts_at)
+    services.check_by_list(actor=staff, signup=mine, action="out", at=a.starts_at + dt.timedelta(minutes=90))
+    services.record_confirm(actor=staff, signup=mine, hours="1.25")
+
+    client.force_login(staff)
+    assert 'data-testid="signups-export"' in client.get(reverse("volunteering:activity", args=[a.pk])).content.decode()
+    wb = _workbook(client.get(reverse("volunteering:activity_export", args=[a.pk])))
+    ws = wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert "secretary_a1" in rows[0][0] and timezone.localdate().isoformat() in rows[0][0] and a.title in rows[0][0]
+    by_name = {r[1]: r for r in rows[2:]}
+    assert set(by_name) == {"王小明", "孙热心"}
+    row = by_name["王小明"]
+    assert row[0] == me.number and row[3]
+    assert row[5] is not None and row[7] is not None
+    assert Decimal(str(row[9])) == Decimal("1.50") and Decimal(str(row[10])) == Decimal("1.25")
+    assert by_name["孙热心"][2] == "139****0000" and by_name["孙热心"][5] is None
+    flat = " ".join(str(c) for sheet in wb.worksheets for r in sheet.iter_rows(values_only=True) for c in r if c)
+    assert "340504199001011230" not in flat and "34050419850501123X" not in flat
+    info = {r[0]: r[1] for r in wb.worksheets[1].iter_rows(values_only=True)}
+    assert "secretary_a1" in info["导出人"] and info["行数"] == 2 and info["活动"] == a.title
+    entry = AuditLog.objects.get(action="export", object_type="volunteering.signup")
+    assert entry.object_id == str(a.pk) and entry.scope_path == a.scope_path and entry.actor == staff
+    assert '"rows": 2' in entry.note
+
+    client.force_login(tree.users["grid_a"])  # the compound is outside the grid's buildings
+    assert client.get(reverse("volunteering:activity_export", args=[a.pk])).status_code == 404
+    client.force_login(tree.users["resident_a1"])  # sees the activity, may not export its list
+    assert client.get(reverse("volunteering:activity_export", args=[a.pk])).status_code == 403
+    client.force_login(tree.users["district_admin"])
+    assert client.get(reverse("volunteering:activity_export", args=[a.pk])).status_code == 200
+    assert AuditLog.objects.filter(action="export", object_type="volunteering.signup").count() == 2
+
+
+def test_volunteer_export_filtered_and_audited(client, tree, make_resident):
+    services.volunteer_register(actor=tree.users["secretary_a1"], resident=make_resident("钱志愿"))
+    client.force_login(tree.users["secretary_a1"])
+    wb = _workbook(client.get(reverse("volunteering:volunteers_export"), {"q": "钱"}))
+    assert wb.worksheets[0].title == "志愿者" and "钱志愿" in str(list(wb.worksheets[0].values))
+    entry = AuditLog.objects.get(action="export", object_type="volunteering.volunteer")
+    assert entry.scope_path == tree.comm_a1.path and '"q": "钱"' in entry.note
