@@ -140,7 +140,8 @@ class AttachmentOut(Schema):
 class EventOut(Schema):
     id: int
     action: str
-    actor: str = Field(..., alias="actor_label")
+    actor: str = Field(..., alias="actor_shown", description="Who did it. On confidential and anonymous cases the "
+                       "reporter's own entries are named only to those who may see the reporter")
     at: dt.datetime
     from_state: str
     to_state: str
@@ -329,8 +330,9 @@ def _detail(request, pk: int, case: Case | None = None) -> CaseDetailOut:
     fresh = getattr(case, "last_event", None) if case.state == "accepted" else None
     if fresh is not None and fresh.action == "create":
         case.api_timeline = [fresh]  # the case was created in this request: its one entry is in hand
+        selectors.name_actors(case, case.api_timeline, user)
     else:
-        case.api_timeline = selectors.timeline(case, public_only=not staff)
+        case.api_timeline = selectors.timeline(case, user=user, public_only=not staff)
     case.api_allowed = [STEP_PATHS.get(n, n) for n in services.allowed_actions(case, user)]
     case.api_verdict = case.verdict.code if case.verdict_id else None
     case.api_merged_into = case.merged_into.number if case.merged_into_id else None
@@ -548,8 +550,11 @@ def merge(request, pk: int, payload: MergeIn):
              summary="A progress note on the timeline (handlers and the queue owner)")
 @refusals
 def add_note(request, pk: int, payload: CaseNoteIn):
-    event = services.case_note(actor=request.auth, case=_case(request, pk), note=payload.note, public=payload.public)
-    return Status(201, CaseEvent.objects.prefetch_related("attachments").get(pk=event.pk))
+    case = _case(request, pk)
+    event = services.case_note(actor=request.auth, case=case, note=payload.note, public=payload.public)
+    event = CaseEvent.objects.select_related("actor").prefetch_related("attachments").get(pk=event.pk)
+    selectors.name_actors(case, [event], request.auth)
+    return Status(201, event)
 
 
 @router.post("/cases/{int:pk}/extensions", response={201: ExtensionOut, **STEP_RESPONSES},

@@ -85,7 +85,10 @@ def may_evaluate(case, user) -> bool:
 
 
 def sees_reporter(case, user) -> bool:
-    """Confidential reports hide the reporter from handlers; anonymous ones from everybody but the reporter."""
+    """Confidential reports hide the reporter from handlers; anonymous ones from everybody but the reporter.
+
+    This covers everything that names or points at the reporter: the reporter field, the phone, and the
+    timeline entries the reporter wrote (``by_reporter``)."""
     if is_reporter(case, user):
         return True
     if case.confidentiality == "anonymous":
@@ -93,3 +96,14 @@ def sees_reporter(case, user) -> bool:
     if case.confidentiality == "confidential":
         return controls_queue(case, user)
     return True
+
+
+def by_reporter(case, event) -> bool:
+    """Was this timeline entry written by the case's reporter (reporting, adding photos, withdrawing, judging)?"""
+    if (event.data or {}).get("by_reporter"):
+        return True
+    return bool(event.actor_id and case.reporter_id and event.actor_id == case.reporter_id)
+
+
+def identity_protected(case) -> bool:
+    return case.confidentiality in ("confidential", "anonymous")

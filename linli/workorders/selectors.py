@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.permissions import restrict
 
@@ -35,12 +36,37 @@ def case_for(user, pk) -> Case:
     return get_object_or_404(qs, pk=pk)
 
 
-def timeline(case: Case, *, public_only: bool = False) -> list[CaseEvent]:
+def timeline(case: Case, *, user, public_only: bool = False) -> list[CaseEvent]:
+    """The case's timeline as ``user`` may see it; each entry's ``actor_shown`` names who did it."""
     qs = case.events.select_related("actor").prefetch_related(
         Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
     if public_only:
         qs = qs.filter(public=True)
-    return list(qs)
+    events = list(qs)
+    name_actors(case, events, user)
+    return events
+
+
+def name_actors(case: Case, events, user) -> None:
+    """Set ``actor_shown`` on each entry. What the reporter did on a confidential or anonymous case names them
+    only to whoever ``policy.sees_reporter`` (confidential: the queue owner; anonymous: the reporter alone)."""
+    sees = None
+    for e in events:
+        if policy.identity_protected(case) and policy.by_reporter(case, e):
+            if sees is None:
+                sees = policy.sees_reporter(case, user)
+            if sees:
+                e.actor_shown = e.actor_label or (_user_name(e.actor) if e.actor_id else "") or str(_("Reporter"))
+            elif case.confidentiality == "anonymous":
+                e.actor_shown = str(_("Anonymous reporter"))
+            else:
+                e.actor_shown = str(_("Reporter (identity protected)"))
+        else:
+            e.actor_shown = e.actor_label or str(_("System"))
+
+
+def _user_name(user) -> str:
+    return (user.display_name or user.get_username()) if user is not None else ""
 
 
 def dispatch_queue(user) -> QuerySet:

@@ -104,9 +104,16 @@ def actor_label(actor) -> str:
 
 def _event(case: Case, action: str, actor, *, before: str = "", note: str = "", data: dict | None = None,
            public: bool = True) -> CaseEvent:
+    """One timeline entry. On a confidential or anonymous case an entry the reporter writes stores no name:
+    it is marked ``by_reporter`` and named on display only to whoever ``policy.sees_reporter``."""
+    data = dict(data or {})
+    label = actor_label(actor)[:120]
+    if policy.identity_protected(case) and policy.is_reporter(case, actor):
+        data["by_reporter"] = True
+        label = ""
     return CaseEvent.objects.create(case=case, action=action, actor=actor if getattr(actor, "pk", None) else None,
-                                    actor_label=actor_label(actor)[:120], from_state=before, to_state=case.state,
-                                    note=note, data=data or {}, public=public)
+                                    actor_label=label, from_state=before, to_state=case.state,
+                                    note=note, data=data, public=public)
 
 
 def _attach(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent | None = None) -> list:

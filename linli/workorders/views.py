@@ -200,7 +200,7 @@ def _detail_context(request, case: Case, *, bound=None, refused=None) -> dict:
         "open_form": bound[0] if bound else "",
         "refused": refused,
         "refused_allowed": [labels.get(n, n) for n in (refused.allowed if refused else [])],
-        "timeline": labelled_timeline(case, public_only=public_only),
+        "timeline": labelled_timeline(case, user=user, public_only=public_only),
         "public_only": public_only,
         "assignments": list(case.assignments.select_related("organisation").order_by("role", "pk")),
         "pending_extension": pending,
@@ -250,9 +250,9 @@ def _event_detail(e) -> str:
     return ""
 
 
-def labelled_timeline(case: Case, *, public_only: bool) -> list:
+def labelled_timeline(case: Case, *, user, public_only: bool) -> list:
     labels = _event_labels()
-    events = selectors.timeline(case, public_only=public_only)
+    events = selectors.timeline(case, user=user, public_only=public_only)
     for e in events:
         e.label = labels.get(e.action, e.action)
         e.detail = _event_detail(e)
@@ -296,7 +296,7 @@ def track(request, pk: int, case: Case | None = None):
     case = case or selectors.case_for(request.user, pk)
     return render(request, "workorders/track.html", {
         "section": "services", "case": case, "place_address": case.place.full_address(),
-        "timeline": labelled_timeline(case, public_only=True),
+        "timeline": labelled_timeline(case, user=request.user, public_only=True),
         "may_evaluate": "evaluate" in services.allowed_actions(case, request.user),
         "may_cancel": "cancel" in services.allowed_actions(case, request.user),
         "cancel_form": f.TextReasonForm(prefix="cancel"),
@@ -416,7 +416,7 @@ def case_act(request, pk: int, name: str):
     case = selectors.case_for(user, pk)
     if _is_resident_only(user):
         ctx = {"section": "services", "case": case, "place_address": case.place.full_address(),
-               "timeline": labelled_timeline(case, public_only=True),
+               "timeline": labelled_timeline(case, user=request.user, public_only=True),
                "refused": refused, "cancel_form": form if name == "cancel" else f.TextReasonForm(prefix="cancel"),
                "may_evaluate": "evaluate" in services.allowed_actions(case, user),
                "may_cancel": "cancel" in services.allowed_actions(case, user),

@@ -184,13 +184,41 @@ def public_requests():
             .annotate(status_notes=Subquery(last_note), media_link=Subquery(media)))
 
 
+BUILDING_PATH = 18  # a building's path: community 12 + compound 3 + building 3 digits
+
+
+def _public_places(cases: list[Case]) -> dict[int, tuple[str, str, object, object]]:
+    """case pk → (address, address_id, lat, long) as published. A case reported at a unit or a house (levels 6–7)
+    points at somebody's home: publicly it is shown at its building, with the building's address and coordinates;
+    the reporter's own map point and free-text address are left out too (they locate the same home)."""
+    homes = [c for c in cases if c.place.level >= 6]
+    buildings = {}
+    if homes:
+        for b in Place.objects.filter(path__in={c.scope_path[:BUILDING_PATH] for c in homes}).select_related("parent"):
+            buildings[b.path] = b
+    out = {}
+    for c in cases:
+        if c.place.level >= 6:
+            b = buildings.get(c.scope_path[:BUILDING_PATH])
+            if b is None:  # not under a building (never in a sound tree): say nothing finer than the community
+                out[c.pk] = ("", "", None, None)
+                continue
+            name = f"{b.parent.name}{b.name}" if b.parent_id and b.parent else b.name
+            out[c.pk] = (b.address or name, b.code, b.latitude, b.longitude)
+        else:
+            out[c.pk] = (c.address or c.place.address or c.place.name, c.place.code,
+                         c.lat if c.lat is not None else c.place.latitude,
+                         c.lng if c.lng is not None else c.place.longitude)
+    return out
+
+
 def _request_docs(cases: list[Case]) -> list[dict]:
     communities = {c.scope_path[:12] for c in cases if not c.lead_org_id}
     names = dict(Place.objects.filter(path__in=communities).values_list("path", "name")) if communities else {}
+    places = _public_places(cases)
     docs = []
     for c in cases:
-        lat = c.lat if c.lat is not None else c.place.latitude
-        lng = c.lng if c.lng is not None else c.place.longitude
+        address, address_id, lat, lng = places[c.pk]
         docs.append({
             "service_request_id": c.number,
             "status": "open" if c.state in OPEN_STATES else "closed",
@@ -203,8 +231,8 @@ def _request_docs(cases: list[Case]) -> list[dict]:
             "requested_datetime": formats.iso(c.created_at),
             "updated_datetime": formats.iso(c.updated_at),
             "expected_datetime": formats.iso(c.handle_due),
-            "address": c.address or c.place.address or c.place.name,
-            "address_id": c.place.code,
+            "address": address,
+            "address_id": address_id,
             "zipcode": "",
             "lat": lat,
             "long": lng,
