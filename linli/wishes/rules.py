@@ -7,7 +7,7 @@ from linli.core.permissions import grant
 from .models import Wish, WishClaim, WishPhoto
 
 for role in (Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER):
-    grant(role, Wish, "view", "add", "change")
+    grant(role, Wish, "view", "add", "change", "export")  # export: the wish list with claimers (names only)
     grant(role, WishClaim, "view")
     grant(role, WishPhoto, "view")
 for role in (Role.STREET_STAFF, Role.GRID_WORKER, Role.BUILDING_HEAD):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("manage/", views.wish_list, name="list"),
     path("manage/new/", views.wish_create, name="create"),
+    path("manage/export/", views.wish_export, name="export"),
     path("manage/<int:pk>/", views.wish_detail, name="detail"),
     path("photo/<int:pk>/", views.photo, name="photo"),
 ]

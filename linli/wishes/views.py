@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.permissions import Action, can, may_any, restrict
@@ -92,7 +93,16 @@ def wish_list(request):
     return render(request, "wishes/wish_list.html", {
         "page_obj": page, "object_list": page.object_list, "state": state, "q": q, "states": State.choices,
         "counts": selectors.stats_by_state(request.user), "querystring": params.urlencode(),
-        "may_add": may_any(request.user, Wish, Action.ADD)})
+        "may_add": may_any(request.user, Wish, Action.ADD), "may_export": may_any(request.user, Wish, Action.EXPORT)})
+
+
+@login_required
+def wish_export(request):
+    """The wish list with claimers and states as xlsx (filtered like the list; audited)."""
+    from .exporting import export_wishes
+
+    out, _n = export_wishes(actor=request.user, state=request.GET.get("state", ""), q=request.GET.get("q", ""))
+    return FileResponse(out, as_attachment=True, filename=f"wishes-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -338,3 +338,37 @@ def test_menu_review_list_is_a_staff_entry(tree):
     assert "Micro-wishes (review)" not in labels(tree.users["resident_a1"])
     assert "Micro-wish board" in labels(tree.users["resident_a1"])
     assert "Micro-wishes (review)" in labels(tree.users["secretary_a1"])
+
+
+def test_wish_list_export_with_claimers_and_states(client, tree, needy, member):
+    from openpyxl import load_workbook
+
+    wish = published(tree, needy)
+    services.claim(actor=member, wish=wish, kind="party_member", share="60")
+    services.claim(actor=tree.users["dept_staff"], wish=wish, kind="organisation", share="40",
+                   organisation=tree.dept)
+    far = reg.resident_create(actor=system_user(), name="远方人", home=tree.house_b1)
+    services.wish_submit(actor=tree.users["district_admin"], resident=far, title="外社区的心愿", need="…")
+    client.force_login(tree.users["secretary_a1"])
+    assert 'data-testid="wish-export"' in client.get("/wishes/manage/").content.decode()
+    resp = client.get("/wishes/manage/export/")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert "secretary_a1" in rows[0][0] and timezone.localdate().isoformat() in rows[0][0]
+    assert len(rows) == 3  # banner, headers, the one wish of the secretary's community
+    row = rows[2]
+    assert row[0] == wish.pk and row[2] == "张秀英" and row[4] == "一台电风扇" and row[7] == State.CLAIMED.label
+    assert "李建国" in row[12] and "60%" in row[12] and tree.dept.name in row[12] and "40%" in row[12]
+    claims = [list(r) for r in wb.worksheets[1].iter_rows(values_only=True)][2:]
+    assert sorted(r[2] for r in claims) == sorted(["李建国", tree.dept.name])
+    flat = " ".join(str(c) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r if c)
+    assert "外社区的心愿" not in flat and needy.address not in flat.replace("一台电风扇", "")
+    entry = AuditLog.objects.get(action="export", object_type="wishes.wish")
+    assert entry.scope_path == tree.comm_a1.path and '"rows": 1' in entry.note and '"claims": 2' in entry.note
+    # filtered like the list
+    resp = client.get("/wishes/manage/export/", {"state": "confirmed"})
+    assert len(list(load_workbook(io.BytesIO(b"".join(resp.streaming_content))).worksheets[0].values)) == 2
+    for who in ("grid_a", "resident_a1", "street_a"):
+        client.force_login(tree.users[who])
+        assert client.get("/wishes/manage/export/").status_code == 403, who
