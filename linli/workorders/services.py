@@ -120,16 +120,18 @@ def _attach(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent |
     files = list(files or [])
     if len(files) > max_files():
         raise ValidationError({"attachments": _("At most %(n)s files at a time.") % {"n": max_files()}})
-    made = []
+    # Every file is checked before any is stored: one refused file means nothing is written (the database
+    # rolls back, and file storage — which does not — has not been touched).
+    clean = []
     for upload in files:
         try:
-            content, content_type, name = sanitise(upload)
+            clean.append(sanitise(upload))
         except ValidationError as exc:
             raise ValidationError({"attachments": exc.messages}) from exc
-        made.append(CaseAttachment.objects.create(case=case, event=event, kind=kind, file=content,
-                                                  content_type=content_type, size=content.size, original_name=name,
-                                                  uploaded_by=actor if getattr(actor, "pk", None) else None))
-    return made
+    return [CaseAttachment.objects.create(case=case, event=event, kind=kind, file=content, content_type=content_type,
+                                          size=content.size, original_name=name,
+                                          uploaded_by=actor if getattr(actor, "pk", None) else None)
+            for content, content_type, name in clean]
 
 
 def _check_text(field: str, value: str, *, required: bool = True, limit: int = 500) -> str:
