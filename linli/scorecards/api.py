@@ -29,6 +29,7 @@ class RunOut(Schema):
     notice_ends: dt.date | None = None
     unavailable: list[dict] = []
     rules: dict = {}
+    unscored: bool = Field(False, description="no indicator scored the run: its cards are not rated (0 stars)")
 
 
 class RunIn(Schema):
@@ -47,6 +48,8 @@ class RecordOut(Schema):
     ref: str
     label: str
     url: str = ""
+    state: str = Field("", description='"missing": something required that did not happen (a missed period, an '
+                                       'absence)')
 
 
 class LineOut(Schema):
@@ -58,6 +61,8 @@ class LineOut(Schema):
     points: Decimal
     max_points: Decimal
     weight: Decimal
+    weighted: Decimal | None = Field(None, description="points × weight (what the line adds to the total)")
+    weighted_max: Decimal | None = None
     target: Decimal
     count: int = 0
     records: list[RecordOut] = []

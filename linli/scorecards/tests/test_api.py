@@ -13,6 +13,10 @@ def test_api_compute_publicise_and_explain(client, tree, orgs_alliance, year, to
     assert cards["count"] == 2
     best = cards["results"][0]
     assert best["stars"] == 2 and best["lines"][0]["records"]
+    meetings = next(line for line in best["lines"] if line["code"] == "meetings")
+    assert meetings["weighted"] == "10.00" and meetings["weight"] == "1.00"
+    assert [r["state"] for r in meetings["records"]].count("missing") == 2  # the two quarters not attended
+    assert client.get(f"/api/v1/scorecards/runs/{run_id}", **h).json()["unscored"] is False
     r = client.post(f"/api/v1/scorecards/cards/{best['id']}/objections", {"text": "x"},
                     content_type="application/json", **h)
     assert r.status_code == 400 and "text" in r.json()["error"]["fields"]
