@@ -17,6 +17,9 @@ for role in (Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER):
     grant(role, PointsAccount, "change")  # corrections (new entries)
     grant(role, ShopItem, "add", "change")
     grant(role, Order, "change")  # hand over, cancel
+    grant(role, PointsAccount, "export")  # the ledger and balances (names only)
+    grant(role, LedgerEntry, "export")
+    grant(role, Order, "export")
 grant(Role.DISTRICT_ADMIN, EarningRule, "change")
 
 # Residents: their own account, ledger and orders (extra_scope_q on the user), and the shops where they live.

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from linli.core.views import apply_validation_error
 
 from . import selectors, services
 from .forms import AdjustForm, ItemForm, RestockForm, RuleForm
-from .models import EarningRule, Order, PointsAccount, ShopItem
+from .models import EarningRule, LedgerEntry, Order, PointsAccount, ShopItem
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -74,7 +76,8 @@ def orders(request):
     qs = selectors.orders(request.user, state=state if state in ("placed", "fulfilled", "cancelled") else "")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "points/orders.html", {"page_obj": page, "object_list": page.object_list,
-                                                  "state": state})
+                                                  "state": state,
+                                                  "may_export": may_any(request.user, Order, Action.EXPORT)})
 
 
 @login_required
@@ -140,7 +143,8 @@ def accounts(request):
         raise PermissionDenied
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "points/accounts.html", {"page_obj": page, "object_list": page.object_list,
-                                                    "q": request.GET.get("q", "")})
+                                                    "q": request.GET.get("q", ""),
+                                                    "may_export": may_any(request.user, LedgerEntry, Action.EXPORT)})
 
 
 @login_required
@@ -183,3 +187,21 @@ def rules(request):
                 return redirect("points:rules")
         forms_by_rule.append((rule, form))
     return render(request, "points/rules.html", {"forms": forms_by_rule, "may_change": may_change})
+
+
+@login_required
+def ledger_export(request):
+    """The points ledger and balances as xlsx (audited)."""
+    from .exporting import export_ledger
+
+    out, _n = export_ledger(actor=request.user, q=request.GET.get("q", ""))
+    return FileResponse(out, as_attachment=True, filename=f"points-ledger-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def orders_export(request):
+    """The shop's orders as xlsx (audited)."""
+    from .exporting import export_orders
+
+    out, _n = export_orders(actor=request.user, state=request.GET.get("state", ""))
+    return FileResponse(out, as_attachment=True, filename=f"shop-orders-{timezone.localdate():%Y%m%d}.xlsx")

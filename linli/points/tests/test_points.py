@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from linli.core import events
 from linli.core.models import AuditLog
@@ -269,3 +270,60 @@ def test_menu_residents_get_their_own_pages_staff_the_desk(tree, member):
     assert {"My points", "Red supermarket", "My orders"} <= labels(user)
     assert not {"Shop orders", "Points accounts", "Earning rules"} & labels(user)
     assert {"Shop orders", "Points accounts", "Earning rules"} <= labels(tree.users["secretary_a1"])
+
+
+def _book(resp):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert resp.status_code == 200, resp.status_code
+    return load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+
+
+def test_ledger_and_orders_exports_scoped_named_and_audited(client, tree, member):
+    user, resident = member
+    fund(resident, 20, source_id="a")
+    _far_user, far = resident_with_login("far", tree.house_b1, name="远方人")
+    fund(far, 9, source_id="b")
+    sec = tree.users["secretary_a1"]
+    item = services.item_create(actor=sec, shop=tree.comm_a1, name="=HYPERLINK(\"x\")油", price=Decimal("7"),
+                                stock=3)
+    kept = services.redeem(actor=user, item=item)
+    services.order_fulfil(actor=sec, order=kept)
+    services.redeem(actor=user, item=item)
+
+    client.force_login(sec)
+    assert 'data-testid="ledger-export"' in client.get("/points/accounts/").content.decode()
+    wb = _book(client.get("/points/accounts/export/"))
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    assert "secretary_a1" in rows[0][0] and timezone.localdate().isoformat() in rows[0][0]
+    entries = rows[2:]
+    assert {r[1] for r in entries} == {"李四"}  # not the other community's resident
+    assert sorted(Decimal(str(r[4])) for r in entries) == [Decimal("-7"), Decimal("-7"), Decimal("20")]
+    assert all(r[2] == tree.comm_a1.name for r in entries)
+    balances = [list(r) for r in wb.worksheets[1].iter_rows(values_only=True)][2:]
+    assert balances == [["李四", tree.comm_a1.name, 6]]
+    info = {r[0]: r[1] for r in wb.worksheets[2].iter_rows(values_only=True)}
+    assert "secretary_a1" in info["导出人"]
+    entry = AuditLog.objects.get(action="export", object_type="points.ledgerentry")
+    assert entry.scope_path == tree.comm_a1.path and '"rows": 3' in entry.note
+
+    assert 'data-testid="orders-export"' in client.get("/points/orders/").content.decode()
+    wb = _book(client.get("/points/orders/export/"))
+    orders = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)][2:]
+    assert len(orders) == 2 and {r[2] for r in orders} == {"李四"}
+    name_cell = wb.worksheets[0].cell(row=3, column=5)
+    assert name_cell.value == "=HYPERLINK(\"x\")油" and name_cell.data_type == "s"  # text, never a live formula
+    assert {r[7] for r in orders} == {Order._meta.get_field("state").choices[0][1],
+                                      Order._meta.get_field("state").choices[1][1]}
+    wb = _book(client.get("/points/orders/export/", {"state": "fulfilled"}))
+    assert [r[0] for r in list(wb.worksheets[0].iter_rows(values_only=True))[2:]] == [kept.pk]
+    assert AuditLog.objects.filter(action="export", object_type="points.order").count() == 2
+
+    for who in ("grid_a", "street_a", "resident_a1"):
+        client.force_login(tree.users[who])
+        assert client.get("/points/accounts/export/").status_code == 403, who
+        assert client.get("/points/orders/export/").status_code == 403, who
+    client.force_login(user)
+    assert client.get("/points/accounts/export/").status_code == 403
