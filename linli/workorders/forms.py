@@ -245,3 +245,72 @@ class JointActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.orgs = {o.pk: o for o in orgs}
         self.fields["units"].choices = [(o.pk, o.name) for o in orgs]
+
+
+# --- configuration (district administrators) ------------------------------------------------------------------
+
+CODE_HELP = _("Lower-case letters, digits and hyphens; it cannot change later.")
+
+
+class CategoryForm(forms.Form):
+    code = forms.RegexField(label=_("Code"), regex=r"^[a-z0-9][a-z0-9-]*$", max_length=40, help_text=CODE_HELP,
+                            error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")})
+    name = forms.CharField(label=_("Name"), max_length=60)
+    parent = forms.TypedChoiceField(label=_("Parent category"), coerce=int, required=False, empty_value=None)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False,
+                               help_text=_("Other words residents use for it, separated by commas (Open311 "
+                                           "keywords)."))
+    default_handler = forms.TypedChoiceField(label=_("Default handling department"), coerce=int, required=False,
+                                             empty_value=None,
+                                             help_text=_("Suggested to the dispatcher as the lead department."))
+    handled_by_property = forms.BooleanField(label=_("Property company first"), required=False)
+    is_public = forms.BooleanField(label=_("Offered to residents (report page and Open311)"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+    sort = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767)
+
+    def __init__(self, *args, parents=(), handlers=(), creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parents = {c.pk: c for c in parents}
+        self.handlers = {o.pk: o for o in handlers}
+        self.fields["parent"].choices = [("", _("— none: a top-level category —")),
+                                         *((c.pk, c.name) for c in parents)]
+        self.fields["default_handler"].choices = [("", "—"), *((o.pk, o.name) for o in handlers)]
+        if not creating:
+            del self.fields["code"]
+
+
+CASE_TYPE_ANY = [("", _("Any type")), *CaseType.choices]
+
+
+class TimeLimitForm(forms.Form):
+    case_type = forms.ChoiceField(label=_("Case type"), choices=CASE_TYPE_ANY, required=False)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
+    sign_days = forms.IntegerField(label=_("Sign within (working days)"), min_value=0, max_value=30,
+                                   help_text=_("0: the same day."))
+    handle_days = forms.IntegerField(label=_("Handle within (working days)"), min_value=1, max_value=365)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in categories}
+        self.fields["category"].choices = [("", _("Any category")), *((c.pk, str(c)) for c in categories)]
+
+
+class VerdictLevelForm(forms.Form):
+    code = forms.RegexField(label=_("Code"), regex=r"^[a-z0-9][a-z0-9-]*$", max_length=20, help_text=CODE_HELP,
+                            error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")})
+    label = forms.CharField(label=_("Label"), max_length=20)
+    counts_as_satisfied = forms.BooleanField(label=_("Counts as satisfied"), required=False)
+    reopens = forms.BooleanField(label=_("Sends the case back for re-doing (发回重办)"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+    sort = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767)
+    reasons = forms.CharField(label=_("Reason chips"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text=_("One per line, at most 40 characters each."))
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["code"]
+
+    def clean_reasons(self):
+        return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]

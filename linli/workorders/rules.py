@@ -3,7 +3,19 @@
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import Case, CaseAttachment, ExtensionRequest, JointAction, TaskForce
+from .models import (
+    Case,
+    CaseAttachment,
+    CaseStatistics,
+    Category,
+    ExtensionRequest,
+    JointAction,
+    TaskForce,
+    TimeLimit,
+    VerdictLevel,
+)
+
+STAFF_ROLES = [r for r in Role.values if r != Role.RESIDENT]
 
 for role in Role.values:
     grant(role, Case, "view")
@@ -24,3 +36,15 @@ for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER):
 for role in (Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF):
     grant(role, TaskForce, "view")
     grant(role, JointAction, "view", "add")
+
+# The statistics page and its menu entry: staff only (a resident's own reports make no statistics).
+for role in STAFF_ROLES:
+    grant(role, CaseStatistics, "view")
+
+# Configuration (categories, time limits, the verdict scale): staff read it on the settings pages, district
+# administrators change it. Residents still see the public categories and the verdict scale where they report
+# and judge; those pages read them as reference data.
+for model in (Category, TimeLimit, VerdictLevel):
+    for role in STAFF_ROLES:
+        grant(role, model, "view")
+    grant(Role.DISTRICT_ADMIN, model, "add", "change", "delete")

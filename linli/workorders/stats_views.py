@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.permissions import may_any
 
 from . import stats
-from .models import Case
+from .models import Case, CaseStatistics
 
 
 class StatsFilter(forms.Form):
@@ -51,7 +51,7 @@ def _filters(request):
 
 @login_required
 def stats_page(request):
-    if not may_any(request.user, Case):
+    if not may_any(request.user, CaseStatistics):
         raise PermissionDenied
     form, filters = _filters(request)
     grouping = request.GET.get("by", "department")

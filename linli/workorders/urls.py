@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_config
 
 app_name = "workorders"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path("task-forces/add/", views.taskforce_create, name="taskforce_create"),
     path("task-forces/<int:pk>/", views.taskforce_detail, name="taskforce_detail"),
     path("joint-actions/add/", views.joint_action_create, name="joint_action_create"),
+    path("settings/", views_config.config_home, name="config"),
+    path("settings/categories/add/", views_config.category_edit, name="category_add"),
+    path("settings/categories/<int:pk>/", views_config.category_edit, name="category_edit"),
+    path("settings/time-limits/add/", views_config.time_limit_edit, name="time_limit_add"),
+    path("settings/time-limits/<int:pk>/", views_config.time_limit_edit, name="time_limit_edit"),
+    path("settings/time-limits/<int:pk>/delete/", views_config.time_limit_delete, name="time_limit_delete"),
+    path("settings/verdicts/add/", views_config.verdict_edit, name="verdict_add"),
+    path("settings/verdicts/<int:pk>/", views_config.verdict_edit, name="verdict_edit"),
 ]

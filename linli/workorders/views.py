@@ -45,6 +45,7 @@ from .models import (
     Source,
     State,
     TaskForce,
+    TimeLimit,
     VerdictLevel,
 )
 
@@ -503,7 +504,7 @@ def _queue_page(request, *, qs, states, title: str, kind: str, template="workord
     params.pop("page", None)
     ctx = {"section": SECTION, "form": form, "page_obj": page, "object_list": page.object_list,
            "is_paginated": page.has_other_pages(), "querystring": params.urlencode(), "title": title, "kind": kind,
-           "now": timezone.now(), **(extra or {})}
+           "now": timezone.now(), "may_config": may_any(request.user, TimeLimit), **(extra or {})}
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         template += "#results"
     return render(request, template, ctx)

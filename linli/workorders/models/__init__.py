@@ -10,6 +10,7 @@ from .case import (
     CaseAssignment,
     CaseAttachment,
     CaseEvent,
+    CaseStatistics,
     Confidentiality,
     ExtensionRequest,
     ExtensionStatus,
@@ -24,7 +25,8 @@ from .taskforce import JointAction, TaskForce, TaskForceKind
 
 __all__ = [
     "ACTIVE_STATES", "CLOSED_STATES", "DESCRIPTION_MAX", "OPEN_STATES", "AssignmentRole", "AssignmentStatus",
-    "AttachmentKind", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseType", "Category",
+    "AttachmentKind", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseStatistics", "CaseType",
+    "Category",
     "Confidentiality", "ExtensionRequest", "ExtensionStatus", "JointAction", "Level", "Open311Key", "Open311Request",
     "Priority", "Source", "State",
     "TaskForce", "TaskForceKind", "TimeLimit", "VerdictLevel", "VerdictReason",

@@ -268,6 +268,18 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         return "open" if self.state in OPEN_STATES else "closed"
 
 
+class CaseStatistics(Case):
+    """No table of its own: the right to read the work-order statistics (``view`` on this model, granted to the
+    staff roles in rules.py), so the menu entry and the page ask the same question. The figures come from the
+    cases the viewer may see (``restrict`` on ``Case``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("work-order statistics")
+        verbose_name_plural = _("work-order statistics")
+        default_permissions = ()
+
+
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead")
     CO = "co", _("Co-handler")

@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.models import BaseModel
 
 
+class DistrictWide:
+    """Configuration for the whole deployment (one district): not placed in the tree, so what a role may do with
+    it is decided by its grants alone (rules.py: staff read it, district administrators change it)."""
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> models.Q | None:
+        return models.Q()
+
+
 class CaseType(models.TextChoices):
     CONSULT = "consult", _("Consultation")
     HELP = "help", _("Request for help")
@@ -17,7 +26,7 @@ class CaseType(models.TextChoices):
     PRAISE = "praise", _("Praise")
 
 
-class Category(BaseModel):
+class Category(DistrictWide, BaseModel):
     """A node of the category tree (物业管理 → 电梯 …). Reference data readable by every signed-in user."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -25,6 +34,9 @@ class Category(BaseModel):
     parent = models.ForeignKey("self", verbose_name=_("parent category"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
     description = models.CharField(_("description"), max_length=300, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True,
+                                help_text=_("Other words residents use for it, separated by commas (Open311 "
+                                            "keywords)."))
     default_handler = models.ForeignKey(
         "orgs.Organisation", verbose_name=_("default handling department"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -45,8 +57,12 @@ class Category(BaseModel):
     def __str__(self):
         return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
 
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k for k in (w.strip() for w in self.keywords.replace("，", ",").replace("、", ",").split(",")) if k]
 
-class TimeLimit(BaseModel):
+
+class TimeLimit(DistrictWide, BaseModel):
     """Working-day limits for signing and handling; the most specific rule (type + category) wins.
 
     Defaults (domain rules §4, local practice): sign within 1 working day; 咨询 3, 求助 5, 投诉/举报/建议 10
@@ -74,7 +90,7 @@ class TimeLimit(BaseModel):
         return f"{self.case_type or '*'} / {self.category or '*'}: {self.sign_days}+{self.handle_days}"
 
 
-class VerdictLevel(BaseModel):
+class VerdictLevel(DistrictWide, BaseModel):
     """One step of the satisfaction scale (满意 / 基本满意 / 不满意 by default, configurable)."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)

@@ -134,6 +134,7 @@ def _service(category: Category, children: dict) -> dict:
         group, keywords = category.parent.name, [category.parent.name]
     else:
         group, keywords = category.name, children.get(category.pk, [])
+    keywords = list(dict.fromkeys([*keywords, *category.keyword_list]))  # the category's own keywords too
     return {"service_code": category.code, "service_name": category.name,
             "description": category.description or category.name, "metadata": bool(ATTRIBUTES),
             "type": "realtime", "keywords": ",".join(keywords), "group": group}
