@@ -47,6 +47,9 @@ from .models import (
 
 router = Router(tags=["workorders"])
 
+# Sources only the system sets: IoT alarms arrive through their gateway, Open311 requests through /open311/v2/.
+RESERVED_SOURCES = frozenset({Source.IOT, Source.OPEN311})
+
 
 # -- schemas ------------------------------------------------------------------------------------------------
 
@@ -214,7 +217,7 @@ class CaseIn(Schema):
     description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX)
     place: str = Field(..., max_length=24, description="Place code: community, compound, building or house")
     priority: Priority = Priority.NORMAL
-    source: Source = Source.RESIDENT
+    source: Source = Field(Source.RESIDENT, description="Not iot or open311: those are set by the system only")
     address: str = Field("", max_length=200)
     lat: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
     lng: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
@@ -423,6 +426,9 @@ def list_cases(request, filters: Query[CaseFilters]):
 @router.post("/cases", response={201: CaseDetailOut, **ERROR_RESPONSES}, summary="Report a case (受理)")
 def create_case(request, payload: CaseIn):
     data = payload.dict()
+    if data["source"] in RESERVED_SOURCES:
+        raise ValidationError({"source": _("The source “%(source)s” is set by the system only.")
+                                         % {"source": data["source"]}})
     place = _place_for_report(data.pop("place"))
     case = services.case_create(actor=request.auth, place=place, **data)
     return Status(201, _detail(request, case.pk, case=case))  # the new case, its related rows already loaded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .attachments import max_files
 from .models import (
@@ -56,7 +57,7 @@ class ReportForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": _("In a few words")}))
     description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX,
                                   widget=forms.Textarea(attrs={"rows": 4, "maxlength": DESCRIPTION_MAX}))
-    photos = PhotosField(label=_("Photos"), help_text=_("Up to 9 photos."))
+    photos = PhotosField(label=_("Photos"))
     place = forms.RegexField(label=_("Where"), regex=r"^\d{6,24}$", required=False,
                              error_messages={"invalid": _("Choose a place from the list.")})
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
@@ -74,6 +75,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, categories=(), mode: str = "resident", **kwargs):
         super().__init__(*args, **kwargs)
         self.mode = mode
+        n = max_files()
+        self.fields["photos"].help_text = ngettext("Up to %(n)s photo.", "Up to %(n)s photos.", n) % {"n": n}
         self.fields["category"].choices = [(c.code, str(c)) for c in categories]
         if mode == "resident":
             del self.fields["reporter_name"], self.fields["reporter_phone"], self.fields["priority"]

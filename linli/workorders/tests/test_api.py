@@ -288,3 +288,16 @@ def test_create_costs_a_fixed_small_number_of_queries(tree, client, token_for):
     assert resp.status_code == 201 and resp.json()["timeline"][0]["action"] == "create"
     # token, place, category, role bindings, case INSERT, number UPDATE, timeline + audit INSERTs (+ savepoint pair)
     assert len(ctx.captured_queries) <= 10
+
+
+@pytest.mark.parametrize("source", ["iot", "open311"])
+def test_sources_reserved_to_the_system_are_refused(tree, client, token_for, source):
+    headers = token_for("secretary_a1")
+    data = {"category": "noise", "title": "噪音", "description": "夜间施工", "place": tree.building_a1.code,
+            "source": source}
+    resp = post(client, f"{BASE}/cases", data, headers)
+    assert resp.status_code == 400, resp.content
+    assert "source" in resp.json()["error"]["fields"]
+    assert not Case.objects.exists()
+    resp = post(client, f"{BASE}/cases", {**data, "source": "hotline", "external_ref": "12345-001"}, headers)
+    assert resp.status_code == 201 and resp.json()["source"] == "hotline"

@@ -520,3 +520,14 @@ def test_reporter_adds_photos_while_open(client, tree):
     wo.case_complete(actor=tree.users["property_staff"], case=case, reply="ok")
     html = as_user(client, tree, "secretary_a1").get(reverse("workorders:evaluate", args=[case.pk])).content.decode()
     assert 'data-testid="return-visit"' in html
+
+
+def test_photo_help_text_follows_the_setting(client, tree, settings):
+    c = as_user(client, tree, "resident_a1")
+    settings.LINLI_UPLOAD_MAX_FILES = 3
+    html = c.get(reverse("workorders:report")).content.decode()
+    assert "最多 3 张照片。" in html and "最多 9 张照片" not in html
+    settings.LINLI_UPLOAD_MAX_FILES = 5
+    c.cookies["django_language"] = "en"
+    html = c.get(reverse("workorders:report")).content.decode()
+    assert "Up to 5 photos." in html
