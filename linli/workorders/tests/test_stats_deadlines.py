@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zoneinfo
 from fractions import Fraction
 
 import pytest
@@ -150,3 +151,61 @@ def test_run_daily_runs_registered_jobs(tree, capsys):
     assert "workorders.deadlines" in listed and "core.purge_audit" in listed
     call_command("run_daily", "--only", "workorders.deadlines")
     assert "workorders.deadlines" in capsys.readouterr().out
+
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.max, tzinfo=BEIJING)
+
+
+def beijing_minute(value: str) -> str:
+    return dt.datetime.fromisoformat(value).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(("dispatched", "case_type", "priority", "sign_by", "handle_by"), [
+    # Dispatched Tuesday 29 September 2026. Working days after it on the seeded calendar: Wed 30 Sep; the
+    # National Day holiday runs 1–7 October; then Thu 8, Fri 9, Sat 10 (调休 working day), Mon 12 … Fri 16, Mon 19.
+    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "complaint", "normal", dt.date(2026, 9, 30),
+     dt.date(2026, 10, 19)),  # 10 working days
+    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "help", "normal", dt.date(2026, 9, 30),
+     dt.date(2026, 10, 12)),  # 5
+    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "consult", "normal", dt.date(2026, 9, 30),
+     dt.date(2026, 10, 9)),  # 3
+    # Dispatched on the last working day before the holiday: signing is due the first working day after it.
+    (dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING), "help", "normal", dt.date(2026, 10, 8),
+     dt.date(2026, 10, 13)),
+    (dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING), "help", "emergency", dt.date(2026, 9, 30),
+     dt.date(2026, 9, 30)),  # emergencies: the same day
+])
+def test_deadline_across_the_national_day_holiday_end_to_end(tree, client, token_for, dispatched, case_type,
+                                                             priority, sign_by, handle_by):
+    from unittest import mock
+
+    from linli.core.models import CalendarDay
+
+    # The seeded statutory calendar (core migration 0004) is what the arithmetic reads.
+    assert not CalendarDay.objects.get(date=dt.date(2026, 10, 5)).is_workday  # a Monday off
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 10)).is_workday  # a Saturday on (调休)
+    resident, secretary = token_for("resident_a1"), token_for("secretary_a1")
+    resp = client.post("/api/v1/workorders/cases", {
+        "category": "property-repair", "title": "楼道灯坏了", "description": "2栋楼道灯不亮",
+        "place": tree.building_a1.code, "case_type": case_type, "priority": priority}, content_type="application/json",
+        **resident)
+    assert resp.status_code == 201, resp.content
+    pk = resp.json()["id"]
+    with mock.patch("django.utils.timezone.now", return_value=dispatched.astimezone(dt.UTC)):
+        resp = client.post(f"/api/v1/workorders/cases/{pk}/dispatch", {"lead_org": tree.property_co.pk},
+                           content_type="application/json", **secretary)
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    # The API answers in UTC to the millisecond: the end of the working day in Beijing.
+    assert beijing_minute(body["sign_due"]) == f"{sign_by:%Y-%m-%d} 23:59"
+    assert beijing_minute(body["handle_due"]) == f"{handle_by:%Y-%m-%d} 23:59"
+    case = Case.objects.get(pk=pk)
+    assert case.dispatched_at == dispatched
+    assert case.sign_due == end_of(sign_by) and case.handle_due == end_of(handle_by)
+    client.force_login(tree.users["secretary_a1"])
+    html = client.get(f"/workorders/cases/{pk}/").content.decode()
+    assert f"{handle_by:%Y-%m-%d} 23:59" in html
