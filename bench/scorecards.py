@@ -2,7 +2,7 @@
 """Score cards at district scale, on PostgreSQL: all four cards for 5,000 party members and a year of records.
 
 Usage:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/scorecards.py
-        [--members 5000] [--keep]
+        [--members 5000] [--keep] [--db NAME]
 
 Creates a throwaway database ``linli_bench_scorecards``, migrates it, bulk-inserts its own data (a district of
 10 communities; 100 branches of 50 registered members; 1,000 in-service members with 6 service records each;
@@ -148,6 +148,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--db", default=DB, help=f"name of the throwaway benchmark database (default {DB}); it is "
+                                                 "dropped and created again")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -156,11 +158,17 @@ def main() -> int:
         return 2
     import psycopg
 
-    admin_url = url
-    bench_url = urlunparse(urlparse(url)._replace(path=f"/{DB}"))
+    db = args.db
+    if not db.replace("_", "").isalnum():
+        print("bench: --db takes a plain database name")
+        return 2
+    # DROP/CREATE run from another database of the same server: the URL's own, or "postgres" when the URL names
+    # the benchmark database itself (DATABASE_URL=…/linli_h3 with --db linli_h3).
+    admin_url = url if urlparse(url).path.lstrip("/") != db else urlunparse(urlparse(url)._replace(path="/postgres"))
+    bench_url = urlunparse(urlparse(url)._replace(path=f"/{db}"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB}")
-        conn.execute(f"CREATE DATABASE {DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {db}")
+        conn.execute(f"CREATE DATABASE {db}")
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["LINLI_ENV"] = "development"
@@ -214,7 +222,7 @@ def main() -> int:
         connections.close_all()
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {DB}")
+                conn.execute(f"DROP DATABASE IF EXISTS {db}")
     return 0 if ok else 1
 
 
