@@ -5,6 +5,7 @@ from linli.core.permissions import grant
 
 from .models import (
     Case,
+    CaseAssignment,
     CaseAttachment,
     CaseStatistics,
     Category,
@@ -34,6 +35,7 @@ for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.STREET_STAFF, Role.COMMU
 for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER):
     grant(role, TaskForce, "add", "change")
 for role in (Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF):
+    grant(role, CaseAssignment, "view")  # their organisation's queue (接单), read row by row
     grant(role, TaskForce, "view")
     grant(role, JointAction, "view", "add")
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case as DbCase
+from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -33,6 +34,7 @@ from linli.orgs.models import Organisation
 from . import policy
 from .attachments import max_files, sanitise
 from .models import (
+    ACTIVE_STATES,
     OPEN_STATES,
     AssignmentRole,
     AssignmentStatus,
@@ -48,6 +50,7 @@ from .models import (
     ExtensionStatus,
     Level,
     Priority,
+    QueueRank,
     Source,
     State,
     TaskForce,
@@ -180,6 +183,7 @@ def _transition(case: Case, name: str, actor, *, note: str = "", data: dict | No
     except ConcurrentTransition as exc:
         raise TransitionRefused(_("Someone else changed this case a moment ago; reload and try again."),
                                 allowed_actions(Case.objects.get(pk=fresh.pk), actor)) from exc
+    sync_queue(fresh)
     event = _event(fresh, name, actor, before=before_state, note=note, data=data, public=public)
     audit.record(actor=actor, action=audit_action or f"case_{name}", obj=fresh, before=snapshot,
                  after=audit.snapshot(fresh), note=note[:500])
@@ -187,6 +191,28 @@ def _transition(case: Case, name: str, actor, *, note: str = "", data: dict | No
     case.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
     fresh.last_event = event
     return fresh
+
+
+def sync_queue(case: Case) -> None:
+    """Refresh the queue columns of the case's assignments (``CaseAssignment.queue_rank``/``due_at``).
+
+    Called by every service that changes the case's state or deadlines or an assignment: one UPDATE.
+    """
+    rows = CaseAssignment.objects.filter(case_id=case.pk)
+    if case.state not in ACTIVE_STATES:
+        rows.exclude(queue_rank=QueueRank.OFF, due_at=None).update(queue_rank=QueueRank.OFF, due_at=None)
+        return
+    rows.update(
+        queue_rank=DbCase(
+            When(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED], then=Value(QueueRank.OFF)),
+            When(status=AssignmentStatus.PENDING, then=Value(QueueRank.TO_SIGN)),
+            default=Value(QueueRank.IN_HAND)),
+        due_at=DbCase(
+            When(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED],
+                 then=Value(None, output_field=DateTimeField())),
+            When(status=AssignmentStatus.PENDING, then=Value(case.sign_due, output_field=DateTimeField())),
+            default=Value(case.handle_due, output_field=DateTimeField()), output_field=DateTimeField()),
+    )
 
 
 def _users_of_orgs(org_ids: Iterable[int]):
@@ -369,6 +395,7 @@ def case_dispatch(*, actor, case: Case, lead_org: Organisation | None = None, co
         seen.add(org.pk)
         CaseAssignment.objects.update_or_create(case=case, organisation=org, defaults={
             "role": role, "status": AssignmentStatus.PENDING, "signed_at": None, "done_at": None})
+    sync_queue(case)
     notify(users=_handlers(case) + _users_of_orgs([o.pk for o in co]),
            title=_("New case to handle: %(title)s") % {"title": case.title},
            body=_("Sign for it by %(due)s.") % {"due": timezone.localtime(case.sign_due).strftime("%Y-%m-%d %H:%M")},
@@ -383,6 +410,7 @@ def case_sign(*, actor, case: Case, note: str = "") -> Case:
     if case.lead_org_id:
         CaseAssignment.objects.filter(case=case, organisation_id=case.lead_org_id).update(
             status=AssignmentStatus.SIGNED, signed_at=case.signed_at)
+        sync_queue(case)
     return case
 
 
@@ -399,6 +427,7 @@ def assignment_sign(*, actor, case: Case) -> CaseAssignment:
     assignment.status = AssignmentStatus.SIGNED
     assignment.signed_at = timezone.now()
     assignment.save(update_fields=["status", "signed_at", "updated_at"])
+    sync_queue(fresh)
     _event(fresh, "co_sign", actor, before=fresh.state, data={"organisation": assignment.organisation.name})
     audit.record(actor=actor, action="case_co_sign", obj=fresh, after={"organisation": assignment.organisation_id})
     return assignment
@@ -412,6 +441,7 @@ def case_return(*, actor, case: Case, reason: str) -> Case:
     case = _transition(case, "return_case", actor, note=reason, data={"returned_by": old_lead})
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
         status=AssignmentStatus.RETURNED)
+    sync_queue(case)
     queue_roles = policy.DISPATCH_ROLES if case.level == Level.DISTRICT else policy.COMMUNITY_ROLES
     notify(users=_users_with_roles_over(case.scope_path, queue_roles - {"district_admin"}),
            title=_("Case returned: %(title)s") % {"title": case.title}, body=reason, url=_case_url(case),
@@ -482,6 +512,7 @@ def case_complete(*, actor, case: Case, reply: str, attachments: Iterable = ()) 
     _attach(case, attachments, actor=actor, kind=AttachmentKind.AFTER, event=case.last_event)
     CaseAssignment.objects.filter(case=case, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]).update(
         status=AssignmentStatus.DONE, done_at=case.completed_at)
+    sync_queue(case)
     if case.reporter_id and case.reporter:
         notify(users=[case.reporter], title=_("Your report has been handled: %(title)s") % {"title": case.title},
                body=_("Please tell us whether you are satisfied."), url=_case_url(case),
@@ -522,6 +553,7 @@ def case_evaluate(*, actor, case: Case, verdict, reasons: Iterable[str] = (), no
         if case.lead_org_id:
             CaseAssignment.objects.filter(case=case, organisation_id=case.lead_org_id).update(
                 status=AssignmentStatus.PENDING, signed_at=None, done_at=None)
+            sync_queue(case)
         notify(users=_handlers(case), title=_("Sent back for re-doing: %(title)s") % {"title": case.title},
                body=f"{verdict.label} {'、'.join(reasons)} {note}".strip(), url=_case_url(case),
                kind="workorders.reopened", obj=case)
@@ -547,6 +579,7 @@ def case_cancel(*, actor, case: Case, reason: str) -> Case:
     case = _transition(case, "cancel", actor, note=reason, prepare=prepare)
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
         status=AssignmentStatus.WITHDRAWN)
+    sync_queue(case)
     return case
 
 
@@ -570,6 +603,7 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
     case = _transition(case, "merge", actor, note=note, prepare=prepare, data={"into": target.number})
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
         status=AssignmentStatus.WITHDRAWN)
+    sync_queue(case)
     _event(target, "merged_in", actor, before=target.state, data={"from": case.number}, public=False)
     return case
 
@@ -626,6 +660,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         fresh.handle_due = end_of_day(add_workdays(local_date(base), ext.days))
         ext.new_due = fresh.handle_due
         Case.objects.filter(pk=fresh.pk).update(handle_due=fresh.handle_due)
+        sync_queue(fresh)
     ext.save()
     _event(fresh, "extension_approved" if approve else "extension_rejected", actor, before=fresh.state, note=note,
            data={"days": ext.days})

@@ -42,6 +42,7 @@ from .models import (
     ExtensionStatus,
     JointAction,
     Level,
+    QueueRank,
     Source,
     State,
     TaskForce,
@@ -474,35 +475,41 @@ def evaluate(request, pk: int):
 
 # --- queues ---------------------------------------------------------------------------------------------
 
-def _overdue_q(now) -> Q:
-    return (Q(state=State.DISPATCHED, sign_due__lt=now)
-            | Q(state__in=[State.DISPATCHED, State.SIGNED, State.HANDLING], handle_due__lt=now))
+def _overdue_q(now, prefix: str = "") -> Q:
+    p = prefix
+    return (Q(**{f"{p}state": State.DISPATCHED, f"{p}sign_due__lt": now})
+            | Q(**{f"{p}state__in": [State.DISPATCHED, State.SIGNED, State.HANDLING], f"{p}handle_due__lt": now}))
 
 
-def _filtered(request, qs, states):
+def _filtered(request, qs, states, prefix: str = ""):
+    """The queue filters; ``prefix`` reaches the case from the rows listed (``case__`` for assignment rows)."""
+    p = prefix
     categories = list(Category.objects.filter(is_active=True).select_related("parent"))
     form = f.QueueFilterForm(request.GET or None, states=states, categories=categories)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         if d["state"]:
-            qs = qs.filter(state=d["state"])
+            qs = qs.filter(**{f"{p}state": d["state"]})
         if d["category"]:
-            qs = qs.filter(Q(category__code=d["category"]) | Q(category__parent__code=d["category"]))
+            qs = qs.filter(Q(**{f"{p}category__code": d["category"]})
+                           | Q(**{f"{p}category__parent__code": d["category"]}))
         if d["overdue"]:
-            qs = qs.filter(_overdue_q(timezone.now()))
+            qs = qs.filter(_overdue_q(timezone.now(), p))
         if d["period"]:
-            qs = qs.filter(created_at__gte=timezone.now() - dt.timedelta(days=int(d["period"])))
+            qs = qs.filter(**{f"{p}created_at__gte": timezone.now() - dt.timedelta(days=int(d["period"]))})
     elif form.is_bound:
         qs = qs.none()
     return form, qs
 
 
-def _queue_page(request, *, qs, states, title: str, kind: str, template="workorders/queue.html", extra=None):
-    form, qs = _filtered(request, qs, states)
+def _queue_page(request, *, qs, states, title: str, kind: str, template="workorders/queue.html", extra=None,
+                prefix: str = "", to_rows=None):
+    form, qs = _filtered(request, qs, states, prefix)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = to_rows(page.object_list) if to_rows else page.object_list
     params = request.GET.copy()
     params.pop("page", None)
-    ctx = {"section": SECTION, "form": form, "page_obj": page, "object_list": page.object_list,
+    ctx = {"section": SECTION, "form": form, "page_obj": page, "object_list": rows,
            "is_paginated": page.has_other_pages(), "querystring": params.urlencode(), "title": title, "kind": kind,
            "now": timezone.now(), "may_config": may_any(request.user, TimeLimit), **(extra or {})}
     if getattr(request, "htmx", False) and not request.htmx.boosted:
@@ -530,20 +537,26 @@ def dispatch_queue(request):
 
 @login_required
 def org_queue(request):
-    """A department's or property company's queue (接单): waiting to be signed for first; co-handled marked."""
+    """A department's or property company's queue (接单): to sign for first, then by the next deadline it faces
+    (overdue ones therefore first); co-handled cases marked. Read from the organisation's assignment rows, so the
+    first page is one index range however many cases the district has (bench/workorders_queue.py)."""
     user = request.user
-    ids = policy.org_ids(user)
-    if not ids:
+    if not policy.org_ids(user):
         raise PermissionDenied
-    from django.db.models import Exists, OuterRef
 
-    from .models import CaseAssignment
+    def to_rows(assignments):
+        rows, seen = [], set()
+        for a in assignments:
+            if a.case_id in seen:  # staff of two organisations both on one case: list it once
+                continue
+            seen.add(a.case_id)
+            a.case.pending = a.queue_rank == QueueRank.TO_SIGN
+            a.case.as_co = a.role == AssignmentRole.CO
+            rows.append(a.case)
+        return rows
 
-    pending = CaseAssignment.objects.filter(case_id=OuterRef("pk"), organisation_id__in=ids,
-                                            status=AssignmentStatus.PENDING)
-    qs = _overdue_first(selectors.org_queue(user)).annotate(pending=Exists(pending))
-    qs = qs.order_by("-pending", "overdue_rank", F("handle_due").asc(nulls_last=True), "created_at")
-    return _queue_page(request, qs=qs, states=ACTIVE_STATES, title=_("Our cases (接单)"), kind="org")
+    return _queue_page(request, qs=selectors.org_queue_assignments(user), states=ACTIVE_STATES,
+                       title=_("Our cases (接单)"), kind="org", prefix="case__", to_rows=to_rows)
 
 
 @login_required

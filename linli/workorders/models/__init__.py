@@ -16,6 +16,7 @@ from .case import (
     ExtensionStatus,
     Level,
     Priority,
+    QueueRank,
     Source,
     State,
 )
@@ -28,6 +29,6 @@ __all__ = [
     "AttachmentKind", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseStatistics", "CaseType",
     "Category",
     "Confidentiality", "ExtensionRequest", "ExtensionStatus", "JointAction", "Level", "Open311Key", "Open311Request",
-    "Priority", "Source", "State",
+    "Priority", "QueueRank", "Source", "State",
     "TaskForce", "TaskForceKind", "TimeLimit", "VerdictLevel", "VerdictReason",
 ]

@@ -293,8 +293,24 @@ class AssignmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class CaseAssignment(BaseModel):
-    """One organisation's part in a case: the lead (主办) or a co-handler (协办, 联合办理)."""
+class QueueRank(models.IntegerChoices):
+    """Where an assignment sits in its organisation's queue (接单), kept by the services on every step."""
+
+    TO_SIGN = 0, _("To sign for")
+    IN_HAND = 1, _("In hand")
+    OFF = 2, _("Not in the queue")
+
+
+class CaseAssignment(ScopedModel, BaseModel):
+    """One organisation's part in a case: the lead (主办) or a co-handler (协办, 联合办理).
+
+    ``queue_rank`` and ``due_at`` copy what the organisation's queue sorts by — to sign for first, then the next
+    deadline this organisation faces (signing while pending, else handling) — so the queue page is one index range
+    (organisation, queue_rank, due_at) however many cases there are (bench/workorders_queue.py). The services
+    refresh them with ``services.sync_queue`` whenever the case's state, deadlines or the assignment change.
+    """
+
+    scope_field = "case__scope_path"
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
     organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -305,12 +321,26 @@ class CaseAssignment(BaseModel):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    queue_rank = models.PositiveSmallIntegerField(_("place in the queue"), choices=QueueRank.choices,
+                                                  default=QueueRank.OFF, editable=False)
+    due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case assignment")
         verbose_name_plural = _("case assignments")
         constraints = [models.UniqueConstraint(fields=["case", "organisation"], name="wo_assignment_once")]
-        indexes = [models.Index(fields=["organisation", "status"], name="wo_assignment_queue")]
+        indexes = [models.Index(fields=["organisation", "queue_rank", "due_at", "case"], name="wo_assignment_queue")]
+
+    @classmethod
+    def coverage_prefixes(cls, binding) -> list[str]:
+        return [] if binding.role in policy.ORG_ROLES else binding.place_prefixes()
+
+    @classmethod
+    def extra_scope_q(cls, binding, action: str) -> Q | None:
+        # An organisation's staff see their organisation's own assignments (its queue): no join to the cases.
+        if binding.role in policy.ORG_ROLES and binding.organisation_id:
+            return Q(organisation_id=binding.organisation_id)
+        return None
 
     def __str__(self):
         return f"{self.case_id} → {self.organisation_id} ({self.role})"
