@@ -6,7 +6,9 @@ for label in ("learning.course", "learning.question", "learning.assignment", "le
     registry.add_place_path_field(label, "scope_path")
 
 registry.add_menu(MenuItem("workbench", _("My courses"), "learning:mine", model="learning.assignment", order=41))
-registry.add_menu(MenuItem("party", _("Micro-learning"), "learning:courses", model="learning.course", order=50))
+registry.add_menu(
+    MenuItem("party", _("Micro-learning"), "learning:courses", model="learning.course", order=50, audience="staff")
+)
 
 
 def _seed(ctx):

@@ -2,21 +2,50 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
 
-for label in ("party.partyorg", "party.partymember", "party.committeeseat", "party.centerhousehold",
-              "party.inservicemember", "party.employerregistration", "party.servicepost", "party.postclaim",
-              "party.servicerecord"):
+for label in (
+    "party.partyorg",
+    "party.partymember",
+    "party.committeeseat",
+    "party.centerhousehold",
+    "party.inservicemember",
+    "party.employerregistration",
+    "party.servicepost",
+    "party.postclaim",
+    "party.servicerecord",
+):
     registry.add_place_path_field(label, "scope_path")
 
 # A member's own page (membership, 双报到 registration, service hours): every login that may see party members —
 # residents see only their own rows there.
 registry.add_menu(MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5))
-registry.add_menu(MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10))
-registry.add_menu(MenuItem("party", _("Registered members"), "party:member_list", model="party.partymember",
-                           order=11))
-registry.add_menu(MenuItem("party", _("In-service members"), "party:inservice_list", model="party.inservicemember",
-                           order=12))
-registry.add_menu(MenuItem("party", _("Co-building organisations"), "party:employer_list",
-                           model="party.employerregistration", order=13))
+registry.add_menu(
+    MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10, audience="staff")
+)
+registry.add_menu(
+    MenuItem(
+        "party", _("Registered members"), "party:member_list", model="party.partymember", order=11, audience="staff"
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "party",
+        _("In-service members"),
+        "party:inservice_list",
+        model="party.inservicemember",
+        order=12,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "party",
+        _("Co-building organisations"),
+        "party:employer_list",
+        model="party.employerregistration",
+        order=13,
+        audience="staff",
+    )
+)
 
 
 def _panel_context(user, resident):
@@ -25,9 +54,16 @@ def _panel_context(user, resident):
     return resident_panel_context(user, resident)
 
 
-registry.add_resident_panel(ResidentPanel(key="party", title=_("Party membership"),
-                                          template="party/_resident_panel.html", context=_panel_context, order=40,
-                                          model="party.partymember"))
+registry.add_resident_panel(
+    ResidentPanel(
+        key="party",
+        title=_("Party membership"),
+        template="party/_resident_panel.html",
+        context=_panel_context,
+        order=40,
+        model="party.partymember",
+    )
+)
 
 
 def _term_reminders() -> str:
@@ -65,10 +101,19 @@ def _register_scorecard_providers() -> None:
         return
     from .scoring import service_hours_provider, service_quarters_provider
 
-    providers.register("party.service_hours", service_hours_provider, label=_("Community service hours"),
-                       card_types=("inservice",), unit="h")
-    providers.register("party.service_quarters", service_quarters_provider,
-                       label=_("Quarters with community service"), card_types=("inservice",))
+    providers.register(
+        "party.service_hours",
+        service_hours_provider,
+        label=_("Community service hours"),
+        card_types=("inservice",),
+        unit="h",
+    )
+    providers.register(
+        "party.service_quarters",
+        service_quarters_provider,
+        label=_("Quarters with community service"),
+        card_types=("inservice",),
+    )
 
 
 _register_scorecard_providers()

@@ -5,10 +5,16 @@ from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, registry
 for label in ("visits.pairing", "visits.visit", "visits.visitneed", "visits.careevent", "visits.errand"):
     registry.add_place_path_field(label, "scope_path")
 
-registry.add_menu(MenuItem("workbench", _("Visits due"), "visits:due", model="visits.careevent", order=30))
-registry.add_menu(MenuItem("services", _("Visit log"), "visits:list", model="visits.visit", order=55))
-registry.add_menu(MenuItem("services", _("Pairings"), "visits:pairings", model="visits.pairing", order=56))
-registry.add_menu(MenuItem("services", _("Errands"), "visits:errands", model="visits.errand", order=57))
+registry.add_menu(
+    MenuItem("workbench", _("Visits due"), "visits:due", model="visits.careevent", order=30, audience="staff")
+)
+registry.add_menu(MenuItem("services", _("Visit log"), "visits:list", model="visits.visit", order=55, audience="staff"))
+registry.add_menu(
+    MenuItem("services", _("Pairings"), "visits:pairings", model="visits.pairing", order=56, audience="staff")
+)
+registry.add_menu(
+    MenuItem("services", _("Errands"), "visits:errands", model="visits.errand", order=57, audience="staff")
+)
 
 
 def _panel_context(user, resident):
@@ -17,8 +23,16 @@ def _panel_context(user, resident):
     return visits_context(user, resident)
 
 
-registry.add_resident_panel(ResidentPanel(key="visits", title=_("Visits and help"), template="visits/_panel.html",
-                                          context=_panel_context, order=60, model="visits.visit"))
+registry.add_resident_panel(
+    ResidentPanel(
+        key="visits",
+        title=_("Visits and help"),
+        template="visits/_panel.html",
+        context=_panel_context,
+        order=60,
+        model="visits.visit",
+    )
+)
 
 
 def _seed(ctx):

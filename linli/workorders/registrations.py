@@ -39,11 +39,11 @@ registry.add_resident_panel(ResidentPanel(key="workorders", title=gettext_lazy("
 
 # Menu: the queue that fits the role (工单 / 吹哨报到), task forces, and 我要报事 for residents.
 registry.add_menu(MenuItem("government", gettext_lazy("Work orders"), "workorders:home", model="workorders.case",
-                           order=20))
+                           order=20, audience="staff"))
 registry.add_menu(MenuItem("government", gettext_lazy("Work-order statistics"), "workorders_stats:stats",
                            model="workorders.casestatistics", order=21))
 registry.add_menu(MenuItem("government", gettext_lazy("Task forces"), "workorders:taskforce_list",
-                           model="workorders.taskforce", order=22))
+                           model="workorders.taskforce", order=22, audience="staff"))
 registry.add_menu(MenuItem("government", gettext_lazy("Work-order settings"), "workorders:config",
                            model="workorders.timelimit", order=23))
 # Issuing and revoking Open311 keys: district administrators and the dispatch centre (their grants on the key).
