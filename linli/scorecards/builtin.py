@@ -207,7 +207,7 @@ def alliance_wishes(subs, year):
         if wish_id in seen[key]:
             continue
         seen[key].add(wish_id)
-        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _url("wishes:detail", wish_id)))
+        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _wish_url(wish_id)))
     for pk, member_id, title, fulfilled_on, alliance_id, wish_ref, org_id in alliance_rows:
         key = index[member_id]
         wish_id = _ref_pk(wish_ref, "wishes.wish")
@@ -434,6 +434,14 @@ def party_service_quarters(subs, year):
     return out
 
 
+def _wish_url(wish_id) -> str:
+    """The link of a micro-wish record: the wish's page on the public board (``wishes:board_detail``), which every
+    signed-in reader of a card may open — the member or organisation on their own card as well as staff — and
+    which shows only what the board shows. The counted wishes are confirmed, so they are always on the board.
+    (``wishes:detail`` is the staff review page: a 404 for the member reading their own card.)"""
+    return _url("wishes:board_detail", wish_id)
+
+
 def _wish_claims(residents=None, org_ids=None, year=None):
     """Confirmed micro-wishes claimed (whole or in part) by residents or organisations, one query."""
     selector("wishes", "fulfilled_by")  # the wishes domain is there
@@ -452,7 +460,7 @@ def _wishes_by_resident(subs, year):
     for resident_id, _org, wish_id, title, share in _wish_claims(residents=resident_ids(subs), year=year):
         key = by_resident[resident_id]
         n[key].add(wish_id)
-        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _url("wishes:detail", wish_id)))
+        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _wish_url(wish_id)))
     return {s.key: Value(Decimal(len(n[s.key])), _("%(n)s micro-wishes fulfilled") % {"n": len(n[s.key])},
                          recs[s.key]) for s in subs}
 
@@ -467,7 +475,7 @@ def wishes_branch_fulfilled(subs, year):
     for resident_id, _org, wish_id, title, share in _wish_claims(residents=members, year=year):
         key = by_org[member_org[resident_id]]
         n[key].add(wish_id)
-        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _url("wishes:detail", wish_id)))
+        recs[key].append(record(f"wishes.wish:{wish_id}", f"{title} · {share}%", _wish_url(wish_id)))
     return {s.key: Value(Decimal(len(n[s.key])), _("%(n)s micro-wishes fulfilled by members") % {"n": len(n[s.key])},
                          recs[s.key]) for s in subs}
 
