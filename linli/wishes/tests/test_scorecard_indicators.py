@@ -103,7 +103,7 @@ def test_member_fulfilled(tree, world, wishes):
     assert (m1.value, m2.value, m3.value) == (Decimal(2), Decimal(1), Decimal(1))
     assert sorted(r["ref"] for r in m1.records) == sorted([f"wishes.wish:{w1.pk}", f"wishes.wish:{w2.pk}"])
     assert [r["label"] for r in m2.records] == ["冬衣两件 · 50.00%"]  # w3 unconfirmed, w5 of last year left out
-    assert all(r["url"].endswith(f"/wishes/manage/{r['ref'].split(':')[1]}/") for r in m1.records)
+    assert all(r["url"].endswith(f"/wishes/board/{r['ref'].split(':')[1]}/") for r in m1.records)  # the board page
     assert "2" in m1.display
     before = _values("wishes.member_fulfilled", "member", tree.district.path, YEAR - 1)
     assert before[f"party.partymember:{world.m2.pk}"].value == Decimal(1)
