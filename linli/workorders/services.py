@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case as DbCase
 from django.db.models import DateTimeField, Q, Value, When
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -203,18 +202,20 @@ def sync_queue(case: Case) -> None:
     if case.state not in ACTIVE_STATES:
         rows.exclude(queue_rank=QueueRank.OFF, due_at=None).update(queue_rank=QueueRank.OFF, due_at=None)
         return
+    off = [AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED]
+    if case.sign_due is None and case.handle_due is None:
+        due = None  # a CASE of NULLs only would be typed text by PostgreSQL
+    else:
+        due = DbCase(
+            When(status__in=off, then=Value(None, output_field=DateTimeField())),
+            When(status=AssignmentStatus.PENDING, then=Value(case.sign_due, output_field=DateTimeField())),
+            default=Value(case.handle_due, output_field=DateTimeField()), output_field=DateTimeField())
     rows.update(
         queue_rank=DbCase(
-            When(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED], then=Value(QueueRank.OFF)),
+            When(status__in=off, then=Value(QueueRank.OFF)),
             When(status=AssignmentStatus.PENDING, then=Value(QueueRank.TO_SIGN)),
             default=Value(QueueRank.IN_HAND)),
-        # Cast: with no deadline yet every branch is NULL, which PostgreSQL would type as text.
-        due_at=Cast(DbCase(
-            When(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED],
-                 then=Value(None, output_field=DateTimeField())),
-            When(status=AssignmentStatus.PENDING, then=Value(case.sign_due, output_field=DateTimeField())),
-            default=Value(case.handle_due, output_field=DateTimeField()), output_field=DateTimeField()),
-            DateTimeField()),
+        due_at=due,
     )
 
 
