@@ -244,8 +244,8 @@ def member_end(*, actor, member: PartyMember, on: dt.date | None = None, reason:
     CenterHousehold.objects.filter(member=member, is_active=True).update(is_active=False)
     audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
                  note="ended")
-    # Other domains end what hangs on the registration (the alliance releases the member's project claims).
-    events.publish("party.inservice.ended", {"id": member.pk, "path": member.scope_path})
+    # A registered member (在册), not an in-service registration: its own event (the id is a PartyMember's).
+    events.publish("party.member.ended", {"id": member.pk, "path": member.scope_path})
     return member
 
 

@@ -79,6 +79,28 @@ def test_ending_the_registration_releases_project_claims(tree, alliance, project
     assert not claim.is_active and claim.released_on == TODAY
 
 
+def test_ending_a_registered_membership_is_not_an_in_service_ending(tree, alliance, project, member,
+                                                                    django_capture_on_commit_callbacks):
+    """member_end (在册) publishes its own event: the alliance, which reads the id as an InServiceMember's, must
+    not hear it — else ending member #N released in-service member #N's project claims."""
+    from linli.core import events
+    from linli.party import services as party
+    from linli.party.tests.factories import branch, members
+
+    heard = []
+    events.subscribe("party.inservice.ended", heard.append)
+    try:
+        registered = members(branch(tree), 3, home=tree.house_a1)[0]
+        with django_capture_on_commit_callbacks(execute=True):
+            party.member_end(actor=system_user(), member=registered, reason="迁出")
+        assert heard == []
+        with django_capture_on_commit_callbacks(execute=True):
+            party.inservice_end(actor=tree.users["secretary_a1"], member=member)
+        assert [h["id"] for h in heard] == [member.pk]
+    finally:
+        events._subscribers["party.inservice.ended"].remove(heard.append)
+
+
 def test_claim_through_the_inservice_page(client, tree, alliance, project, member):
     client.force_login(tree.users["secretary_a1"])
     page = client.get(reverse("party:inservice_detail", args=[member.pk])).content.decode()
