@@ -29,12 +29,25 @@ def seat_org_ids(user_id):
                                         member__resident__account_id=user_id).values("org_id")
 
 
+def member_org_ids(user_id):
+    """Subqueries: the organisations (branch, and party group) where the user is an active registered member."""
+    from linli.party.models import PartyMember
+
+    mine = PartyMember.objects.filter(is_active=True, resident__account_id=user_id)
+    return mine.values("org_id"), mine.exclude(group__isnull=True).values("group_id")
+
+
 class CommitteeScope:
     """A resident's binding reaches the records of the organisations where they hold a committee seat, and of
     those organisations' groups: a branch secretary keeps their own branch's records with their own login.
-    Nothing else of the tree (their house) is covered."""
+    Nothing else of the tree (their house) is covered.
+
+    Models with ``members_read`` (the meeting records: meeting, attendance, photos, resolutions — 全程纪实) are
+    also readable by every active member of the organisation, so a member opens the meetings behind their own
+    score card; talks and evaluation entries stay with the committee."""
 
     org_lookup = "org"
+    members_read = False
 
     @classmethod
     def coverage_prefixes(cls, binding) -> list[str]:
@@ -47,7 +60,11 @@ class CommitteeScope:
         if binding.role != "resident":
             return None
         seats = seat_org_ids(binding.user_id)
-        return Q(**{f"{cls.org_lookup}__in": seats}) | Q(**{f"{cls.org_lookup}__parent__in": seats})
+        q = Q(**{f"{cls.org_lookup}__in": seats}) | Q(**{f"{cls.org_lookup}__parent__in": seats})
+        if action == "view" and cls.members_read:
+            orgs, groups = member_org_ids(binding.user_id)
+            q |= Q(**{f"{cls.org_lookup}__in": orgs}) | Q(**{f"{cls.org_lookup}__in": groups})
+        return q
 
 
 class Kind(models.TextChoices):
@@ -111,6 +128,8 @@ class Status(models.TextChoices):
 class Meeting(CommitteeScope, ScopedModel, BaseModel):
     """One 三会一课 / 主题党日 / 组织生活会 record; 应到 and 实到 are counted by the service from attendance."""
 
+    members_read = True
+
     org = models.ForeignKey("party.PartyOrg", verbose_name=_("party organisation"), on_delete=models.PROTECT,
                             related_name="orglife_meetings")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
@@ -150,6 +169,7 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(CommitteeScope, ScopedModel, BaseModel):
+    members_read = True
     scope_field = "meeting__scope_path"
     org_lookup = "meeting__org"
 
@@ -173,6 +193,8 @@ class Attendance(CommitteeScope, ScopedModel, BaseModel):
 class MeetingPhoto(CommitteeScope, ScopedModel, BaseModel):
     """A photo checked by content with Pillow, size-limited, re-encoded without EXIF (no GPS kept)."""
 
+    members_read = True
+
     scope_field = "meeting__scope_path"
     org_lookup = "meeting__org"
 
@@ -193,6 +215,7 @@ class MeetingPhoto(CommitteeScope, ScopedModel, BaseModel):
 
 class Resolution(CommitteeScope, ScopedModel, BaseModel):
     """A vote: passes only when yes > 1/2 of 应到 (``base``), computed in integers by the service."""
+    members_read = True
 
     scope_field = "meeting__scope_path"
     org_lookup = "meeting__org"

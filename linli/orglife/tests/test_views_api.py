@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from linli.core.permissions import restrict
 from linli.core.testing import count_queries
 from linli.orglife import services
 from linli.orglife.models import Kind, Meeting, MeetingPhoto, Resolution
@@ -125,7 +126,34 @@ def test_branch_secretary_records_with_their_own_login(client, party, tree):
     from linli.party.models import CommitteeSeat
 
     CommitteeSeat.objects.filter(member=party.committee[0]).update(is_active=False)
-    assert client.get(reverse("orglife:meeting_detail", args=[m.pk])).status_code == 404
+    assert client.get(reverse("orglife:calendar", args=[party.branch.pk])).status_code == 404
+    assert not services.may_add(user, Meeting, party.branch)
+    # Still a member of the branch: they read its meeting records (全程纪实), nothing more.
+    assert client.get(reverse("orglife:meeting_detail", args=[m.pk])).status_code == 200
+    assert client.get(reverse("orglife:meeting_detail", args=[other.pk])).status_code == 404
+    from linli.orglife.models import Talk
+
+    assert not restrict(Talk.objects.all(), user).exists()
+
+
+def test_members_read_their_own_branchs_meeting_records_only(client, party, tree, secretary):
+    """A member without a seat opens the meetings behind their score card; not other branches', not talks."""
+    user = tree.users["resident_a1"]
+    plain = party.full[10].resident  # a member with no committee seat
+    plain.account = user
+    plain.save(update_fields=["account"])
+    mine = theme_day(party, secretary)
+    theirs = theme_day(party, tree.users["district_admin"], org=party.branch_b, members=party.full_b)
+    client.force_login(user)
+    assert client.get(reverse("orglife:meeting_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("orglife:meeting_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("orglife:meeting_record", args=[party.branch.pk])).status_code in (403, 404)
+    assert not services.may_add(user, Meeting, party.branch)
+    party.full[10].__class__.objects.filter(pk=party.full[10].pk).update(is_active=False)  # membership ends
+    from linli.core.permissions import forget_bindings
+
+    forget_bindings(user)
+    assert client.get(reverse("orglife:meeting_detail", args=[mine.pk])).status_code == 404
 
 
 def test_overview_shows_branches_in_scope_with_missing_counts(client, party, secretary):
