@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -168,6 +169,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         codes = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
         return error_response(exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+    @api.exception_handler(OverflowError)
+    def _number_too_large(request, exc):
+        # An id or number beyond what the database stores (SQLite: 64-bit): no such row can exist.
+        return error_response(400, "invalid", _("A number in the request is out of range."))
+
+    @api.exception_handler(DataError)
+    def _data_out_of_range(request, exc):
+        # PostgreSQL's "integer out of range" and the like: the value cannot be stored, nothing was written.
+        return error_response(400, "invalid", _("A number in the request is out of range."))
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):

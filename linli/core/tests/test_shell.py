@@ -93,3 +93,12 @@ def test_menu_audience_staff_and_residents(tree):
         registry.menu[:] = saved
     with pytest.raises(AssertionError):
         MenuItem("services", "x", "portal:home", audience="everyone")
+
+
+def test_api_ids_beyond_the_database_are_a_400_not_a_500(tree, client, token_for):
+    """Found by the fuzz test: an id past 64 bits overflowed SQLite (PostgreSQL: integer out of range)."""
+    headers = token_for("district_admin")
+    for url in ("/api/v1/users/26850453226175602688/roles/1123", "/api/v1/users/26850453226175602688"):
+        resp = client.get(url, **headers) if url.count("/") == 4 else client.delete(url, **headers)
+        assert resp.status_code in (400, 404), (url, resp.status_code)
+        assert resp.json()["error"]["code"] in ("invalid", "not_found")
