@@ -15,8 +15,6 @@ schemathesis = pytest.importorskip("schemathesis")
 
 
 def test_party_operations_survive_fuzzing(tree, token_for):
-    from django.core.wsgi import get_wsgi_application
-
     b = branch(tree)
     b2 = branch(tree, place=tree.comm_a2)
     ms = members(b, 3, home=tree.house_a1) + members(b2, 1, home=tree.house_a2)
@@ -25,10 +23,9 @@ def test_party_operations_survive_fuzzing(tree, token_for):
     member_ids = [m.pk for m in ms] + [ins.pk]
     resident_ids = [m.resident_id for m in ms]
     pools = core.reference_pools(tree)
-    original = core.seed_case
 
     def seed(case, data, pools):
-        case = original(case, data, pools)
+        case = core.seed_case(case, data, pools)
         params = case.path_parameters
         if "org_id" in params:
             params["org_id"] = data.draw(st.sampled_from(org_ids))
@@ -48,26 +45,8 @@ def test_party_operations_survive_fuzzing(tree, token_for):
 
     users = ("district_admin", "secretary_a1", "dept_staff", "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in users}
-    checks = [core.not_a_server_error, core.error_body_shape]
     passes = [("positive", core.GenerationMode.POSITIVE, False, "district_admin", 8),
               ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 8),
               *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 6) for who in users]]
-    failures, ran = [], 0
-    core.seed_case = seed
-    try:
-        with core.in_process_requests():
-            schema = schemathesis.openapi.from_wsgi(core.SCHEMA_PATH, get_wsgi_application())
-            operations = [r.ok() for r in schema.get_all_operations()]
-            operations = [op for op in operations if op.path.startswith("/api/v1/party")]
-            assert len(operations) >= 12, [op.label for op in operations]
-            for operation in operations:
-                for label, mode, seeded, who, n in passes:
-                    try:
-                        ran += core.fuzz(operation, mode, seeded=seeded, headers=auth[who], checks=checks,
-                                         pools=pools, max_examples=n)
-                    except (Exception, core.FailureGroup) as exc:
-                        failures.append(f"{operation.label} [{label}]: {exc}")
-    finally:
-        core.seed_case = original
-    assert not failures, "\n\n".join(failures)
-    assert ran >= len(operations) * len(passes)
+    core.run_fuzz(prefixes=("/api/v1/party",), passes=passes, auth=auth, pools=pools, seeder=seed,
+                  min_operations=12)

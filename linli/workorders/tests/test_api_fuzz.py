@@ -30,17 +30,14 @@ def cases_in_every_state(tree) -> list[int]:
 
 
 def test_workorder_operations_survive_fuzzing(tree, token_for):
-    from django.core.wsgi import get_wsgi_application
-
     case_ids = cases_in_every_state(tree)
     from linli.workorders.models import ExtensionRequest
 
     ext_ids = list(ExtensionRequest.objects.values_list("pk", flat=True))
     pools = core.reference_pools(tree)
-    original = core.seed_case
 
     def seed(case, data, pools):
-        case = original(case, data, pools)
+        case = core.seed_case(case, data, pools)
         params = case.path_parameters
         if "pk" in params:
             params["pk"] = data.draw(st.sampled_from(case_ids))
@@ -58,26 +55,8 @@ def test_workorder_operations_survive_fuzzing(tree, token_for):
 
     users = ("district_admin", "secretary_a1", "property_staff", "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in users}
-    checks = [core.not_a_server_error, core.error_body_shape]
     passes = [("positive", core.GenerationMode.POSITIVE, False, "district_admin", 10),
               ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 10),
               *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 10) for who in users]]
-    failures, ran = [], 0
-    core.seed_case = seed
-    try:
-        with core.in_process_requests():
-            schema = schemathesis.openapi.from_wsgi(core.SCHEMA_PATH, get_wsgi_application())
-            operations = [r.ok() for r in schema.get_all_operations()]
-            operations = [op for op in operations if op.path.startswith("/api/v1/workorders")]
-            assert len(operations) >= 20, [op.label for op in operations]
-            for operation in operations:
-                for label, mode, seeded, who, n in passes:
-                    try:
-                        ran += core.fuzz(operation, mode, seeded=seeded, headers=auth[who], checks=checks,
-                                         pools=pools, max_examples=n)
-                    except (Exception, core.FailureGroup) as exc:
-                        failures.append(f"{operation.label} [{label}]: {exc}")
-    finally:
-        core.seed_case = original
-    assert not failures, "\n\n".join(failures)
-    assert ran >= len(operations) * len(passes)
+    core.run_fuzz(prefixes=("/api/v1/workorders",), passes=passes, auth=auth, pools=pools, seeder=seed,
+                  min_operations=20)
