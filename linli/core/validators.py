@@ -108,3 +108,18 @@ def mask_phone(number: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+# Personal numbers inside free text: an 18- or 15-character ID number, a mainland mobile number (also written
+# 138-1234-5678 or 138 1234 5678). Digits on either side mean it is part of a longer number (an order, an amount).
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """``text`` with every ID and mobile number in it masked as ``mask_id``/``mask_phone`` would: for what is
+    shown publicly (Open311), where a resident may have typed their own or a neighbour's number into a report."""
+    if not text:
+        return text or ""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(1).upper()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone("".join(m.groups())), text)

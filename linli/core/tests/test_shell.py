@@ -102,3 +102,15 @@ def test_api_ids_beyond_the_database_are_a_400_not_a_500(tree, client, token_for
         resp = client.get(url, **headers) if url.count("/") == 4 else client.delete(url, **headers)
         assert resp.status_code in (400, 404), (url, resp.status_code)
         assert resp.json()["error"]["code"] in ("invalid", "not_found")
+
+
+def test_mask_personal_numbers_in_free_text():
+    from linli.core.validators import mask_personal_numbers as mask
+
+    assert mask("联系我13812345678谢谢") == "联系我138****5678谢谢"
+    assert mask("电话 138 1234 5678") == "电话 138****5678"
+    assert mask("身份证34050419800101001x。") == "身份证340504********001X。"
+    assert mask("老号码340504800101001") == "老号码340504*****1001"
+    # part of a longer number, or not a mobile number at all: left as written
+    for text in ("订单号2026120200000112345678", "金额12345元", "12812345678", "门牌13号", ""):
+        assert mask(text) == text

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 from linli.areas.models import Place
 from linli.core.paths import is_within
 from linli.core.permissions import can_at, may_any, restrict
+from linli.core.validators import mask_personal_numbers
 
 from ..models import (
     DESCRIPTION_MAX,
@@ -223,16 +224,16 @@ def _request_docs(cases: list[Case]) -> list[dict]:
         docs.append({
             "service_request_id": c.number,
             "status": "open" if c.state in OPEN_STATES else "closed",
-            "status_notes": c.status_notes or "",
+            "status_notes": mask_personal_numbers(c.status_notes or ""),
             "service_name": c.category.name,
             "service_code": c.category.code,
-            "description": c.description,
+            "description": mask_personal_numbers(c.description),
             "agency_responsible": c.lead_org.name if c.lead_org_id else names.get(c.scope_path[:12], ""),
             "service_notice": "",
             "requested_datetime": formats.iso(c.created_at),
             "updated_datetime": formats.iso(c.updated_at),
             "expected_datetime": formats.iso(c.handle_due),
-            "address": address,
+            "address": mask_personal_numbers(address),
             "address_id": address_id,
             "zipcode": "",
             "lat": lat,

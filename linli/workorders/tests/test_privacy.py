@@ -186,3 +186,18 @@ def test_migration_clears_names_stored_before_the_fix(named):
     scrubbed = CaseEvent.objects.get(case=case, action="create")
     assert scrubbed.actor_label == "" and scrubbed.data == {"source": "x", "by_reporter": True}
     assert CaseEvent.objects.get(case=plain, action="create").actor_label == NAME  # not protected: unchanged
+
+
+def test_open311_masks_personal_numbers_typed_into_public_text(tree, client):
+    """A resident types their own phone and a neighbour's ID number into a report: the public answer masks both;
+    the handlers' own API shows the text as written (it is scoped, not public)."""
+    u = tree.users
+    case = wo.case_create(actor=u["resident_a1"], category="property-repair", title="楼道灯坏了",
+                          description="楼道灯不亮，请联系我 138-1234-5678；邻居身份证11010519491231002X代报",
+                          place=tree.building_a1, address="1栋东侧，电话13900001111")
+    for fmt in ("json", "xml"):
+        text = client.get(f"/open311/v2/requests/{case.number}.{fmt}").content.decode()
+        assert "138****5678" in text and "110105********002X" in text and "139****1111" in text
+        for secret in ("1234-5678", "13812345678", "11010519491231002X", "13900001111"):
+            assert secret not in text
+    assert "138-1234-5678" in Case.objects.get(pk=case.pk).description
