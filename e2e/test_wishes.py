@@ -15,6 +15,9 @@ pytestmark = pytest.mark.browser
 def login(page, url, username):
     from linli.core.testing import PASSWORD
 
+    # Leave the previous page first: a redirect still in flight would otherwise come back after the cookies are
+    # cleared, as an anonymous request, and set a CSRF cookie that no longer matches the login form's token.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(url + reverse("accounts:login"))
     page.locator("input[name=username]").fill(username)
@@ -62,6 +65,7 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     page.locator("input[name=estimated_value]").fill("150")
     page.get_by_test_id("wish-submit").click()
     page.get_by_test_id("wish-approve").click()
+    expect(page.get_by_test_id("wish-approve")).to_have_count(0)
     wish = Wish.objects.get(title="一台电风扇")
     assert wish.state == State.PUBLISHED
 
@@ -84,6 +88,7 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     page.locator("input[name=photos]").set_input_files(str(photo))
     page.locator("textarea[name=note]").fill("已送到家中")
     page.get_by_test_id("wish-fulfil").click()
+    expect(page.get_by_test_id("wish-fulfil")).to_have_count(0)
     assert Wish.objects.get(pk=wish.pk).state == State.FULFILLED
 
     # 4. The resident confirms on their phone.
@@ -91,6 +96,7 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     page.goto(url + reverse("wishes:mine"))
     page.get_by_test_id("my-wish").get_by_role("link").first.click()
     page.get_by_test_id("wish-confirm").click()
+    expect(page.get_by_test_id("wish-confirm")).to_have_count(0)
     assert Wish.objects.get(pk=wish.pk).state == State.CONFIRMED
 
     # 5. The points are in the member's ledger.
