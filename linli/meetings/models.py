@@ -163,6 +163,16 @@ class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
                     errors["host_ref"] = _("No such hosting body.")
         if self.quorum_numerator and self.quorum_denominator and self.quorum_numerator > self.quorum_denominator:
             errors["quorum_numerator"] = _("The quorum cannot be more than everyone.")
+        if self.host_kind == HostKind.PARTY_BRANCH:
+            # 支部工作条例 (domain rules §2): more than half of the full members present, and a resolution needs yes
+            # votes from more than half of them (应到), not of those present or of the votes cast.
+            if self.majority_base != MajorityBase.INVITEES:
+                errors["majority_base"] = _("A party branch decides with more than half of its full members "
+                                            "(应到), not of those present or of the votes cast.")
+            n, d = self.quorum_numerator or 0, self.quorum_denominator or 0
+            if d and (2 * n < d or (2 * n == d and not self.quorum_strict)):
+                errors["quorum_numerator"] = _("A party branch meeting needs more than half of its full members "
+                                               "present: the quorum may be raised, not lowered.")
         if errors:
             raise ValidationError(errors)
 

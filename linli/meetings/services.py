@@ -325,6 +325,11 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
         raise ValidationError({"state": _("Voting is possible only while the meeting is in progress.")})
     if invitee.checked_in_at is None:
         raise ValidationError({"invitee": _("Check in first, then vote.")})
+    voters = _branch_voters(meeting)
+    if voters is not None and not voters.filter(resident__account_id=invitee.user_id).exists():
+        raise ValidationError({"invitee": _(
+            "Only full members of %(branch)s vote: probationary members and guests attend without a vote.") % {
+            "branch": meeting.party_org.name}})
     n_inv, n_att = attendance(meeting)
     if not quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
                       denominator=meeting.quorum_denominator, strict=meeting.quorum_strict):
@@ -346,6 +351,10 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
 def quorum_message(meeting: Meeting, invitees: int, attendees: int) -> str:
     need = quorum_needed(invitees=invitees, numerator=meeting.quorum_numerator,
                          denominator=meeting.quorum_denominator, strict=meeting.quorum_strict)
+    if _is_branch(meeting):
+        return _("No quorum yet: %(att)s of the branch's %(inv)s full members (应到, with voting rights) have "
+                 "checked in and %(need)s are needed (%(rule)s). Voting opens when enough have checked in.") % {
+            "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
     return _("No quorum yet: %(att)s of %(inv)s invitees have checked in and %(need)s are needed "
              "(%(rule)s). Voting opens when enough have checked in.") % {
         "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
@@ -355,6 +364,10 @@ def quorum_rule(meeting: Meeting) -> str:
     if meeting.quorum_numerator == 0:
         return _("no quorum")
     frac = f"{meeting.quorum_numerator}/{meeting.quorum_denominator}"
+    if _is_branch(meeting):
+        if meeting.quorum_strict:
+            return _("more than %(frac)s of the full members") % {"frac": frac}
+        return _("at least %(frac)s of the full members") % {"frac": frac}
     if meeting.quorum_strict:
         return _("more than %(frac)s of the invitees") % {"frac": frac}
     return _("at least %(frac)s of the invitees") % {"frac": frac}
@@ -362,8 +375,33 @@ def quorum_rule(meeting: Meeting) -> str:
 
 # -- reads used by services, selectors and pages ------------------------------------------------------------
 
+def _is_branch(meeting: Meeting) -> bool:
+    return meeting.host_kind == HostKind.PARTY_BRANCH and meeting.party_org_id is not None
+
+
+def _branch_voters(meeting: Meeting):
+    """For a party-branch meeting, the branch's active full members (the 应到 with voting rights, 支部工作条例):
+    a queryset of ``party.PartyMember``; None for any other host."""
+    if not _is_branch(meeting):
+        return None
+    from linli.party.models import MemberStatus, PartyMember
+
+    return PartyMember.objects.filter(Q(org_id=meeting.party_org_id) | Q(group_id=meeting.party_org_id),
+                                      is_active=True, status=MemberStatus.FULL)
+
+
 def attendance(meeting: Meeting) -> tuple[int, int]:
-    """(invitees, checked-in attendees) in one query."""
+    """(invitees, checked-in attendees) in one query.
+
+    A party-branch meeting counts its branch instead (domain rules §2): every active full member is 应到, invited or
+    not (a member without a login cannot be invited yet still counts), and only full members who checked in are
+    present — so a resolution passes with yes > 1/2 of the branch's full members (10 of 21 fails), not of those
+    who happened to be invited."""
+    voters = _branch_voters(meeting)
+    if voters is not None:
+        return (voters.count(),
+                Invitee.objects.filter(meeting_id=meeting.pk, checked_in_at__isnull=False,
+                                       user_id__in=voters.values("resident__account_id")).count())
     row = Invitee.objects.filter(meeting_id=meeting.pk).aggregate(
         n=Count("id"), att=Count("id", filter=Q(checked_in_at__isnull=False)))
     return row["n"], row["att"]
