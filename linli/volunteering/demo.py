@@ -185,7 +185,7 @@ def seed(ctx) -> list[str]:
                                  contact="0555-2345678", status=ActivityStatus.FINISHED))
     Activity.objects.bulk_create(past, batch_size=500)
     past = list(Activity.objects.filter(status=ActivityStatus.FINISHED, scope_path__in=[c.path for c in communities])
-                .order_by("pk"))
+                .select_related("place").order_by("pk"))
     signups = []
     for a in past:
         if a.title == "周末邻里守望":
@@ -215,8 +215,9 @@ def seed(ctx) -> list[str]:
             a = s.activity = activity_by_pk[s.activity_id]
             rows.append(ServiceRecord(signup=s, volunteer_id=s.volunteer_id, activity=a, scope_path=a.scope_path,
                                       served_on=timezone.localtime(a.starts_at).date(),
-                                      content=f"{a.title}：{a.content}"[:300], hours=s.claimed_hours,
-                                      organiser_name=a.organiser_name, confirmed_by=actor,
+                                      content=f"{a.title}：{a.content}"[:300], location=a.where,
+                                      hours=s.claimed_hours, organiser_name=a.organiser_name,
+                                      recorder=services.recorder_name(actor), confirmed_by=actor,
                                       confirmed_at=a.ends_at + dt.timedelta(hours=2)))
         ServiceRecord.objects.bulk_create(rows, batch_size=1000)
         records.extend(rows)

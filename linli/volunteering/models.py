@@ -352,6 +352,11 @@ class Activity(ScopedModel, BaseModel):
         return [str(Skill(s).label) for s in self.skills or [] if s in Skill.values]
 
     @property
+    def where(self) -> str:
+        """The service place as a record states it: the place's name and, if given, where exactly."""
+        return " · ".join(x for x in (self.place.name, self.location) if x)
+
+    @property
     def is_signup_open(self) -> bool:
         now = timezone.now()
         return (self.status == ActivityStatus.OPEN and now < self.starts_at
@@ -437,7 +442,10 @@ class ImmutableQuerySet(models.QuerySet):
 
 
 class ServiceRecord(PersonalRows, BaseModel):
-    """A confirmed service (Art. 19 of 67号令: date, content, hours, organiser). Written once, never changed."""
+    """A confirmed service: what 民政部令第67号 (Art. 6) asks of 志愿服务情况 — activity name and content, date,
+    place, hours, organising body and recorder — fixed when the organiser confirms (条例 Art. 19). The place and the
+    recorder are copied, not read through the activity or the login, so a later edit of either cannot change the
+    record. Written once, never changed."""
 
     signup = models.OneToOneField(SignUp, verbose_name=_("sign-up"), on_delete=models.PROTECT,
                                   related_name="record")
@@ -448,8 +456,10 @@ class ServiceRecord(PersonalRows, BaseModel):
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     served_on = models.DateField(_("service date"), db_index=True)
     content = models.CharField(_("service content"), max_length=300)
+    location = models.CharField(_("service place"), max_length=270, blank=True)
     hours = models.DecimalField(_("service hours"), max_digits=5, decimal_places=2)
     organiser_name = models.CharField(_("organising body"), max_length=100)
+    recorder = models.CharField(_("recorded by"), max_length=100, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)

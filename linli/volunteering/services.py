@@ -540,6 +540,11 @@ def _parse_hours(value) -> Decimal | None:
     return hours
 
 
+def recorder_name(actor) -> str:
+    """The recorder (记录人) written on a service record: the confirming login's name, fixed at confirmation."""
+    return str(actor)[:100] if getattr(actor, "is_authenticated", False) else ""
+
+
 @transaction.atomic
 def record_confirm(*, actor, signup: SignUp, hours=None) -> ServiceRecord:
     """The organiser confirms the hours of one sign-up (never more than check-in to check-out, capped at the
@@ -567,7 +572,8 @@ def record_confirm(*, actor, signup: SignUp, hours=None) -> ServiceRecord:
     content = f"{activity.title}：{activity.content}"[:300]
     record = ServiceRecord(signup=signup, volunteer=signup.volunteer, activity=activity,
                            scope_path=activity.scope_path, served_on=timezone.localtime(activity.starts_at).date(),
-                           content=content, hours=final, organiser_name=activity.organiser_name,
+                           content=content, location=activity.where, hours=final,
+                           organiser_name=activity.organiser_name, recorder=recorder_name(actor),
                            confirmed_by=actor if actor.is_authenticated else None, confirmed_at=timezone.now())
     save_audited(actor=actor, obj=record, action="create")
     volunteer = Volunteer.objects.select_for_update().select_related("resident").get(pk=signup.volunteer_id)

@@ -288,6 +288,50 @@ def test_hours_capped_and_confirmed_once_with_event(tree, running, me):
     assert selectors.hours(me, 1999) == 0
 
 
+def test_record_states_place_and_recorder_fixed_at_confirmation(tree, running, me, client):
+    """民政部令第67号 Art. 6: the record names the activity and content, date, place, hours, organising body and
+    recorder — copied at confirmation, so editing the activity afterwards does not rewrite the record."""
+    staff = tree.users["secretary_a1"]
+    s = SignUp.objects.get()
+    SignUp.objects.filter(pk=s.pk).update(checked_in_at=running.starts_at, checked_out_at=running.ends_at)
+    services.activity_update(actor=staff, activity=running, location="3号楼前广场")
+    record = services.record_confirm(actor=staff, signup=s)
+    assert record.location == f"{tree.compound_a1.name} · 3号楼前广场"
+    assert record.recorder == str(staff) and record.recorder
+    assert record.content.startswith("小区清洁日") and record.served_on == timezone.localtime(running.starts_at).date()
+    assert record.organiser_name == tree.comm_a1.name and record.hours == Decimal("2.00")
+    services.activity_update(actor=staff, activity=running, location="社区活动中心")
+    record.refresh_from_db()
+    assert record.location == f"{tree.compound_a1.name} · 3号楼前广场"
+    client.force_login(staff)
+    from django.urls import reverse
+
+    page = client.get(reverse("volunteering:volunteer", args=[me.pk])).content.decode()
+    row = page.split('data-testid="service-record"', 1)[1].split("</tr>", 1)[0]
+    assert "3号楼前广场" in row and str(staff) in row
+
+
+def test_migration_backfills_place_and_recorder_of_earlier_records(tree, running, me):
+    import importlib
+
+    from django.db import connection
+
+    staff = tree.users["secretary_a1"]
+    s = SignUp.objects.get()
+    SignUp.objects.filter(pk=s.pk).update(checked_in_at=running.starts_at, checked_out_at=running.ends_at)
+    record = services.record_confirm(actor=staff, signup=s)
+    with connection.cursor() as cur:  # as a record confirmed before the columns existed
+        cur.execute(f"UPDATE {ServiceRecord._meta.db_table} SET location = '', recorder = '' WHERE id = %s",
+                    [record.pk])
+    from django.db.migrations.loader import MigrationLoader
+
+    name = "0004_record_place_and_recorder"
+    state = MigrationLoader(connection).project_state(("volunteering", name))  # the historical models
+    importlib.import_module(f"linli.volunteering.migrations.{name}").backfill(state.apps, None)
+    record.refresh_from_db()
+    assert record.location == running.where and record.recorder == str(staff)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_event_published_after_commit(tree, make_activity, me):
     got = []
