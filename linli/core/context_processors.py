@@ -38,7 +38,9 @@ def visible_menu(user) -> dict[str, list[dict]]:
             continue
         if (item.audience == "staff" and not staff) or (item.audience == "residents" and staff):
             continue
-        if item.model and not may_any(user, apps.get_model(item.model)):
+        if item.model and not may_any(user, apps.get_model(item.model), item.action):
+            continue
+        if item.check is not None and not item.check(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -24,7 +24,7 @@ class MenuItem:
     section: str
     label: str | Promise
     url_name: str
-    model: str | None = None  # "app_label.model": shown when the user may view it somewhere
+    model: str | None = None  # "app_label.model": shown when the user may do ``action`` on it somewhere
     order: int = 100
     superuser_only: bool = False
     icon: str = ""
@@ -32,6 +32,9 @@ class MenuItem:
     # review queues and registers, even where a resident may read their own rows); "residents" (the phone pages
     # of people without a staff role, e.g. "my points").
     audience: str = "all"
+    action: str = "view"  # e.g. "add" for a management page that only those who may create rows open
+    # A further test of the user (``check(user) -> bool``) where the page's own rule is not a grant on one model.
+    check: Callable | None = None
 
     def __post_init__(self):
         assert self.audience in ("all", "staff", "residents"), self.audience

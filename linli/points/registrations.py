@@ -13,7 +13,7 @@ registry.add_menu(MenuItem("services", _("Red supermarket"), "points:shop", mode
 registry.add_menu(MenuItem("services", _("My orders"), "points:my_orders", model="points.order", order=62,
                            audience="residents"))
 registry.add_menu(MenuItem("services", _("Shop orders"), "points:orders", model="points.order", order=63,
-                           audience="staff"))
+                           audience="staff", action="change"))
 registry.add_menu(MenuItem("management", _("Earning rules"), "points:rules", model="points.earningrule", order=71))
 registry.add_menu(MenuItem("management", _("Points accounts"), "points:accounts", model="points.pointsaccount",
                            order=70, audience="staff"))

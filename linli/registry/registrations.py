@@ -39,6 +39,7 @@ registry.add_menu(
         model="registry.resident",
         order=43,
         audience="staff",
+        action="change",
     )
 )
 

@@ -49,7 +49,13 @@ registry.add_menu(MenuItem("government", gettext_lazy("Work-order settings"), "w
 # Issuing and revoking Open311 keys: district administrators and the dispatch centre (their grants on the key).
 registry.add_menu(MenuItem("government", gettext_lazy("Open311 API keys"), "open311:keys",
                            model="workorders.open311key", order=24))
+def _may_report_somewhere(user) -> bool:
+    from .views import SOURCE_FOR_MODE, _report_mode_allowed
+
+    return any(_report_mode_allowed(user, mode) for mode in SOURCE_FOR_MODE)
+
+
 registry.add_menu(MenuItem("services", gettext_lazy("Report a problem"), "workorders:report",
-                           model="workorders.case", order=10))
+                           model="workorders.case", order=10, check=_may_report_somewhere))
 registry.add_menu(MenuItem("services", gettext_lazy("My reports"), "workorders:my_cases", model="workorders.case",
                            order=11))
