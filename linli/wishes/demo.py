@@ -39,7 +39,8 @@ def seed(ctx) -> list[str]:
     residents = list(Resident.objects.filter(is_active=True, scope_path__startswith=community.path)
                      .exclude(account__isnull=False).order_by("id")[:24])
     resident_user = ctx.users.get("resident")
-    claimer_user = resident_user if resident_user is not None and services.resident_of(resident_user) else None
+    claimer_user = resident_user if resident_user is not None and any(
+        o[0] == ClaimerKind.VOLUNTEER for o in services.claim_options(resident_user)) else None  # a volunteer
     dept_user = ctx.users.get("dept")
     org_options = [o for o in services.claim_options(dept_user) if o[2] is not None] if dept_user else []
     counts: dict[str, int] = {}

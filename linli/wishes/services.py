@@ -157,10 +157,20 @@ def _registered(resident, model_name: str) -> bool:
     return model.objects.filter(resident=resident, is_active=True).exists()
 
 
+def _is_volunteer(resident) -> bool:
+    """Is the resident a registered, active volunteer (volunteering app)?"""
+    try:
+        model = apps.get_model("volunteering", "Volunteer")
+    except LookupError:  # the volunteering domain is not installed
+        return False
+    return model.objects.filter(resident=resident, status="active").exists()
+
+
 def claim_options(user) -> list[tuple[str, str, object]]:
     """What ``user`` may claim as: (kind, label, organisation or None). A party member is a resident whose record
     says so (political status) or who is registered in a branch (party app); an in-service member likewise, or
-    one who has reported to a community (在职党员报到)."""
+    one who has reported to a community (在职党员报到); a volunteer is a resident registered as an active volunteer
+    (volunteering app)."""
     options = []
     resident = resident_of(user)
     if resident is not None:
@@ -169,7 +179,8 @@ def claim_options(user) -> list[tuple[str, str, object]]:
             options.append((ClaimerKind.PARTY_MEMBER, ClaimerKind.PARTY_MEMBER.label, None))
         if party or _registered(resident, "InServiceMember"):
             options.append((ClaimerKind.IN_SERVICE, ClaimerKind.IN_SERVICE.label, None))
-        options.append((ClaimerKind.VOLUNTEER, ClaimerKind.VOLUNTEER.label, None))
+        if _is_volunteer(resident):
+            options.append((ClaimerKind.VOLUNTEER, ClaimerKind.VOLUNTEER.label, None))
     for b in bindings_for(user):
         if str(b.role) in ORG_ROLES and b.organisation_id:
             options.append((ClaimerKind.ORGANISATION, b.organisation.name, b.organisation))
@@ -207,6 +218,8 @@ def claim(*, actor, wish: Wish, kind: str, share=None, organisation=None) -> Wis
             raise ValidationError({"organisation": _("You can claim only for an organisation you work for.")})
         if kind in (ClaimerKind.PARTY_MEMBER, ClaimerKind.IN_SERVICE):
             raise ValidationError({"kind": _("Only party members can claim as a party member.")})
+        if kind == ClaimerKind.VOLUNTEER and resident_of(actor) is not None:
+            raise ValidationError({"kind": _("Only registered volunteers can claim as a volunteer.")})
         raise ValidationError({"kind": _("Your login is not linked to a resident record.")})
     if wish.claims.filter(state=ClaimState.ACTIVE, user=actor).exists():
         raise ValidationError({"share": _("You have already claimed part of this wish.")})

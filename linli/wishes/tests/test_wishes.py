@@ -45,12 +45,20 @@ def needy(tree):
     return reg.resident_create(actor=system_user(), name="张秀英", home=tree.house_a1)
 
 
+def volunteer(user):
+    """Register the login's resident as a volunteer: only volunteers claim as a volunteer."""
+    from linli.volunteering import services as vol
+
+    vol.volunteer_register(actor=system_user(), resident=services.resident_of(user))
+    return user
+
+
 @pytest.fixture
 def member(tree):
     user, resident = resident_with_login("member", tree.house_a2, name="李建国")
     resident.political_status = "cpc_member"
     resident.save(update_fields=["political_status"])
-    return user
+    return volunteer(user)
 
 
 def published(tree, needy, **kw):
@@ -85,7 +93,7 @@ def test_full_path_credits_points_and_publishes_claimer_info(tree, needy, member
 def test_claim_on_claimed_wish_is_refused(tree, needy, member):
     wish = published(tree, needy)
     services.claim(actor=member, wish=wish, kind="volunteer")
-    other, _ = resident_with_login("vol2", tree.house_a1, name="王五")
+    other = volunteer(resident_with_login("vol2", tree.house_a1, name="王五")[0])
     n = WishClaim.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.claim(actor=other, wish=wish, kind="volunteer")
@@ -98,7 +106,7 @@ def test_shares_sum_to_the_whole(tree, needy, member):
     services.claim(actor=member, wish=wish, kind="in_service", share="60")
     wish = Wish.objects.get(pk=wish.pk)
     assert wish.state == State.PUBLISHED
-    other, _ = resident_with_login("vol2", tree.house_a1, name="王五")
+    other = volunteer(resident_with_login("vol2", tree.house_a1, name="王五")[0])
     with pytest.raises(ValidationError):
         services.claim(actor=other, wish=wish, kind="volunteer", share="50")
     org = tree.users["dept_staff"]
@@ -124,6 +132,15 @@ def test_claimer_kinds_are_checked(tree, needy):
     for bad in ("0", "101", "abc", "-5"):
         with pytest.raises(ValidationError):
             services.claim(actor=plain, wish=wish, kind="volunteer", share=bad)
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:  # a resident, not a volunteer
+        services.claim(actor=plain, wish=wish, kind="volunteer")
+    assert exc.value.message_dict == {"kind": ["Only registered volunteers can claim as a volunteer."]}
+    assert not WishClaim.objects.exists()
+    assert [o[0] for o in services.claim_options(plain)] == []
+    volunteer(plain)
+    assert services.claim(actor=plain, wish=wish, kind="volunteer").kind == "volunteer"
 
 
 def test_unapproved_wish_cannot_be_claimed_and_reject_needs_reason(tree, needy, member):
@@ -279,7 +296,7 @@ def test_two_simultaneous_claims_exactly_one_wins():
     tree = build_tree()
     needy = reg.resident_create(actor=system_user(), name="周奶奶", home=tree.house_a1)
     wish = published(tree, needy)
-    users = [resident_with_login(f"c{i}", tree.house_a2, name=f"吴{i}")[0] for i in range(6)]
+    users = [volunteer(resident_with_login(f"c{i}", tree.house_a2, name=f"吴{i}")[0]) for i in range(6)]
     barrier = threading.Barrier(len(users))
     results = []
 
