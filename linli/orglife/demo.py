@@ -111,7 +111,9 @@ def seed(ctx: DemoContext) -> list[str]:
                 gaps["committee_last_month"] += 1
             elif committee and ((y, m) != (today.year, today.month) or today.day > 12):
                 day = _day(y, m, 10, today)
-                if n == 4 and i % 5 == 2 and day:  # held late, in the next month, as a make-up
+                # held late, in the next month, as a make-up: one branch in five, and always the second one
+                # with a committee (so a small demo has one too)
+                if n == 4 and (i % 5 == 2 or with_committee == 2) and day:
                     add(org, Kind.COMMITTEE, day + dt.timedelta(days=25), "补开:" + rng.choice(COMMITTEE_TOPICS),
                         committee, counts_for=day)
                     gaps["makeup"] += 1

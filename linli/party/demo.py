@@ -1,7 +1,8 @@
 """The party part of ``make demo``: a realistic structure for the demo district, fast (bulk inserts).
 
 Per street a 街道党工委; per community a 社区党委 with one 小区党支部 per compound (split by buildings when it would
-pass ~40 members), a 物业党支部 where a property company manages compounds, 党小组 per few buildings, ~6% of the
+pass ~40 members; one compound in every third community in 网格党支部, one per grid), a 物业党支部 where a
+property company manages compounds, 党小组 per few buildings, ~6% of the
 adult residents as members (the residents whose political status says so; a few probationary), committees for
 branches with ≥ 7 full members (one deliberately missing, one branch deliberately below 3), 党员中心户, and
 双报到: in-service members employed by departments and registered organisations (some not reported for > 6
@@ -136,8 +137,8 @@ def seed(ctx) -> list[str]:
             by_compound[p[2][:15]].append(p)
 
         buildings = defaultdict(list)
-        for b in Place.objects.filter(subtree_q_path(community.path, field="path"), level=5, is_active=True
-                                      ).order_by("path"):
+        for b in (Place.objects.filter(subtree_q_path(community.path, field="path"), level=5, is_active=True)
+                  .select_related("grid").order_by("path")):
             buildings[b.path[:15]].append(b)
 
         for compound in compounds:
@@ -146,14 +147,31 @@ def seed(ctx) -> list[str]:
             parts = max(1, -(-len(residents_here) // BRANCH_TARGET))
             parts = min(parts, max(1, len(blds)))
             chunk = -(-len(blds) // parts) if blds else 0
+            split = [blds[part * chunk:(part + 1) * chunk] if blds else [] for part in range(parts)]
+            by_grid = defaultdict(list)
+            for b in blds:
+                by_grid[b.grid_id].append(b)
+            if parts == 1 and ci % 3 == 2 and compound is compounds[0] and None not in by_grid and len(by_grid) > 1:
+                # One compound in every third community has its members in 网格党支部, one per grid, when
+                # every grid has at least 3 of them.
+                held = [sum(1 for p in residents_here if p[2][:18] in {b.path for b in g}) for g in by_grid.values()]
+                if min(held) >= 3:
+                    split, parts = list(by_grid.values()), len(by_grid)
             for part in range(parts):
-                part_blds = blds[part * chunk:(part + 1) * chunk] if blds else []
+                part_blds = split[part]
                 suffix = "" if parts == 1 else ["第一", "第二", "第三", "第四", "第五"][min(part, 4)]
+                # A compound split into several branches is split along its grids where it can be: 网格党支部,
+                # named after the grid of the part's first building (grids follow buildings).
+                grid = part_blds[0].grid if parts > 1 and part_blds and part_blds[0].grid_id else None
+                branch_type = BranchType.GRID if grid is not None else BranchType.COMPOUND
+                name = f"{compound.name}{grid.name}党支部" if grid is not None else f"{compound.name}{suffix}党支部"
+                if any(b.name == name for b in branches_by_comm[ci]):
+                    name = f"{compound.name}{suffix}党支部"  # two parts in one grid: numbered instead
                 b_start = today - dt.timedelta(days=rng.randint(100, 5 * 365 - 30))
                 if ci == 1 and compound is compounds[0]:
                     b_start = _years_before(today, TERM_YEARS) - dt.timedelta(days=20)  # term already over
-                branch = PartyOrg(kind=PartyOrgKind.BRANCH, branch_type=BranchType.COMPOUND,
-                                  name=f"{compound.name}{suffix}党支部", parent=committee, place=compound,
+                branch = PartyOrg(kind=PartyOrgKind.BRANCH, branch_type=branch_type,
+                                  name=name, parent=committee, place=compound,
                                   scope_path=compound.path, term_start=b_start,
                                   term_end=add_years(b_start, TERM_YEARS))
                 branch.save()

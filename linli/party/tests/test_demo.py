@@ -41,6 +41,11 @@ def test_party_demo_registers_about_six_percent_of_adults(seeded):
     assert members.values("resident").distinct().count() == members.count()
     assert 0 < members.filter(status="probationary").count() < members.count() // 5
     assert PartyOrg.objects.filter(kind="branch").exists() and PartyOrg.objects.filter(kind="group").exists()
+    # 小区党支部, 网格党支部 (a compound too large for one branch, split along its grids) and 物业党支部.
+    assert {"compound", "grid", "property"} <= set(PartyOrg.objects.filter(kind="branch")
+                                                  .values_list("branch_type", flat=True))
+    grid_branch = PartyOrg.objects.filter(branch_type="grid").first()
+    assert "网格党支部" in grid_branch.name
 
 
 def test_orglife_demo_leaves_gaps_the_calendar_finds(seeded):
