@@ -6,18 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from .helpers import login
+
 pytestmark = pytest.mark.browser
-
-
-def login(page, url, username):
-    from linli.core.testing import PASSWORD
-
-    page.context.clear_cookies()
-    page.goto(url + reverse("accounts:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(url + reverse("portal:home"))
 
 
 def test_invitee_checks_in_and_votes_on_a_phone(browser, live_server, transactional_db):

@@ -9,21 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from .helpers import login
+
 pytestmark = pytest.mark.browser
-
-
-def login(page, url, username):
-    from linli.core.testing import PASSWORD
-
-    # Leave the previous page first: a redirect still in flight would otherwise come back after the cookies are
-    # cleared, as an anonymous request, and set a CSRF cookie that no longer matches the login form's token.
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto(url + reverse("accounts:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(url + reverse("portal:home"))
 
 
 def assert_fits_a_phone(page, what):

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from . import helpers
 from .conftest import RESULTS
 
 pytestmark = pytest.mark.browser
@@ -27,15 +28,7 @@ def png_bytes() -> bytes:
 
 
 def login(page, url, username, *, phone=False):
-    from linli.core.testing import PASSWORD
-
-    page.context.clear_cookies()
-    page.set_viewport_size(PHONE if phone else DESKTOP)
-    page.goto(url + reverse("accounts:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(url + reverse("portal:home"))
+    helpers.login(page, url, username, viewport=PHONE if phone else DESKTOP)
 
 
 def no_horizontal_scroll(page, what):
