@@ -91,29 +91,3 @@ def _demo(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("party", _demo, order=200))
-
-
-def _register_scorecard_providers() -> None:
-    """The 在职党员 indicators the score-card defaults name ("party.service_hours", "party.service_quarters")."""
-    try:
-        from linli.scorecards.providers import providers
-    except ImportError:  # score cards not installed
-        return
-    from .scoring import service_hours_provider, service_quarters_provider
-
-    providers.register(
-        "party.service_hours",
-        service_hours_provider,
-        label=_("Community service hours"),
-        card_types=("inservice",),
-        unit="h",
-    )
-    providers.register(
-        "party.service_quarters",
-        service_quarters_provider,
-        label=_("Quarters with community service"),
-        card_types=("inservice",),
-    )
-
-
-_register_scorecard_providers()
