@@ -253,7 +253,11 @@ class EvalState(models.TextChoices):
 
 
 class Evaluation(ConcurrentTransitionMixin, CommitteeScope, ScopedModel, BaseModel):
-    """One year's 民主评议党员 of a branch: 个人自评 → 党员互评 → 民主测评 → 评定 (a grade per member)."""
+    """One year's 民主评议党员 of a branch: 个人自评 → 党员互评 → 民主测评 → 评定 (a grade per member).
+
+    The branch's members read the evaluation itself (its year and stage) and, of its entries, their own only."""
+
+    members_read = True
 
     org = models.ForeignKey("party.PartyOrg", verbose_name=_("party branch"), on_delete=models.PROTECT,
                             related_name="orglife_evaluations")
@@ -293,6 +297,14 @@ class Evaluation(ConcurrentTransitionMixin, CommitteeScope, ScopedModel, BaseMod
 class EvaluationEntry(CommitteeScope, ScopedModel, BaseModel):
     scope_field = "evaluation__scope_path"
     org_lookup = "evaluation__org"
+
+    @classmethod
+    def extra_scope_q(cls, binding, action: str) -> Q | None:
+        """The committee's, as for every record; and a member reads their own entry (the grade on their card)."""
+        q = super().extra_scope_q(binding, action)
+        if q is not None and action == "view":
+            q |= Q(member__resident__account_id=binding.user_id)
+        return q
 
     evaluation = models.ForeignKey(Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE,
                                    related_name="entries")

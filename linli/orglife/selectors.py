@@ -23,6 +23,7 @@ from .models import (
     AttendanceStatus,
     EvalState,
     Evaluation,
+    EvaluationEntry,
     Kind,
     Meeting,
     MeetingPhoto,
@@ -270,6 +271,12 @@ def evaluations(user, *, org=None) -> QuerySet:
 
 def evaluation_for(user, pk) -> Evaluation:
     return get_object_or_404(restrict(Evaluation.objects.select_related("org"), user), pk=pk)
+
+
+def evaluation_entries(user, ev: Evaluation) -> QuerySet:
+    """The entries of ``ev`` the user may read: all of them for the committee and staff, a member's own only."""
+    return (restrict(EvaluationEntry.objects.filter(evaluation=ev), user)
+            .select_related("member__resident").order_by("member__resident__name", "pk"))
 
 
 def talks(user, *, org=None) -> QuerySet:

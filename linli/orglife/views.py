@@ -299,7 +299,7 @@ def evaluation_detail(request, pk: int):
     ev = selectors.evaluation_for(user, pk)
     may_change = can(user, Action.CHANGE, ev)
     fields = services.ENTRY_FIELDS_BY_STATE[ev.state]
-    entries = list(ev.entries.select_related("member__resident").order_by("member__resident__name", "pk"))
+    entries = list(selectors.evaluation_entries(user, ev))
     errors = []
     if request.method == "POST":
         if not may_change:
@@ -333,7 +333,7 @@ def evaluation_detail(request, pk: int):
         else:
             return HttpResponseRedirect(request.path)
         ev = selectors.evaluation_for(user, pk)
-        entries = list(ev.entries.select_related("member__resident").order_by("member__resident__name", "pk"))
+        entries = list(selectors.evaluation_entries(user, ev))
     for entry in entries:
         entry.suggested = services.suggested_grade(entry)
     steps = {EvalState.SELF_REVIEW: "start_peer_review", EvalState.PEER_REVIEW: "start_poll",

@@ -388,14 +388,14 @@ def orglife_grade(subs, year):
     EvaluationEntry = model("orglife.EvaluationEntry")
     labels = dict(EvaluationEntry._meta.get_field("grade").flatchoices)
     out = {}
-    for _pk, member_id, grade, ev_id, org_id in (
+    for _pk, member_id, grade, ev_id in (
             EvaluationEntry.objects.filter(member_id__in=subject_ids(subs), evaluation__year=year,
                                            evaluation__state="rated").exclude(grade="")
-            .values_list("pk", "member_id", "grade", "evaluation_id", "evaluation__org_id")):
+            .values_list("pk", "member_id", "grade", "evaluation_id")):
         label = labels.get(grade, grade)
         out[f"party.partymember:{member_id}"] = Value(
             GRADE_VALUES.get(grade), str(label),
-            [record(f"orglife.evaluation:{ev_id}", f"{year} {label}", _url("orglife:calendar", org_id))])
+            [record(f"orglife.evaluation:{ev_id}", f"{year} {label}", _url("orglife:evaluation_detail", ev_id))])
     return out
 
 

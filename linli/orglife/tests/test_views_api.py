@@ -156,6 +156,33 @@ def test_members_read_their_own_branchs_meeting_records_only(client, party, tree
     assert client.get(reverse("orglife:meeting_detail", args=[mine.pk])).status_code == 404
 
 
+def test_a_member_reads_their_branchs_evaluation_and_only_their_own_entry(client, party, tree, secretary):
+    """The grade on a member's score card links to the evaluation: the member opens it and sees their own entry
+    (self-assessment, votes, grade), not their fellow members', and changes nothing."""
+    user = tree.users["resident_a1"]
+    me = party.full[10]
+    me.resident.account = user
+    me.resident.save(update_fields=["account"])
+    ev = services.evaluation_start(actor=secretary, org=party.branch, year=services.today().year)
+    other = ev.entries.exclude(member=me).select_related("member__resident").first()
+    services.evaluation_entry_update(actor=secretary, entry=ev.entries.get(member=me), self_assessment="我的自评")
+    services.evaluation_entry_update(actor=secretary, entry=other, self_assessment="别人的自评")
+    client.force_login(user)
+    resp = client.get(reverse("orglife:evaluation_detail", args=[ev.pk]))
+    assert resp.status_code == 200
+    assert [e.member_id for e in resp.context["entries"]] == [me.pk] and not resp.context["may_change"]
+    body = resp.content.decode()
+    assert "我的自评" in body and "别人的自评" not in body and other.member.resident.name not in body
+    resp = client.post(reverse("orglife:evaluation_detail", args=[ev.pk]), {"step": "start_peer_review"})
+    assert resp.status_code == 403
+    ev.refresh_from_db()
+    assert ev.state == "self_review"
+    # Another branch's evaluation stays closed to them.
+    theirs = services.evaluation_start(actor=tree.users["district_admin"], org=party.branch_b,
+                                       year=services.today().year)
+    assert client.get(reverse("orglife:evaluation_detail", args=[theirs.pk])).status_code == 404
+
+
 def test_overview_shows_branches_in_scope_with_missing_counts(client, party, secretary):
     client.force_login(secretary)
     resp = client.get(reverse("orglife:overview"))
