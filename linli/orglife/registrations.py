@@ -1,12 +1,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.registry import DailyJob, DemoSeeder, MenuItem, registry
+from linli.party.registrations import in_party_work
 
 for label in ("orglife.meeting", "orglife.evaluation", "orglife.talk"):
     registry.add_place_path_field(label, "scope_path")
 
-registry.add_menu(MenuItem("party", _("Organisational life"), "orglife:overview", model="orglife.meeting", order=20))
-registry.add_menu(MenuItem("party", _("Meeting records"), "orglife:meeting_list", model="orglife.meeting", order=21))
+# Residents see these only when their resident record is a party member (their branch's records).
+registry.add_menu(MenuItem("party", _("Organisational life"), "orglife:overview", model="orglife.meeting", order=20,
+                           check=in_party_work))
+registry.add_menu(MenuItem("party", _("Meeting records"), "orglife:meeting_list", model="orglife.meeting", order=21,
+                           check=in_party_work))
 
 
 def _reminders() -> str:

@@ -15,9 +15,28 @@ for label in (
 ):
     registry.add_place_path_field(label, "scope_path")
 
+
+def in_party_work(user) -> bool:
+    """Staff, or a resident login whose resident record is a registered or in-service party member: the party
+    entries of the menu are not shown to every resident (one query per page for residents, none for staff)."""
+    from linli.core.context_processors import is_staff_user
+
+    from .models import InServiceMember, PartyMember
+
+    if is_staff_user(user):
+        return True
+    cached = getattr(user, "_linli_in_party", None)
+    if cached is None:
+        cached = (PartyMember.objects.filter(is_active=True, resident__account_id=user.pk).exists()
+                  or InServiceMember.objects.filter(is_active=True, resident__account_id=user.pk).exists())
+        user._linli_in_party = cached
+    return cached
+
+
 # A member's own page (membership, 双报到 registration, service hours): every login that may see party members —
 # residents see only their own rows there.
-registry.add_menu(MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5))
+registry.add_menu(MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5,
+                           check=in_party_work))
 registry.add_menu(
     MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10, audience="staff")
 )

@@ -288,3 +288,20 @@ def test_calendar_page_shows_last_months_missing_committee_red(client, party, se
     html = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()
     cell = re.search(rf'<span class="([^"]*)" data-testid="cell-committee-{re.escape(last.key)}"', html)
     assert "ol-overdue" in cell.group(1).split()
+
+
+def test_party_menu_entries_only_for_party_members_among_residents(party, tree):
+    from linli.core.context_processors import visible_menu
+
+    def party_urls(user):
+        for attr in ("_linli_in_party", "_linli_bindings"):
+            user.__dict__.pop(attr, None)
+        return {item["url"] for item in visible_menu(user)["party"]}
+
+    user = tree.users["resident_a1"]
+    overview = reverse("orglife:overview")
+    assert overview not in party_urls(user) and reverse("party:mine") not in party_urls(user)
+    party.full[10].resident.account = user
+    party.full[10].resident.save(update_fields=["account"])
+    assert {overview, reverse("orglife:meeting_list"), reverse("party:mine")} <= party_urls(user)
+    assert overview in party_urls(tree.users["secretary_a1"])
