@@ -29,6 +29,7 @@ urlpatterns = [
     path("wishes/", include("linli.wishes.urls")),
     path("points/", include("linli.points.urls")),
     path("visits/", include("linli.visits.urls")),
+    path("owners/", include("linli.owners.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.wishes",
     "linli.points",
     "linli.visits",
+    "linli.owners",
     "linli.portal",
     "linli.demo",
 ]

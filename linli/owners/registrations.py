@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.registry import DemoSeeder, MenuItem, registry
+
+registry.add_place_path_field("owners.ownerscommittee", "scope_path")
+registry.add_place_path_field("owners.committeeseat", "scope_path")
+
+registry.add_menu(MenuItem("management", _("Owners' committees"), "owners:list", model="owners.ownerscommittee",
+                           order=40, audience="staff"))
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+# After the party seeder (200): some seats go to party members so their badge shows.
+registry.add_demo_seeder(DemoSeeder("owners", _seed, order=240))

@@ -1,0 +1,138 @@
+"""Every write on owners' committees and their seats: atomic, permission-checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.areas.models import Level, Place
+from linli.core import audit, events
+from linli.core.paths import is_within
+from linli.core.permissions import Action, require, require_at
+from linli.core.services import assign, save_audited
+
+from .models import CommitteeSeat, OwnersCommittee, Position
+
+# 业主大会和业主委员会指导规则 (建房〔2009〕274号): a term of an owners' committee lasts at most 5 years.
+TERM_MAX_YEARS = 5
+COMMITTEE_FIELDS = ("name", "term_start", "term_end", "filed_on", "is_active")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_term(committee: OwnersCommittee) -> None:
+    start, end = committee.term_start, committee.term_end
+    if start is None:
+        raise ValidationError({"term_start": _("Enter the date the term starts.")})
+    if end is None:
+        raise ValidationError({"term_end": _("Enter the date the term ends.")})
+    if end < start:
+        raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+    if end > add_years(start, TERM_MAX_YEARS):
+        raise ValidationError({"term_end": _("A term of an owners' committee lasts at most %(n)s years.")
+                               % {"n": TERM_MAX_YEARS}})
+    if committee.filed_on is not None and committee.filed_on < start:
+        raise ValidationError({"filed_on": _("The committee cannot be filed before its term starts.")})
+
+
+def _check_one_active(committee: OwnersCommittee) -> None:
+    if not committee.is_active:
+        return
+    others = OwnersCommittee.objects.filter(compound_id=committee.compound_id, is_active=True)
+    if committee.pk:
+        others = others.exclude(pk=committee.pk)
+    if others.exists():
+        raise ValidationError({"is_active": _("This compound already has an active owners' committee; mark the "
+                                              "previous one inactive first.")})
+
+
+@transaction.atomic
+def committee_create(*, actor, compound: Place, name: str, term_start: dt.date, term_end: dt.date,
+                     filed_on: dt.date | None = None, is_active: bool = True) -> OwnersCommittee:
+    if compound is None or compound.level != Level.COMPOUND:
+        raise ValidationError({"compound": _("An owners' committee serves a compound (小区); choose a compound.")})
+    if not compound.is_active:
+        raise ValidationError({"compound": _("This compound is archived.")})
+    require_at(actor, Action.ADD, OwnersCommittee, compound.path)
+    committee = OwnersCommittee(compound=compound, scope_path=compound.path, name=(name or "").strip(),
+                                term_start=term_start, term_end=term_end, filed_on=filed_on, is_active=is_active)
+    _check_term(committee)
+    _check_one_active(committee)
+    save_audited(actor=actor, obj=committee, action="create")
+    events.publish("owners.committee.created", {"committee_id": committee.pk, "path": committee.scope_path})
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, actor, committee: OwnersCommittee, **changes) -> OwnersCommittee:
+    committee = OwnersCommittee.objects.select_for_update().get(pk=committee.pk)
+    require(actor, Action.CHANGE, committee)
+    before = audit.snapshot(committee)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    assign(committee, changes, COMMITTEE_FIELDS)
+    _check_term(committee)
+    _check_one_active(committee)
+    return save_audited(actor=actor, obj=committee, action="update", before=before)
+
+
+def _community_path(committee: OwnersCommittee) -> str:
+    return committee.compound.parent.path
+
+
+@transaction.atomic
+def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Position.MEMBER,
+             since: dt.date | None = None) -> CommitteeSeat:
+    committee = OwnersCommittee.objects.select_for_update().select_related("compound__parent").get(pk=committee.pk)
+    require(actor, Action.CHANGE, committee)
+    if not committee.is_active:
+        raise ValidationError(_("This owners' committee is no longer active."))
+    if resident is None:
+        raise ValidationError({"resident": _("Choose the resident.")})
+    if not resident.is_active or resident.merged_into_id:
+        raise ValidationError({"resident": _("This resident record is no longer active.")})
+    if not is_within(resident.scope_path, [_community_path(committee)]):
+        raise ValidationError({"resident": _("Only a resident of the community the compound is in can hold a "
+                                             "seat on its owners' committee.")})
+    since = since or _today()
+    if since < committee.term_start or since > committee.term_end:
+        raise ValidationError({"since": _("The seat must start within the committee's term (%(start)s – %(end)s).")
+                               % {"start": committee.term_start, "end": committee.term_end}})
+    held = CommitteeSeat.objects.filter(committee=committee, resident=resident).exclude(until__lte=_today())
+    if held.exists():
+        raise ValidationError({"resident": _("This resident already holds a seat on this committee.")})
+    seat = CommitteeSeat(committee=committee, resident=resident, position=position, since=since,
+                         scope_path=committee.scope_path)
+    save_audited(actor=actor, obj=seat, action="create")
+    events.publish("owners.seat.added", {"seat_id": seat.pk, "committee_id": committee.pk,
+                                         "resident_id": resident.pk})
+    return seat
+
+
+@transaction.atomic
+def seat_end(*, actor, seat: CommitteeSeat, until: dt.date | None = None) -> CommitteeSeat:
+    seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
+    require(actor, Action.CHANGE, seat)
+    if seat.until is not None and seat.until <= _today():
+        raise ValidationError({"until": _("This seat has already ended.")})
+    until = until or _today()
+    if until < seat.since:
+        raise ValidationError({"until": _("A seat cannot end before it started.")})
+    before = audit.snapshot(seat)
+    seat.until = until
+    save_audited(actor=actor, obj=seat, action="end", before=before)
+    events.publish("owners.seat.ended", {"seat_id": seat.pk, "committee_id": seat.committee_id})
+    return seat
