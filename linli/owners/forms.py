@@ -12,7 +12,6 @@ from linli.core.permissions import Action, restrict
 from .models import Position
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_CHOICES = 500
 
 
 class CommitteeForm(forms.Form):
@@ -31,7 +30,7 @@ class CommitteeCreateForm(CommitteeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         qs = restrict(Place.objects.filter(level=Level.COMPOUND, is_active=True), user, Action.VIEW)
-        self.fields["compound"].queryset = qs.select_related("parent").order_by("path")[:MAX_CHOICES]
+        self.fields["compound"].queryset = qs.select_related("parent").order_by("path")
         self.fields["compound"].label_from_instance = lambda p: f"{p.parent.name} · {p.name}"
 
 

@@ -151,7 +151,7 @@ class MemberFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *MemberStatus.choices])
     badge = forms.ChoiceField(label=_("Role"), required=False, choices=[
         ("", _("All")), ("building_head", _("Building heads")), ("committee", _("Committee members")),
-        ("center", _("Centre households"))])
+        ("center", _("Centre households")), ("owners_committee", _("Owners' committee members"))])
     dues = forms.BooleanField(label=_("Dues overdue only"), required=False)
     ended = forms.BooleanField(label=_("Include ended memberships"), required=False)
 

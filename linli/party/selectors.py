@@ -213,6 +213,10 @@ def members(user, *, action=Action.VIEW, org: PartyOrg | None = None, under: str
         qs = qs.filter(seats__is_active=True).distinct()
     elif badge == "center":
         qs = qs.filter(center_households__is_active=True).distinct()
+    elif badge == "owners_committee":
+        from linli.owners.selectors import current_member_ids
+
+        qs = qs.filter(resident_id__in=current_member_ids())
     return qs.order_by("scope_path", "resident__name", "pk")
 
 
@@ -228,8 +232,10 @@ def building_head_user_ids() -> QuerySet:
 
 
 def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
-    """Badges for a page of members: 楼栋长, committee seat, 党员中心户 (three queries whatever the page size)."""
+    """Badges for a page of members: 楼栋长, committee seat, 党员中心户, 业委会 seat (four queries whatever the page
+    size). A member's owners'-committee seats are those of their resident record (``owners.CommitteeSeat``)."""
     from linli.accounts.models import RoleBinding
+    from linli.owners.selectors import current_seats_of
 
     accounts = [m.resident.account_id for m in rows if m.resident.account_id]
     heads = {}
@@ -242,10 +248,12 @@ def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
         seats.setdefault(s.member_id, []).append(s)
     centers = set(CenterHousehold.objects.filter(member_id__in=ids, is_active=True).values_list("member_id",
                                                                                                 flat=True))
+    owners = current_seats_of({m.resident_id for m in rows})
     for m in rows:
         m.head_of = heads.get(m.resident.account_id, [])
         m.seat_list = seats.get(m.pk, [])
         m.is_center = m.pk in centers
+        m.owners_seats = owners.get(m.resident_id, [])
     return rows
 
 

@@ -41,7 +41,7 @@ def test_committee_create_is_scoped_to_the_compound_and_audited(tree):
 def test_committee_create_refuses_a_place_that_is_not_a_compound(tree, where):
     err = refused("compound", services.committee_create, actor=system_user(), compound=getattr(tree, where),
                   name="某业委会", term_start=START, term_end=END)
-    assert "compound" in " ".join(err.message_dict["compound"])
+    assert "小区" in " ".join(err.message_dict["compound"])  # translated: "业主委员会对应一个小区…"
 
 
 def test_committee_create_refuses_a_term_ending_before_it_starts(tree):
