@@ -96,7 +96,8 @@ def _community_path(committee: OwnersCommittee) -> str:
 @transaction.atomic
 def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Position.MEMBER,
              since: dt.date | None = None) -> CommitteeSeat:
-    committee = OwnersCommittee.objects.select_for_update().select_related("compound__parent").get(pk=committee.pk)
+    committee = OwnersCommittee.objects.select_for_update(of=("self",)).select_related("compound__parent").get(
+        pk=committee.pk)
     require(actor, Action.CHANGE, committee)
     if not committee.is_active:
         raise ValidationError(_("This owners' committee is no longer active."))
