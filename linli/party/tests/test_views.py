@@ -207,7 +207,13 @@ def test_own_page_is_in_the_menu(client, tree, setup):
     from linli.core.context_processors import visible_menu
 
     mine = reverse("party:mine")
-    assert mine in [i["url"] for i in visible_menu(tree.users["resident_a1"])["party"]]
+    resident = tree.users["resident_a1"]
+    assert mine not in [i["url"] for i in visible_menu(resident)["party"]]  # not a party member (yet)
+    _b, _b2, ms = setup
+    ms[0].resident.account = resident
+    ms[0].resident.save(update_fields=["account"])
+    resident.__dict__.pop("_linli_in_party", None)
+    assert mine in [i["url"] for i in visible_menu(resident)["party"]]
     assert mine in [i["url"] for i in visible_menu(tree.users["secretary_a1"])["party"]]
     assert mine not in [i["url"] for items in visible_menu(tree.users["nobody"]).values() for i in items]
     html = login(client, tree, "resident_a1").get("/").content.decode()
