@@ -9,6 +9,8 @@ working days (work-order time limits, 公示 periods) are all computed here:
 * ``workdays_between(a, b)``: working days in the half-open range ``(a, b]``;
 * ``deadline(start_dt, n)``: the end (23:59:59.999999 local time) of the n-th working day after ``start_dt``;
   ``n == 0`` means the end of the same day (emergencies).
+
+Calendar years too: ``add_years(day, n)`` for terms of office (party organisations, owners' committees).
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ from functools import lru_cache
 from django.utils import timezone
 
 _SPAN_SLACK = 60  # days of calendar rows fetched beyond the naive estimate
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:

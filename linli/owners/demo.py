@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from linli.core.workdays import add_years
 from linli.registry.models import Resident
 
 from . import services
 from .models import Position
-from .services import add_years
 
 SEATS = (7, 5)
 

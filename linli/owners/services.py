@@ -14,6 +14,7 @@ from linli.core import audit, events
 from linli.core.paths import is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.core.workdays import add_years
 
 from .models import CommitteeSeat, OwnersCommittee, Position
 
@@ -24,13 +25,6 @@ COMMITTEE_FIELDS = ("name", "term_start", "term_end", "filed_on", "is_active")
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _check_term(committee: OwnersCommittee) -> None:

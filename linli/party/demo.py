@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from linli.core import audit
+from linli.core.workdays import add_years
 
 from .models import (
     TERM_YEARS,
@@ -34,7 +35,6 @@ from .models import (
     SeatPosition,
     ServicePost,
     ServiceRecord,
-    add_years,
 )
 
 MEMBER_SHARE = 0.06

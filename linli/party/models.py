@@ -20,13 +20,6 @@ from linli.core.models import BaseModel, ScopedModel
 TERM_YEARS = 5
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 class OwnRowsForResidents:
     """A resident's binding (their house) reaches only their own rows, never their housemates'."""
 

@@ -17,6 +17,7 @@ from linli.core import audit, events
 from linli.core.paths import is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.core.workdays import add_years
 
 from .models import (
     TERM_YEARS,
@@ -32,7 +33,6 @@ from .models import (
     SeatPosition,
     ServicePost,
     ServiceRecord,
-    add_years,
 )
 
 ORG_FIELDS = ("kind", "branch_type", "name", "parent", "place", "organisation", "term_start", "term_end", "notes")

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from linli.core.models import AuditLog
 from linli.core.testing import system_user
+from linli.core.workdays import add_years
 from linli.notifications.models import Notification
 from linli.party import reminders, selectors, services, tasks
-from linli.party.models import CommitteeSeat, InServiceMember, PartyMember, PartyOrg, ServiceRecord, add_years
+from linli.party.models import CommitteeSeat, InServiceMember, PartyMember, PartyOrg, ServiceRecord
 
 from .factories import JOINED, branch, committee, inservice, members, resident
 
