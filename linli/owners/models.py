@@ -78,11 +78,15 @@ BADGE_LABELS = {
 POSITION_ORDER = {Position.CHAIR: 0, Position.VICE_CHAIR: 1, Position.MEMBER: 2}
 
 
-def current_seat_q(today: dt.date | None = None, prefix: str = "") -> Q:
-    """Seats held now: no end date or one in the future, on an active committee."""
+def open_seat_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """Seats not ended: no end date or one in the future."""
     today = today or timezone.localdate()
-    return ((Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": today}))
-            & Q(**{f"{prefix}committee__is_active": True}))
+    return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": today})
+
+
+def current_seat_q(today: dt.date | None = None, prefix: str = "") -> Q:
+    """Seats held now: open, on an active committee."""
+    return open_seat_q(today, prefix) & Q(**{f"{prefix}committee__is_active": True})
 
 
 class CommitteeSeat(CompoundScoped, BaseModel):
@@ -108,9 +112,10 @@ class CommitteeSeat(CompoundScoped, BaseModel):
     def __str__(self):
         return f"{self.resident} · {self.get_position_display()}"
 
-    def is_current(self, today: dt.date | None = None) -> bool:
+    def is_open(self, today: dt.date | None = None) -> bool:
+        """Not ended (``open_seat_q`` for one row)."""
         today = today or timezone.localdate()
-        return (self.until is None or self.until > today) and self.committee.is_active
+        return self.until is None or self.until > today
 
     @property
     def badge_label(self) -> str:

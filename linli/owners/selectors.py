@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
 
-from .models import POSITION_ORDER, CommitteeSeat, OwnersCommittee, current_seat_q
+from .models import POSITION_ORDER, CommitteeSeat, OwnersCommittee, current_seat_q, open_seat_q
 
 MIN_MEMBERS, MAX_MEMBERS = 5, 11
 REELECTION_LEAD_DAYS = 90  # re-election starts 90 days before the term ends
@@ -21,10 +21,6 @@ FILING_DAYS = 30  # filed with the street within 30 days of the election
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _open_q(today: dt.date) -> Q:
-    return Q(seats__until__isnull=True) | Q(seats__until__gt=today)
 
 
 def committees(user, *, action: str = Action.VIEW, under: str | None = None, q: str = "",
@@ -38,8 +34,8 @@ def committees(user, *, action: str = Action.VIEW, under: str | None = None, q: 
         qs = qs.filter(Q(name__icontains=q) | Q(compound__name__icontains=q))
     if not include_inactive:
         qs = qs.filter(is_active=True)
-    return qs.annotate(n_seats=Count("seats", filter=_open_q(today))).order_by("-is_active", "scope_path",
-                                                                                "-term_start", "pk")
+    return (qs.annotate(n_seats=Count("seats", filter=open_seat_q(today, "seats__")))
+            .order_by("-is_active", "scope_path", "-term_start", "pk"))
 
 
 def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> tuple[list, list]:
@@ -47,9 +43,9 @@ def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> 
     today = today or _today()
     rows = list(restrict(CommitteeSeat.objects.filter(committee=committee), user)
                 .select_related("resident", "committee").order_by("since", "pk"))
-    current = [s for s in rows if s.until is None or s.until > today]
+    current = [s for s in rows if s.is_open(today)]
     current.sort(key=lambda s: (POSITION_ORDER.get(s.position, 9), s.since, s.pk))
-    past = sorted((s for s in rows if not (s.until is None or s.until > today)),
+    past = sorted((s for s in rows if not s.is_open(today)),
                   key=lambda s: (s.until, s.pk), reverse=True)
     return current, past
 

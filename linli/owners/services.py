@@ -16,7 +16,7 @@ from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
 
-from .models import CommitteeSeat, OwnersCommittee, Position
+from .models import CommitteeSeat, OwnersCommittee, Position, open_seat_q
 
 # 业主大会和业主委员会指导规则 (建房〔2009〕274号): a term of an owners' committee lasts at most 5 years.
 TERM_MAX_YEARS = 5
@@ -106,7 +106,7 @@ def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Pos
     if since < committee.term_start or since > committee.term_end:
         raise ValidationError({"since": _("The seat must start within the committee's term (%(start)s – %(end)s).")
                                % {"start": committee.term_start, "end": committee.term_end}})
-    held = CommitteeSeat.objects.filter(committee=committee, resident=resident).exclude(until__lte=_today())
+    held = CommitteeSeat.objects.filter(open_seat_q(_today()), committee=committee, resident=resident)
     if held.exists():
         raise ValidationError({"resident": _("This resident already holds a seat on this committee.")})
     seat = CommitteeSeat(committee=committee, resident=resident, position=position, since=since,
@@ -121,7 +121,7 @@ def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Pos
 def seat_end(*, actor, seat: CommitteeSeat, until: dt.date | None = None) -> CommitteeSeat:
     seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
     require(actor, Action.CHANGE, seat)
-    if seat.until is not None and seat.until <= _today():
+    if not seat.is_open(_today()):
         raise ValidationError({"until": _("This seat has already ended.")})
     until = until or _today()
     if until < seat.since:
