@@ -380,14 +380,15 @@ def _is_branch(meeting: Meeting) -> bool:
 
 
 def _branch_voters(meeting: Meeting):
-    """For a party-branch meeting, the branch's active full members (the 应到 with voting rights, 支部工作条例):
-    a queryset of ``party.PartyMember``; None for any other host."""
+    """For a party-branch meeting, the members with voting rights of a 支部党员大会 (应到, 支部工作条例) as
+    organisational life counts them (``orglife.entitlement``: a general branch's sub-branches included): a queryset
+    of ``party.PartyMember``; None for any other host."""
     if not _is_branch(meeting):
         return None
-    from linli.party.models import MemberStatus, PartyMember
+    from linli.orglife.entitlement import entitled
+    from linli.orglife.models import Kind
 
-    return PartyMember.objects.filter(Q(org_id=meeting.party_org_id) | Q(group_id=meeting.party_org_id),
-                                      is_active=True, status=MemberStatus.FULL)
+    return entitled(meeting.party_org, Kind.GENERAL_ASSEMBLY)
 
 
 def attendance(meeting: Meeting) -> tuple[int, int]:
