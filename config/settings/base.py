@@ -144,8 +144,8 @@ AXES_VERBOSE = False
 # API bearer tokens
 LINLI_API_TOKEN_TTL = timedelta(hours=env.int("LINLI_API_TOKEN_TTL_HOURS", default=24 * 7))
 
-# Audit retention: the network-security law asks for at least six months.
-LINLI_AUDIT_RETENTION_DAYS = max(180, env.int("LINLI_AUDIT_RETENTION_DAYS", default=365))
+# Audit retention: the network-security law asks for at least six months (up to 184 days; linli.core.audit).
+LINLI_AUDIT_RETENTION_DAYS = max(184, env.int("LINLI_AUDIT_RETENTION_DAYS", default=365))
 
 # Demo accounts (make demo) share this password; refused in production.
 LINLI_DEMO_PASSWORD = "linli-demo-2026"

@@ -82,13 +82,30 @@ def record(
     )
 
 
+# 网络安全法 第21条: keep network logs at least six months. Six calendar months are 181 to 184 days long, so a
+# retention set in days is never below 184; the database triggers (migration 0005) refuse deleting a row younger
+# than six calendar months (UTC, a missing day becoming the month's last: as ``add_months``).
+RETENTION_FLOOR_DAYS = 184
+RETENTION_FLOOR_MONTHS = 6
+
+
+def legal_floor(now: dt.datetime | None = None) -> dt.datetime:
+    """Rows written at or after this moment are younger than six calendar months: never deletable."""
+    from .workdays import add_months
+
+    now = now or timezone.now()
+    return add_months(now.astimezone(dt.UTC), -RETENTION_FLOOR_MONTHS)
+
+
 def retention_cutoff() -> dt.datetime:
-    days = max(180, settings.LINLI_AUDIT_RETENTION_DAYS)
-    return timezone.now() - timedelta(days=days)
+    """Rows written before this moment are past retention (the setting, never less than six calendar months)."""
+    now = timezone.now()
+    days = max(RETENTION_FLOOR_DAYS, settings.LINLI_AUDIT_RETENTION_DAYS)
+    return min(now - timedelta(days=days), legal_floor(now))
 
 
 def purge_expired() -> int:
-    """Delete audit rows older than the retention period (never younger than 180 days).
+    """Delete audit rows older than the retention period (never younger than six calendar months).
 
     The only deletion path: it bypasses the model guard with a raw DELETE that the database
     triggers also allow, because every row it touches is past retention.

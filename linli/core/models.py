@@ -106,7 +106,7 @@ class AuditQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """One row per create/update/delete (and unmasking, export, login…) done through a service.
 
-    Append-only: the model refuses updates and deletes, and database triggers (migration 0002)
+    Append-only: the model refuses updates and deletes, and database triggers (migrations 0002, 0005)
     refuse them too, except deletes of rows older than the retention period.
     """
 

@@ -7,7 +7,7 @@ from . import audit, context
 
 @task()
 def purge_expired_audit() -> int:
-    """Daily: remove audit rows past retention (≥ 180 days)."""
+    """Daily: remove audit rows past retention (≥ six calendar months, at least 184 days)."""
     with context.acting_as("task"):
         return audit.purge_expired()
 

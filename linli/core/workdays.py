@@ -10,11 +10,13 @@ working days (work-order time limits, 公示 periods) are all computed here:
 * ``deadline(start_dt, n)``: the end (23:59:59.999999 local time) of the n-th working day after ``start_dt``;
   ``n == 0`` means the end of the same day (emergencies).
 
-Calendar years too: ``add_years(day, n)`` for terms of office (party organisations, owners' committees).
+Calendar years and months too: ``add_years(day, n)`` for terms of office (party organisations, owners' committees),
+``add_months(day, n)`` for the audit retention floor.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -29,6 +31,16 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day, months: int):
+    """The same day ``months`` later (earlier when negative), a date or a datetime; a day the target month lacks
+    becomes its last day (31 August − 6 months = 28/29 February), as PostgreSQL's interval arithmetic does."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
@@ -115,8 +127,13 @@ def package_rows(first_year: int, last_year: int) -> list[tuple[dt.date, bool, s
     import chinese_calendar
 
     names = {
-        "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-        "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+        "New Year's Day": "元旦",
+        "Spring Festival": "春节",
+        "Tomb-sweeping Day": "清明节",
+        "Labour Day": "劳动节",
+        "Dragon Boat Festival": "端午节",
+        "National Day": "国庆节",
+        "Mid-autumn Festival": "中秋节",
         "Anti-Fascist 70th Day": "抗战胜利纪念日",
     }
     rows = []
