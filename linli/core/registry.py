@@ -6,7 +6,9 @@
 * ``daily_jobs``: what ``manage.py run_daily`` runs (deadlines, reminders, purges);
 * ``demo_seeders``: each domain's part of ``make demo``;
 * ``place_path_fields``: every (model, field) holding a copy of a place path, rewritten when a
-  place moves so scoped rows follow their place.
+  place moves so scoped rows follow their place;
+* ``todo_sources``: what is waiting for the user (the workbench's 待办), each domain its own;
+* ``figure_sources``: the counts that matter for the user's scope, shown on the workbench and the section pages.
 """
 
 from __future__ import annotations
@@ -106,6 +108,63 @@ class DailyJob:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One kind of work waiting for the user: ``count`` items, the earliest ``due`` (date or aware datetime, or
+    None), how many are already ``overdue``, and ``url``, the page where they are done (one tap from the
+    workbench). ``section`` places it on a section page too."""
+
+    key: str
+    label: str | Promise
+    count: int
+    url: str
+    section: str
+    due: object = None
+    overdue: int = 0
+
+    @property
+    def due_date(self):
+        """The due day in Asia/Shanghai (for sorting and showing dates and datetimes alike)."""
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        if isinstance(self.due, datetime):
+            return timezone.localtime(self.due).date() if timezone.is_aware(self.due) else self.due.date()
+        return self.due
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """``collect(user) -> list[Todo]``: what waits for ``user`` in one domain, read through ``restrict`` (or the
+    domain's selectors); a kind with nothing waiting is left out. A few queries at most, whatever the scope."""
+
+    key: str
+    collect: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count for the user's scope, e.g. 在办工单 37, with the page that lists what it counts."""
+
+    key: str
+    label: str | Promise
+    value: object
+    section: str
+    url: str = ""
+    hint: str | Promise = ""  # e.g. "3 overdue"
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    """``collect(user) -> list[Figure]``: a domain's figures for the user's scope (empty when it has none)."""
+
+    key: str
+    collect: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -114,6 +173,18 @@ class Registry:
     place_path_fields: list[tuple[str, str]] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     daily_jobs: list[DailyJob] = field(default_factory=list)
+    todo_sources: list[TodoSource] = field(default_factory=list)
+    figure_sources: list[FigureSource] = field(default_factory=list)
+
+    def add_todo_source(self, source: TodoSource) -> None:
+        self.todo_sources[:] = [s for s in self.todo_sources if s.key != source.key]
+        self.todo_sources.append(source)
+        self.todo_sources.sort(key=lambda s: (s.order, s.key))
+
+    def add_figure_source(self, source: FigureSource) -> None:
+        self.figure_sources[:] = [s for s in self.figure_sources if s.key != source.key]
+        self.figure_sources.append(source)
+        self.figure_sources.sort(key=lambda s: (s.order, s.key))
 
     def add_daily_job(self, job: DailyJob) -> None:
         self.daily_jobs[:] = [j for j in self.daily_jobs if j.key != job.key]

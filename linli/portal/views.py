@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from linli.areas.models import Level, Place
 from linli.core.context_processors import SECTION_LABELS, is_staff_user
 from linli.core.permissions import Action, bindings_for, restrict
+from linli.core.workbench import figures_for, todos_for
 
 
 @login_required
@@ -24,6 +25,8 @@ def home(request):
         "section": "workbench",
         "bindings": bindings_for(user),
         "stats": stats,
+        "todos": todos_for(user),
+        "figures": figures_for(user),
     })
 
 
@@ -34,7 +37,8 @@ def _resident_home(request):
     (``MenuItem.audience``), services first.
     """
     homes = [b.place for b in bindings_for(request.user) if b.place_id]
-    return render(request, "portal/home_resident.html", {"section": "workbench", "homes": homes})
+    return render(request, "portal/home_resident.html", {
+        "section": "workbench", "homes": homes, "todos": todos_for(request.user)})
 
 
 def _level_counts(qs):
@@ -47,7 +51,12 @@ def _level_counts(qs):
 def section(request, key: str):
     if key not in SECTION_LABELS or key == "workbench":
         raise Http404
-    return render(request, "portal/section.html", {"section": key, "section_label": SECTION_LABELS[key]})
+    return render(request, "portal/section.html", {
+        "section": key,
+        "section_label": SECTION_LABELS[key],
+        "todos": todos_for(request.user, key),
+        "figures": figures_for(request.user, key),
+    })
 
 
 @require_POST

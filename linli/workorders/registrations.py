@@ -1,7 +1,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("workorders.case", "workorders.taskforce", "workorders.jointaction"):
     registry.add_place_path_field(label, "scope_path")
@@ -59,3 +59,19 @@ registry.add_menu(MenuItem("services", gettext_lazy("Report a problem"), "workor
                            model="workorders.case", order=10, check=_may_report_somewhere))
 registry.add_menu(MenuItem("services", gettext_lazy("My reports"), "workorders:my_cases", model="workorders.case",
                            order=11))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+def _figures(user):
+    from .todos import figures
+
+    return figures(user)
+
+
+registry.add_todo_source(TodoSource("workorders", _todos, order=10))
+registry.add_figure_source(FigureSource("workorders", _figures, order=10))

@@ -1,0 +1,115 @@
+"""The workbench (工作台): what waits for each role, one tap from the home page; figures of the user's scope; the
+section tabs show only sections that open for the user."""
+
+import pytest
+from django.urls import reverse
+
+from linli.core.registry import Todo, TodoSource, registry
+from linli.core.testing import count_queries
+from linli.core.workbench import todos_for
+from linli.workorders import services as wo
+
+pytestmark = pytest.mark.django_db
+
+
+def report(tree, **kw):
+    return wo.case_create(actor=tree.users["resident_a1"], place=tree.building_a1, case_type="complaint",
+                          category="illegal-building", title="楼顶违章搭建", description="3栋楼顶有人在搭彩钢棚", **kw)
+
+
+def todo_keys(user) -> dict[str, int]:
+    return {t.key: t.count for t in todos_for(user)}
+
+
+def test_each_step_of_a_case_appears_on_the_workbench_of_whoever_takes_it(tree):
+    users = tree.users
+    case = report(tree)
+    assert todo_keys(users["secretary_a1"]) == {"workorders.accept": 1}
+    assert "workorders.accept" not in todo_keys(users["secretary_a1"].__class__.objects.get(username="grid_a"))
+
+    wo.case_whistle(actor=users["secretary_a1"], case=case, note="需城管执法")
+    assert todo_keys(users["secretary_a1"]) == {}
+    assert todo_keys(users["dispatcher"]) == {"workorders.dispatch": 1}
+
+    wo.case_dispatch(actor=users["dispatcher"], case=case, lead_org=tree.dept)
+    assert todo_keys(users["dispatcher"]) == {}
+    assert todo_keys(users["dept_staff"]) == {"workorders.sign": 1}
+    assert todo_keys(users["dept_other_staff"]) == {}
+
+    case = wo.case_sign(actor=users["dept_staff"], case=case)
+    assert todo_keys(users["dept_staff"]) == {"workorders.handle": 1}
+
+    case = wo.case_complete(actor=users["dept_staff"], case=case, reply="已拆除")
+    assert todo_keys(users["dept_staff"]) == {}
+    assert todo_keys(users["resident_a1"]) == {"workorders.verdict": 1}
+    assert todo_keys(users["dispatcher"]) == {"workorders.revisit_district": 1}
+
+
+def test_the_workbench_page_lists_the_todos_with_one_tap_to_the_queue(client, tree):
+    report(tree)
+    report(tree)
+    client.force_login(tree.users["secretary_a1"])
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'data-todo="workorders.accept"' in html
+    target = reverse("workorders:community_queue") + "?state=accepted"
+    assert f'href="{target}"' in html
+    assert client.get(target).status_code == 200
+    assert 'data-figure="workorders.open"' in html
+
+
+def test_a_resident_home_shows_their_verdict_todo(client, tree):
+    case = report(tree)
+    wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.dept)
+    case = wo.case_sign(actor=tree.users["dept_staff"], case=case)
+    wo.case_complete(actor=tree.users["dept_staff"], case=case, reply="已拆除")
+    client.force_login(tree.users["resident_a1"])
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'data-todo="workorders.verdict"' in html
+    assert client.get(reverse("workorders:my_cases")).status_code == 200
+
+
+def test_overdue_work_comes_first_then_the_earliest_due():
+    import datetime as dt
+
+    def t(key, due, overdue=0):
+        return Todo(key=key, label=key, count=1, url="/", section="government", due=due, overdue=overdue)
+
+    today = dt.date(2026, 12, 7)
+    source = TodoSource("test.order", lambda user: [t("later", today + dt.timedelta(days=3)), t("undated", None),
+                                                    t("late", today - dt.timedelta(days=1), overdue=1),
+                                                    t("soon", today + dt.timedelta(days=1))])
+    saved = list(registry.todo_sources)
+    registry.todo_sources[:] = [source]
+    try:
+        user = type("U", (), {"is_authenticated": True})()
+        assert [x.key for x in todos_for(user)] == ["late", "soon", "later", "undated"]
+    finally:
+        registry.todo_sources[:] = saved
+
+
+def test_the_workbench_query_count_does_not_grow_with_the_cases(client, tree):
+    client.force_login(tree.users["secretary_a1"])
+    report(tree)
+    client.get(reverse("portal:home"))
+    with count_queries() as few:
+        client.get(reverse("portal:home"))
+    for _ in range(10):
+        report(tree)
+    with count_queries() as many:
+        client.get(reverse("portal:home"))
+    assert many.count == few.count
+
+
+@pytest.mark.parametrize("name", ["resident_a1", "nobody"])
+def test_a_residents_tabs_show_only_sections_that_open(client, tree, name):
+    from linli.core.context_processors import visible_menu
+
+    user = tree.users[name]
+    client.force_login(user)
+    html = client.get(reverse("portal:home")).content.decode()
+    menu = visible_menu(user)
+    for key, items in menu.items():
+        if key == "workbench":
+            continue
+        link = reverse("portal:section", args=[key])
+        assert (f'href="{link}"' in html) == bool(items), key
