@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("wishes.wish", "wishes.wishclaim", "wishes.wishphoto"):
     registry.add_place_path_field(label, "scope_path")
@@ -37,3 +37,19 @@ def _panel_context(user, resident):
 
 registry.add_resident_panel(ResidentPanel(key="wishes", title=_("Micro-wishes"), template="wishes/_panel.html",
                                           context=_panel_context, order=65, model="wishes.wish"))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+def _figures(user):
+    from .todos import figures
+
+    return figures(user)
+
+
+registry.add_todo_source(TodoSource("wishes", _todos, order=50))
+registry.add_figure_source(FigureSource("wishes", _figures, order=50))

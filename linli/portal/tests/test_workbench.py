@@ -113,3 +113,28 @@ def test_a_residents_tabs_show_only_sections_that_open(client, tree, name):
             continue
         link = reverse("portal:section", args=[key])
         assert (f'href="{link}"' in html) == bool(items), key
+
+
+def test_wishes_wait_for_review_confirmation_and_the_claimer(tree):
+    from decimal import Decimal
+
+    from linli.core.testing import system_user
+    from linli.points.tests.factories import resident_with_login
+    from linli.registry import services as reg
+    from linli.volunteering import services as vol
+    from linli.wishes import services as ws
+
+    sec = tree.users["secretary_a1"]
+    needy = reg.resident_create(actor=system_user(), name="张秀英", home=tree.house_a1)
+    wish = ws.wish_submit(actor=sec, resident=needy, title="一台电风扇", need="夏天闷热",
+                          estimated_value=Decimal("150.00"))
+    assert todo_keys(sec)["wishes.review"] == 1
+    assert "wishes.review" not in todo_keys(tree.users["resident_a1"])
+    wish = ws.wish_approve(actor=sec, wish=wish)
+    assert "wishes.review" not in todo_keys(sec)
+
+    member, _resident = resident_with_login("member", tree.house_a2, name="李建国")
+    vol.volunteer_register(actor=system_user(), resident=ws.resident_of(member))
+    ws.claim(actor=member, wish=wish, kind="volunteer")
+    todo = next(t for t in todos_for(member) if t.key == "wishes.claims")
+    assert todo.count == 1 and todo.due is not None and todo.overdue == 0
