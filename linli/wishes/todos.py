@@ -18,20 +18,48 @@ SECTION = "services"
 
 def collect(user) -> list[Todo]:
     out = []
-    counts = {r["state"]: r["n"] for r in restrict(Wish.objects.filter(
-        state__in=[State.SUBMITTED, State.FULFILLED]), user, Action.CHANGE).values("state").annotate(n=Count("id"))}
+    counts = {
+        r["state"]: r["n"]
+        for r in restrict(Wish.objects.filter(state__in=[State.SUBMITTED, State.FULFILLED]), user, Action.CHANGE)
+        .values("state")
+        .annotate(n=Count("id"))
+    }
     url = reverse("wishes:list")
     if counts.get(State.SUBMITTED):
-        out.append(Todo("wishes.review", _("Micro-wishes to review"), counts[State.SUBMITTED],
-                        f"{url}?state={State.SUBMITTED}", SECTION))
+        out.append(
+            Todo(
+                "wishes.review",
+                _("Micro-wishes to review"),
+                counts[State.SUBMITTED],
+                f"{url}?state={State.SUBMITTED}",
+                SECTION,
+            )
+        )
     if counts.get(State.FULFILLED):
-        out.append(Todo("wishes.confirm", _("Fulfilled micro-wishes to confirm"), counts[State.FULFILLED],
-                        f"{url}?state={State.FULFILLED}", SECTION))
+        out.append(
+            Todo(
+                "wishes.confirm",
+                _("Fulfilled micro-wishes to confirm"),
+                counts[State.FULFILLED],
+                f"{url}?state={State.FULFILLED}",
+                SECTION,
+            )
+        )
     row = WishClaim.objects.filter(user_id=user.pk, state=ClaimState.ACTIVE).aggregate(
-        n=Count("id"), due=Min("due_date"), late=Count("id", filter=Q(due_date__lt=timezone.localdate())))
+        n=Count("id"), due=Min("due_date"), late=Count("id", filter=Q(due_date__lt=timezone.localdate()))
+    )
     if row["n"]:
-        out.append(Todo("wishes.claims", _("Micro-wishes I claimed, to fulfil"), row["n"], reverse("wishes:mine"),
-                        SECTION, due=row["due"], overdue=row["late"]))
+        out.append(
+            Todo(
+                "wishes.claims",
+                _("Micro-wishes I claimed, to fulfil"),
+                row["n"],
+                reverse("wishes:mine"),
+                SECTION,
+                due=row["due"],
+                overdue=row["late"],
+            )
+        )
     return out
 
 
@@ -41,5 +69,12 @@ def figures(user) -> list[Figure]:
     counts = {r["state"]: r["n"] for r in qs.values("state").annotate(n=Count("id"))}
     if not counts:
         return []
-    return [Figure("wishes.open", _("Micro-wishes waiting for a claimer"), counts.get(State.PUBLISHED, 0), SECTION,
-                   url=f"{reverse('wishes:list')}?state={State.PUBLISHED}")]
+    return [
+        Figure(
+            "wishes.open",
+            _("Micro-wishes waiting for a claimer"),
+            counts.get(State.PUBLISHED, 0),
+            SECTION,
+            url=f"{reverse('wishes:list')}?state={State.PUBLISHED}",
+        )
+    ]

@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 def report(tree, **kw):
-    return wo.case_create(actor=tree.users["resident_a1"], place=tree.building_a1, case_type="complaint",
-                          category="illegal-building", title="楼顶违章搭建", description="3栋楼顶有人在搭彩钢棚", **kw)
+    return wo.case_create(
+        actor=tree.users["resident_a1"],
+        place=tree.building_a1,
+        case_type="complaint",
+        category="illegal-building",
+        title="楼顶违章搭建",
+        description="3栋楼顶有人在搭彩钢棚",
+        **kw,
+    )
 
 
 def todo_keys(user) -> dict[str, int]:
@@ -75,9 +82,15 @@ def test_overdue_work_comes_first_then_the_earliest_due():
         return Todo(key=key, label=key, count=1, url="/", section="government", due=due, overdue=overdue)
 
     today = dt.date(2026, 12, 7)
-    source = TodoSource("test.order", lambda user: [t("later", today + dt.timedelta(days=3)), t("undated", None),
-                                                    t("late", today - dt.timedelta(days=1), overdue=1),
-                                                    t("soon", today + dt.timedelta(days=1))])
+    source = TodoSource(
+        "test.order",
+        lambda user: [
+            t("later", today + dt.timedelta(days=3)),
+            t("undated", None),
+            t("late", today - dt.timedelta(days=1), overdue=1),
+            t("soon", today + dt.timedelta(days=1)),
+        ],
+    )
     saved = list(registry.todo_sources)
     registry.todo_sources[:] = [source]
     try:
@@ -126,8 +139,9 @@ def test_wishes_wait_for_review_confirmation_and_the_claimer(tree):
 
     sec = tree.users["secretary_a1"]
     needy = reg.resident_create(actor=system_user(), name="张秀英", home=tree.house_a1)
-    wish = ws.wish_submit(actor=sec, resident=needy, title="一台电风扇", need="夏天闷热",
-                          estimated_value=Decimal("150.00"))
+    wish = ws.wish_submit(
+        actor=sec, resident=needy, title="一台电风扇", need="夏天闷热", estimated_value=Decimal("150.00")
+    )
     assert todo_keys(sec)["wishes.review"] == 1
     assert "wishes.review" not in todo_keys(tree.users["resident_a1"])
     wish = ws.wish_approve(actor=sec, wish=wish)
