@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, registry
+from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, TodoSource, registry
 from linli.party.registrations import in_party_work
 
 for label in ("orglife.meeting", "orglife.evaluation", "orglife.talk"):
@@ -36,3 +36,19 @@ def _demo(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("orglife", _demo, order=210))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+def _figures(user):
+    from .todos import figures
+
+    return figures(user)
+
+
+registry.add_todo_source(TodoSource("orglife", _todos, order=30))
+registry.add_figure_source(FigureSource("orglife", _figures, order=30))

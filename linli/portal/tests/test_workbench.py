@@ -152,3 +152,33 @@ def test_wishes_wait_for_review_confirmation_and_the_claimer(tree):
     ws.claim(actor=member, wish=wish, kind="volunteer")
     todo = next(t for t in todos_for(member) if t.key == "wishes.claims")
     assert todo.count == 1 and todo.due is not None and todo.overdue == 0
+
+
+def test_organisational_life_due_and_missed_wait_for_whoever_records_it(tree):
+    from linli.orglife import periods, selectors, services
+    from linli.orglife.models import Kind
+    from linli.orglife.tests.factories import PartyTree
+
+    party = PartyTree(tree)
+    secretary = tree.users["secretary_a1"]
+    todos = {t.key: t for t in todos_for(secretary)}
+    comp = selectors.compliance(party.branch, services.today().year)
+    due_now = [c for _row, c in comp.current() if c.state == periods.DUE]
+    assert todos["orglife.due"].count >= len(due_now) > 0
+    assert todos["orglife.due"].due == min(c.period.end for c in due_now)
+    if comp.counts[periods.MISSING]:
+        assert todos["orglife.missing"].overdue >= comp.counts[periods.MISSING]
+
+    # Holding this month's committee meeting takes it off the list.
+    before = todos["orglife.due"].count
+    services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.COMMITTEE,
+        held_on=services.today(),
+        topic="支委会",
+        attendance={m.pk: "present" for m in party.committee},
+    )
+    assert {t.key: t for t in todos_for(secretary)}["orglife.due"].count == before - 1
+    # A department's staff record no party meetings: nothing of this kind waits for them.
+    assert not {k for k in todo_keys(tree.users["dept_staff"]) if k.startswith("orglife.")}
