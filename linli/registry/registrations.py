@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, MenuItem, registry
+from linli.core.registry import DailyJob, FigureSource, MenuItem, TodoSource, registry
 
 for label in (
     "registry.resident",
@@ -57,3 +57,19 @@ def _purge_import_files() -> str:
 
 
 registry.add_daily_job(DailyJob("registry.purge_import_files", _purge_import_files, order=900))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+def _figures(user):
+    from .todos import figures
+
+    return figures(user)
+
+
+registry.add_todo_source(TodoSource("registry", _todos, order=60))
+registry.add_figure_source(FigureSource("registry", _figures, order=60))

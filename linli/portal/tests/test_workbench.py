@@ -182,3 +182,23 @@ def test_organisational_life_due_and_missed_wait_for_whoever_records_it(tree):
     assert {t.key: t for t in todos_for(secretary)}["orglife.due"].count == before - 1
     # A department's staff record no party meetings: nothing of this kind waits for them.
     assert not {k for k in todo_keys(tree.users["dept_staff"]) if k.startswith("orglife.")}
+
+
+def test_my_checked_imports_wait_for_me_and_no_one_else(tree):
+    from linli.registry.models import ImportJob, ImportStatus
+
+    sec, social = tree.users["secretary_a1"], tree.users["social_a1"]
+    for status in (ImportStatus.VALID, ImportStatus.INVALID, ImportStatus.INVALID, ImportStatus.COMMITTED):
+        ImportJob.objects.create(
+            kind="residents", status=status, created_by=sec, file_name="居民.xlsx", scope_path=tree.comm_a1.path
+        )
+    keys = todo_keys(sec)
+    assert keys["registry.import_ready"] == 1 and keys["registry.import_errors"] == 2
+    assert not {k for k in todo_keys(social) if k.startswith("registry.")}
+
+
+def test_figures_are_for_staff_only(tree):
+    from linli.core.workbench import figures_for
+
+    assert {f.key for f in figures_for(tree.users["secretary_a1"])} >= {"registry.residents", "workorders.open"}
+    assert not figures_for(tree.users["resident_a1"])
