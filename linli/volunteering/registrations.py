@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 from .models import SCOPED_MODELS
 
@@ -53,3 +53,12 @@ def _panel(user, resident):
 
 registry.add_resident_panel(ResidentPanel("volunteering", _("Volunteer service"), "volunteering/_panel.html",
                                           context=_panel, order=60, model="volunteering.volunteer"))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("volunteering", _todos, order=55))
