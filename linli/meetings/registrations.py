@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DemoSeeder, MenuItem, registry
+from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 for label in ("meetings.meeting", "meetings.agendaitem", "meetings.invitee", "meetings.vote"):
     registry.add_place_path_field(label, "scope_path")
@@ -15,3 +15,12 @@ def _seed(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("meetings", _seed, order=230))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("meetings", _todos, order=40))
