@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
 from linli.core import audit, crypto
-from linli.core.permissions import Action, require, require_at
+from linli.core.permissions import Action, require, require_at, restrict
 from linli.core.services import assign
 
 from . import identity
@@ -84,15 +84,22 @@ def find_by_id(id_type: str, number: str) -> Resident | None:
                                    merged_into__isnull=True).first()
 
 
-def _check_duplicate(resident: Resident) -> None:
+def _check_duplicate(resident: Resident, actor) -> None:
+    """One person, one record. The other record is named only to an actor who may read it: outside their area
+    the refusal says that the number is registered and whom to ask, nothing of that record (issue 11)."""
     if not resident.id_hash:
         return
     clash = Resident.objects.filter(id_type=resident.id_type, id_hash=resident.id_hash,
                                     merged_into__isnull=True).exclude(pk=resident.pk).first()
-    if clash is not None:
+    if clash is None:
+        return
+    if restrict(Resident.objects.filter(pk=clash.pk), actor, Action.VIEW).exists():
         raise ValidationError({"id_number": _("This document number is already registered (%(masked)s, record "
                                               "#%(id)s): one person, one record.")
                                % {"masked": clash.id_masked, "id": clash.pk}})
+    raise ValidationError({"id_number": _("This document number is already registered outside your area: one "
+                                          "person, one record. To move that person here, ask your community office "
+                                          "or the district's data administrator.")})
 
 
 def _refresh_derived(resident: Resident) -> None:
@@ -111,7 +118,7 @@ def resident_create(*, actor, name: str, id_type: str = "", id_number: str = "",
     assign(resident, attrs, PLAIN_FIELDS - {"name"})
     _apply_identity(resident, id_type or (IdType.ID_CARD if id_number else ""), id_number, phone)
     _refresh_derived(resident)
-    _check_duplicate(resident)
+    _check_duplicate(resident, actor)
     resident.full_clean()
     try:
         with transaction.atomic():
@@ -131,7 +138,7 @@ def resident_update(*, actor, resident: Resident, id_type: str | None = None, id
     assign(resident, changes, PLAIN_FIELDS)
     _apply_identity(resident, id_type, id_number, phone)
     _refresh_derived(resident)
-    _check_duplicate(resident)
+    _check_duplicate(resident, actor)
     resident.full_clean()
     resident.save()
     audit.record(actor=actor, action="update", obj=resident, before=before, after=audit.snapshot(resident))

@@ -59,7 +59,9 @@ MESSAGES = {
     "dup_in_file": _("The same document number is already in row %(row)s."),
     "dup_in_db": _("This document number is already registered (record %(record)s): one person, one record. To "
                    "change that record, export it and import the exported file."),
-    "dup_in_db_hidden": _("This document number is already registered outside your area: one person, one record."),
+    "dup_in_db_hidden": _("This document number is already registered outside your area: one person, one record. "
+                          "To move that person here, ask your community office or the district's data "
+                          "administrator."),
     "masked_mismatch": _("This masked number does not belong to the record. Leave it as exported, or type the "
                          "full number."),
     "masked_new": _("A masked number cannot be imported. Type the full number."),

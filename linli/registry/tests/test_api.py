@@ -214,3 +214,18 @@ def test_no_full_number_in_any_api_response(client, tree, world, token_for, user
         assert "gAAAAA" not in body, (username, url)
     body = patch(client, f"/api/v1/residents/{a1.pk}", {"notes": "矩阵"}, auth).content.decode()
     assert all(s not in body for s in SECRETS), username
+
+
+def test_duplicate_outside_scope_is_not_described(client, tree, world, token_for):
+    """Issue 11 item 8: the grid worker learns that ID2 is registered, not where, as whom or under which record."""
+    auth = token_for("grid_a")
+    r = post(client, "/api/v1/residents", {"name": "赵六", "id_number": ID2, "home": tree.house_a1.code}, auth)
+    assert r.status_code == 400
+    body = json.dumps(r.json(), ensure_ascii=False)
+    assert "id_number" in r.json()["error"]["fields"]
+    assert world["a2"].id_masked not in body and ID2[-4:] not in body and world["a2"].name not in body
+    assert f"#{world['a2'].pk}" not in body and "数据管理员" in body
+    mine = world["a1"]
+    r = patch(client, f"/api/v1/residents/{mine.pk}", {"id_number": ID2}, auth)
+    body = json.dumps(r.json(), ensure_ascii=False)
+    assert r.status_code == 400 and ID2[-4:] not in body and f"#{world['a2'].pk}" not in body

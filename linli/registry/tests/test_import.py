@@ -257,6 +257,7 @@ def test_every_row_is_checked_and_errors_are_per_column(tree, sec, engine):
     assert issue.errors["id_number"][0][1] == {"row": 5}
     assert job.issues.get(row=7).errors["id_number"][0][1] == {"record": Resident.objects.get(name="已登记").pk}
     assert job.issues.get(row=8).errors == {"id_number": [["dup_in_db_hidden", {}]]}  # no record number
+    assert "数据管理员" in render("dup_in_db_hidden")  # whom to ask (issue 11 item 8)
     assert hidden.pk
     # the preview shows masked numbers only
     assert idn(2)[6:14] not in job.issues.get(row=3).label and "********" in job.issues.get(row=3).label

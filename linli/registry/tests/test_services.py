@@ -112,3 +112,23 @@ def test_key_rotation(tree, settings):
     assert crypto.decrypt(rotated) == ID
     with pytest.raises(ValueError):
         crypto.decrypt(r.id_cipher)  # the old ciphertext needs the old key
+
+
+def test_duplicate_outside_scope_names_no_record(tree):
+    """Issue 11 item 8: a number registered outside the actor's area is refused without the other record's
+    masked number, record number or name — only whom to ask. Inside the area the record may be named."""
+    other = make(tree, name="外区居民", home=tree.house_a2, id_number=ID, actor="district_admin")
+    with pytest.raises(ValidationError) as exc:
+        make(tree, name="同一人", id_number=ID, actor="grid_a")
+    message = " ".join(exc.value.message_dict["id_number"])
+    assert other.id_masked not in message and "002X" not in message
+    assert str(other.pk) not in message and other.name not in message
+    assert "数据管理员" in message
+    with pytest.raises(ValidationError) as exc:  # the district sees it: the record may be named
+        make(tree, name="同一人", id_number=ID, actor="district_admin")
+    assert f"#{other.pk}" in " ".join(exc.value.message_dict["id_number"])
+    mine = make(tree, name="本网格", actor="grid_a")
+    with pytest.raises(ValidationError) as exc:  # an update too
+        services.resident_update(actor=tree.users["grid_a"], resident=mine, id_number=ID)
+    message = " ".join(exc.value.message_dict["id_number"])
+    assert str(other.pk) not in message and "002X" not in message

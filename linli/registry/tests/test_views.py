@@ -260,6 +260,19 @@ def test_create_with_field_errors_writes_nothing(client, tree):
     assert Resident.objects.count() == n
 
 
+def test_duplicate_outside_scope_names_no_record(client, tree, world):
+    """Issue 11 item 8: the form says the number is registered and whom to ask; nothing of the other record."""
+    login(client, tree, "grid_a")
+    other = world["a2"]
+    r = client.post(reverse("registry:resident_create"), {
+        "name": "王五", "gender": "U", "id_type": "id_card", "id_number": ID2, "political_status": "masses",
+        "residence_status": "permanent", "home": tree.house_a1.code})
+    body = html(r)
+    assert r.status_code == 200 and 'id="id_id_number-error"' in body
+    assert other.id_masked not in body and f"#{other.pk}" not in body and other.name not in body
+    assert "数据管理员" in body
+
+
 def test_create_and_edit(client, tree):
     login(client, tree, "grid_a")
     r = client.post(reverse("registry:resident_create"), {
