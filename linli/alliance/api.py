@@ -38,7 +38,7 @@ class AllianceIn(Schema):
     description: str = Field("", max_length=2000)
 
 
-class MemberOut(Schema):
+class AllianceMemberOut(Schema):
     id: int
     organisation_id: int
     organisation_name: str = Field(..., alias="organisation.name")
@@ -48,14 +48,14 @@ class MemberOut(Schema):
     is_active: bool
 
 
-class MemberIn(Schema):
+class AllianceMemberIn(Schema):
     organisation_id: int = Field(..., ge=1, le=2**31 - 1)
     lead_name: str = Field("", max_length=30)
     lead_title: str = Field("", max_length=60)
     joined_on: dt.date | None = None
 
 
-class MeetingOut(Schema):
+class AllianceMeetingOut(Schema):
     id: int
     held_on: dt.date
     topic: str
@@ -152,16 +152,16 @@ def get_alliance(request, alliance_id: int):
     return _alliance(request, alliance_id)
 
 
-@router.get("/{int:alliance_id}/members", response={200: list[MemberOut], **ERROR_RESPONSES},
+@router.get("/{int:alliance_id}/members", response={200: list[AllianceMemberOut], **ERROR_RESPONSES},
             summary="Member organisations")
 @paginate(PageNumber)
 def list_members(request, alliance_id: int):
     return selectors.members(request.auth, _alliance(request, alliance_id)).order_by("pk")
 
 
-@router.post("/{int:alliance_id}/members", response={201: MemberOut, **ERROR_RESPONSES},
+@router.post("/{int:alliance_id}/members", response={201: AllianceMemberOut, **ERROR_RESPONSES},
              summary="Add a member organisation")
-def add_member(request, alliance_id: int, payload: MemberIn):
+def add_member(request, alliance_id: int, payload: AllianceMemberIn):
     alliance = _alliance(request, alliance_id)
     data = payload.dict()
     org = restrict(Organisation.objects.filter(pk=data.pop("organisation_id")), request.auth).first()
@@ -170,7 +170,7 @@ def add_member(request, alliance_id: int, payload: MemberIn):
     return Status(201, services.member_add(actor=request.auth, alliance=alliance, organisation=org, **data))
 
 
-@router.get("/{int:alliance_id}/meetings", response={200: list[MeetingOut], **ERROR_RESPONSES},
+@router.get("/{int:alliance_id}/meetings", response={200: list[AllianceMeetingOut], **ERROR_RESPONSES},
             summary="Joint meetings")
 @paginate(PageNumber)
 def list_meetings(request, alliance_id: int):
@@ -178,7 +178,7 @@ def list_meetings(request, alliance_id: int):
     return restrict(JointMeeting.objects.filter(alliance=alliance), request.auth).prefetch_related("attendees")
 
 
-@router.post("/{int:alliance_id}/meetings", response={201: MeetingOut, **ERROR_RESPONSES},
+@router.post("/{int:alliance_id}/meetings", response={201: AllianceMeetingOut, **ERROR_RESPONSES},
              summary="Record a joint meeting")
 def add_meeting(request, alliance_id: int, payload: MeetingIn):
     alliance = _alliance(request, alliance_id)

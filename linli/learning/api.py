@@ -16,7 +16,7 @@ from .models import Assignment
 router = Router(tags=["learning"])
 
 
-class AssignmentOut(Schema):
+class LearningAssignmentOut(Schema):
     id: int
     course_id: int
     course_title: str = Field(..., alias="course.title")
@@ -49,7 +49,7 @@ class CourseOut(Schema):
     pass_score: int
     max_attempts: int
     questions: list[QuestionOut]
-    assignment: AssignmentOut | None = None
+    assignment: LearningAssignmentOut | None = None
 
 
 class ProgressIn(Schema):
@@ -81,7 +81,8 @@ class StatsFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/assignments", response={200: list[AssignmentOut], **ERROR_RESPONSES}, summary="My assigned courses")
+@router.get("/assignments", response={200: list[LearningAssignmentOut], **ERROR_RESPONSES},
+            summary="My assigned courses")
 @paginate(PageNumber)
 def my_assignments(request):
     return selectors.my_assignments(request.auth)
@@ -98,7 +99,7 @@ def get_course(request, course_id: int):
             "assignment": selectors.my_assignment(request.auth, course)}
 
 
-@router.post("/courses/{int:course_id}/progress", response={200: AssignmentOut, **ERROR_RESPONSES},
+@router.post("/courses/{int:course_id}/progress", response={200: LearningAssignmentOut, **ERROR_RESPONSES},
              summary="Report how far I got (never goes down)")
 def post_progress(request, course_id: int, payload: ProgressIn):
     course = selectors.course_for(request.auth, course_id)

@@ -68,7 +68,8 @@ class MeetingDetailOut(MeetingOut):
 class MeetingFilters(Schema):
     mine: bool = Field(False, description="Only meetings I am invited to")
     under: str | None = Field(None, max_length=24, description="Only meetings in this place's subtree")
-    state: State | None = None
+    # Values inline: a component named "State" would clash with the work orders' state enum.
+    state: Literal[tuple(State.values)] | None = None
 
 
 class VoteIn(Schema):

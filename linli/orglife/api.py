@@ -15,7 +15,7 @@ from .models import Kind
 router = Router(tags=["orglife"])
 
 
-class MeetingOut(Schema):
+class OrglifeMeetingOut(Schema):
     id: int
     org_id: int
     org_name: str = Field(..., alias="org.name")
@@ -66,7 +66,7 @@ class PhotoOut(Schema):
         return reverse("orglife:photo", args=[obj.pk])
 
 
-class MeetingDetailOut(MeetingOut):
+class OrglifeMeetingDetailOut(OrglifeMeetingOut):
     lecturer: str
     minutes: str
     attendance: list[AttendanceOut]
@@ -90,22 +90,23 @@ class MeetingDetailOut(MeetingOut):
         return len(obj.photos.all())
 
 
-class MeetingFilters(Schema):
+class OrglifeMeetingFilters(Schema):
     org: int | None = Field(None, ge=1, le=2**62, description="party organisation id")
     kind: Kind | None = None
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/meetings", response={200: list[MeetingOut], **ERROR_RESPONSES}, summary="List meeting records in scope")
+@router.get("/meetings", response={200: list[OrglifeMeetingOut], **ERROR_RESPONSES},
+            summary="List meeting records in scope")
 @paginate(PageNumber)
-def list_meetings(request, filters: Query[MeetingFilters]):
+def list_meetings(request, filters: Query[OrglifeMeetingFilters]):
     qs = selectors.meetings(request.auth, kind=filters.kind or "", year=filters.year)
     if filters.org:
         qs = qs.filter(org_id=filters.org)
     return qs
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERROR_RESPONSES},
+@router.get("/meetings/{meeting_id}", response={200: OrglifeMeetingDetailOut, **ERROR_RESPONSES},
             summary="One meeting record with attendance, resolutions and photos")
 def get_meeting(request, meeting_id: int = Path(..., ge=1, le=2**62)):
     return selectors.meeting_for(request.auth, meeting_id)
@@ -119,7 +120,7 @@ class CellOut(Schema):
     records: list[int] = Field(..., description="ids of the records counting for the period")
 
 
-class ItemOut(Schema):
+class OrglifeItemOut(Schema):
     kind: str
     label: str
     period: str
@@ -132,7 +133,7 @@ class ComplianceOut(Schema):
     year: int
     today: dt.date
     counts: dict[str, int]
-    items: list[ItemOut]
+    items: list[OrglifeItemOut]
 
 
 class YearQuery(Schema):

@@ -28,7 +28,7 @@ class FlagOut(Schema):
     message: str
 
 
-class OrgOut(Schema):
+class PartyOrgOut(Schema):
     id: int
     kind: str
     branch_type: str
@@ -71,17 +71,17 @@ class SeatOut(Schema):
     term_end: dt.date | None
 
 
-class OrgDetailOut(OrgOut):
+class OrgDetailOut(PartyOrgOut):
     committee: list[SeatOut] = []
 
 
-class OrgFilters(Schema):
+class PartyOrgFilters(Schema):
     under: str | None = Field(None, max_length=24, description="Place code: organisations in its subtree")
     kind: PartyOrgKind | None = None
     q: str | None = Field(None, max_length=60)
 
 
-class OrgIn(Schema):
+class PartyOrgIn(Schema):
     kind: PartyOrgKind
     name: str = Field(..., min_length=1, max_length=100)
     place: str = Field(..., max_length=24, description="Code of the place where it sits")
@@ -92,7 +92,7 @@ class OrgIn(Schema):
     covered: list[str] = Field(default_factory=list, max_length=200, description="Place codes covered")
 
 
-class MemberOut(Schema):
+class PartyMemberOut(Schema):
     """Masked: no ID or phone number beyond the stored masks."""
 
     id: int
@@ -118,7 +118,7 @@ class MemberFilters(Schema):
     dues_overdue: bool = False
 
 
-class MemberIn(Schema):
+class PartyMemberIn(Schema):
     resident_id: int = ID
     status: MemberStatus = MemberStatus.FULL
     joined_on: dt.date
@@ -175,7 +175,7 @@ class ReportIn(Schema):
     reported_on: dt.date | None = None
 
 
-class RecordOut(Schema):
+class InServiceRecordOut(Schema):
     id: int
     member_id: int
     date: dt.date
@@ -209,9 +209,9 @@ def _org_out(qs):
 
 # -- organisations --------------------------------------------------------------------------------------------------
 
-@router.get("/orgs", response={200: list[OrgOut], **ERROR_RESPONSES}, summary="Party organisations in scope")
+@router.get("/orgs", response={200: list[PartyOrgOut], **ERROR_RESPONSES}, summary="Party organisations in scope")
 @paginate(PageNumber)
-def list_orgs(request, filters: Query[OrgFilters]):
+def list_orgs(request, filters: Query[PartyOrgFilters]):
     qs = selectors.with_counts(selectors.orgs(request.auth, under=_under(request, filters.under),
                                               kind=filters.kind, q=filters.q or ""))
     return _Flagged(qs)
@@ -242,8 +242,8 @@ def get_org(request, org_id: int):
     return org
 
 
-@router.post("/orgs", response={201: OrgOut, **ERROR_RESPONSES}, summary="Create a party organisation")
-def create_org(request, payload: OrgIn):
+@router.post("/orgs", response={201: PartyOrgOut, **ERROR_RESPONSES}, summary="Create a party organisation")
+def create_org(request, payload: PartyOrgIn):
     user = request.auth
     place = place_by_code(user, payload.place, field="place")
     parent = selectors.orgs(user).filter(pk=payload.parent_id).first() if payload.parent_id else None
@@ -261,15 +261,15 @@ def create_org(request, payload: OrgIn):
     return Status(201, _org_out(type(org).objects.filter(pk=org.pk).select_related("place"))[0])
 
 
-@router.post("/orgs/{int:org_id}/archive", response={200: OrgOut, **ERROR_RESPONSES}, summary="Archive")
+@router.post("/orgs/{int:org_id}/archive", response={200: PartyOrgOut, **ERROR_RESPONSES}, summary="Archive")
 def archive_org(request, org_id: int):
     org = services.org_archive(actor=request.auth, org=selectors.org_for(request.auth, org_id))
     return _org_out(type(org).objects.filter(pk=org.pk).select_related("place"))[0]
 
 
-@router.post("/orgs/{int:org_id}/members", response={201: MemberOut, **ERROR_RESPONSES},
+@router.post("/orgs/{int:org_id}/members", response={201: PartyMemberOut, **ERROR_RESPONSES},
              summary="Register a resident as a member of the branch")
-def add_member(request, org_id: int, payload: MemberIn):
+def add_member(request, org_id: int, payload: PartyMemberIn):
     user = request.auth
     org = selectors.org_for(user, org_id)
     resident = resident_for(user, payload.resident_id)
@@ -296,7 +296,7 @@ def add_seat(request, org_id: int, payload: SeatIn):
 
 # -- members --------------------------------------------------------------------------------------------------------
 
-@router.get("/members", response={200: list[MemberOut], **ERROR_RESPONSES}, summary="Registered members (masked)")
+@router.get("/members", response={200: list[PartyMemberOut], **ERROR_RESPONSES}, summary="Registered members (masked)")
 @paginate(PageNumber)
 def list_members(request, filters: Query[MemberFilters]):
     user = request.auth
@@ -305,12 +305,12 @@ def list_members(request, filters: Query[MemberFilters]):
                              q=filters.q or "", dues_overdue=filters.dues_overdue)
 
 
-@router.get("/members/{int:member_id}", response={200: MemberOut, **ERROR_RESPONSES}, summary="One member")
+@router.get("/members/{int:member_id}", response={200: PartyMemberOut, **ERROR_RESPONSES}, summary="One member")
 def get_member(request, member_id: int):
     return selectors.member_for(request.auth, member_id)
 
 
-@router.post("/members/{int:member_id}/transfer", response={201: MemberOut, **ERROR_RESPONSES},
+@router.post("/members/{int:member_id}/transfer", response={201: PartyMemberOut, **ERROR_RESPONSES},
              summary="Transfer a member to another branch (the old membership is kept as history)")
 def transfer_member(request, member_id: int, payload: TransferIn):
     user = request.auth
@@ -347,7 +347,7 @@ def report(request, payload: ReportIn):
     return Status(201, selectors.inservice_for(user, member.pk))
 
 
-@router.get("/inservice/{int:member_id}/records", response={200: list[RecordOut], **ERROR_RESPONSES},
+@router.get("/inservice/{int:member_id}/records", response={200: list[InServiceRecordOut], **ERROR_RESPONSES},
             summary="Service records of an in-service member")
 @paginate(PageNumber)
 def list_records(request, member_id: int):
@@ -355,7 +355,7 @@ def list_records(request, member_id: int):
     return selectors.records(request.auth, member=member)
 
 
-@router.post("/inservice/{int:member_id}/records", response={201: RecordOut, **ERROR_RESPONSES},
+@router.post("/inservice/{int:member_id}/records", response={201: InServiceRecordOut, **ERROR_RESPONSES},
              summary="Record a service (date, content, hours)")
 def add_record(request, member_id: int, payload: RecordIn):
     user = request.auth

@@ -28,7 +28,7 @@ class EntryOut(Schema):
     note: str
 
 
-class ItemOut(Schema):
+class PointsItemOut(Schema):
     id: int
     name: str
     description: str
@@ -63,7 +63,7 @@ def my_ledger(request):
     return selectors.ledger(request.auth, account) if account else []
 
 
-@router.get("/items", response={200: list[ItemOut], **ERROR_RESPONSES}, summary="Shop items I may see")
+@router.get("/items", response={200: list[PointsItemOut], **ERROR_RESPONSES}, summary="Shop items I may see")
 @paginate(PageNumber)
 def list_items(request):
     return selectors.shop_items(request.auth)

@@ -67,7 +67,7 @@ class VolunteerOut(Schema):
     stars: int
 
 
-class MeOut(Schema):
+class VolunteerMeOut(Schema):
     volunteer: VolunteerOut
     hours_this_year: Decimal
 
@@ -108,7 +108,7 @@ def check(request, payload: CodeIn):
     return services.check_by_code(actor=request.auth, code=payload.code)
 
 
-@router.get("/me", response={200: MeOut, **ERROR_RESPONSES}, summary="The caller's volunteer record and hours")
+@router.get("/me", response={200: VolunteerMeOut, **ERROR_RESPONSES}, summary="The caller's volunteer record and hours")
 def me(request):
     v = services.volunteer_of(request.auth)
     if v is None:
