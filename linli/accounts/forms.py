@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Grid, Place
+from linli.areas.pickers import PlacePicker
 from linli.areas.selectors import place_by_code
 from linli.core.models import action_label, object_type_label
 from linli.core.permissions import Action, bindings_for, restrict, role_may
@@ -84,9 +85,9 @@ class UserCreateForm(PasswordPairMixin, forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
     password = _password_field(_("Initial password"), help_text=_("At least 8 characters, not only digits."))
     password2 = _password_field(_("Initial password again"))
-    home = forms.CharField(label=_("Home place (place code)"), max_length=24,
+    home = forms.CharField(label=_("Home place"), max_length=24,
                            help_text=_("The place the account is registered under; its managers look after it."),
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+                           widget=PlacePicker())
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -123,10 +124,10 @@ class RoleAddForm(forms.Form):
     """A role and its scope: a place code, a grid code or an organisation, depending on the role."""
 
     role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
-    place = forms.CharField(label=_("Place code"), max_length=24, required=False,
+    place = forms.CharField(label=_("Place"), max_length=24, required=False,
                             help_text=_("For place-bound roles: the district, street, community, building or "
                                         "house this role covers."),
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+                            widget=PlacePicker())
     grid = forms.CharField(label=_("Grid code"), max_length=20, required=False,
                            help_text=_("For grid workers."), widget=forms.TextInput(attrs={"autocomplete": "off"}))
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AreaSource, HouseUse, Level
+from .pickers import PlacePicker
 from .selectors import CODE_RE
 from .services import editable_fields
 
@@ -25,10 +26,7 @@ class PlaceFilterForm(forms.Form):
         label=_("Level"), required=False, coerce=int, empty_value=None,
         choices=[("", _("All levels")), *Level.choices],
     )
-    under = forms.CharField(
-        label=_("Within (place code)"), required=False, max_length=24,
-        widget=forms.TextInput(attrs=CODE_INPUT),
-    )
+    under = forms.CharField(label=_("Within"), required=False, max_length=24, widget=PlacePicker())
 
 
 class GridFilterForm(forms.Form):
@@ -36,10 +34,7 @@ class GridFilterForm(forms.Form):
         label=_("Search"), required=False, max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Grid name or code")}),
     )
-    under = forms.CharField(
-        label=_("Within (place code)"), required=False, max_length=24,
-        widget=forms.TextInput(attrs=CODE_INPUT),
-    )
+    under = forms.CharField(label=_("Within"), required=False, max_length=24, widget=PlacePicker(levels=(1, 2, 3)))
 
 
 def _place_fields() -> dict[str, forms.Field]:

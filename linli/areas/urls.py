@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import pickers, views
 
 app_name = "areas"
 
@@ -10,6 +10,7 @@ CODE = r"(?P<code>\d{1,24})"
 urlpatterns = [
     path("", views.PlaceListView.as_view(), name="place_list"),
     path("add/", views.PlaceCreateView.as_view(), name="place_create"),
+    path("pick/", pickers.pick_places, name="pick_places"),
     path("grids/", views.GridListView.as_view(), name="grid_list"),
     path("grids/add/", views.GridCreateView.as_view(), name="grid_create"),
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Level, Place
+from linli.areas.pickers import PlacePicker
 from linli.areas.selectors import place_by_code
 from linli.core.permissions import Action, restrict
 from linli.core.validators import validate_credit_code, validate_phone
@@ -43,14 +44,14 @@ class OrganisationForm(forms.Form):
         help_text=_("18 characters (GB 32100); leave empty if the organisation has none."),
     )
     area = forms.CharField(
-        label=_("Area served (place code)"), max_length=24,
-        help_text=_("The 12-digit code of the district, street or community it serves or sits in."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        label=_("Area served"), max_length=24,
+        help_text=_("The district, street or community it serves or sits in."),
+        widget=PlacePicker(levels=(1, 2, 3)),
     )
     location = forms.CharField(
-        label=_("Location (place code)"), max_length=24, required=False,
-        help_text=_("Optional: the code of the compound, building or house where it sits, within the area served."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        label=_("Location"), max_length=24, required=False,
+        help_text=_("Optional: the compound, building or house where it sits, within the area served."),
+        widget=PlacePicker(levels=(4, 5, 6, 7)),
     )
     managed_compounds = forms.CharField(
         label=_("Managed compounds (place codes)"), required=False,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Level, Place
 from linli.core.permissions import Action, restrict
+from linli.registry.pickers import ResidentChoiceField
 
 from .models import Position
 
@@ -35,29 +36,15 @@ class CommitteeCreateForm(CommitteeForm):
 
 
 class SeatForm(forms.Form):
-    resident = forms.TypedChoiceField(label=_("Resident of the compound"), required=False, coerce=int,
-                                      empty_value=None)
-    resident_id = forms.IntegerField(label=_("Or resident record number"), required=False, min_value=1,
-                                     max_value=2**31 - 1,
-                                     help_text=_("For a resident of the community living outside the compound: "
-                                                 "the number on the resident's page in the data centre."))
+    resident = ResidentChoiceField(label=_("Resident"), help_text=_(
+        "Usually an owner living in the compound; type a name, pinyin initials or an address to search."))
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices, initial=Position.MEMBER)
     since = forms.DateField(label=_("Since"), widget=DATE, initial=timezone.localdate)
 
-    def __init__(self, *args, residents=(), **kwargs):
+    def __init__(self, *args, residents, **kwargs):
+        """``residents``: the residents the user may see (``registry.selectors.residents``); nobody else."""
         super().__init__(*args, **kwargs)
-        self.fields["resident"].choices = [("", "—"), *[(r.pk, f"{r.name} · {r.address or r.pk}")
-                                                        for r in residents]]
-
-    def clean(self):
-        data = super().clean()
-        picked, typed = data.get("resident"), data.get("resident_id")
-        if picked and typed and picked != typed:
-            raise forms.ValidationError(_("Choose the resident from the list or enter a record number, not both."))
-        if not picked and not typed and "resident_id" not in self.errors:
-            self.add_error("resident", _("Choose the resident."))
-        data["resident_pk"] = picked or typed
-        return data
+        self.fields["resident"].queryset = residents
 
 
 class SeatEndForm(forms.Form):

@@ -20,7 +20,6 @@ from .forms import CommitteeCreateForm, CommitteeForm, SeatEndForm, SeatForm
 from .models import OwnersCommittee
 
 SECTION = "management"
-MAX_RESIDENT_CHOICES = 300
 
 
 class CommitteeListView(ScopedListView):
@@ -116,22 +115,17 @@ def seat_add(request, pk: int):
     committee = _committee(user, pk)
     if not can(user, Action.CHANGE, committee):
         raise PermissionDenied(_("You cannot change this owners' committee."))
-    residents = list(reg.residents(user, place=committee.compound).order_by("name", "pk")[:MAX_RESIDENT_CHOICES])
-    form = SeatForm(request.POST or None, residents=residents)
+    form = SeatForm(request.POST or None, residents=reg.residents(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resident = reg.resident_for(user, data["resident_pk"])
-        if resident is None:
-            form.add_error("resident_id", _("No resident with this record number in your area."))
+        try:
+            services.seat_add(actor=user, committee=committee, resident=data["resident"], position=data["position"],
+                              since=data["since"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
         else:
-            try:
-                services.seat_add(actor=user, committee=committee, resident=resident, position=data["position"],
-                                  since=data["since"])
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Seat added."))
-                return redirect("owners:detail", pk=committee.pk)
+            messages.success(request, _("Seat added."))
+            return redirect("owners:detail", pk=committee.pk)
     return render(request, "owners/form.html", {"section": SECTION, "form": form, "committee": committee,
                                                 "title": _("Add a seat")})
 

@@ -9,15 +9,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.pickers import PlacePicker
+from linli.registry.pickers import HouseholdPicker, ResidentPicker, label_for_resident
+
 from .models import BranchType, MemberStatus, PartyOrgKind, SeatPosition
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CODE_INPUT = {"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d*"}
+COMMUNITY = (3,)
 
 
-def code_field(label, required=False, help_text=""):
+def code_field(label, required=False, help_text="", levels=()):
+    """A place code, chosen with a picker (the value is still the code, checked against the scope)."""
     return forms.CharField(label=label, max_length=24, required=required, help_text=help_text,
-                           widget=forms.TextInput(attrs=CODE_INPUT))
+                           widget=PlacePicker(levels=levels))
 
 
 def clean_code(value: str) -> str:
@@ -32,7 +36,7 @@ def date_field(label, required=True, help_text=""):
 
 
 class OrgFilterForm(forms.Form):
-    under = code_field(_("Within (place code)"))
+    under = code_field(_("Within"))
 
     def clean_under(self):
         return clean_code(self.cleaned_data.get("under"))
@@ -42,8 +46,8 @@ class OrgForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyOrgKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     parent = forms.TypedChoiceField(label=_("Parent organisation"), required=False, coerce=int, empty_value=None)
-    place = code_field(_("Place code"), required=True,
-                       help_text=_("Where it sits: the community, compound or building code."))
+    place = code_field(_("Place"), required=True, levels=(3, 4, 5),
+                       help_text=_("Where it sits: the community, compound or building."))
     branch_type = forms.ChoiceField(label=_("Branch type"), required=False,
                                     choices=[("", "—"), *BranchType.choices])
     organisation = forms.TypedChoiceField(label=_("Property company"), required=False, coerce=int,
@@ -83,8 +87,8 @@ class MoveForm(forms.Form):
 
 class ResidentRefField(forms.IntegerField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Resident record number"))
-        kwargs.setdefault("help_text", _("The number on the resident's page in the data centre."))
+        kwargs.setdefault("label", _("Resident"))
+        kwargs.setdefault("widget", ResidentPicker(label_for=label_for_resident))
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**31 - 1)
         super().__init__(**kwargs)
@@ -140,14 +144,14 @@ class SeatForm(forms.Form):
 
 
 class CenterForm(forms.Form):
-    household = forms.CharField(label=_("Household number"), max_length=32)
+    household = forms.CharField(label=_("Household"), max_length=32, widget=HouseholdPicker())
     duties = forms.CharField(label=_("Duties"), max_length=200, required=False)
 
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or branch")}))
-    under = code_field(_("Within (place code)"))
+    under = code_field(_("Within"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *MemberStatus.choices])
     badge = forms.ChoiceField(label=_("Role"), required=False, choices=[
         ("", _("All")), ("building_head", _("Building heads")), ("committee", _("Committee members")),
@@ -163,7 +167,7 @@ class InServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=60,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": _("Name, employer or skill")}))
-    under = code_field(_("Within (place code)"))
+    under = code_field(_("Within"))
     stale = forms.BooleanField(label=_("Not reported recently only"), required=False)
 
     def clean_under(self):
@@ -172,7 +176,7 @@ class InServiceFilterForm(forms.Form):
 
 class ReportForm(forms.Form):
     resident = ResidentRefField()
-    community = code_field(_("Community code"), required=True)
+    community = code_field(_("Community"), required=True, levels=COMMUNITY)
     employer = forms.TypedChoiceField(label=_("Employer"), coerce=int)
     employer_party_org = forms.CharField(label=_("Employer's party organisation"), max_length=100, required=False)
     skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
@@ -189,7 +193,7 @@ class ReportForm(forms.Form):
 
 class RegistrationForm(forms.Form):
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
-    community = code_field(_("Community code"), required=True)
+    community = code_field(_("Community"), required=True, levels=COMMUNITY)
     party_org_name = forms.CharField(label=_("Party organisation"), max_length=100, required=False)
     registered_on = date_field(_("Registered on"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
@@ -206,7 +210,7 @@ class RegistrationForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    community = code_field(_("Community code"), required=True)
+    community = code_field(_("Community"), required=True, levels=COMMUNITY)
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(label=_("Description"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 3}))

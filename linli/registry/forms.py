@@ -11,16 +11,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.pickers import PlacePicker
+
 from .models import Education, Gender, IdType, PoliticalStatus, Relation, ResidenceStatus
+from .pickers import HousePicker, ResidentPicker, label_for_resident
 from .selectors import AGE_BANDS
 
-CODE_INPUT = {"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d*"}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _code_field(label, required=False, help_text=""):
+def _code_field(label, required=False, help_text="", widget=None):
+    """A place code, chosen with a picker (the value submitted is still the code, checked against the scope)."""
     return forms.CharField(label=label, max_length=24, required=required, help_text=help_text,
-                           widget=forms.TextInput(attrs=CODE_INPUT))
+                           widget=widget or PlacePicker())
 
 
 def clean_code(value: str) -> str:
@@ -36,7 +39,7 @@ class ResidentFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search",
                                       "placeholder": _("Name, pinyin initials, last 4 digits, address")}),
     )
-    place = _code_field(_("Within (place code)"))
+    place = _code_field(_("Within"))
     tag = forms.ChoiceField(label=_("Care group"), required=False)
     age = forms.ChoiceField(label=_("Age"), required=False,
                             choices=[("", _("All ages")), *[(k, k) for k in AGE_BANDS]])
@@ -84,9 +87,9 @@ class ResidentForm(forms.Form):
                                          initial=ResidenceStatus.PERMANENT)
     employer = forms.CharField(label=_("Employer"), max_length=100, required=False)
     education = forms.ChoiceField(label=_("Education"), required=False, choices=[("", "—"), *Education.choices])
-    home = _code_field(_("Home (house code)"),
+    home = _code_field(_("Home"), widget=HousePicker(),
                        help_text=_("The house the person lives in. Leave empty to register them under a community."))
-    registered_at = _code_field(_("Registered at (community code)"),
+    registered_at = _code_field(_("Registered at (community)"), widget=PlacePicker(levels=(3,)),
                                 help_text=_("Only when no house is given."))
     notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
@@ -154,31 +157,31 @@ class HouseholdFilterForm(forms.Form):
         label=_("Search"), required=False, max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Household number, head, address")}),
     )
-    place = _code_field(_("Within (place code)"))
+    place = _code_field(_("Within"))
 
     def clean_place(self):
         return clean_code(self.cleaned_data.get("place"))
 
 
 class ResidentRefField(forms.CharField):
-    """A resident's record number (the number shown as #123 on their page)."""
+    """A resident's record number, picked by searching for the person (the view checks it is in scope)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault("widget", ResidentPicker(label_for=label_for_resident))
         super().__init__(**kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         value = (value or "").strip().lstrip("#")
         if value and not value.isdigit():
-            raise ValidationError(_("Enter the record number shown on the resident's page."))
+            raise ValidationError(_("Choose a resident from the list (type a name to search)."))
         return int(value) if value else None
 
 
 class HouseholdForm(forms.Form):
-    house = _code_field(_("House (code)"), required=True)
-    head = ResidentRefField(label=_("Head of household (record number)"))
+    house = _code_field(_("House"), required=True, widget=HousePicker())
+    head = ResidentRefField(label=_("Head of household"))
     since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
     number = forms.CharField(label=_("Household number"), max_length=32, required=False,
                              help_text=_("Optional: leave empty and the next free number is assigned."))
@@ -188,6 +191,6 @@ class HouseholdForm(forms.Form):
 
 
 class MoveInForm(forms.Form):
-    resident = ResidentRefField(label=_("Resident (record number)"))
+    resident = ResidentRefField(label=_("Resident"))
     relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices, initial=Relation.CHILD)
     since = forms.DateField(label=_("Moved in"), widget=DATE_INPUT, initial=timezone.localdate)

@@ -184,8 +184,9 @@ def _matched(row: dict, terms: list[Term]) -> str:
 
 
 def search_residents(user, q: str, limit: int = 20, *, include_inactive: bool = False,
-                     action: str = Action.VIEW) -> list[ResidentHit]:
-    """Residents ``user`` may see that match ``q``, best first, at most ``limit`` (masked values only)."""
+                     action: str = Action.VIEW, extra: Q | None = None) -> list[ResidentHit]:
+    """Residents ``user`` may see that match ``q``, best first, at most ``limit`` (masked values only);
+    ``extra`` narrows further (a picker's "party members only")."""
     where = search_q(q)
     if where is None:
         return []
@@ -193,6 +194,8 @@ def search_residents(user, q: str, limit: int = 20, *, include_inactive: bool = 
     qs = restrict(Resident.objects.filter(merged_into__isnull=True), user, action).filter(where)
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    if extra is not None:
+        qs = qs.filter(extra)
     rows = (qs.annotate(search_rank=search_rank(q)).order_by("search_rank", "name", "id")
             .values(*HIT_FIELDS)[:limit])
     terms = parse(q)

@@ -1,10 +1,13 @@
 from django.urls import include, path, re_path
 
-from . import views
+from . import pickers, views
 
 app_name = "registry"
 
 urlpatterns = [
+    path("pick/residents/", pickers.pick_residents, name="pick_residents"),
+    path("pick/households/", pickers.pick_households, name="pick_households"),
+    path("pick/houses/", pickers.pick_houses, name="pick_houses"),
     path("residents/", views.ResidentListView.as_view(), name="resident_list"),
     path("residents/add/", views.ResidentCreateView.as_view(), name="resident_create"),
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),

@@ -3,6 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.registry.pickers import ResidentChoiceField
+
 from .models import Errand, EventKind, PartnerKind, Visit, VisitKind
 
 
@@ -13,7 +15,7 @@ class VisitForm(forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["kind", "visited_on", "purpose", "findings"]
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "findings": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -24,9 +26,9 @@ class VisitForm(forms.ModelForm):
 
 class PairingForm(forms.Form):
     partner_kind = forms.ChoiceField(label=_("Paired with"), choices=PartnerKind.choices)
-    partner_resident = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+    partner_resident = ResidentChoiceField(label=_("Member"), required=False, only="party")
     partner_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
-    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}),
+    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             initial=timezone.localdate)
     note = forms.CharField(label=_("What help is agreed"), max_length=200, required=False)
 
@@ -38,7 +40,7 @@ class PairingForm(forms.Form):
 
 class CareEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -47,7 +49,7 @@ class ErrandForm(forms.ModelForm):
     class Meta:
         model = Errand
         fields = ["matter", "handled_on", "outcome", "note"]
-        widgets = {"handled_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"handled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class CaseForm(forms.Form):

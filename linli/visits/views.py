@@ -16,6 +16,7 @@ from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.orgs.models import Organisation
 from linli.registry import selectors as reg
+from linli.registry.pickers import ONLY
 
 from . import selectors, services
 from .forms import CareEventForm, CaseForm, ErrandForm, PairingForm, RuleForm, VisitForm
@@ -137,11 +138,10 @@ def pairing_create(request):
     if resident is None:
         messages.info(request, _("Choose a resident from the resident's record first."))
         return redirect("visits:pairings")
-    members = reg.residents(request.user).filter(political_status__in=("cpc_member", "cpc_probationary")) \
-        .exclude(pk=resident.pk).order_by("name")[:300]
+    # party members the user may see, found by typing (a select of every member was ~170 unsorted names)
+    members = reg.residents(request.user).filter(ONLY["party"]).exclude(pk=resident.pk)
     orgs = restrict(Organisation.objects.filter(is_active=True), request.user).order_by("name")
-    form = PairingForm(request.POST or None, members=reg.residents(request.user).filter(
-        pk__in=[m.pk for m in members]), orgs=orgs)
+    form = PairingForm(request.POST or None, members=members, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_create(actor=request.user, resident=resident, **form.cleaned_data)

@@ -102,12 +102,14 @@ def test_add_and_end_seats_through_the_pages(client, tree):
     far = resident(tree.house_a2, name="王业主")
     c = login(client, tree, "secretary_a1")
     form = c.get(reverse("owners:seat_add", args=[a1.pk])).content.decode()
-    assert "张业主" in form and "李业主" not in form  # the select lists the compound's residents
+    # a type-ahead picker, not a select of every resident nor a record-number box
+    assert "data-picker" in form and "张业主" not in form and "record number" not in form
     url = reverse("owners:seat_add", args=[a1.pk])
     assert c.post(url, {"resident": here.pk, "position": "chair", "since": START}).status_code == 302
-    assert c.post(url, {"resident_id": elsewhere.pk, "position": "member", "since": START}).status_code == 302
-    # out of the secretary's scope: not found, nothing written
-    resp = c.post(url, {"resident_id": far.pk, "position": "member", "since": START})
+    # a resident of the community living outside the compound is picked the same way
+    assert c.post(url, {"resident": elsewhere.pk, "position": "member", "since": START}).status_code == 302
+    # out of the secretary's scope: refused, nothing written
+    resp = c.post(url, {"resident": far.pk, "resident_label": "王业主", "position": "member", "since": START})
     assert resp.status_code == 200 and "field-error" in resp.content.decode()
     # already seated
     resp = c.post(url, {"resident": here.pk, "position": "member", "since": START})

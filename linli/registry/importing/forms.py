@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.pickers import PlacePicker
 from linli.areas.selectors import place_by_code
 
 from .messages import render
@@ -18,8 +19,7 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"))
     file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": XLSX_TYPES}))
     place = forms.CharField(
-        label=_("Only within (place code)"), required=False, max_length=24,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d*"}),
+        label=_("Only within"), required=False, max_length=24, widget=PlacePicker(),
         help_text=_("Optional: rows outside this place are reported as errors."),
     )
 
