@@ -12,7 +12,7 @@ from linli.registry.models import CareTag, HouseholdMember, Resident, ResidentTa
 from linli.registry.services import tag_assign
 
 from . import services
-from .models import EventKind, PartnerKind
+from .models import EventKind, PartnerKind, VisitRule
 
 
 def years_ago(today: dt.date, years: int) -> dt.date:
@@ -33,6 +33,9 @@ def _grid_prefixes(user) -> list[str]:
 def seed(ctx) -> list[str]:
     ensure_care_tags(ctx.admin)
     today = ctx.today
+    # the community adopted the care-group rules six weeks ago: whoever was never visited is a fortnight
+    # overdue, not overdue since the day they turned 60
+    VisitRule.objects.exclude(tag_code="").update(starts_on=today - dt.timedelta(days=45))
     grid_user = ctx.users.get("gridworker")
     staff = ctx.users.get("secretary") or ctx.admin
     prefixes = _grid_prefixes(grid_user) if grid_user else []

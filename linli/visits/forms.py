@@ -24,6 +24,15 @@ class VisitForm(forms.ModelForm):
         self.fields["kind"].choices = VisitKind.choices
 
 
+class BatchDoneForm(forms.Form):
+    """Several entries of the due list done at once: the same date and purpose for each visit."""
+
+    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                               format="%Y-%m-%d"),
+                                 initial=timezone.localdate)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, initial=_("Routine visit"))
+
+
 class PairingForm(forms.Form):
     partner_kind = forms.ChoiceField(label=_("Paired with"), choices=PartnerKind.choices)
     partner_resident = ResidentChoiceField(label=_("Member"), required=False, only="party")
@@ -63,4 +72,7 @@ class CaseForm(forms.Form):
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=366)
+    starts_on = forms.DateField(label=_("Counted from"), required=False, widget=forms.DateInput(attrs={"type": "date"},
+                                                                                 format="%Y-%m-%d"),
+                                help_text=_("Nobody is due before this date plus the days."))
     is_active = forms.BooleanField(label=_("Active"), required=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
@@ -147,6 +148,10 @@ class VisitRule(ScopedModel, BaseModel):
                                 help_text=_("E.g. elderly_alone (独居老人)."))
     event_kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices, blank=True)
     days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1), MaxValueValidator(366)])
+    starts_on = models.DateField(
+        _("counted from"), default=timezone.localdate,
+        help_text=_("When the rule took effect: nobody is due earlier than this date plus the days, however long "
+                    "ago they joined the care group."))
     is_active = models.BooleanField(_("active"), default=True)
     scope_path = models.CharField(_("place path"), max_length=24, blank=True, db_index=True, editable=False)
 

@@ -14,6 +14,7 @@ from linli.areas.models import Place
 from linli.core import audit, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.registry.models import HouseholdMember
 
 from .models import CareEvent, Errand, NeedState, Pairing, PartnerKind, Visit, VisitNeed, VisitRule
 
@@ -94,6 +95,31 @@ def visit_log(*, actor, resident, visited_on: dt.date, purpose: str, findings: s
     events.publish("visits.visit.logged", {"visit_id": visit.pk, "resident_id": resident.pk,
                                            "needs": len(needs)})
     return visit
+
+
+MAX_BATCH = 50
+
+
+@transaction.atomic
+def visit_log_batch(*, actor, residents, visited_on: dt.date, purpose: str, kind: str = "routine") -> list[Visit]:
+    """Mark several entries of the due list done at once (a worker back from a round): one visit per household
+    (to the first chosen member; a visit serves everyone living there), each through ``visit_log`` and so
+    checked and audited one by one. All or nothing."""
+    residents = list(residents)
+    if not residents:
+        raise ValidationError({"residents": _("Choose at least one entry.")})
+    if len(residents) > MAX_BATCH:
+        raise ValidationError({"residents": _("At most %(n)s at once.") % {"n": MAX_BATCH}})
+    household_of = dict(HouseholdMember.objects.filter(resident__in=residents, until__isnull=True)
+                        .values_list("resident_id", "household_id"))
+    visits, done = [], set()
+    for resident in residents:
+        key = ("household", household_of[resident.pk]) if resident.pk in household_of else ("resident", resident.pk)
+        if key in done:
+            continue
+        done.add(key)
+        visits.append(visit_log(actor=actor, resident=resident, visited_on=visited_on, purpose=purpose, kind=kind))
+    return visits
 
 
 def _locked_need(actor, need: VisitNeed) -> VisitNeed:
@@ -185,7 +211,7 @@ def errand_record(*, actor, resident, matter: str, handled_on: dt.date, outcome:
     return save_audited(actor=actor, obj=errand, action="create")
 
 
-RULE_FIELDS = ("name", "days", "is_active")
+RULE_FIELDS = ("name", "days", "starts_on", "is_active")
 
 
 @transaction.atomic

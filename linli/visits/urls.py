@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("", views.due, name="due"),
+    path("done/", views.due_done, name="due_done"),
     path("log/", views.visit_list, name="list"),
     path("log/new/", views.visit_create, name="create"),
     path("log/<int:pk>/", views.visit_detail, name="detail"),

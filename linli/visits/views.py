@@ -10,6 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from linli.core.permissions import Action, can, may_any, restrict
@@ -19,7 +20,7 @@ from linli.registry import selectors as reg
 from linli.registry.pickers import ONLY
 
 from . import selectors, services
-from .forms import CareEventForm, CaseForm, ErrandForm, PairingForm, RuleForm, VisitForm
+from .forms import BatchDoneForm, CareEventForm, CaseForm, ErrandForm, PairingForm, RuleForm, VisitForm
 from .models import CareEvent, Errand, Pairing, Visit, VisitNeed, VisitRule
 
 
@@ -34,13 +35,52 @@ def _page(request, qs, n=50):
     return Paginator(qs, n).get_page(request.GET.get("page"))
 
 
+DUE_PAGE = 25
+
+
+def _due_page(request, form=None):
+    items = selectors.worklist(selectors.due_visits(request.user))
+    page = Paginator(items, DUE_PAGE).get_page(request.GET.get("page"))
+    return render(request, "visits/due.html", {
+        "page_obj": page, "is_paginated": page.has_other_pages(), "groups": selectors.grouped(page.object_list),
+        "total": len(items),
+        "overdue": sum(1 for d in items if d.overdue_days), "batch_form": form or BatchDoneForm()})
+
+
 @login_required
 def due(request):
+    """The worklist (待走访): paged, grouped by grid and building, most urgent first; tick several and record
+    one visit each with one submit."""
     if not may_any(request.user, Visit, Action.ADD):
         raise PermissionDenied
-    items = selectors.due_visits(request.user)
-    return render(request, "visits/due.html", {"items": items,
-                                               "overdue": sum(1 for d in items if d.overdue_days)})
+    return _due_page(request)
+
+
+@login_required
+@require_POST
+def due_done(request):
+    if not may_any(request.user, Visit, Action.ADD):
+        raise PermissionDenied
+    form = BatchDoneForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("resident") if v.isdigit()]
+    # only residents the user may see; one missing (out of scope, or made up) refuses the whole batch
+    residents = list(reg.residents(request.user).filter(pk__in=ids))
+    by_pk = {r.pk: r for r in residents}
+    if not ids:
+        form.add_error(None, _("Tick the entries you have visited."))
+    elif len(by_pk) != len(set(ids)):
+        form.add_error(None, _("Some of the chosen residents are not in your area."))
+    if form.is_valid():
+        try:
+            visits = services.visit_log_batch(actor=request.user, residents=[by_pk[i] for i in dict.fromkeys(ids)],
+                                              **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, ngettext("%(n)s visit recorded.", "%(n)s visits recorded.", len(visits))
+                             % {"n": len(visits)})
+            return redirect("visits:due")
+    return _due_page(request, form)
 
 
 @login_required
@@ -222,10 +262,12 @@ def rules(request):
     for rule in restrict(VisitRule.objects.all(), request.user).order_by("name"):
         bound = request.method == "POST" and request.POST.get("rule") == str(rule.pk)
         form = RuleForm(request.POST if bound else None, prefix=f"r{rule.pk}",
-                        initial={"name": rule.name, "days": rule.days, "is_active": rule.is_active})
+                        initial={"name": rule.name, "days": rule.days, "starts_on": rule.starts_on,
+                                 "is_active": rule.is_active})
         if bound and may_change and form.is_valid():
             try:
-                services.rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+                services.rule_update(actor=request.user, rule=rule,
+                                     **{k: v for k, v in form.cleaned_data.items() if v is not None})
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:

@@ -24,6 +24,7 @@ TODAY = timezone.localdate()
 def elderly(tree):
     ensure_care_tags()
     tag = CareTag.objects.get(code="elderly_alone")
+    VisitRule.objects.update(starts_on=TODAY - dt.timedelta(days=365))  # rules in force for a year
     root = system_user()
     people = []
     for name, house in (("陈老伯", tree.house_a1), ("林奶奶", tree.house_a1), ("郑大爷", tree.house_a2)):
