@@ -1,5 +1,6 @@
 """Demo owners' committees: one in the first compound of the secretary's community and of the next community,
-5–7 seats each, party members first (so the party pages show the 业委会 badge), written through the services."""
+5–7 seats each, held by owners of the compound only, party members first (so the party pages show the 业委会
+badge), written through the services."""
 
 from __future__ import annotations
 
@@ -24,16 +25,29 @@ def _communities(ctx) -> list:
     return ordered[:len(SEATS)]
 
 
-def _candidates(compound, n: int) -> list:
+def _owners(compound, since) -> object:
+    """Residents who own a house in the compound from ``since`` until today: only owners may hold a seat
+    (建房〔2009〕274号; ``services.seat_add`` refuses anyone else)."""
+    from linli.registry.selectors import owner_holdings
+
+    then = owner_holdings(compound, since).values("resident_id")
+    now = owner_holdings(compound).values("resident_id")
+    return Resident.objects.active().filter(pk__in=then).filter(pk__in=now)
+
+
+def _candidates(compound, n: int, since) -> list:
     from linli.party.models import PartyMember
 
-    here = Resident.objects.active().filter(scope_path__startswith=compound.path, birth_date__isnull=False)
+    owners = _owners(compound, since).filter(birth_date__isnull=False)
+    here = owners.filter(scope_path__startswith=compound.path)  # owner-occupiers first: their branch is here
     members = list(here.filter(pk__in=PartyMember.objects.filter(is_active=True).values("resident_id"))
                    .order_by("pk")[:2])
     if not members:  # the party seeder did not run (or seated nobody here): members by political status
         members = list(here.filter(political_status="cpc_member").order_by("pk")[:2])
-    others = list(here.exclude(pk__in=[m.pk for m in members]).order_by("pk")[:n - len(members)])
-    return members + others
+    chosen = members + list(here.exclude(pk__in=[m.pk for m in members]).order_by("pk")[:n - len(members)])
+    if len(chosen) < n:  # owners living elsewhere
+        chosen += list(owners.exclude(pk__in=[p.pk for p in chosen]).order_by("pk")[:n - len(chosen)])
+    return chosen
 
 
 def seed(ctx) -> list[str]:
@@ -52,7 +66,7 @@ def seed(ctx) -> list[str]:
                                               term_start=start, term_end=end,
                                               filed_on=start + dt.timedelta(days=20))
         made += 1
-        people = _candidates(compound, SEATS[k])
+        people = _candidates(compound, SEATS[k], start)
         for i, resident in enumerate(people):
             position = Position.CHAIR if i == 0 else Position.VICE_CHAIR if i == 1 else Position.MEMBER
             services.seat_add(actor=actor, committee=committee, resident=resident, position=position, since=start)
@@ -60,10 +74,9 @@ def seed(ctx) -> list[str]:
         if k == 0 and len(people) > 2:  # one member stepped down and was replaced: a past seat on the page
             gone = committee.seats.order_by("-pk").first()
             services.seat_end(actor=actor, seat=gone, until=start + dt.timedelta(days=300))
-            spare = (Resident.objects.active().filter(scope_path__startswith=compound.path)
-                     .exclude(pk__in=[p.pk for p in people]).order_by("pk").first())
+            replaced_on = start + dt.timedelta(days=301)
+            spare = (_owners(compound, replaced_on).exclude(pk__in=[p.pk for p in people]).order_by("pk").first())
             if spare is not None:
-                services.seat_add(actor=actor, committee=committee, resident=spare,
-                                  since=start + dt.timedelta(days=301))
+                services.seat_add(actor=actor, committee=committee, resident=spare, since=replaced_on)
                 seats += 1
     return [f"owners: {made} owners' committees, {seats} seats"]

@@ -37,7 +37,8 @@ class CommitteeCreateForm(CommitteeForm):
 
 class SeatForm(forms.Form):
     resident = ResidentChoiceField(label=_("Resident"), help_text=_(
-        "Usually an owner living in the compound; type a name, pinyin initials or an address to search."))
+        "An owner of a house in the compound (业主, by the data centre's ownership records); type a name, pinyin "
+        "initials or an address to search."))
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices, initial=Position.MEMBER)
     since = forms.DateField(label=_("Since"), widget=DATE, initial=timezone.localdate)
 

@@ -50,6 +50,18 @@ def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> 
     return current, past
 
 
+def members_in_office(committee_id: int, *, today: dt.date | None = None) -> QuerySet:
+    """The seats of a committee held today (an active committee's open seats): its members, the base of its votes
+    (it decides with more than half of ALL its members). A rule's read, not restricted to a user."""
+    return CommitteeSeat.objects.filter(current_seat_q(today or _today()), committee_id=committee_id)
+
+
+def compound_of(committee_id: int):
+    """The compound (a ``areas.Place``) a committee serves, or None."""
+    committee = OwnersCommittee.objects.select_related("compound").filter(pk=committee_id).first()
+    return committee.compound if committee else None
+
+
 @dataclass(frozen=True)
 class Flag:
     code: str

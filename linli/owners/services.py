@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
 from linli.core import audit, events
-from linli.core.paths import is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
@@ -83,8 +82,22 @@ def committee_update(*, actor, committee: OwnersCommittee, **changes) -> OwnersC
     return save_audited(actor=actor, obj=committee, action="update", before=before)
 
 
-def _community_path(committee: OwnersCommittee) -> str:
-    return committee.compound.parent.path
+def _check_owner(committee: OwnersCommittee, resident, since: dt.date) -> None:
+    """A committee member is an owner in the compound (业主大会和业主委员会指导规则, 建房〔2009〕274号): the resident
+    must own (or co-own) a house in the committee's compound by the registry's ownership records — on the day the
+    seat starts and today. A tenant, a family member living in an owner's flat or an owner in another compound may
+    not hold a seat."""
+    from linli.registry.selectors import owner_holdings
+
+    today = _today()
+    for day in sorted({min(since, today), today}):
+        if not owner_holdings(committee.compound, day).filter(resident=resident).exists():
+            raise ValidationError({"resident": _(
+                "Only an owner of a house in %(compound)s may hold a seat on its owners' committee "
+                "(建房〔2009〕274号): %(name)s is not recorded as the owner or a co-owner of a house there on "
+                "%(day)s. A tenant, a family member of an owner or an owner elsewhere cannot be seated; record the "
+                "ownership in the data centre first if it is missing.") % {
+                "compound": committee.compound.name, "name": resident.name, "day": day.isoformat()}})
 
 
 @transaction.atomic
@@ -99,13 +112,11 @@ def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Pos
         raise ValidationError({"resident": _("Choose the resident.")})
     if not resident.is_active or resident.merged_into_id:
         raise ValidationError({"resident": _("This resident record is no longer active.")})
-    if not is_within(resident.scope_path, [_community_path(committee)]):
-        raise ValidationError({"resident": _("Only a resident of the community the compound is in can hold a "
-                                             "seat on its owners' committee.")})
     since = since or _today()
     if since < committee.term_start or since > committee.term_end:
         raise ValidationError({"since": _("The seat must start within the committee's term (%(start)s – %(end)s).")
                                % {"start": committee.term_start, "end": committee.term_end}})
+    _check_owner(committee, resident, since)
     held = CommitteeSeat.objects.filter(open_seat_q(_today()), committee=committee, resident=resident)
     if held.exists():
         raise ValidationError({"resident": _("This resident already holds a seat on this committee.")})

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
 from linli.areas.selectors import place_by_code
-from linli.core.paths import any_subtree_q
+from linli.core.paths import any_subtree_q, subtree_q
 from linli.core.permissions import Action, bindings_for, restrict
 
-from .models import CareTag, Household, Resident, ResidentTag
+from .models import CareTag, Household, Occupancy, Resident, ResidentTag
+from .models.occupancy import OWNER_KINDS
 
 # age bands offered on the list page (code -> (min, max))
 AGE_BANDS = {
@@ -85,6 +86,15 @@ def assignments(user, *, current_only: bool = False, action: str = Action.VIEW):
 def _current_q(prefix: str = "") -> Q:
     today = timezone.localdate()
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": today})
+
+
+def owner_holdings(place: Place, on=None):
+    """The owner and co-owner records (业主) of the houses under ``place`` in force on ``on`` (default today):
+    begun by that day and not ended before it. A rule's read (who may hold an owners' committee seat), not a
+    page's: not restricted to a user — the caller has already been allowed to act on ``place``."""
+    on = on or timezone.localdate()
+    return (Occupancy.objects.filter(subtree_q("scope_path", place.path), kind__in=OWNER_KINDS, since__lte=on)
+            .filter(Q(until__isnull=True) | Q(until__gte=on)))
 
 
 def resolve_place(user, place) -> Place | None:

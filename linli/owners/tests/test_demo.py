@@ -7,6 +7,7 @@ from django.urls import reverse
 from linli.owners import selectors
 from linli.owners.models import CommitteeSeat, OwnersCommittee
 from linli.party.models import PartyMember
+from linli.registry.selectors import owner_holdings
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,8 @@ def test_demo_committees_and_the_party_badge(client, monkeypatch):
         assert 5 <= current.count() <= 7 and current.count() % 2 == 1
         assert current.filter(position="chair").count() == 1
         assert PartyMember.objects.filter(is_active=True, resident__in=current.values("resident")).exists()
+        owners = owner_holdings(c.compound).values_list("resident_id", flat=True)
+        assert set(current.values_list("resident_id", flat=True)) <= set(owners)  # only owners of the compound
     assert CommitteeSeat.objects.filter(until__isnull=False).exists()  # one past seat on the first
     flags = {f.code for f in selectors.flags(committees[1], 5)}
     assert flags == {"reelection_due"}

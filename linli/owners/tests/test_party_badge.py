@@ -9,7 +9,7 @@ from linli.core.testing import count_queries, system_user
 from linli.owners import services
 from linli.party.tests.factories import branch, members
 
-from .factories import START, TODAY, committee, seats
+from .factories import START, TODAY, committee, own, seats
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 def setup(tree):
     b = branch(tree, name="怡心花园党支部")
     ms = members(b, 3, home=tree.house_a1)
+    for m in ms:
+        own(m.resident, tree.house_a1)
     c = committee(tree.compound_a1)
     services.seat_add(actor=system_user(), committee=c, resident=ms[0].resident, position="chair", since=START)
     services.seat_add(actor=system_user(), committee=c, resident=ms[1].resident, position="member", since=START)
@@ -64,6 +66,7 @@ def test_constant_queries_whatever_the_page_size(client, tree, setup):
         page(client)
     more = members(b, 8, home=tree.house_a1)
     for m in more[:4]:
+        own(m.resident, tree.house_a1)
         services.seat_add(actor=system_user(), committee=c, resident=m.resident, since=START)
     with count_queries() as big:
         html = page(client)

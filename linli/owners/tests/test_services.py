@@ -9,7 +9,7 @@ from linli.core.testing import system_user
 from linli.owners import services
 from linli.owners.models import CommitteeSeat, OwnersCommittee
 
-from .factories import END, START, TODAY, committee, resident, seats
+from .factories import END, START, TODAY, committee, own, owner, resident, seats
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +99,11 @@ def test_committee_update_is_audited_and_refuses_unknown_fields(tree):
 def test_seat_add_for_residents_of_the_community_and_audited(tree):
     c = committee(tree.compound_a1)
     actor = tree.users["social_a1"]
-    # a resident of the same community not living in the compound may hold a seat
+    # an owner of a flat in the compound who lives outside it may hold a seat
     outside_compound = resident(None, registered_at=tree.comm_a1)
+    own(outside_compound, tree.house_a1)
     assert outside_compound.scope_path == tree.comm_a1.path
-    for r, position in [(resident(tree.house_a1), "chair"), (outside_compound, "member")]:
+    for r, position in [(owner(tree.house_a1), "chair"), (outside_compound, "member")]:
         seat = services.seat_add(actor=actor, committee=c, resident=r, position=position, since=START)
         assert seat.scope_path == c.scope_path and seat.until is None
         row = AuditLog.objects.get(object_type="owners.committeeseat", object_id=str(seat.pk), action="create")
@@ -114,18 +115,54 @@ def test_seat_add_refusals(tree):
     (seat,) = seats(c, 1, home=tree.house_a1)
     kw = {"actor": system_user(), "committee": c}
     refused("resident", services.seat_add, **kw, resident=seat.resident, since=START)  # holds a current seat
-    refused("resident", services.seat_add, **kw, resident=resident(tree.house_a2), since=START)  # other community
-    refused("resident", services.seat_add, **kw, resident=resident(tree.house_b1), since=START)
+    refused("resident", services.seat_add, **kw, resident=owner(tree.house_a2), since=START)  # other community
+    refused("resident", services.seat_add, **kw, resident=owner(tree.house_b1), since=START)
     refused("resident", services.seat_add, **kw, resident=None)
-    refused("since", services.seat_add, **kw, resident=resident(tree.house_a1), since=START - dt.timedelta(days=1))
-    refused("since", services.seat_add, **kw, resident=resident(tree.house_a1), since=END + dt.timedelta(days=1))
-    refused("position", services.seat_add, **kw, resident=resident(tree.house_a1), position="boss", since=START)
-    gone = resident(tree.house_a1)
+    refused("since", services.seat_add, **kw, resident=owner(tree.house_a1), since=START - dt.timedelta(days=1))
+    refused("since", services.seat_add, **kw, resident=owner(tree.house_a1), since=END + dt.timedelta(days=1))
+    refused("position", services.seat_add, **kw, resident=owner(tree.house_a1), position="boss", since=START)
+    gone = owner(tree.house_a1)
     type(gone).objects.filter(pk=gone.pk).update(is_active=False)
     gone.refresh_from_db()
     refused("resident", services.seat_add, **kw, resident=gone, since=START)
     services.committee_update(actor=system_user(), committee=c, is_active=False)
-    refused(None, services.seat_add, **kw, resident=resident(tree.house_a1), since=START)
+    refused(None, services.seat_add, **kw, resident=owner(tree.house_a1), since=START)
+
+
+def _not_an_owner(tree, c, person, since=START):
+    err = refused("resident", services.seat_add, actor=system_user(), committee=c, resident=person, since=since)
+    text = " ".join(err.message_dict["resident"])
+    assert tree.compound_a1.name in text and "业主" in text and person.name in text  # zh_Hans, names who and where
+    return text
+
+
+def test_only_an_owner_in_the_compound_may_hold_a_seat(tree):
+    """建房〔2009〕274号: committee members are owners in the compound; a tenant or an owner elsewhere is refused."""
+    c = committee(tree.compound_a1)
+    tenant = resident(tree.house_a1)
+    own(tenant, tree.house_a1, kind="tenant")
+    _not_an_owner(tree, c, tenant)
+    _not_an_owner(tree, c, resident(tree.house_a1))  # lives in an owner's flat, owns nothing
+    elsewhere = resident(tree.house_a1)  # lives here, owns a flat in another compound of another community
+    own(elsewhere, tree.house_a2)
+    _not_an_owner(tree, c, elsewhere)
+    co_owner = resident(tree.house_a1)
+    own(co_owner, tree.house_a1, kind="co_owner")
+    assert services.seat_add(actor=system_user(), committee=c, resident=co_owner, since=START).pk
+
+
+def test_ownership_must_cover_the_seat_from_its_start_until_today(tree):
+    from linli.registry import services as registry
+
+    c = committee(tree.compound_a1)
+    late = resident(tree.house_a1)  # bought after the seat would start
+    own(late, tree.house_a1, since=START + dt.timedelta(days=30))
+    _not_an_owner(tree, c, late, since=START)
+    assert services.seat_add(actor=system_user(), committee=c, resident=late, since=START + dt.timedelta(days=30))
+    sold = resident(tree.house_a1)  # owned at the start, sold since
+    holding = own(sold, tree.house_a1)
+    registry.occupancy_end(actor=system_user(), occupancy=holding, until=TODAY - dt.timedelta(days=10))
+    _not_an_owner(tree, c, sold, since=START)
 
 
 def test_a_seat_held_until_a_future_day_is_current(tree):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from linli.core.models import AuditLog
 from linli.owners.models import CommitteeSeat, OwnersCommittee
 
-from .factories import END, START, TODAY, committee, resident, seats
+from .factories import END, START, TODAY, committee, own, owner, resident, seats
 
 pytestmark = pytest.mark.django_db
 
@@ -97,17 +97,23 @@ def test_create_committee_through_the_form(client, tree):
 
 def test_add_and_end_seats_through_the_pages(client, tree):
     a1 = committee(tree.compound_a1)
-    here = resident(tree.house_a1, name="张业主")
-    elsewhere = resident(None, name="李业主", registered_at=tree.comm_a1)
-    far = resident(tree.house_a2, name="王业主")
+    here = owner(tree.house_a1, name="张业主")
+    elsewhere = resident(None, name="李业主", registered_at=tree.comm_a1)  # lives outside, owns a flat here
+    own(elsewhere, tree.house_a1)
+    tenant = resident(tree.house_a1, name="赵租户")
+    own(tenant, tree.house_a1, kind="tenant")
+    far = owner(tree.house_a2, name="王业主")
     c = login(client, tree, "secretary_a1")
     form = c.get(reverse("owners:seat_add", args=[a1.pk])).content.decode()
     # a type-ahead picker, not a select of every resident nor a record-number box
     assert "data-picker" in form and "张业主" not in form and "record number" not in form
     url = reverse("owners:seat_add", args=[a1.pk])
     assert c.post(url, {"resident": here.pk, "position": "chair", "since": START}).status_code == 302
-    # a resident of the community living outside the compound is picked the same way
+    # an owner of a flat in the compound living outside it is picked the same way
     assert c.post(url, {"resident": elsewhere.pk, "position": "member", "since": START}).status_code == 302
+    # a tenant of the compound: refused with the reason (建房〔2009〕274号), nothing written
+    resp = c.post(url, {"resident": tenant.pk, "resident_label": "赵租户", "position": "member", "since": START})
+    assert resp.status_code == 200 and "只有怡心花园的业主" in resp.content.decode()
     # out of the secretary's scope: refused, nothing written
     resp = c.post(url, {"resident": far.pk, "resident_label": "王业主", "position": "member", "since": START})
     assert resp.status_code == 200 and "field-error" in resp.content.decode()
