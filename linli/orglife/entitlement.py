@@ -1,7 +1,8 @@
 """Who is entitled to attend (应到) a meeting of an organisation on a day — the single place that reads the
 party structure for organisational life.
 
-* 支部党员大会: the branch's members with voting rights — full members (正式党员), its groups' included;
+* 支部党员大会: the branch's members with voting rights — full members (正式党员), its groups' included; the
+  probationary members attend without a vote (列席, ``observers``), outside 应到;
 * 支委会: the holders of the branch committee's seats in force that day;
 * 党小组会: the group's members;
 * 党课, 主题党日, 组织生活会, 民主评议: every member of the organisation (full and probationary).
@@ -80,6 +81,16 @@ def entitled(org, kind: str, on: dt.date | None = None) -> QuerySet:
     else:
         qs = members_of(org, on)
     return qs.select_related("resident").order_by("resident__name", "pk")
+
+
+def observers(org, kind: str, on: dt.date | None = None) -> QuerySet:
+    """The members who may attend a ``kind`` meeting of ``org`` on ``on`` without a vote (列席), outside 应到: at a
+    支部党员大会 the probationary members (no vote, 党章 第七条) — members of the organisation not entitled that day.
+    Nobody for the other kinds, where every member is entitled."""
+    if kind != Kind.GENERAL_ASSEMBLY:
+        return members_of(org, on).none()
+    voting = entitled(org, kind, on).values("pk")
+    return members_of(org, on).exclude(pk__in=voting).select_related("resident").order_by("resident__name", "pk")
 
 
 def org_may_hold(org, kind: str) -> bool:

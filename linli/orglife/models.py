@@ -166,6 +166,13 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
     ABSENT = "absent", _("Absent")
     LEAVE = "leave", _("On leave")
+    # 列席: a member who attends without a vote — a probationary member at a 支部党员大会 (党章 第七条). Outside 应到,
+    # outside the quorum and never counted present.
+    ATTENDING = "attending", _("Attending, no vote (列席)")
+
+
+# What a member entitled to attend (应到) may be recorded as.
+ENTITLED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.LEAVE)
 
 
 class Attendance(CommitteeScope, ScopedModel, BaseModel):

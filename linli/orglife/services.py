@@ -22,6 +22,7 @@ from linli.core.workdays import local_date
 
 from . import arithmetic, entitlement, photos
 from .models import (
+    ENTITLED_STATUSES,
     VOTING_KINDS,
     Attendance,
     AttendanceStatus,
@@ -99,10 +100,13 @@ def _check_resolution(meeting: Meeting, *, title: str, yes: int, no: int, abstai
                       passed=arithmetic.resolution_passes(yes, base))
 
 
-def _parse_attendance(entitled_members: list, attendance: dict) -> list[tuple]:
-    """(member, status, reason) for every entitled member; refuses members who are not entitled."""
+def _parse_attendance(entitled_members: list, attendance: dict, observers: Iterable = ()) -> list[tuple]:
+    """(member, status, reason) for every entitled member, plus the observers who came (列席: a probationary member
+    at a 支部党员大会, recorded "attending" whether given as present or attending; one who did not come is not
+    recorded — they are not expected). Refuses members who are neither, and an entitled member "attending"."""
     by_pk = {m.pk: m for m in entitled_members}
-    rows = {}
+    watching = {m.pk: m for m in observers}
+    rows, seen = {}, []
     strangers = []
     for key, value in (attendance or {}).items():
         pk = getattr(key, "pk", key)
@@ -111,12 +115,20 @@ def _parse_attendance(entitled_members: list, attendance: dict) -> list[tuple]:
         except (TypeError, ValueError):
             strangers.append(str(key))
             continue
-        if pk not in by_pk:
+        if pk not in by_pk and pk not in watching:
             strangers.append(str(pk))
             continue
         status, reason = (value, "") if isinstance(value, str) else (value[0], value[1] if len(value) > 1 else "")
         if status not in AttendanceStatus.values:
             raise ValidationError({"attendance": _("Unknown attendance status %(s)s.") % {"s": status}})
+        if pk in watching:
+            if status in (AttendanceStatus.PRESENT, AttendanceStatus.ATTENDING):
+                seen.append((watching[pk], AttendanceStatus.ATTENDING, ""))
+            continue
+        if status not in ENTITLED_STATUSES:
+            raise ValidationError({"attendance": _(
+                "%(name)s has a vote at this meeting: record them present, absent or on leave, not as attending "
+                "without a vote (列席).") % {"name": by_pk[pk].resident.name}})
         rows[pk] = (by_pk[pk], status, (reason or "").strip()[:200])
     if strangers:
         raise ValidationError({"attendance": _(
@@ -125,7 +137,7 @@ def _parse_attendance(entitled_members: list, attendance: dict) -> list[tuple]:
         raise ValidationError({"attendance": _("Attendance cannot exceed the number expected (应到).")})
     for m in entitled_members:
         rows.setdefault(m.pk, (m, AttendanceStatus.ABSENT, ""))
-    return list(rows.values())
+    return [*rows.values(), *seen]
 
 
 @transaction.atomic
@@ -134,7 +146,8 @@ def meeting_record(*, actor, org, kind: str, held_on: dt.date, topic: str, statu
                    attendance: dict | None = None, present_count: int | None = None,
                    resolutions: Iterable[dict] = (), photo_files: Iterable = ()) -> Meeting:
     """Record a meeting. ``attendance`` maps member (or pk) → status or (status, reason); entitled members left
-    out are recorded absent. ``present_count`` instead of a list (bulk and legacy records) is checked against
+    out are recorded absent; probationary members at a 支部党员大会 are recorded attending without a vote (列席),
+    outside 应到 and the quorum. ``present_count`` instead of a list (bulk and legacy records) is checked against
     应到 the same way."""
     require_add(actor, Meeting, org)
     errors: dict[str, list] = {}
@@ -175,7 +188,7 @@ def meeting_record(*, actor, org, kind: str, held_on: dt.date, topic: str, statu
                     "present": present_count, "entitled": entitled_count}})
             meeting.present_count = present_count
         else:
-            rows = _parse_attendance(members, attendance or {})
+            rows = _parse_attendance(members, attendance or {}, entitlement.observers(org, kind, held_on))
             meeting.present_count = sum(1 for _m, s, _r in rows if s == AttendanceStatus.PRESENT)
         if kind in VOTING_KINDS:
             meeting.quorum_met = arithmetic.has_quorum(meeting.present_count, entitled_count)
@@ -285,7 +298,7 @@ def meeting_mark_held(*, actor, meeting: Meeting, attendance: dict, minutes: str
     if not members:
         raise ValidationError({"attendance": _("Nobody is entitled to attend this meeting (no members, or no "
                                                "committee seats for a committee meeting).")})
-    rows = _parse_attendance(members, attendance)
+    rows = _parse_attendance(members, attendance, entitlement.observers(meeting.org, meeting.kind, meeting.held_on))
     meeting.status = Status.HELD
     meeting.entitled_count = len(members)
     meeting.present_count = sum(1 for _m, s, _r in rows if s == AttendanceStatus.PRESENT)

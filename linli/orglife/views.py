@@ -20,7 +20,18 @@ from linli.core.views import ScopedListView, apply_validation_error
 
 from . import entitlement, periods, selectors, services
 from .forms import EvaluationStartForm, MeetingForm, ResolutionForm, TalkForm
-from .models import MEETING_KINDS, AttendanceStatus, EvalState, Evaluation, Grade, Kind, Meeting, Status, Talk
+from .models import (
+    ENTITLED_STATUSES,
+    MEETING_KINDS,
+    AttendanceStatus,
+    EvalState,
+    Evaluation,
+    Grade,
+    Kind,
+    Meeting,
+    Status,
+    Talk,
+)
 
 SECTION = "party"
 
@@ -121,12 +132,24 @@ class MeetingListView(ScopedListView):
         return ctx
 
 
-def _attendance_from_post(post, members) -> dict:
+def _attendance_from_post(post, members, observers=()) -> dict:
     out = {}
     for m in members:
         status = post.get(f"att_{m.pk}", AttendanceStatus.ABSENT)
         out[m.pk] = (status, post.get(f"reason_{m.pk}", ""))
+    for m in observers:  # 列席: a ticked box means the probationary member came
+        if post.get(f"obs_{m.pk}"):
+            out[m.pk] = (AttendanceStatus.ATTENDING, "")
     return out
+
+
+# The statuses a member with a vote is recorded in; observers (列席) have their own ticks.
+ENTITLED_CHOICES = [(v, label) for v, label in AttendanceStatus.choices if v in ENTITLED_STATUSES]
+
+
+def _observer_list(observers, attendance: dict, posted: bool) -> list[dict]:
+    return [{"member": m, "came": (attendance.get(m.pk, ("",))[0] == AttendanceStatus.ATTENDING) if posted else False}
+            for m in observers]
 
 
 def _resolutions_from_post(post) -> tuple[list[dict], list[str]]:
@@ -160,11 +183,12 @@ def meeting_record(request, pk: int):
         kind = kinds[0].value
     on = services.today()
     members = list(entitlement.entitled(org, kind, on))
+    observers = list(entitlement.observers(org, kind, on))
     form = MeetingForm(request.POST or None, initial={"held_on": on})
     attendance = {}
     resolution_rows = [{"i": i} for i in range(3)]
     if request.method == "POST":
-        attendance = _attendance_from_post(request.POST, members)
+        attendance = _attendance_from_post(request.POST, members, observers)
         resolutions, res_errors = _resolutions_from_post(request.POST)
         for err in res_errors:
             form.add_error(None, err)
@@ -190,7 +214,8 @@ def meeting_record(request, pk: int):
                   "reason": attendance.get(m.pk, ("", ""))[1]} for m in members]
     return render(request, "orglife/meeting_form.html", {
         "section": SECTION, "org": org, "form": form, "kind": kind, "kind_label": Kind(kind).label,
-        "kinds": kinds, "checklist": checklist, "statuses": AttendanceStatus.choices,
+        "kinds": kinds, "checklist": checklist, "statuses": ENTITLED_CHOICES,
+        "observers": _observer_list(observers, attendance, request.method == "POST"),
         "voting": kind in (Kind.GENERAL_ASSEMBLY, Kind.COMMITTEE), "resolution_rows": resolution_rows,
         "entitled_count": len(members),
     }, status=400 if request.method == "POST" else 200)
@@ -240,10 +265,12 @@ def meeting_mark_held(request, pk: int):
         raise PermissionDenied
     if meeting.status != Status.PLANNED:
         return HttpResponseRedirect(reverse("orglife:meeting_detail", args=[meeting.pk]))
-    members = list(entitlement.entitled(meeting.org, meeting.kind, min(meeting.held_on, services.today())))
+    on = min(meeting.held_on, services.today())
+    members = list(entitlement.entitled(meeting.org, meeting.kind, on))
+    observers = list(entitlement.observers(meeting.org, meeting.kind, on))
     errors, attendance = [], {}
     if request.method == "POST":
-        attendance = _attendance_from_post(request.POST, members)
+        attendance = _attendance_from_post(request.POST, members, observers)
         try:
             services.meeting_mark_held(actor=user, meeting=meeting, attendance=attendance,
                                        minutes=request.POST.get("minutes", "")[:20000])
@@ -255,7 +282,8 @@ def meeting_mark_held(request, pk: int):
     checklist = [{"member": m, "status": attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))[0],
                   "reason": attendance.get(m.pk, ("", ""))[1]} for m in members]
     return render(request, "orglife/meeting_held.html", {
-        "section": SECTION, "meeting": meeting, "checklist": checklist, "statuses": AttendanceStatus.choices,
+        "section": SECTION, "meeting": meeting, "checklist": checklist, "statuses": ENTITLED_CHOICES,
+        "observers": _observer_list(observers, attendance, request.method == "POST"),
         "entitled_count": len(members), "errors": errors,
     }, status=400 if errors else 200)
 
