@@ -56,7 +56,11 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
+    day_only: bool = False,
 ) -> AuditLog:
+    """One audit row. ``day_only``: the row keeps the local day of the event (its midnight) and no request id,
+    for an act whose exact time must not be readable — a secret ballot, whose time beside the counts polled
+    during the vote would tell the choice."""
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -65,7 +69,11 @@ def record(
         if scope_path is None:
             scope_path = getattr(obj, "scope_value", "") or ""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    extra = {}
+    if day_only:
+        extra["at"] = day_start(timezone.now())
     return AuditLog.objects.create(
+        **extra,
         actor=actor if is_user else None,
         actor_name=(actor.get_username() if is_user else "system")[:150],
         action=action,
@@ -76,7 +84,7 @@ def record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         note=note,
-        request_id=ctx.request_id,
+        request_id="" if day_only else ctx.request_id,
         ip=ctx.ip,
         channel=ctx.channel,
     )
@@ -95,6 +103,12 @@ def legal_floor(now: dt.datetime | None = None) -> dt.datetime:
 
     now = now or timezone.now()
     return add_months(now.astimezone(dt.UTC), -RETENTION_FLOOR_MONTHS)
+
+
+def day_start(moment: dt.datetime) -> dt.datetime:
+    """Midnight (local time) of the day of ``moment``, aware."""
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def retention_cutoff() -> dt.datetime:

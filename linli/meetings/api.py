@@ -60,6 +60,7 @@ class MeetingDetailOut(MeetingOut):
     invitees: int
     checked_in: int
     quorum_met: bool
+    results_hidden: bool = Field(False, description="A secret ballot still running: no tally until it closes")
     invited: bool
     my_check_in: dt.datetime | None = None
     items: list[ItemOut]
@@ -90,7 +91,7 @@ def _detail(user, meeting):
     from .models import quorum_met
 
     n_inv, n_att = services.attendance(meeting)
-    tallies = services.tallies(meeting, counts=(n_inv, n_att))
+    tallies = services.published_tallies(meeting, counts=(n_inv, n_att))
     inv = selectors.my_invitation(user, meeting)
     mine = selectors.my_votes(user, meeting) if inv else {}
     items = [{"id": i.pk, "position": i.position, "title": i.title, "description": i.description,
@@ -100,6 +101,7 @@ def _detail(user, meeting):
     return {**{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "host_label"},
             "host_label": meeting.host_label, "description": meeting.description, "minutes": meeting.minutes,
             "invitees": n_inv, "checked_in": n_att, "invited": inv is not None,
+            "results_hidden": services.results_hidden(meeting),
             "my_check_in": inv.checked_in_at if inv else None,
             "quorum_met": quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
                                      denominator=meeting.quorum_denominator, strict=meeting.quorum_strict),
@@ -119,7 +121,7 @@ def list_meetings(request, filters: Query[MeetingFilters]):
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **ERROR_RESPONSES},
-            summary="One meeting with its agenda and live (or final) tallies")
+            summary="One meeting with its agenda and live (or final) tallies; a secret ballot's only once closed")
 def get_meeting(request, meeting_id: int):
     return _detail(request.auth, selectors.meeting_for(request.auth, meeting_id))
 

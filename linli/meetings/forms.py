@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.areas.models import Place
 from linli.core.permissions import Action, restrict
 
-from .models import Meeting
+from .models import OWNERS_COMMITTEE_REF, HostKind, Meeting
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -14,6 +14,10 @@ class MeetingForm(forms.ModelForm):
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False,
                                    help_text=_("The community or compound the meeting belongs to "
                                                "(a branch meeting takes its branch's place)."))
+    owners_committee = forms.ModelChoiceField(
+        label=_("Owners' committee"), queryset=None, required=False,
+        help_text=_("For an owners' committee meeting: the committee; all its members in office are the base of "
+                    "every vote."))
     chair_username = forms.CharField(label=_("Chair (username)"), max_length=150, required=False,
                                      help_text=_("Optional: e.g. the council's convenor, who may then run it."))
 
@@ -32,6 +36,12 @@ class MeetingForm(forms.ModelForm):
                                                  user, Action.VIEW).order_by("path")
         self.fields["party_org"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
                                                      user, Action.VIEW)
+        from linli.owners.models import OwnersCommittee
+
+        self.fields["owners_committee"].queryset = restrict(OwnersCommittee.objects.filter(is_active=True), user,
+                                                            Action.VIEW).order_by("scope_path", "pk")
+        if self.instance.pk and self.instance.owners_committee_id:
+            self.fields["owners_committee"].initial = self.instance.owners_committee_id
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.pk:
@@ -50,13 +60,20 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("place") and not data.get("party_org"):
+        committee = data.get("owners_committee")
+        if data.get("host_kind") == HostKind.OWNERS_COMMITTEE and committee is not None:
+            data["host_ref"] = f"{OWNERS_COMMITTEE_REF}:{committee.pk}"
+            data["host_name"] = data.get("host_name") or committee.name
+        elif data.get("host_kind") == HostKind.OWNERS_COMMITTEE and not data.get("host_ref"):
+            self.add_error("owners_committee", _("Choose the owners' committee that meets."))
+        if not data.get("place") and not data.get("party_org") and committee is None:
             self.add_error("place", _("Choose where the meeting belongs."))
         return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["chair"] = data.pop("chair_username")
+        data.pop("owners_committee", None)
         data.pop("place", None)
         return data
 
@@ -72,6 +89,8 @@ class InviteForm(forms.Form):
     usernames = forms.CharField(label=_("Usernames"), max_length=2000, required=False,
                                 help_text=_("Separated by spaces or commas."))
     branch = forms.ModelChoiceField(label=_("All members of a party branch"), queryset=None, required=False)
+    committee = forms.ModelChoiceField(label=_("All members of an owners' committee"), queryset=None,
+                                       required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +98,10 @@ class InviteForm(forms.Form):
 
         self.fields["branch"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
                                                   user, Action.VIEW)
+        from linli.owners.models import OwnersCommittee
+
+        self.fields["committee"].queryset = restrict(OwnersCommittee.objects.filter(is_active=True), user,
+                                                     Action.VIEW).order_by("scope_path", "pk")
 
     def clean_usernames(self):
         names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]

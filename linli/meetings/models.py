@@ -6,8 +6,10 @@ States (django-fsm-2, declared on ``Meeting``)::
       └──────────────┴──────────────────────┴──cancel──▶ cancelled
 
 A vote on an agenda item passes with **more than half** (过半数, exactly half is not enough) of a base chosen per
-meeting: the invitees, the checked-in attendees, or the votes cast. A quorum (default: more than half of the invitees
-checked in) must be present before anyone may vote. All of it in integer arithmetic (``tally``/``quorum``).
+meeting: the invitees, the checked-in attendees, or the votes cast — except a party branch's or an owners'
+committee's, whose base is all their members (应到) and whose quorum is more than half of them. A quorum
+(default: more than half of the invitees checked in) must be present before anyone may vote. All of it in integer
+arithmetic (``tally``/``quorum``).
 
 Owners' decisions under 民法典 第278条 (area AND headcount double majorities) are NOT this feature.
 """
@@ -67,6 +69,8 @@ class Outcome(models.TextChoices):
 # (and those it chairs).
 HOST_ROLES = frozenset({"district_admin", "street_staff", "community_secretary", "social_worker"})
 HOST_REF_RE = re.compile(r"^[a-z_]+\.[a-z_]+:\d{1,12}$")
+# An owners' committee meeting names its committee: its members in office are the base of every vote.
+OWNERS_COMMITTEE_REF = "owners.ownerscommittee"
 
 
 def _invited_meeting_ids(user_id):
@@ -137,6 +141,14 @@ class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         return q
 
     @property
+    def owners_committee_id(self) -> int | None:
+        """The hosting owners' committee named by ``host_ref`` (an owners'-committee meeting only)."""
+        if self.host_kind != HostKind.OWNERS_COMMITTEE or not HOST_REF_RE.match(self.host_ref or ""):
+            return None
+        label, pk = self.host_ref.split(":")
+        return int(pk) if label == OWNERS_COMMITTEE_REF else None
+
+    @property
     def host_label(self) -> str:
         if self.host_kind == HostKind.PARTY_BRANCH and self.party_org_id:
             return self.party_org.name
@@ -163,16 +175,27 @@ class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
                     errors["host_ref"] = _("No such hosting body.")
         if self.quorum_numerator and self.quorum_denominator and self.quorum_numerator > self.quorum_denominator:
             errors["quorum_numerator"] = _("The quorum cannot be more than everyone.")
-        if self.host_kind == HostKind.PARTY_BRANCH:
-            # 支部工作条例 (domain rules §2): more than half of the full members present, and a resolution needs yes
-            # votes from more than half of them (应到), not of those present or of the votes cast.
+        if self.host_kind == HostKind.OWNERS_COMMITTEE and self.owners_committee_id is None:
+            errors.setdefault("host_ref", _("Choose the owners' committee that meets: all its members are the "
+                                            "base of every vote."))
+        if self.host_kind in (HostKind.PARTY_BRANCH, HostKind.OWNERS_COMMITTEE):
+            # 支部工作条例 (domain rules §2) and 建房〔2009〕274号 (§1): more than half of all the members present, and
+            # a resolution needs yes votes from more than half of all of them, not of those present or of the votes
+            # cast.
+            branch = self.host_kind == HostKind.PARTY_BRANCH
             if self.majority_base != MajorityBase.INVITEES:
-                errors["majority_base"] = _("A party branch decides with more than half of its full members "
-                                            "(应到), not of those present or of the votes cast.")
+                errors["majority_base"] = (
+                    _("A party branch decides with more than half of its full members (应到), not of those present "
+                      "or of the votes cast.") if branch else
+                    _("An owners' committee decides with more than half of all its members (建房〔2009〕274号), not "
+                      "of those present or of the votes cast."))
             n, d = self.quorum_numerator or 0, self.quorum_denominator or 0
             if d and (2 * n < d or (2 * n == d and not self.quorum_strict)):
-                errors["quorum_numerator"] = _("A party branch meeting needs more than half of its full members "
-                                               "present: the quorum may be raised, not lowered.")
+                errors["quorum_numerator"] = (
+                    _("A party branch meeting needs more than half of its full members present: the quorum may be "
+                      "raised, not lowered.") if branch else
+                    _("An owners' committee meeting needs more than half of all its members present: the quorum "
+                      "may be raised, not lowered."))
         if errors:
             raise ValidationError(errors)
 

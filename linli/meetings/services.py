@@ -59,6 +59,15 @@ def _require_editable(meeting: Meeting):
         raise ValidationError({"state": _("The agenda and invitees are fixed once the meeting has started.")})
 
 
+def _committee_place(meeting: Meeting):
+    """An owners' committee meeting belongs to the committee's compound (None for any other host)."""
+    if meeting.owners_committee_id is None:
+        return None
+    from linli.owners.selectors import compound_of
+
+    return compound_of(meeting.owners_committee_id)
+
+
 def _url(meeting: Meeting) -> str:
     return reverse("meetings:detail", args=[meeting.pk])
 
@@ -70,6 +79,7 @@ def meeting_create(*, actor, place, **attrs) -> Meeting:
     party_org = attrs.get("party_org")
     if attrs.get("host_kind") == HostKind.PARTY_BRANCH and party_org is not None:
         place = party_org.place
+    place = _committee_place(Meeting(host_kind=attrs.get("host_kind", ""), host_ref=attrs.get("host_ref", ""))) or place
     if place is None:
         raise ValidationError({"place": _("Choose where the meeting belongs.")})
     require_at(actor, Action.ADD, Meeting, place.path)
@@ -92,6 +102,7 @@ def meeting_update(*, actor, meeting: Meeting, place=None, **changes) -> Meeting
         meeting.place = place
     if meeting.host_kind == HostKind.PARTY_BRANCH and meeting.party_org_id:
         meeting.place = meeting.party_org.place
+    meeting.place = _committee_place(meeting) or meeting.place
     if meeting.place.path != meeting.scope_path:
         require_at(actor, Action.ADD, Meeting, meeting.place.path)
     meeting.scope_path = meeting.place.path
@@ -272,6 +283,14 @@ def invite_branch(*, actor, meeting: Meeting, org) -> list[Invitee]:
     return invite(actor=actor, meeting=meeting, residents=[r for r in residents if r.account_id])
 
 
+def invite_committee(*, actor, meeting: Meeting, committee) -> list[Invitee]:
+    """Invite an owners' committee's members in office who have a login account."""
+    from linli.owners.selectors import members_in_office
+
+    seats = members_in_office(committee.pk).select_related("resident__account")
+    return invite(actor=actor, meeting=meeting, residents=[s.resident for s in seats if s.resident.account_id])
+
+
 @transaction.atomic
 def uninvite(*, actor, invitee: Invitee) -> None:
     meeting = _locked(invitee.meeting)
@@ -325,16 +344,22 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
         raise ValidationError({"state": _("Voting is possible only while the meeting is in progress.")})
     if invitee.checked_in_at is None:
         raise ValidationError({"invitee": _("Check in first, then vote.")})
-    voters = _branch_voters(meeting)
+    voters = _voters(meeting)
     if voters is not None and not voters.filter(resident__account_id=invitee.user_id).exists():
+        if _is_branch(meeting):
+            raise ValidationError({"invitee": _(
+                "Only full members of %(branch)s vote: probationary members and guests attend without a vote.") % {
+                "branch": meeting.party_org.name}})
         raise ValidationError({"invitee": _(
-            "Only full members of %(branch)s vote: probationary members and guests attend without a vote.") % {
-            "branch": meeting.party_org.name}})
+            "Only the members of %(committee)s in office vote: guests attend without a vote.") % {
+            "committee": meeting.host_label}})
     n_inv, n_att = attendance(meeting)
     if not quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
                       denominator=meeting.quorum_denominator, strict=meeting.quorum_strict):
         raise ValidationError({"quorum": quorum_message(meeting, n_inv, n_att)})
     existing = Vote.objects.select_for_update().filter(item=item, invitee=invitee).first()
+    if meeting.secret_ballot:
+        return _secret_vote(actor, meeting, item, invitee, existing, choice)
     if existing is None:
         ballot = Vote.objects.create(item=item, invitee=invitee, choice=choice, scope_path=meeting.scope_path)
         action = "vote"
@@ -342,9 +367,29 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
         ballot, action = existing, "change_vote"
         ballot.choice = choice
         ballot.save(update_fields=["choice", "updated_at"])
-    # A secret ballot's audit row records that a vote was cast, never which way.
-    after = {"item": item.pk} if meeting.secret_ballot else {"item": item.pk, "choice": choice}
-    audit.record(actor=actor, action=action, obj=ballot, after=after, object_repr=item.title)
+    audit.record(actor=actor, action=action, obj=ballot, after={"item": item.pk, "choice": choice},
+                 object_repr=item.title)
+    return ballot
+
+
+def _secret_vote(actor, meeting: Meeting, item: AgendaItem, invitee: Invitee, existing: Vote | None,
+                 choice: str) -> Vote:
+    """A secret ballot leaves no trace of its choice but the ballot itself, and no exact time anywhere: the audit
+    row says that the invitee cast a ballot on the item (turnout is public), on which day, and the same for a
+    changed ballot (one action, "vote", so a change is not told apart either); the ballot row's own times keep the
+    day only. With the counts hidden until the meeting closes (``published_tallies``), nothing links a voter's
+    time to a movement of the counts."""
+    day = audit.day_start(timezone.now())
+    if existing is None:
+        ballot = Vote.objects.create(item=item, invitee=invitee, choice=choice, scope_path=meeting.scope_path,
+                                     created_at=day)
+    else:
+        ballot = existing
+        ballot.choice = choice
+    Vote.objects.filter(pk=ballot.pk).update(choice=choice, updated_at=day)
+    ballot.updated_at = day
+    audit.record(actor=actor, action="vote", obj=ballot, after={"item": item.pk}, object_repr=item.title,
+                 day_only=True)
     return ballot
 
 
@@ -354,6 +399,10 @@ def quorum_message(meeting: Meeting, invitees: int, attendees: int) -> str:
     if _is_branch(meeting):
         return _("No quorum yet: %(att)s of the branch's %(inv)s full members (应到, with voting rights) have "
                  "checked in and %(need)s are needed (%(rule)s). Voting opens when enough have checked in.") % {
+            "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
+    if _is_committee(meeting):
+        return _("No quorum yet: %(att)s of the committee's %(inv)s members have checked in and %(need)s are "
+                 "needed (%(rule)s). Voting opens when enough have checked in.") % {
             "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
     return _("No quorum yet: %(att)s of %(inv)s invitees have checked in and %(need)s are needed "
              "(%(rule)s). Voting opens when enough have checked in.") % {
@@ -368,6 +417,10 @@ def quorum_rule(meeting: Meeting) -> str:
         if meeting.quorum_strict:
             return _("more than %(frac)s of the full members") % {"frac": frac}
         return _("at least %(frac)s of the full members") % {"frac": frac}
+    if _is_committee(meeting):
+        if meeting.quorum_strict:
+            return _("more than %(frac)s of all the committee's members") % {"frac": frac}
+        return _("at least %(frac)s of all the committee's members") % {"frac": frac}
     if meeting.quorum_strict:
         return _("more than %(frac)s of the invitees") % {"frac": frac}
     return _("at least %(frac)s of the invitees") % {"frac": frac}
@@ -379,16 +432,37 @@ def _is_branch(meeting: Meeting) -> bool:
     return meeting.host_kind == HostKind.PARTY_BRANCH and meeting.party_org_id is not None
 
 
-def _branch_voters(meeting: Meeting):
-    """For a party-branch meeting, the members with voting rights of a 支部党员大会 (应到, 支部工作条例) as
-    organisational life counts them (``orglife.entitlement``: a general branch's sub-branches included): a queryset
-    of ``party.PartyMember``; None for any other host."""
-    if not _is_branch(meeting):
-        return None
-    from linli.orglife.entitlement import entitled
-    from linli.orglife.models import Kind
+def _is_committee(meeting: Meeting) -> bool:
+    return meeting.owners_committee_id is not None
 
-    return entitled(meeting.party_org, Kind.GENERAL_ASSEMBLY)
+
+def _voters(meeting: Meeting):
+    """The members entitled to vote (应到) when the host is a body with members, as a queryset of rows with a
+    ``resident`` (``resident__account_id`` is their login); None for any other host (the invitees are the base).
+
+    * a party branch: the members with voting rights of a 支部党员大会 (支部工作条例) as organisational life counts them
+      (``orglife.entitlement``: a general branch's sub-branches included) — ``party.PartyMember``;
+    * an owners' committee: its members in office (建房〔2009〕274号: it decides with more than half of ALL its
+      members) — ``owners.CommitteeSeat``."""
+    if _is_branch(meeting):
+        from linli.orglife.entitlement import entitled
+        from linli.orglife.models import Kind
+
+        return entitled(meeting.party_org, Kind.GENERAL_ASSEMBLY)
+    if _is_committee(meeting):
+        from linli.owners.selectors import members_in_office
+
+        return members_in_office(meeting.owners_committee_id)
+    return None
+
+
+def voting_user_ids(meeting: Meeting) -> set[int] | None:
+    """The logins of the members who vote at a branch or committee meeting (None: every invitee votes). A checked-in
+    invitee outside it — a probationary member at a branch meeting, a guest — attends without a vote (列席)."""
+    voters = _voters(meeting)
+    if voters is None:
+        return None
+    return set(voters.exclude(resident__account_id=None).values_list("resident__account_id", flat=True))
 
 
 def attendance(meeting: Meeting) -> tuple[int, int]:
@@ -397,8 +471,9 @@ def attendance(meeting: Meeting) -> tuple[int, int]:
     A party-branch meeting counts its branch instead (domain rules §2): every active full member is 应到, invited or
     not (a member without a login cannot be invited yet still counts), and only full members who checked in are
     present — so a resolution passes with yes > 1/2 of the branch's full members (10 of 21 fails), not of those
-    who happened to be invited."""
-    voters = _branch_voters(meeting)
+    who happened to be invited. An owners' committee meeting counts the committee's members in office the same
+    way (7 members: 4 present is a quorum, 4 yes pass; 3 yes of 5 present fail)."""
+    voters = _voters(meeting)
     if voters is not None:
         return (voters.count(),
                 Invitee.objects.filter(meeting_id=meeting.pk, checked_in_at__isnull=False,
@@ -406,6 +481,20 @@ def attendance(meeting: Meeting) -> tuple[int, int]:
     row = Invitee.objects.filter(meeting_id=meeting.pk).aggregate(
         n=Count("id"), att=Count("id", filter=Q(checked_in_at__isnull=False)))
     return row["n"], row["att"]
+
+
+def results_hidden(meeting: Meeting) -> bool:
+    """A secret ballot publishes no count (nor share, nor who voted how) until the meeting closes: counts polled
+    while the vote runs, beside who checked in or voted when, would tell how each person voted."""
+    return meeting.secret_ballot and meeting.state != State.CLOSED
+
+
+def published_tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[int, Tally]:
+    """The tallies a page or the API may show: ``tallies`` on an open ballot; on a secret ballot nothing until the
+    meeting closes, then the frozen results."""
+    if results_hidden(meeting):
+        return {}
+    return tallies(meeting, counts=counts)
 
 
 def tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[int, Tally]:
@@ -426,6 +515,7 @@ def tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[
     return out
 
 
-__all__ = ["MajorityBase", "attendance", "check_in", "invite", "invite_branch", "item_add", "item_remove",
-           "meeting_cancel", "meeting_close", "meeting_create", "meeting_open", "meeting_schedule",
-           "meeting_update", "minutes_save", "quorum_message", "tallies", "uninvite", "vote"]
+__all__ = ["MajorityBase", "attendance", "check_in", "invite", "invite_branch", "invite_committee", "item_add",
+           "item_remove", "meeting_cancel", "meeting_close", "meeting_create", "meeting_open", "meeting_schedule",
+           "meeting_update", "minutes_save", "published_tallies", "quorum_message", "results_hidden", "tallies",
+           "uninvite", "vote"]

@@ -47,8 +47,11 @@ def meeting_create(request):
         try:
             place = form.cleaned_data["place"]
             org = form.cleaned_data.get("party_org")
-            meeting = services.meeting_create(actor=request.user, place=place or (org.place if org else None),
-                                              **form.service_kwargs())
+            committee = form.cleaned_data.get("owners_committee")
+            meeting = services.meeting_create(
+                actor=request.user,
+                place=place or (org.place if org else None) or (committee.compound if committee else None),
+                **form.service_kwargs())
             messages.success(request, _("Meeting created. Add the agenda and the invitees, then schedule it."))
             return redirect("meetings:manage", pk=meeting.pk)
         except ValidationError as exc:
@@ -59,7 +62,7 @@ def meeting_create(request):
 def _detail_context(request, meeting: Meeting) -> dict:
     items = list(selectors.items(request.user, meeting))
     n_inv, n_att = services.attendance(meeting)
-    tallies = services.tallies(meeting, counts=(n_inv, n_att))
+    tallies = services.published_tallies(meeting, counts=(n_inv, n_att))
     invitation = selectors.my_invitation(request.user, meeting)
     my_votes = selectors.my_votes(request.user, meeting) if invitation else {}
     ballot = selectors.open_ballot(request.user, meeting)
@@ -73,7 +76,8 @@ def _detail_context(request, meeting: Meeting) -> dict:
         item.ballot = ballot.get(item.pk, [])
     return {
         "meeting": meeting, "items": items, "n_invitees": n_inv, "n_present": n_att, "invitation": invitation,
-        "has_quorum": has_quorum, "quorum_rule": services.quorum_rule(meeting),
+        "has_quorum": has_quorum, "results_hidden": services.results_hidden(meeting),
+        "quorum_rule": services.quorum_rule(meeting),
         "quorum_message": "" if has_quorum else services.quorum_message(meeting, n_inv, n_att),
         "may_manage": can(request.user, Action.CHANGE, meeting), "choices": Choice.choices,
         "in_window": meeting.in_window(), "can_vote": bool(invitation and invitation.checked_in_at
@@ -179,6 +183,9 @@ def meeting_manage(request, pk):
                     if invite_form.cleaned_data.get("branch"):
                         n += len(services.invite_branch(actor=request.user, meeting=meeting,
                                                         org=invite_form.cleaned_data["branch"]))
+                    if invite_form.cleaned_data.get("committee"):
+                        n += len(services.invite_committee(actor=request.user, meeting=meeting,
+                                                           committee=invite_form.cleaned_data["committee"]))
                     messages.success(request, _("%(n)s invited.") % {"n": n})
                     return redirect("meetings:manage", pk=pk)
             elif do == "uninvite":
@@ -226,7 +233,11 @@ def meeting_minutes(request, pk):
             except ValidationError as exc:
                 apply_validation_error(form, exc)
     ctx = _detail_context(request, meeting)
+    everyone = list(selectors.invitees(request.user, meeting))
+    voting = services.voting_user_ids(meeting)
     ctx.update({"form": form, "may_edit": may_edit, "items": ctx["items"],
-                "present": [i for i in selectors.invitees(request.user, meeting) if i.checked_in_at],
-                "absent": [i for i in selectors.invitees(request.user, meeting) if not i.checked_in_at]})
+                "present": [i for i in everyone if i.checked_in_at and (voting is None or i.user_id in voting)],
+                "attending": [i for i in everyone if i.checked_in_at and voting is not None
+                              and i.user_id not in voting],
+                "absent": [i for i in everyone if not i.checked_in_at]})
     return render(request, "meetings/minutes.html", ctx)

@@ -113,3 +113,14 @@ def test_branch_meeting_refuses_a_weaker_rule(tree):
                                    starts_at=now, ends_at=now + dt.timedelta(hours=1),
                                    majority_base="attendees").pk
     assert Meeting.objects.count() == 2
+
+
+def test_minutes_list_a_checked_in_probationary_member_as_attending_without_a_vote(client, tree, branch_meeting):
+    m, full, probationary, _first, _second = branch_meeting
+    services.check_in(actor=full[0], meeting=m)
+    services.check_in(actor=probationary, meeting=m)
+    client.force_login(tree.users["secretary_a1"])
+    html = client.get(f"/meetings/{m.pk}/minutes/").content.decode()
+    attending = html.split('data-testid="attending"')[1].split("</span>")[0]
+    assert probationary.resident.name in attending and full[0].resident.name not in attending
+    assert "列席" in attending

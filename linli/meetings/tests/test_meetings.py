@@ -102,7 +102,7 @@ def test_bad_input_changes_nothing(tree):
 def test_host_ref_to_a_real_body(tree):
     now = timezone.now()
     m = services.meeting_create(actor=tree.users["secretary_a1"], place=tree.compound_a1, title="业委会会议",
-                                host_kind="owners_committee", host_ref=f"orgs.organisation:{tree.property_co.pk}",
+                                host_kind="other", host_ref=f"orgs.organisation:{tree.property_co.pk}",
                                 starts_at=now, ends_at=now + dt.timedelta(hours=1))
     assert m.scope_path == tree.compound_a1.path
 
