@@ -30,6 +30,12 @@ MESSAGES = {
                 "cell, then upload again."),
     "too_many_rows": _("The sheet has %(rows)s rows; at most %(limit)s rows can be imported at once. Split it "
                        "into smaller files."),
+    "used_range": _("The sheet uses cells as far as %(cell)s, beyond what can be read (at most %(rows)s rows and "
+                    "%(columns)s columns). Delete the rows and columns after your data (including anything typed "
+                    "far away), save, and upload again."),
+    "worker_limit": _("The workbook needs more memory or time to read than allowed (%(limit)s MB) and was refused. "
+                      "Delete the rows and columns after your data, save it again as an Excel workbook (.xlsx) "
+                      "and upload again, or split it into smaller files."),
     "formulas_unlocated": _("The sheet contains formulas. Replace them with their values (copy, then paste "
                             "values only) and upload again."),
     "no_rows": _("The sheet has a header row but no data rows."),

@@ -1,22 +1,28 @@
 """Reading an uploaded workbook safely: refuse what is not a plain xlsx before parsing it, then stream rows.
 
-Order of checks, each a clear ``Refusal`` (nothing read further, nothing written):
+Order of checks, each a clear ``Refusal`` (nothing read further, nothing written), all in this process with
+bounded memory and before any parser sees the file (docs/adr/0010):
 
 1. size (``LINLI_IMPORT_MAX_MB``, 20 MB) and magic bytes: an old .xls or anything that is not a zip is refused;
 2. the zip directory: total uncompressed size (``LINLI_IMPORT_MAX_UNCOMPRESSED_MB``, 200 MB) and compression
    ratio of every large member (``LINLI_IMPORT_MAX_RATIO``, 100) — an "xlsx bomb" is refused before any
    byte is inflated. ``zipfile`` never inflates more than a member's declared size (a lying header ends in a
    CRC error), so the declared sizes bound what is read;
-3. openpyxl must open it (read-only, formulas kept as text and never evaluated);
-4. a pre-scan of the first worksheet's XML, inflated in 1 MB chunks: the declared dimension and the number of
+3. a pre-scan of the first worksheet's XML, inflated in 1 MB chunks: the declared dimension, the number of
    ``<row>`` elements (more than ``LINLI_IMPORT_MAX_ROWS`` = 200,000 → refused, a 1,000,000-row sheet is refused
-   from its dimension before the rest is inflated), merged cells (refused) and the coordinates of formula
-   cells (each reported as a cell error; never evaluated);
-5. the header row: missing, unknown or repeated columns are refused.
+   from its dimension before the rest is inflated), the used range (every ``<row>``/``<c>`` placed as a parser
+   places it: a cell beyond the row cap or ``LINLI_IMPORT_MAX_COLUMNS`` = 64 → refused, and so is such a
+   ``<dimension>``; python-calamine allocates the whole grid, 32 bytes a cell, so one cell at XFD1048576 costs
+   550 GB), merged cells (refused) and the coordinates of formula cells (each reported as a cell error;
+   never evaluated);
+4. the header row, read by the parser in a child process (``worker``): missing, unknown or repeated columns
+   are refused.
 
-Rows are then read by python-calamine (fast; it holds the sheet's cells, ≈1 KB a row, so at most the row cap)
-or openpyxl in read-only mode (constant memory, about ten times slower): ``LINLI_IMPORT_ENGINE``. Both give
-the same cleaned values; bench/import_residents.py measures both.
+Rows are then read, in the background check, by python-calamine (fast; it holds the sheet's cells) or openpyxl
+in read-only mode (constant memory, about ten times slower): ``LINLI_IMPORT_ENGINE``. Either runs in the child
+under ``LINLI_IMPORT_WORKER_MEMORY_MB`` / ``LINLI_IMPORT_WORKER_SECONDS``; a file that still asks for more ends
+the child, not the app (``worker_limit``). Both give the same cleaned values; bench/import_residents.py
+measures both.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from . import worker
 from .columns import Spec, normalise_header
 from .messages import Refusal
 
@@ -45,6 +52,9 @@ def limit(name: str):
         "LINLI_IMPORT_MAX_UNCOMPRESSED_MB": 200,
         "LINLI_IMPORT_MAX_RATIO": 100,
         "LINLI_IMPORT_ENGINE": "calamine",
+        "LINLI_IMPORT_MAX_COLUMNS": 64,
+        "LINLI_IMPORT_WORKER_MEMORY_MB": 2048,
+        "LINLI_IMPORT_WORKER_SECONDS": 600,
     }
     return getattr(settings, name, defaults[name])
 
@@ -139,7 +149,12 @@ MERGE = re.compile(rb"<" + NS + rb'mergeCell\s[^>]{0,200}?ref="([A-Z0-9:$]{1,30}
 FORMULA_TAG = re.compile(rb"<" + NS + rb"f[\s>/]")
 FORMULA_CELL = re.compile(rb"<" + NS + rb"c(\s[^>]{0,500})>\s{0,50}<" + NS + rb"f[\s>/]")
 CELL_REF = re.compile(rb'\br="\$?([A-Z]{1,3})\$?(\d{1,7})"')
-OVERLAP = 2048
+# the used range: every <row> and <c> start tag, in order; most writers put r="…" first (the fast path)
+PLACE_TAG = re.compile(rb"<" + NS + rb"(row|c)(?=[\s/>])")
+PLACE_REF = re.compile(rb"<" + NS + rb'(row|c)\s+r="([A-Z]{0,3})(\d{1,7})"')
+ATTRS = re.compile(rb"""(?:\s+[\w:.-]{1,100}\s*=\s*(?:"[^"<]{0,1000}"|'[^'<]{0,1000}'))*\s*/?>""")
+R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)["']""")
+OVERLAP = 4096
 MAX_FORMULAS = 100_000
 
 
@@ -151,6 +166,15 @@ def column_index(letters: str) -> int:
     return n - 1
 
 
+def column_letters(number: int) -> str:
+    """1 → A, 27 → AA (``number`` counts from 1)."""
+    out = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(65 + rest) + out
+    return out or "A"
+
+
 @dataclass
 class Prescan:
     declared_rows: int | None = None
@@ -158,6 +182,60 @@ class Prescan:
     merged: list[str] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row number, column index)
     unlocated_formulas: int = 0
+    max_row: int = 0  # the used range as a parser places the cells: last row and column (from 1)
+    max_column: int = 0
+    row: int = 0  # where the scan stands: the current row and the next cell's column (from 0)
+    column: int = 0
+
+
+def _place(out: Prescan, buf: bytes, end: int) -> None:
+    """Advance the used range over the <row>/<c> start tags that begin before ``end`` (tags never contain "<",
+    so ``end``, at a "<", splits no tag of a well-formed sheet). Cells without r="…" take the next column and
+    rows without one the next row, as python-calamine places them; empty cells count too (a safe excess)."""
+    window = buf[:end]
+    refs = PLACE_REF.findall(window)
+    if len(refs) == len(PLACE_TAG.findall(window)):  # every tag says where it is
+        if not refs:
+            return
+        out.max_row = max(out.max_row, max(map(int, [r for _t, _l, r in refs])))
+        letters = {col for tag, col, _r in refs if tag == b"c"}
+        if letters:
+            out.max_column = max(out.max_column, max(column_index(c.decode()) + 1 for c in letters))
+        tag, col, row = refs[-1]
+        if tag == b"row":
+            out.row, out.column = int(row), 0
+        else:
+            out.column = column_index(col.decode()) + 1
+            last_row = next((r for t, _c, r in reversed(refs) if t == b"row"), None)
+            if last_row is not None:
+                out.row = int(last_row)
+                # cells after that row tag without their own place are impossible here: all had r="…"
+        return
+    for m in PLACE_TAG.finditer(window):
+        attrs = ATTRS.match(buf, m.end())
+        if attrs is None:
+            raise Refusal("bad_zip")
+        ref = R_ATTR.search(attrs.group())
+        if m.group(1) == b"row":
+            out.row = int(ref.group(2)) if ref and ref.group(2) else out.row + 1
+            out.column = 0
+            out.max_row = max(out.max_row, out.row)
+        else:
+            row, col = out.row, out.column
+            if ref and ref.group(1):
+                col = column_index(ref.group(1).decode().upper())
+            if ref and ref.group(2):
+                row = int(ref.group(2))
+            out.column = col + 1
+            out.max_column = max(out.max_column, col + 1)
+            out.max_row = max(out.max_row, row)
+
+
+def _check_range(out: Prescan, max_rows: int) -> None:
+    max_columns = limit("LINLI_IMPORT_MAX_COLUMNS")
+    if out.max_column > max_columns or out.max_row > max_rows + HEADER_SEARCH_ROWS:
+        raise Refusal("used_range", cell=f"{column_letters(max(out.max_column, 1))}{max(out.max_row, 1)}",
+                      rows=f"{max_rows:,}", columns=max_columns)
 
 
 def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
@@ -184,6 +262,11 @@ def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
             if first:
                 first = False
                 m = DIMENSION.search(buf, 0, 8192)
+                if m:
+                    columns = m.group(3) or m.group(1)
+                    if columns and column_index(columns.decode()) + 1 > limit("LINLI_IMPORT_MAX_COLUMNS"):
+                        raise Refusal("used_range", cell=(columns + (m.group(4) or m.group(2) or b"")).decode(),
+                                      rows=f"{max_rows:,}", columns=limit("LINLI_IMPORT_MAX_COLUMNS"))
                 if m and m.group(4):
                     out.declared_rows = int(m.group(4))
                 elif m and m.group(2):
@@ -191,10 +274,16 @@ def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
                 # a 1,000,000-row sheet is refused from its dimension, before the rest is inflated
                 if out.declared_rows and out.declared_rows > max_rows + HEADER_SEARCH_ROWS:
                     raise Refusal("too_many_rows", rows=f"{out.declared_rows:,}", limit=f"{max_rows:,}")
-            cut = len(buf) if not chunk else max(0, len(buf) - OVERLAP)
+            if chunk:  # cut at a "<" so that no tag straddles the cut; what follows comes round again
+                cut = buf.rfind(b"<", 0, max(0, len(buf) - OVERLAP))
+                cut = cut if cut > 0 else max(0, len(buf) - OVERLAP)
+            else:
+                cut = len(buf)
             out.rows += sum(1 for m in ROW_TAG.finditer(buf, 0, min(len(buf), cut + 8)) if m.start() < cut)
             if out.rows > max_rows + HEADER_SEARCH_ROWS:
                 raise Refusal("too_many_rows", rows=f"> {max_rows:,}", limit=f"{max_rows:,}")
+            _place(out, buf, cut)
+            _check_range(out, max_rows)
             if b"ergeCell" in buf:
                 for m in MERGE.finditer(buf):
                     if m.start() < cut and len(out.merged) < 50:
@@ -224,24 +313,6 @@ class Row:
     formulas: frozenset = frozenset()  # column indexes holding formulas
 
 
-PLAIN = (str, int, float, bool, dt.date, dt.time, dt.timedelta)
-
-
-def clean(value):
-    """Strip text (empty → None), integral floats → int; formula objects (array formulas) → their "=…" text."""
-    kind = type(value)
-    if kind is str:
-        value = value.strip()
-        return value or None
-    if value is None:
-        return None
-    if kind is float and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if not isinstance(value, PLAIN):
-        return "=" + str(getattr(value, "text", "") or value)
-    return value
-
-
 class Sheet:
     """An opened, checked upload: ``header`` maps column keys to column indexes; ``rows()`` streams data rows."""
 
@@ -250,96 +321,61 @@ class Sheet:
         self.data = data
         self.engine = engine or limit("LINLI_IMPORT_ENGINE")
         self.max_rows = max_rows or limit("LINLI_IMPORT_MAX_ROWS")
-        self._calamine = None
         archive = check_container(data)
-        # the pre-scan comes before any parser: without a <dimension>, openpyxl's read-only load walks the
-        # whole sheet to size it, which must not happen to a 1,000,000-row sheet
-        member, self.title = first_sheet_member(archive)
-        self.scan = prescan(archive, member, max_rows=self.max_rows)
+        # the pre-scan comes before any parser, in this process and with bounded memory: the used range, the
+        # rows, merged cells, formulas (a cell at XFD1048576 would make python-calamine allocate 550 GB)
+        self.member, self.title = first_sheet_member(archive)
+        self._archive = archive
+        self.scan = prescan(archive, self.member, max_rows=self.max_rows)
         if self.scan.merged:
             raise Refusal("merged", ranges=self.scan.merged[:5])
         if self.scan.unlocated_formulas:
             raise Refusal("formulas_unlocated")
-        first_rows = self._open(archive, member)
+        first_rows = self._open()
         self.header_row, self.header, self.header_cells = self._find_header(first_rows)
         self.total_rows = max(0, self.scan.rows - self.header_row)
         if self.total_rows > self.max_rows:
             raise Refusal("too_many_rows", rows=f"{self.total_rows:,}", limit=f"{self.max_rows:,}")
 
-    # -- opening: the engine must be able to read the workbook ----------------------------------------
-    def _open(self, archive, member) -> list[Row]:
-        rows = []
-        source = None
+    # -- parsing happens in a child process with a memory limit (worker.py) --------------------------
+    def _stream(self, engine: str, first: int = 0) -> Iterator[tuple[int, tuple]]:
         try:
-            if self.engine == "openpyxl":
-                source = self._openpyxl_rows(check_member=(archive, member))
-            else:
-                source = self._calamine_rows()
-            for number, values in source:
-                cells = tuple(clean(v) for v in values)
-                if any(v is not None for v in cells):
-                    rows.append(Row(number, cells))
-                if len(rows) >= HEADER_SEARCH_ROWS or number > HEADER_SEARCH_ROWS * 3:
-                    break
-        except Refusal:
-            raise
-        except Exception:  # the parsers raise many kinds on garbage: all mean "not an xlsx we can read"
-            raise Refusal("not_xlsx") from None
+            yield from worker.stream(self.data, engine=engine, title=self.title, first=first,
+                                     memory_mb=limit("LINLI_IMPORT_WORKER_MEMORY_MB"),
+                                     seconds=limit("LINLI_IMPORT_WORKER_SECONDS"), on_member=self._check_member)
+        except worker.WorkerFailed as failed:
+            if failed.code == "worker_limit":
+                raise Refusal("worker_limit", limit=limit("LINLI_IMPORT_WORKER_MEMORY_MB")) from None
+            raise Refusal(failed.code) from None
+
+    def _check_member(self, member: str) -> None:
+        """openpyxl resolved the package to another sheet part than the pre-scan did: scan that one too."""
+        if member != self.member:
+            self.scan = prescan(self._archive, member, max_rows=self.max_rows)
+            self.member = member
+
+    def _open(self) -> list[Row]:
+        """The first non-empty rows, to find the header (the child stops after them; calamine still reads the
+        whole sheet first, within the child's limits). Every data row is read by the background check."""
+        found = self._stream(self.engine, first=HEADER_SEARCH_ROWS)
+        try:
+            return [Row(number, cells) for number, cells in found]
         finally:
-            if source is not None:
-                source.close()
-        return rows
+            found.close()
 
     def _raw_rows(self) -> Iterator[tuple[int, tuple]]:
-        """(Excel row number, raw values from column A) for every non-empty row, by the chosen engine."""
-        if self.engine == "openpyxl":
-            yield from self._openpyxl_rows()
-        else:
-            yield from self._calamine_rows()
-
-    def _openpyxl_rows(self, check_member=None):
-        """openpyxl in read-only mode: formulas come back as their "=…" text and are never evaluated."""
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
-        try:
-            ws = wb[self.title]
-            if check_member is not None:
-                archive, member = check_member
-                if ws._worksheet_path.lstrip("/") != member:  # openpyxl resolved the package differently
-                    self.scan = prescan(archive, ws._worksheet_path.lstrip("/"), max_rows=self.max_rows)
-            yield from enumerate(ws.iter_rows(values_only=True), start=1)
-        finally:
-            wb.close()
-
-    def _calamine_rows(self):
-        """python-calamine: the sheet's cells are loaded once (≈1 KB a row, so bounded by the row cap)."""
-        if self._calamine is None:
-            from python_calamine import CalamineWorkbook
-
-            self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self.data)).get_sheet_by_name(self.title)
-        sheet = self._calamine
-        start = sheet.start
-        if start is None:
-            return
-        row0, col0 = start
-        pad = (None,) * col0
-        for i, values in enumerate(sheet.iter_rows()):
-            yield row0 + i + 1, pad + tuple(values) if col0 else values
+        """(Excel row number, cleaned values from column A) for every non-empty row, by the chosen engine."""
+        yield from self._stream(self.engine)
 
     def _cleaned(self) -> Iterator[Row]:
         by_row: dict[int, set[int]] = {}
         for r, c in self.scan.formulas:
             by_row.setdefault(r, set()).add(c)
         empty = frozenset()
-        for number, values in self._raw_rows():
-            cells = tuple([clean(v) for v in values])
-            if cells.count(None) == len(cells):
-                continue
+        for number, cells in self._raw_rows():
             cols = by_row.get(number)
             yield Row(number, cells, frozenset(cols) if cols else empty)
 
-    # -- headers ------------------------------------------------------------------------------------
     def _find_header(self, first_rows: list[Row]):
         lookup = self.spec.header_lookup()
         for row in first_rows:

@@ -86,7 +86,7 @@ class BaseValidator:
 
     @property
     def cheap_second_pass(self) -> bool:
-        # calamine holds the cells in memory; openpyxl would parse the whole XML again
+        # one more calamine pass (in the parsing child) costs little; openpyxl's would cost about ten times more
         return self.sheet.engine != "openpyxl"
 
     def prefetch(self) -> None:

@@ -722,7 +722,7 @@ def test_every_message_renders(settings):
     for code in MESSAGES:
         assert render(code, {"size": 1, "limit": 2, "ratio": 3, "rows": 4, "columns": ["a"], "ranges": ["A1:B2"],
                              "example": "x", "max": 5, "value": "v", "choices": ["c"], "date": "d", "row": 6,
-                             "record": 7, "code": "8", "level": "l", "name": "n", "number": "9"})
+                             "record": 7, "code": "8", "level": "l", "name": "n", "number": "9", "cell": "A1"})
 
 
 def test_commit_rechecks_rights_and_places(tree, sec):
