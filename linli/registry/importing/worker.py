@@ -119,11 +119,10 @@ def child(argv: list[str]) -> int:
                 _send(out, {"member": values})
                 continue
             cells = [clean(v) for v in values]
-            if cells.count(None) == len(cells):
-                continue
-            batch.append([number, cells])
-            kept += 1
-            if first and (kept >= first or number > first * 3):
+            if cells.count(None) != len(cells):
+                batch.append([number, cells])
+                kept += 1
+            if first and (kept >= first or number > first * 3):  # the header is near the top
                 break
             if len(batch) >= BATCH:
                 _send(out, {"rows": batch})
@@ -142,7 +141,7 @@ def child(argv: list[str]) -> int:
 # -- the parent ----------------------------------------------------------------------------------------------
 
 class WorkerFailed(Exception):
-    def __init__(self, code: str, member: str | None = None):
+    def __init__(self, code: str):
         super().__init__(code)
         self.code = code
 
