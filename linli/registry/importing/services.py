@@ -1,10 +1,12 @@
 """Use cases of Excel imports: upload, background check, commit all-or-nothing, discard, the error file.
 
 Views and tasks call these functions only. The upload is refused at once when the file itself is unusable
-(size, not an xlsx, a bomb, headers, merged cells, too many rows); otherwise an ``ImportJob`` keeps the file
-encrypted and the background task checks every row (``run_validation``). Committing re-reads the file and
-re-checks every row against the database inside ONE transaction, writing in bulk as it goes; the first
-error stops the writing, the rest of the file is still checked for the report, and the transaction is rolled
+(size, not an xlsx, a bomb, a used range beyond the caps, headers, merged cells, too many rows): ``reader``
+checks all but the headers before any parser; the header rows are parsed in a child process under a memory
+limit (``worker``, docs/adr/0010). Otherwise an ``ImportJob`` keeps the file encrypted and the background task
+parses and checks every row (``run_validation``). Committing re-reads the file and re-checks every row against
+the database inside ONE transaction, writing in bulk as it goes; the first error stops the writing, the rest of
+the file is still checked for the report, and the transaction is rolled
 back — nothing is written unless every row is valid.
 """
 
