@@ -736,8 +736,20 @@ def report(request, mode: str = "resident"):
     root_code, chain = picker_chain(user, roots, chosen)
     return render(request, "workorders/report.html", {
         "section": "services" if mode == "resident" else SECTION, "form": form, "mode": mode,
-        "categories": categories, "roots": roots, "root_code": root_code, "chain": chain,
+        "categories": categories, "category_groups": category_groups(categories), "roots": roots,
+        "root_code": root_code, "chain": chain,
     }, status=status)
+
+
+def category_groups(categories) -> list[tuple]:
+    """Top-level categories, each with its subcategories (a subcategory is never shown as its parent's sibling);
+    a subcategory whose parent is not offered stands as a group of its own."""
+    offered = {c.pk for c in categories}
+    children: dict[int, list] = {}
+    for c in categories:
+        if c.parent_id in offered:
+            children.setdefault(c.parent_id, []).append(c)
+    return [(c, children.get(c.pk, [])) for c in categories if c.parent_id not in offered]
 
 
 # --- task forces and joint actions --------------------------------------------------------------------------

@@ -347,3 +347,18 @@ def test_volunteer_export_filtered_and_audited(client, tree, make_resident):
     assert wb.worksheets[0].title == "志愿者" and "钱志愿" in str(list(wb.worksheets[0].values))
     entry = AuditLog.objects.get(action="export", object_type="volunteering.volunteer")
     assert entry.scope_path == tree.comm_a1.path and '"q": "钱"' in entry.note
+
+
+def test_a_cancelled_activity_is_not_shown_as_confirmed_in_my_signups(client, tree, make_activity, me):
+    from linli.volunteering import services as vol
+
+    kept = make_activity(title="敬老院探访")
+    cancelled = make_activity(title="河道清理", start_in=dt.timedelta(days=4))
+    for a in (kept, cancelled):
+        vol.signup_create(actor=tree.users["resident_a1"], activity=a)
+    vol.activity_cancel(actor=tree.users["secretary_a1"], activity=cancelled, reason="暴雨")
+    client.force_login(tree.users["resident_a1"])
+    page = client.get(reverse("volunteering:me"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    rows = {title: page.split(title, 1)[1].split("</p>", 1)[0] for title in ("敬老院探访", "河道清理")}
+    assert "已确认" in rows["敬老院探访"]
+    assert "活动已取消" in rows["河道清理"] and "已确认" not in rows["河道清理"]

@@ -10,11 +10,12 @@ the largest single cost of rendering a queue page of 50 rows (bench/workorders_q
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from linli.core.templatetags.linli_dates import short_when
 
 from ..models import State
 
@@ -81,7 +82,7 @@ def queue_rows(cases, kind):
         if c.lead_org_id:
             details.append(c.lead_org.name)
         if c.handle_due:
-            details.append(f"{due_word} {timezone.localtime(c.handle_due):%m-%d %H:%M}")
+            details.append(f"{due_word} {short_when(c.handle_due)}")
         out.append(format_html(
             '<li data-testid="queue-row" data-state="{}"><div><a class="title" href="{}{}{}">{}</a>{}</div>'
             '<div class="small">{} <span class="muted">{}</span></div></li>',

@@ -241,6 +241,15 @@ def test_report_page_is_phone_ready(client, tree):
     assert tree.compound_a1.name in html
 
 
+def test_report_form_nests_subcategories_under_their_parent(client, tree):
+    html = as_user(client, tree, "resident_a1").get(reverse("workorders:report")).content.decode()
+    groups = html.split('data-testid="category-group"')[1:]
+    property_group = next(g for g in groups if "物业管理" in g.split("</label>", 1)[0])
+    sub = property_group.split("wo-cat-sub", 1)[1]  # after the parent's own chip, in its indented block
+    assert "物业服务质量" in sub and "公共设施维修" in sub
+    assert not any(g.split("</label>", 1)[0].count("物业服务质量") for g in groups)  # never a top-level sibling
+
+
 def test_place_picker_cascades_within_the_residents_community_only(client, tree):
     c = as_user(client, tree, "resident_a1")
     url = reverse("workorders:place_options")
