@@ -221,6 +221,8 @@ LINLI_WORKORDER_ESCALATE_AFTER = env.int("LINLI_WORKORDER_ESCALATE_AFTER", defau
 LINLI_WORKORDER_MAX_REOPENS = env.int("LINLI_WORKORDER_MAX_REOPENS", default=2)  # 发回重办 per case
 LINLI_PARTY_REPORT_STALE_MONTHS = env.int("LINLI_PARTY_REPORT_STALE_MONTHS", default=6)  # 双报到 not renewed
 LINLI_PARTY_TERM_REMINDER_DAYS = env.int("LINLI_PARTY_TERM_REMINDER_DAYS", default=90)  # 换届 reminder lead
+# Terms of party committees by branch type, merged over linli.party.conf.TERM_YEARS (3 to 5 years).
+LINLI_PARTY_TERM_YEARS: dict[str, int] = {}
 LINLI_ORGLIFE_REMIND_FROM_DAY = env.int("LINLI_ORGLIFE_REMIND_FROM_DAY", default=15)  # day of the month
 LINLI_LEARNING_MAX_PDF_BYTES = env.int("LINLI_LEARNING_MAX_PDF_BYTES", default=20 * 1024 * 1024)
 LINLI_LEARNING_MAX_VIDEO_BYTES = env.int("LINLI_LEARNING_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)

@@ -20,8 +20,8 @@ from django.db.models import Q
 from linli.core import audit
 from linli.core.workdays import add_years
 
+from . import conf
 from .models import (
-    TERM_YEARS,
     BranchType,
     CenterHousehold,
     CommitteeSeat,
@@ -74,9 +74,10 @@ def seed(ctx) -> list[str]:
     counts = defaultdict(int)
 
     # -- street committees -------------------------------------------------------------------------------------
+    street_years = conf.term_years(PartyOrgKind.STREET_COMMITTEE)
     street_orgs = PartyOrg.objects.bulk_create([
         PartyOrg(kind=PartyOrgKind.STREET_COMMITTEE, name=f"{s.name}党工委", place=s, scope_path=s.path,
-                 term_start=_years_before(today, 2), term_end=add_years(_years_before(today, 2), TERM_YEARS))
+                 term_start=_years_before(today, 2), term_end=add_years(_years_before(today, 2), street_years))
         for s in ctx.streets])
     street_by_pk = {s.pk: o for s, o in zip(ctx.streets, street_orgs, strict=True)}
     counts["orgs"] += len(street_orgs)
@@ -97,12 +98,13 @@ def seed(ctx) -> list[str]:
 
     for ci, community in enumerate(ctx.communities):
         compounds = list(ctx.compounds[ci]) if ci < len(ctx.compounds) else []
+        years = conf.term_years(PartyOrgKind.COMMUNITY_COMMITTEE)
         start = today - dt.timedelta(days=rng.randint(200, 4 * 365))
         if ci == 0:  # the first community's term ends within 90 days: a 换届 reminder to show
-            start = _years_before(today, TERM_YEARS) + dt.timedelta(days=60)
+            start = _years_before(today, years) + dt.timedelta(days=60)
         committee = PartyOrg(kind=PartyOrgKind.COMMUNITY_COMMITTEE, name=f"中共{community.name}委员会",
                              place=community, scope_path=community.path, parent=street_by_pk.get(community.parent_id),
-                             term_start=start, term_end=add_years(start, TERM_YEARS))
+                             term_start=start, term_end=add_years(start, years))
         committee.save()
         community_orgs.append(committee)
         counts["orgs"] += 1
@@ -167,13 +169,14 @@ def seed(ctx) -> list[str]:
                 name = f"{compound.name}{grid.name}党支部" if grid is not None else f"{compound.name}{suffix}党支部"
                 if any(b.name == name for b in branches_by_comm[ci]):
                     name = f"{compound.name}{suffix}党支部"  # two parts in one grid: numbered instead
-                b_start = today - dt.timedelta(days=rng.randint(100, 5 * 365 - 30))
+                b_years = conf.term_years(PartyOrgKind.BRANCH, branch_type)
+                b_start = today - dt.timedelta(days=rng.randint(100, b_years * 365 - 30))
                 if ci == 1 and compound is compounds[0]:
-                    b_start = _years_before(today, TERM_YEARS) - dt.timedelta(days=20)  # term already over
+                    b_start = _years_before(today, b_years) - dt.timedelta(days=20)  # term already over
                 branch = PartyOrg(kind=PartyOrgKind.BRANCH, branch_type=branch_type,
                                   name=name, parent=committee, place=compound,
                                   scope_path=compound.path, term_start=b_start,
-                                  term_end=add_years(b_start, TERM_YEARS))
+                                  term_end=add_years(b_start, b_years))
                 branch.save()
                 counts["orgs"] += 1
                 covered_rows.append((branch, compound))
@@ -201,11 +204,12 @@ def seed(ctx) -> list[str]:
 
         if property_co is not None:
             co = property_co
-            b_start = today - dt.timedelta(days=rng.randint(100, 3 * 365))
+            p_years = conf.term_years(PartyOrgKind.BRANCH, BranchType.PROPERTY)
+            b_start = today - dt.timedelta(days=rng.randint(100, p_years * 365 - 30))
             prop = PartyOrg(kind=PartyOrgKind.BRANCH, branch_type=BranchType.PROPERTY,
                             name=f"{co.short_name or co.name}{community.name}党支部", parent=committee,
                             place=community, scope_path=community.path, organisation=co, term_start=b_start,
-                            term_end=add_years(b_start, TERM_YEARS))
+                            term_end=add_years(b_start, p_years))
             prop.save()
             counts["orgs"] += 1
             branches_by_comm[ci].append(prop)

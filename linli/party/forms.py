@@ -55,7 +55,8 @@ class OrgForm(forms.Form):
     covered = forms.CharField(label=_("Covered compounds or buildings"), required=False, max_length=1000,
                               help_text=_("Place codes separated by spaces or commas."))
     term_start = date_field(_("Term start"), required=False,
-                            help_text=_("The term ends 5 years later unless you give an end date."))
+                            help_text=_("The term ends 5 years later (3 years for a property company's or another "
+                                        "unit's branch) unless you give an end date."))
     term_end = date_field(_("Term end"), required=False)
 
     def __init__(self, *args, parents=(), organisations=(), editing=False, **kwargs):

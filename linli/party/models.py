@@ -17,8 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
 
-TERM_YEARS = 5
-
 
 class OwnRowsForResidents:
     """A resident's binding (their house) reaches only their own rows, never their housemates'."""
@@ -107,6 +105,14 @@ class PartyOrg(ScopedModel, BaseModel):
     @property
     def is_group(self) -> bool:
         return self.kind == PartyOrgKind.GROUP
+
+    @property
+    def term_years(self) -> int:
+        """Years of this organisation's term (5 for the community's, 3 for another unit's branch; ``conf``)."""
+        from . import conf
+
+        branch_type = self.branch_type or (BranchType.COMPOUND if self.kind == PartyOrgKind.BRANCH else "")
+        return conf.term_years(self.kind, branch_type)
 
     def clean(self):
         errors = {}

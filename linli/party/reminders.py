@@ -52,8 +52,9 @@ def term_reminders(today: dt.date | None = None) -> dict:
             continue
         overdue = org.term_end < today
         title = (_("Election overdue: %(org)s") if overdue else _("Election due: %(org)s")) % {"org": org.name}
-        body = _("The committee's term ends on %(date)s. Prepare the election (换届) in time: the 5-year term is "
-                 "set by the 支部工作条例.") % {"date": org.term_end.isoformat()}
+        body = _("The committee's term ends on %(date)s. Prepare the election (换届) in time: the %(years)s-year "
+                 "term of this organisation is set by the 支部工作条例 (5 years for a village's or community's, "
+                 "3 for another unit's branch).") % {"date": org.term_end.isoformat(), "years": org.term_years}
         sent = notify(users=secretary_accounts(org), title=title, body=body,
                       url=reverse("party:org_detail", args=[org.pk]), kind=TERM_KIND, obj=org)
         counts["organisations"] += 1

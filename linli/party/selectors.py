@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
+from linli.core.workdays import add_years
 
 from . import conf
 from .models import (
@@ -136,6 +137,11 @@ def org_flags(org: PartyOrg, *, n_full: int | None = None, n_members: int | None
         elif org.term_end <= today + dt.timedelta(days=conf.term_reminder_days()):
             flags.append(Flag("term_due", "warning", _("The term ends on %(date)s: prepare the election (换届).")
                               % {"date": org.term_end.isoformat()}))
+        if org.term_end and org.term_start and org.term_end > add_years(org.term_start, org.term_years):
+            flags.append(Flag("term_long", "warning", _(
+                "The recorded term runs from %(start)s to %(end)s, longer than the %(years)s years of this "
+                "organisation's term (支部工作条例): check the term end.") % {
+                "start": org.term_start.isoformat(), "end": org.term_end.isoformat(), "years": org.term_years}))
     return flags
 
 

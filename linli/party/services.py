@@ -20,7 +20,7 @@ from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
 
 from .models import (
-    TERM_YEARS,
+    BranchType,
     CenterHousehold,
     CommitteeSeat,
     EmployerRegistration,
@@ -78,8 +78,10 @@ def org_create(*, actor, place, kind: str, name: str, parent: PartyOrg | None = 
     require_at(actor, Action.ADD, PartyOrg, place.path)
     org = PartyOrg(place=place, scope_path=place.path, kind=kind, name=(name or "").strip(), parent=parent)
     assign(org, attrs, ORG_FIELDS)
+    if org.kind == PartyOrgKind.BRANCH and not org.branch_type:
+        org.branch_type = BranchType.COMPOUND  # as clean() defaults it, before the term is counted from it
     if org.term_start and not org.term_end:
-        org.term_end = add_years(org.term_start, TERM_YEARS)
+        org.term_end = add_years(org.term_start, org.term_years)
     org.full_clean()
     org.save()
     _set_covered(org, covered_places)
@@ -95,7 +97,7 @@ def org_update(*, actor, org: PartyOrg, covered_places=None, **changes) -> Party
     before = audit.snapshot(org)
     assign(org, changes, ORG_CHANGE_FIELDS)
     if "term_start" in changes and changes["term_start"] and "term_end" not in changes:
-        org.term_end = add_years(org.term_start, TERM_YEARS)
+        org.term_end = add_years(org.term_start, org.term_years)
     org.full_clean()
     org.save()
     _set_covered(org, covered_places)
@@ -275,7 +277,7 @@ def seat_add(*, actor, org: PartyOrg, member: PartyMember, position: str, term_s
         raise ValidationError({"member": _("A probationary member cannot hold a committee seat.")})
     term_start = term_start or org.term_start or _today()
     seat = CommitteeSeat(org=org, member=member, position=position, term_start=term_start,
-                         term_end=term_end or org.term_end or add_years(term_start, TERM_YEARS),
+                         term_end=term_end or org.term_end or add_years(term_start, org.term_years),
                          scope_path=org.scope_path)
     _save(actor=actor, obj=seat, action="create")
     events.publish("party.seat.added", {"id": seat.pk, "org": org.pk})
@@ -298,7 +300,7 @@ def seat_end(*, actor, seat: CommitteeSeat, on: dt.date | None = None) -> Commit
 
 @transaction.atomic
 def election_record(*, actor, org: PartyOrg, held_on: dt.date, seats: list[tuple[PartyMember, str]]) -> PartyOrg:
-    """换届: end every current seat, start a new 5-year term with the elected committee."""
+    """换届: end every current seat, start a new term (``org.term_years``) with the elected committee."""
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
     require(actor, Action.CHANGE, org)
     if held_on > _today():
@@ -312,7 +314,7 @@ def election_record(*, actor, org: PartyOrg, held_on: dt.date, seats: list[tuple
     for seat in CommitteeSeat.objects.filter(org=org, is_active=True):
         seat_end(actor=actor, seat=seat, on=held_on)
     org.term_start = held_on
-    org.term_end = add_years(held_on, TERM_YEARS)
+    org.term_end = add_years(held_on, org.term_years)
     org.save(update_fields=["term_start", "term_end", "updated_at"])
     audit.record(actor=actor, action="update", obj=org, before=before, after=audit.snapshot(org), note="election")
     for member, position in seats:

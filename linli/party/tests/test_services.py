@@ -306,6 +306,76 @@ def test_term_reminder_falls_back_to_community_secretary(tree):
                                        title__contains="overdue").exists()
 
 
+def test_branch_terms_five_years_for_community_three_for_other_units(tree):
+    """支部工作条例 第六章: 村、社区党支部委员会每届任期5年，其他基层单位党支部委员会一般每届任期3年."""
+    start = dt.date(2024, 3, 1)
+    compound = branch(tree, term_start=start)
+    grid = branch(tree, term_start=start, branch_type="grid")
+    company = branch(tree, place=tree.comm_a1, branch_type="property", organisation=tree.property_co, term_start=start)
+    other = branch(tree, place=tree.comm_a1, branch_type="other", term_start=start)
+    assert (compound.term_end, grid.term_end) == (dt.date(2029, 3, 1), dt.date(2029, 3, 1))
+    assert (company.term_end, other.term_end) == (dt.date(2027, 3, 1), dt.date(2027, 3, 1))
+    assert committee(tree, tree.comm_a1).term_years == 5
+    ms = members(company, 1, home=tree.house_a1)
+    held = TODAY - dt.timedelta(days=1)
+    services.election_record(actor=system_user(), org=company, held_on=held, seats=[(ms[0], "secretary")])
+    company.refresh_from_db()
+    assert company.term_end == add_years(held, 3)
+    assert CommitteeSeat.objects.get(org=company, is_active=True).term_end == add_years(held, 3)
+    services.org_update(actor=system_user(), org=other, term_start=dt.date(2025, 1, 1))
+    other.refresh_from_db()
+    assert other.term_end == dt.date(2028, 1, 1)
+
+
+@override_settings(LINLI_PARTY_TERM_YEARS={"property": 4})
+def test_branch_term_years_are_configurable_per_branch_type(tree):
+    company = branch(
+        tree, place=tree.comm_a1, branch_type="property", organisation=tree.property_co, term_start=dt.date(2024, 3, 1)
+    )
+    assert company.term_end == dt.date(2028, 3, 1)
+    assert branch(tree, term_start=dt.date(2024, 3, 1)).term_end == dt.date(2029, 3, 1)  # defaults stay
+
+
+@override_settings(LINLI_PARTY_TERM_YEARS={"property": 8})
+def test_branch_term_years_outside_the_charter_are_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from linli.party import conf
+
+    with pytest.raises(ImproperlyConfigured):
+        conf.term_years("branch", "property")
+
+
+def test_term_reminder_cites_the_branch_types_term(tree):
+    company = branch(
+        tree,
+        place=tree.comm_a1,
+        branch_type="property",
+        organisation=tree.property_co,
+        term_start=add_years(TODAY, -3) + dt.timedelta(days=30),
+    )
+    compound = branch(tree, term_start=add_years(TODAY, -5) + dt.timedelta(days=30))
+    reminders.term_reminders()
+    notes = Notification.objects.filter(kind=reminders.TERM_KIND)
+    company_note = notes.filter(subject=f"party.partyorg:{company.pk}").first()
+    compound_note = notes.filter(subject=f"party.partyorg:{compound.pk}").first()
+    assert "3-year" in company_note.body and "5-year" not in company_note.body
+    assert "5-year" in compound_note.body and "3-year" not in compound_note.body
+
+
+def test_a_term_recorded_longer_than_the_rule_is_flagged(tree):
+    company = branch(
+        tree,
+        place=tree.comm_a1,
+        branch_type="property",
+        organisation=tree.property_co,
+        term_start=dt.date(2024, 3, 1),
+        term_end=dt.date(2029, 3, 1),
+    )
+    assert "term_long" in codes(company)
+    assert "term_long" not in codes(branch(tree, term_start=dt.date(2024, 3, 1)))
+
+
 # -- 双报到 -----------------------------------------------------------------------------------------------------------
 
 def test_report_and_report_again(tree):
