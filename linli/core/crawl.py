@@ -25,25 +25,35 @@ ALLOWED_TEXT = {"Open311 GeoReport"}
 
 
 class _Page(HTMLParser):
+    """A page's links and visible text. Text inside script/style/code/pre/textarea, and inside an element marked
+    ``data-recorded-values`` (values shown exactly as recorded, e.g. an audit row's before/after), is not checked."""
+
+    SKIP_TAGS = ("script", "style", "code", "pre", "textarea")
+    VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.text: list[str] = []
-        self._skip = 0
+        self._stack: list[bool] = []  # per open element: is it (or an ancestor) skipped?
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in ("script", "style", "code", "pre", "textarea"):
-            self._skip += 1
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if tag in self.VOID:
+            return
+        skipped = (
+            (self._stack[-1] if self._stack else False) or tag in self.SKIP_TAGS or ("data-recorded-values" in attrs)
+        )
+        self._stack.append(skipped)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "code", "pre", "textarea") and self._skip:
-            self._skip -= 1
+        if tag not in self.VOID and self._stack:
+            self._stack.pop()
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not (self._stack and self._stack[-1]) and data.strip():
             self.text.append(data.strip())
 
 

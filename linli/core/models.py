@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .paths import any_subtree_q
 
@@ -79,20 +80,58 @@ ACTION_LABELS = {
     "seed": _("Demo data seeded"),
     "rotate_keys": _("Encryption keys rotated"),
     "purge_audit": _("Expired audit rows purged"),
+    # Steps shared by several domains (a domain registers its own with ``registry.add_audit_actions``).
+    "add": pgettext_lazy("audit action", "Added"),
+    "assign": pgettext_lazy("audit action", "Assigned"),
+    "attach": pgettext_lazy("audit action", "Attachment added"),
+    "cancel": pgettext_lazy("audit action", "Cancelled"),
+    "certificate_request": pgettext_lazy("audit action", "Certificate requested"),
+    "change": pgettext_lazy("audit action", "Changed"),
+    "check_in": pgettext_lazy("audit action", "Checked in"),
+    "claim": pgettext_lazy("audit action", "Claimed"),
+    "close": pgettext_lazy("audit action", "Closed"),
+    "complete": pgettext_lazy("audit action", "Completed"),
+    "decision": pgettext_lazy("audit action", "Decision recorded"),
+    "end": pgettext_lazy("audit action", "Ended"),
+    "fulfil": pgettext_lazy("audit action", "Fulfilled"),
+    "in": pgettext_lazy("audit action", "Checked in"),
+    "out": pgettext_lazy("audit action", "Checked out"),
+    "invite": pgettext_lazy("audit action", "Invited"),
+    "uninvite": pgettext_lazy("audit action", "Invitation withdrawn"),
+    "quiz": pgettext_lazy("audit action", "Quiz answered"),
+    "reveal": pgettext_lazy("audit action", "Personal data shown in full"),
+    "sign": pgettext_lazy("audit action", "Signed for"),
+    "vote": pgettext_lazy("audit action", "Voted"),
+}
+
+CHANNEL_LABELS = {
+    "web": pgettext_lazy("audit channel", "web page"),
+    "api": pgettext_lazy("audit channel", "API"),
+    "command": pgettext_lazy("audit channel", "command line"),
+    "task": pgettext_lazy("audit channel", "background task"),
 }
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    from .registry import registry
+
+    label = ACTION_LABELS.get(action) or registry.audit_actions.get(action)
+    return str(label) if label is not None else action
+
+
+def channel_label(channel: str) -> str:
+    return str(CHANNEL_LABELS.get(channel, channel))
 
 
 def object_type_label(object_type: str) -> str:
     from django.apps import apps
 
+    from .registry import registry
+
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
-        return object_type
+        return str(registry.audit_object_types.get(object_type, object_type))
 
 
 class AuditQuerySet(models.QuerySet):
@@ -177,13 +216,26 @@ class AuditLog(models.Model):
             meta = apps.get_model(self.object_type)._meta
             names = {f.attname: str(f.verbose_name) for f in meta.concrete_fields}
             names.update({f.name: str(f.verbose_name) for f in meta.many_to_many})
+            choices = {f.attname: dict(f.flatchoices) for f in meta.concrete_fields if f.choices}
         except (LookupError, ValueError):
-            names = {}
-        return [(names.get(k, k), b, a) for k, b, a in self.changed_fields()]
+            names, choices = {}, {}
+
+        def shown(key, value):
+            # A choice is shown by its label (已完成, not "done"); other values as recorded.
+            labels = choices.get(key)
+            if labels and isinstance(value, str | int) and value in labels:
+                return str(labels[value])
+            return value
+
+        return [(names.get(k, k), shown(k, b), shown(k, a)) for k, b, a in self.changed_fields()]
 
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
 
     @property
     def object_type_label(self) -> str:

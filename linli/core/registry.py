@@ -175,6 +175,14 @@ class Registry:
     daily_jobs: list[DailyJob] = field(default_factory=list)
     todo_sources: list[TodoSource] = field(default_factory=list)
     figure_sources: list[FigureSource] = field(default_factory=list)
+    # Audit action codes a domain writes (e.g. "case_dispatch") → their label in the audit trail.
+    audit_actions: dict = field(default_factory=dict)
+    # Audit object types that are no model (e.g. "workorders.stats" for an export) → their label.
+    audit_object_types: dict = field(default_factory=dict)
+
+    def add_audit_actions(self, labels: dict, object_types: dict | None = None) -> None:
+        self.audit_actions.update(labels)
+        self.audit_object_types.update(object_types or {})
 
     def add_todo_source(self, source: TodoSource) -> None:
         self.todo_sources[:] = [s for s in self.todo_sources if s.key != source.key]

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
+from linli.core.paths import any_subtree_q
 
 STAFF_ROLES = frozenset({"district_admin", "street_staff", "community_secretary", "social_worker"})
 
@@ -59,10 +60,18 @@ class Course(ScopedModel, BaseModel):
 
     @classmethod
     def scope_q(cls, binding, action: str):
-        q = super().scope_q(binding, action) if str(binding.role) in STAFF_ROLES else None
+        staff = str(binding.role) in STAFF_ROLES
+        q = super().scope_q(binding, action) if staff else None
         if action == "view":
             own = Q(is_published=True, pk__in=Assignment.objects.filter(user_id=binding.user_id).values("course_id"))
             q = own if q is None else q | own
+            if staff:
+                # Staff read the published courses assigned to people of their place (e.g. a district course
+                # studied by their community's members: the score cards link to it), without managing them.
+                prefixes = cls.coverage_prefixes(binding)
+                assigned = Assignment.objects.filter(any_subtree_q("scope_path", prefixes)) if prefixes else None
+                if assigned is not None:
+                    q = q | Q(is_published=True, pk__in=assigned.values("course_id"))
         return q
 
     def clean(self):

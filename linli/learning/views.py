@@ -38,6 +38,12 @@ def course_list(request):
     q = request.GET.get("q", "")[:60]
     page = Paginator(selectors.courses(request.user, q=q).order_by("-created_at", "-id"), 30) \
         .get_page(request.GET.get("page"))
+    # A course the user may only read (e.g. a district-wide one, for a community) links to its page, not to
+    # its management page, which would answer 404.
+    changeable = set(selectors.courses(request.user, action=Action.CHANGE)
+                     .filter(pk__in=[c.pk for c in page.object_list]).values_list("pk", flat=True))
+    for c in page.object_list:
+        c.may_manage = c.pk in changeable
     return render(request, "learning/course_list.html", {"page_obj": page, "object_list": page.object_list, "q": q})
 
 

@@ -23,7 +23,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "description", "host_kind", "party_org", "host_name", "host_ref", "starts_at", "ends_at",
+        fields = ["title", "description", "host_kind", "party_org", "host_name", "starts_at", "ends_at",
                   "location", "majority_base", "quorum_numerator", "quorum_denominator", "quorum_strict",
                   "secret_ballot"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "starts_at": DT, "ends_at": DT}

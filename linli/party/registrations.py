@@ -65,6 +65,9 @@ registry.add_menu(
         audience="staff",
     )
 )
+registry.add_menu(
+    MenuItem("party", _("Service posts"), "party:post_list", model="party.servicepost", order=14, audience="staff")
+)
 
 
 def _panel_context(user, resident):

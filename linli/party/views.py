@@ -329,6 +329,13 @@ def seat_end(request, pk: int):
     return HttpResponseRedirect(reverse("party:org_detail", args=[seat.org_id]))
 
 
+def _viewable_orgs(user, ids) -> set[int]:
+    """Of these party organisations, those whose page opens for ``user`` (a grid worker reads the members of
+    their grid but not every branch's page): the others are named without a link."""
+    ids = {i for i in ids if i}
+    return set(restrict(PartyOrg.objects.filter(pk__in=ids), user).values_list("pk", flat=True)) if ids else set()
+
+
 class MemberListView(ScopedListView):
     model = PartyMember
     template_name = "party/member_list.html"
@@ -358,8 +365,10 @@ class MemberListView(ScopedListView):
         export = None
         if may_any(self.request.user, PartyMember, Action.EXPORT):
             export = reverse("party:member_export") + (f"?{ctx['querystring']}" if ctx["querystring"] else "")
+        rows = list(ctx["object_list"])
         ctx.update({"section": SECTION, "filter_form": self.filter_form, "under": self.under,
-                    "export_url": export, "today": _today()})
+                    "export_url": export, "today": _today(),
+                    "viewable_orgs": _viewable_orgs(self.request.user, {m.org_id for m in rows})})
         return ctx
 
 
@@ -395,6 +404,7 @@ def member_detail(request, pk: int):
     may_change = member.is_active and can(user, Action.CHANGE, member)
     return render(request, "party/member_detail.html", {
         "section": SECTION, "member": member, "history": history, "inservice": ins,
+        "viewable_orgs": _viewable_orgs(user, {member.org_id, member.group_id}),
         "seats": list(CommitteeSeat.objects.filter(member__resident=member.resident).select_related("org")
                       .filter(member__in=[m.pk for m in history]).order_by("-term_start")),
         "centers": list(selectors.centers(user).filter(member=member)),

@@ -38,3 +38,10 @@ def _seed(ctx):
 
 registry.add_daily_job(DailyJob("points.expire", _expire, order=500))
 registry.add_demo_seeder(DemoSeeder("points", _seed, order=320))
+
+registry.add_audit_actions({
+    "points_credit": _("Points credited"),
+    "points_adjust": _("Points adjusted"),
+    "points_expire": _("Points expired"),
+    "restock": _("Restocked"),
+})

@@ -40,7 +40,8 @@ class RunListView(ScopedListView):
         user = self.request.user
         ctx.update(section="party", can_add=may_any(user, ScoreRun, Action.ADD), card_types=CardType.choices,
                    my_cards=list(selectors.my_cards(user)[:20]),
-                   can_configure=may_any(user, Indicator, Action.CHANGE))
+                   can_configure=may_any(user, Indicator, Action.CHANGE),
+                   can_read_settings=may_any(user, Indicator, Action.VIEW))
         return ctx
 
 

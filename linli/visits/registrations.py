@@ -43,3 +43,5 @@ def _seed(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("visits", _seed, order=330))
+
+registry.add_audit_actions({"to_wish": _("Turned into a micro-wish"), "to_case": _("Turned into a work order")})

@@ -274,6 +274,10 @@ def rules(request):
                 messages.success(request, _("Saved."))
                 return redirect("visits:rules")
         items.append((rule, form))
+    # A rule names its care group by code; show the group's name (a hidden sensitive group stays a code-free "—").
+    names = dict(reg.visible_tags(request.user, include_inactive=True).values_list("code", "name"))
+    for rule, _form in items:
+        rule.tag_name = names.get(rule.tag_code, "—") if rule.tag_code else ""
     return render(request, "visits/rules.html", {"items": items, "may_change": may_change})
 
 

@@ -64,8 +64,15 @@ def _require_staff(user, model=Activity, action=Action.VIEW):
 def _only_resident(user) -> bool:
     from linli.core.permissions import bindings_for
 
+    if user.is_superuser:
+        return False
     roles = {b.role for b in bindings_for(user)}
     return roles <= {"resident"}
+
+
+def _may_register(user) -> bool:
+    """May register volunteers for others (staff): the list's button and the page ask the same."""
+    return may_any(user, Volunteer, Action.ADD) and not _only_resident(user)
 
 
 # --- phone pages -----------------------------------------------------------------------------------------
@@ -383,7 +390,7 @@ def volunteers(request):
     q = request.GET.get("q", "")
     page = _page(request, selectors.volunteers(request.user, q=q))
     ctx = {"page_obj": page, "object_list": page.object_list, "q": q, "querystring": _querystring(request),
-           "section": "services", "can_add": may_any(request.user, Volunteer, Action.ADD),
+           "section": "services", "can_add": _may_register(request.user),
            "can_export": may_any(request.user, Volunteer, Action.EXPORT)}
     template = "volunteering/volunteers.html#results" if request.htmx and not request.htmx.boosted else \
         "volunteering/volunteers.html"
@@ -400,7 +407,7 @@ def volunteers_export(request):
 
 @login_required
 def volunteer_new(request):
-    if not may_any(request.user, Volunteer, Action.ADD) or _only_resident(request.user):
+    if not _may_register(request.user):
         raise PermissionDenied(_("You cannot register volunteers."))
     q = request.GET.get("q", "")
     form = forms.StaffRegisterForm(request.POST or None, user=request.user, q=q)
@@ -439,6 +446,9 @@ def volunteer(request, pk):
            "records": v.records.select_related("activity")[:50], "achievements": v.achievements.all(),
            "certificates": v.certificates.all(), "teams": v.team_memberships.select_related("team"),
            "years": selectors.my_hours_by_year(v), "awards": v.star_awards.all(), "section": "services"}
+    # Team pages that open for this user (a grid worker reads a volunteer of their grid, not every team).
+    ctx["viewable_teams"] = set(restrict(Team.objects.filter(members__volunteer=v), user)
+                                .values_list("pk", flat=True))
     return render(request, "volunteering/volunteer.html", ctx)
 
 

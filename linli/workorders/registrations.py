@@ -75,3 +75,25 @@ def _figures(user):
 
 registry.add_todo_source(TodoSource("workorders", _todos, order=10))
 registry.add_figure_source(FigureSource("workorders", _figures, order=10))
+
+# The audit trail's words for what the case services record ("case_" + the step's name).
+registry.add_audit_actions({
+    "case_whistle": gettext_lazy("Whistled to the district (吹哨)"),
+    "case_dispatch": gettext_lazy("Dispatched (派单)"),
+    "case_sign": gettext_lazy("Signed for (签收)"),
+    "case_return_case": gettext_lazy("Returned (退单)"),
+    "case_start": gettext_lazy("Handling started"),
+    "case_complete": gettext_lazy("Completed (办结)"),
+    "case_evaluate": gettext_lazy("Verdict given (回访评价)"),
+    "case_reopen": gettext_lazy("Sent back for re-doing (发回重办)"),
+    "case_archive": gettext_lazy("Archived (归档)"),
+    "case_cancel": gettext_lazy("Withdrawn (撤销)"),
+    "case_merge": gettext_lazy("Merged (合并)"),
+    "case_urge": gettext_lazy("Urged (催办)"),
+    "case_supervise": gettext_lazy("Put under supervision (督办)"),
+    "case_note": gettext_lazy("Note added"),
+    "case_escalate": gettext_lazy("Escalated"),
+    "case_co_sign": gettext_lazy("Signed for as co-handler"),
+    "case_attach": gettext_lazy("Photos added"),
+    "joint_action": gettext_lazy("Joint action recorded"),
+}, object_types={"workorders.stats": gettext_lazy("Work-order statistics")})

@@ -38,6 +38,7 @@ from .models import (
     AssignmentRole,
     AssignmentStatus,
     Case,
+    CaseStatistics,
     Category,
     ExtensionStatus,
     JointAction,
@@ -511,7 +512,11 @@ def _queue_page(request, *, qs, states, title: str, kind: str, template="workord
     params.pop("page", None)
     ctx = {"section": SECTION, "form": form, "page_obj": page, "object_list": rows,
            "is_paginated": page.has_other_pages(), "querystring": params.urlencode(), "title": title, "kind": kind,
-           "now": timezone.now(), "may_config": may_any(request.user, TimeLimit), **(extra or {})}
+           "now": timezone.now(), "may_config": may_any(request.user, TimeLimit),
+           # Buttons only where their page opens for this user.
+           "may_patrol": _report_mode_allowed(request.user, "patrol"),
+           "may_counter": _report_mode_allowed(request.user, "counter"),
+           "may_stats": may_any(request.user, CaseStatistics), **(extra or {})}
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         template += "#results"
     return render(request, template, ctx)
