@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from linli.core.permissions import Action, can, can_at, may_any
+from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -64,7 +64,10 @@ class AllianceDetailView(LoginRequiredMixin, TemplateView):
         ctx.update(selectors.detail(user, alliance, year=year))
         ctx.update(section="party", alliance=alliance, year=year, years=range(timezone.localdate().year, 2019, -1),
                    can_add=editable, can_change=can(user, Action.CHANGE, alliance),
-                   fund_totals=services.fund_totals(alliance), workorders=services.workorders_available())
+                   fund_totals=services.fund_totals(alliance), workorders=services.workorders_available(),
+                   # "Add a project" opens only for partners the user may change (ProjectAddView's check).
+                   changeable_partners=set(restrict(Partner.objects.filter(alliance=alliance), user, Action.CHANGE)
+                                           .values_list("pk", flat=True)))
         return ctx
 
 
