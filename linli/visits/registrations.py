@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("visits.pairing", "visits.visit", "visits.visitneed", "visits.careevent", "visits.errand"):
     registry.add_place_path_field(label, "scope_path")
@@ -45,3 +45,12 @@ def _seed(ctx):
 registry.add_demo_seeder(DemoSeeder("visits", _seed, order=330))
 
 registry.add_audit_actions({"to_wish": _("Turned into a micro-wish"), "to_case": _("Turned into a work order")})
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("visits", _todos, order=45))
