@@ -12,6 +12,7 @@ from linli.registry import services as reg
 from linli.registry.care_tags import ensure_care_tags
 from linli.registry.models import CareTag
 from linli.visits import services
+from linli.visits.models import VisitRule
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def test_due_visits_wait_on_the_grid_workers_workbench(client, tree):
     ensure_care_tags()
     tag = CareTag.objects.get(code="elderly_alone")
     today = timezone.localdate()
+    VisitRule.objects.update(starts_on=today - dt.timedelta(days=365))  # rules in force for a year
     people = []
     for name in ("陈老伯", "林奶奶"):
         r = reg.resident_create(actor=system_user(), name=name, home=tree.house_a1)
