@@ -50,6 +50,21 @@ def visible_menu(user) -> dict[str, list[dict]]:
     return menu
 
 
+def provisional_calendar_years(user) -> list[int]:
+    """For those who keep the calendar: this or next year with no State Council arrangement entered yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import CalendarDay
+    from .workdays import provisional_years
+
+    if not getattr(user, "is_authenticated", False) or not may_any(user, CalendarDay, "change"):
+        return []
+    year = timezone.localdate().year
+    return provisional_years(dt.date(year, 1, 1), dt.date(year + 1, 12, 31))
+
+
 def shell(request):
     user = getattr(request, "user", None)
     from linli.notifications.services import unread_count
@@ -57,6 +72,8 @@ def shell(request):
     return {
         # Called (one COUNT query) only by templates that show it.
         "notification_count": functools.partial(unread_count, user),
+        # Called (one query) only by templates that show it: the banner of a provisional calendar year.
+        "calendar_provisional": functools.partial(provisional_calendar_years, user),
         "nav_sections": [(s, SECTION_LABELS[s]) for s in SECTIONS],
         "nav_menu": visible_menu(user),
         "large_text": request.COOKIES.get("linli_large_text") == "1",

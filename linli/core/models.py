@@ -245,7 +245,8 @@ class AuditLog(models.Model):
 class CalendarDay(models.Model):
     """A day that breaks the Monday–Friday rule: a statutory holiday on a weekday, or a weekend day made a
     working day (调休). Seeded from the ``chinesecalendar`` package for the years it knows; administrators add
-    the State Council's notice for later years. Days without a row follow the weekday rule.
+    the State Council's notice for later years. Days without a row follow the weekday rule, and, in a year with no
+    ``CalendarYear`` (a provisional year), the statutory holidays computed from the law (``linli.core.holidays``).
     """
 
     date = models.DateField(_("date"), unique=True)
@@ -263,4 +264,28 @@ class CalendarDay(models.Model):
     @classmethod
     def scope_q(cls, binding, action: str) -> models.Q | None:
         # One national calendar: not placed in the tree; what a role may do is decided by its grants alone.
+        return models.Q()
+
+
+class CalendarYear(models.Model):
+    """A year whose arrangement (the State Council's 放假安排 notice: holidays and 调休 working days) is entered as
+    ``CalendarDay`` rows. A year without one is provisional: its statutory holidays are computed from the law, with
+    no 调休, and every deadline computed through it says so.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=300,
+                              help_text=_("The notice: its title and number or address, e.g. 国办发明电〔2026〕…"))
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year} {self.source}"
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> models.Q | None:
         return models.Q()

@@ -10,6 +10,11 @@ working days (work-order time limits, 公示 periods) are all computed here:
 * ``deadline(start_dt, n)``: the end (23:59:59.999999 local time) of the n-th working day after ``start_dt``;
   ``n == 0`` means the end of the same day (emergencies).
 
+A year whose State Council arrangement is not entered (no ``core.CalendarYear``) is **provisional**: its statutory
+holidays are computed from the law (``linli.core.holidays``), without 调休. ``is_provisional(first, last)`` tells
+whether a span touches such a year and ``deadline_info`` returns a deadline with that flag; dates outside
+2020–2099 raise ``CalendarRangeError`` rather than fall back to Monday–Friday.
+
 Calendar years and months too: ``add_years(day, n)`` for terms of office (party organisations, owners' committees),
 ``add_months(day, n)`` for the audit retention floor.
 """
@@ -18,9 +23,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils import timezone
+
+from .holidays import FIRST_YEAR, CalendarRangeError, check_year, statutory_holidays  # noqa: F401 (callers catch it here)
 
 _SPAN_SLACK = 60  # days of calendar rows fetched beyond the naive estimate
 
@@ -43,10 +51,60 @@ def add_months(day, months: int):
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
+def arranged_years() -> set[int]:
+    """Years whose State Council arrangement is entered (one small query)."""
+    from .models import CalendarYear
+
+    return set(CalendarYear.objects.values_list("year", flat=True))
+
+
+def provisional_years(first: dt.date, last: dt.date | None = None) -> list[int]:
+    """The years of ``first``–``last`` whose arrangement is not entered yet (their calendar is computed)."""
+    last = last or first
+    first, last = min(first, last), max(first, last)
+    check_year(first.year)
+    check_year(last.year)
+    arranged = arranged_years()
+    return [y for y in range(first.year, last.year + 1) if y not in arranged]
+
+
+def is_provisional(first: dt.date, last: dt.date | None = None) -> bool:
+    return bool(provisional_years(first, last))
+
+
+def due_is_provisional(due: dt.datetime | dt.date | None, arranged: set[int] | None = None) -> bool:
+    """Whether a stored deadline falls in a provisional year (pass ``arranged_years()`` when checking many).
+    A deadline before the calendar's first year is long past and not provisional."""
+    if due is None:
+        return False
+    day = local_date(due) if isinstance(due, dt.datetime) else due
+    if day.year < FIRST_YEAR:
+        return False
+    check_year(day.year)
+    return day.year not in (arranged_years() if arranged is None else arranged)
+
+
+def default_is_workday(day: dt.date, arranged: bool) -> bool:
+    """What a day is without a ``CalendarDay`` row: the weekday rule, and in a provisional year not a statutory
+    holiday either."""
+    if not arranged and day in statutory_holidays(day.year):
+        return False
+    return _weekday_rule(day)
+
+
 def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
+    """Every day of ``first``–``last`` that breaks the weekday rule: the rows, then in provisional years the
+    statutory holidays computed from the law."""
     from .models import CalendarDay
 
-    return dict(CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday"))
+    check_year(first.year)
+    check_year(last.year)
+    found = dict(CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday"))
+    for year in provisional_years(first, last):
+        for day in statutory_holidays(year):
+            if first <= day <= last:
+                found.setdefault(day, False)
+    return found
 
 
 def _weekday_rule(day: dt.date) -> bool:
@@ -62,6 +120,7 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     """The date of the ``n``-th working day after ``start`` (n ≥ 0; 0 → ``start``)."""
     if n < 0:
         raise ValueError("n must be >= 0")
+    check_year(start.year)
     if n == 0:
         return start
     last = start + dt.timedelta(days=n * 2 + _SPAN_SLACK)
@@ -79,6 +138,8 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
 
 def workdays_between(a: dt.date, b: dt.date) -> int:
     """Working days in ``(a, b]``; negative when ``b`` is before ``a``."""
+    check_year(a.year)
+    check_year(b.year)
     if b == a:
         return 0
     if b < a:
@@ -103,6 +164,20 @@ def end_of_day(day: dt.date) -> dt.datetime:
 def deadline(start: dt.datetime, n: int) -> dt.datetime:
     """End of the ``n``-th working day after ``start`` (an aware datetime), local time."""
     return end_of_day(add_workdays(local_date(start), n))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline and whether it was computed through a provisional year (the State Council's 调休 for it not
+    entered yet: it may move when the notice is)."""
+
+    at: dt.datetime
+    provisional: bool
+
+
+def deadline_info(start: dt.datetime, n: int) -> Deadline:
+    at = deadline(start, n)
+    return Deadline(at=at, provisional=is_provisional(local_date(start), local_date(at)))
 
 
 def workdays_overdue(due: dt.datetime, now: dt.datetime | None = None) -> int:

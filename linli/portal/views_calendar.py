@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core import calendar as services
-from linli.core.models import CalendarDay
+from linli.core.holidays import FIRST_YEAR, LAST_YEAR, statutory_holidays
+from linli.core.models import CalendarDay, CalendarYear
 from linli.core.permissions import may_any, restrict
 from linli.core.workdays import package_years
 
@@ -32,7 +33,7 @@ def _year(request) -> int:
         year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
+    return min(max(year, FIRST_YEAR), LAST_YEAR)
 
 
 @login_required
@@ -43,6 +44,11 @@ def calendar_page(request):
     form = DayForm(request.POST or None, initial={"date": dt.date(year, 1, 1)})
     if request.method == "POST":
         try:
+            if request.POST.get("arrange"):
+                services.calendar_year_arrange(actor=request.user, year=year, source=request.POST.get("source", ""))
+                messages.success(request, _("The %(y)s arrangement is entered: the year is no longer provisional.")
+                                 % {"y": year})
+                return redirect(f"{request.path}?year={year}")
             if request.POST.get("import"):
                 n = services.calendar_import_year(actor=request.user, year=year)
                 messages.success(request, _("%(n)s days imported for %(y)s.") % {"n": n, "y": year})
@@ -58,7 +64,10 @@ def calendar_page(request):
                 form.add_error(None, text)
     days = restrict(CalendarDay.objects.filter(date__year=year), request.user)
     first, last = package_years()
+    arranged = CalendarYear.objects.filter(year=year).first()
     return render(request, "portal/calendar.html", {
+        "arranged": arranged,
+        "computed": [] if arranged else sorted(statutory_holidays(year).items()),
         "year": year, "days": days, "form": form, "can_edit": may_any(request.user, CalendarDay, "change"),
         "package_first": first, "package_last": last, "in_package": first <= year <= last,
     })

@@ -24,7 +24,7 @@ from linli.areas.selectors import parse_place_code, place_by_code
 from linli.core.api import ERROR_RESPONSES, ErrorDetail, PageNumber
 from linli.core.paths import subtree_q
 from linli.core.permissions import restrict
-from linli.core.workdays import end_of_day
+from linli.core.workdays import arranged_years, due_is_provisional, end_of_day
 from linli.orgs.models import Organisation
 
 from . import policy, selectors, services
@@ -85,6 +85,17 @@ class VerdictLevelOut(Schema):
         return [r.text for r in obj.reasons.all()]
 
 
+
+def _due_provisional(due, context) -> bool:
+    """A deadline in a provisional calendar year (no State Council arrangement entered): one query per request."""
+    request = (context or {}).get("request")
+    years = getattr(request, "_linli_arranged_years", None)
+    if years is None:
+        years = arranged_years()
+        if request is not None:
+            request._linli_arranged_years = years
+    return due_is_provisional(due, years)
+
 class CaseOut(Schema):
     id: int
     number: str
@@ -107,6 +118,8 @@ class CaseOut(Schema):
     lead_org_name: str | None = None
     sign_due: dt.datetime | None = None
     handle_due: dt.datetime | None = None
+    sign_due_provisional: bool = False
+    handle_due_provisional: bool = False
     overdue: bool
     due_soon: bool
     supervised: bool
@@ -122,6 +135,14 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_lead_org_name(obj):
         return obj.lead_org.name if obj.lead_org_id else None
+
+    @staticmethod
+    def resolve_sign_due_provisional(obj, context):
+        return _due_provisional(obj.sign_due, context)
+
+    @staticmethod
+    def resolve_handle_due_provisional(obj, context):
+        return _due_provisional(obj.handle_due, context)
 
     @staticmethod
     def resolve_overdue(obj):

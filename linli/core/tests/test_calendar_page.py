@@ -15,23 +15,23 @@ pytestmark = pytest.mark.django_db
 def test_admin_sets_and_clears_a_future_holiday(tree, client):
     admin = tree.users["district_admin"]
     client.force_login(admin)
-    response = client.post("/calendar/", {"date": "2027-02-08", "is_workday": "0", "name": "春节"})
+    response = client.post("/calendar/", {"date": "2027-03-08", "is_workday": "0", "name": "调休"})
     assert response.status_code == 302
-    assert not is_workday(dt.date(2027, 2, 8))
+    assert not is_workday(dt.date(2027, 3, 8))
     assert AuditLog.objects.filter(object_type="core.calendarday", action="create").exists()
     page = client.get("/calendar/?year=2027")
-    assert "春节" in page.content.decode()
-    services.calendar_day_set(actor=admin, date=dt.date(2027, 2, 8), is_workday=True)
-    assert not CalendarDay.objects.filter(date=dt.date(2027, 2, 8)).exists()
+    assert "调休" in page.content.decode()
+    services.calendar_day_set(actor=admin, date=dt.date(2027, 3, 8), is_workday=True)
+    assert not CalendarDay.objects.filter(date=dt.date(2027, 3, 8)).exists()
 
 
 def test_others_read_but_cannot_edit(tree, client):
     client.force_login(tree.users["secretary_a1"])
     assert client.get("/calendar/?year=2026").status_code == 200
-    client.post("/calendar/", {"date": "2027-02-08", "is_workday": "0", "name": "x"})
-    assert not CalendarDay.objects.filter(date=dt.date(2027, 2, 8)).exists()
+    client.post("/calendar/", {"date": "2027-03-08", "is_workday": "0", "name": "x"})
+    assert not CalendarDay.objects.filter(date=dt.date(2027, 3, 8)).exists()
     with pytest.raises(PermissionDenied):
-        services.calendar_day_set(actor=tree.users["secretary_a1"], date=dt.date(2027, 2, 8), is_workday=False)
+        services.calendar_day_set(actor=tree.users["secretary_a1"], date=dt.date(2027, 3, 8), is_workday=False)
     client.force_login(tree.users["resident_a1"])
     assert client.get("/calendar/").status_code == 403
 

@@ -258,6 +258,19 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         return False
 
     @property
+    def handle_due_provisional(self) -> bool:
+        """The handling deadline falls in a year whose State Council 调休 arrangement is not entered: it may move."""
+        from linli.core.workdays import due_is_provisional
+
+        return due_is_provisional(self.handle_due)
+
+    @property
+    def sign_due_provisional(self) -> bool:
+        from linli.core.workdays import due_is_provisional
+
+        return due_is_provisional(self.sign_due)
+
+    @property
     def is_due_soon(self) -> bool:
         if self.is_overdue or self.state not in OPEN_STATES or not self.handle_due:
             return False
