@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 
-from .holidays import FIRST_YEAR, CalendarRangeError, check_year, statutory_holidays  # noqa: F401 (callers catch it here)
+from .holidays import FIRST_YEAR, LAST_YEAR, CalendarRangeError, check_year, statutory_holidays  # noqa: F401 (callers catch it here)
 
 _SPAN_SLACK = 60  # days of calendar rows fetched beyond the naive estimate
 
@@ -105,6 +105,13 @@ def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
             if first <= day <= last:
                 found.setdefault(day, False)
     return found
+
+
+def calendar_exceptions(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
+    """Every day of ``first``–``last`` (clamped to the calendar's years) that breaks the weekday rule, for callers
+    that count many spans at once (statistics): ``exceptions.get(day, day.weekday() < 5)``."""
+    first, last = max(first, dt.date(FIRST_YEAR, 1, 1)), min(last, dt.date(LAST_YEAR, 12, 31))
+    return _overrides(first, last) if first <= last else {}
 
 
 def _weekday_rule(day: dt.date) -> bool:

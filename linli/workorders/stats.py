@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
-from linli.core.models import CalendarDay
 from linli.core.permissions import restrict
+from linli.core.workdays import calendar_exceptions
 from linli.orgs.models import Organisation
 
 from .models import Case, Category, State
@@ -136,8 +136,7 @@ class WorkdayCounter:
     """Working days between two moments, with the calendar rows loaded once for the whole table."""
 
     def __init__(self, first: dt.date, last: dt.date):
-        self.overrides = dict(CalendarDay.objects.filter(date__gte=first, date__lte=last)
-                              .values_list("date", "is_workday"))
+        self.overrides = calendar_exceptions(first, last)  # rows, and computed holidays of provisional years
 
     def between(self, a: dt.datetime, b: dt.datetime) -> int:
         da, db = timezone.localtime(a).date(), timezone.localtime(b).date()

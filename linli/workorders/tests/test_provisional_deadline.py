@@ -49,3 +49,13 @@ def test_a_deadline_in_an_arranged_year_is_not_provisional(tree):
     case = _dispatched_case_due_in(tree, 2026)
     case.refresh_from_db()
     assert not case.handle_due_provisional
+
+
+def test_statistics_count_working_days_with_the_computed_holidays():
+    from linli.workorders.stats import WorkdayCounter
+
+    CalendarYear.objects.filter(year=FAR).delete()
+    counter = WorkdayCounter(dt.date(FAR - 1, 12, 30), dt.date(FAR, 1, 3))
+    start = timezone.make_aware(dt.datetime(FAR - 1, 12, 31, 10, 0))
+    end = timezone.make_aware(dt.datetime(FAR, 1, 2, 10, 0))
+    assert counter.between(start, end) == 1  # Tuesday 1 January (元旦) is not a working day
