@@ -88,6 +88,8 @@ class VerdictLevelOut(Schema):
 
 def _due_provisional(due, context) -> bool:
     """A deadline in a provisional calendar year (no State Council arrangement entered): one query per request."""
+    if due is None:
+        return False
     request = (context or {}).get("request")
     years = getattr(request, "_linli_arranged_years", None)
     if years is None:
