@@ -157,6 +157,7 @@ class HouseholdFilters(Schema):
     q: str | None = Field(None, max_length=60, description="Household number, head's name, address")
     under: str | None = Field(None, max_length=24, description="Only households in this place's subtree")
     include_inactive: bool = False
+    no_head: bool = Field(False, description="Only households without a head (无户主)")
 
 
 class HouseholdIn(Schema):
@@ -269,7 +270,7 @@ def _household(request, pk: int):
 def list_households(request, filters: Query[HouseholdFilters]):
     under = place_by_code(request.auth, filters.under) if filters.under else None
     return selectors.households(request.auth, q=filters.q or "", place=under,
-                                include_inactive=filters.include_inactive)
+                                include_inactive=filters.include_inactive, no_head=filters.no_head)
 
 
 @households_router.post("", response={201: HouseholdDetailOut, **ERROR_RESPONSES}, summary="Register a household")

@@ -158,6 +158,7 @@ class HouseholdFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Household number, head, address")}),
     )
     place = _code_field(_("Within"))
+    no_head = forms.BooleanField(label=_("Without a head only"), required=False)
 
     def clean_place(self):
         return clean_code(self.cleaned_data.get("place"))

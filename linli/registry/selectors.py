@@ -166,10 +166,14 @@ def resident_for(user, pk, action: str = Action.VIEW) -> Resident | None:
     return restrict(Resident.objects.all(), user, action).select_related("home").filter(pk=pk).first()
 
 
-def households(user, *, q: str = "", place=None, include_inactive: bool = False, action: str = Action.VIEW):
+def households(user, *, q: str = "", place=None, include_inactive: bool = False, no_head: bool = False,
+               action: str = Action.VIEW):
+    """Households in scope; ``no_head`` keeps only those without a head (无户主: the head moved out or died)."""
     qs = restrict(Household.objects.all(), user, action).select_related("house", "head")
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    if no_head:
+        qs = qs.filter(head__isnull=True)
     where = resolve_place(user, place)
     if where is not None:
         qs = qs.filter(**{"scope_path__gte": where.path, "scope_path__lt": where.path + ":"})

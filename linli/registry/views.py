@@ -337,7 +337,7 @@ class HouseholdListView(ScopedListView):
             self.under = _place(user, form, "place", data["place"])
             if self.under is None:
                 return Household.objects.none()
-        return selectors.households(user, q=data["q"], place=self.under).annotate(
+        return selectors.households(user, q=data["q"], place=self.under, no_head=data["no_head"]).annotate(
             member_count=Count("memberships", filter=Q(memberships__until__isnull=True)))
 
     def get_context_data(self, **kwargs):

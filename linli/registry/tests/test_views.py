@@ -360,6 +360,28 @@ def test_household_pages(client, tree, world):
     assert client.get(reverse("registry:household_detail", args=[h2.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("role", ["secretary_a1", "grid_a", "social_a1", "district_admin"])
+def test_household_without_head_is_listed_and_flagged(client, tree, world, role):
+    """A household whose head moved out stays on the list, flagged 无户主, and the list answers 200 (it was a 500
+    for every staff role as soon as one such household was in scope)."""
+    actor = tree.users["secretary_a1"]
+    headless = services.household_create(actor=actor, house=tree.house_a1, head=world["a1"],
+                                         since=dt.date(2020, 1, 1))
+    services.household_move_out(actor=actor, membership=headless.memberships.get(), until=dt.date(2024, 1, 1))
+    headed = services.household_create(actor=actor, house=tree.house_a1, head=make(tree, name="王户主"))
+    login(client, tree, role)
+    url = reverse("registry:household_list")
+    r = client.get(url)
+    assert r.status_code == 200
+    body = html(r)
+    assert headless.number in body and headed.number in body
+    assert body.count('data-testid="no-head"') == 1
+    r = client.get(url, {"no_head": "1"})
+    assert r.status_code == 200
+    body = html(r)
+    assert headless.number in body and headed.number not in body
+
+
 def test_household_list_query_count(client, tree):
     login(client, tree, "secretary_a1")
     actor = tree.users["secretary_a1"]
