@@ -114,7 +114,8 @@ def _event(case: Case, action: str, actor, *, before: str = "", note: str = "", 
     if policy.identity_protected(case) and policy.is_reporter(case, actor):
         data["by_reporter"] = True
         label = ""
-    return CaseEvent.objects.create(case=case, action=action, actor=actor if getattr(actor, "pk", None) else None,
+    return CaseEvent.objects.create(case=case, action=action, at=timezone.now(),
+                                    actor=actor if getattr(actor, "pk", None) else None,
                                     actor_label=label, from_state=before, to_state=case.state,
                                     note=note, data=data, public=public)
 

@@ -1,27 +1,40 @@
-"""Work-order statistics per department, community and category, computed from the cases themselves.
+"""Work-order statistics per department, community and category: the one place where each figure is defined.
 
-Rates (domain rules §4; the 12345 practice):
-* volume — cases created in the period (merged duplicates not counted);
-* on-time signing — of the cases signed for or already past their sign deadline unsigned, the share signed
-  before the deadline (an open case waiting past its deadline is late already: it counts against the rate);
-* on-time completion — of the cases completed or still open past their handling deadline, the share completed
-  before the deadline (likewise);
-* resolution — of the cases not withdrawn, the share completed (办结, evaluated or archived);
-* satisfaction — of the cases with a verdict, the share whose verdict counts as satisfied (满意 + 基本满意);
-* reopen — of the cases completed, the share sent back at least once (发回重办);
-* mean handling time — working days from dispatch to completion, on the statutory calendar.
+Every figure is over the cases created in the period, in the viewer's scope (``restrict``), merged duplicates
+left out. Rates are exact ``Fraction``s until they are shown (one decimal). The definitions follow 12345 practice
+(domain rules §4) and are printed on the statistics page (指标说明, ``definitions()``) and in
+docs/domains/workorders.md:
 
-Everything is read through ``restrict`` (the viewer's scope) and computed with one aggregate query per grouping
-plus one query for handling times; rates are exact ``Fraction``s until they are shown.
+* 受理量 volume — the cases.
+* 响应率 sign_rate — signed for (签收) within the sign limit, of the cases signed for plus those still waiting past
+  the limit (an open case waiting past its deadline is late already). A case signed late in any round counts late.
+* 按时办结率 completion_rate — completed (办结) within the handling deadline, of the cases completed plus those still
+  being handled past it. After 发回重办 the deadline is the new round's (counted from the reopen).
+* 办结率 closure_rate — completed (办结, evaluated or archived), of the cases not withdrawn.
+* 解决率 resolution_rate — of the cases with a final verdict (回访), the share whose final verdict counts as
+  satisfied: the problem was solved in the resident's judgement, after any re-doing.
+* 满意率 satisfaction_rate — of ALL verdicts given, the share that counts as satisfied (满意 + 基本满意 by default).
+  A case evaluated twice contributes both verdicts: the 不满意 that sent it back (发回重办) stays in the base.
+  Every reopen is one verdict that does not count as satisfied (a reopening level cannot, services_config), so the
+  verdicts are the final ones plus ``reopen_count``.
+* 重办率 reopen_rate — sent back at least once, of the cases completed at least once.
+* 平均办理时长 mean_handling_days — in working days, to the hour: for each completed case, the time from each
+  dispatch (派单) or reopen (发回重办) to the completion that ends that round, counting only the hours of working
+  days on the statutory calendar (a working day is 24 hours of a day that is a working day), summed over the
+  rounds; the mean over completed cases. The wait for the resident's verdict between rounds is not counted.
+
+Queries: one aggregate per table, one for the completed cases' group keys and one for their timeline (dispatch,
+reopen, return, complete events), one for the calendar — the same however many cases there are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,11 +44,15 @@ from linli.core.permissions import restrict
 from linli.core.workdays import calendar_exceptions
 from linli.orgs.models import Organisation
 
-from .models import Case, Category, State
+from .models import Case, CaseEvent, Category, State
 
 DONE_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED)
+JUDGED_STATES = (State.EVALUATED, State.ARCHIVED)
 HANDLING_STATES = (State.DISPATCHED, State.SIGNED, State.HANDLING)
 GROUPINGS = ("department", "community", "category")
+COUNTERS = ("volume", "signed", "signed_on_time", "sign_late_open", "completed", "completed_on_time",
+            "handle_late_open", "not_withdrawn", "final_judged", "final_satisfied", "reopen_verdicts",
+            "ever_completed", "reopened")
 
 
 @dataclass
@@ -50,14 +67,25 @@ class Row:
     completed_on_time: int = 0
     handle_late_open: int = 0  # still being handled, past the handling deadline
     not_withdrawn: int = 0
-    judged: int = 0
-    satisfied: int = 0
-    reopened: int = 0
-    handling_days: list[int] = field(default_factory=list)
+    final_judged: int = 0  # cases with a final verdict
+    final_satisfied: int = 0  # … that counts as satisfied
+    reopen_verdicts: int = 0  # verdicts that sent a case back (each counts as not satisfied)
+    ever_completed: int = 0  # completed at least once (done now, or sent back after a completion)
+    reopened: int = 0  # sent back at least once
+    handling_days: list[Fraction] = field(default_factory=list)
 
     @staticmethod
     def _rate(num: int, den: int) -> Fraction | None:
         return Fraction(num, den) if den else None
+
+    @property
+    def judged(self) -> int:
+        """Every verdict given: the final ones and those that sent a case back."""
+        return self.final_judged + self.reopen_verdicts
+
+    @property
+    def satisfied(self) -> int:
+        return self.final_satisfied
 
     @property
     def sign_rate(self):
@@ -68,8 +96,12 @@ class Row:
         return self._rate(self.completed_on_time, self.completed + self.handle_late_open)
 
     @property
-    def resolution_rate(self):
+    def closure_rate(self):
         return self._rate(self.completed, self.not_withdrawn)
+
+    @property
+    def resolution_rate(self):
+        return self._rate(self.final_satisfied, self.final_judged)
 
     @property
     def satisfaction_rate(self):
@@ -77,7 +109,7 @@ class Row:
 
     @property
     def reopen_rate(self):
-        return self._rate(self.reopened, self.completed)
+        return self._rate(self.reopened, self.ever_completed)
 
     @property
     def mean_handling_days(self) -> Fraction | None:
@@ -133,19 +165,59 @@ def _labels(grouping: str, keys: list) -> dict:
 
 
 class WorkdayCounter:
-    """Working days between two moments, with the calendar rows loaded once for the whole table."""
+    """Working time between two moments on the statutory calendar, with its rows loaded once for the whole table
+    (``core.workdays`` answers one date at a time; this reads the same ``CalendarDay`` rows with the same rule)."""
+
+    DAY = dt.timedelta(days=1)
 
     def __init__(self, first: dt.date, last: dt.date):
         self.overrides = calendar_exceptions(first, last)  # rows, and computed holidays of provisional years
 
-    def between(self, a: dt.datetime, b: dt.datetime) -> int:
-        da, db = timezone.localtime(a).date(), timezone.localtime(b).date()
-        count, day = 0, da
-        while day < db:
-            day += dt.timedelta(days=1)
-            if self.overrides.get(day, day.weekday() < 5):
-                count += 1
-        return count
+    def is_workday(self, day: dt.date) -> bool:
+        return self.overrides.get(day, day.weekday() < 5)
+
+    def between(self, a: dt.datetime, b: dt.datetime) -> Fraction:
+        """Working days from ``a`` to ``b``, exact: the part of each local day that lies in [a, b) and is a working
+        day, in days (whole hours or not)."""
+        a, b = timezone.localtime(a), timezone.localtime(b)
+        if b <= a:
+            return Fraction(0)
+        total, day = dt.timedelta(0), a.date()
+        while day <= b.date():
+            if self.is_workday(day):
+                lo = max(a, dt.datetime.combine(day, dt.time.min, tzinfo=a.tzinfo))
+                hi = min(b, dt.datetime.combine(day + self.DAY, dt.time.min, tzinfo=a.tzinfo))
+                if hi > lo:
+                    total += hi - lo
+            day += self.DAY
+        return Fraction(int(total.total_seconds()), 86400)
+
+
+def _handling_times(qs, rows: dict) -> None:
+    """Per completed case, the working time of its handling rounds (dispatch or reopen → completion), summed."""
+    done = dict(qs.filter(state__in=DONE_STATES, completed_at__isnull=False).values_list("pk", "k"))
+    if not done:
+        return
+    timeline = list(CaseEvent.objects.filter(case_id__in=qs.filter(state__in=DONE_STATES).values("pk"),
+                                             action__in=("dispatch", "reopen", "return_case", "complete"))
+                    .order_by("case_id", "at", "pk").values_list("case_id", "action", "at"))
+    if not timeline:
+        return
+    first = min(timezone.localtime(e[2]).date() for e in timeline)
+    last = max(timezone.localtime(e[2]).date() for e in timeline)
+    counter = WorkdayCounter(first, last)
+    spent: dict[int, Fraction] = defaultdict(Fraction)
+    started: dict[int, dt.datetime] = {}
+    for case_id, action, at in timeline:
+        if action in ("dispatch", "reopen"):
+            started[case_id] = at
+        elif action == "return_case":  # 退单: that handler's round ends without a completion
+            started.pop(case_id, None)
+        elif case_id in started:
+            spent[case_id] += counter.between(started.pop(case_id), at)
+    for case_id, key in done.items():
+        if case_id in spent and key in rows:
+            rows[key].handling_days.append(spent[case_id])
 
 
 def table(user, grouping: str, *, now=None, **filters) -> list[Row]:
@@ -153,43 +225,34 @@ def table(user, grouping: str, *, now=None, **filters) -> list[Row]:
         raise ValueError(grouping)
     now = now or timezone.now()
     qs = base_queryset(user, **filters).annotate(k=_group_expr(grouping))
+    done = Q(completed_at__isnull=False, state__in=DONE_STATES)
     agg = qs.values("k").annotate(
         volume=Count("pk"),
         signed=Count("pk", filter=Q(signed_at__isnull=False)),
         signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, sign_overdue=False)),
         sign_late_open=Count("pk", filter=Q(state=State.DISPATCHED, signed_at__isnull=True, sign_due__lt=now)),
         handle_late_open=Count("pk", filter=Q(state__in=HANDLING_STATES, handle_due__lt=now)),
-        completed=Count("pk", filter=Q(completed_at__isnull=False, state__in=DONE_STATES)),
-        completed_on_time=Count("pk", filter=Q(completed_at__isnull=False, state__in=DONE_STATES,
-                                               handle_overdue=False)),
+        completed=Count("pk", filter=done),
+        completed_on_time=Count("pk", filter=done & Q(handle_overdue=False)),
         not_withdrawn=Count("pk", filter=~Q(state=State.CANCELLED)),
-        judged=Count("pk", filter=Q(verdict__isnull=False, state__in=(State.EVALUATED, State.ARCHIVED))),
-        satisfied=Count("pk", filter=Q(verdict__counts_as_satisfied=True, state__in=(State.EVALUATED,
-                                                                                      State.ARCHIVED))),
-        reopened=Count("pk", filter=Q(reopen_count__gt=0, completed_at__isnull=False, state__in=DONE_STATES)),
+        final_judged=Count("pk", filter=Q(verdict__isnull=False, state__in=JUDGED_STATES)),
+        final_satisfied=Count("pk", filter=Q(verdict__counts_as_satisfied=True, state__in=JUDGED_STATES)),
+        reopen_verdicts=Sum("reopen_count"),
+        ever_completed=Count("pk", filter=done | Q(reopen_count__gt=0)),
+        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
     ).order_by()
-    rows = {r["k"]: Row(key=r["k"], label="", **{k: v for k, v in r.items() if k != "k"}) for r in agg}
+    rows = {r["k"]: Row(key=r["k"], label="", **{k: v or 0 for k, v in r.items() if k != "k"}) for r in agg}
     labels = _labels(grouping, list(rows))
     for key, row in rows.items():
         row.label = labels.get(key, str(key))
-    # Handling times: dispatch → completion, in working days.
-    spans = list(qs.filter(state__in=DONE_STATES, dispatched_at__isnull=False, completed_at__isnull=False)
-                 .values_list("k", "dispatched_at", "completed_at"))
-    if spans:
-        first = min(timezone.localtime(s[1]).date() for s in spans)
-        last = max(timezone.localtime(s[2]).date() for s in spans)
-        counter = WorkdayCounter(first, last)
-        for key, start, end in spans:
-            if key in rows:
-                rows[key].handling_days.append(counter.between(start, end))
+    _handling_times(qs, rows)
     return sorted(rows.values(), key=lambda r: (-r.volume, r.label))
 
 
 def totals(rows: list[Row]) -> Row:
     total = Row(key=None, label=_("Total"))
     for row in rows:
-        for name in ("volume", "signed", "signed_on_time", "sign_late_open", "completed", "completed_on_time",
-                     "handle_late_open", "not_withdrawn", "judged", "satisfied", "reopened"):
+        for name in COUNTERS:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         total.handling_days.extend(row.handling_days)
     return total
@@ -200,6 +263,7 @@ COLUMNS = [
     ("volume", lambda r: r.volume),
     ("sign_rate", lambda r: percent(r.sign_rate)),
     ("completion_rate", lambda r: percent(r.completion_rate)),
+    ("closure_rate", lambda r: percent(r.closure_rate)),
     ("resolution_rate", lambda r: percent(r.resolution_rate)),
     ("satisfaction_rate", lambda r: percent(r.satisfaction_rate)),
     ("reopen_rate", lambda r: percent(r.reopen_rate)),
@@ -208,8 +272,30 @@ COLUMNS = [
 
 
 def column_labels() -> list[str]:
-    return [_("Name"), _("Volume"), _("On-time signing"), _("On-time completion"), _("Resolution rate"),
-            _("Satisfaction"), _("Reopen rate"), _("Mean handling time (working days)")]
+    return [_("Name"), _("Volume"), _("Response rate"), _("On-time completion"), _("Completion rate"),
+            _("Resolution rate"), _("Satisfaction"), _("Reopen rate"), _("Mean handling time (working days)")]
+
+
+def definitions() -> list[tuple[str, str]]:
+    """The 指标说明 block of the statistics page: each column and how it is computed (the docstring above)."""
+    return [
+        (_("Volume"), _("Cases created in the period, merged duplicates left out.")),
+        (_("Response rate"), _("Signed for within the sign limit, of the cases signed for plus those still waiting "
+                               "past the limit. A case signed late in any round counts as late.")),
+        (_("On-time completion"), _("Completed within the handling deadline, of the cases completed plus those "
+                                    "still being handled past it. After 发回重办 a new deadline runs from the "
+                                    "reopening.")),
+        (_("Completion rate"), _("Completed (办结, evaluated or archived), of the cases not withdrawn.")),
+        (_("Resolution rate"), _("Of the cases with a final verdict, those whose final verdict counts as "
+                                 "satisfied: solved in the resident's judgement, after any re-doing.")),
+        (_("Satisfaction"), _("Of all verdicts given, those that count as satisfied (满意 or 基本满意). A case "
+                              "evaluated twice counts twice: the verdict that sent it back stays in the base.")),
+        (_("Reopen rate"), _("Sent back for re-doing at least once, of the cases completed at least once.")),
+        (_("Mean handling time (working days)"),
+         _("From each dispatch or reopening to the completion that ends it, counting only the hours of working "
+           "days on the statutory calendar (24 hours a working day), summed per case; the mean over completed "
+           "cases. The wait for the resident's verdict is not counted.")),
+    ]
 
 
 def grouping_labels() -> dict[str, str]:

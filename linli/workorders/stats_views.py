@@ -64,6 +64,7 @@ def stats_page(request):
         "form": form, "grouping": grouping, "groupings": stats.grouping_labels(), "headers": stats.column_labels(),
         "rows": render_row, "total": [fn(total) for _k, fn in stats.COLUMNS],
         "can_export": may_any(request.user, Case, "export"), "query": request.GET.urlencode(),
+        "definitions": stats.definitions(),
     })
 
 

@@ -40,11 +40,13 @@ def test_rates_from_known_cases(tree):
     rows = stats.table(tree.users["district_admin"], "department")
     row = next(r for r in rows if r.key == tree.property_co.pk)
     assert row.volume == 2
-    assert row.completed == 1 and row.resolution_rate == Fraction(1, 2)
-    assert row.satisfaction_rate == Fraction(1, 1)
+    assert row.completed == 1 and row.closure_rate == Fraction(1, 2)
+    # b's 不满意 stays in the base of the satisfaction rate (it used to drop out, showing 100 %).
+    assert row.judged == 2 and row.satisfaction_rate == Fraction(1, 2)
+    assert row.resolution_rate == Fraction(1, 1)  # a's final verdict; b has none yet
     assert row.sign_rate == Fraction(1, 1) and row.completion_rate == Fraction(1, 1)
-    assert row.mean_handling_days == 0  # dispatched and completed the same day
-    assert row.reopened == 0 and row.reopen_rate == 0  # b was sent back but is not completed again yet
+    assert row.mean_handling_days < Fraction(1, 100)  # dispatched and completed a moment later
+    assert row.reopened == 1 and row.reopen_rate == Fraction(1, 2)  # b was sent back, before its re-doing
     community = stats.table(tree.users["district_admin"], "community")
     assert [r.label for r in community] == ["雨秀社区"] and community[0].volume == 3
     assert community[0].not_withdrawn == 2
