@@ -10,6 +10,10 @@ States of a required item in a period:
                  "for" this period but held after its end);
 * ``missing``  — the period is over and it was never held (shown red);
 * ``upcoming`` — the period has not started.
+
+A meeting held without its quorum (``Held.quorate`` false: a 支部党员大会 with half or fewer of the members present)
+was not held in law: it never makes a period done or held late; the cell keeps it in ``records`` and says
+``inquorate`` so the calendar can show 未达法定人数.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ class Held:
     held_on: dt.date
     counts_for: dt.date
     pk: int | None = None
+    quorate: bool = True
 
 
 @dataclass
@@ -92,18 +97,24 @@ class Cell:
     state: str
     records: list[Held] = field(default_factory=list)
 
+    @property
+    def inquorate(self) -> bool:
+        """A meeting was recorded for this period but lacked its quorum (and no valid one made it done)."""
+        return self.state != DONE and any(not r.quorate for r in self.records)
+
 
 def state_of(period: Period, records: list[Held], today: dt.date, required: int = 1) -> Cell:
     """The state of one item in ``period`` given the records that count for it."""
     mine = [r for r in records if period.contains(r.counts_for)]
-    on_time = [r for r in mine if r.held_on <= period.end]
+    valid = [r for r in mine if r.quorate]
+    on_time = [r for r in valid if r.held_on <= period.end]
     if len(on_time) >= required:
         return Cell(period, DONE, mine)
     if today < period.start:
         return Cell(period, UPCOMING, mine)
     if today <= period.end:
         return Cell(period, DUE, mine)
-    if len(mine) >= required:
+    if len(valid) >= required:
         return Cell(period, OVERDUE, mine)
     return Cell(period, MISSING, mine)
 

@@ -164,13 +164,14 @@ def rhythm_rules() -> dict[str, list[RhythmRule]]:
 
 
 def _held_records(org_ids: list[int], year: int) -> dict[tuple[int, str], list[periods.Held]]:
-    """Everything that counts for ``year``: held meetings, rated evaluations, talks — three queries."""
+    """Everything that counts for ``year``: held meetings, rated evaluations, talks — three queries. A meeting held
+    without its quorum is passed on as not quorate: it does not count (periods.state_of)."""
     out: dict[tuple[int, str], list[periods.Held]] = defaultdict(list)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    for org_id, kind, held_on, counts_for, pk in (
+    for org_id, kind, held_on, counts_for, pk, quorate in (
             Meeting.objects.filter(org_id__in=org_ids, status=Status.HELD, counts_for__range=(start, end))
-            .values_list("org_id", "kind", "held_on", "counts_for", "pk")):
-        out[(org_id, kind)].append(periods.Held(held_on, counts_for, pk))
+            .values_list("org_id", "kind", "held_on", "counts_for", "pk", "quorum_met")):
+        out[(org_id, kind)].append(periods.Held(held_on, counts_for, pk, quorate))
     for org_id, rated_on, pk in (
             Evaluation.objects.filter(org_id__in=org_ids, year=year, state=EvalState.RATED)
             .values_list("org_id", "rated_on", "pk")):

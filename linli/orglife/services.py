@@ -29,7 +29,6 @@ from .models import (
     EvalState,
     Evaluation,
     EvaluationEntry,
-    Grade,
     Kind,
     Meeting,
     MeetingPhoto,
@@ -343,7 +342,8 @@ ENTRY_FIELDS_BY_STATE = {
 
 @transaction.atomic
 def evaluation_entry_update(*, actor, entry: EvaluationEntry, **changes) -> EvaluationEntry:
-    """Fill what the current stage collects: self-assessment, mutual assessment, then poll votes and the grade."""
+    """Fill what the current stage collects: self-assessment, mutual assessment, then poll votes and the grade.
+    A grade rests on the member's poll votes (民主测评): none can be given before they are recorded."""
     entry = EvaluationEntry.objects.select_for_update().select_related("evaluation").get(pk=entry.pk)
     ev = entry.evaluation
     require(actor, Action.CHANGE, ev)
@@ -362,6 +362,8 @@ def evaluation_entry_update(*, actor, entry: EvaluationEntry, **changes) -> Eval
         if votes > voters:
             raise ValidationError({"votes_qualified": _(
                 "%(votes)s poll votes, but the branch has only %(n)s members.") % {"votes": votes, "n": voters}})
+        if entry.grade and votes == 0:
+            raise ValidationError({"grade": _("Record this member's poll votes (民主测评) before giving a grade.")})
     save_audited(actor=actor, obj=entry, action="update", before=before)
     return entry
 
@@ -382,6 +384,10 @@ def evaluation_advance(*, actor, evaluation: Evaluation, step: str) -> Evaluatio
         raise ValidationError({"step": _("This step is not possible at the stage “%(stage)s”.") % {
             "stage": ev.get_state_display()}})
     if step == "rate":
+        unpolled = ev.entries.filter(votes_excellent=0, votes_qualified=0, votes_basic=0, votes_unqualified=0).count()
+        if unpolled:
+            raise ValidationError({"step": _("%(n)s members have no poll votes yet; the democratic poll (民主测评) "
+                                             "comes before the grades.") % {"n": unpolled}})
         missing = ev.entries.filter(grade="").count()
         if missing:
             raise ValidationError({"step": _("%(n)s members have no grade yet; give every member a grade first.")
@@ -395,7 +401,8 @@ def evaluation_advance(*, actor, evaluation: Evaluation, step: str) -> Evaluatio
 
 
 def suggested_grade(entry: EvaluationEntry) -> str:
-    return entry.poll_leader or Grade.QUALIFIED
+    """The grade the poll points to; '' without votes (no grade is ever assumed)."""
+    return entry.poll_leader
 
 
 # -- 谈心谈话 -------------------------------------------------------------------------------------------------------

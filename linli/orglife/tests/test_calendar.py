@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from linli.notifications.models import Notification
 from linli.orglife import periods, reminders, selectors, services
@@ -125,7 +126,7 @@ def test_last_years_evaluation_rated_this_year_counts_for_last_year(party, secre
     ev = services.evaluation_start(actor=secretary, org=party.group.parent, year=last)
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_peer_review")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_poll")
-    EvaluationEntry.objects.filter(evaluation=ev).update(grade="qualified")
+    EvaluationEntry.objects.filter(evaluation=ev).update(votes_qualified=15, grade="qualified")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
     assert ev.rated_on == services.today()
     comp = selectors.compliance(party.branch, last)
@@ -170,3 +171,23 @@ def test_no_missed_reminder_after_a_make_up(party, secretary, tree):
     missed = Notification.objects.filter(kind=reminders.missing_kind(last.end), subject=f"party.partyorg:"
                                                                                      f"{party.branch.pk}")
     assert not missed.filter(body__contains=str(Kind.COMMITTEE.label)).exists()
+
+
+def test_an_inquorate_general_assembly_does_not_count_as_held(party, secretary, client):
+    """8 of 21 full members present: no quorum (more than half needed), so the quarter is not done — it stays
+    missing, and the calendar says why (未达法定人数)."""
+    today = services.today()
+    last = periods.previous_period(periods.QUARTER, today)
+    services.meeting_record(actor=secretary, org=party.branch, kind=Kind.GENERAL_ASSEMBLY,
+                            held_on=last.start + dt.timedelta(days=9), topic="党员大会",
+                            attendance={m.pk: "present" if i < 8 else "absent" for i, m in enumerate(party.full)})
+    comp = selectors.compliance(party.branch, last.start.year, today=today)
+    cell = comp.cell(Kind.GENERAL_ASSEMBLY, last.key)
+    assert cell.state == periods.MISSING and cell.inquorate
+    client.force_login(secretary)
+    body = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()
+    assert f'data-testid="inquorate-{Kind.GENERAL_ASSEMBLY}-{last.key}"' in body and "未达法定人数" in body
+    # A quorate make-up meeting for that quarter turns it into "held late".
+    record(party, secretary, Kind.GENERAL_ASSEMBLY, today, counts_for=last.end)
+    comp = selectors.compliance(party.branch, last.start.year, today=today)
+    assert comp.cell(Kind.GENERAL_ASSEMBLY, last.key).state == periods.OVERDUE

@@ -201,5 +201,35 @@ def test_evaluation_walks_its_stages_to_a_grade_per_member(party, secretary):
         services.evaluation_advance(actor=tree_user(party, "social_a1"), evaluation=ev, step="rate")
 
 
+def test_evaluation_cannot_be_rated_without_poll_votes(party, secretary):
+    """评定 needs the 民主测评 done: a grade needs the member's poll votes, the evaluation is not rated while a member
+    has none, and no grade is ever suggested without votes (it used to default)."""
+    from linli.orglife.models import EvalState
+
+    ev = services.evaluation_start(actor=secretary, org=party.branch, year=services.today().year)
+    ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_peer_review")
+    ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_poll")
+    entries = list(ev.entries.all())
+    with pytest.raises(ValidationError) as exc:  # a grade with no votes behind it
+        services.evaluation_entry_update(actor=secretary, entry=entries[0], grade="excellent")
+    assert "grade" in exc.value.message_dict
+    assert services.suggested_grade(entries[0]) == ""
+    # Grades written straight to the rows (an import, an old client) still do not get past 评定 without votes.
+    ev.entries.update(grade="excellent")
+    with pytest.raises(ValidationError) as exc:
+        services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
+    assert "23" in " ".join(exc.value.messages)
+    ev.refresh_from_db()
+    assert ev.state == EvalState.POLL
+    for e in entries[1:]:
+        services.evaluation_entry_update(actor=secretary, entry=e, votes_qualified=12, votes_excellent=3)
+    with pytest.raises(ValidationError):  # one member still has no votes
+        services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
+    services.evaluation_entry_update(actor=secretary, entry=entries[0], votes_basic=10, grade="basic")
+    assert services.suggested_grade(ev.entries.get(pk=entries[1].pk)) == "qualified"
+    ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
+    assert ev.state == EvalState.RATED
+
+
 def tree_user(party, name):
     return party.tree.users[name]
