@@ -18,6 +18,7 @@ from linli.core.paths import is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
+from linli.registry.models import PoliticalStatus
 
 from .models import (
     BranchType,
@@ -377,14 +378,30 @@ def employer_register(*, actor, organisation, community, registered_on: dt.date 
     return reg
 
 
+PARTY_STATUSES = (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY)  # 中共党员, 中共预备党员
+
+
+def is_party_member(resident) -> bool:
+    """A full or probationary CPC member: by the data centre's political status, or on a branch's roll."""
+    if resident.political_status in PARTY_STATUSES:
+        return True
+    return PartyMember.objects.filter(resident=resident, is_active=True).exists()
+
+
 @transaction.atomic
 def inservice_report(*, actor, resident, community, employer, reported_on: dt.date | None = None,
                      **attrs) -> InServiceMember:
-    """在职党员报到: the first registration creates the record; later ones refresh the date, skills and intention."""
+    """在职党员报到: the first registration creates the record; later ones refresh the date, skills and intention.
+    Only a party member (正式 or 预备党员) reports; a resident recorded as 群众 or another status is refused."""
     if community is None:
         raise ValidationError({"community": _("Choose a community.")})
     if resident is None:
         raise ValidationError({"resident": _("Choose a resident.")})
+    if not is_party_member(resident):
+        raise ValidationError({"resident": _(
+            "%(name)s is not recorded as a party member (their political status is “%(status)s”): only full or "
+            "probationary members report as in-service members. Correct the resident's record first if it is "
+            "wrong.") % {"name": resident.name, "status": resident.get_political_status_display()}})
     reported_on = reported_on or _today()
     type(resident).objects.select_for_update().filter(pk=resident.pk).first()
     current = InServiceMember.objects.select_for_update().filter(resident=resident, is_active=True).first()

@@ -15,9 +15,9 @@ _n = itertools.count(1)
 JOINED = dt.date(2010, 7, 1)
 
 
-def resident(home, name=None):
+def resident(home, name=None, political_status="cpc_member"):
     return registry.resident_create(actor=system_user(), name=name or f"党员{next(_n)}", home=home,
-                                    phone=f"1390000{next(_n):04d}")
+                                    phone=f"1390000{next(_n):04d}", political_status=political_status)
 
 
 def committee(tree, community):

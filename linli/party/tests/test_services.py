@@ -402,6 +402,25 @@ def test_report_refusals(tree):
     assert not InServiceMember.objects.exists()
 
 
+@pytest.mark.parametrize("status", ["masses", "cyl_member", "democratic_party", "non_partisan"])
+def test_only_a_party_member_reports_as_an_in_service_member(tree, status):
+    """在职党员报到 is for party members (正式 or 预备): a resident whose political status is 群众 (or any other
+    non-CPC status) is refused, unless the branch roll has them as a member."""
+    r = resident(tree.house_a1, political_status=status)
+    with pytest.raises(ValidationError) as exc:
+        services.inservice_report(actor=system_user(), resident=r, community=tree.comm_a1, employer=tree.dept)
+    assert "resident" in exc.value.message_dict
+    assert not InServiceMember.objects.exists()
+    probationary = resident(tree.house_a1, political_status="cpc_probationary")
+    assert services.inservice_report(actor=system_user(), resident=probationary, community=tree.comm_a1,
+                                     employer=tree.dept).pk
+    on_the_roll = members(branch(tree), 1, home=tree.house_a1)[0].resident
+    type(on_the_roll).objects.filter(pk=on_the_roll.pk).update(political_status="masses")  # a stale status field
+    on_the_roll.refresh_from_db()
+    assert services.inservice_report(actor=system_user(), resident=on_the_roll, community=tree.comm_a1,
+                                     employer=tree.dept).pk
+
+
 def test_stale_members_flagged_with_configurable_months(tree):
     old = inservice(tree, reported_on=TODAY - dt.timedelta(days=200))
     recent = inservice(tree, reported_on=TODAY - dt.timedelta(days=100))
