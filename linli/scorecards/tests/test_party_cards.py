@@ -17,7 +17,8 @@ def inservice(tree, year):
     from linli.registry import services as registry
 
     root = system_user()
-    people = [registry.resident_create(actor=root, name=n, home=tree.house_a1) for n in ("王芳", "李强")]
+    people = [registry.resident_create(actor=root, name=n, home=tree.house_a1, political_status="cpc_member")
+              for n in ("王芳", "李强")]
     members = [party.inservice_report(actor=root, resident=r, community=tree.comm_a1, employer=tree.dept,
                                       reported_on=dt.date(year, 1, 10)) for r in people]
     # 王芳: 30 hours in Q1, Q2 and Q4; 李强: 60 hours, all in Q3.

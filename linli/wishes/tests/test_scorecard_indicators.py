@@ -44,6 +44,8 @@ def world(tree):
     # Registered through the party app only (political status left blank): they may claim as party members.
     w.m1, w.m2 = party_member(w.branch, r1), party_member(w.branch, r2)
     w.m3 = party_member(w.branch_b, r3)
+    type(ri).objects.filter(pk=ri.pk).update(political_status="cpc_member")  # an in-service member is a party member
+    ri.refresh_from_db()
     w.ins = party.inservice_report(actor=root, resident=ri, community=tree.comm_a1, employer=tree.dept)
     return w
 
