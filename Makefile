@@ -23,12 +23,14 @@ migrate: $(STAMP)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
-## make demo: install, migrate the SQLite database in var/, seed the demo district, serve :8000
+## make demo: install, migrate the SQLite database in var/, seed the demo district, serve 127.0.0.1:8000 like a
+## product (LINLI_ENV=demo: DEBUG off, static files by WhiteNoise, Chinese error pages, demo accounts, loopback only)
 demo: migrate
 	$(PY) manage.py seed_demo --scale $(SCALE)
-	@echo "Demo accounts: see README.md (password: linli-demo-2026). Serving http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Demo accounts: see README.md (password: linli-demo-2026). Serving http://127.0.0.1:$(PORT)/"
+	LINLI_ENV=demo $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+## make serve: the developer's server (DEBUG on)
 serve: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

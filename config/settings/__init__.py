@@ -1,6 +1,7 @@
 """Settings entry point: ``config.settings``.
 
-``base`` holds everything shared; ``LINLI_ENV`` (development | test | production) picks an overlay.
+``base`` holds everything shared; ``LINLI_ENV`` (development | demo | test | production) picks an overlay.
+``demo`` is ``make demo``: DEBUG off, static files served by WhiteNoise, demo accounts allowed, loopback only.
 All secrets and deployment facts come from the environment (see docs/deployment.md).
 """
 
@@ -13,5 +14,7 @@ if _env == "production":
     from .production import *  # noqa: F403
 elif _env == "test":
     from .test import *  # noqa: F403
+elif _env == "demo":
+    from .demo import *  # noqa: F403
 else:
     from .dev import *  # noqa: F403

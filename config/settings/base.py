@@ -68,6 +68,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+if LINLI_ENV in ("demo", "production"):
+    # DEBUG is off there: WhiteNoise serves /static/ (production may leave that to nginx, docs/deployment.md).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -1,6 +1,8 @@
 """Error pages: HTML for people, the API's error body for /api/ paths."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .api import error_response
@@ -33,5 +35,11 @@ def page_not_found(request, exception=None):
 def server_error(request):
     if _is_api(request):
         return error_response(500, "server_error", _("Something went wrong on our side. Please try again."))
-    return render(request, "errors/error.html", {"status": 500,
-                                                 "message": _("Something went wrong on our side.")}, status=500)
+    message = _("Something went wrong on our side.")
+    try:
+        return render(request, "errors/error.html", {"status": 500, "message": message}, status=500)
+    except Exception:  # the page's shell needs the database or the session: answer without it
+        home = _("Back to the workbench")
+        return HttpResponseServerError(f'<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>500</title>'
+                                       f'<h1>500</h1><p>{escape(message)}</p><p><a href="/">{escape(home)}</a></p>'
+                                       f"</html>")
