@@ -1,8 +1,10 @@
 """Demo work orders for ``make demo``: categories wired to departments, task forces, and cases in every state.
 
 Cases go through the real services (so the timeline, assignments, audit and notifications are what the platform
-would have written), then each case's clock is shifted back by a few days to a few weeks, so queues show
-overdue, due-soon and old cases and the statistics have a period to cover.
+would have written), then the steps after the dispatch are spread over plausible hours (a handler signs within
+the day, takes hours or days to complete, the resident answers the next day), and each case's clock is shifted back
+by a few days to a few weeks, so queues show overdue, due-soon and old cases and the statistics — the mean handling
+time among them — have a period and real durations to cover.
 """
 
 from __future__ import annotations
@@ -145,7 +147,9 @@ def seed(ctx: DemoContext) -> list[str]:
                     external_ref=f"12345-{2026_0000 + made}" if source == "hotline" else "")
             made += 1
             _walk(ctx, case, outcome, actors, categories[code], property_of, forces, by_resident, resident_user)
-            _shift(case, rng.randint(0, 3) if outcome in ("accepted", "whistled") else rng.randint(1, 45))
+            spread = _spread(case, rng)
+            days = rng.randint(0, 3) if outcome in ("accepted", "whistled") else rng.randint(1, 45)
+            _shift(case, max(days, spread.days + 1 if spread else 0))
     return [f"Work orders: {made} cases in every state, {len(forces)} task forces, categories wired to departments."]
 
 
@@ -192,6 +196,54 @@ def _walk(ctx, case, outcome, actors, category, property_of, forces, by_resident
     wo.case_evaluate(actor=judge, case=case, verdict=ctx.rng.choice(["satisfied", "satisfied", "basic"]))
     if outcome in ("archived", "reopened"):
         wo.case_archive(actor=dispatcher if case.level == "district" else staff, case=case)
+
+
+# How long each step takes after the one before it (hours, low–high), once the case has been dispatched.
+STEP_HOURS = {"sign": (1, 20), "co_sign": (1, 20), "start": (1, 6), "note": (1, 12), "complete": (4, 70),
+              "evaluate": (6, 40), "reopen": (6, 40), "archive": (2, 30)}
+
+
+def _spread(case: Case, rng) -> dt.timedelta:
+    """Move every step after the first dispatch later by a plausible delay (the walk took no time at all); the
+    case's stamps follow their events, each round's deadlines follow its dispatch or reopening, and the late flags
+    are read again. Returns how far the last step moved."""
+    events = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))
+    offset, moved, started = dt.timedelta(0), [], False
+    last = {}
+    round_offset = dt.timedelta(0)
+    for event in events:
+        if started and event.action in STEP_HOURS:
+            low, high = STEP_HOURS[event.action]
+            offset += dt.timedelta(minutes=rng.randint(low * 60, high * 60))
+        if event.action == "dispatch":
+            started = True
+        if offset:
+            event.at += offset
+            moved.append(event)
+        if event.action in ("dispatch", "reopen"):
+            round_offset = offset
+        last[event.action] = event.at
+    if not offset:
+        return offset
+    CaseEvent.objects.bulk_update(moved, ["at"])
+    case = Case.objects.get(pk=case.pk)
+    changes = {}
+    for stamp, action in (("signed_at", "sign"), ("completed_at", "complete"), ("evaluated_at", "evaluate")):
+        if getattr(case, stamp) and action in last:
+            changes[stamp] = last[action]
+    if case.closed_at and "archive" in last:
+        changes["closed_at"] = last["archive"]
+    if case.dispatched_at and "reopen" in last:
+        changes["dispatched_at"] = last["reopen"]
+    for due in ("sign_due", "handle_due"):
+        if getattr(case, due):
+            changes[due] = getattr(case, due) + round_offset
+    signed, sign_due = changes.get("signed_at", case.signed_at), changes.get("sign_due", case.sign_due)
+    done, handle_due = changes.get("completed_at", case.completed_at), changes.get("handle_due", case.handle_due)
+    changes["sign_overdue"] = bool(signed and sign_due and signed > sign_due)
+    changes["handle_overdue"] = bool(done and handle_due and done > handle_due)
+    Case.objects.filter(pk=case.pk).update(**changes)
+    return offset
 
 
 def _shift(case: Case, days: int) -> None:

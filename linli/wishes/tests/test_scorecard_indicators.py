@@ -44,9 +44,12 @@ def world(tree):
     # Registered through the party app only (political status left blank): they may claim as party members.
     w.m1, w.m2 = party_member(w.branch, r1), party_member(w.branch, r2)
     w.m3 = party_member(w.branch_b, r3)
-    type(ri).objects.filter(pk=ri.pk).update(political_status="cpc_member")  # an in-service member is a party member
+    # An in-service member reports as a party member; the community's record of them may say otherwise later (the
+    # employer's branch keeps their membership): only the 在职党员 registration then makes them a claimer.
+    type(ri).objects.filter(pk=ri.pk).update(political_status="cpc_member")
     ri.refresh_from_db()
     w.ins = party.inservice_report(actor=root, resident=ri, community=tree.comm_a1, employer=tree.dept)
+    type(ri).objects.filter(pk=ri.pk).update(political_status="masses")
     return w
 
 

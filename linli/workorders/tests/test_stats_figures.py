@@ -155,3 +155,27 @@ def test_a_reopened_case_gets_a_new_handling_period(tree):
     assert case.sign_due.astimezone(BEIJING) == dt.datetime.combine(dt.date(2026, 11, 23), dt.time.max, BEIJING)
     assert case.handle_due.astimezone(BEIJING) == dt.datetime.combine(dt.date(2026, 11, 27), dt.time.max, BEIJING)
     assert case.assignments.get(organisation=tree.property_co).due_at == case.sign_due
+
+
+def test_demo_timelines_take_time(tree):
+    """The demo walks each case in an instant; its steps are then spread over hours, so the demo's mean handling
+    time is not 0.0 and the stamps follow their events."""
+    from random import Random
+
+    from linli.workorders import demo
+
+    u = tree.users
+    with clock(at(16, 9)):  # a Monday morning: the spread steps stay within the working week
+        case = wo.case_create(actor=u["secretary_a1"], category="municipal-light", title="路灯", description="d",
+                              place=tree.building_a1, source="patrol", case_type="help")
+        wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
+        wo.case_sign(actor=u["property_staff"], case=case)
+        wo.case_complete(actor=u["property_staff"], case=case, reply="已修复")
+        wo.case_evaluate(actor=u["secretary_a1"], case=case, verdict="satisfied")
+    assert demo._spread(case, Random(7)) >= dt.timedelta(hours=5)
+    case.refresh_from_db()
+    assert case.dispatched_at < case.signed_at < case.completed_at < case.evaluated_at
+    times = {e.action: e.at for e in case.events.all()}
+    assert times["sign"] == case.signed_at and times["complete"] == case.completed_at
+    row = stats.table(u["district_admin"], "department")[0]
+    assert row.mean_handling_days >= Fraction(5, 24)
