@@ -5,7 +5,6 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -20,8 +19,9 @@ from linli.core.permissions import Action, restrict
 from linli.orgs.models import Organisation
 
 from . import services
-from .models import RoleBinding, User
+from .models import RoleBinding
 from .roles import Role
+from .selectors import users_with_visible_roles, visible_bindings
 
 auth_router = Router(tags=["auth"])
 users_router = Router(tags=["users"])
@@ -118,7 +118,7 @@ class UserOut(Schema):
     is_active: bool
     home_path: str = Field(..., alias="scope_path")
     last_login: datetime | None = None
-    roles: list[BindingOut] = Field(default_factory=list, alias="role_bindings_list")
+    roles: list[BindingOut] = Field(default_factory=list, description="The role grants in the caller's scope")
 
 
 class UserFilters(Schema):
@@ -147,11 +147,8 @@ class BindingIn(Schema):
     valid_until: UtcDateTime | None = None
 
 
-def _users(user, action=Action.VIEW):
-    return restrict(User.objects.all(), user, action).prefetch_related(
-        Prefetch("role_bindings", queryset=RoleBinding.objects.select_related("place", "grid", "organisation"),
-                 to_attr="role_bindings_list")
-    )
+def _users(user):
+    return users_with_visible_roles(user)
 
 
 @users_router.get("", response={200: list[UserOut], **ERROR_RESPONSES}, summary="List accounts in scope")
@@ -163,7 +160,7 @@ def list_users(request, filters: Query[UserFilters]):
 
         qs = qs.filter(Q(username__icontains=filters.q) | Q(display_name__icontains=filters.q))
     if filters.role:
-        qs = qs.filter(role_bindings__role=filters.role).distinct()
+        qs = qs.filter(pk__in=visible_bindings(request.auth).filter(role=filters.role).values("user_id"))
     if filters.under:
         qs = qs.filter(subtree_q("scope_path", place_by_code(request.auth, filters.under).path))
     return qs.order_by("username")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from linli.areas.models import Grid, Place
 from linli.core import audit
 from linli.core.paths import is_within
-from linli.core.permissions import Action, bindings_for, forget_bindings, require, require_at, role_may
+from linli.core.permissions import Action, bindings_for, can, forget_bindings, require, require_at, role_may
 from linli.core.services import assign, save_audited
 from linli.orgs.models import Organisation
 
@@ -47,28 +47,68 @@ def user_create(*, actor, username: str, password: str, home: Place, **attrs) ->
     return user
 
 
-@transaction.atomic
-def user_update(*, actor, user: User, **changes) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+# -- who may manage an account -----------------------------------------------------------------------
+
+def _outranks_actor(actor, user: User) -> bool:
+    """Does ``user`` hold a role the actor could not grant where it is held (above theirs, or out of reach)?
+
+    Every binding counts, current or not: a lapsed role can be renewed, so its holder stays out of reach.
+    """
+    return any(
+        ROLE_RANK[Role(b.role)] < actor_rank_at(actor, b.scope_path)
+        for b in RoleBinding.objects.filter(user=user).only("role", "scope_path")
+    )
+
+
+def may_manage_account(actor, user: User) -> bool:
+    """May ``actor`` change ``user``'s account (profile, activation, password, roles)?
+
+    The rank rule of role grants, applied to the whole account: nobody manages above their own role.
+    The actor needs ``change`` on the account (its home is in their scope) and must be able to grant
+    every role the account holds, where it holds it. Only superusers touch superusers.
+    """
+    if user.is_superuser and not actor.is_superuser:
+        return False
+    if not can(actor, Action.CHANGE, user):
+        return False
+    return actor.is_superuser or not _outranks_actor(actor, user)
+
+
+def require_manage_account(actor, user: User) -> None:
     require(actor, Action.CHANGE, user)
     if user.is_superuser and not actor.is_superuser:
         raise PermissionDenied(_("Only a superuser can change a superuser."))
+    if not actor.is_superuser and _outranks_actor(actor, user):
+        raise PermissionDenied(_("This account holds a role above your own: ask someone of that rank."))
+
+
+def _revoke_all_tokens(*, actor, user: User) -> None:
+    """A changed password or a disabled account ends every API token, as it ends web sessions."""
+    now = timezone.now()
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="revoke_token", obj=token, scope_path=user.scope_path)
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **changes) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_manage_account(actor, user)
     if changes.get("is_active") is False and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     before = audit.snapshot(user)
     assign(user, changes, USER_FIELDS)
     save_audited(actor=actor, obj=user, action="update", before=before, exclude_from_validation=["password"])
     if changes.get("is_active") is False:
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        _revoke_all_tokens(actor=actor, user=user)
     return user
 
 
 @transaction.atomic
 def user_set_password(*, actor, user: User, password: str) -> None:
     """An administrator sets a new password (the user's own change goes through ``password_change``)."""
-    require(actor, Action.CHANGE, user)
-    if user.is_superuser and not actor.is_superuser:
-        raise PermissionDenied(_("Only a superuser can change a superuser."))
+    require_manage_account(actor, user)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -76,6 +116,7 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, action="set_password", obj=user)
+    _revoke_all_tokens(actor=actor, user=user)
 
 
 @transaction.atomic
@@ -89,6 +130,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit.record(actor=user, action="change_password", obj=user)
+    _revoke_all_tokens(actor=user, user=user)
 
 
 # -- role bindings -----------------------------------------------------------------------------------
@@ -140,6 +182,8 @@ def binding_add(*, actor, user: User, role: str, place=None, grid=None, organisa
     path = binding_scope_path(role, place, grid, organisation)
     require_at(actor, Action.ADD, RoleBinding, path)
     require(actor, Action.VIEW, user)
+    if not actor.is_superuser and _outranks_actor(actor, user):
+        raise PermissionDenied(_("This account holds a role above your own: ask someone of that rank."))
     if not actor.is_superuser and ROLE_RANK[Role(role)] < actor_rank_at(actor, path):
         raise PermissionDenied(_("You cannot grant a role above your own."))
     binding = RoleBinding(user=user, role=role, place=place, grid=grid, organisation=organisation,
@@ -160,6 +204,8 @@ def binding_remove(*, actor, binding: RoleBinding) -> None:
     require(actor, Action.DELETE, binding)
     if not actor.is_superuser and ROLE_RANK[Role(binding.role)] < actor_rank_at(actor, binding.scope_path):
         raise PermissionDenied(_("You cannot remove a role above your own."))
+    if not actor.is_superuser and _outranks_actor(actor, binding.user):
+        raise PermissionDenied(_("This account holds a role above your own: ask someone of that rank."))
     before = audit.snapshot(binding)
     audit.record(actor=actor, action="delete", obj=binding, before=before)
     binding.delete()

@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from linli.areas.models import Place
 from linli.core import audit
 from linli.core.models import AuditLog
-from linli.core.permissions import Action, bindings_for, can, may_any, restrict
+from linli.core.permissions import Action, bindings_for, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 
 from . import services
@@ -42,6 +42,7 @@ from .forms import (
 )
 from .models import RoleBinding, User
 from .roles import ROLE_RANK, Role
+from .selectors import users_with_visible_roles, visible_bindings, visible_users
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -75,23 +76,13 @@ class PasswordChangeView(ServiceFormView):
 
 # -- reads -------------------------------------------------------------------------------------------
 
-def visible_users(actor, action: str = Action.VIEW):
-    return restrict(User.objects.all(), actor, action)
-
-
 def get_user_or_404(request, pk: int) -> User:
     return get_object_or_404(visible_users(request.user), pk=pk)
 
 
-def visible_bindings(actor, action: str = Action.VIEW):
-    return restrict(RoleBinding.objects.all(), actor, action)
-
-
 def may_manage(actor, target: User) -> bool:
-    """May ``actor`` change ``target``'s account (fields, password)? Only superusers touch superusers."""
-    if target.is_superuser and not actor.is_superuser:
-        return False
-    return can(actor, Action.CHANGE, target)
+    """May ``actor`` change ``target``'s account (fields, password, roles)? The service's rank rule."""
+    return services.may_manage_account(actor, target)
 
 
 def default_home_code(actor) -> str:
@@ -112,8 +103,7 @@ class UserListView(ScopedListView):
 
     def get_queryset(self):
         actor = self.request.user
-        roles = visible_bindings(actor).select_related("place", "grid", "organisation").order_by("role", "pk")
-        qs = visible_users(actor).prefetch_related(Prefetch("role_bindings", queryset=roles, to_attr="roles"))
+        qs = users_with_visible_roles(actor)
         self.filter_form = UserFilterForm(self.request.GET or None)
         if self.filter_form.is_valid():
             q = (self.filter_form.cleaned_data.get("q") or "").strip()
@@ -144,7 +134,9 @@ def user_detail_context(request, target: User, *, role_form=None, password_form=
         removable = {b.pk for b in bindings
                      if b.pk in removable and ROLE_RANK[Role(b.role)] >= services.actor_rank_at(actor, b.scope_path)}
     can_change = may_manage(actor, target)
-    can_grant = may_any(actor, RoleBinding, Action.ADD) and bool(grantable_roles(actor))
+    if not can_change:
+        removable = set()  # an account above the actor's rank is not theirs to change, roles included
+    can_grant = can_change and may_any(actor, RoleBinding, Action.ADD) and bool(grantable_roles(actor))
     home = None
     if target.scope_path:
         home = restrict(Place.objects.filter(path=target.scope_path), actor, Action.VIEW).first()
@@ -215,8 +207,7 @@ class UserEditView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.target = get_user_or_404(request, kwargs["pk"])
-            if not may_manage(request.user, self.target):
-                raise PermissionDenied(_("You cannot change this account."))
+            services.require_manage_account(request.user, self.target)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -240,6 +231,7 @@ def role_add(request, pk: int):
     target = get_user_or_404(request, pk)
     if not may_any(request.user, RoleBinding, Action.ADD):
         raise PermissionDenied(_("You cannot grant roles."))
+    services.require_manage_account(request.user, target)
     form = RoleAddForm(request.POST, actor=request.user, prefix="role")
     if form.is_valid():
         data = form.cleaned_data
@@ -269,8 +261,7 @@ def role_remove(request, pk: int, binding_id: int):
 @require_POST
 def user_password(request, pk: int):
     target = get_user_or_404(request, pk)
-    if not may_manage(request.user, target):
-        raise PermissionDenied(_("You cannot change this account."))
+    services.require_manage_account(request.user, target)
     form = SetPasswordForm(request.POST, prefix="pw")
     if form.is_valid():
         try:
