@@ -11,12 +11,15 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 LINLI_ENV = env.str("LINLI_ENV", default="development")
+# Development mode listens on loopback only; this opt-in lets runserver bind elsewhere (with a loud warning).
+LINLI_ALLOW_DEV_ON_NETWORK = env.bool("LINLI_ALLOW_DEV_ON_NETWORK", default=False)
 DEBUG = env.bool("LINLI_DEBUG", default=False)
 SECRET_KEY = env.str("LINLI_SECRET_KEY", default="insecure-development-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "linli.core.devserver",  # runserver that keeps the development mode on loopback; before staticfiles' runserver
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,10 +140,12 @@ SESSION_COOKIE_AGE = env.int("LINLI_SESSION_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; cookie stays readable
 
-# Lockout after repeated failures (django-axes): by username, so a shared office IP is not locked out.
+# Lockout after repeated failures (django-axes): by username AND client address, so an attacker locks only
+# themselves out (docs/adr/0010); the per-username slowdown and the address limits are in linli.accounts.throttle.
 AXES_FAILURE_LIMIT = env.int("LINLI_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LINLI_LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "linli.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "linli.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
@@ -206,9 +211,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LINLI_LOG_LEVEL", default="WARNING")},
 }
 
-# Lockout is per username (a community office shares one NAT address; locking the address would
-# lock every colleague out), so axes' advice to add the IP is deliberately not followed.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# --- rate limits (django-ratelimit counters in the cache; docs/adr/0010) ------------------------------------
+# "N/s", "N/m", "N/h" or "N/d"; an empty value turns that limit off.
+LINLI_RATE_LOGIN_PER_ADDRESS = env.str("LINLI_RATE_LOGIN_PER_ADDRESS", default="30/m")  # page + token endpoint
+LINLI_RATE_LOGIN_FAILURES_PER_USERNAME = env.str("LINLI_RATE_LOGIN_FAILURES_PER_USERNAME", default="10/m")
+LINLI_RATE_OPEN311_READ_PER_ADDRESS = env.str("LINLI_RATE_OPEN311_READ_PER_ADDRESS", default="120/m")
+LINLI_RATE_OPEN311_WRITE_PER_ADDRESS = env.str("LINLI_RATE_OPEN311_WRITE_PER_ADDRESS", default="30/m")
+LINLI_RATE_OPEN311_WRITE_PER_KEY = env.str("LINLI_RATE_OPEN311_WRITE_PER_KEY", default="60/m")
+# The counters need a cache every app process shares: Redis in production (LINLI_CACHE_URL=redis://…),
+# the local-memory cache for one development process and for tests.
+LINLI_CACHE_URL = env.str("LINLI_CACHE_URL", default="")
+
+
+def cache_settings(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                            "KEY_PREFIX": "linli"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "linli"}}
+
+
+CACHES = cache_settings(LINLI_CACHE_URL)
 
 # --- personal data protection (data centre) ----------------------------------------------------------
 # LINLI_DATA_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt (rotation: put the new

@@ -12,5 +12,7 @@ class CoreConfig(AppConfig):
         # panels and place-path fields in ``registry.py``; load them once here.
         from django.utils.module_loading import autodiscover_modules
 
+        from . import checks  # noqa: F401  (registers the development-defaults checks)
+
         autodiscover_modules("rules")
         autodiscover_modules("registrations")
