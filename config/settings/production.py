@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import SECRET_KEY, env
+from .base import LINLI_CACHE_URL, SECRET_KEY, cache_settings, env
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-"):
@@ -20,3 +20,6 @@ from .base import LINLI_DATA_KEYS, LINLI_HASH_KEY  # noqa: E402
 
 if not LINLI_DATA_KEYS or not LINLI_HASH_KEY:
     raise ImproperlyConfigured("LINLI_DATA_KEYS and LINLI_HASH_KEY must be set when LINLI_ENV=production")
+
+# Rate-limit counters shared by every app process (docs/adr/0010): Redis unless LINLI_CACHE_URL says otherwise.
+CACHES = cache_settings(LINLI_CACHE_URL or "redis://127.0.0.1:6379/1")

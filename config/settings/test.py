@@ -8,3 +8,6 @@ STORAGES = {
 }
 # django-axes needs a request in authenticate(); Client.login() has none. Lockout tests turn it on.
 AXES_ENABLED = False
+# Rate limits count in the local-memory cache; off unless a test turns them on (like the lockout).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "linli-test"}}
+RATELIMIT_ENABLE = False

@@ -12,13 +12,14 @@ from ninja.pagination import paginate
 
 from linli.areas.models import Grid, Place
 from linli.areas.selectors import place_by_code
+from linli.core import ratelimit
 from linli.core.api import ERROR_RESPONSES, ErrorBody, PageNumber, UtcDateTime, error_response
 from linli.core.models import AuditLog
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
 from linli.orgs.models import Organisation
 
-from . import services
+from . import services, throttle
 from .models import RoleBinding
 from .roles import Role
 from .selectors import users_with_visible_roles, visible_bindings
@@ -84,6 +85,9 @@ class MeOut(Schema):
 @auth_router.post("/token", auth=None, response={201: TokenOut, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody},
                   summary="Exchange username and password for a bearer token")
 def issue_token(request, payload: TokenIn):
+    refused = throttle.login_refused(request, payload.username)
+    if refused:
+        return ratelimit.api_response(refused)
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         from .lockout import lockout_response

@@ -12,6 +12,7 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
         return error_response(
             429, "locked",
-            _("Too many failed attempts: this account is locked for %(minutes)s minutes.") % {"minutes": minutes},
+            _("Too many failed attempts from this address: this account is locked here for %(minutes)s minutes.")
+            % {"minutes": minutes},
         )
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

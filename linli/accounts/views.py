@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from linli.areas.models import Place
-from linli.core import audit
+from linli.core import audit, ratelimit
 from linli.core.models import AuditLog
 from linli.core.permissions import Action, bindings_for, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 
-from . import services
+from . import services, throttle
 from .forms import (
     AuditFilterForm,
     LoginForm,
@@ -51,6 +51,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        refused = throttle.login_refused(request, request.POST.get("username"))
+        if refused:
+            response = render(request, "accounts/slowed_down.html", {"seconds": refused.retry_after}, status=429)
+            return ratelimit.with_retry_after(response, refused)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -8,13 +8,17 @@ REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 
 
 def client_ip(request) -> str | None:
-    """The client address. Behind nginx, set LINLI_TRUST_X_FORWARDED_FOR=1 so X-Forwarded-For is believed."""
+    """The client address. Behind nginx, set LINLI_TRUST_X_FORWARDED_FOR=1 so X-Forwarded-For is believed.
+
+    The last entry is the one our nginx added (the peer it saw); the ones before it came from the client and
+    could be anything, so rate limits and lockouts keyed on them could be dodged.
+    """
     from django.conf import settings
 
     if getattr(settings, "LINLI_TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR")
 
 

@@ -31,6 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from linli.areas.models import Place
+from linli.core import ratelimit
 from linli.core.paths import is_within
 from linli.core.permissions import can_at, may_any, restrict
 from linli.core.validators import mask_personal_numbers
@@ -77,6 +78,9 @@ def endpoint(*methods: str):
                 response = formats.errors(fmt, 405, _("Method not allowed."))
                 response["Allow"] = ", ".join(methods)
                 return response
+            refused = throttled(request)
+            if refused:
+                return ratelimit.with_retry_after(formats.errors(fmt, 429, ratelimit.message(refused)), refused)
             try:
                 return view(request, fmt, *args, **kwargs)
             except Refused as exc:
@@ -94,6 +98,18 @@ def endpoint(*methods: str):
         return wrapper
 
     return decorate
+
+
+def throttled(request) -> ratelimit.Verdict:
+    """Reads are limited per client address; posts per address and per ``api_key`` (docs/adr/0010)."""
+    if request.method != "POST":
+        return ratelimit.hit_address(request, group="open311-read", rate=settings.LINLI_RATE_OPEN311_READ_PER_ADDRESS)
+    verdict = ratelimit.hit_address(request, group="open311-write",
+                                    rate=settings.LINLI_RATE_OPEN311_WRITE_PER_ADDRESS)
+    key = request.POST.get("api_key", "")[:200]
+    if not verdict and key:
+        verdict = ratelimit.hit(request, group="open311-key", value=key, rate=settings.LINLI_RATE_OPEN311_WRITE_PER_KEY)
+    return verdict
 
 
 def _messages(exc: ValidationError) -> list[str]:
