@@ -37,7 +37,8 @@ def findings() -> list[Warning]:
     if settings.SECRET_KEY.startswith(PUBLIC_SECRET_PREFIX):
         out.append(
             Warning(
-                "The secret key is the public development default: sessions, CSRF tokens and signed links can be forged.",
+                "The secret key is the public development default: sessions, CSRF tokens and signed links "
+                "can be forged.",
                 hint="Set LINLI_SECRET_KEY to 50+ random characters (docs/deployment.md).",
                 id="linli.W002",
             )
