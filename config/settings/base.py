@@ -141,7 +141,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; cookie stays readable
 
 # Lockout after repeated failures (django-axes): by username AND client address, so an attacker locks only
-# themselves out (docs/adr/0010); the per-username slowdown and the address limits are in linli.accounts.throttle.
+# themselves out (docs/adr/0012); the per-username slowdown and the address limits are in linli.accounts.throttle.
 AXES_FAILURE_LIMIT = env.int("LINLI_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LINLI_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -211,7 +211,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LINLI_LOG_LEVEL", default="WARNING")},
 }
 
-# --- rate limits (django-ratelimit counters in the cache; docs/adr/0010) ------------------------------------
+# --- rate limits (django-ratelimit counters in the cache; docs/adr/0012) ------------------------------------
 # "N/s", "N/m", "N/h" or "N/d"; an empty value turns that limit off.
 LINLI_RATE_LOGIN_PER_ADDRESS = env.str("LINLI_RATE_LOGIN_PER_ADDRESS", default="30/m")  # page + token endpoint
 LINLI_RATE_LOGIN_FAILURES_PER_USERNAME = env.str("LINLI_RATE_LOGIN_FAILURES_PER_USERNAME", default="10/m")

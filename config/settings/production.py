@@ -21,5 +21,5 @@ from .base import LINLI_DATA_KEYS, LINLI_HASH_KEY  # noqa: E402
 if not LINLI_DATA_KEYS or not LINLI_HASH_KEY:
     raise ImproperlyConfigured("LINLI_DATA_KEYS and LINLI_HASH_KEY must be set when LINLI_ENV=production")
 
-# Rate-limit counters shared by every app process (docs/adr/0010): Redis unless LINLI_CACHE_URL says otherwise.
+# Rate-limit counters shared by every app process (docs/adr/0012): Redis unless LINLI_CACHE_URL says otherwise.
 CACHES = cache_settings(LINLI_CACHE_URL or "redis://127.0.0.1:6379/1")

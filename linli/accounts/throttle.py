@@ -1,4 +1,4 @@
-"""Login throttling in front of django-axes (docs/adr/0010).
+"""Login throttling in front of django-axes (docs/adr/0012).
 
 Three layers, so that guessing is slow and nobody can lock someone else out:
 

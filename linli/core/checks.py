@@ -66,7 +66,7 @@ def findings() -> list[Warning]:
             Warning(
                 "Rate-limit counters are kept per process (local-memory cache): with several app processes each one "
                 "allows the whole limit.",
-                hint="Set LINLI_CACHE_URL=redis://… (docs/adr/0010).",
+                hint="Set LINLI_CACHE_URL=redis://… (docs/adr/0012).",
                 id="linli.W005",
             )
         )

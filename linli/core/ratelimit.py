@@ -2,7 +2,7 @@
 
 The cache must be shared by every app process in production (Redis, ``LINLI_CACHE_URL``); tests and a single
 development process use the local-memory cache. ``RATELIMIT_ENABLE = False`` (the test overlay) turns every limit
-off; the tests of the limits turn it back on. See docs/adr/0010.
+off; the tests of the limits turn it back on. See docs/adr/0012.
 """
 
 from __future__ import annotations

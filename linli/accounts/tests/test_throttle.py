@@ -1,4 +1,4 @@
-"""Login throttling (issue #11 item 10, docs/adr/0010): limits per address, lockout per username AND address,
+"""Login throttling (issue #11 item 10, docs/adr/0012): limits per address, lockout per username AND address,
 a short per-username slowdown; nobody can lock someone else out from their own address."""
 
 import pytest

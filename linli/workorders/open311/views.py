@@ -101,7 +101,7 @@ def endpoint(*methods: str):
 
 
 def throttled(request) -> ratelimit.Verdict:
-    """Reads are limited per client address; posts per address and per ``api_key`` (docs/adr/0010)."""
+    """Reads are limited per client address; posts per address and per ``api_key`` (docs/adr/0012)."""
     if request.method != "POST":
         return ratelimit.hit_address(request, group="open311-read", rate=settings.LINLI_RATE_OPEN311_READ_PER_ADDRESS)
     verdict = ratelimit.hit_address(request, group="open311-write",

@@ -1,5 +1,5 @@
 """Open311 is rate-limited per client address (reads and posts) and per api_key (posts), answering 429 in the
-spec's own error format (issue #11 item 10, docs/adr/0010)."""
+spec's own error format (issue #11 item 10, docs/adr/0012)."""
 
 import pytest
 from django.core.cache import cache
