@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.areas.models import Grid, Place
 from linli.areas.pickers import PlacePicker
 from linli.areas.selectors import place_by_code
+from linli.core.dates import BoundedDateField
 from linli.core.models import action_label, object_type_label
 from linli.core.permissions import Action, bindings_for, restrict, role_may
 from linli.orgs.models import Organisation, OrgKind
@@ -185,10 +186,8 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    date_from = forms.DateField(label=_("From (date)"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To (date, inclusive)"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From (date)"), required=False)
+    date_to = BoundedDateField(label=_("To (date, inclusive)"), required=False)
 
     def __init__(self, *args, object_types=(), actions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
@@ -26,9 +26,17 @@ log = logging.getLogger(__name__)
 
 def _to_utc(value: dt.datetime) -> dt.datetime:
     """Naive times are Beijing time; every time is stored and compared in UTC (PostgreSQL refuses
-    offsets beyond ±15:59 that ISO 8601 parsers accept)."""
+    offsets beyond ±15:59 that ISO 8601 parsers accept). Years far from now are refused first: a moment in
+    year 1 or 9999 cannot be converted."""
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
+    from .dates import FILTER, check_date
+
+    try:
+        check_date(value, FILTER)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_default_timezone())
     return value.astimezone(dt.UTC)
@@ -83,6 +91,15 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def too_large_response() -> JsonResponse:
+    """413: the body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django refuses to read it)."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return error_response(413, "too_large", _("The request is too large (at most %(mb)s MB).")
+                          % {"mb": round(limit / 1024 / 1024, 1)})
+
+
 def _pydantic_message(err: dict) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
@@ -112,6 +129,8 @@ def _pydantic_message(err: dict) -> str:
         return _("The request body is not valid JSON of the expected shape.")
     if kind in ("extra_forbidden",):
         return _("This field is not allowed.")
+    if kind == "value_error" and err.get("msg", "").startswith("Value error, "):
+        return err["msg"].removeprefix("Value error, ")  # our own validators' messages (translated when raised)
     return _("Enter a valid value.")
 
 
@@ -172,8 +191,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(OverflowError)
     def _number_too_large(request, exc):
-        # An id or number beyond what the database stores (SQLite: 64-bit): no such row can exist.
-        return error_response(400, "invalid", _("A number in the request is out of range."))
+        # An id or number beyond what the database stores (SQLite: 64-bit), or a day moved past year 9999.
+        return error_response(400, "invalid", _("A number or a date in the request is out of range."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request, exc):
+        return too_large_response()
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request, exc):
+        return error_response(400, "bad_request", _("Bad request."))
 
     @api.exception_handler(DataError)
     def _data_out_of_range(request, exc):

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .api import error_response
+from .api import error_response, too_large_response
 
 
 def _is_api(request) -> bool:
@@ -13,6 +13,13 @@ def _is_api(request) -> bool:
 
 
 def bad_request(request, exception=None):
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+        if _is_api(request):
+            return too_large_response()
+        return render(request, "errors/error.html", {"status": 413, "message": _(
+            "The request is too large. Send less at once, or upload big files one by one.")}, status=413)
     if _is_api(request):
         return error_response(400, "bad_request", _("Bad request."))
     return render(request, "errors/error.html", {"status": 400, "message": _("Bad request.")}, status=400)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from linli.areas.selectors import place_by_code
 from linli.core.api import ERROR_RESPONSES, PageNumber
+from linli.core.dates import EventDate, PastDate
 from linli.core.permissions import restrict
 from linli.orgs.models import Organisation
 from linli.registry.selectors import resident_for
@@ -88,7 +89,7 @@ class PartyOrgIn(Schema):
     parent_id: int | None = Field(None, ge=1, le=2**31 - 1)
     branch_type: BranchType | None = None
     organisation_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Property company (物业党支部)")
-    term_start: dt.date | None = None
+    term_start: EventDate | None = None
     covered: list[str] = Field(default_factory=list, max_length=200, description="Place codes covered")
 
 
@@ -121,22 +122,22 @@ class MemberFilters(Schema):
 class PartyMemberIn(Schema):
     resident_id: int = ID
     status: MemberStatus = MemberStatus.FULL
-    joined_on: dt.date
-    full_on: dt.date | None = None
+    joined_on: PastDate
+    full_on: PastDate | None = None
     group_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    dues_paid_until: dt.date | None = None
+    dues_paid_until: EventDate | None = None
 
 
 class TransferIn(Schema):
     to_org_id: int = ID
-    on: dt.date | None = None
+    on: EventDate | None = None
     reason: str = Field("", max_length=100)
 
 
 class SeatIn(Schema):
     member_id: int = ID
     position: SeatPosition
-    term_start: dt.date | None = None
+    term_start: EventDate | None = None
 
 
 class InServiceOut(Schema):
@@ -172,7 +173,7 @@ class ReportIn(Schema):
     employer_party_org: str = Field("", max_length=100)
     skills: str = Field("", max_length=200)
     service_intention: str = Field("", max_length=200)
-    reported_on: dt.date | None = None
+    reported_on: PastDate | None = None
 
 
 class InServiceRecordOut(Schema):
@@ -186,7 +187,7 @@ class InServiceRecordOut(Schema):
 
 
 class RecordIn(Schema):
-    date: dt.date
+    date: EventDate
     content: str = Field(..., min_length=1, max_length=200)
     hours: Decimal = Field(..., gt=0, le=24, max_digits=5, decimal_places=1)
     source: str = Field("", max_length=40)

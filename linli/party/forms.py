@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.pickers import PlacePicker
+from linli.core.dates import EVENT, PAST, BoundedDateField
 from linli.registry.pickers import HouseholdPicker, ResidentPicker, label_for_resident
 
 from .models import BranchType, MemberStatus, PartyOrgKind, SeatPosition
@@ -31,8 +32,8 @@ def clean_code(value: str) -> str:
     return code
 
 
-def date_field(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE_INPUT, help_text=help_text)
+def date_field(label, required=True, help_text="", family=EVENT):
+    return BoundedDateField(label=label, required=required, widget=DATE_INPUT, help_text=help_text, family=family)
 
 
 class OrgFilterForm(forms.Form):
@@ -98,8 +99,8 @@ class ResidentRefField(forms.IntegerField):
 class MemberAddForm(forms.Form):
     resident = ResidentRefField()
     status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices)
-    joined_on = date_field(_("Joined the party on"))
-    full_on = date_field(_("Full member since"), required=False)
+    joined_on = date_field(_("Joined the party on"), family=PAST)
+    full_on = date_field(_("Full member since"), required=False, family=PAST)
     group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
     dues_paid_until = date_field(_("Dues paid until"), required=False)
 
@@ -110,7 +111,7 @@ class MemberAddForm(forms.Form):
 
 class MemberEditForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MemberStatus.choices)
-    full_on = date_field(_("Full member since"), required=False)
+    full_on = date_field(_("Full member since"), required=False, family=PAST)
     group = forms.TypedChoiceField(label=_("Party group"), required=False, coerce=int, empty_value=None)
     dues_paid_until = date_field(_("Dues paid until"), required=False)
 
@@ -182,7 +183,7 @@ class ReportForm(forms.Form):
     employer_party_org = forms.CharField(label=_("Employer's party organisation"), max_length=100, required=False)
     skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
     service_intention = forms.CharField(label=_("Service intention"), max_length=200, required=False)
-    reported_on = date_field(_("Reported on"))
+    reported_on = date_field(_("Reported on"), family=PAST)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

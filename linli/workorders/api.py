@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from linli.areas.models import Place
 from linli.areas.selectors import parse_place_code, place_by_code
 from linli.core.api import ERROR_RESPONSES, ErrorDetail, PageNumber
+from linli.core.dates import FilterDate
 from linli.core.paths import subtree_q
 from linli.core.permissions import restrict
 from linli.core.workdays import arranged_years, due_is_provisional, end_of_day
@@ -228,8 +229,8 @@ class CaseFilters(Schema):
     level: Level | None = None
     overdue: bool | None = Field(None, description="Only (or, false: no) cases past their signing/handling deadline")
     under: str | None = Field(None, max_length=24, description="Only cases in this place's subtree")
-    created_from: dt.date | None = Field(None, description="Reported on or after this day (Beijing time)")
-    created_to: dt.date | None = Field(None, description="Reported on or before this day (Beijing time)")
+    created_from: FilterDate | None = Field(None, description="Reported on or after this day (Beijing time)")
+    created_to: FilterDate | None = Field(None, description="Reported on or before this day (Beijing time)")
     q: str | None = Field(None, max_length=60, description="Number or title fragment")
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import BoundedDateField
 from linli.core.permissions import may_any
 
 from . import stats
@@ -19,8 +20,8 @@ from .models import Case, CaseStatistics
 
 
 class StatsFilter(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), required=False)
+    end = BoundedDateField(label=_("To"), required=False)
     under = forms.RegexField(label=_("Place code or path"), regex=r"^\d{6,24}$", required=False,
                              error_messages={"invalid": _("Digits only, as in a place path.")})
 

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 
 from linli.areas.models import Place
 from linli.core import ratelimit
+from linli.core.dates import FILTER, check_date
 from linli.core.paths import is_within
 from linli.core.permissions import can_at, may_any, restrict
 from linli.core.validators import mask_personal_numbers
@@ -78,13 +79,18 @@ def endpoint(*methods: str):
                 response = formats.errors(fmt, 405, _("Method not allowed."))
                 response["Allow"] = ", ".join(methods)
                 return response
-            refused = throttled(request)
+            try:
+                refused = throttled(request)  # reads the body of a POST for its api_key
+            except RequestDataTooBig:
+                return formats.errors(fmt, 413, _("The request is too large."))
             if refused:
                 return ratelimit.with_retry_after(formats.errors(fmt, 429, ratelimit.message(refused)), refused)
             try:
                 return view(request, fmt, *args, **kwargs)
             except Refused as exc:
                 return formats.errors(fmt, exc.status, *exc.descriptions)
+            except RequestDataTooBig:
+                return formats.errors(fmt, 413, _("The request is too large."))
             except ValidationError as exc:
                 return formats.errors(fmt, 400, *_messages(exc))
             except PermissionDenied as exc:
@@ -273,6 +279,10 @@ def _when(name: str, value: str) -> dt.datetime:
     if moment is None:
         raise Refused(400, _("%(name)s is not a W3C/ISO 8601 date and time, e.g. 2026-10-01T00:00:00+08:00.")
                       % {"name": name})
+    try:  # far from now, the day cannot be moved by the window nor converted to UTC
+        check_date(moment, FILTER)
+    except ValidationError as exc:
+        raise Refused(400, f"{name}: {exc.messages[0]}") from exc
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     try:
