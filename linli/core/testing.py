@@ -114,3 +114,31 @@ class count_queries(CaptureQueriesContext):
     @property
     def count(self) -> int:
         return len(self.captured_queries)
+
+
+#: a name a user might type to plant a live formula in somebody's spreadsheet (issue #11 item 4)
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+def assert_text_not_formula(content, text: str = FORMULA_NAME) -> list:
+    """``content`` (bytes, a file or a streaming response) is an xlsx without a single formula cell, and ``text``
+    is in it, as typed, as string cells marked with the quote prefix. Returns the cells holding ``text``."""
+    import io
+
+    from openpyxl import load_workbook
+
+    if hasattr(content, "streaming_content"):
+        content = b"".join(content.streaming_content)
+    if isinstance(content, bytes):
+        content = io.BytesIO(content)
+    wb = load_workbook(content)
+    found = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value.startswith(text):
+                    assert cell.data_type == "s" and cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
+                    found.append(cell)
+    assert found, f"{text!r} is not in the workbook"
+    return found

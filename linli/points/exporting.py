@@ -6,17 +6,16 @@ audit row. Streamed: openpyxl's write-only mode, an anonymous temporary file."""
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import audit
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
+from linli.core.xlsx import Book as _Workbook
+from linli.core.xlsx import signature
 from linli.registry.importing.committer import common_path
-from linli.registry.importing.xlsx import append_row
 
 from . import selectors
 from .models import LedgerEntry, Order, OrderState
@@ -28,30 +27,23 @@ class Book:
     """A write-only workbook whose sheets open with a banner naming the exporter and the time."""
 
     def __init__(self, *, actor, title: str):
-        name = getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username()
-        self.who, self.when = f"{name} ({actor.get_username()})", timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        self.who, self.when = signature(actor)
         self.title = title
-        self.wb = Workbook(write_only=True)
-        self.wb.properties.creator, self.wb.properties.title = self.who, title
+        self.wb = _Workbook(creator=self.who, title=title)
 
     def sheet(self, title: str, headers: list[str], widths: list[int]):
-        ws = self.wb.create_sheet(title[:31])
-        for i, width in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + i)].width = width
-        append_row(ws, [_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do "
+        ws = self.wb.sheet(title, widths=widths)
+        ws.append([_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do "
                           "not pass it on") % {"title": title, "who": self.who, "when": self.when}])
-        append_row(ws, headers, bold=True)
+        ws.append(headers, bold=True)
         return ws
 
     def close(self, rows: list[list]):
-        info = self.wb.create_sheet(_("Export information"))
+        info = self.wb.sheet(_("Export information"))
         for row in [[_("Exported by"), self.who], [_("Exported at"), self.when], *rows,
                     [_("Note"), _("Names only: no ID or phone numbers are exported.")]]:
-            append_row(info, row)
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-        self.wb.save(out)
-        out.seek(0)
-        return out
+            info.append(row)
+        return self.wb.save()
 
 
 def _scope(actor, model) -> str:
@@ -91,13 +83,13 @@ def export_ledger(*, actor, q: str = ""):
     n = 0
     for e in entries.iterator(chunk_size=CHUNK):
         source = f"{e.source_type}:{e.source_id}" if e.source_type or e.source_id else ""
-        append_row(ws, [_local(e.at), e.account.resident.name, communities.get(e.scope_path[:12], ""),
+        ws.append([_local(e.at), e.account.resident.name, communities.get(e.scope_path[:12], ""),
                         e.get_reason_display(), e.amount, source, e.note, _who(e.created_by)])
         n += 1
     balances = book.sheet(_("Balances"), [_("Resident"), _("Community"), _("Balance")], [10, 12, 10])
     m = 0
     for a in selectors.accounts(actor, q=q, action=Action.EXPORT).iterator(chunk_size=CHUNK):
-        append_row(balances, [a.resident.name, communities.get(a.scope_path[:12], ""), a.balance_value])
+        balances.append([a.resident.name, communities.get(a.scope_path[:12], ""), a.balance_value])
         m += 1
     filters = {"q": q} if q else {}
     out = book.close([[_("Entries"), n], [_("Accounts"), m],
@@ -122,7 +114,7 @@ def export_orders(*, actor, state: str = ""):
         orders = orders.filter(state=state)
     n = 0
     for o in orders.iterator(chunk_size=CHUNK):
-        append_row(ws, [o.pk, _local(o.created_at), o.account.resident.name, o.item.shop.name, o.item.name,
+        ws.append([o.pk, _local(o.created_at), o.account.resident.name, o.item.shop.name, o.item.name,
                         o.quantity, o.points, o.get_state_display(), _local(o.handled_at), _who(o.handled_by)])
         n += 1
     filters = {"state": state} if state else {}

@@ -17,15 +17,13 @@ iterator, so memory does not grow with the list.
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import audit
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
+from linli.core.xlsx import Book, signature
 from linli.orgs.models import Organisation
 
 from . import selectors
@@ -43,19 +41,12 @@ from .importing.columns import (
     Spec,
 )
 from .importing.committer import common_path
-from .importing.xlsx import append_row
 from .models import HouseholdMember, Resident
 
 CHUNK = 2000
 
 RESIDENT_FIELDS = ("id", "name", "id_type", "id_masked", "phone_masked", "gender", "birth_date", "ethnicity",
                    "political_status", "residence_status", "employer", "education", "home__code", "notes")
-
-
-def _signature(actor) -> tuple[str, str]:
-    name = getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username()
-    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return f"{name} ({actor.get_username()})", when
 
 
 def _export_scope(actor, model, action: str = Action.EXPORT) -> str:
@@ -72,35 +63,27 @@ class _Book:
 
     def __init__(self, *, actor, spec: Spec, title: str):
         self.actor, self.spec, self.title = actor, spec, title
-        self.who, self.when = _signature(actor)
-        self.wb = Workbook(write_only=True)
-        self.wb.properties.creator = self.who
-        self.wb.properties.title = title
-        self.ws = self.wb.create_sheet(spec.sheet)
-        for i, col in enumerate(spec.columns):
-            letter = chr(ord("A") + i)
-            self.ws.column_dimensions[letter].width = col.width
+        self.who, self.when = signature(actor)
+        self.wb = Book(creator=self.who, title=title)
+        self.ws = self.wb.sheet(spec.sheet, widths=[col.width for col in spec.columns])
         banner = _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass "
                    "it on · ID and phone numbers are masked") % {"title": title, "who": self.who, "when": self.when}
-        append_row(self.ws, [banner])
-        append_row(self.ws, [c.header for c in spec.columns], bold=True)
+        self.ws.append([banner])
+        self.ws.append([c.header for c in spec.columns], bold=True)
         self.count = 0
 
     def append(self, values) -> None:
-        append_row(self.ws, values)
+        self.ws.append(values)
         self.count += 1
 
     def close(self, filters: dict):
-        info = self.wb.create_sheet(_("Export information"))
-        append_row(info, [_("Exported by"), self.who])
-        append_row(info, [_("Exported at"), self.when])
-        append_row(info, [_("Rows"), self.count])
-        append_row(info, [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")])
-        append_row(info, [_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")])
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-        self.wb.save(out)
-        out.seek(0)
-        return out
+        info = self.wb.sheet(_("Export information"))
+        info.append([_("Exported by"), self.who])
+        info.append([_("Exported at"), self.when])
+        info.append([_("Rows"), self.count])
+        info.append([_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")])
+        info.append([_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")])
+        return self.wb.save()
 
 
 def _audit(actor, *, model, filters: dict, count: int, scope_path: str) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import audit
 from linli.core.permissions import Action, can
+from linli.core.xlsx import Book, signature
 
 from . import selectors
 from .models import ScoreRun
@@ -21,11 +19,9 @@ from .models import ScoreRun
 def export_run(*, actor, run: ScoreRun):
     if not can(actor, Action.EXPORT, run):
         raise PermissionDenied(_("You may not export these score cards."))
-    who = f"{getattr(actor, 'display_name', '') or actor.get_username()} ({actor.get_username()})"
-    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    wb = Workbook(write_only=True)
-    wb.properties.creator = who
-    ws = wb.create_sheet(_("Score cards"))
+    who, when = signature(actor)
+    book = Book(creator=who, title=str(run))
+    ws = book.sheet(_("Score cards"))
     inds = (run.rules or {}).get("indicators", [])
     ws.append([_("%(run)s · state: %(state)s · exported by %(who)s at %(when)s") % {
         "run": str(run), "state": run.get_state_display(), "who": who, "when": when}])
@@ -38,7 +34,7 @@ def export_run(*, actor, run: ScoreRun):
         if i["code"] in weighted:
             header.append(f"{i['label']} · {_('points')} × {i['weight']}")
     header += [_("Points"), _("Maximum"), _("Score (%)"), _("Stars")]
-    ws.append(header)
+    ws.append(header, bold=True)
     count = 0
     for card in selectors.cards(actor, run, action=Action.EXPORT).iterator(chunk_size=2000):
         by_code = {line["code"]: line for line in card.lines}
@@ -52,12 +48,10 @@ def export_run(*, actor, run: ScoreRun):
         row += [float(card.total), float(card.max_total), float(card.percent), card.stars]
         ws.append(row)
         count += 1
-    info = wb.create_sheet(_("Export information"))
+    info = book.sheet(_("Export information"))
     for k, v in ((_("Exported by"), who), (_("Exported at"), when), (_("Rows"), count),
                  (_("Rules"), json.dumps(run.rules, ensure_ascii=False))):
         info.append([k, v])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    wb.save(out)
-    out.seek(0)
+    out = book.save()
     audit.record(actor=actor, action="export", obj=run, note=f"{count} score cards")
     return out, count

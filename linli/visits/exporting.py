@@ -3,79 +3,56 @@ names the exporter and the time; every export writes one audit row (action "expo
 
 from __future__ import annotations
 
-import tempfile
-
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from linli.core import audit
 from linli.core.permissions import Action, may_any, restrict
+from linli.core.xlsx import Book, signature
 
 from .models import Errand, Visit
 
 MAX_ROWS = 20_000
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _sheet(actor, title: str, header: list[str]):
-    name = getattr(actor, "display_name", "") or actor.get_username()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([_("%(title)s · exported by %(who)s at %(when)s") % {
-        "title": title, "who": f"{name} ({actor.get_username()})",
-        "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
-    ws.append(header)
-    for c in ws[ws.max_row]:
-        c.font = Font(bold=True)
-    return wb, ws
-
-
-def _save(wb):
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    wb.save(out)
-    out.seek(0)
-    return out
+    who, when = signature(actor)
+    book = Book(creator=who, title=title)
+    ws = book.sheet(title)
+    ws.append([_("%(title)s · exported by %(who)s at %(when)s") % {"title": title, "who": who, "when": when}])
+    ws.append(header, bold=True)
+    return book, ws
 
 
 def export_visits(*, actor):
     if not may_any(actor, Visit, Action.EXPORT):
         raise PermissionDenied(_("You do not have permission to do this."))
     title = _("Visit log")
-    wb, ws = _sheet(actor, title, [_("Date"), _("Resident"), _("Kind"), _("Purpose"), _("Findings"),
+    book, ws = _sheet(actor, title, [_("Date"), _("Resident"), _("Kind"), _("Purpose"), _("Findings"),
                                    _("Needs raised"), _("Visitor")])
     qs = (restrict(Visit.objects.all(), actor, Action.EXPORT).select_related("resident", "visitor")
           .prefetch_related("needs").order_by("-visited_on", "-id")[:MAX_ROWS])
     n = 0
     for v in qs:
         visitor = (getattr(v.visitor, "display_name", "") or str(v.visitor)) if v.visitor else ""
-        ws.append([_safe(x) for x in (v.visited_on.isoformat(), v.resident.name, v.get_kind_display(), v.purpose,
-                                      v.findings, "；".join(n.description for n in v.needs.all()), visitor)])
+        ws.append([v.visited_on, v.resident.name, v.get_kind_display(), v.purpose, v.findings,
+                   "；".join(n.description for n in v.needs.all()), visitor])
         n += 1
     audit.record(actor=actor, action="export", object_type="visits.visit", object_repr=title, note=f"{n} rows")
-    return _save(wb), n
+    return book.save(), n
 
 
 def export_errands(*, actor):
     if not may_any(actor, Errand, Action.EXPORT):
         raise PermissionDenied(_("You do not have permission to do this."))
     title = _("Errands")
-    wb, ws = _sheet(actor, title, [_("Date"), _("For"), _("Matter"), _("Outcome"), _("Note"), _("Done by")])
+    book, ws = _sheet(actor, title, [_("Date"), _("For"), _("Matter"), _("Outcome"), _("Note"), _("Done by")])
     qs = (restrict(Errand.objects.all(), actor, Action.EXPORT).select_related("resident", "handled_by")
           .order_by("-handled_on", "-id")[:MAX_ROWS])
     n = 0
     for e in qs:
         by = (getattr(e.handled_by, "display_name", "") or str(e.handled_by)) if e.handled_by else ""
-        ws.append([_safe(x) for x in (e.handled_on.isoformat(), e.resident.name, e.matter, e.get_outcome_display(),
-                                      e.note, by)])
+        ws.append([e.handled_on, e.resident.name, e.matter, e.get_outcome_display(), e.note, by])
         n += 1
     audit.record(actor=actor, action="export", object_type="visits.errand", object_repr=title, note=f"{n} rows")
-    return _save(wb), n
+    return book.save(), n

@@ -11,28 +11,21 @@ list; the file is anonymous (deleted when the response closes it).
 from __future__ import annotations
 
 import json
-import re
-import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import audit
 from linli.core.permissions import Action, bindings_for, may_any, require, restrict, role_may
+from linli.core.xlsx import Book as _Workbook
+from linli.core.xlsx import signature
 from linli.registry.importing.committer import common_path
-from linli.registry.importing.xlsx import append_row
 
 from . import selectors
 from .models import Activity, SignUp, Volunteer
 
 CHUNK = 1000
-
-
-def signature(actor) -> tuple[str, str]:
-    name = getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username()
-    return f"{name} ({actor.get_username()})", timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
 
 def export_scope(actor, model) -> str:
@@ -51,35 +44,28 @@ class Book:
                  sheet: str = ""):
         self.title = title
         self.who, self.when = signature(actor)
-        self.wb = Workbook(write_only=True)
-        self.wb.properties.creator = self.who
-        self.wb.properties.title = title[:200]
-        self.ws = self.wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", sheet or title)[:31])
-        for i, width in enumerate(widths or []):
-            self.ws.column_dimensions[chr(ord("A") + i)].width = width
-        append_row(self.ws, [_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, "
+        self.wb = _Workbook(creator=self.who, title=title)
+        self.ws = self.wb.sheet(sheet or title, widths=widths)
+        self.ws.append([_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, "
                                "do not pass it on · ID and phone numbers are masked")
                              % {"title": title, "who": self.who, "when": self.when}])
-        append_row(self.ws, headers, bold=True)
+        self.ws.append(headers, bold=True)
         self.count = 0
 
     def append(self, values) -> None:
-        append_row(self.ws, values)
+        self.ws.append(values)
         self.count += 1
 
     def close(self, filters: dict, extra: list | None = None):
-        info = self.wb.create_sheet(_("Export information"))
+        info = self.wb.sheet(_("Export information"))
         for row in extra or []:
-            append_row(info, row)
-        append_row(info, [_("Exported by"), self.who])
-        append_row(info, [_("Exported at"), self.when])
-        append_row(info, [_("Rows"), self.count])
-        append_row(info, [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")])
-        append_row(info, [_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")])
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-        self.wb.save(out)
-        out.seek(0)
-        return out
+            info.append(row)
+        info.append([_("Exported by"), self.who])
+        info.append([_("Exported at"), self.when])
+        info.append([_("Rows"), self.count])
+        info.append([_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")])
+        info.append([_("Note"), _("ID and phone numbers are masked. Full numbers are never exported.")])
+        return self.wb.save()
 
 
 def _audit(actor, *, model, object_id="", object_repr="", filters: dict, count: int, scope_path: str) -> None:

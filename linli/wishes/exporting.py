@@ -7,28 +7,21 @@ anonymous temporary file."""
 from __future__ import annotations
 
 import json
-import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import audit
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
+from linli.core.xlsx import Book, signature
 from linli.registry.importing.committer import common_path
-from linli.registry.importing.xlsx import append_row
 
 from . import selectors
 from .models import Wish, WishClaim
 
 CHUNK = 500
-
-
-def _signature(actor) -> tuple[str, str]:
-    name = getattr(actor, "display_name", "") or actor.get_full_name() or actor.get_username()
-    return f"{name} ({actor.get_username()})", timezone.localtime().strftime("%Y-%m-%d %H:%M")
 
 
 def _scope(actor, model) -> str:
@@ -47,13 +40,11 @@ def _pct(share) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _sheet(wb, title, headers, widths, banner=None):
-    ws = wb.create_sheet(title[:31])
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+def _sheet(book, title, headers, widths, banner=None):
+    ws = book.sheet(title, widths=widths)
     if banner:
-        append_row(ws, [banner])
-    append_row(ws, headers, bold=True)
+        ws.append([banner])
+    ws.append(headers, bold=True)
     return ws
 
 
@@ -61,10 +52,9 @@ def export_wishes(*, actor, state: str = "", q: str = ""):
     """(file, rows) of the wish list with claimers and states."""
     if not may_any(actor, Wish, Action.EXPORT):
         raise PermissionDenied(_("You may not export micro-wishes."))
-    who, when = _signature(actor)
+    who, when = signature(actor)
     title = _("Micro-wishes")
-    wb = Workbook(write_only=True)
-    wb.properties.creator, wb.properties.title = who, title
+    wb = Book(creator=who, title=title)
     banner = _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass it "
                "on · no addresses, ID or phone numbers") % {"title": title, "who": who, "when": when}
     wishes_ws = _sheet(wb, title, [
@@ -83,23 +73,21 @@ def export_wishes(*, actor, state: str = "", q: str = ""):
         parts = []
         for c in w.export_claims:
             parts.append(f"{c.claimer_name}（{c.get_kind_display()}）{_pct(c.share)}% {c.get_state_display()}")
-            append_row(claims_ws, [w.pk, w.title, c.claimer_name, c.get_kind_display(), c.share,
+            claims_ws.append([w.pk, w.title, c.claimer_name, c.get_kind_display(), c.share,
                                    c.get_state_display(), c.due_date, _local(c.created_at), _local(c.ended_at)])
             n_claims += 1
-        append_row(wishes_ws, [w.pk, w.community.name, w.resident.name, w.public_name, w.title, w.get_kind_display(),
+        wishes_ws.append([w.pk, w.community.name, w.resident.name, w.public_name, w.title, w.get_kind_display(),
                                w.estimated_value, w.get_state_display(), _local(w.created_at),
                                _local(w.published_at), _local(w.fulfilled_at), _local(w.confirmed_at),
                                "；".join(parts)])
         rows += 1
     filters = {k: v for k, v in (("state", state), ("q", q)) if v}
-    info = wb.create_sheet(_("Export information"))
+    info = wb.sheet(_("Export information"))
     for row in ([_("Exported by"), who], [_("Exported at"), when], [_("Rows"), rows], [_("Claims"), n_claims],
                 [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")],
                 [_("Note"), _("Names only: no addresses, ID or phone numbers are exported.")]):
-        append_row(info, row)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    wb.save(out)
-    out.seek(0)
+        info.append(row)
+    out = wb.save()
     audit.record(actor=actor, action="export", object_type="wishes.wish", object_id="", object_repr=title,
                  scope_path=_scope(actor, Wish),
                  note=json.dumps({"filters": filters, "rows": rows, "claims": n_claims}, ensure_ascii=False))

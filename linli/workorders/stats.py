@@ -304,28 +304,22 @@ def grouping_labels() -> dict[str, str]:
 
 def export_xlsx(user, **filters):
     """An xlsx workbook (one sheet per grouping), signed with the exporter and time, audited."""
-    import io
-
-    from openpyxl import Workbook
-
     from linli.core import audit
+    from linli.core.xlsx import Book
 
-    wb = Workbook(write_only=True)
     name = getattr(user, "display_name", "") or user.get_username()
     when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     period = f"{filters.get('start') or '…'} — {filters.get('end') or '…'}"
+    book = Book(creator=name)
     for grouping, title in grouping_labels().items():
-        ws = wb.create_sheet(title=title[:31])
+        ws = book.sheet(title)
         ws.append([_("Exported by %(name)s at %(when)s; period %(period)s") % {"name": name, "when": when,
                                                                              "period": period}])
         ws.append(column_labels())
         rows = table(user, grouping, **filters)
         for row in [*rows, totals(rows)]:
             ws.append([fn(row) for _key, fn in COLUMNS])
-    wb.properties.creator = name
-    handle = io.BytesIO()  # a few hundred rows at most: one per department, community or category
-    wb.save(handle)
-    handle.seek(0)
+    handle = book.save()
     audit.record(actor=user, action="export", object_type="workorders.stats", object_repr=_("Work-order statistics"),
                  note=f"period {period}; under {filters.get('under') or '-'}")
     return handle

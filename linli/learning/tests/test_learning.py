@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
 from linli.core.permissions import restrict
-from linli.core.testing import count_queries
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.learning import selectors, services
 from linli.learning.models import Assignment, Course, Question
 from linli.learning.text import render
@@ -288,7 +288,11 @@ def test_learner_pages(client, tree):
 
 
 def test_staff_pages_and_exports(client, tree):
-    org, _users = branch_with_learners(tree, 2)
+    from linli.registry.models import Resident
+
+    org, users = branch_with_learners(tree, 2)
+    type(org).objects.filter(pk=org.pk).update(name=FORMULA_NAME)  # names typed by users: text, never formulas
+    Resident.objects.filter(pk=users[0].resident.pk).update(name=FORMULA_NAME)
     client.force_login(tree.users["secretary_a1"])
     r = client.post("/learning/courses/new/", {"title": "PDF课", "kind": "pdf", "place": tree.comm_a1.pk,
                                                "pass_score": 60, "max_attempts": 3, "is_published": "on",
@@ -309,11 +313,15 @@ def test_staff_pages_and_exports(client, tree):
     assert client.get("/learning/courses/").status_code == 200
     assert client.get("/learning/stats/").status_code == 200
     r = client.get("/learning/stats/?format=xlsx")
-    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    content = b"".join(r.streaming_content)
+    ws = load_workbook(io.BytesIO(content)).active
     assert "secretary_a1" in ws["A1"].value and ws["B3"].value == 2
+    assert_text_not_formula(content)
     r = client.get(f"/learning/courses/{c.pk}/learners.xlsx")
-    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    content = b"".join(r.streaming_content)
+    ws = load_workbook(io.BytesIO(content)).active
     assert ws.max_row == 4
+    assert len(assert_text_not_formula(content)) == 3  # one learner, and the branch of both
     assert AuditLog.objects.filter(action="export").count() == 2
 
 

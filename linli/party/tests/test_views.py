@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
 from linli.party import services
 from linli.party.models import PartyMember
 
@@ -139,6 +139,21 @@ def test_member_export_is_masked_and_audited(client, tree, setup):
     assert all("*" in p for p in phones)
     assert AuditLog.objects.filter(action="export").count() == before + 1
     assert login(client, tree, "social_a1").get(reverse("party:member_export")).status_code == 403
+
+
+def test_party_exports_write_typed_names_as_text(client, tree, setup):
+    from linli.registry.models import Resident
+
+    _b, _b2, ms = setup
+    Resident.objects.filter(pk=ms[0].resident.pk).update(name=FORMULA_NAME)
+    resp = login(client, tree, "secretary_a1").get(reverse("party:member_export"))
+    assert_text_not_formula(resp)
+    ins = inservice(tree)
+    Resident.objects.filter(pk=ins.resident.pk).update(name=FORMULA_NAME)
+    services.service_record_add(actor=system_user(), member=ins, date=TODAY, content=FORMULA_NAME + "宣讲", hours="2")
+    resp = login(client, tree, "dept_staff").get(reverse("party:quarter_sheet", args=[ins.pk]),
+                                                 {"year": TODAY.year, "quarter": (TODAY.month - 1) // 3 + 1})
+    assert len(assert_text_not_formula(resp)) == 2  # the name and the record's content
 
 
 def test_quarter_sheet_for_employer(client, tree, setup):

@@ -8,19 +8,18 @@ second sheet.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from linli.core.validators import id_check_char
+from linli.core.xlsx import BOLD, Book
 from linli.orgs.models import OrgKind
 from linli.registry.models import (
     Education,
@@ -249,44 +248,29 @@ REQUIRED_FONT = Font(bold=True, color="C00000")
 def build_template(kind: str, *, max_rows: int, max_mb: int) -> bytes:
     """The xlsx template of ``kind``: the data sheet (headers, text columns, drop-down lists) and a guide."""
     spec = SPECS[kind]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = spec.sheet
-    for i, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(row=1, column=i, value=col.header)
-        cell.font = REQUIRED_FONT if col.required else Font(bold=True)
-        cell.fill = HEADER_FILL
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = col.width
-        ws.column_dimensions[letter].number_format = "@"
+    book = Book()
+    ws = book.sheet(spec.sheet)
+    for i, col in enumerate(spec.columns):
+        ws.column(i, width=col.width, number_format="@")
         if col.choices is not None:
+            letter = get_column_letter(i + 1)
             dv = DataValidation(type="list", formula1='"' + ",".join(col.choices.labels) + '"', allow_blank=True,
                                 showErrorMessage=False)
             dv.add(f"{letter}2:{letter}{max_rows + 1}")
-            ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
-
-    guide = wb.create_sheet(_g("Guide"))
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 70
-    guide.column_dimensions["D"].width = 26
-    guide.append([_g("Column"), _g("Required"), _g("What it accepts"), _g("Example")])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+            ws.validate(dv)
+    ws.freeze("A2")
+    ws.append([col.header for col in spec.columns], fill=HEADER_FILL,
+              styles=[{"font": REQUIRED_FONT if col.required else BOLD} for col in spec.columns])
+    guide = book.sheet(_g("Guide"), widths=[18, 10, 70, 26])
+    guide.append([_g("Column"), _g("Required"), _g("What it accepts"), _g("Example")], bold=True, fill=HEADER_FILL)
+    wrap = {"alignment": Alignment(wrap_text=True, vertical="top"), "number_format": "@"}
     for col in spec.columns:
         accepts = str(col.accepts)
         if col.choices is not None:
             accepts += " " + _g("Accepted values: %(values)s.") % {"values": "、".join(col.choices.labels)}
-        guide.append([col.header, _g("yes") if col.required else "", accepts, col.example])
+        guide.append([col.header, _g("yes") if col.required else "", accepts, col.example], **wrap)
     guide.append([])
     for note in GENERAL_NOTES:
-        guide.append([str(note) % {"rows": f"{max_rows:,}", "mb": max_mb} if "%(" in str(note) else str(note)])
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.number_format = "@"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        guide.append([str(note) % {"rows": f"{max_rows:,}", "mb": max_mb} if "%(" in str(note) else str(note)],
+                     **wrap)
+    return book.to_bytes()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import tempfile
 from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -292,9 +291,7 @@ def purge_old_files(days: int = 7) -> int:
 
 def error_file(*, actor, job: ImportJob):
     """The uploaded rows plus an error column, as a temporary xlsx file (only for the uploader)."""
-    from openpyxl import Workbook
-
-    from .xlsx import append_row
+    from linli.core.xlsx import Book
 
     job = job_for(actor, job.pk)
     if job is None:
@@ -311,9 +308,9 @@ def error_file(*, actor, job: ImportJob):
             parts += [f"{head}: {render(code, params)}" for code, params in items]
         return "；".join(parts)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(spec.sheet)
-    append_row(ws, [header_names.get(i) for i in range(width)] + [ERROR_HEADER])
+    book = Book()
+    ws = book.sheet(spec.sheet)
+    ws.append([header_names.get(i) for i in range(width)] + [ERROR_HEADER])
     issues = job.issues.order_by("row").values_list("row", "errors").iterator(chunk_size=2000)
     upcoming = next(issues, None)
     for row in sheet.rows():
@@ -323,8 +320,5 @@ def error_file(*, actor, job: ImportJob):
         if upcoming is not None and upcoming[0] == row.number:
             message = describe(upcoming[1])
         cells = list(row.cells[:width]) + [None] * max(0, width - len(row.cells))
-        append_row(ws, [*cells, message])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    wb.save(out)
-    out.seek(0)
-    return out
+        ws.append([*cells, message])
+    return book.save()

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from linli.areas import services as areas
 from linli.core import crypto
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
 from linli.core.validators import id_check_char
 from linli.registry import services as registry
 from linli.registry.importing import services as imports
@@ -232,6 +232,20 @@ def test_organisations_export(client, tree):
     assert list(rows[1]) == [c.header for c in ORGANISATIONS.columns]
     assert {r[0] for r in rows[2:]} >= {tree.dept.name, tree.property_co.name}
     assert AuditLog.objects.filter(action="export", object_type="orgs.organisation").count() == 1
+
+
+def test_typed_names_are_exported_as_text_not_formulas(client, tree, people):
+    from linli.orgs.models import Organisation
+
+    user = tree.users["secretary_a1"]
+    Resident.objects.filter(pk=people["in_grid"].pk).update(name=FORMULA_NAME, employer=FORMULA_NAME + "厂")
+    Organisation.objects.filter(pk=tree.dept.pk).update(name=FORMULA_NAME, address="@" + FORMULA_NAME)
+    registry.household_create(actor=user, house=tree.house_a1, head=people["in_grid"], number="H-1")
+    client.force_login(user)
+    assert len(assert_text_not_formula(download(client))) == 2
+    assert len(assert_text_not_formula(download(client, "registry:household_export"))) == 1
+    client.force_login(tree.users["district_admin"])
+    assert len(assert_text_not_formula(download(client, "registry:organisation_export"))) == 1
 
 
 def test_export_links_on_the_hub(client, tree):

@@ -322,6 +322,15 @@ def test_error_file_has_the_rows_and_an_error_column_and_comes_back_corrected(cl
     assert commit(sec, job2).created_count == 2
 
 
+def test_the_error_file_writes_uploaded_formulas_as_text(client, tree, sec, engine):
+    from linli.core.testing import FORMULA_NAME, assert_text_not_formula
+
+    client.force_login(sec)
+    job = upload(sec, book([person(tree, "公式", 1, 工作单位=FORMULA_NAME)]))
+    assert job.status == ImportStatus.INVALID
+    assert_text_not_formula(client.get(reverse("registry:import_errors", args=[job.pk])))
+
+
 def test_preview_is_paginated_with_a_constant_number_of_queries(client, tree, sec, django_assert_max_num_queries):
     client.force_login(sec)
     job = upload(sec, book([person(tree, f"人{i}", i, 手机号码="1") for i in range(1, 121)]))

@@ -5,6 +5,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula
 from linli.scorecards import services
 from linli.scorecards.models import Objection, ScoreCard
 
@@ -70,6 +71,13 @@ def test_export_xlsx_signed_and_audited(client, tree, run, orgs_alliance):
     assert AuditLog.objects.filter(action="export", object_type="scorecards.scorerun").count() == 1
     client.force_login(tree.users["social_a1"])
     assert client.get(reverse("scorecards:export", args=[run.pk])).status_code == 403
+
+
+def test_export_writes_names_as_text_not_formulas(client, tree, run):
+    ScoreCard.objects.filter(pk=run.cards.first().pk).update(subject_label=FORMULA_NAME,
+                                                             subject_detail=FORMULA_NAME + "x")
+    client.force_login(tree.users["secretary_a1"])
+    assert len(assert_text_not_formula(client.get(reverse("scorecards:export", args=[run.pk])))) == 2
 
 
 def test_resident_sees_own_card_only_when_publicised(client, tree, run):

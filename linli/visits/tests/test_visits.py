@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
 from linli.points.tests.factories import resident_with_login
 from linli.registry import services as reg
 from linli.registry.care_tags import ensure_care_tags
@@ -216,18 +216,23 @@ def test_export_visit_log_and_errands(client, tree, elderly):
     from openpyxl import load_workbook
 
     grid = tree.users["grid_a"]
-    services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose="=cmd()", needs=["棉被"])
-    services.errand_record(actor=grid, resident=elderly[0], matter="代缴水电费", handled_on=TODAY)
+    services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose=FORMULA_NAME, needs=["棉被"])
+    services.errand_record(actor=grid, resident=elderly[0], matter="代缴水电费", handled_on=TODAY,
+                           note=FORMULA_NAME)
     client.force_login(grid)
     before = AuditLog.objects.filter(action="export").count()
     resp = client.get("/visits/log/export/")
     assert resp.status_code == 200
-    rows = list(load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.values)
+    content = b"".join(resp.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.values)
     assert "grid_a" in rows[0][0]
-    assert rows[2][1] == "陈老伯" and rows[2][3] == "'=cmd()" and rows[2][5] == "棉被"
+    assert rows[2][1] == "陈老伯" and rows[2][3] == FORMULA_NAME and rows[2][5] == "棉被"
+    assert_text_not_formula(content)  # the purpose as typed, as text: never a live formula
     resp = client.get("/visits/errands/export/")
-    rows = list(load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active.values)
+    content = b"".join(resp.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.values)
     assert rows[2][2] == "代缴水电费"
+    assert_text_not_formula(content)
     assert AuditLog.objects.filter(action="export").count() == before + 2
     client.force_login(tree.users["street_a"])
     assert client.get("/visits/log/export/").status_code == 403

@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.volunteering import services
 from linli.volunteering.models import SignUp
 
@@ -225,10 +225,15 @@ def test_list_query_counts_do_not_grow(client, tree, make_activity, make_volunte
 def test_export_masked_and_audited(client, tree, make_resident):
     r = make_resident("钱志愿", id_number="340504199001011230", birth=dt.date(1990, 1, 1))
     services.volunteer_register(actor=tree.users["secretary_a1"], resident=r)
+    typed = make_resident("乙志愿")
+    services.volunteer_register(actor=tree.users["secretary_a1"], resident=typed)
+    type(typed).objects.filter(pk=typed.pk).update(name=FORMULA_NAME)
     client.force_login(tree.users["secretary_a1"])
     resp = client.get(reverse("volunteering:volunteers_export"))
     assert resp.status_code == 200
-    wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    content = b"".join(resp.streaming_content)
+    assert_text_not_formula(content)  # a typed name is text, never a live formula
+    wb = load_workbook(io.BytesIO(content))
     rows = [list(row) for row in wb.active.iter_rows(values_only=True)]
     assert "secretary_a1" in rows[0][0]
     flat = " ".join(str(c) for row in rows for c in row if c)
@@ -336,7 +341,10 @@ def test_activity_signup_list_export_with_hours_masked_and_audited(client, tree,
     client.force_login(tree.users["resident_a1"])  # sees the activity, may not export its list
     assert client.get(reverse("volunteering:activity_export", args=[a.pk])).status_code == 403
     client.force_login(tree.users["district_admin"])
-    assert client.get(reverse("volunteering:activity_export", args=[a.pk])).status_code == 200
+    Resident.objects.filter(pk=other.resident_id).update(name=FORMULA_NAME)  # a typed name: text, not a formula
+    type(a).objects.filter(pk=a.pk).update(person_in_charge=FORMULA_NAME)
+    resp = client.get(reverse("volunteering:activity_export", args=[a.pk]))
+    assert resp.status_code == 200 and len(assert_text_not_formula(resp)) == 2
     assert AuditLog.objects.filter(action="export", object_type="volunteering.signup").count() == 2
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from linli.core.models import AuditLog
-from linli.core.testing import build_tree, count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, build_tree, count_queries, system_user
 from linli.points.models import LedgerEntry
 from linli.points.tests.factories import resident_with_login
 from linli.registry import services as reg
@@ -389,3 +389,7 @@ def test_wish_list_export_with_claimers_and_states(client, tree, needy, member):
     for who in ("grid_a", "resident_a1", "street_a"):
         client.force_login(tree.users[who])
         assert client.get("/wishes/manage/export/").status_code == 403, who
+    # a title typed as a formula is written as text
+    type(wish).objects.filter(pk=wish.pk).update(title=FORMULA_NAME)
+    client.force_login(tree.users["secretary_a1"])
+    assert len(assert_text_not_formula(client.get("/wishes/manage/export/"))) == 2  # the wish and its claims
