@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -110,10 +111,60 @@ def mask_phone(number: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-# Personal numbers inside free text: an 18- or 15-character ID number, a mainland mobile number (also written
-# 138-1234-5678 or 138 1234 5678). Digits on either side mean it is part of a longer number (an order, an amount).
-_ID_IN_TEXT = re.compile(r"(?<![0-9])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+# Personal numbers inside free text: an 18- or 15-character ID number, a mainland mobile number — however it is
+# written: full-width digits (１３８…), groups split by spaces, hyphens, dots or brackets (138 1234 5678,
+# 138.1234.5678, (138)12345678, 340504 19800101 001X), with or without +86. A candidate is found with separators
+# allowed between digits, then normalised (NFKC, separators dropped) before it is judged and masked. Digits
+# on either side mean it is part of a longer number (an order, an amount, a case number) and it is left alone.
+_D = "[0-9０-９]"
+_SEP = "[ \u3000\\-－.．·・()（）]?"
+_NOT_AFTER = "(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
+_ID_IN_TEXT = re.compile(f"(?<![0-9０-９])[(（]?(?:{_D}(?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ]"
+                         f"|{_D}(?:{_SEP}{_D}){{14}}){_NOT_AFTER}")
+_MOBILE_IN_TEXT = re.compile(f"(?<![0-9０-９])(?:[+＋]?[8８][6６][ \u3000\\-－]?)?[(（]?[1１]{_SEP}[3-9３-９]"
+                             f"(?:{_SEP}{_D}){{9}}(?![0-9０-９])")
+_SEPARATORS = re.compile("[^0-9X]")
+
+
+def _digits(text: str) -> str:
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text).upper())
+
+
+def _plausible_birth(number: str) -> bool:
+    """For an ID number written with separators: digits 7–14 (or 7–12 of a 15-digit one) are a birth date."""
+    date = number[6:14] if len(number) == 18 else "19" + number[6:12]
+    return date[:2] in ("18", "19", "20") and "01" <= date[4:6] <= "12" and "01" <= date[6:8] <= "31"
+
+
+def _mask_id_match(m: re.Match) -> str | None:
+    number = _digits(m.group(0))
+    if len(number) not in (15, 18) or "X" in number[:-1] or (len(number) == 15 and not number.isdigit()):
+        return None
+    written_plain = number == unicodedata.normalize("NFKC", m.group(0)).upper()
+    if not written_plain and not _plausible_birth(number):
+        return None
+    return mask_id(number)
+
+
+def _mask_mobile_match(m: re.Match) -> str | None:
+    number = _digits(m.group(0))
+    if len(number) == 13 and number.startswith("86"):
+        number = number[2:]
+    return mask_phone(number) if len(number) == 11 else None
+
+
+def _replace(pattern: re.Pattern, text: str, judge) -> str:
+    """``pattern.sub`` where ``judge`` may turn a candidate down (None): the search then goes on from the
+    candidate's next character, not from its end, so a number right after a refused candidate is still found."""
+    out, pos, done = [], 0, 0
+    while (m := pattern.search(text, pos)) is not None:
+        masked = judge(m)
+        if masked is None:
+            pos = m.start() + 1
+            continue
+        out += [text[done:m.start()], masked]
+        pos = done = m.end()
+    return "".join(out) + text[done:]
 
 
 def mask_personal_numbers(text: str) -> str:
@@ -121,5 +172,5 @@ def mask_personal_numbers(text: str) -> str:
     shown publicly (Open311), where a resident may have typed their own or a neighbour's number into a report."""
     if not text:
         return text or ""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(1).upper()), text)
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone("".join(m.groups())), text)
+    text = _replace(_ID_IN_TEXT, text, _mask_id_match)
+    return _replace(_MOBILE_IN_TEXT, text, _mask_mobile_match)
