@@ -100,8 +100,12 @@ class Sheet:
         ``styles`` (a list of such dicts, one per value) to one cell each."""
         values = list(values)
         per_cell = list(styles or []) + [{}] * (len(values) - len(styles or []))
-        self._ws.append([safe_cell(self._ws, v, **{**style, **extra}) if v is not None else None
-                         for v, extra in zip(values, per_cell, strict=False)])
+        self._ws.append(
+            [
+                safe_cell(self._ws, v, **{**style, **extra}) if v is not None else None
+                for v, extra in zip(values, per_cell, strict=False)
+            ]
+        )
         self.rows += 1
 
     def column(self, index: int, *, width: float | None = None, number_format: str | None = None) -> None:

@@ -23,8 +23,9 @@ def _cells(values):
     return list(ws[1])
 
 
-@pytest.mark.parametrize("text", [FORMULA_NAME, "=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1+1",
-                                  "＋86 138", "－3", "＠x"])
+@pytest.mark.parametrize(
+    "text", [FORMULA_NAME, "=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "＋86 138", "－3", "＠x"]
+)
 def test_text_that_starts_like_a_formula_is_text_shown_as_typed(text):
     (cell,) = _cells([text])
     assert cell.value == text.replace("\r", "\n") and cell.data_type == "s" and cell.quotePrefix  # XML reads \r as \n
@@ -33,8 +34,7 @@ def test_text_that_starts_like_a_formula_is_text_shown_as_typed(text):
 def test_values_pass_as_values_and_ordinary_text_is_untouched():
     when = dt.datetime(2026, 12, 7, 9, 30)
     cells = _cells(["张三", "a=b", 3, Decimal("2.5"), 1.25, dt.date(2026, 12, 7), when, True, -4, "控\x01制"])
-    assert [c.value for c in cells] == ["张三", "a=b", 3, 2.5, 1.25, dt.datetime(2026, 12, 7), when, True, -4,
-                                        "控制"]
+    assert [c.value for c in cells] == ["张三", "a=b", 3, 2.5, 1.25, dt.datetime(2026, 12, 7), when, True, -4, "控制"]
     assert [c.data_type for c in cells] == ["s", "s", "n", "n", "n", "d", "d", "b", "n", "s"]
     assert not any(c.quotePrefix for c in cells)
     assert cells[5].number_format == "yyyy-mm-dd"
@@ -64,9 +64,16 @@ def test_sheet_names_are_cleaned_and_unique():
 
 # -- the project rule ---------------------------------------------------------------------------------------
 
-WRITERS = {("openpyxl", "Workbook"), ("openpyxl.workbook", "Workbook"), ("openpyxl.cell", "WriteOnlyCell"),
-           ("openpyxl.cell", "Cell"), ("openpyxl.cell.cell", "Cell"), ("csv", "writer"), ("csv", "DictWriter"),
-           ("xlsxwriter", "Workbook")}
+WRITERS = {
+    ("openpyxl", "Workbook"),
+    ("openpyxl.workbook", "Workbook"),
+    ("openpyxl.cell", "WriteOnlyCell"),
+    ("openpyxl.cell", "Cell"),
+    ("openpyxl.cell.cell", "Cell"),
+    ("csv", "writer"),
+    ("csv", "DictWriter"),
+    ("xlsxwriter", "Workbook"),
+}
 
 
 def _violations(path: Path) -> list[str]:
@@ -77,8 +84,11 @@ def _violations(path: Path) -> list[str]:
             found += [f"from {node.module} import {a.name}" for a in node.names if (node.module, a.name) in WRITERS]
         elif isinstance(node, ast.Import):
             found += [f"import {a.name}" for a in node.names if a.name in ("csv", "xlsxwriter")]
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-              and (node.value.id, node.attr) in WRITERS):
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in WRITERS
+        ):
             found.append(f"{node.value.id}.{node.attr}")
         if isinstance(node, ast.Attribute) and node.attr == "_ws":
             found.append("Sheet._ws (a raw worksheet)")
@@ -98,6 +108,8 @@ def test_no_spreadsheet_is_written_without_the_core_helper():
 
 def test_the_project_rule_catches_a_raw_writer(tmp_path):
     sample = tmp_path / "exporting.py"
-    sample.write_text("import csv\nfrom openpyxl import Workbook\nimport openpyxl\nwb = openpyxl.Workbook()\n"
-                      "sheet._ws.append(['=1'])\n")
+    sample.write_text(
+        "import csv\nfrom openpyxl import Workbook\nimport openpyxl\nwb = openpyxl.Workbook()\n"
+        "sheet._ws.append(['=1'])\n"
+    )
     assert len(_violations(sample)) == 4
