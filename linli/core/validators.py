@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 DIGITS = re.compile(r"^\d+$")
 
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE/FFFF).
+# Text that people type is cleaned of them on the way in, and feeds strip them on the way out: one such character
+# in a report made the whole public Open311 XML feed unreadable for every consumer.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control_chars(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (tab, newline and carriage return are kept)."""
+    return XML_ILLEGAL.sub("", text) if text else (text or "")
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 

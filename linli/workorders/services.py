@@ -26,7 +26,7 @@ from linli.core import audit, events
 from linli.core.crypto import encrypt
 from linli.core.paths import is_within
 from linli.core.permissions import bindings_for, can_at
-from linli.core.validators import mask_phone, normalize_mobile, validate_phone
+from linli.core.validators import mask_phone, normalize_mobile, strip_control_chars, validate_phone
 from linli.core.workdays import add_workdays, deadline, local_date
 from linli.notifications.services import notify
 from linli.orgs.models import Organisation
@@ -110,6 +110,7 @@ def _event(case: Case, action: str, actor, *, before: str = "", note: str = "", 
     """One timeline entry. On a confidential or anonymous case an entry the reporter writes stores no name:
     it is marked ``by_reporter`` and named on display only to whoever ``policy.sees_reporter``."""
     data = dict(data or {})
+    note = strip_control_chars(note or "")  # every timeline note: the Open311 feed shows the latest public one
     label = actor_label(actor)[:120]
     if policy.identity_protected(case) and policy.is_reporter(case, actor):
         data["by_reporter"] = True
@@ -139,7 +140,7 @@ def _attach(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent |
 
 
 def _check_text(field: str, value: str, *, required: bool = True, limit: int = 500) -> str:
-    value = (value or "").strip()
+    value = strip_control_chars(value or "").strip()
     if required and not value:
         raise ValidationError({field: _("This field is required.")})
     if len(value) > limit:
@@ -300,6 +301,9 @@ def case_create(*, actor, category, title: str, description: str, place: Place, 
         reporter = actor
     if confidentiality == Confidentiality.ANONYMOUS:
         reporter_name, reporter_phone, reporter_resident = "", "", None
+    # Control characters never get in (they would break the Open311 XML feed and every export).
+    title, description, address, reporter_name, external_ref = (
+        strip_control_chars(v or "") for v in (title, description, address, reporter_name, external_ref))
     case = Case(case_type=case_type, category=category, title=(title or "").strip(),
                 description=(description or "").strip(), place=place, scope_path=place.path, priority=priority,
                 source=source, address=(address or "").strip(), lat=lat, lng=lng, confidentiality=confidentiality,

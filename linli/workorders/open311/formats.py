@@ -10,6 +10,8 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
+from linli.core.validators import strip_control_chars
+
 # The XML element of one item of each list, by the list's element name (as the GeoReport v2 examples show them).
 ITEM_TAGS = {"services": "service", "attributes": "attribute", "values": "value", "endpoints": "endpoint",
              "formats": "format", "service_requests": "request", "errors": "error"}
@@ -43,7 +45,7 @@ def _fill(element: ET.Element, value) -> None:
         for item in value:
             _fill(ET.SubElement(element, tag), item)
     else:
-        element.text = _scalar(value)
+        element.text = strip_control_chars(_scalar(value))  # rows stored before input was cleaned
 
 
 def to_xml(root: str, value) -> bytes:
