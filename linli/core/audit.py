@@ -129,3 +129,31 @@ def purge_expired() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - table name is ours
         return cursor.rowcount
+
+
+#: the one audit action of every reveal of a personal number in full (ID numbers, phones, a reporter's phone)
+REVEAL = "unmask"
+PURPOSE_MAX = 200
+
+
+def record_reveal(*, actor, obj: models.Model, field: str, purpose: str) -> AuditLog:
+    """Audit one reveal of ``obj``'s ``field`` in full, with the purpose the user gave. Call it before the value
+    is decrypted: a reveal without a purpose is refused (ValidationError on "purpose")."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    purpose = " ".join((purpose or "").split())[:PURPOSE_MAX]
+    if not purpose:
+        raise ValidationError({"purpose": _("Say why you need the full number: the purpose is recorded.")})
+    return record(actor=actor, action=REVEAL, obj=obj, note=f"{field}: {purpose}")
+
+
+def prompt_text(request) -> str:
+    """What the user typed into an ``hx-prompt``: htmx URI-encodes a non-ASCII answer (``encodeURIComponent``)
+    and says so in ``HX-Prompt-URI-AutoEncoded``; decoded here, so "上门核实" is stored as typed."""
+    from urllib.parse import unquote
+
+    value = request.headers.get("HX-Prompt", "")
+    if request.headers.get("HX-Prompt-URI-AutoEncoded", "").lower() == "true":
+        value = unquote(value)
+    return value[:PURPOSE_MAX]

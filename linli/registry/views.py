@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from linli.areas.models import Level, Place
 from linli.areas.selectors import place_by_code
+from linli.core import audit
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
@@ -151,14 +152,23 @@ def resident_detail(request, pk: int):
 @login_required
 @require_POST
 def resident_reveal(request, pk: int):
-    """Show one personal number in full: needs the "reveal" right; every call writes an audit row."""
+    """Show one personal number in full: needs the "reveal" right and a purpose (typed into the htmx prompt, or
+    into this page's form without JavaScript); every call writes an audit row."""
     user = request.user
     resident = get_resident(user, pk)
     form = RevealForm(request.POST)
     if not form.is_valid():
         raise Http404
-    purpose = form.cleaned_data["purpose"] or request.headers.get("HX-Prompt", "")[:200]
-    value = services.reveal(actor=user, resident=resident, field=form.cleaned_data["field"], purpose=purpose)
+    purpose = form.cleaned_data["purpose"] or audit.prompt_text(request)
+    field = form.cleaned_data["field"]
+    try:
+        value = services.reveal(actor=user, resident=resident, field=field, purpose=purpose)
+    except ValidationError as exc:  # no purpose: refused, nothing shown, nothing recorded
+        message = " ".join(exc.messages)
+        if getattr(request, "htmx", False):
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return render(request, "registry/reveal.html", {"section": SECTION, "resident": resident, "field": field,
+                                                        "error": message}, status=400)
     template = "registry/reveal.html"
     if getattr(request, "htmx", False):
         template += "#value"

@@ -738,8 +738,8 @@ def case_escalate(*, actor, case: Case, overdue_days: int) -> Case:
     return fresh
 
 
-def reveal_reporter_phone(*, actor, case: Case) -> str:
-    """The reporter's phone in full, for whoever may see the reporter; each reveal audited."""
+def reveal_reporter_phone(*, actor, case: Case, purpose: str = "") -> str:
+    """The reporter's phone in full, for whoever may see the reporter, with a purpose; each reveal audited."""
     from linli.core.crypto import decrypt
 
     if not case.reporter_phone_cipher:
@@ -747,5 +747,5 @@ def reveal_reporter_phone(*, actor, case: Case) -> str:
     if not policy.sees_reporter(case, actor) or not (policy.controls_queue(case, actor)
                                                      or policy.is_lead_handler(case, actor)):
         raise PermissionDenied(_("You may not see this reporter's phone number."))
-    audit.record(actor=actor, action="reveal", obj=case, note="reporter_phone")
+    audit.record_reveal(actor=actor, obj=case, field="reporter_phone", purpose=purpose)
     return decrypt(case.reporter_phone_cipher)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import F, IntegerField, Q, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.roles import Role
 from linli.areas.models import Place
+from linli.core import audit
 from linli.core.paths import is_within
 from linli.core.permissions import bindings_for, can_at, may_any, restrict
 from linli.core.views import apply_validation_error as _apply_core
@@ -435,8 +436,13 @@ def case_act(request, pk: int, name: str):
 @login_required
 @require_POST
 def reveal_phone(request, pk: int):
+    """The reporter's phone in full: asks a purpose (the htmx prompt); refused without one; audited."""
     case = selectors.case_for(request.user, pk)
-    phone = services.reveal_reporter_phone(actor=request.user, case=case)
+    purpose = request.POST.get("purpose", "") or audit.prompt_text(request)
+    try:
+        phone = services.reveal_reporter_phone(actor=request.user, case=case, purpose=purpose)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     response = render(request, "workorders/_reveal.html", {"phone": phone, "case": case})
     response["Cache-Control"] = "no-store"
     return response

@@ -111,6 +111,10 @@ def test_reveal_with_the_right_is_audited(client, tree, world, token_for):
     assert r.status_code == 200 and r.json() == {"value": ID}
     assert "no-store" in r["Cache-Control"]
     r = post(client, f"/api/v1/residents/{a1}/reveal", {"field": "phone"}, auth)
+    assert r.status_code == 400 and PHONE not in r.content.decode()  # no purpose: refused, nothing recorded
+    assert r.json()["error"]["fields"].keys() == {"purpose"}
+    assert AuditLog.objects.filter(action="unmask").count() == 1
+    r = post(client, f"/api/v1/residents/{a1}/reveal", {"field": "phone", "purpose": "  电话回访 "}, auth)
     assert r.json() == {"value": PHONE}
     rows = AuditLog.objects.filter(action="unmask", object_id=str(a1), actor_name="grid_a")
     assert rows.count() == 2 and any("入户核查" in row.note for row in rows)

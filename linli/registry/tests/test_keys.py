@@ -17,7 +17,7 @@ def test_rotate_data_keys_command_moves_every_record_to_the_new_key(tree, settin
     call_command("rotate_data_keys", verbosity=0)
     settings.LINLI_DATA_KEYS = [new]  # the old key is gone
     r = Resident.objects.get(pk=r.pk)
-    assert services.reveal(actor=tree.users["secretary_a1"], resident=r, field="phone") == "13900001111"
+    assert services.reveal(actor=tree.users["secretary_a1"], resident=r, field="phone", purpose="核对") == "13900001111"
     assert crypto.decrypt(r.id_cipher) == "440524188001010014"
     # the lookup hash did not change: exact search still finds the person
     assert services.find_by_id("id_card", "440524188001010014") == r

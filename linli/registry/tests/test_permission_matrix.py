@@ -189,7 +189,7 @@ def test_permission_matrix(username, client):
         revealed.add(IDS[inside])
     else:
         no_secrets("API reveal refused", r.content.decode())
-    r = client.post(reverse("registry:resident_reveal", args=[in_r.pk]), {"field": "id_number"})
+    r = client.post(reverse("registry:resident_reveal", args=[in_r.pk]), {"field": "id_number", "purpose": "matrix"})
     check("page reveal in-scope", r.status_code, 200 if may_reveal else 403)
     check("reveals audited", AuditLog.objects.filter(action="unmask").count() - before, 2 if may_reveal else 0)
 

@@ -188,15 +188,33 @@ def test_reveal_returns_the_value_and_is_audited_each_time(client, tree, world):
     r = client.post(url, {"field": "id_number"}, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="上门核实")
     assert r.status_code == 200 and ID in html(r) and "<html" not in html(r)
     assert "no-store" in r["Cache-Control"]
-    r = client.post(url, {"field": "phone"})
+    r = client.post(url, {"field": "phone", "purpose": "电话回访"})
     assert PHONE in html(r)
     rows = AuditLog.objects.filter(action="unmask", object_id=str(a1.pk), actor_name="grid_a")
     assert rows.count() == 2
-    assert any("上门核实" in row.note for row in rows)
+    assert {row.note for row in rows} == {"id_number: 上门核实", "phone: 电话回访"}
     assert client.get(url).status_code == 405
     out = reverse("registry:resident_reveal", args=[world["a2"].pk])
     assert client.post(out, {"field": "id_number"}).status_code == 404
     assert rows.count() == 2
+
+
+def test_reveal_asks_a_purpose_and_stores_it_decoded(client, tree, world):
+    """htmx URI-encodes a prompt answer that is not ASCII (HX-Prompt-URI-AutoEncoded): the audit row has the text
+    as typed. Without a purpose nothing is shown or recorded; without JavaScript the page asks for it."""
+    from urllib.parse import quote
+
+    login(client, tree, "grid_a")
+    url = reverse("registry:resident_reveal", args=[world["a1"].pk])
+    r = client.post(url, {"field": "id_number"}, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT=quote("上门核实 低保复核"),
+                    HTTP_HX_PROMPT_URI_AUTOENCODED="true")
+    assert r.status_code == 200 and ID in html(r)
+    assert AuditLog.objects.get(action="unmask").note == "id_number: 上门核实 低保复核"
+    r = client.post(url, {"field": "id_number"}, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="  ")
+    assert r.status_code == 400 and ID not in html(r) and "目的" in html(r)
+    r = client.post(url, {"field": "phone"})  # no JavaScript: a form asks for the purpose
+    assert r.status_code == 400 and PHONE not in html(r) and 'data-testid="reveal-purpose-form"' in html(r)
+    assert AuditLog.objects.filter(action="unmask").count() == 1
 
 
 def test_panels_are_registered_and_a_new_domain_can_add_one(client, tree, world):

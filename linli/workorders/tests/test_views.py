@@ -284,10 +284,16 @@ def test_patrol_and_counter_reports(client, tree):
     assert case.reporter_name == "王阿姨" and case.reporter_phone_masked.startswith("138")
     html = detail(c, case).content.decode()
     assert "13800138000" not in html and 'data-testid="reveal-phone"' in html
-    before = AuditLog.objects.filter(action="reveal").count()
-    resp = c.post(reverse("workorders:reveal_phone", args=[case.pk]))
+    assert 'hx-prompt="' in html  # the purpose is asked, as for every reveal
+    before = AuditLog.objects.filter(action="unmask").count()
+    resp = c.post(reverse("workorders:reveal_phone", args=[case.pk]), HTTP_HX_REQUEST="true")
+    assert resp.status_code == 400 and "13800138000" not in resp.content.decode()  # no purpose: refused
+    resp = c.post(reverse("workorders:reveal_phone", args=[case.pk]), HTTP_HX_REQUEST="true",
+                  HTTP_HX_PROMPT="%E5%9B%9E%E8%AE%BF%E6%A0%B8%E5%AE%9E", HTTP_HX_PROMPT_URI_AUTOENCODED="true")
     assert resp.status_code == 200 and "13800138000" in resp.content.decode()
-    assert AuditLog.objects.filter(action="reveal").count() == before + 1
+    row = AuditLog.objects.filter(action="unmask").latest("pk")  # the same action as every other reveal
+    assert AuditLog.objects.filter(action="unmask").count() == before + 1 and row.note == "reporter_phone: 回访核实"
+    assert not AuditLog.objects.filter(action="reveal").exists()
     # A handler that may not see a confidential reporter cannot reveal either.
     assert as_user(client, tree, "resident_a1").post(
         reverse("workorders:reveal_phone", args=[case.pk])).status_code == 404
