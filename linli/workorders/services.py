@@ -25,7 +25,7 @@ from linli.areas.models import Place
 from linli.core import audit, events
 from linli.core.crypto import encrypt
 from linli.core.paths import is_within
-from linli.core.permissions import bindings_for, can_at
+from linli.core.permissions import bindings_for, can_at, role_may
 from linli.core.validators import mask_phone, normalize_mobile, strip_control_chars, validate_phone
 from linli.core.workdays import add_workdays, deadline, local_date
 from linli.notifications.services import notify
@@ -275,6 +275,25 @@ def _may_report(user, place: Place) -> bool:
 
 # --- creating a case ------------------------------------------------------------------------------------
 
+def _reports_for_others(user, place: Place) -> bool:
+    """May ``user`` enter a report on someone else's behalf (代办, naming the person and their phone)? Staff whose
+    role may report at ``place``, an Open311 client (the person is named in the request) and the system may; a
+    resident only ever reports as themselves."""
+    if user.is_superuser or getattr(user, "_open311_paths", None):
+        return True
+    return any(b.role != "resident" and role_may(b.role, Case, "add")
+               and is_within(place.path, Case.coverage_prefixes(b)) for b in bindings_for(user))
+
+
+def _own_resident(user):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return user.resident
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
 @transaction.atomic
 def case_create(*, actor, category, title: str, description: str, place: Place, case_type: str = CaseType.HELP,
                 source: str = Source.RESIDENT, priority: str = Priority.NORMAL, address: str = "", lat=None,
@@ -297,7 +316,17 @@ def case_create(*, actor, category, title: str, description: str, place: Place, 
         raise ValidationError({"place": _("Choose a community or a place inside one.")})
     if not _may_report(actor, place):
         raise PermissionDenied(_("You may not report a case at this place."))
-    if reporter is None and source in (Source.RESIDENT, Source.OPEN311) and not reporter_name:
+    if not _reports_for_others(actor, place):
+        # A resident reports as themselves, always: they see the case as its reporter, and their name and phone
+        # come from their own record. The 代办 fields (someone else's name and phone) are for staff only.
+        if reporter_name or reporter_phone or (reporter is not None and reporter.pk != actor.pk) or (
+                reporter_resident is not None and reporter_resident.account_id != actor.pk):
+            raise ValidationError({"reporter_name": _("Only staff can report on someone else's behalf; your report "
+                                                      "is filed under your own name.")})
+        if source != Source.RESIDENT:
+            raise ValidationError({"source": _("Residents' reports have the source “resident”.")})
+        reporter, reporter_resident = actor, _own_resident(actor)
+    elif reporter is None and source in (Source.RESIDENT, Source.OPEN311) and not reporter_name:
         reporter = actor
     if confidentiality == Confidentiality.ANONYMOUS:
         reporter_name, reporter_phone, reporter_resident = "", "", None
