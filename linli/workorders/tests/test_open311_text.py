@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from linli.workorders import services as wo
-from linli.workorders.models import Case
+from linli.workorders.models import Case, CaseEvent
 from linli.workorders.open311 import services as o311
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,8 @@ def test_a_stored_row_with_control_characters_does_not_break_the_xml_feed(tree, 
     case = wo.case_create(actor=tree.users["secretary_a1"], category="property-repair", title="楼道灯",
                           description="楼道灯坏了", place=tree.building_a1, source="counter", reporter_name="王小明")
     # written before input was cleaned (PostgreSQL text cannot hold NUL itself; the other controls it can)
-    Case.objects.filter(pk=case.pk).update(description="灯\x01坏\x1b了 电话138.1234.5678", status_notes="已\x0b安排")
+    Case.objects.filter(pk=case.pk).update(description="灯\x01坏\x1b了 电话138.1234.5678")
+    CaseEvent.objects.filter(case=case, action="create").update(note="已\x0b安排", public=True)
     for url in (f"{BASE}/requests.xml", f"{BASE}/requests/{case.number}.xml"):
         resp = client.get(url)
         assert resp.status_code == 200
