@@ -370,8 +370,11 @@ def _detail(request, pk: int, case: Case | None = None) -> CaseDetailOut:
             name = case.reporter_resident.name
         if not name and case.reporter_id:
             name = case.reporter.display_name or case.reporter.get_username()
-        if name or case.reporter_phone_masked:
-            case.api_reporter = {"name": name, "phone_masked": case.reporter_phone_masked}
+        phone = case.reporter_phone_masked  # 代办: the phone staff entered; a resident's own: from their record
+        if not phone and case.reporter_resident_id:
+            phone = case.reporter_resident.phone_masked
+        if name or phone:
+            case.api_reporter = {"name": name, "phone_masked": phone}
     if staff:
         case.api_assignments = list(case.assignments.select_related("organisation").order_by("role", "pk"))
         case.api_extensions = list(case.extensions.all())

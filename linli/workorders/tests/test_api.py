@@ -108,7 +108,12 @@ def test_scope_permissions_and_404(tree, client, token_for):
 
 
 def test_confidential_reporter_hidden_from_handlers_and_private_notes_from_the_reporter(tree, client, token_for):
-    case = report(tree, confidentiality="confidential", reporter_phone="13912345678")
+    from linli.core.testing import system_user
+    from linli.registry import services as reg
+
+    own = reg.resident_create(actor=system_user(), name="刘居民", home=tree.house_a1, phone="13912345678")
+    type(own).objects.filter(pk=own.pk).update(account=tree.users["resident_a1"])  # the phone comes from here
+    case = report(tree, confidentiality="confidential")
     wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.property_co)
     wo.case_note(actor=tree.users["secretary_a1"], case=case, note="内部：该户曾多次投诉", public=False)
     body = client.get(f"{BASE}/cases/{case.pk}", **token_for("property_staff")).json()
