@@ -235,7 +235,7 @@ def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
     with django_capture_on_commit_callbacks(execute=True):
         case = wo.case_create(actor=u["resident_a1"], category="illegal-building", title="楼顶违章搭建",
                               description="3栋楼顶有人在搭彩钢棚", place=tree.building_a1, case_type="complaint")
-    assert case.reporter_id == u["resident_a1"].pk and case.reporter_resident_id is None
+    assert case.reporter_id == u["resident_a1"].pk and case.reporter_resident_id == reporter.pk  # their own record
     entries = LedgerEntry.objects.filter(account__resident=reporter)
     for verdict in ("unsatisfied", "satisfied"):
         with django_capture_on_commit_callbacks(execute=True):
