@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from linli.areas.selectors import place_by_code
 from linli.core.api import ERROR_RESPONSES, PageNumber
+from linli.core.dates import EventDate
 from linli.core.permissions import Action, restrict
 from linli.orgs.models import Organisation
 
@@ -34,7 +35,7 @@ class AllianceOut(Schema):
 class AllianceIn(Schema):
     community: str = Field(..., max_length=24, description="Code of the community")
     name: str = Field("", max_length=100)
-    founded_on: dt.date | None = None
+    founded_on: EventDate | None = None
     description: str = Field("", max_length=2000)
 
 
@@ -52,7 +53,7 @@ class AllianceMemberIn(Schema):
     organisation_id: int = Field(..., ge=1, le=2**31 - 1)
     lead_name: str = Field("", max_length=30)
     lead_title: str = Field("", max_length=60)
-    joined_on: dt.date | None = None
+    joined_on: EventDate | None = None
 
 
 class AllianceMeetingOut(Schema):
@@ -68,7 +69,7 @@ class AllianceMeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    held_on: dt.date
+    held_on: EventDate
     topic: str = Field(..., min_length=1, max_length=200)
     attendee_ids: list[int] = Field(default_factory=list, max_length=200)
     minutes: str = Field("", max_length=10000)
@@ -94,12 +95,12 @@ class ProblemIn(Schema):
     title: str = Field(..., min_length=1, max_length=100)
     description: str = Field(..., min_length=1, max_length=4000)
     place: str | None = Field(None, max_length=24, description="Code of a place within the community")
-    found_on: dt.date | None = None
+    found_on: EventDate | None = None
 
 
 class SolveIn(Schema):
     solution: str = Field(..., min_length=1, max_length=4000)
-    solved_on: dt.date | None = None
+    solved_on: EventDate | None = None
 
 
 class FundOut(Schema):
@@ -116,7 +117,7 @@ class FundIn(Schema):
     kind: FundKind
     amount: Decimal = Field(..., gt=0, le=Decimal("9999999999.99"), decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=300)
-    entry_date: dt.date | None = None
+    entry_date: EventDate | None = None
     member_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Place
+from linli.core.dates import EVENT, BoundedDateField
 from linli.core.permissions import Action, restrict
 from linli.orgs.models import Organisation
 
@@ -25,7 +26,7 @@ class AllianceForm(forms.Form):
     community = forms.ModelChoiceField(label=_("Community"), queryset=Place.objects.none())
     name = forms.CharField(label=_("Name"), max_length=100, required=False,
                            help_text=_("Leave empty for “<community> party-building alliance”."))
-    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DATE)
+    founded_on = BoundedDateField(family=EVENT, label=_("Founded on"), required=False, widget=DATE)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea)
 
     def __init__(self, *args, user, **kwargs):
@@ -41,7 +42,7 @@ class MemberForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     lead_name = forms.CharField(label=_("Lead official"), max_length=30, required=False)
     lead_title = forms.CharField(label=_("Lead official's title"), max_length=60, required=False)
-    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE)
+    joined_on = BoundedDateField(family=EVENT, label=_("Joined on"), required=False, widget=DATE)
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +51,7 @@ class MemberForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = BoundedDateField(family=EVENT, label=_("Held on"), widget=DATE)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     attendees = forms.ModelMultipleChoiceField(label=_("Member organisations present"), required=False,
                                                queryset=AllianceMember.objects.none(),
@@ -65,7 +66,7 @@ class MeetingForm(forms.Form):
 class CommitmentForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member organisation"), queryset=AllianceMember.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)
+    signed_on = BoundedDateField(family=EVENT, label=_("Signed on"), required=False, widget=DATE)
     items = forms.CharField(label=_("Commitments"), widget=forms.Textarea, max_length=6000,
                             help_text=_("One commitment per line."))
 
@@ -81,7 +82,7 @@ class CommitmentForm(forms.Form):
 class ItemForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
     evidence = forms.CharField(label=_("Evidence"), required=False, max_length=2000, widget=forms.Textarea)
-    fulfilled_on = forms.DateField(label=_("Fulfilled on"), required=False, widget=DATE)
+    fulfilled_on = BoundedDateField(family=EVENT, label=_("Fulfilled on"), required=False, widget=DATE)
 
     def __init__(self, *args, user=None, alliance=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +91,7 @@ class ItemForm(forms.Form):
 class WishForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member organisation"), queryset=AllianceMember.objects.none())
     title = forms.CharField(label=_("Wish"), max_length=200)
-    claimed_on = forms.DateField(label=_("Claimed on"), required=False, widget=DATE)
+    claimed_on = BoundedDateField(family=EVENT, label=_("Claimed on"), required=False, widget=DATE)
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +99,7 @@ class WishForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = BoundedDateField(family=EVENT, label=_("Held on"), widget=DATE)
     title = forms.CharField(label=_("Activity"), max_length=200)
     members = forms.ModelMultipleChoiceField(label=_("Member organisations taking part"), required=False,
                                              queryset=AllianceMember.objects.none(),
@@ -121,7 +122,7 @@ class ProblemForm(forms.Form):
     raised_by = forms.ModelChoiceField(label=_("Raised by"), required=False, queryset=AllianceMember.objects.none())
     responsible = forms.ModelChoiceField(label=_("Responsible member"), required=False,
                                          queryset=AllianceMember.objects.none())
-    found_on = forms.DateField(label=_("Found on"), required=False, widget=DATE)
+    found_on = BoundedDateField(family=EVENT, label=_("Found on"), required=False, widget=DATE)
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +133,7 @@ class ProblemForm(forms.Form):
 
 class SolveForm(forms.Form):
     solution = forms.CharField(label=_("How it was solved"), max_length=4000, widget=forms.Textarea)
-    solved_on = forms.DateField(label=_("Solved on"), required=False, widget=DATE)
+    solved_on = BoundedDateField(family=EVENT, label=_("Solved on"), required=False, widget=DATE)
 
     def __init__(self, *args, user=None, alliance=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +142,7 @@ class SolveForm(forms.Form):
 class FundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FundKind.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
-    entry_date = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    entry_date = BoundedDateField(family=EVENT, label=_("Date"), required=False, widget=DATE)
     member = forms.ModelChoiceField(label=_("Member organisation"), required=False,
                                     queryset=AllianceMember.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=300)
@@ -153,7 +154,7 @@ class FundForm(forms.Form):
 
 class PartnerForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Enterprise"), queryset=Organisation.objects.none())
-    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE)
+    joined_on = BoundedDateField(family=EVENT, label=_("Joined on"), required=False, widget=DATE)
     contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
 
@@ -169,8 +170,8 @@ class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Project"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=4000, widget=forms.Textarea)
     status = forms.ChoiceField(label=_("Status"), choices=ProjectStatus.choices)
-    started_on = forms.DateField(label=_("Started on"), required=False, widget=DATE)
-    finished_on = forms.DateField(label=_("Finished on"), required=False, widget=DATE)
+    started_on = BoundedDateField(family=EVENT, label=_("Started on"), required=False, widget=DATE)
+    finished_on = BoundedDateField(family=EVENT, label=_("Finished on"), required=False, widget=DATE)
 
     def __init__(self, *args, user=None, alliance=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +183,7 @@ class ProjectClaimForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Cooperative project"), coerce=int)
     role = forms.CharField(label=_("What they take on"), required=False, max_length=200,
                            help_text=_("e.g. legal advice on Saturdays, organising the charging-pile survey"))
-    claimed_on = forms.DateField(label=_("Claimed on"), required=False, widget=DATE)
+    claimed_on = BoundedDateField(family=EVENT, label=_("Claimed on"), required=False, widget=DATE)
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Place
+from linli.core.dates import EVENT, BoundedDateField
 from linli.core.permissions import Action, restrict
 
 from . import files
@@ -68,7 +69,7 @@ class AssignForm(forms.Form):
                                 help_text=_("Separated by spaces or commas."))
     branches = forms.ModelMultipleChoiceField(label=_("Whole party branches (their active members)"),
                                               queryset=None, required=False)
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = BoundedDateField(family=EVENT, label=_("Due on"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

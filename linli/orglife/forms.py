@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import EVENT, BoundedDateField
+
 from .models import MEETING_KINDS, MINUTES_MAX, Grade, Kind, Status
 
 RESOLUTION_ROWS = 3
@@ -14,14 +16,14 @@ class MeetingForm(forms.Form):
     """The fields of a meeting record; attendance, photos and resolutions are read from the request by the view
     (one checklist row per entitled member, several files, a few resolution rows)."""
 
-    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    held_on = BoundedDateField(family=EVENT, label=_("Date"), widget=DateInput)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.HELD)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     address = forms.CharField(label=_("Venue"), max_length=200, required=False)
     lecturer = forms.CharField(label=_("Lecturer / host"), max_length=50, required=False)
     minutes = forms.CharField(label=_("Minutes"), required=False, max_length=MINUTES_MAX,
                               widget=forms.Textarea(attrs={"rows": 6}))
-    counts_for = forms.DateField(label=_("Counts for (make-up, 补开)"), required=False, widget=DateInput,
+    counts_for = BoundedDateField(family=EVENT, label=_("Counts for (make-up, 补开)"), required=False, widget=DateInput,
                                  help_text=_("Only for a make-up meeting: a day in the period it was due."))
 
 
@@ -37,7 +39,7 @@ class ResolutionForm(forms.Form):
 
 
 class TalkForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    held_on = BoundedDateField(family=EVENT, label=_("Date"), widget=DateInput)
     member_a = forms.TypedChoiceField(label=_("Member"), coerce=int)
     member_b = forms.TypedChoiceField(label=_("Talked with"), coerce=int)
     topic = forms.CharField(label=_("Topic"), max_length=200)

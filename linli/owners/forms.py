@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Level, Place
+from linli.core.dates import EVENT, BoundedDateField
 from linli.core.permissions import Action, restrict
 from linli.registry.pickers import ResidentChoiceField
 
@@ -17,9 +18,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CommitteeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("E.g. 怡心花园业主委员会."))
-    term_start = forms.DateField(label=_("Term start"), widget=DATE)
-    term_end = forms.DateField(label=_("Term end"), widget=DATE, help_text=_("At most 5 years after the start."))
-    filed_on = forms.DateField(label=_("Filed with the street on"), widget=DATE, required=False,
+    term_start = BoundedDateField(family=EVENT, label=_("Term start"), widget=DATE)
+    term_end = BoundedDateField(family=EVENT, label=_("Term end"), widget=DATE,
+                                help_text=_("At most 5 years after the start."))
+    filed_on = BoundedDateField(family=EVENT, label=_("Filed with the street on"), widget=DATE, required=False,
                                help_text=_("备案: leave empty until the street office has registered it."))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -40,7 +42,7 @@ class SeatForm(forms.Form):
         "An owner of a house in the compound (业主, by the data centre's ownership records); type a name, pinyin "
         "initials or an address to search."))
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices, initial=Position.MEMBER)
-    since = forms.DateField(label=_("Since"), widget=DATE, initial=timezone.localdate)
+    since = BoundedDateField(family=EVENT, label=_("Since"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, residents, **kwargs):
         """``residents``: the residents the user may see (``registry.selectors.residents``); nobody else."""
@@ -49,4 +51,4 @@ class SeatForm(forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    until = forms.DateField(label=_("Until"), widget=DATE, initial=timezone.localdate)
+    until = BoundedDateField(family=EVENT, label=_("Until"), widget=DATE, initial=timezone.localdate)

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from linli.areas.selectors import place_by_code
 from linli.core.api import ERROR_RESPONSES, PageNumber
+from linli.core.dates import PastDate
 from linli.core.permissions import Action, restrict
 
 from . import selectors, services
@@ -82,7 +83,7 @@ class ResidentFilters(Schema):
 class ResidentIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
     gender: Gender = Gender.UNKNOWN
-    birth_date: dt.date | None = None
+    birth_date: PastDate | None = None
     id_type: IdType | None = None
     id_number: str = Field("", max_length=30)
     phone: str = Field("", max_length=20)
@@ -99,7 +100,7 @@ class ResidentIn(Schema):
 class ResidentPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=50)
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: PastDate | None = None
     id_type: IdType | None = None
     id_number: str | None = Field(None, max_length=30, description="Omit to keep; empty string clears")
     phone: str | None = Field(None, max_length=20, description="Omit to keep; empty string clears")
@@ -163,18 +164,18 @@ class HouseholdFilters(Schema):
 class HouseholdIn(Schema):
     house: str = Field(..., max_length=24, description="House code")
     head: int = Field(..., description="Resident id of the head")
-    since: dt.date | None = None
+    since: PastDate | None = None
     number: str = Field("", max_length=32)
 
 
 class MoveInIn(Schema):
     resident: int
     relation: Relation
-    since: dt.date
+    since: PastDate
 
 
 class MoveOutIn(Schema):
-    until: dt.date
+    until: PastDate
 
 
 # -- residents ----------------------------------------------------------------------------------------

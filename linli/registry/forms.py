@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.pickers import PlacePicker
+from linli.core.dates import EVENT, PAST, BoundedDateField
 
 from .models import Education, Gender, IdType, PoliticalStatus, Relation, ResidenceStatus
 from .pickers import HousePicker, ResidentPicker, label_for_resident
@@ -73,7 +74,7 @@ class ResidentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN,
                                help_text=_("Taken from the ID card number when one is given."))
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    birth_date = BoundedDateField(label=_("Birth date"), required=False, widget=DATE_INPUT, family=PAST)
     id_type = forms.ChoiceField(label=_("ID document type"), required=False,
                                 choices=[("", "—"), *IdType.choices], initial=IdType.ID_CARD)
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
@@ -131,8 +132,8 @@ class ResidentForm(forms.Form):
 
 class TagAssignForm(forms.Form):
     tag = forms.ChoiceField(label=_("Care group"))
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
-    until = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+    since = BoundedDateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate, family=EVENT)
+    until = BoundedDateField(label=_("Until"), required=False, widget=DATE_INPUT, family=EVENT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, tags=(), **kwargs):
@@ -144,7 +145,7 @@ class TagAssignForm(forms.Form):
 class EndForm(forms.Form):
     """End a membership, a care group or an occupancy on a date."""
 
-    until = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    until = BoundedDateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate, family=EVENT)
 
 
 class RevealForm(forms.Form):
@@ -183,7 +184,7 @@ class ResidentRefField(forms.CharField):
 class HouseholdForm(forms.Form):
     house = _code_field(_("House"), required=True, widget=HousePicker())
     head = ResidentRefField(label=_("Head of household"))
-    since = forms.DateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate)
+    since = BoundedDateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate, family=PAST)
     number = forms.CharField(label=_("Household number"), max_length=32, required=False,
                              help_text=_("Optional: leave empty and the next free number is assigned."))
 
@@ -194,4 +195,4 @@ class HouseholdForm(forms.Form):
 class MoveInForm(forms.Form):
     resident = ResidentRefField(label=_("Resident"))
     relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices, initial=Relation.CHILD)
-    since = forms.DateField(label=_("Moved in"), widget=DATE_INPUT, initial=timezone.localdate)
+    since = BoundedDateField(label=_("Moved in"), widget=DATE_INPUT, initial=timezone.localdate, family=PAST)

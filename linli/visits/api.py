@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from linli.core.api import ERROR_RESPONSES, PageNumber
+from linli.core.dates import PastDate
 from linli.registry import selectors as reg
 
 from . import selectors, services
@@ -26,7 +27,7 @@ class DueOut(Schema):
 
 class VisitIn(Schema):
     resident_id: int = Field(..., ge=1, le=2**62)
-    visited_on: dt.date
+    visited_on: PastDate
     purpose: str = Field(..., min_length=1, max_length=200)
     findings: str = Field("", max_length=2000)
     kind: VisitKind = VisitKind.ROUTINE

@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dates import EVENT, PAST, BoundedDateField, bound_form_dates
 from linli.registry.pickers import ResidentChoiceField
 
 from .models import Errand, EventKind, PartnerKind, Visit, VisitKind
@@ -21,6 +22,7 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
+        bound_form_dates(self, {"visited_on": PAST})
         self.fields["kind"].choices = VisitKind.choices
 
 
@@ -37,7 +39,7 @@ class PairingForm(forms.Form):
     partner_kind = forms.ChoiceField(label=_("Paired with"), choices=PartnerKind.choices)
     partner_resident = ResidentChoiceField(label=_("Member"), required=False, only="party")
     partner_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
-    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    since = BoundedDateField(family=EVENT, label=_("Since"),
                             initial=timezone.localdate)
     note = forms.CharField(label=_("What help is agreed"), max_length=200, required=False)
 
@@ -49,7 +51,7 @@ class PairingForm(forms.Form):
 
 class CareEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    occurred_on = BoundedDateField(family=PAST, label=_("Date"),
                                   initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -59,6 +61,10 @@ class ErrandForm(forms.ModelForm):
         model = Errand
         fields = ["matter", "handled_on", "outcome", "note"]
         widgets = {"handled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_form_dates(self, {"handled_on": PAST})
 
 
 class CaseForm(forms.Form):

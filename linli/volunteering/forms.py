@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.areas.models import Place
+from linli.core.dates import EVENT, FILTER, BoundedDateField, BoundedDateTimeField
 from linli.core.permissions import Action, restrict
 
 from .models import (
@@ -64,9 +65,10 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     content = forms.CharField(label=_("Service content"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME)
-    signup_closes_at = forms.DateTimeField(label=_("Sign-up closes at"), widget=DATETIME, required=False)
+    starts_at = BoundedDateTimeField(family=EVENT, label=_("Starts at"), widget=DATETIME)
+    ends_at = BoundedDateTimeField(family=EVENT, label=_("Ends at"), widget=DATETIME)
+    signup_closes_at = BoundedDateTimeField(family=EVENT, label=_("Sign-up closes at"), widget=DATETIME,
+                                            required=False)
     slots = forms.IntegerField(label=pgettext_lazy("volunteering", "Places"), min_value=1, max_value=1000)
     skills = SkillsField(label=_("Skills wanted"))
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=14, max_value=120, required=False)
@@ -125,7 +127,7 @@ class MemberForm(forms.Form):
 
 class DutyLogForm(forms.Form):
     kind = forms.ChoiceField(label=_("Duty"), choices=DutyKind.choices)
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = BoundedDateField(family=EVENT, label=_("Date"), widget=DATE)
     findings = forms.CharField(label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     actions = forms.CharField(label=_("Actions taken"), max_length=4000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
@@ -133,7 +135,7 @@ class DutyLogForm(forms.Form):
 
 class AchievementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AchievementKind.choices)
-    on = forms.DateField(label=_("Date"), widget=DATE)
+    on = BoundedDateField(family=EVENT, label=_("Date"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=120)
     issuer = forms.CharField(label=_("Given by"), max_length=100, required=False)
     hours = forms.DecimalField(label=_("Training hours"), required=False, min_value=0.5, max_value=500,
@@ -143,8 +145,8 @@ class AchievementForm(forms.Form):
 class CertificateForm(forms.Form):
     person_in_charge = forms.CharField(label=_("Person in charge"), max_length=30)
     contact = forms.CharField(label=_("Contact"), max_length=40)
-    period_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    period_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    period_from = BoundedDateField(family=FILTER, label=_("From"), required=False, widget=DATE)
+    period_to = BoundedDateField(family=FILTER, label=_("To"), required=False, widget=DATE)
 
 
 class ConfirmForm(forms.Form):
