@@ -54,7 +54,11 @@ def test_secretary_fixes_a_branch_below_three_members(page, live_server, transac
     page.get_by_test_id("party-tree").get_by_role("link", name="怡心花园党支部").click()
     expect(page.locator('[data-flag="too_few"]').first).to_be_visible()
     page.get_by_test_id("add-member").click()
-    page.locator("input[name=resident]").fill(str(newcomer.pk))
+    # The resident is picked by name (type-ahead picker), not typed as a record number.
+    box = page.locator("[data-picker]:has(input[name=resident]) [data-picker-input]")
+    box.fill(newcomer.name)
+    page.get_by_test_id("picker-option").first.click()
+    expect(page.locator("input[name=resident]")).to_have_value(str(newcomer.pk))
     page.locator("input[name=joined_on]").fill("2015-07-01")
     page.locator("input[name=full_on]").fill("2016-07-01")
     page.get_by_test_id("party-form").get_by_role("button").first.click()

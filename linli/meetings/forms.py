@@ -64,11 +64,23 @@ class MeetingForm(forms.ModelForm):
         if data.get("host_kind") == HostKind.OWNERS_COMMITTEE and committee is not None:
             data["host_ref"] = f"{OWNERS_COMMITTEE_REF}:{committee.pk}"
             data["host_name"] = data.get("host_name") or committee.name
+            # host_ref is no field of the form (nobody types "app.model:id"): the model's own checks see it here.
+            self.instance.host_ref = data["host_ref"]
         elif data.get("host_kind") == HostKind.OWNERS_COMMITTEE and not data.get("host_ref"):
             self.add_error("owners_committee", _("Choose the owners' committee that meets."))
         if not data.get("place") and not data.get("party_org") and committee is None:
             self.add_error("place", _("Choose where the meeting belongs."))
         return data
+
+    def add_error(self, field, error):
+        # The model's and the service's errors about the host reference belong to the committee picker.
+        if field == "host_ref":
+            field = "owners_committee"
+        elif field is None and isinstance(error, dict) and "host_ref" in error:
+            error = {("owners_committee" if k == "host_ref" else k): v for k, v in error.items()}
+        elif field is None and hasattr(error, "error_dict") and "host_ref" in error.error_dict:
+            error.error_dict["owners_committee"] = error.error_dict.pop("host_ref")
+        super().add_error(field, error)
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

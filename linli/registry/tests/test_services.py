@@ -63,14 +63,16 @@ def test_birth_date_and_gender_cross_checked(tree):
 
 def test_reveal_needs_the_right_and_is_audited(tree):
     r = make(tree, id_number=ID, phone="13812345678")
-    assert services.reveal(actor=tree.users["secretary_a1"], resident=r, field="phone") == "13812345678"
+    shown = services.reveal(actor=tree.users["secretary_a1"], resident=r, field="phone", purpose="核实联系方式")
+    assert shown == "13812345678"
     assert AuditLog.objects.filter(action="unmask", object_id=str(r.pk), actor_name="secretary_a1").exists()
     with pytest.raises(PermissionDenied):
-        services.reveal(actor=tree.users["head_a1"], resident=r, field="id_number")  # building head: view only
+        # building head: view only
+        services.reveal(actor=tree.users["head_a1"], resident=r, field="id_number", purpose="核实身份")
     with pytest.raises(PermissionDenied):
         services.reveal(actor=tree.users["secretary_a1"].__class__.objects.get(username="grid_a"),
                         resident=make(tree, name="外格", home=tree.house_a2, actor="district_admin"),
-                        field="id_number")
+                        field="id_number", purpose="核实身份")
 
 
 def test_household_move_in_and_out_keeps_history(tree):

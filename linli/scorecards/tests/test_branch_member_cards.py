@@ -115,7 +115,7 @@ def member_year(tree, party, year):
     ev = orglife.evaluation_start(actor=root, org=party.branch, year=year)
     ev = orglife.evaluation_advance(actor=root, evaluation=ev, step="start_peer_review")
     ev = orglife.evaluation_advance(actor=root, evaluation=ev, step="start_poll")
-    EvaluationEntry.objects.filter(evaluation=ev).update(grade="qualified")
+    EvaluationEntry.objects.filter(evaluation=ev).update(grade="qualified", votes_qualified=10)  # the poll held
     orglife.evaluation_advance(actor=root, evaluation=ev, step="rate")
     confirmed = timezone.make_aware(dt.datetime(year, 6, 1, 10, 0))
     wish = Wish.objects.create(resident=party.full[0].resident, community=tree.comm_a1, scope_path=tree.house_a1.path,
