@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Place
+from linli.core.dates import EVENT, bound_form_dates
 from linli.core.permissions import Action, restrict
 
 from .models import OWNERS_COMMITTEE_REF, HostKind, Meeting
@@ -31,6 +32,8 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from linli.party.models import BRANCH_KINDS, PartyOrg
+
+        bound_form_dates(self, {"starts_at": EVENT, "ends_at": EVENT})  # typed times: no year 1, no 9999
 
         self.fields["place"].queryset = restrict(Place.objects.filter(level__in=(2, 3, 4), is_active=True),
                                                  user, Action.VIEW).order_by("path")

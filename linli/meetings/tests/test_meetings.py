@@ -390,3 +390,18 @@ def test_api(client, tree, token_for):
     assert client.get(f"/api/v1/meetings/{m.pk}", **out).status_code == 404
     r = client.get("/api/v1/meetings?under=340504002001", **token_for("secretary_a1"))
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("when", ["9999-12-01T09:00", "0001-02-01T09:00"])
+def test_meeting_times_outside_the_event_window_are_a_form_error(client, tree, when):
+    """Typed dates are bounded (#11 item 13): a meeting in 9999 or year 1 is refused on the form, nothing saved."""
+    from linli.meetings.models import Meeting
+
+    client.force_login(tree.users["secretary_a1"])
+    before = Meeting.objects.count()
+    r = client.post("/meetings/new/", {"title": "居民议事会", "host_kind": "residents_council", "host_name": "议事会",
+                                       "place": tree.comm_a1.pk, "starts_at": when, "ends_at": when,
+                                       "majority_base": "invitees", "quorum_numerator": 1, "quorum_denominator": 2})
+    assert r.status_code == 200
+    assert "starts_at" in r.context["form"].errors
+    assert Meeting.objects.count() == before
