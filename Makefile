@@ -37,6 +37,7 @@ serve: $(STAMP)
 ## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	LINLI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

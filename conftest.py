@@ -21,8 +21,9 @@ def token_for(client):
     from linli.core.testing import PASSWORD
 
     def _token(username):
-        resp = client.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                           content_type="application/json")
+        resp = client.post(
+            "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+        )
         assert resp.status_code == 201, resp.content
         return {"HTTP_AUTHORIZATION": f"Bearer {resp.json()['token']}"}
 

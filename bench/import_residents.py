@@ -63,11 +63,16 @@ def build_file(rows: int, house_codes: list[str]) -> bytes:
                 seen.add(first17)
                 break
         values = {
-            "姓名": rnd.choice(names), "证件类型": "居民身份证", "证件号码": first17 + id_check_char(first17),
-            "手机号码": f"1{rnd.choice('3456789')}{i:09d}", "民族": "汉族",
+            "姓名": rnd.choice(names),
+            "证件类型": "居民身份证",
+            "证件号码": first17 + id_check_char(first17),
+            "手机号码": f"1{rnd.choice('3456789')}{i:09d}",
+            "民族": "汉族",
             "政治面貌": rnd.choice(["群众", "中共党员"]),
-            "居住状态": rnd.choice(["户籍", "常住", "流动"]), "工作单位": rnd.choice(employers),
-            "文化程度": rnd.choice(["初中", "高中/中专", "本科"]), "房屋编码": house_codes[i % len(house_codes)],
+            "居住状态": rnd.choice(["户籍", "常住", "流动"]),
+            "工作单位": rnd.choice(employers),
+            "文化程度": rnd.choice(["初中", "高中/中专", "本科"]),
+            "房屋编码": house_codes[i % len(house_codes)],
         }
         ws.append([values.get(h) for h in headers])
     out = io.BytesIO()
@@ -141,13 +146,23 @@ def main() -> int:
                 unit = areas.place_create(actor=root, parent=building, name=f"{u}单元")
                 for n in range(1, 51):
                     floor, no = (n - 1) // 2 + 1, f"{(n - 1) // 2 + 1}{(n - 1) % 2 + 1:02d}"
-                    houses.append(Place(level=Level.HOUSE, parent=unit, code=f"{unit.code}{n:04d}",
-                                        path=f"{unit.path}{n:04d}", name=no, floor=floor, number=no,
-                                        area=Decimal("89.50"), area_source="registered", use="residential"))
+                    houses.append(
+                        Place(
+                            level=Level.HOUSE,
+                            parent=unit,
+                            code=f"{unit.code}{n:04d}",
+                            path=f"{unit.path}{n:04d}",
+                            name=no,
+                            floor=floor,
+                            number=no,
+                            area=Decimal("89.50"),
+                            area_source="registered",
+                            use="residential",
+                        )
+                    )
                 Place.objects.filter(pk=unit.pk).update(next_child_seq=50)
         Place.objects.bulk_create(houses)
-        secretary = acc.user_create(actor=root, username="bench_secretary", password="Bench-pass-2026",
-                                    home=community)
+        secretary = acc.user_create(actor=root, username="bench_secretary", password="Bench-pass-2026", home=community)
         acc.binding_add(actor=root, user=secretary, role="community_secretary", place=community)
         secretary.refresh_from_db()
         with connection.cursor() as cur:
@@ -177,8 +192,9 @@ def main() -> int:
             settings.LINLI_IMPORT_ENGINE = engine
             print(f"\nimport with the {engine} engine ({args.rows:,} residents, as a community secretary)")
             t0 = time.perf_counter()
-            job = services.import_upload(actor=secretary, kind="residents",
-                                         upload=SimpleUploadedFile("bench.xlsx", data))
+            job = services.import_upload(
+                actor=secretary, kind="residents", upload=SimpleUploadedFile("bench.xlsx", data)
+            )
             t_upload = time.perf_counter() - t0
             t0 = time.perf_counter()
             status = services.run_validation(job.pk)

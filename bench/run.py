@@ -92,8 +92,10 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         # the place tree is what is measured here; a few residents keep the seed quick (search has its own bench)
         call_command("seed_demo", scale=args.scale, residents=2000, verbosity=0)
-        print(f"  seeded in {time.perf_counter() - t0:.1f} s: {Place.objects.count():,} places, "
-              f"{Place.objects.filter(level=Level.HOUSE).count():,} houses")
+        print(
+            f"  seeded in {time.perf_counter() - t0:.1f} s: {Place.objects.count():,} places, "
+            f"{Place.objects.filter(level=Level.HOUSE).count():,} houses"
+        )
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
 

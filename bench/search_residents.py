@@ -98,12 +98,15 @@ def main() -> int:
     def measure(label_suffix="", compare_only=False):
         for username in USERS:
             user = User.objects.get(username=username)
-            visible = list(restrict(Resident.objects.filter(merged_into__isnull=True), user, Action.VIEW)
-                           .order_by("pk").only("name", "name_initials", "name_pinyin", "id_last4", "phone_last4",
-                                                "address")[:20000])
+            visible = list(
+                restrict(Resident.objects.filter(merged_into__isnull=True), user, Action.VIEW)
+                .order_by("pk")
+                .only("name", "name_initials", "name_pinyin", "id_last4", "phone_last4", "address")[:20000]
+            )
             kinds = queries_for(visible, random.Random(rng.random()), 25)
-            print(f"\n{username}{label_suffix}: {len(visible):,}{'+' if len(visible) == 20000 else ''} residents "
-                  "in scope")
+            print(
+                f"\n{username}{label_suffix}: {len(visible):,}{'+' if len(visible) == 20000 else ''} residents in scope"
+            )
             for kind, qs in kinds.items():
                 for q in qs[:3]:  # warm up
                     search_residents(user, q)
@@ -120,14 +123,17 @@ def main() -> int:
                 ok = p95 <= LIMIT_MS
                 verdict = "" if compare_only else ("ok" if ok else "MISSED")
                 example = qs[0]
-                print(f"  {kind:<9} e.g. {example!r:<22} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  limit {LIMIT_MS:.0f} ms "
-                      f"{verdict:<6} ({hits / args.runs:.1f} hits/query)")
+                print(
+                    f"  {kind:<9} e.g. {example!r:<22} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  limit {LIMIT_MS:.0f} ms "
+                    f"{verdict:<6} ({hits / args.runs:.1f} hits/query)"
+                )
                 if not ok and not compare_only:
                     failures.append(f"{username}/{kind}")
 
     try:
-        print(f"bench: seeding the demo district at scale {args.scale} with {args.residents:,} residents "
-              "on PostgreSQL …")
+        print(
+            f"bench: seeding the demo district at scale {args.scale} with {args.residents:,} residents on PostgreSQL …"
+        )
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
         t_migrate = time.perf_counter()
@@ -136,18 +142,22 @@ def main() -> int:
 
             for name, column in import_module("linli.registry.migrations.0003_search_trgm").INDEXES.items():
                 with connection.cursor() as cur:
-                    cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON registry_resident USING gin "
-                                f"({column} gin_trgm_ops)")
+                    cur.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON registry_resident USING gin ({column} gin_trgm_ops)"
+                    )
         else:
             call_command("seed_demo", scale=args.scale, residents=args.residents, verbosity=0)
         seeded = time.perf_counter() - t_migrate
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-            cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_resident' AND indexname LIKE "
-                        "'%%trgm'")
+            cur.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'registry_resident' AND indexname LIKE '%%trgm'"
+            )
             trgm = [r[0] for r in cur.fetchall()]
-        print(f"  migrated in {t_migrate - t0:.1f} s, seeded in {seeded:.1f} s: {Resident.objects.count():,} "
-              f"residents; trigram indexes: {', '.join(trgm) or 'none'}")
+        print(
+            f"  migrated in {t_migrate - t0:.1f} s, seeded in {seeded:.1f} s: {Resident.objects.count():,} "
+            f"residents; trigram indexes: {', '.join(trgm) or 'none'}"
+        )
 
         print("\nsearch_residents(user, q) — limit 20, ranked, masked, through the chokepoint")
         measure()

@@ -81,8 +81,14 @@ def run_wrk(url: str, *, connections: int, duration: int, script: str | None = N
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else "", "raw": out}
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+        "raw": out,
+    }
 
 
 def main() -> int:
@@ -92,9 +98,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="granian blocking threads per worker")
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--async-commit", action="store_true",
-                        help="diagnosis only: the server's connections use synchronous_commit=off (PGOPTIONS), "
-                             "to show how much of a write is the WAL flush")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="diagnosis only: the server's connections use synchronous_commit=off (PGOPTIONS), "
+        "to show how much of a write is the WAL flush",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -111,8 +120,13 @@ def main() -> int:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB}")
         conn.execute(f"CREATE DATABASE {DB}")
-    env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "LINLI_ENV": "development", "LINLI_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LINLI_ENV": "development",
+        "LINLI_DEBUG": "0",
+    }
     os.environ.update(env)
     server_env = {**env, "PGOPTIONS": "-c synchronous_commit=off"} if args.async_commit else env
 
@@ -143,10 +157,20 @@ def main() -> int:
         tree = build_tree()
         _token, raw = token_issue(user=tree.users["resident_a1"], name="bench")
         building = tree.building_a1
-        body = {"category": "noise", "title": "夜间施工噪音", "description": "22点后仍在施工，噪音很大",
-                "place": building.code, "case_type": "complaint"}
-        bare_body = {"category": "noise", "title": "夜间施工噪音", "description": "22点后仍在施工，噪音很大",
-                     "place_id": building.pk, "scope_path": building.path}
+        body = {
+            "category": "noise",
+            "title": "夜间施工噪音",
+            "description": "22点后仍在施工，噪音很大",
+            "place": building.code,
+            "case_type": "complaint",
+        }
+        bare_body = {
+            "category": "noise",
+            "title": "夜间施工噪音",
+            "description": "22点后仍在施工，噪音很大",
+            "place_id": building.pk,
+            "scope_path": building.path,
+        }
 
         # queries per create, in-process (the same code path the server runs)
         client = Client()
@@ -159,32 +183,55 @@ def main() -> int:
         connection.close()
 
         api_lua = tmp / "api.lua"
-        api_lua.write_text(POST_LUA % {"body": json.dumps(body, ensure_ascii=False),
-                                       "auth": f'wrk.headers["Authorization"] = "Bearer {raw}"'})
+        api_lua.write_text(
+            POST_LUA
+            % {"body": json.dumps(body, ensure_ascii=False), "auth": f'wrk.headers["Authorization"] = "Bearer {raw}"'}
+        )
         bare_lua = tmp / "bare.lua"
         bare_lua.write_text(POST_LUA % {"body": json.dumps(bare_body, ensure_ascii=False), "auth": ""})
 
         port = free_port()
         server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--workers", str(args.workers),
-             "--blocking-threads", str(args.threads), "--no-access-log", "--log-level", "warning",
-             "--host", "127.0.0.1", "--port", str(port), "--working-dir", str(ROOT / "bench"),
-             "workorders_wsgi:application"],
-            env=server_env, cwd=ROOT / "bench", start_new_session=True)
+            [
+                str(ROOT / ".venv/bin/granian"),
+                "--interface",
+                "wsgi",
+                "--workers",
+                str(args.workers),
+                "--blocking-threads",
+                str(args.threads),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--working-dir",
+                str(ROOT / "bench"),
+                "workorders_wsgi:application",
+            ],
+            env=server_env,
+            cwd=ROOT / "bench",
+            start_new_session=True,
+        )
         wait_for(port)
         base = f"http://127.0.0.1:{port}"
-        print(f"bench: granian {args.workers} workers × {args.threads} threads on :{port}"
-              f"{' (synchronous_commit=off)' if args.async_commit else ''}; "
-              f"wrk -t2 -c{args.connections} -d{args.duration}s, one after the other\n")
+        print(
+            f"bench: granian {args.workers} workers × {args.threads} threads on :{port}"
+            f"{' (synchronous_commit=off)' if args.async_commit else ''}; "
+            f"wrk -t2 -c{args.connections} -d{args.duration}s, one after the other\n"
+        )
         # warm every worker's connection and caches
         run_wrk(f"{base}/bench/bare", connections=args.connections, duration=2)
         run_wrk(f"{base}/api/v1/workorders/cases", connections=4, duration=2, script=str(api_lua))
 
         results = {}
-        for label, path, script in (("bare JSON GET /bench/bare", "/bench/bare", None),
-                                    ("bare insert POST /bench/bare-create", "/bench/bare-create", str(bare_lua)),
-                                    ("API create POST /api/v1/workorders/cases", "/api/v1/workorders/cases",
-                                     str(api_lua))):
+        for label, path, script in (
+            ("bare JSON GET /bench/bare", "/bench/bare", None),
+            ("bare insert POST /bench/bare-create", "/bench/bare-create", str(bare_lua)),
+            ("API create POST /api/v1/workorders/cases", "/api/v1/workorders/cases", str(api_lua)),
+        ):
             r = run_wrk(base + path, connections=args.connections, duration=args.duration, script=script)
             results[label] = r
             extra = f"  non-2xx {r['non2xx']}" if r["non2xx"] else ""

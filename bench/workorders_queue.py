@@ -33,8 +33,17 @@ sys.path.insert(0, str(ROOT))
 
 DB = "linli_bench_wo_queue"
 LIMITS = {"p95_ms": 50.0}
-STATES = [("accepted", 10), ("dispatched", 12), ("signed", 8), ("handling", 12), ("completed", 8),
-          ("evaluated", 15), ("archived", 30), ("cancelled", 4), ("merged", 1)]
+STATES = [
+    ("accepted", 10),
+    ("dispatched", 12),
+    ("signed", 8),
+    ("handling", 12),
+    ("completed", 8),
+    ("evaluated", 15),
+    ("archived", 30),
+    ("cancelled", 4),
+    ("merged", 1),
+]
 
 
 def pct(values, p):
@@ -60,8 +69,15 @@ def generate(tree, orgs, n, rng, *, start_number=0, only_org=None):
     from linli.workorders.models import ACTIVE_STATES, Case, CaseAssignment, Category, QueueRank
 
     categories = list(Category.objects.filter(parent__isnull=False)) + list(Category.objects.filter(code="noise"))
-    places = [tree.building_a1, tree.building_a1b, tree.building_a2, tree.building_b1, tree.house_a1, tree.house_a2,
-              tree.house_b1]
+    places = [
+        tree.building_a1,
+        tree.building_a1b,
+        tree.building_a2,
+        tree.building_b1,
+        tree.house_a1,
+        tree.house_a2,
+        tree.house_b1,
+    ]
     names, weights = zip(*STATES, strict=True)
     now = timezone.now()
     made = 0
@@ -76,17 +92,36 @@ def generate(tree, orgs, n, rng, *, start_number=0, only_org=None):
             created = now - dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60))
             lead = None if state == "accepted" else (only_org or rng.choice(orgs))
             due = now + dt.timedelta(hours=rng.randint(-30 * 24, 30 * 24)) if lead else None
-            cases.append(Case(number=f"Q{k:012d}", case_type=rng.choice(["help", "complaint", "consult"]),
-                              category=rng.choice(categories), title=f"批量工单 {k}", description="用于性能测试的工单",
-                              place=place, scope_path=place.path, state=state,
-                              level=rng.choice(["community", "district"]), lead_org=lead, created_at=created,
-                              dispatched_at=created if lead else None, sign_due=due, handle_due=due))
+            cases.append(
+                Case(
+                    number=f"Q{k:012d}",
+                    case_type=rng.choice(["help", "complaint", "consult"]),
+                    category=rng.choice(categories),
+                    title=f"批量工单 {k}",
+                    description="用于性能测试的工单",
+                    place=place,
+                    scope_path=place.path,
+                    state=state,
+                    level=rng.choice(["community", "district"]),
+                    lead_org=lead,
+                    created_at=created,
+                    dispatched_at=created if lead else None,
+                    sign_due=due,
+                    handle_due=due,
+                )
+            )
         Case.objects.bulk_create(cases, batch_size=batch)
         rows = []
         for case in cases:
             if case.lead_org_id:
-                rows.append(CaseAssignment(case=case, organisation_id=case.lead_org_id, role="lead",
-                                           status="signed" if case.state != "dispatched" else "pending"))
+                rows.append(
+                    CaseAssignment(
+                        case=case,
+                        organisation_id=case.lead_org_id,
+                        role="lead",
+                        status="signed" if case.state != "dispatched" else "pending",
+                    )
+                )
                 others = [o for o in orgs if o.pk != case.lead_org_id]
                 if others and rng.random() < 0.2:
                     co = rng.choice(others)
@@ -121,8 +156,14 @@ def main() -> int:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {DB}")
-    os.environ.update({"DATABASE_URL": urlunparse(urlparse(url)._replace(path=f"/{DB}")),
-                       "DJANGO_SETTINGS_MODULE": "config.settings", "LINLI_ENV": "development", "LINLI_DEBUG": "0"})
+    os.environ.update(
+        {
+            "DATABASE_URL": urlunparse(urlparse(url)._replace(path=f"/{DB}")),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LINLI_ENV": "development",
+            "LINLI_DEBUG": "0",
+        }
+    )
 
     import django
 
@@ -153,8 +194,11 @@ def main() -> int:
             call_command("migrate", verbosity=0)
             tree = build_tree()
             orgs = [tree.dept, tree.dept_other, tree.property_co] + [
-                orgs_services.organisation_create(actor=system_user(), area=tree.district, kind="department",
-                                                  name=f"雨山区第{i}局") for i in range(20)]
+                orgs_services.organisation_create(
+                    actor=system_user(), area=tree.district, kind="department", name=f"雨山区第{i}局"
+                )
+                for i in range(20)
+            ]
             print(f"bench: generating {args.cases:,} cases on PostgreSQL …")
             generate(tree, orgs, args.cases, rng)
             with connection.cursor() as cur:
@@ -172,7 +216,7 @@ def main() -> int:
         targets = {
             "page: GET /workorders/queue/organisation/": "/workorders/queue/organisation/",
             "api: GET /api/v1/workorders/cases (active)": "/api/v1/workorders/cases?state=dispatched&state=signed"
-                                                          "&state=handling&state=completed",
+            "&state=handling&state=completed",
         }
 
         def measure(label, path):
@@ -193,16 +237,25 @@ def main() -> int:
         tree_like = type("T", (), {})()
         from linli.areas.models import Place
 
-        for attr, code_level in (("building_a1", 5), ("building_a1b", 5), ("building_a2", 5), ("building_b1", 5),
-                                 ("house_a1", 7), ("house_a2", 7), ("house_b1", 7)):
+        for attr, code_level in (
+            ("building_a1", 5),
+            ("building_a1b", 5),
+            ("building_a2", 5),
+            ("building_b1", 5),
+            ("house_a1", 7),
+            ("house_a2", 7),
+            ("house_b1", 7),
+        ):
             setattr(tree_like, attr, Place.objects.filter(level=code_level).order_by("?").first())
         generate(tree_like, [dept], 1000, rng, start_number=10**9 + Case.objects.count(), only_org=dept)
         for label, path in targets.items():
             with CaptureQueriesContext(connection) as ctx:
                 client.get(path)
             same = len(ctx.captured_queries) == counts[label]
-            print(f"  {label + ' queries':<48} {counts[label]:>9d}      then {len(ctx.captured_queries)} after "
-                  f"+1,000 cases {'ok (constant)' if same else 'MISSED (grows)'}")
+            print(
+                f"  {label + ' queries':<48} {counts[label]:>9d}      then {len(ctx.captured_queries)} after "
+                f"+1,000 cases {'ok (constant)' if same else 'MISSED (grows)'}"
+            )
             if not same:
                 failures.append(f"{label} query count")
     finally:

@@ -38,9 +38,14 @@ def bare_create(request):
 
     data = json.loads(request.body)
     category = Category.objects.get(code=data["category"])
-    case = Case.objects.create(number=f"B{os.getpid()}{next(_seq):09d}"[:20], category=category,
-                               title=data["title"], description=data["description"], place_id=data["place_id"],
-                               scope_path=data["scope_path"])
+    case = Case.objects.create(
+        number=f"B{os.getpid()}{next(_seq):09d}"[:20],
+        category=category,
+        title=data["title"],
+        description=data["description"],
+        place_id=data["place_id"],
+        scope_path=data["scope_path"],
+    )
     return JsonResponse({"id": case.pk, "number": case.number}, status=201)
 
 

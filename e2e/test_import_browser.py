@@ -43,8 +43,14 @@ def workbook(rows) -> bytes:
 def upload(page, data: bytes, name: str):
     page.locator("select[name=kind]").select_option("residents")
     page.locator("input[name=file]").set_input_files(
-        files=[{"name": name, "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "buffer": data}])
+        files=[
+            {
+                "name": name,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": data,
+            }
+        ]
+    )
     page.get_by_test_id("import-upload").click()
 
 
@@ -70,11 +76,17 @@ def test_upload_see_errors_fix_and_commit(page, live_server, transactional_db):
     page.goto(url + reverse("registry:import_list"))
     expect(page.get_by_test_id("template-residents")).to_be_visible()
     page.get_by_test_id("import-new").click()
-    upload(page, workbook([
-        ["浏览器甲", "居民身份证", good, "13812340001", house],
-        ["浏览器乙", "居民身份证", bad_check, "13812340002", house],
-        ["浏览器丙", "居民身份证", id_number(3), "12345", "340504001001001001019999"],
-    ]), "有错误.xlsx")
+    upload(
+        page,
+        workbook(
+            [
+                ["浏览器甲", "居民身份证", good, "13812340001", house],
+                ["浏览器乙", "居民身份证", bad_check, "13812340002", house],
+                ["浏览器丙", "居民身份证", id_number(3), "12345", "340504001001001001019999"],
+            ]
+        ),
+        "有错误.xlsx",
+    )
 
     # 2. The preview lists the errors by row and column; nothing is imported.
     expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "invalid")
@@ -100,11 +112,17 @@ def test_upload_see_errors_fix_and_commit(page, live_server, transactional_db):
     page.screenshot(path=str(RESULTS / "import-form-375.png"), full_page=True)
     assert_no_horizontal_overflow(page, "the upload form")
     page.set_viewport_size({"width": 1280, "height": 900})
-    upload(page, workbook([
-        ["浏览器甲", "居民身份证", good, "13812340001", house],
-        ["浏览器乙", "居民身份证", id_number(2), "13812340002", house],
-        ["浏览器丙", "居民身份证", id_number(3), "13812340003", house],
-    ]), "已改正.xlsx")
+    upload(
+        page,
+        workbook(
+            [
+                ["浏览器甲", "居民身份证", good, "13812340001", house],
+                ["浏览器乙", "居民身份证", id_number(2), "13812340002", house],
+                ["浏览器丙", "居民身份证", id_number(3), "13812340003", house],
+            ]
+        ),
+        "已改正.xlsx",
+    )
     expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "valid")
     expect(page.get_by_test_id("import-valid")).to_contain_text("3")
 

@@ -23,9 +23,15 @@ def test_invitee_checks_in_and_votes_on_a_phone(browser, live_server, transactio
     tree = build_tree()
     host = tree.users["secretary_a1"]
     now = timezone.now()
-    m = services.meeting_create(actor=host, place=tree.comm_a1, title="居民议事会：增设充电桩",
-                                host_kind="residents_council", host_name="雨秀社区居民议事会",
-                                starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=1))
+    m = services.meeting_create(
+        actor=host,
+        place=tree.comm_a1,
+        title="居民议事会：增设充电桩",
+        host_kind="residents_council",
+        host_name="雨秀社区居民议事会",
+        starts_at=now - dt.timedelta(minutes=5),
+        ends_at=now + dt.timedelta(hours=1),
+    )
     item = services.item_add(actor=host, meeting=m, title="在东门增设充电桩")
     me = resident_user(tree.house_a1, username="voter")
     others = [resident_user(tree.house_a1) for _ in range(2)]
@@ -33,8 +39,9 @@ def test_invitee_checks_in_and_votes_on_a_phone(browser, live_server, transactio
     services.meeting_schedule(actor=host, meeting=m)
     services.meeting_open(actor=host, meeting=m)
 
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:

@@ -26,12 +26,14 @@ def test_secretary_fixes_a_branch_below_three_members(page, live_server, transac
     tree = build_tree()
     root = system_user()
     committee = services.org_create(actor=root, place=tree.comm_a1, kind="community_committee", name="雨秀社区党委")
-    branch = services.org_create(actor=root, place=tree.compound_a1, kind="branch", name="怡心花园党支部",
-                                 parent=committee)
+    branch = services.org_create(
+        actor=root, place=tree.compound_a1, kind="branch", name="怡心花园党支部", parent=committee
+    )
     for name in ("王建国", "李秀英"):
         r = registry.resident_create(actor=root, name=name, home=tree.house_a1)
-        services.member_add(actor=root, org=branch, resident=r, joined_on=dt.date(2001, 7, 1),
-                            full_on=dt.date(2002, 7, 1))
+        services.member_add(
+            actor=root, org=branch, resident=r, joined_on=dt.date(2001, 7, 1), full_on=dt.date(2002, 7, 1)
+        )
     newcomer = registry.resident_create(actor=root, name="赵红梅", home=tree.house_a1)
     url = live_server.url
 

@@ -19,10 +19,12 @@ def test_pick_a_member_in_the_pairing_form(page, live_server, transactional_db):
     tree = build_tree()
     root = system_user()
     needy = reg.resident_create(actor=root, name="陈老伯", home=tree.house_a1)
-    older = reg.resident_create(actor=root, name="李建国", home=tree.house_a1, birth_date="1958-05-01",
-                                political_status="cpc_member")
-    younger = reg.resident_create(actor=root, name="李建国", home=tree.house_a1, birth_date="1986-09-09",
-                                  political_status="cpc_member")
+    older = reg.resident_create(
+        actor=root, name="李建国", home=tree.house_a1, birth_date="1958-05-01", political_status="cpc_member"
+    )
+    younger = reg.resident_create(
+        actor=root, name="李建国", home=tree.house_a1, birth_date="1986-09-09", political_status="cpc_member"
+    )
     reg.resident_create(actor=root, name="李建国", home=tree.house_b1, political_status="cpc_member")  # out of scope
     url = live_server.url
     form_url = url + reverse("visits:pairing_create") + f"?resident={needy.pk}"

@@ -26,10 +26,12 @@ def test_secretary_computes_publicises_and_prints(page, live_server, transaction
     member = al.member_add(actor=root, alliance=alliance, organisation=ent)
     c = al.commitment_create(actor=root, member=member, year=year, items=["义诊两次", "结对帮扶"])
     for item in c.items.all():
-        al.commitment_item_update(actor=root, item=item, status=ItemStatus.FULFILLED, evidence="照片",
-                                  fulfilled_on=dt.date(year, 6, 1))
-    al.meeting_record(actor=root, alliance=alliance, held_on=dt.date(year, 3, 5), topic="一季度联席会",
-                      attendees=[member])
+        al.commitment_item_update(
+            actor=root, item=item, status=ItemStatus.FULFILLED, evidence="照片", fulfilled_on=dt.date(year, 6, 1)
+        )
+    al.meeting_record(
+        actor=root, alliance=alliance, held_on=dt.date(year, 3, 5), topic="一季度联席会", attendees=[member]
+    )
 
     url = live_server.url
     page.goto(url + reverse("accounts:login"))

@@ -47,10 +47,12 @@ def organiser_link(screen, url, activity, action):
     link = screen.get_by_test_id("code-link").get_attribute("href")
     assert link.startswith(url + reverse("volunteering:check") + "?c=")
     drawn = qr.evaluate("e => e.outerHTML")
-    expected = segno.make(link, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4,
-                                                      svgclass="vol-qr", omitsize=True)
-    assert drawn.replace("/>", ">").replace("></path>", ">") == \
-        expected.replace("/>", ">").replace("></path>", ">"), "the QR does not encode the link"
+    expected = segno.make(link, error="m").svg_inline(
+        scale=8, dark="#000", light="#fff", border=4, svgclass="vol-qr", omitsize=True
+    )
+    assert drawn.replace("/>", ">").replace("></path>", ">") == expected.replace("/>", ">").replace("></path>", ">"), (
+        "the QR does not encode the link"
+    )
     box = qr.bounding_box()
     assert box["width"] >= 200 and abs(box["width"] - box["height"]) < 2, box  # big and square enough to scan
     return link
@@ -72,9 +74,16 @@ def test_resident_signs_up_and_checks_in_on_a_phone(page, browser, live_server, 
     Resident.objects.filter(pk=resident.pk).update(account=user)
     staff = tree.users["secretary_a1"]
     start = timezone.now() + dt.timedelta(days=1)
-    activity = services.activity_create(actor=staff, community=tree.comm_a1, place=tree.compound_a1,
-                                        title="敬老院探访", content="陪伴老人聊天", starts_at=start,
-                                        ends_at=start + dt.timedelta(hours=2), slots=5)
+    activity = services.activity_create(
+        actor=staff,
+        community=tree.comm_a1,
+        place=tree.compound_a1,
+        title="敬老院探访",
+        content="陪伴老人聊天",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        slots=5,
+    )
     services.activity_publish(actor=staff, activity=activity)
     url = live_server.url
 

@@ -35,10 +35,10 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     member_user, member = resident_with_login("member", tree.house_a2, name="李建国")
     # A party member by registration in their community's branch (the party app), not by a field on the record.
     committee = party.org_create(actor=root, place=tree.comm_a2, kind="community_committee", name="西苑社区党委")
-    branch = party.org_create(actor=root, place=tree.comm_a2, kind="branch", name="西苑新村党支部",
-                              parent=committee)
-    party_member = party.member_add(actor=root, org=branch, resident=member, joined_on=dt.date(2015, 7, 1),
-                                    full_on=dt.date(2016, 7, 1))
+    branch = party.org_create(actor=root, place=tree.comm_a2, kind="branch", name="西苑新村党支部", parent=committee)
+    party_member = party.member_add(
+        actor=root, org=branch, resident=member, joined_on=dt.date(2015, 7, 1), full_on=dt.date(2016, 7, 1)
+    )
     photo = tmp_path / "proof.jpg"
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), (180, 40, 40)).save(buf, "JPEG")
@@ -99,8 +99,7 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     # 6. The district computes the party members' score cards and puts them on notice; the member reads theirs:
     #    the fulfilled wish is on it, with the link to the wish.
     admin = tree.users["district_admin"]
-    run = scorecards.run_compute(actor=admin, place=tree.district, year=timezone.localdate().year,
-                                 card_type="member")
+    run = scorecards.run_compute(actor=admin, place=tree.district, year=timezone.localdate().year, card_type="member")
     scorecards.run_publicise(actor=admin, run=run)
     card = run.cards.get(subject_key=f"party.partymember:{party_member.pk}")
     assert card.account_id == member_user.pk

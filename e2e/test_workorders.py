@@ -89,8 +89,9 @@ def test_whistle_loop_from_report_to_archive(page, live_server, transactional_db
     page.locator("select[name=case_type]").select_option("complaint")
     page.locator("input[name=title]").fill("楼顶违章搭建")
     page.locator("textarea[name=description]").fill("1栋楼顶有人在搭彩钢棚，<b>影响安全</b>")
-    page.get_by_test_id("photos").set_input_files([{"name": "roof.png", "mimeType": "image/png",
-                                                   "buffer": png_bytes()}])
+    page.get_by_test_id("photos").set_input_files(
+        [{"name": "roof.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     page.get_by_test_id("place-level-4").select_option(tree.compound_a1.code)
     page.get_by_test_id("place-level-5").select_option(tree.building_a1.code)  # loaded by htmx
     page.get_by_test_id("submit-report").click()
@@ -113,8 +114,16 @@ def test_whistle_loop_from_report_to_archive(page, live_server, transactional_db
     login(page, url, "dispatcher")
     page.goto(url + reverse("workorders:dispatch_queue"))
     expect(page.get_by_test_id("queue-row").first).to_contain_text("楼顶违章搭建")
-    step(page, url, case, "dispatch", {"select[name='dispatch-lead_org']": tree.dept_other.pk,
-                                       f"input[name='dispatch-co_orgs'][value='{tree.dept.pk}']": True})
+    step(
+        page,
+        url,
+        case,
+        "dispatch",
+        {
+            "select[name='dispatch-lead_org']": tree.dept_other.pk,
+            f"input[name='dispatch-co_orgs'][value='{tree.dept.pk}']": True,
+        },
+    )
     expect(page.get_by_test_id("assignments")).to_contain_text(tree.dept_other.name)
     expect(page.get_by_test_id("assignments")).to_contain_text(tree.dept.name)
 
@@ -154,10 +163,24 @@ def test_whistle_loop_from_report_to_archive(page, live_server, transactional_db
     step(page, url, case, "archive")
     expect(page.get_by_test_id("state")).to_have_text("归档")  # the foundation's catalogue names this state
     actions = page.get_by_test_id("timeline").locator("li").evaluate_all("els => els.map(e => e.dataset.action)")
-    assert actions == ["create", "whistle", "dispatch", "co_sign", "sign", "start", "complete", "reopen", "sign",
-                       "complete", "evaluate", "archive"]
+    assert actions == [
+        "create",
+        "whistle",
+        "dispatch",
+        "co_sign",
+        "sign",
+        "start",
+        "complete",
+        "reopen",
+        "sign",
+        "complete",
+        "evaluate",
+        "archive",
+    ]
     assert set(CaseAssignment.objects.filter(case=case).values_list("organisation_id", "role")) == {
-        (tree.dept_other.pk, "lead"), (tree.dept.pk, "co")}
+        (tree.dept_other.pk, "lead"),
+        (tree.dept.pk, "co"),
+    }
 
     # 10. The statistics count it: one case for 城管局, resolved; satisfaction counts both verdicts (50 %).
     page.goto(url + reverse("workorders_stats:stats") + "?by=department")
@@ -188,8 +211,9 @@ def test_grid_worker_patrol_find_on_a_phone_with_gps(page, live_server, transact
     page.get_by_test_id("category-chips").locator("label", has_text="飞线充电").click()
     page.locator("input[name=title]").fill("楼道飞线充电")
     page.locator("textarea[name=description]").fill("1栋1单元楼道有电动车飞线充电")
-    page.get_by_test_id("photos").set_input_files([{"name": "wire.png", "mimeType": "image/png",
-                                                   "buffer": png_bytes()}])
+    page.get_by_test_id("photos").set_input_files(
+        [{"name": "wire.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     page.get_by_test_id("use-location").click()
     expect(page.get_by_test_id("location-status")).to_contain_text("31.689100")
     page.get_by_test_id("place-level-7").select_option(tree.house_a1.code)  # the grid's building is the root

@@ -160,8 +160,9 @@ LINLI_AUDIT_RETENTION_DAYS = max(184, env.int("LINLI_AUDIT_RETENTION_DAYS", defa
 LINLI_DEMO_PASSWORD = "linli-demo-2026"
 
 # Notifications: outbound channels (dotted paths; SMS/WeChat adapters plug in here) and email.
-LINLI_NOTIFICATION_CHANNELS = env.list("LINLI_NOTIFICATION_CHANNELS",
-                                       default=["linli.notifications.channels.EmailChannel"])
+LINLI_NOTIFICATION_CHANNELS = env.list(
+    "LINLI_NOTIFICATION_CHANNELS", default=["linli.notifications.channels.EmailChannel"]
+)
 LINLI_SITE_URL = env.str("LINLI_SITE_URL", default="http://127.0.0.1:8000")
 EMAIL_BACKEND = env.str("LINLI_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("LINLI_EMAIL_HOST", default="localhost")
@@ -225,8 +226,13 @@ LINLI_CACHE_URL = env.str("LINLI_CACHE_URL", default="")
 
 def cache_settings(url: str) -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                            "KEY_PREFIX": "linli"}}
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "linli",
+            }
+        }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "linli"}}
 
 

@@ -31,8 +31,10 @@ class UserAdmin(ReadOnlyAdminMixin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "scope_path", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "scope_path", "usable_password", "password1", "password2")},
+        ),
     )
     inlines = [RoleBindingInline]
 

@@ -1,6 +1,5 @@
 """/api/v1/auth, /api/v1/users and /api/v1/audit."""
 
-
 from datetime import datetime
 
 from django.contrib.auth import authenticate
@@ -30,6 +29,7 @@ audit_router = Router(tags=["audit"])
 
 
 # -- auth --------------------------------------------------------------------------------------------
+
 
 class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
@@ -82,8 +82,12 @@ class MeOut(Schema):
         return list(obj.active_bindings())
 
 
-@auth_router.post("/token", auth=None, response={201: TokenOut, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody},
-                  summary="Exchange username and password for a bearer token")
+@auth_router.post(
+    "/token",
+    auth=None,
+    response={201: TokenOut, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody},
+    summary="Exchange username and password for a bearer token",
+)
 def issue_token(request, payload: TokenIn):
     refused = throttle.login_refused(request, payload.username)
     if refused:
@@ -114,6 +118,7 @@ def me(request):
 
 
 # -- users and roles ---------------------------------------------------------------------------------
+
 
 class UserOut(Schema):
     id: int
@@ -173,8 +178,13 @@ def list_users(request, filters: Query[UserFilters]):
 @users_router.post("", response={201: UserOut, **ERROR_RESPONSES}, summary="Create an account")
 def create_user(request, payload: UserIn):
     home = place_by_code(request.auth, payload.home, field="home")
-    user = services.user_create(actor=request.auth, username=payload.username, password=payload.password,
-                                home=home, display_name=payload.display_name)
+    user = services.user_create(
+        actor=request.auth,
+        username=payload.username,
+        password=payload.password,
+        home=home,
+        display_name=payload.display_name,
+    )
     return Status(201, _users(request.auth).get(pk=user.pk))
 
 
@@ -191,8 +201,9 @@ def update_user(request, user_id: int, payload: UserPatch):
     return get_object_or_404(_users(request.auth), pk=user_id)
 
 
-@users_router.post("/{int:user_id}/roles", response={201: BindingOut, **ERROR_RESPONSES},
-                   summary="Grant a role on a scope")
+@users_router.post(
+    "/{int:user_id}/roles", response={201: BindingOut, **ERROR_RESPONSES}, summary="Grant a role on a scope"
+)
 def add_role(request, user_id: int, payload: BindingIn):
     user = get_object_or_404(_users(request.auth), pk=user_id)
     place = place_by_code(request.auth, payload.place, field="place") if payload.place else None
@@ -206,13 +217,21 @@ def add_role(request, user_id: int, payload: BindingIn):
         org = restrict(Organisation.objects.all(), request.auth, Action.VIEW).filter(pk=payload.organisation).first()
         if org is None:
             raise ValidationError({"organisation": _("Unknown organisation.")})
-    binding = services.binding_add(actor=request.auth, user=user, role=payload.role, place=place, grid=grid,
-                                   organisation=org, valid_until=payload.valid_until)
+    binding = services.binding_add(
+        actor=request.auth,
+        user=user,
+        role=payload.role,
+        place=place,
+        grid=grid,
+        organisation=org,
+        valid_until=payload.valid_until,
+    )
     return Status(201, binding)
 
 
-@users_router.delete("/{int:user_id}/roles/{int:binding_id}", response={204: None, **ERROR_RESPONSES},
-                     summary="Remove a role")
+@users_router.delete(
+    "/{int:user_id}/roles/{int:binding_id}", response={204: None, **ERROR_RESPONSES}, summary="Remove a role"
+)
 def remove_role(request, user_id: int, binding_id: int):
     qs = restrict(RoleBinding.objects.filter(user_id=user_id), request.auth, Action.VIEW)
     binding = get_object_or_404(qs, pk=binding_id)
@@ -221,6 +240,7 @@ def remove_role(request, user_id: int, binding_id: int):
 
 
 # -- audit -------------------------------------------------------------------------------------------
+
 
 class AuditOut(Schema):
     id: int

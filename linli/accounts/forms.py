@@ -17,8 +17,9 @@ from .roles import ROLE_RANK, ROLE_SCOPES, Role, ScopeKind
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong username or password. After %(limit)s failed attempts the account is locked "
-                           "for a while."),
+        "invalid_login": _(
+            "Wrong username or password. After %(limit)s failed attempts the account is locked for a while."
+        ),
         "inactive": _("This account is disabled."),
     }
 
@@ -36,12 +37,17 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Old password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text=_("At least 8 characters, not only digits."))
-    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=_("Old password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -51,6 +57,7 @@ class PasswordChangeForm(forms.Form):
 
 
 # -- account administration ---------------------------------------------------------------------------
+
 
 class PasswordPairMixin:
     """Two password inputs that must agree (the strength rules are checked by the service)."""
@@ -63,8 +70,13 @@ class PasswordPairMixin:
 
 
 def _password_field(label, **kwargs):
-    return forms.CharField(label=label, strip=False, max_length=256,
-                           widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), **kwargs)
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        **kwargs,
+    )
 
 
 def _lookup(exc: ValidationError, field: str) -> ValidationError:
@@ -73,22 +85,31 @@ def _lookup(exc: ValidationError, field: str) -> ValidationError:
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Username or display name")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Username or display name")}),
+    )
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
 
 
 class UserCreateForm(PasswordPairMixin, forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
-                               help_text=_("Letters, digits and @/./+/-/_ only."))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
     display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
     password = _password_field(_("Initial password"), help_text=_("At least 8 characters, not only digits."))
     password2 = _password_field(_("Initial password again"))
-    home = forms.CharField(label=_("Home place"), max_length=24,
-                           help_text=_("The place the account is registered under; its managers look after it."),
-                           widget=PlacePicker())
+    home = forms.CharField(
+        label=_("Home place"),
+        max_length=24,
+        help_text=_("The place the account is registered under; its managers look after it."),
+        widget=PlacePicker(),
+    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -125,14 +146,26 @@ class RoleAddForm(forms.Form):
     """A role and its scope: a place code, a grid code or an organisation, depending on the role."""
 
     role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
-    place = forms.CharField(label=_("Place"), max_length=24, required=False,
-                            help_text=_("For place-bound roles: the district, street, community, building or "
-                                        "house this role covers."),
-                            widget=PlacePicker())
-    grid = forms.CharField(label=_("Grid code"), max_length=20, required=False,
-                           help_text=_("For grid workers."), widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          required=False, help_text=_("For department and property staff."))
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=24,
+        required=False,
+        help_text=_("For place-bound roles: the district, street, community, building or house this role covers."),
+        widget=PlacePicker(),
+    )
+    grid = forms.CharField(
+        label=_("Grid code"),
+        max_length=20,
+        required=False,
+        help_text=_("For grid workers."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("For department and property staff."),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         self.actor = actor
@@ -140,7 +173,8 @@ class RoleAddForm(forms.Form):
         self.fields["role"].choices = [("", "---------"), *grantable_roles(actor)]
         self.fields["organisation"].queryset = restrict(
             Organisation.objects.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.PROPERTY], is_active=True),
-            actor, Action.VIEW,
+            actor,
+            Action.VIEW,
         ).order_by("kind", "name")
 
     @property
@@ -176,8 +210,9 @@ class RoleAddForm(forms.Form):
             needed = {ScopeKind.PLACE: "place", ScopeKind.GRID: "grid", ScopeKind.ORGANISATION: "organisation"}[kind]
             for name in ("place", "grid", "organisation"):
                 if name != needed and data.get(name) and name not in self.errors:
-                    self.add_error(name, _("A %(role)s is not bound to this; leave it empty.")
-                                   % {"role": Role(role).label})
+                    self.add_error(
+                        name, _("A %(role)s is not bound to this; leave it empty.") % {"role": Role(role).label}
+                    )
         return data
 
 

@@ -11,7 +11,8 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path.startswith("/api/"):
         return error_response(
-            429, "locked",
+            429,
+            "locked",
             _("Too many failed attempts from this address: this account is locked here for %(minutes)s minutes.")
             % {"minutes": minutes},
         )

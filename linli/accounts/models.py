@@ -62,7 +62,11 @@ class RoleBinding(ScopedModel, BaseModel):
         "areas.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="role_bindings",
     )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
@@ -88,12 +92,17 @@ class RoleBinding(ScopedModel, BaseModel):
                 name="binding_exactly_one_scope",
             ),
             # one binding per user, role and scope (three partial constraints: SQLite has no NULLS NOT DISTINCT)
-            models.UniqueConstraint(fields=["user", "role", "place"], condition=models.Q(place__isnull=False),
-                                    name="binding_unique_place"),
-            models.UniqueConstraint(fields=["user", "role", "grid"], condition=models.Q(grid__isnull=False),
-                                    name="binding_unique_grid"),
-            models.UniqueConstraint(fields=["user", "role", "organisation"],
-                                    condition=models.Q(organisation__isnull=False), name="binding_unique_org"),
+            models.UniqueConstraint(
+                fields=["user", "role", "place"], condition=models.Q(place__isnull=False), name="binding_unique_place"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "grid"], condition=models.Q(grid__isnull=False), name="binding_unique_grid"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="binding_unique_org",
+            ),
         ]
 
     def __str__(self):

@@ -49,6 +49,7 @@ def user_create(*, actor, username: str, password: str, home: Place, **attrs) ->
 
 # -- who may manage an account -----------------------------------------------------------------------
 
+
 def _outranks_actor(actor, user: User) -> bool:
     """Does ``user`` hold a role the actor could not grant where it is held (above theirs, or out of reach)?
 
@@ -135,6 +136,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 # -- role bindings -----------------------------------------------------------------------------------
 
+
 def binding_scope_path(role: str, place: Place | None, grid: Grid | None, org: Organisation | None) -> str:
     kind, detail = ROLE_SCOPES[Role(role)]
     if kind == ScopeKind.PLACE:
@@ -144,8 +146,10 @@ def binding_scope_path(role: str, place: Place | None, grid: Grid | None, org: O
             from linli.areas.models import Level
 
             raise ValidationError(
-                {"place": _("A %(role)s is bound to a %(level)s.")
-                 % {"role": Role(role).label, "level": Level(detail).label}}
+                {
+                    "place": _("A %(role)s is bound to a %(level)s.")
+                    % {"role": Role(role).label, "level": Level(detail).label}
+                }
             )
         return place.path
     if kind == ScopeKind.GRID:
@@ -155,8 +159,9 @@ def binding_scope_path(role: str, place: Place | None, grid: Grid | None, org: O
     if org is None:
         raise ValidationError({"organisation": _("Choose the organisation this role belongs to.")})
     if org.kind != detail:
-        raise ValidationError({"organisation": _("A %(role)s belongs to an organisation of the right kind.")
-                               % {"role": Role(role).label}})
+        raise ValidationError(
+            {"organisation": _("A %(role)s belongs to an organisation of the right kind.") % {"role": Role(role).label}}
+        )
     return org.scope_path
 
 
@@ -171,8 +176,9 @@ def actor_rank_at(actor, path: str) -> int:
 
 
 @transaction.atomic
-def binding_add(*, actor, user: User, role: str, place=None, grid=None, organisation=None,
-                valid_until=None) -> RoleBinding:
+def binding_add(
+    *, actor, user: User, role: str, place=None, grid=None, organisation=None, valid_until=None
+) -> RoleBinding:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     kind = ROLE_SCOPES[Role(role)][0]
@@ -186,8 +192,16 @@ def binding_add(*, actor, user: User, role: str, place=None, grid=None, organisa
         raise PermissionDenied(_("This account holds a role above your own: ask someone of that rank."))
     if not actor.is_superuser and ROLE_RANK[Role(role)] < actor_rank_at(actor, path):
         raise PermissionDenied(_("You cannot grant a role above your own."))
-    binding = RoleBinding(user=user, role=role, place=place, grid=grid, organisation=organisation,
-                          scope_path=path, valid_until=valid_until, granted_by=actor)
+    binding = RoleBinding(
+        user=user,
+        role=role,
+        place=place,
+        grid=grid,
+        organisation=organisation,
+        scope_path=path,
+        valid_until=valid_until,
+        granted_by=actor,
+    )
     if RoleBinding.objects.filter(user=user, role=role, place=place, grid=grid, organisation=organisation).exists():
         raise ValidationError({"role": _("This user already holds this role here.")})
     try:
@@ -213,6 +227,7 @@ def binding_remove(*, actor, binding: RoleBinding) -> None:
 
 
 # -- API tokens --------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def token_issue(*, user: User, name: str = "", ttl: timedelta | None = None) -> tuple[ApiToken, str]:

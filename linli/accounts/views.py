@@ -75,13 +75,17 @@ class PasswordChangeView(ServiceFormView):
     success_url = reverse_lazy("portal:home")
 
     def perform(self, form):
-        services.password_change(user=self.request.user, old_password=form.cleaned_data["old_password"],
-                                 new_password=form.cleaned_data["new_password"])
+        services.password_change(
+            user=self.request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password"],
+        )
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password has been changed."))
 
 
 # -- reads -------------------------------------------------------------------------------------------
+
 
 def get_user_or_404(request, pk: int) -> User:
     return get_object_or_404(visible_users(request.user), pk=pk)
@@ -95,14 +99,16 @@ def may_manage(actor, target: User) -> bool:
 def default_home_code(actor) -> str:
     """Where a new account is registered by default: the creator's first binding's place."""
     for b in bindings_for(actor):
-        place = b.place or (b.organisation.area if b.organisation_id else None) or (
-            b.grid.community if b.grid_id else None)
+        place = (
+            b.place or (b.organisation.area if b.organisation_id else None) or (b.grid.community if b.grid_id else None)
+        )
         if place is not None:
             return place.code
     return ""
 
 
 # -- users -------------------------------------------------------------------------------------------
+
 
 class UserListView(ScopedListView):
     model = User
@@ -132,14 +138,19 @@ class UserListView(ScopedListView):
 def user_detail_context(request, target: User, *, role_form=None, password_form=None) -> dict:
     actor = request.user
     bindings = list(
-        visible_bindings(actor).filter(user=target)
-        .select_related("place", "grid", "organisation", "granted_by").order_by("role", "pk")
+        visible_bindings(actor)
+        .filter(user=target)
+        .select_related("place", "grid", "organisation", "granted_by")
+        .order_by("role", "pk")
     )
     removable = set(visible_bindings(actor, Action.DELETE).filter(user=target).values_list("pk", flat=True))
     if not actor.is_superuser:
         # Hide what the service would refuse anyway: nobody removes a role above their own.
-        removable = {b.pk for b in bindings
-                     if b.pk in removable and ROLE_RANK[Role(b.role)] >= services.actor_rank_at(actor, b.scope_path)}
+        removable = {
+            b.pk
+            for b in bindings
+            if b.pk in removable and ROLE_RANK[Role(b.role)] >= services.actor_rank_at(actor, b.scope_path)
+        }
     can_change = may_manage(actor, target)
     if not can_change:
         removable = set()  # an account above the actor's rank is not theirs to change, roles included
@@ -198,8 +209,13 @@ class UserCreateView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.user_create(actor=self.request.user, username=data["username"], password=data["password"],
-                                    home=data["home"], display_name=data["display_name"])
+        return services.user_create(
+            actor=self.request.user,
+            username=data["username"],
+            password=data["password"],
+            home=data["home"],
+            display_name=data["display_name"],
+        )
 
     def get_success_url(self):
         return reverse("accounts:user_detail", args=[self.object.pk])
@@ -224,9 +240,12 @@ class UserEditView(ServiceFormView):
         return {**super().get_context_data(**kwargs), "target": self.target, "section": "management"}
 
     def perform(self, form):
-        return services.user_update(actor=self.request.user, user=self.target,
-                                    display_name=form.cleaned_data["display_name"],
-                                    is_active=form.cleaned_data["is_active"])
+        return services.user_update(
+            actor=self.request.user,
+            user=self.target,
+            display_name=form.cleaned_data["display_name"],
+            is_active=form.cleaned_data["is_active"],
+        )
 
     def get_success_url(self):
         return reverse("accounts:user_detail", args=[self.target.pk])
@@ -243,8 +262,14 @@ def role_add(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            binding = services.binding_add(actor=request.user, user=target, role=data["role"], place=data["place"],
-                                           grid=data["grid"], organisation=data["organisation"])
+            binding = services.binding_add(
+                actor=request.user,
+                user=target,
+                role=data["role"],
+                place=data["place"],
+                grid=data["grid"],
+                organisation=data["organisation"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -284,6 +309,7 @@ def user_password(request, pk: int):
 
 
 # -- audit trail -------------------------------------------------------------------------------------
+
 
 def _day_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)

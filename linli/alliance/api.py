@@ -153,15 +153,21 @@ def get_alliance(request, alliance_id: int):
     return _alliance(request, alliance_id)
 
 
-@router.get("/{int:alliance_id}/members", response={200: list[AllianceMemberOut], **ERROR_RESPONSES},
-            summary="Member organisations")
+@router.get(
+    "/{int:alliance_id}/members",
+    response={200: list[AllianceMemberOut], **ERROR_RESPONSES},
+    summary="Member organisations",
+)
 @paginate(PageNumber)
 def list_members(request, alliance_id: int):
     return selectors.members(request.auth, _alliance(request, alliance_id)).order_by("pk")
 
 
-@router.post("/{int:alliance_id}/members", response={201: AllianceMemberOut, **ERROR_RESPONSES},
-             summary="Add a member organisation")
+@router.post(
+    "/{int:alliance_id}/members",
+    response={201: AllianceMemberOut, **ERROR_RESPONSES},
+    summary="Add a member organisation",
+)
 def add_member(request, alliance_id: int, payload: AllianceMemberIn):
     alliance = _alliance(request, alliance_id)
     data = payload.dict()
@@ -171,16 +177,20 @@ def add_member(request, alliance_id: int, payload: AllianceMemberIn):
     return Status(201, services.member_add(actor=request.auth, alliance=alliance, organisation=org, **data))
 
 
-@router.get("/{int:alliance_id}/meetings", response={200: list[AllianceMeetingOut], **ERROR_RESPONSES},
-            summary="Joint meetings")
+@router.get(
+    "/{int:alliance_id}/meetings", response={200: list[AllianceMeetingOut], **ERROR_RESPONSES}, summary="Joint meetings"
+)
 @paginate(PageNumber)
 def list_meetings(request, alliance_id: int):
     alliance = _alliance(request, alliance_id)
     return restrict(JointMeeting.objects.filter(alliance=alliance), request.auth).prefetch_related("attendees")
 
 
-@router.post("/{int:alliance_id}/meetings", response={201: AllianceMeetingOut, **ERROR_RESPONSES},
-             summary="Record a joint meeting")
+@router.post(
+    "/{int:alliance_id}/meetings",
+    response={201: AllianceMeetingOut, **ERROR_RESPONSES},
+    summary="Record a joint meeting",
+)
 def add_meeting(request, alliance_id: int, payload: MeetingIn):
     alliance = _alliance(request, alliance_id)
     data = payload.dict()
@@ -188,16 +198,18 @@ def add_meeting(request, alliance_id: int, payload: MeetingIn):
     return Status(201, services.meeting_record(actor=request.auth, alliance=alliance, attendees=attendees, **data))
 
 
-@router.get("/{int:alliance_id}/problems", response={200: list[ProblemOut], **ERROR_RESPONSES},
-            summary="The problem list")
+@router.get(
+    "/{int:alliance_id}/problems", response={200: list[ProblemOut], **ERROR_RESPONSES}, summary="The problem list"
+)
 @paginate(PageNumber)
 def list_problems(request, alliance_id: int):
     alliance = _alliance(request, alliance_id)
     return restrict(Problem.objects.filter(alliance=alliance), request.auth).select_related("case")
 
 
-@router.post("/{int:alliance_id}/problems", response={201: ProblemOut, **ERROR_RESPONSES},
-             summary="Add a problem to the list")
+@router.post(
+    "/{int:alliance_id}/problems", response={201: ProblemOut, **ERROR_RESPONSES}, summary="Add a problem to the list"
+)
 def add_problem(request, alliance_id: int, payload: ProblemIn):
     alliance = _alliance(request, alliance_id)
     data = payload.dict()
@@ -211,32 +223,44 @@ def _problem(request, alliance_id, problem_id):
     return get_object_or_404(restrict(Problem.objects.filter(alliance=alliance), request.auth), pk=problem_id)
 
 
-@router.post("/{int:alliance_id}/problems/{int:problem_id}/case", response={201: ProblemOut, **ERROR_RESPONSES},
-             summary="Open a work order for the problem")
+@router.post(
+    "/{int:alliance_id}/problems/{int:problem_id}/case",
+    response={201: ProblemOut, **ERROR_RESPONSES},
+    summary="Open a work order for the problem",
+)
 def problem_case(request, alliance_id: int, problem_id: int):
     problem = _problem(request, alliance_id, problem_id)
     services.problem_to_case(actor=request.auth, problem=problem)
     return Status(201, Problem.objects.select_related("case").get(pk=problem.pk))
 
 
-@router.post("/{int:alliance_id}/problems/{int:problem_id}/solve", response={200: ProblemOut, **ERROR_RESPONSES},
-             summary="Mark the problem solved")
+@router.post(
+    "/{int:alliance_id}/problems/{int:problem_id}/solve",
+    response={200: ProblemOut, **ERROR_RESPONSES},
+    summary="Mark the problem solved",
+)
 def problem_solve(request, alliance_id: int, problem_id: int, payload: SolveIn):
     problem = _problem(request, alliance_id, problem_id)
     services.problem_solve(actor=request.auth, problem=problem, **payload.dict())
     return Problem.objects.select_related("case").get(pk=problem.pk)
 
 
-@router.get("/{int:alliance_id}/fund", response={200: list[FundOut], **ERROR_RESPONSES},
-            summary="The co-building fund ledger (newest first)")
+@router.get(
+    "/{int:alliance_id}/fund",
+    response={200: list[FundOut], **ERROR_RESPONSES},
+    summary="The co-building fund ledger (newest first)",
+)
 @paginate(PageNumber)
 def list_fund(request, alliance_id: int):
     alliance = _alliance(request, alliance_id)
     return restrict(FundEntry.objects.filter(alliance=alliance), request.auth).order_by("-pk")
 
 
-@router.post("/{int:alliance_id}/fund", response={201: FundOut, **ERROR_RESPONSES},
-             summary="Append a fund entry (the balance never goes negative)")
+@router.post(
+    "/{int:alliance_id}/fund",
+    response={201: FundOut, **ERROR_RESPONSES},
+    summary="Append a fund entry (the balance never goes negative)",
+)
 def add_fund(request, alliance_id: int, payload: FundIn):
     alliance = _alliance(request, alliance_id)
     data = payload.dict()

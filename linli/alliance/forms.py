@@ -24,8 +24,12 @@ def _members(alliance):
 
 class AllianceForm(forms.Form):
     community = forms.ModelChoiceField(label=_("Community"), queryset=Place.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=100, required=False,
-                           help_text=_("Leave empty for “<community> party-building alliance”."))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty for “<community> party-building alliance”."),
+    )
     founded_on = BoundedDateField(family=EVENT, label=_("Founded on"), required=False, widget=DATE)
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea)
 
@@ -33,9 +37,11 @@ class AllianceForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import Alliance
 
-        self.fields["community"].queryset = (restrict(Place.objects.filter(level=3), user, Action.VIEW)
-                                             .exclude(pk__in=Alliance.objects.values("community_id"))
-                                             .order_by("path"))
+        self.fields["community"].queryset = (
+            restrict(Place.objects.filter(level=3), user, Action.VIEW)
+            .exclude(pk__in=Alliance.objects.values("community_id"))
+            .order_by("path")
+        )
 
 
 class MemberForm(forms.Form):
@@ -46,16 +52,22 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (restrict(Organisation.objects.filter(is_active=True), user)
-                                                .exclude(alliance_memberships__alliance=alliance).order_by("name"))
+        self.fields["organisation"].queryset = (
+            restrict(Organisation.objects.filter(is_active=True), user)
+            .exclude(alliance_memberships__alliance=alliance)
+            .order_by("name")
+        )
 
 
 class MeetingForm(forms.Form):
     held_on = BoundedDateField(family=EVENT, label=_("Held on"), widget=DATE)
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    attendees = forms.ModelMultipleChoiceField(label=_("Member organisations present"), required=False,
-                                               queryset=AllianceMember.objects.none(),
-                                               widget=forms.CheckboxSelectMultiple)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Member organisations present"),
+        required=False,
+        queryset=AllianceMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     minutes = forms.CharField(label=_("Minutes"), required=False, max_length=10000, widget=forms.Textarea)
 
     def __init__(self, *args, user, alliance, **kwargs):
@@ -67,8 +79,9 @@ class CommitmentForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member organisation"), queryset=AllianceMember.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     signed_on = BoundedDateField(family=EVENT, label=_("Signed on"), required=False, widget=DATE)
-    items = forms.CharField(label=_("Commitments"), widget=forms.Textarea, max_length=6000,
-                            help_text=_("One commitment per line."))
+    items = forms.CharField(
+        label=_("Commitments"), widget=forms.Textarea, max_length=6000, help_text=_("One commitment per line.")
+    )
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,12 +114,16 @@ class WishForm(forms.Form):
 class ActivityForm(forms.Form):
     held_on = BoundedDateField(family=EVENT, label=_("Held on"), widget=DATE)
     title = forms.CharField(label=_("Activity"), max_length=200)
-    members = forms.ModelMultipleChoiceField(label=_("Member organisations taking part"), required=False,
-                                             queryset=AllianceMember.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Member organisations taking part"),
+        required=False,
+        queryset=AllianceMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000, initial=0)
-    hours = forms.DecimalField(label=_("Service hours in total"), min_value=Decimal("0"), max_digits=8,
-                               decimal_places=1, initial=0)
+    hours = forms.DecimalField(
+        label=_("Service hours in total"), min_value=Decimal("0"), max_digits=8, decimal_places=1, initial=0
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
 
     def __init__(self, *args, user, alliance, **kwargs):
@@ -117,18 +134,24 @@ class ActivityForm(forms.Form):
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("Problem"), max_length=100)
     description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea)
-    place = forms.ModelChoiceField(label=_("Place"), required=False, queryset=Place.objects.none(),
-                                   help_text=_("Where it is, within the community (optional)."))
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        required=False,
+        queryset=Place.objects.none(),
+        help_text=_("Where it is, within the community (optional)."),
+    )
     raised_by = forms.ModelChoiceField(label=_("Raised by"), required=False, queryset=AllianceMember.objects.none())
-    responsible = forms.ModelChoiceField(label=_("Responsible member"), required=False,
-                                         queryset=AllianceMember.objects.none())
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible member"), required=False, queryset=AllianceMember.objects.none()
+    )
     found_on = BoundedDateField(family=EVENT, label=_("Found on"), required=False, widget=DATE)
 
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["raised_by"].queryset = self.fields["responsible"].queryset = _members(alliance)
-        self.fields["place"].queryset = (restrict(Place.objects.under(alliance.scope_path).filter(level__lte=5), user)
-                                         .order_by("path"))
+        self.fields["place"].queryset = restrict(
+            Place.objects.under(alliance.scope_path).filter(level__lte=5), user
+        ).order_by("path")
 
 
 class SolveForm(forms.Form):
@@ -143,8 +166,9 @@ class FundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FundKind.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
     entry_date = BoundedDateField(family=EVENT, label=_("Date"), required=False, widget=DATE)
-    member = forms.ModelChoiceField(label=_("Member organisation"), required=False,
-                                    queryset=AllianceMember.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Member organisation"), required=False, queryset=AllianceMember.objects.none()
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args, user, alliance, **kwargs):
@@ -161,9 +185,13 @@ class PartnerForm(forms.Form):
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = (
-            restrict(Organisation.objects.filter(is_active=True, kind__in=["enterprise", "social", "property",
-                                                                            "other"]), user)
-            .exclude(red_partnerships__alliance=alliance).order_by("name"))
+            restrict(
+                Organisation.objects.filter(is_active=True, kind__in=["enterprise", "social", "property", "other"]),
+                user,
+            )
+            .exclude(red_partnerships__alliance=alliance)
+            .order_by("name")
+        )
 
 
 class ProjectForm(forms.Form):
@@ -181,11 +209,16 @@ class ProjectClaimForm(forms.Form):
     """双报到: an in-service member claims a part in one of their community's cooperative projects."""
 
     project = forms.TypedChoiceField(label=_("Cooperative project"), coerce=int)
-    role = forms.CharField(label=_("What they take on"), required=False, max_length=200,
-                           help_text=_("e.g. legal advice on Saturdays, organising the charging-pile survey"))
+    role = forms.CharField(
+        label=_("What they take on"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. legal advice on Saturdays, organising the charging-pile survey"),
+    )
     claimed_on = BoundedDateField(family=EVENT, label=_("Claimed on"), required=False, widget=DATE)
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = [(p.pk, f"{p.title} · {p.partner.organisation.name} · "
-                                                 f"{p.get_status_display()}") for p in projects]
+        self.fields["project"].choices = [
+            (p.pk, f"{p.title} · {p.partner.organisation.name} · {p.get_status_display()}") for p in projects
+        ]

@@ -40,8 +40,9 @@ class AllianceScoped(ScopedModel, BaseModel):
 
 
 class Alliance(AllianceScoped):
-    community = models.OneToOneField("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                     related_name="party_alliance")
+    community = models.OneToOneField(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="party_alliance"
+    )
     name = models.CharField(_("name"), max_length=100)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -64,10 +65,13 @@ class Alliance(AllianceScoped):
 class AllianceMember(AllianceScoped):
     """A member organisation and its lead official (name and title only — no personal numbers)."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="members")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
-                                     related_name="alliance_memberships")
+    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="alliance_memberships",
+    )
     lead_name = models.CharField(_("lead official"), max_length=30, blank=True)
     lead_title = models.CharField(_("lead official's title"), max_length=60, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
@@ -86,12 +90,14 @@ class AllianceMember(AllianceScoped):
 class JointMeeting(AllianceScoped):
     """The quarterly joint meeting (联席会议)."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="meetings")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="meetings"
+    )
     held_on = models.DateField(_("held on"))
     topic = models.CharField(_("topic"), max_length=200)
-    attendees = models.ManyToManyField(AllianceMember, verbose_name=_("member organisations present"), blank=True,
-                                       related_name="meetings")
+    attendees = models.ManyToManyField(
+        AllianceMember, verbose_name=_("member organisations present"), blank=True, related_name="meetings"
+    )
     minutes = models.TextField(_("minutes"), blank=True, max_length=10000)
 
     class Meta:
@@ -114,10 +120,12 @@ class JointMeeting(AllianceScoped):
 class Commitment(AllianceScoped):
     """A member's annual commitment agreement (共建承诺书)."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="commitments")
-    member = models.ForeignKey(AllianceMember, verbose_name=_("member organisation"), on_delete=models.CASCADE,
-                               related_name="commitments")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="commitments"
+    )
+    member = models.ForeignKey(
+        AllianceMember, verbose_name=_("member organisation"), on_delete=models.CASCADE, related_name="commitments"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
@@ -143,12 +151,14 @@ class ItemStatus(models.TextChoices):
 
 
 class CommitmentItem(AllianceScoped):
-    commitment = models.ForeignKey(Commitment, verbose_name=_("commitment agreement"), on_delete=models.CASCADE,
-                                   related_name="items")
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment agreement"), on_delete=models.CASCADE, related_name="items"
+    )
     text = models.CharField(_("commitment"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
-    evidence = models.TextField(_("evidence"), blank=True, max_length=2000,
-                                help_text=_("What shows it was done: dates, records, numbers."))
+    evidence = models.TextField(
+        _("evidence"), blank=True, max_length=2000, help_text=_("What shows it was done: dates, records, numbers.")
+    )
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
 
     alliance_lookup = "commitment__alliance_id"
@@ -169,12 +179,19 @@ class CommitmentItem(AllianceScoped):
 class WishClaim(AllianceScoped):
     """A micro-wish (微心愿) claimed by a member organisation: linked to a wish record when one exists."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="wish_claims")
-    member = models.ForeignKey(AllianceMember, verbose_name=_("member organisation"), on_delete=models.CASCADE,
-                               related_name="wish_claims")
-    wish_ref = models.CharField(_("wish record"), max_length=80, blank=True, editable=False,
-                                help_text=_('The micro-wish record, as "app.model:pk", when it was claimed there.'))
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="wish_claims"
+    )
+    member = models.ForeignKey(
+        AllianceMember, verbose_name=_("member organisation"), on_delete=models.CASCADE, related_name="wish_claims"
+    )
+    wish_ref = models.CharField(
+        _("wish record"),
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text=_('The micro-wish record, as "app.model:pk", when it was claimed there.'),
+    )
     title = models.CharField(_("wish"), max_length=200)
     claimed_on = models.DateField(_("claimed on"), default=timezone.localdate)
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
@@ -193,15 +210,22 @@ class WishClaim(AllianceScoped):
 
 
 class VolunteerActivity(AllianceScoped):
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="activities")
-    members = models.ManyToManyField(AllianceMember, verbose_name=_("member organisations taking part"), blank=True,
-                                     related_name="activities")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="activities"
+    )
+    members = models.ManyToManyField(
+        AllianceMember, verbose_name=_("member organisations taking part"), blank=True, related_name="activities"
+    )
     held_on = models.DateField(_("held on"))
     title = models.CharField(_("activity"), max_length=200)
     participants = models.PositiveIntegerField(_("participants"), default=0)
-    hours = models.DecimalField(_("service hours in total"), max_digits=8, decimal_places=1, default=Decimal("0"),
-                                validators=[MinValueValidator(Decimal("0"))])
+    hours = models.DecimalField(
+        _("service hours in total"),
+        max_digits=8,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     activity_ref = models.CharField(_("volunteering record"), max_length=80, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True, max_length=2000)
 
@@ -227,21 +251,49 @@ class ProblemStatus(models.TextChoices):
 class Problem(AllianceScoped):
     """An item of the problem list (查摆问题); rectification runs as a work order."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="problems")
-    raised_by = models.ForeignKey(AllianceMember, verbose_name=_("raised by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="problems_raised")
-    responsible = models.ForeignKey(AllianceMember, verbose_name=_("responsible member"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="problems_owned")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="problems"
+    )
+    raised_by = models.ForeignKey(
+        AllianceMember,
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems_raised",
+    )
+    responsible = models.ForeignKey(
+        AllianceMember,
+        verbose_name=_("responsible member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems_owned",
+    )
     title = models.CharField(_("problem"), max_length=100)
     description = models.TextField(_("description"), max_length=4000)
-    place = models.ForeignKey("areas.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", help_text=_("Where it is, within the community (optional)."))
+    place = models.ForeignKey(
+        "areas.Place",
+        verbose_name=_("place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where it is, within the community (optional)."),
+    )
     found_on = models.DateField(_("found on"), default=timezone.localdate)
-    status = models.CharField(_("status"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN,
-                              editable=False)
-    case = models.ForeignKey("workorders.Case", verbose_name=_("work order"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+", editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.OPEN, editable=False
+    )
+    case = models.ForeignKey(
+        "workorders.Case",
+        verbose_name=_("work order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     solution = models.TextField(_("how it was solved"), blank=True, max_length=4000, editable=False)
     solved_on = models.DateField(_("solved on"), null=True, blank=True, editable=False)
 
@@ -270,19 +322,34 @@ class FundEntryQuerySet(models.QuerySet):
 class FundEntry(AllianceScoped):
     """One line of the co-building fund ledger (共建资金台账). Append-only; the balance never goes negative."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT,
-                                 related_name="fund_entries")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="fund_entries"
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=FundKind.choices)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     entry_date = models.DateField(_("date"))
-    member = models.ForeignKey(AllianceMember, verbose_name=_("member organisation"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="fund_entries",
-                               help_text=_("Who contributed (raised) or whose project it paid for (spent)."))
+    member = models.ForeignKey(
+        AllianceMember,
+        verbose_name=_("member organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fund_entries",
+        help_text=_("Who contributed (raised) or whose project it paid for (spent)."),
+    )
     reason = models.CharField(_("reason"), max_length=300)
     balance_after = models.DecimalField(_("balance after"), max_digits=14, decimal_places=2, editable=False)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name=_("recorded by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = FundEntryQuerySet.as_manager()
 
@@ -314,10 +381,12 @@ class FundEntry(AllianceScoped):
 class Partner(AllianceScoped):
     """红领合伙人: an enterprise partnering with the community's party organisation."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="partners")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT,
-                                     related_name="red_partnerships")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="partners"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="red_partnerships"
+    )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
@@ -350,8 +419,7 @@ class PartnerProject(AllianceScoped):
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="projects")
     title = models.CharField(_("project"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=4000)
-    status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices,
-                              default=ProjectStatus.PLANNED)
+    status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
 
@@ -379,12 +447,18 @@ class ProjectClaim(AllianceScoped):
     """双报到: an in-service party member (``party.InServiceMember``) claims a part in a cooperative project of the
     alliance of the community they reported to (认领项目). Released, never deleted, so the history stays."""
 
-    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
-                                 related_name="project_claims")
-    project = models.ForeignKey(PartnerProject, verbose_name=_("cooperative project"), on_delete=models.CASCADE,
-                                related_name="claims")
-    member = models.ForeignKey("party.InServiceMember", verbose_name=_("in-service member"),
-                               on_delete=models.PROTECT, related_name="project_claims")
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="project_claims"
+    )
+    project = models.ForeignKey(
+        PartnerProject, verbose_name=_("cooperative project"), on_delete=models.CASCADE, related_name="claims"
+    )
+    member = models.ForeignKey(
+        "party.InServiceMember",
+        verbose_name=_("in-service member"),
+        on_delete=models.PROTECT,
+        related_name="project_claims",
+    )
     role = models.CharField(_("what they take on"), max_length=200, blank=True)
     claimed_on = models.DateField(_("claimed on"))
     released_on = models.DateField(_("released on"), null=True, blank=True)
@@ -394,8 +468,13 @@ class ProjectClaim(AllianceScoped):
         verbose_name = _("claimed project")
         verbose_name_plural = _("claimed projects")
         ordering = ["-is_active", "-claimed_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["project", "member"], condition=models.Q(is_active=True),
-                                               name="alliance_one_active_project_claim")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "member"],
+                condition=models.Q(is_active=True),
+                name="alliance_one_active_project_claim",
+            )
+        ]
 
     def __str__(self):
         return f"{self.project.title} · {self.member.resident.name}"
@@ -420,5 +499,17 @@ class ProjectClaim(AllianceScoped):
             raise ValidationError(errors)
 
 
-SCOPED_MODELS = (Alliance, AllianceMember, JointMeeting, Commitment, CommitmentItem, WishClaim, VolunteerActivity,
-                 Problem, FundEntry, Partner, PartnerProject, ProjectClaim)
+SCOPED_MODELS = (
+    Alliance,
+    AllianceMember,
+    JointMeeting,
+    Commitment,
+    CommitmentItem,
+    WishClaim,
+    VolunteerActivity,
+    Problem,
+    FundEntry,
+    Partner,
+    PartnerProject,
+    ProjectClaim,
+)

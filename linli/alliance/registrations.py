@@ -9,8 +9,9 @@ from .models import SCOPED_MODELS
 for _model in SCOPED_MODELS:
     registry.add_place_path_field(_model._meta.label_lower, "scope_path")
 
-registry.add_menu(MenuItem("party", _("Party-building alliances"), "alliance:list", model="alliance.alliance",
-                           order=70))
+registry.add_menu(
+    MenuItem("party", _("Party-building alliances"), "alliance:list", model="alliance.alliance", order=70)
+)
 
 
 def _seed(ctx):

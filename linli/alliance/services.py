@@ -67,16 +67,20 @@ def _check_text(value: str, field: str, *, required: bool = True) -> str:
 
 # --- the alliance and its members ------------------------------------------------------------------------
 
+
 @transaction.atomic
 def alliance_create(*, actor, community: Place, name: str = "", founded_on=None, description: str = "") -> Alliance:
     if community is None or community.level != 3:
         raise ValidationError({"community": _("An alliance belongs to a community.")})
     if Alliance.objects.filter(community=community).exists():
         raise ValidationError({"community": _("This community already has an alliance.")})
-    alliance = Alliance(community=community, scope_path=community.path,
-                        name=(name or "").strip() or _("%(community)s party-building alliance")
-                        % {"community": community.name},
-                        founded_on=founded_on, description=description or "")
+    alliance = Alliance(
+        community=community,
+        scope_path=community.path,
+        name=(name or "").strip() or _("%(community)s party-building alliance") % {"community": community.name},
+        founded_on=founded_on,
+        description=description or "",
+    )
     return _create(actor, alliance, event="alliance.created")
 
 
@@ -98,14 +102,20 @@ def _check_org(organisation, field: str = "organisation"):
 
 
 @transaction.atomic
-def member_add(*, actor, alliance: Alliance, organisation: Organisation, lead_name: str = "", lead_title: str = "",
-               joined_on=None) -> AllianceMember:
+def member_add(
+    *, actor, alliance: Alliance, organisation: Organisation, lead_name: str = "", lead_title: str = "", joined_on=None
+) -> AllianceMember:
     _check_org(organisation)
     if AllianceMember.objects.filter(alliance=alliance, organisation=organisation).exists():
         raise ValidationError({"organisation": _("This organisation is already a member.")})
-    member = AllianceMember(alliance=alliance, scope_path=alliance.scope_path, organisation=organisation,
-                            lead_name=(lead_name or "").strip(), lead_title=(lead_title or "").strip(),
-                            joined_on=joined_on or timezone.localdate())
+    member = AllianceMember(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        organisation=organisation,
+        lead_name=(lead_name or "").strip(),
+        lead_title=(lead_title or "").strip(),
+        joined_on=joined_on or timezone.localdate(),
+    )
     return _create(actor, member, event="alliance.member.added")
 
 
@@ -120,14 +130,21 @@ def member_update(*, actor, member: AllianceMember, **changes) -> AllianceMember
 
 # --- 六个一 ---------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def meeting_record(*, actor, alliance: Alliance, held_on: dt.date, topic: str, attendees=(),
-                   minutes: str = "") -> JointMeeting:
+def meeting_record(
+    *, actor, alliance: Alliance, held_on: dt.date, topic: str, attendees=(), minutes: str = ""
+) -> JointMeeting:
     attendees = list(attendees or [])
     for m in attendees:
         _own_member(alliance, m, "attendees")
-    meeting = JointMeeting(alliance=alliance, scope_path=alliance.scope_path, held_on=held_on,
-                           topic=_check_text(topic, "topic"), minutes=minutes or "")
+    meeting = JointMeeting(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        held_on=held_on,
+        topic=_check_text(topic, "topic"),
+        minutes=minutes or "",
+    )
     _create(actor, meeting, event="alliance.meeting.recorded")
     meeting.attendees.set(attendees)
     return meeting
@@ -142,17 +159,20 @@ def commitment_create(*, actor, member: AllianceMember, year: int, items: list[s
         raise ValidationError({"items": _("Each commitment has at most 300 characters.")})
     if Commitment.objects.filter(member=member, year=year).exists():
         raise ValidationError({"year": _("This member already has a commitment agreement for that year.")})
-    commitment = Commitment(alliance_id=member.alliance_id, member=member, scope_path=member.scope_path, year=year,
-                            signed_on=signed_on)
+    commitment = Commitment(
+        alliance_id=member.alliance_id, member=member, scope_path=member.scope_path, year=year, signed_on=signed_on
+    )
     _create(actor, commitment, event="alliance.commitment.created")
-    CommitmentItem.objects.bulk_create([CommitmentItem(commitment=commitment, scope_path=commitment.scope_path,
-                                                       text=t) for t in items])
+    CommitmentItem.objects.bulk_create(
+        [CommitmentItem(commitment=commitment, scope_path=commitment.scope_path, text=t) for t in items]
+    )
     return commitment
 
 
 @transaction.atomic
-def commitment_item_update(*, actor, item: CommitmentItem, status: str, evidence: str = "",
-                           fulfilled_on=None) -> CommitmentItem:
+def commitment_item_update(
+    *, actor, item: CommitmentItem, status: str, evidence: str = "", fulfilled_on=None
+) -> CommitmentItem:
     item = _lock(item)
     require(actor, Action.CHANGE, item)
     if status not in ItemStatus.values:
@@ -176,9 +196,14 @@ def _wish_ref(wish) -> str:
 def wish_claim_record(*, actor, member: AllianceMember, title: str, claimed_on=None, wish=None) -> WishClaim:
     """A micro-wish the member claimed. ``wish``: the wishes app's record when the claim was made there
     (linked by reference; the wishes app keeps its own state), else the wish is recorded here as text."""
-    claim = WishClaim(alliance_id=member.alliance_id, member=member, scope_path=member.scope_path,
-                      title=_check_text(title or (str(wish) if wish is not None else ""), "title"),
-                      claimed_on=claimed_on or timezone.localdate(), wish_ref=_wish_ref(wish))
+    claim = WishClaim(
+        alliance_id=member.alliance_id,
+        member=member,
+        scope_path=member.scope_path,
+        title=_check_text(title or (str(wish) if wish is not None else ""), "title"),
+        claimed_on=claimed_on or timezone.localdate(),
+        wish_ref=_wish_ref(wish),
+    )
     if claim.claimed_on > timezone.localdate():
         raise ValidationError({"claimed_on": _("This date is in the future.")})
     return _create(actor, claim, event="alliance.wish.claimed")
@@ -198,13 +223,29 @@ def wish_claim_fulfil(*, actor, claim: WishClaim, fulfilled_on=None) -> WishClai
 
 
 @transaction.atomic
-def activity_record(*, actor, alliance: Alliance, held_on: dt.date, title: str, members=(), participants: int = 0,
-                    hours=Decimal("0"), note: str = "", activity=None) -> VolunteerActivity:
+def activity_record(
+    *,
+    actor,
+    alliance: Alliance,
+    held_on: dt.date,
+    title: str,
+    members=(),
+    participants: int = 0,
+    hours=Decimal("0"),
+    note: str = "",
+    activity=None,
+) -> VolunteerActivity:
     members = [_own_member(alliance, m, "members") for m in (members or [])]
-    act = VolunteerActivity(alliance=alliance, scope_path=alliance.scope_path, held_on=held_on,
-                            title=_check_text(title, "title"), participants=participants or 0,
-                            hours=_decimal(hours, "hours", minimum=Decimal("0")), note=note or "",
-                            activity_ref=_wish_ref(activity))
+    act = VolunteerActivity(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        held_on=held_on,
+        title=_check_text(title, "title"),
+        participants=participants or 0,
+        hours=_decimal(hours, "hours", minimum=Decimal("0")),
+        note=note or "",
+        activity_ref=_wish_ref(activity),
+    )
     _create(actor, act, event="alliance.activity.recorded")
     act.members.set(members)
     return act
@@ -212,17 +253,31 @@ def activity_record(*, actor, alliance: Alliance, held_on: dt.date, title: str, 
 
 # --- the problem list -------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def problem_create(*, actor, alliance: Alliance, title: str, description: str, place: Place | None = None,
-                   raised_by: AllianceMember | None = None, responsible: AllianceMember | None = None,
-                   found_on=None) -> Problem:
+def problem_create(
+    *,
+    actor,
+    alliance: Alliance,
+    title: str,
+    description: str,
+    place: Place | None = None,
+    raised_by: AllianceMember | None = None,
+    responsible: AllianceMember | None = None,
+    found_on=None,
+) -> Problem:
     if place is not None and not place.path.startswith(alliance.scope_path):
         raise ValidationError({"place": _("The place must lie within the alliance's community.")})
-    problem = Problem(alliance=alliance, scope_path=alliance.scope_path, title=_check_text(title, "title"),
-                      description=_check_text(description, "description"), place=place,
-                      raised_by=_own_member(alliance, raised_by, "raised_by"),
-                      responsible=_own_member(alliance, responsible, "responsible"),
-                      found_on=found_on or timezone.localdate())
+    problem = Problem(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        title=_check_text(title, "title"),
+        description=_check_text(description, "description"),
+        place=place,
+        raised_by=_own_member(alliance, raised_by, "raised_by"),
+        responsible=_own_member(alliance, responsible, "responsible"),
+        found_on=found_on or timezone.localdate(),
+    )
     if problem.found_on > timezone.localdate():
         raise ValidationError({"found_on": _("This date is in the future.")})
     return _create(actor, problem, event="alliance.problem.created")
@@ -254,18 +309,34 @@ def problem_to_case(*, actor, problem: Problem, category=None, case_type: str = 
     from linli.workorders.models import Category, Source
 
     if category is None:
-        category = (Category.objects.filter(code=DEFAULT_CASE_CATEGORY, is_active=True).first()
-                    or Category.objects.filter(is_active=True, parent__isnull=True).order_by("sort", "code").first())
+        category = (
+            Category.objects.filter(code=DEFAULT_CASE_CATEGORY, is_active=True).first()
+            or Category.objects.filter(is_active=True, parent__isnull=True).order_by("sort", "code").first()
+        )
     if category is None:
         raise ValidationError({"case": _("No work-order category is set up yet.")})
     before = audit.snapshot(problem)
-    case = wo.case_create(actor=actor, category=category, case_type=case_type, title=problem.title[:100],
-                          description=problem.description, place=problem.place or problem.alliance.community,
-                          source=Source.ALLIANCE, reporter_name=str(problem.alliance)[:50], origin=problem)
+    case = wo.case_create(
+        actor=actor,
+        category=category,
+        case_type=case_type,
+        title=problem.title[:100],
+        description=problem.description,
+        place=problem.place or problem.alliance.community,
+        source=Source.ALLIANCE,
+        reporter_name=str(problem.alliance)[:50],
+        origin=problem,
+    )
     Problem.objects.filter(pk=problem.pk).update(case=case, status=ProblemStatus.RECTIFYING)
     problem.refresh_from_db()
-    audit.record(actor=actor, action="update", obj=problem, before=before, after=audit.snapshot(problem),
-                 note=f"work order {case.number}")
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=problem,
+        before=before,
+        after=audit.snapshot(problem),
+        note=f"work order {case.number}",
+    )
     events.publish("alliance.problem.case_opened", {"id": problem.pk, "case_id": case.pk})
     return case
 
@@ -295,8 +366,7 @@ def problem_solved_by_case(*, case) -> Problem | None:
     problem is marked solved, with the case's reply as the solution — unless the resident's verdict did not count
     as satisfied (then it stays "being rectified" for the community to decide). Runs as the system (the archive
     step was permission-checked and audited by the work-order domain); audited here. Idempotent."""
-    problem = (Problem.objects.select_for_update().filter(case_id=case.pk)
-               .exclude(status=ProblemStatus.SOLVED).first())
+    problem = Problem.objects.select_for_update().filter(case_id=case.pk).exclude(status=ProblemStatus.SOLVED).first()
     if problem is None:
         return None
     verdict = getattr(case, "verdict", None)
@@ -314,6 +384,7 @@ def problem_solved_by_case(*, case) -> Problem | None:
 
 
 # --- the co-building fund ---------------------------------------------------------------------------------
+
 
 def _decimal(value, field: str, *, minimum: Decimal | None = None) -> Decimal:
     try:
@@ -333,8 +404,9 @@ def fund_balance(alliance: Alliance) -> Decimal:
 
 
 @transaction.atomic
-def fund_entry_add(*, actor, alliance: Alliance, kind: str, amount, reason: str, entry_date=None,
-                   member: AllianceMember | None = None) -> FundEntry:
+def fund_entry_add(
+    *, actor, alliance: Alliance, kind: str, amount, reason: str, entry_date=None, member: AllianceMember | None = None
+) -> FundEntry:
     """Append one ledger line. The alliance row is locked so two entries never compute from the same balance;
     spending more than the balance is refused. Entries are never edited: a correction is a new entry."""
     alliance = _lock(alliance)
@@ -347,10 +419,17 @@ def fund_entry_add(*, actor, alliance: Alliance, kind: str, amount, reason: str,
     after = balance + amount if kind == FundKind.RAISED else balance - amount
     if after < 0:
         raise ValidationError({"amount": _("Only %(balance)s yuan is left in the fund.") % {"balance": balance}})
-    entry = FundEntry(alliance=alliance, scope_path=alliance.scope_path, kind=kind, amount=amount,
-                      reason=_check_text(reason, "reason"), entry_date=entry_date or timezone.localdate(),
-                      member=_own_member(alliance, member), balance_after=after,
-                      recorded_by=actor if getattr(actor, "pk", None) else None)
+    entry = FundEntry(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        kind=kind,
+        amount=amount,
+        reason=_check_text(reason, "reason"),
+        entry_date=entry_date or timezone.localdate(),
+        member=_own_member(alliance, member),
+        balance_after=after,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
     if entry.entry_date > timezone.localdate():
         raise ValidationError({"entry_date": _("This date is in the future.")})
     return _create(actor, entry, event="alliance.fund.entry")
@@ -364,15 +443,22 @@ def fund_totals(alliance: Alliance) -> dict:
 
 # --- 红领合伙人 ------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def partner_add(*, actor, alliance: Alliance, organisation: Organisation, joined_on=None, contact_name: str = "",
-                note: str = "") -> Partner:
+def partner_add(
+    *, actor, alliance: Alliance, organisation: Organisation, joined_on=None, contact_name: str = "", note: str = ""
+) -> Partner:
     _check_org(organisation)
     if organisation.kind not in (OrgKind.ENTERPRISE, OrgKind.PROPERTY, OrgKind.OTHER, OrgKind.SOCIAL):
         raise ValidationError({"organisation": _("A red-collar partner is an enterprise or social organisation.")})
-    partner = Partner(alliance=alliance, scope_path=alliance.scope_path, organisation=organisation,
-                      joined_on=joined_on or timezone.localdate(), contact_name=(contact_name or "").strip(),
-                      note=note or "")
+    partner = Partner(
+        alliance=alliance,
+        scope_path=alliance.scope_path,
+        organisation=organisation,
+        joined_on=joined_on or timezone.localdate(),
+        contact_name=(contact_name or "").strip(),
+        note=note or "",
+    )
     try:
         with transaction.atomic():
             return _create(actor, partner, event="alliance.partner.added")
@@ -381,11 +467,25 @@ def partner_add(*, actor, alliance: Alliance, organisation: Organisation, joined
 
 
 @transaction.atomic
-def project_add(*, actor, partner: Partner, title: str, description: str = "", status: str = ProjectStatus.PLANNED,
-                started_on=None, finished_on=None) -> PartnerProject:
-    project = PartnerProject(partner=partner, scope_path=partner.scope_path, title=_check_text(title, "title"),
-                             description=description or "", status=status, started_on=started_on,
-                             finished_on=finished_on)
+def project_add(
+    *,
+    actor,
+    partner: Partner,
+    title: str,
+    description: str = "",
+    status: str = ProjectStatus.PLANNED,
+    started_on=None,
+    finished_on=None,
+) -> PartnerProject:
+    project = PartnerProject(
+        partner=partner,
+        scope_path=partner.scope_path,
+        title=_check_text(title, "title"),
+        description=description or "",
+        status=status,
+        started_on=started_on,
+        finished_on=finished_on,
+    )
     return _create(actor, project, event="alliance.project.added")
 
 
@@ -402,6 +502,7 @@ def project_update(*, actor, project: PartnerProject, **changes) -> PartnerProje
 
 # --- 双报到: in-service party members claim projects (认领项目) -----------------------------------------------
 
+
 @transaction.atomic
 def project_claim(*, actor, project: PartnerProject, member, role: str = "", claimed_on=None) -> ProjectClaim:
     """An in-service party member claims a part in a planned or running cooperative project of the alliance of
@@ -416,8 +517,14 @@ def project_claim(*, actor, project: PartnerProject, member, role: str = "", cla
         raise ValidationError({"member": _("Members claim projects of the community they reported to.")})
     if ProjectClaim.objects.filter(project=project, member=member, is_active=True).exists():
         raise ValidationError({"member": _("This member has already claimed this project.")})
-    claim = ProjectClaim(alliance=alliance, project=project, member=member, scope_path=project.scope_path,
-                         role=(role or "").strip()[:200], claimed_on=claimed_on or timezone.localdate())
+    claim = ProjectClaim(
+        alliance=alliance,
+        project=project,
+        member=member,
+        scope_path=project.scope_path,
+        role=(role or "").strip()[:200],
+        claimed_on=claimed_on or timezone.localdate(),
+    )
     return _create(actor, claim, event="alliance.project.claimed")
 
 
@@ -446,7 +553,13 @@ def release_member_claims(*, member_id: int, on=None) -> int:
             before = audit.snapshot(claim)
             claim.is_active, claim.released_on = False, on or timezone.localdate()
             claim.save(update_fields=["is_active", "released_on", "updated_at"])
-            audit.record(actor=None, action="update", obj=claim, before=before, after=audit.snapshot(claim),
-                         note="in-service registration ended")
+            audit.record(
+                actor=None,
+                action="update",
+                obj=claim,
+                before=before,
+                after=audit.snapshot(claim),
+                note="in-service registration ended",
+            )
             n += 1
     return n

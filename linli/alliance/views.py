@@ -62,12 +62,20 @@ class AllianceDetailView(LoginRequiredMixin, TemplateView):
         year = max(2000, min(year, timezone.localdate().year + 1))
         editable = can(user, Action.ADD, alliance)
         ctx.update(selectors.detail(user, alliance, year=year))
-        ctx.update(section="party", alliance=alliance, year=year, years=range(timezone.localdate().year, 2019, -1),
-                   can_add=editable, can_change=can(user, Action.CHANGE, alliance),
-                   fund_totals=services.fund_totals(alliance), workorders=services.workorders_available(),
-                   # "Add a project" opens only for partners the user may change (ProjectAddView's check).
-                   changeable_partners=set(restrict(Partner.objects.filter(alliance=alliance), user, Action.CHANGE)
-                                           .values_list("pk", flat=True)))
+        ctx.update(
+            section="party",
+            alliance=alliance,
+            year=year,
+            years=range(timezone.localdate().year, 2019, -1),
+            can_add=editable,
+            can_change=can(user, Action.CHANGE, alliance),
+            fund_totals=services.fund_totals(alliance),
+            workorders=services.workorders_available(),
+            # "Add a project" opens only for partners the user may change (ProjectAddView's check).
+            changeable_partners=set(
+                restrict(Partner.objects.filter(alliance=alliance), user, Action.CHANGE).values_list("pk", flat=True)
+            ),
+        )
         return ctx
 
 
@@ -130,11 +138,15 @@ def _partner(form, alliance, actor):
 ADD_KINDS = {
     "member": (forms.MemberForm, AllianceMember, gettext_lazy("Add a member organisation"), _member, "members"),
     "meeting": (forms.MeetingForm, Alliance, gettext_lazy("Record a joint meeting"), _meeting, "meetings"),
-    "commitment": (forms.CommitmentForm, Alliance, gettext_lazy("Record a commitment agreement"), _commitment,
-                   "commitments"),
+    "commitment": (
+        forms.CommitmentForm,
+        Alliance,
+        gettext_lazy("Record a commitment agreement"),
+        _commitment,
+        "commitments",
+    ),
     "wish": (forms.WishForm, WishClaim, gettext_lazy("Record a claimed micro-wish"), _wish, "wishes"),
-    "activity": (forms.ActivityForm, Alliance, gettext_lazy("Record a volunteer activity"), _activity,
-                 "activities"),
+    "activity": (forms.ActivityForm, Alliance, gettext_lazy("Record a volunteer activity"), _activity, "activities"),
     "problem": (forms.ProblemForm, Problem, gettext_lazy("Add a problem to the list"), _problem, "problems"),
     "fund": (forms.FundForm, FundEntry, gettext_lazy("Add a fund entry"), _fund, "fund"),
     "partner": (forms.PartnerForm, Partner, gettext_lazy("Add a red-collar partner"), _partner, "partners"),
@@ -166,8 +178,13 @@ class AllianceAddView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "alliance": self.alliance}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": self.kind[2], "alliance": self.alliance,
-                "section": "party", "back": self._back()}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.kind[2],
+            "alliance": self.alliance,
+            "section": "party",
+            "back": self._back(),
+        }
 
     def _back(self):
         return f"{reverse('alliance:detail', args=[self.alliance.pk])}#{self.kind[4]}"
@@ -198,9 +215,14 @@ class _RowFormView(ServiceFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": self.title, "alliance": self.alliance,
-                "row": self.row, "section": "party",
-                "back": f"{reverse('alliance:detail', args=[self.alliance.pk])}#{self.anchor}"}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": self.title,
+            "alliance": self.alliance,
+            "row": self.row,
+            "section": "party",
+            "back": f"{reverse('alliance:detail', args=[self.alliance.pk])}#{self.anchor}",
+        }
 
     def get_success_url(self):
         return f"{reverse('alliance:detail', args=[self.alliance.pk])}#{self.anchor}"
@@ -242,8 +264,13 @@ class ProjectUpdateView(_RowFormView):
 
     def get_initial(self):
         p = self.row
-        return {"title": p.title, "description": p.description, "status": p.status, "started_on": p.started_on,
-                "finished_on": p.finished_on}
+        return {
+            "title": p.title,
+            "description": p.description,
+            "status": p.status,
+            "started_on": p.started_on,
+            "finished_on": p.finished_on,
+        }
 
     def perform(self, form):
         return services.project_update(actor=self.request.user, project=self.row, **form.cleaned_data)
@@ -281,21 +308,26 @@ def problem_to_case(request, pk, row):
         case = services.problem_to_case(actor=request.user, problem=problem)
         request._case = case
 
-    alliance = _post_action(request, pk, row, Problem, go,
-                            _("A work order has been opened for the problem."))
+    alliance = _post_action(request, pk, row, Problem, go, _("A work order has been opened for the problem."))
     return redirect(f"{reverse('alliance:detail', args=[alliance.pk])}#problems")
 
 
 @login_required
 @require_POST
 def wish_fulfil(request, pk, row):
-    alliance = _post_action(request, pk, row, WishClaim,
-                            lambda claim: services.wish_claim_fulfil(actor=request.user, claim=claim),
-                            _("The wish is marked fulfilled."))
+    alliance = _post_action(
+        request,
+        pk,
+        row,
+        WishClaim,
+        lambda claim: services.wish_claim_fulfil(actor=request.user, claim=claim),
+        _("The wish is marked fulfilled."),
+    )
     return redirect(f"{reverse('alliance:detail', args=[alliance.pk])}#wishes")
 
 
 # --- 双报到: an in-service party member claims a project ------------------------------------------------------
+
 
 def _inservice(user, pk):
     from linli.party import selectors as party
@@ -329,14 +361,24 @@ class ProjectClaimView(ServiceFormView):
         return {"claimed_on": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "section": "party", "row": self.member,
-                "title": _("Claim a cooperative project"), "back": _inservice_url(self.member.pk),
-                "no_projects": not self.projects}
+        return {
+            **super().get_context_data(**kwargs),
+            "section": "party",
+            "row": self.member,
+            "title": _("Claim a cooperative project"),
+            "back": _inservice_url(self.member.pk),
+            "no_projects": not self.projects,
+        }
 
     def perform(self, form):
         project = next(p for p in self.projects if p.pk == form.cleaned_data["project"])
-        return services.project_claim(actor=self.request.user, project=project, member=self.member,
-                                      role=form.cleaned_data["role"], claimed_on=form.cleaned_data["claimed_on"])
+        return services.project_claim(
+            actor=self.request.user,
+            project=project,
+            member=self.member,
+            role=form.cleaned_data["role"],
+            claimed_on=form.cleaned_data["claimed_on"],
+        )
 
     def get_success_url(self):
         return _inservice_url(self.member.pk)

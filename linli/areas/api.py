@@ -1,6 +1,5 @@
 """/api/v1/places and /api/v1/grids — thin wrappers over the services and selectors."""
 
-
 from datetime import datetime
 from decimal import Decimal
 
@@ -85,8 +84,7 @@ class MoveIn(Schema):
 
 
 def _clean(data: dict) -> dict:
-    return {k: ("" if v is None and k in ("area_source", "use", "number", "address") else v)
-            for k, v in data.items()}
+    return {k: ("" if v is None and k in ("area_source", "use", "number", "address") else v) for k, v in data.items()}
 
 
 @places_router.get("", response={200: list[PlaceOut], **ERROR_RESPONSES}, summary="List places in scope")
@@ -98,8 +96,14 @@ def list_places(request, filters: Query[PlaceFilters]):
         grid = restrict(Grid.objects.all(), request.auth, Action.VIEW).filter(code=filters.grid).first()
         if grid is None:
             raise ValidationError({"grid": _("Unknown grid code.")})
-    return selectors.places(request.auth, under=under, level=filters.level, q=filters.q or "", grid=grid,
-                            include_archived=filters.include_archived)
+    return selectors.places(
+        request.auth,
+        under=under,
+        level=filters.level,
+        q=filters.q or "",
+        grid=grid,
+        include_archived=filters.include_archived,
+    )
 
 
 @places_router.post("", response={201: PlaceOut, **ERROR_RESPONSES}, summary="Create a place")
@@ -112,8 +116,7 @@ def create_place(request, payload: PlaceIn):
 
 
 def _get(request, code: str, action=Action.VIEW) -> Place:
-    return get_object_or_404(restrict(Place.objects.select_related("parent", "grid"), request.auth, action),
-                             code=code)
+    return get_object_or_404(restrict(Place.objects.select_related("parent", "grid"), request.auth, action), code=code)
 
 
 @places_router.get("/{code}", response={200: PlaceOut, **ERROR_RESPONSES}, summary="One place")
@@ -140,6 +143,7 @@ def archive_place(request, code: str):
 
 
 # -- grids -------------------------------------------------------------------------------------------
+
 
 class GridOut(Schema):
     code: str
@@ -190,8 +194,9 @@ def list_grids(request, filters: Query[GridFilters]):
 @grids_router.post("", response={201: GridOut, **ERROR_RESPONSES}, summary="Create a grid")
 def create_grid(request, payload: GridIn):
     community = selectors.place_by_code(request.auth, payload.community, field="community")
-    grid = services.grid_create(actor=request.auth, community=community, name=payload.name,
-                                boundary=payload.boundary, notes=payload.notes)
+    grid = services.grid_create(
+        actor=request.auth, community=community, name=payload.name, boundary=payload.boundary, notes=payload.notes
+    )
     return Status(201, _grid(request, grid.code))
 
 
@@ -209,16 +214,14 @@ def update_grid(request, code: str, payload: GridPatch):
     return _grid(request, code)
 
 
-@grids_router.get("/{code}/buildings", response={200: list[PlaceOut], **ERROR_RESPONSES},
-                  summary="Buildings of a grid")
+@grids_router.get("/{code}/buildings", response={200: list[PlaceOut], **ERROR_RESPONSES}, summary="Buildings of a grid")
 @paginate(PageNumber)
 def grid_buildings(request, code: str):
     grid = _grid(request, code)
     return selectors.places(request.auth, grid=grid, level=5)
 
 
-@grids_router.post("/{code}/buildings", response={200: GridOut, **ERROR_RESPONSES},
-                   summary="Put buildings into a grid")
+@grids_router.post("/{code}/buildings", response={200: GridOut, **ERROR_RESPONSES}, summary="Put buildings into a grid")
 def assign_buildings(request, code: str, payload: BuildingsIn):
     grid = _grid(request, code)
     found = {p.code: p for p in restrict(Place.objects.filter(code__in=payload.buildings), request.auth, Action.VIEW)}

@@ -19,11 +19,16 @@ CODE_INPUT = {"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d*"}
 
 class PlaceFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=60,
+        label=_("Search"),
+        required=False,
+        max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, address or code")}),
     )
     level = forms.TypedChoiceField(
-        label=_("Level"), required=False, coerce=int, empty_value=None,
+        label=_("Level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", _("All levels")), *Level.choices],
     )
     under = forms.CharField(label=_("Within"), required=False, max_length=24, widget=PlacePicker())
@@ -31,7 +36,9 @@ class PlaceFilterForm(forms.Form):
 
 class GridFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=60,
+        label=_("Search"),
+        required=False,
+        max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Grid name or code")}),
     )
     under = forms.CharField(label=_("Within"), required=False, max_length=24, widget=PlacePicker(levels=(1, 2, 3)))
@@ -40,23 +47,39 @@ class GridFilterForm(forms.Form):
 def _place_fields() -> dict[str, forms.Field]:
     """Every field a place can have; ``PlaceForm`` keeps the ones of its level."""
     return {
-        "code": forms.CharField(label=_("Code"), max_length=24, required=False,
-                                widget=forms.TextInput(attrs=CODE_INPUT)),
+        "code": forms.CharField(
+            label=_("Code"), max_length=24, required=False, widget=forms.TextInput(attrs=CODE_INPUT)
+        ),
         "name": forms.CharField(label=_("Name"), max_length=60),
         "address": forms.CharField(label=_("Address"), max_length=200, required=False),
         "floors": forms.IntegerField(label=_("Floors above ground"), min_value=1, max_value=200, required=False),
         "unit_count": forms.IntegerField(label=_("Units"), min_value=1, max_value=99, required=False),
-        "longitude": forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-                                        min_value=Decimal("73"), max_value=Decimal("136")),
-        "latitude": forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-                                       min_value=Decimal("3"), max_value=Decimal("54")),
-        "floor": forms.IntegerField(label=_("Floor"), min_value=-9, max_value=200,
-                                    help_text=_("Basement floors are negative.")),
+        "longitude": forms.DecimalField(
+            label=_("Longitude"),
+            max_digits=9,
+            decimal_places=6,
+            required=False,
+            min_value=Decimal("73"),
+            max_value=Decimal("136"),
+        ),
+        "latitude": forms.DecimalField(
+            label=_("Latitude"),
+            max_digits=9,
+            decimal_places=6,
+            required=False,
+            min_value=Decimal("3"),
+            max_value=Decimal("54"),
+        ),
+        "floor": forms.IntegerField(
+            label=_("Floor"), min_value=-9, max_value=200, help_text=_("Basement floors are negative.")
+        ),
         "number": forms.CharField(label=_("House number"), max_length=10, required=False),
-        "area": forms.DecimalField(label=_("Exclusive area (m²)"), max_digits=10, decimal_places=2, required=False,
-                                   min_value=Decimal("0.01")),
-        "area_source": forms.ChoiceField(label=_("Area source"), required=False,
-                                         choices=[("", "—"), *AreaSource.choices]),
+        "area": forms.DecimalField(
+            label=_("Exclusive area (m²)"), max_digits=10, decimal_places=2, required=False, min_value=Decimal("0.01")
+        ),
+        "area_source": forms.ChoiceField(
+            label=_("Area source"), required=False, choices=[("", "—"), *AreaSource.choices]
+        ),
         "use": forms.ChoiceField(label=_("Use"), required=False, choices=[("", "—"), *HouseUse.choices]),
     }
 
@@ -96,7 +119,8 @@ class PlaceForm(forms.Form):
 
 class MoveForm(forms.Form):
     parent = forms.CharField(
-        label=_("New parent (place code)"), max_length=24,
+        label=_("New parent (place code)"),
+        max_length=24,
         widget=forms.TextInput(attrs={**CODE_INPUT, "list": "parent-candidates"}),
     )
 
@@ -122,12 +146,12 @@ class GridForm(forms.Form):
     community = forms.ChoiceField(label=_("Community"))
     name = forms.CharField(label=_("Name"), max_length=60)
     boundary = PrettyJSONField(
-        label=_("Boundary (GeoJSON)"), required=False,
+        label=_("Boundary (GeoJSON)"),
+        required=False,
         help_text=_("Optional: a GeoJSON Polygon or MultiPolygon, coordinates as [longitude, latitude]."),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
-    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, communities=None, instance=None, **kwargs):
         """``communities``: the places a new grid may belong to (create); ``instance``: the grid (edit)."""

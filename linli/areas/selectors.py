@@ -32,8 +32,16 @@ def place_by_code(user, code: str, action: str = Action.VIEW, field: str = "unde
     return place
 
 
-def places(user, *, action: str = Action.VIEW, under: Place | None = None, level: int | None = None,
-           q: str = "", grid: Grid | None = None, include_archived: bool = False):
+def places(
+    user,
+    *,
+    action: str = Action.VIEW,
+    under: Place | None = None,
+    level: int | None = None,
+    q: str = "",
+    grid: Grid | None = None,
+    include_archived: bool = False,
+):
     qs = restrict(Place.objects.all(), user, action).select_related("parent", "grid")
     if under is not None:
         qs = qs.filter(subtree_q("path", under.path))
@@ -59,16 +67,14 @@ def roots_for(user):
 
 
 def children(user, place: Place):
-    return (restrict(place.children.filter(is_active=True), user, Action.VIEW)
-            .select_related("grid").order_by("path"))
+    return restrict(place.children.filter(is_active=True), user, Action.VIEW).select_related("grid").order_by("path")
 
 
 def breadcrumbs(place: Place) -> list[Place]:
     return list(Place.objects.filter(path__in=place.ancestor_paths()).order_by("path"))
 
 
-def grids(user, *, action: str = Action.VIEW, under: Place | None = None, q: str = "",
-          include_archived: bool = False):
+def grids(user, *, action: str = Action.VIEW, under: Place | None = None, q: str = "", include_archived: bool = False):
     qs = restrict(Grid.objects.all(), user, action).select_related("community")
     if under is not None:
         if under.level <= Level.COMMUNITY:

@@ -89,15 +89,17 @@ def place_create(*, actor, parent: Place | None, name: str, code: str | None = N
         parent_part = {Level.STREET: 6, Level.COMMUNITY: 9}.get(level, CODE_LENGTHS[parent.level])
         if code[:parent_part] != parent.code[:parent_part]:
             raise ValidationError(
-                {"code": _("This code does not start with the code of %(parent)s (%(prefix)s).")
-                 % {"parent": parent.name, "prefix": parent.code[:parent_part]}}
+                {
+                    "code": _("This code does not start with the code of %(parent)s (%(prefix)s).")
+                    % {"parent": parent.name, "prefix": parent.code[:parent_part]}
+                }
             )
     if Place.objects.filter(code=code).exists():
         raise ValidationError({"code": _("This code is already in use; codes are never reused.")})
     place.code = code
 
     if parent is None:
-        place.path = code[:PATH_LENGTHS[Level.DISTRICT]]
+        place.path = code[: PATH_LENGTHS[Level.DISTRICT]]
         if Place.objects.filter(path=place.path).exists():
             raise ValidationError({"code": _("This code is already in use; codes are never reused.")})
     else:
@@ -136,8 +138,10 @@ def place_move(*, actor, place: Place, new_parent: Place) -> Place:
     new_parent = _locked(new_parent)
     if new_parent.level != place.level - 1:
         raise ValidationError(
-            {"parent": _("A %(child)s must belong to a %(parent)s.")
-             % {"child": Level(place.level).label, "parent": Level(place.level - 1).label}}
+            {
+                "parent": _("A %(child)s must belong to a %(parent)s.")
+                % {"child": Level(place.level).label, "parent": Level(place.level - 1).label}
+            }
         )
     if new_parent.pk == place.parent_id:
         raise ValidationError({"parent": _("The place is already there.")})
@@ -157,14 +161,20 @@ def place_move(*, actor, place: Place, new_parent: Place) -> Place:
     place.save(update_fields=["parent"])
 
     # A grid lies inside one community: buildings that left their grid's community leave the grid.
-    for building in Place.objects.under(new_path).filter(level=Level.BUILDING, grid__isnull=False).select_related(
-        "grid"
+    for building in (
+        Place.objects.under(new_path).filter(level=Level.BUILDING, grid__isnull=False).select_related("grid")
     ):
         if not building.path.startswith(building.grid.scope_path):
             building.grid = None
             building.save(update_fields=["grid"])
-    audit.record(actor=actor, action="move", obj=place, before=before, after=audit.snapshot(place),
-                 note=f"{old_path} → {new_path}")
+    audit.record(
+        actor=actor,
+        action="move",
+        obj=place,
+        before=before,
+        after=audit.snapshot(place),
+        note=f"{old_path} → {new_path}",
+    )
     events.publish("areas.place.moved", {"id": place.pk, "old_path": old_path, "new_path": new_path})
     return place
 
@@ -199,6 +209,7 @@ def place_archive(*, actor, place: Place) -> Place:
 
 # -- grids -------------------------------------------------------------------------------------------
 
+
 def _next_grid_code(community: Place) -> str:
     seq = Grid.objects.filter(community=community).count()
     while True:
@@ -216,8 +227,14 @@ def grid_create(*, actor, community: Place, name: str, boundary=None, notes: str
     name = (name or "").strip()
     if Grid.objects.filter(community=community, name=name).exists():
         raise ValidationError({"name": _("This community already has a grid with this name.")})
-    grid = Grid(community=community, name=name, boundary=boundary or None, notes=notes or "",
-                code=_next_grid_code(community), scope_path=community.path)
+    grid = Grid(
+        community=community,
+        name=name,
+        boundary=boundary or None,
+        notes=notes or "",
+        code=_next_grid_code(community),
+        scope_path=community.path,
+    )
     save_audited(actor=actor, obj=grid, action="create")
     return grid
 

@@ -16,8 +16,11 @@ urlpatterns = [
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),
     path("grids/<str:code>/edit/", views.GridEditView.as_view(), name="grid_edit"),
     path("grids/<str:code>/buildings/", views.grid_buildings, name="grid_buildings"),
-    re_path(r"^grids/(?P<code>[^/]+)/buildings/(?P<building_code>\d{1,24})/remove/$", views.grid_building_remove,
-            name="grid_building_remove"),
+    re_path(
+        r"^grids/(?P<code>[^/]+)/buildings/(?P<building_code>\d{1,24})/remove/$",
+        views.grid_building_remove,
+        name="grid_building_remove",
+    ),
     re_path(rf"^{CODE}/$", views.place_detail, name="place_detail"),
     re_path(rf"^{CODE}/add/$", views.PlaceCreateView.as_view(), name="place_create"),
     re_path(rf"^{CODE}/edit/$", views.PlaceEditView.as_view(), name="place_edit"),

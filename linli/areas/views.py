@@ -35,6 +35,7 @@ MAX_CANDIDATES = 500
 
 # -- lookups (404 when out of scope) ----------------------------------------------------------------
 
+
 def get_place(user, code: str) -> Place:
     return get_object_or_404(restrict(Place.objects.select_related("parent", "grid"), user, Action.VIEW), code=code)
 
@@ -53,6 +54,7 @@ def _under(user, form, code: str) -> Place | None:
 
 
 # -- places -----------------------------------------------------------------------------------------
+
 
 class PlaceListView(ScopedListView):
     """The user's root places, or a search (name / code / address, level, subtree) through the selector."""
@@ -82,13 +84,15 @@ class PlaceListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({
-            "section": SECTION,
-            "filter_form": self.filter_form,
-            "searching": self.searching,
-            "under": self.under,
-            "can_add_district": self.request.user.is_superuser,
-        })
+        ctx.update(
+            {
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "searching": self.searching,
+                "under": self.under,
+                "can_add_district": self.request.user.is_superuser,
+            }
+        )
         return ctx
 
 
@@ -99,8 +103,11 @@ def place_detail(request, code: str):
     crumbs = selectors.breadcrumbs(place)
     visible = set()
     if crumbs:
-        visible = set(restrict(Place.objects.filter(pk__in=[c.pk for c in crumbs]), user, Action.VIEW)
-                      .values_list("pk", flat=True))
+        visible = set(
+            restrict(Place.objects.filter(pk__in=[c.pk for c in crumbs]), user, Action.VIEW).values_list(
+                "pk", flat=True
+            )
+        )
     children_page = Paginator(selectors.children(user, place), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
 
     active = place.is_active
@@ -113,17 +120,21 @@ def place_detail(request, code: str):
         "add_grid": active and place.level == Level.COMMUNITY and can_at(user, Action.ADD, Grid, place.path),
         "grids": place.level <= Level.COMMUNITY and may_any(user, Grid, Action.VIEW),
     }
-    return render(request, "areas/place_detail.html", {
-        "section": SECTION,
-        "place": place,
-        "crumbs": [(c, c.pk in visible) for c in crumbs],
-        "children_page": children_page,
-        "child_level": Level(place.child_level).label if place.child_level else "",
-        "children_kind": {Level.BUILDING: "buildings", Level.HOUSE: "houses"}.get(place.child_level, ""),
-        "grid_visible": bool(place.grid_id and can(user, Action.VIEW, place.grid)),
-        "actions": actions,
-        "any_action": any(v for k, v in actions.items() if k != "grids"),
-    })
+    return render(
+        request,
+        "areas/place_detail.html",
+        {
+            "section": SECTION,
+            "place": place,
+            "crumbs": [(c, c.pk in visible) for c in crumbs],
+            "children_page": children_page,
+            "child_level": Level(place.child_level).label if place.child_level else "",
+            "children_kind": {Level.BUILDING: "buildings", Level.HOUSE: "houses"}.get(place.child_level, ""),
+            "grid_visible": bool(place.grid_id and can(user, Action.VIEW, place.grid)),
+            "actions": actions,
+            "any_action": any(v for k, v in actions.items() if k != "grids"),
+        },
+    )
 
 
 class PlaceFormView(ServiceFormView):
@@ -179,14 +190,16 @@ class PlaceCreateView(PlaceFormView):
             ctx["title"] = _("Add a district")
         else:
             ctx["title"] = _("Add %(level)s under %(parent)s") % {"level": level, "parent": self.parent.name}
-        ctx["cancel_url"] = (reverse("areas:place_detail", args=[self.parent.code]) if self.parent
-                             else reverse("areas:place_list"))
+        ctx["cancel_url"] = (
+            reverse("areas:place_detail", args=[self.parent.code]) if self.parent else reverse("areas:place_list")
+        )
         return ctx
 
     def perform(self, form):
         data = form.service_kwargs()
-        return services.place_create(actor=self.request.user, parent=self.parent, name=data.pop("name"),
-                                     code=data.pop("code", ""), **data)
+        return services.place_create(
+            actor=self.request.user, parent=self.parent, name=data.pop("name"), code=data.pop("code", ""), **data
+        )
 
 
 class PlaceEditView(PlaceFormView):
@@ -226,10 +239,9 @@ class PlaceMoveView(PlaceFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Move %(name)s") % {"name": self.place.name}
         ctx["parent_level"] = Level(self.place.level - 1).label
-        ctx["candidates"] = (
-            selectors.places(self.request.user, action=Action.ADD, level=self.place.level - 1)
-            .exclude(pk=self.place.parent_id)[:MAX_CANDIDATES]
-        )
+        ctx["candidates"] = selectors.places(self.request.user, action=Action.ADD, level=self.place.level - 1).exclude(
+            pk=self.place.parent_id
+        )[:MAX_CANDIDATES]
         ctx["cancel_url"] = reverse("areas:place_detail", args=[self.place.code])
         return ctx
 
@@ -253,8 +265,13 @@ class PlaceArchiveView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "place": self.place,
-                    "cancel_url": reverse("areas:place_detail", args=[self.place.code])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "place": self.place,
+                "cancel_url": reverse("areas:place_detail", args=[self.place.code]),
+            }
+        )
         return ctx
 
     def form_valid(self, form):
@@ -264,12 +281,16 @@ class PlaceArchiveView(LoginRequiredMixin, FormView):
             apply_validation_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s has been archived.") % {"name": self.place.name})
-        target = (reverse("areas:place_detail", args=[self.place.parent.code]) if self.place.parent_id
-                  else reverse("areas:place_list"))
+        target = (
+            reverse("areas:place_detail", args=[self.place.parent.code])
+            if self.place.parent_id
+            else reverse("areas:place_list")
+        )
         return HttpResponseRedirect(target)
 
 
 # -- grids ------------------------------------------------------------------------------------------
+
 
 class GridListView(ScopedListView):
     model = Grid
@@ -296,13 +317,15 @@ class GridListView(ScopedListView):
             grid.household_count = counts.get(grid.pk, 0)
         if ctx.get("page_obj") is not None:
             ctx["page_obj"].object_list = rows
-        ctx.update({
-            "object_list": rows,
-            "section": SECTION,
-            "filter_form": self.filter_form,
-            "under": self.under,
-            "can_add": may_any(self.request.user, Grid, Action.ADD),
-        })
+        ctx.update(
+            {
+                "object_list": rows,
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "under": self.under,
+                "can_add": may_any(self.request.user, Grid, Action.ADD),
+            }
+        )
         return ctx
 
 
@@ -318,10 +341,14 @@ def _grid_detail_context(request, grid: Grid, buildings_form=None) -> dict:
     workers = heads = None
     if may_any(user, RoleBinding, Action.VIEW):
         current = restrict(RoleBinding.objects.current(), user, Action.VIEW)
-        workers = list(current.filter(role=Role.GRID_WORKER, grid=grid)
-                       .select_related("user").order_by("user__username"))
-        heads = list(current.filter(role=Role.BUILDING_HEAD, place__grid=grid)
-                     .select_related("user", "place").order_by("place__path", "user__username"))
+        workers = list(
+            current.filter(role=Role.GRID_WORKER, grid=grid).select_related("user").order_by("user__username")
+        )
+        heads = list(
+            current.filter(role=Role.BUILDING_HEAD, place__grid=grid)
+            .select_related("user", "place")
+            .order_by("place__path", "user__username")
+        )
     return {
         "section": SECTION,
         "grid": grid,
@@ -372,8 +399,9 @@ def grid_buildings(request, code: str):
 def grid_building_remove(request, code: str, building_code: str):
     user = request.user
     grid = get_grid(user, code)
-    building = get_object_or_404(restrict(Place.objects.filter(level=Level.BUILDING), user, Action.VIEW),
-                                 code=building_code)
+    building = get_object_or_404(
+        restrict(Place.objects.filter(level=Level.BUILDING), user, Action.VIEW), code=building_code
+    )
     try:
         services.grid_remove_building(actor=user, grid=grid, building=building)
     except ValidationError as exc:

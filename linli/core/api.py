@@ -86,8 +86,13 @@ ERROR_RESPONSES = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBod
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
-    body = {"error": {"code": code, "message": str(message), "fields": {k: [str(m) for m in v]
-                                                                          for k, v in (fields or {}).items()}}}
+    body = {
+        "error": {
+            "code": code,
+            "message": str(message),
+            "fields": {k: [str(m) for m in v] for k, v in (fields or {}).items()},
+        }
+    }
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -96,8 +101,9 @@ def too_large_response() -> JsonResponse:
     from django.conf import settings
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    return error_response(413, "too_large", _("The request is too large (at most %(mb)s MB).")
-                          % {"mb": round(limit / 1024 / 1024, 1)})
+    return error_response(
+        413, "too_large", _("The request is too large (at most %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)}
+    )
 
 
 def _pydantic_message(err: dict) -> str:
@@ -185,8 +191,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
-        codes = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+        codes = {
+            400: "invalid",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            429: "too_many_requests",
+        }
         return error_response(exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
     @api.exception_handler(OverflowError)

@@ -36,15 +36,22 @@ def calendar_day_set(*, actor, date: dt.date, is_workday: bool, name: str = "") 
     if is_workday == default_is_workday(date, date.year in arranged_years()) and not name:
         if existing:
             existing.delete()
-            audit.record(actor=actor, action="delete", object_type="core.calendarday", object_id=str(date),
-                         object_repr=str(date), before=before)
+            audit.record(
+                actor=actor,
+                action="delete",
+                object_type="core.calendarday",
+                object_id=str(date),
+                object_repr=str(date),
+                before=before,
+            )
         return None
     day = existing or CalendarDay(date=date)
     day.is_workday, day.name = bool(is_workday), name
     day.full_clean()
     day.save()
-    audit.record(actor=actor, action="update" if existing else "create", obj=day, before=before,
-                 after=audit.snapshot(day))
+    audit.record(
+        actor=actor, action="update" if existing else "create", obj=day, before=before, after=audit.snapshot(day)
+    )
     return day
 
 
@@ -55,15 +62,28 @@ def calendar_import_year(*, actor, year: int) -> int:
     _require(actor, "add")
     first, last = package_years()
     if not first <= year <= last:
-        raise ValidationError({"year": _("The calendar package knows %(a)s–%(b)s only; enter %(y)s by hand from "
-                                         "the State Council's notice.") % {"a": first, "b": last, "y": year}})
+        raise ValidationError(
+            {
+                "year": _(
+                    "The calendar package knows %(a)s–%(b)s only; enter %(y)s by hand from the State Council's notice."
+                )
+                % {"a": first, "b": last, "y": year}
+            }
+        )
     existing = set(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
     rows = [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in package_rows(year, year) if d not in existing]
     CalendarDay.objects.bulk_create(rows)
-    CalendarYear.objects.get_or_create(year=year, defaults={
-        "source": "国务院办公厅部分节假日安排的通知 (chinesecalendar package)"})
-    audit.record(actor=actor, action="create", object_type="core.calendarday", object_id=str(year),
-                 object_repr=_("Calendar %(y)s") % {"y": year}, after={"imported": len(rows)})
+    CalendarYear.objects.get_or_create(
+        year=year, defaults={"source": "国务院办公厅部分节假日安排的通知 (chinesecalendar package)"}
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        object_type="core.calendarday",
+        object_id=str(year),
+        object_repr=_("Calendar %(y)s") % {"y": year},
+        after={"imported": len(rows)},
+    )
     return len(rows)
 
 
@@ -77,8 +97,7 @@ def _check_year(year: int, field: str) -> None:
 def arrangement_gaps(year: int) -> list[tuple[dt.date, str]]:
     """Statutory holidays of ``year`` that the entered rows would leave as working days (a notice never does)."""
     rows = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
-    return [(day, name) for day, name in statutory_holidays(year).items()
-            if rows.get(day, day.weekday() < 5)]
+    return [(day, name) for day, name in statutory_holidays(year).items() if rows.get(day, day.weekday() < 5)]
 
 
 @transaction.atomic
@@ -94,14 +113,22 @@ def calendar_year_arrange(*, actor, year: int, source: str) -> CalendarYear:
         raise ValidationError({"source": _("At most %(n)s characters.") % {"n": 300}})
     gaps = arrangement_gaps(year)
     if gaps:
-        raise ValidationError({"year": _("Enter the notice's days first: these statutory holidays are still "
-                                         "working days: %(days)s.") % {
-            "days": ", ".join(f"{day:%Y-%m-%d} {name}" for day, name in gaps)}})
+        raise ValidationError(
+            {
+                "year": _("Enter the notice's days first: these statutory holidays are still working days: %(days)s.")
+                % {"days": ", ".join(f"{day:%Y-%m-%d} {name}" for day, name in gaps)}
+            }
+        )
     arranged, created = CalendarYear.objects.select_for_update().get_or_create(year=year, defaults={"source": source})
     before = None if created else audit.snapshot(arranged)
     if not created:
         arranged.source = source
         arranged.save(update_fields=["source"])
-    audit.record(actor=actor, action="create" if created else "update", obj=arranged, before=before,
-                 after=audit.snapshot(arranged))
+    audit.record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=arranged,
+        before=before,
+        after=audit.snapshot(arranged),
+    )
     return arranged

@@ -55,9 +55,10 @@ def check_date(value, family: str):
     if family == PAST and day > hi:
         raise ValidationError(_("This date cannot be in the future."), code="date_future")
     if not lo <= day <= hi:
-        raise ValidationError(_("Enter a date between %(lo)s and %(hi)s.") % {"lo": lo.isoformat(),
-                                                                              "hi": hi.isoformat()},
-                              code="date_range")
+        raise ValidationError(
+            _("Enter a date between %(lo)s and %(hi)s.") % {"lo": lo.isoformat(), "hi": hi.isoformat()},
+            code="date_range",
+        )
     return value
 
 

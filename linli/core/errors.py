@@ -18,8 +18,15 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
         if _is_api(request):
             return too_large_response()
-        return render(request, "errors/error.html", {"status": 413, "message": _(
-            "The request is too large. Send less at once, or upload big files one by one.")}, status=413)
+        return render(
+            request,
+            "errors/error.html",
+            {
+                "status": 413,
+                "message": _("The request is too large. Send less at once, or upload big files one by one."),
+            },
+            status=413,
+        )
     if _is_api(request):
         return error_response(400, "bad_request", _("Bad request."))
     return render(request, "errors/error.html", {"status": 400, "message": _("Bad request.")}, status=400)
@@ -35,8 +42,12 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     if _is_api(request):
         return error_response(404, "not_found", _("Not found."))
-    return render(request, "errors/error.html", {"status": 404, "message": _("This page does not exist, or you "
-                                                                             "cannot see it.")}, status=404)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": 404, "message": _("This page does not exist, or you cannot see it.")},
+        status=404,
+    )
 
 
 def server_error(request):
@@ -47,6 +58,8 @@ def server_error(request):
         return render(request, "errors/error.html", {"status": 500, "message": message}, status=500)
     except Exception:  # the page's shell needs the database or the session: answer without it
         home = _("Back to the workbench")
-        return HttpResponseServerError(f'<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>500</title>'
-                                       f'<h1>500</h1><p>{escape(message)}</p><p><a href="/">{escape(home)}</a></p>'
-                                       f"</html>")
+        return HttpResponseServerError(
+            f'<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>500</title>'
+            f'<h1>500</h1><p>{escape(message)}</p><p><a href="/">{escape(home)}</a></p>'
+            f"</html>"
+        )

@@ -274,8 +274,11 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    source = models.CharField(_("source"), max_length=300,
-                              help_text=_("The notice: its title and number or address, e.g. 国办发明电〔2026〕…"))
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("The notice: its title and number or address, e.g. 国办发明电〔2026〕…"),
+    )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
 
     class Meta:

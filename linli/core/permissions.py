@@ -107,8 +107,7 @@ def can_at(user, action: str, model, path: str) -> bool:
     if user.is_superuser:
         return True
     return any(
-        role_may(b.role, model, action) and is_within(path, model.coverage_prefixes(b))
-        for b in bindings_for(user)
+        role_may(b.role, model, action) and is_within(path, model.coverage_prefixes(b)) for b in bindings_for(user)
     )
 
 

@@ -21,8 +21,8 @@ def system_user():
 @dataclass
 class Tree:
     """district ─ street A ─ community A1 ─ compound ─ building A1-1 (grid A) ─ unit ─ houses
-                          └ community A2 ─ compound ─ building A2-1 (grid B) ─ unit ─ houses
-                ─ street B ─ community B1 ─ compound ─ building B1-1 ─ unit ─ house"""
+              └ community A2 ─ compound ─ building A2-1 (grid B) ─ unit ─ houses
+    ─ street B ─ community B1 ─ compound ─ building B1-1 ─ unit ─ house"""
 
     district: object = None
     street_a: object = None
@@ -64,8 +64,16 @@ def build_tree() -> Tree:
         compound = areas.place_create(actor=root, parent=community, name=compound_name)
         building = areas.place_create(actor=root, parent=compound, name=building_name, floors=6, unit_count=1)
         unit = areas.place_create(actor=root, parent=building, name="1单元")
-        house = areas.place_create(actor=root, parent=unit, name="101", floor=1, number="101",
-                                   area=Decimal("89.50"), area_source="registered", use="residential")
+        house = areas.place_create(
+            actor=root,
+            parent=unit,
+            name="101",
+            floor=1,
+            number="101",
+            area=Decimal("89.50"),
+            area_source="registered",
+            use="residential",
+        )
         return compound, building, house
 
     t.compound_a1, t.building_a1, t.house_a1 = building_with_house(t.comm_a1, "怡心花园", "1栋")
@@ -80,8 +88,9 @@ def build_tree() -> Tree:
 
     t.dept = orgs.organisation_create(actor=root, area=t.district, kind="department", name="雨山区住房和城乡建设局")
     t.dept_other = orgs.organisation_create(actor=root, area=t.district, kind="department", name="雨山区城市管理局")
-    t.property_co = orgs.organisation_create(actor=root, area=t.district, kind="property", name="怡心物业服务有限公司",
-                                             managed_compounds=[t.compound_a1])
+    t.property_co = orgs.organisation_create(
+        actor=root, area=t.district, kind="property", name="怡心物业服务有限公司", managed_compounds=[t.compound_a1]
+    )
 
     def user(name, role, home, **scope):
         u = acc.user_create(actor=root, username=name, password=PASSWORD, home=home, display_name=name)

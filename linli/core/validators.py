@@ -21,6 +21,7 @@ def strip_control_chars(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold (tab, newline and carriage return are kept)."""
     return XML_ILLEGAL.sub("", text) if text else (text or "")
 
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -39,8 +40,9 @@ def validate_credit_code(value: str) -> None:
             code="credit_code_format",
         )
     if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError(_("The check character of this unified social credit code is wrong."),
-                              code="credit_code_checksum")
+        raise ValidationError(
+            _("The check character of this unified social credit code is wrong."), code="credit_code_checksum"
+        )
 
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -79,13 +81,13 @@ def parse_id_card(value: str):
         number = number[:6] + "19" + number[6:]
         number += id_check_char(number)
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationError(_("An ID card number has 18 characters: 17 digits and a digit or X."),
-                              code="id_format")
+        raise ValidationError(_("An ID card number has 18 characters: 17 digits and a digit or X."), code="id_format")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError(_("The birth date inside this ID card number is not a real date."),
-                              code="id_birth") from None
+        raise ValidationError(
+            _("The birth date inside this ID card number is not a real date."), code="id_birth"
+        ) from None
     if birth.year < 1880 or birth > timezone.localdate():
         raise ValidationError(_("The birth date inside this ID card number is not plausible."), code="id_birth")
     if id_check_char(number[:17]) != number[17]:
@@ -129,10 +131,12 @@ def mask_phone(number: str) -> str:
 _D = "[0-9０-９]"
 _SEP = "[ \u3000\\-－.．·・()（）]?"
 _NOT_AFTER = "(?![0-9０-９A-Za-zＡ-Ｚａ-ｚ])"
-_ID_IN_TEXT = re.compile(f"(?<![0-9０-９])[(（]?(?:{_D}(?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ]"
-                         f"|{_D}(?:{_SEP}{_D}){{14}}){_NOT_AFTER}")
-_MOBILE_IN_TEXT = re.compile(f"(?<![0-9０-９])(?:[+＋]?[8８][6６][ \u3000\\-－]?)?[(（]?[1１]{_SEP}[3-9３-９]"
-                             f"(?:{_SEP}{_D}){{9}}(?![0-9０-９])")
+_ID_IN_TEXT = re.compile(
+    f"(?<![0-9０-９])[(（]?(?:{_D}(?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ]|{_D}(?:{_SEP}{_D}){{14}}){_NOT_AFTER}"
+)
+_MOBILE_IN_TEXT = re.compile(
+    f"(?<![0-9０-９])(?:[+＋]?[8８][6６][ \u3000\\-－]?)?[(（]?[1１]{_SEP}[3-9３-９](?:{_SEP}{_D}){{9}}(?![0-9０-９])"
+)
 _SEPARATORS = re.compile("[^0-9X]")
 
 
@@ -172,7 +176,7 @@ def _replace(pattern: re.Pattern, text: str, judge) -> str:
         if masked is None:
             pos = m.start() + 1
             continue
-        out += [text[done:m.start()], masked]
+        out += [text[done : m.start()], masked]
         pos = done = m.end()
     return "".join(out) + text[done:]
 

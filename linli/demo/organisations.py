@@ -63,8 +63,11 @@ SHOPS = ["便利店", "超市", "理发店", "药房", "早餐店", "洗衣店",
 def org_code(rng: random.Random) -> str:
     """A 9-character organisation code (GB 11714): 8 characters and their check character."""
     alphabet = CREDIT_CODE_CHARS  # the characters a credit code allows
-    body = ("MA" + "".join(rng.choice(alphabet) for _ in range(6)) if rng.random() < 0.6
-            else "".join(rng.choice("0123456789") for _ in range(8)))
+    body = (
+        "MA" + "".join(rng.choice(alphabet) for _ in range(6))
+        if rng.random() < 0.6
+        else "".join(rng.choice("0123456789") for _ in range(8))
+    )
     total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
@@ -92,8 +95,14 @@ class OrgPlan:
     address: str
 
 
-def plan_organisations(rng: random.Random, faker, streets: list[str], communities: list[tuple[int, str, list[str]]],
-                       enterprises: int = 90, small: bool = False) -> list[OrgPlan]:
+def plan_organisations(
+    rng: random.Random,
+    faker,
+    streets: list[str],
+    communities: list[tuple[int, str, list[str]]],
+    enterprises: int = 90,
+    small: bool = False,
+) -> list[OrgPlan]:
     """``communities``: (street index, name, roads). About 200 organisations at full size."""
     taken_codes: set[str] = set()
     taken_names: set[str] = set()
@@ -103,14 +112,24 @@ def plan_organisations(rng: random.Random, faker, streets: list[str], communitie
         if name in taken_names:
             return
         taken_names.add(name)
-        roads = communities[community][2] if community is not None else [
-            r for c in communities if c[0] == street for r in c[2]] or communities[0][2]
-        plans.append(OrgPlan(
-            kind=kind, name=name, short_name=short, credit_code=credit_code(rng, prefix, taken_codes),
-            area_index=(street, community), location=location, contact_name=faker.name(),
-            contact_phone=f"0555-{rng.randint(2000000, 8999999)}",
-            address=f"{rng.choice(roads)}{rng.randint(1, 399)}号",
-        ))
+        roads = (
+            communities[community][2]
+            if community is not None
+            else [r for c in communities if c[0] == street for r in c[2]] or communities[0][2]
+        )
+        plans.append(
+            OrgPlan(
+                kind=kind,
+                name=name,
+                short_name=short,
+                credit_code=credit_code(rng, prefix, taken_codes),
+                area_index=(street, community),
+                location=location,
+                contact_name=faker.name(),
+                contact_phone=f"0555-{rng.randint(2000000, 8999999)}",
+                address=f"{rng.choice(roads)}{rng.randint(1, 399)}号",
+            )
+        )
 
     def community_of(street):
         options = [i for i, c in enumerate(communities) if c[0] == street]

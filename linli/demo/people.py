@@ -64,9 +64,43 @@ EDUCATION_BY_AGE = [  # (up to age, [(education, weight)])
     (200, [("primary", 40), ("none", 30), ("junior", 20), ("senior", 10)]),
 ]
 ETHNICITIES = [("汉族", 985), ("回族", 10), ("满族", 2), ("壮族", 1), ("土家族", 1), ("蒙古族", 1)]
-MOBILE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
-                   "155", "156", "157", "158", "159", "166", "173", "175", "176", "177", "180", "181", "182",
-                   "183", "185", "186", "187", "188", "189", "191", "198", "199"]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "175",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+]
 
 
 @dataclass(frozen=True)
@@ -283,29 +317,40 @@ class Planner:
                 parent_age = min(98, head.age(today) + self.rng.randint(24, 34))
                 parents = [self.person(parent_age, "F", "parent")]
                 if self.rng.random() < 0.55:
-                    parents.insert(0, self.person(min(99, parent_age + self.rng.randint(0, 4)), "M", "parent",
-                                                  head.name[0]))
+                    parents.insert(
+                        0, self.person(min(99, parent_age + self.rng.randint(0, 4)), "M", "parent", head.name[0])
+                    )
                 return [head, spouse, *kids, *parents]
             # grandparents head the household; a married child and grandchildren live with them
             head, spouse = self.couple(self.rng.randint(58, 78))
             child_age = max(24, self.mother_age(head, spouse, today) - self.rng.randint(24, 32))
             child = self.person(child_age, self.rng.choice("MF"), "child", head.name[0])
-            in_law = self.person(max(22, child_age + self.rng.randint(-3, 3)), "F" if child.gender == "M" else "M",
-                                 "child_in_law")
+            in_law = self.person(
+                max(22, child_age + self.rng.randint(-3, 3)), "F" if child.gender == "M" else "M", "child_in_law"
+            )
             surname = child.name[0] if child.gender == "M" else in_law.name[0]
             grandchildren = self.children(self.mother_age(child, in_law, today), surname, "grandchild", max_age=17)
             return [head, spouse, child, in_law, *grandchildren]
         if kind == "skipped_generation":
-            grandparents = (list(self.couple(self.rng.randint(55, 75))) if self.rng.random() < 0.7
-                            else [self.person(self.rng.randint(55, 75), "F", "head")])
+            grandparents = (
+                list(self.couple(self.rng.randint(55, 75)))
+                if self.rng.random() < 0.7
+                else [self.person(self.rng.randint(55, 75), "F", "head")]
+            )
             surname = grandparents[0].name[0]
-            kids = [self.person(self.rng.randint(3, 15), self.rng.choice("MF"), "grandchild", surname)
-                    for _ in range(self.rng.choices([1, 2], weights=[75, 25])[0])]
+            kids = [
+                self.person(self.rng.randint(3, 15), self.rng.choice("MF"), "grandchild", surname)
+                for _ in range(self.rng.choices([1, 2], weights=[75, 25])[0])
+            ]
             return [*grandparents, *kids]
         # single parent
         parent = self.person(self.rng.randint(30, 55), "F" if self.rng.random() < 0.75 else "M", "head")
-        kid = self.person(min(parent.age(today) - 22, self.rng.randint(3, 20)), self.rng.choice("MF"), "child",
-                          parent.name[0] if parent.gender == "M" else None)
+        kid = self.person(
+            min(parent.age(today) - 22, self.rng.randint(3, 20)),
+            self.rng.choice("MF"),
+            "child",
+            parent.name[0] if parent.gender == "M" else None,
+        )
         return [parent, kid]
 
     # -- households, tenure and care groups -----------------------------------------------------
@@ -326,8 +371,11 @@ class Planner:
         rented = self.rng.random() < RENTED_SHARE
         head = members[0]
         since = self.move_in_date(head, rented)
-        residence = (self.pick([("floating", 60), ("permanent", 40)]) if rented
-                     else self.pick([("registered", 80), ("permanent", 20)]))
+        residence = (
+            self.pick([("floating", 60), ("permanent", 40)])
+            if rented
+            else self.pick([("registered", 80), ("permanent", 20)])
+        )
         for person in members:
             person.since = max(since, person.birth)
             person.residence = residence
@@ -400,8 +448,10 @@ class Planner:
             head = h.members[0]
             if h.tenure == "co_own":
                 share = Fraction(1, 2)
-                result.holdings += [Holding(h.house, h.members[0], "co_owner", share, h.since),
-                                    Holding(h.house, h.members[1], "co_owner", share, h.since)]
+                result.holdings += [
+                    Holding(h.house, h.members[0], "co_owner", share, h.since),
+                    Holding(h.house, h.members[1], "co_owner", share, h.since),
+                ]
             elif h.tenure == "own":
                 result.holdings.append(Holding(h.house, head, "owner", Fraction(1), h.since))
             else:
@@ -425,13 +475,20 @@ class Planner:
             return
         count = min(len(adults), max(3, result.resident_count // DUPLICATE_EVERY))
         for person, house in self.rng.sample(adults, count):
-            twin = PersonPlan(name=person.name, gender=person.gender, birth=person.birth, ethnicity=person.ethnicity,
-                              residence=person.residence, since=person.since,
-                              phone=self.phone() if self.rng.random() < 0.5 else "")
+            twin = PersonPlan(
+                name=person.name,
+                gender=person.gender,
+                birth=person.birth,
+                ethnicity=person.ethnicity,
+                residence=person.residence,
+                since=person.since,
+                phone=self.phone() if self.rng.random() < 0.5 else "",
+            )
             result.extras.append((twin, house))
 
 
 # -- writing -----------------------------------------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=65536)
 def _pinyin(name: str) -> tuple[str, str]:
@@ -457,8 +514,12 @@ def house_rows(district) -> list[HouseRow]:
     names = dict(Place.objects.under(district).filter(level__lt=Level.HOUSE).values_list("path", "name"))
     lengths = [PATH_LENGTHS[level] for level in range(1, Level.HOUSE)]
     rows = []
-    houses = (Place.objects.under(district).filter(level=Level.HOUSE, is_active=True)
-              .values_list("pk", "path", "code", "use", "name").order_by("path"))
+    houses = (
+        Place.objects.under(district)
+        .filter(level=Level.HOUSE, is_active=True)
+        .values_list("pk", "path", "code", "use", "name")
+        .order_by("path")
+    )
     for pk, path, code, use, name in houses:
         address = " ".join([*(names[path[:n]] for n in lengths if path[:n] in names), name])[:200]
         rows.append(HouseRow(pk, path, code, use == HouseUse.RESIDENTIAL, address))
@@ -483,38 +544,79 @@ def write_people(plan: PeoplePlan, actor, progress=None) -> dict[str, int]:
         sealed_id = identity.seal_id(IdType.ID_CARD, person.id_number)
         sealed_phone = identity.seal_phone(person.phone)
         full, initials = _pinyin(person.name)
-        residents.append(Resident(
-            name=person.name, name_pinyin=full, name_initials=initials, gender=person.gender, birth_date=person.birth,
-            id_type=IdType.ID_CARD if person.id_number else "", id_cipher=sealed_id.cipher, id_hash=sealed_id.hash,
-            id_masked=sealed_id.masked, id_last4=sealed_id.last4, phone_cipher=sealed_phone.cipher,
-            phone_hash=sealed_phone.hash, phone_masked=sealed_phone.masked, phone_last4=sealed_phone.last4,
-            ethnicity=person.ethnicity, political_status=person.political, residence_status=person.residence,
-            employer=person.employer, education=person.education, home_id=house.pk, address=house.address,
-            scope_path=house.path,
-        ))
+        residents.append(
+            Resident(
+                name=person.name,
+                name_pinyin=full,
+                name_initials=initials,
+                gender=person.gender,
+                birth_date=person.birth,
+                id_type=IdType.ID_CARD if person.id_number else "",
+                id_cipher=sealed_id.cipher,
+                id_hash=sealed_id.hash,
+                id_masked=sealed_id.masked,
+                id_last4=sealed_id.last4,
+                phone_cipher=sealed_phone.cipher,
+                phone_hash=sealed_phone.hash,
+                phone_masked=sealed_phone.masked,
+                phone_last4=sealed_phone.last4,
+                ethnicity=person.ethnicity,
+                political_status=person.political,
+                residence_status=person.residence,
+                employer=person.employer,
+                education=person.education,
+                home_id=house.pk,
+                address=house.address,
+                scope_path=house.path,
+            )
+        )
         people.append(person)
     for person, resident in zip(people, _bulk(Resident, residents), strict=True):
         person.pk = resident.pk
     if progress:
         progress(f"residents {len(people):,}")
 
-    households = _bulk(Household, [
-        Household(number=f"{h.house.code}H01", house_id=h.house.pk, head_id=h.members[0].pk, scope_path=h.house.path)
-        for h in plan.households
-    ])
-    _bulk(HouseholdMember, [
-        HouseholdMember(household_id=row.pk, resident_id=p.pk, relation=p.relation, since=p.since,
-                        scope_path=h.house.path)
-        for h, row in zip(plan.households, households, strict=True) for p in h.members
-    ], batch_size=5000)
-    _bulk(Occupancy, [
-        Occupancy(house_id=o.house.pk, resident_id=o.person.pk, kind=o.kind, share_numerator=o.share.numerator,
-                  share_denominator=o.share.denominator, since=o.since, scope_path=o.house.path)
-        for o in plan.holdings
-    ], batch_size=5000)
+    households = _bulk(
+        Household,
+        [
+            Household(
+                number=f"{h.house.code}H01", house_id=h.house.pk, head_id=h.members[0].pk, scope_path=h.house.path
+            )
+            for h in plan.households
+        ],
+    )
+    _bulk(
+        HouseholdMember,
+        [
+            HouseholdMember(
+                household_id=row.pk, resident_id=p.pk, relation=p.relation, since=p.since, scope_path=h.house.path
+            )
+            for h, row in zip(plan.households, households, strict=True)
+            for p in h.members
+        ],
+        batch_size=5000,
+    )
+    _bulk(
+        Occupancy,
+        [
+            Occupancy(
+                house_id=o.house.pk,
+                resident_id=o.person.pk,
+                kind=o.kind,
+                share_numerator=o.share.numerator,
+                share_denominator=o.share.denominator,
+                since=o.since,
+                scope_path=o.house.path,
+            )
+            for o in plan.holdings
+        ],
+        batch_size=5000,
+    )
     tag_rows = [
         ResidentTag(resident_id=person.pk, tag_id=tags[code].pk, since=since, scope_path=house.path)
-        for person, house in plan.residents() for code, since in person.tags if code in tags
+        for person, house in plan.residents()
+        for code, since in person.tags
+        if code in tags
     ]
     _bulk(ResidentTag, tag_rows, batch_size=5000)
     if progress:
@@ -534,6 +636,7 @@ def age_bands(plan: PeoplePlan, today: dt.date) -> dict[str, int]:
     bands = Counter()
     for person, _house in plan.residents():
         age = person.age(today)
-        bands["0-14" if age < 15 else "15-29" if age < 30 else "30-59" if age < 60 else "60-79" if age < 80
-              else "80+"] += 1
+        bands[
+            "0-14" if age < 15 else "15-29" if age < 30 else "30-59" if age < 60 else "60-79" if age < 80 else "80+"
+        ] += 1
     return dict(bands)

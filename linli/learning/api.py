@@ -81,8 +81,9 @@ class StatsFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/assignments", response={200: list[LearningAssignmentOut], **ERROR_RESPONSES},
-            summary="My assigned courses")
+@router.get(
+    "/assignments", response={200: list[LearningAssignmentOut], **ERROR_RESPONSES}, summary="My assigned courses"
+)
 @paginate(PageNumber)
 def my_assignments(request):
     return selectors.my_assignments(request.auth)
@@ -91,36 +92,66 @@ def my_assignments(request):
 @router.get("/courses/{int:course_id}", response={200: CourseOut, **ERROR_RESPONSES}, summary="One course")
 def get_course(request, course_id: int):
     course = selectors.course_for(request.auth, course_id)
-    return {"id": course.pk, "title": course.title, "summary": course.summary, "kind": course.kind,
-            "body": course.body, "video_url": course.video_url, "has_video_file": bool(course.video_file),
-            "has_pdf_file": bool(course.pdf_file), "pass_score": course.pass_score,
-            "max_attempts": course.max_attempts,
-            "questions": list(selectors.questions(request.auth, course)),
-            "assignment": selectors.my_assignment(request.auth, course)}
+    return {
+        "id": course.pk,
+        "title": course.title,
+        "summary": course.summary,
+        "kind": course.kind,
+        "body": course.body,
+        "video_url": course.video_url,
+        "has_video_file": bool(course.video_file),
+        "has_pdf_file": bool(course.pdf_file),
+        "pass_score": course.pass_score,
+        "max_attempts": course.max_attempts,
+        "questions": list(selectors.questions(request.auth, course)),
+        "assignment": selectors.my_assignment(request.auth, course),
+    }
 
 
-@router.post("/courses/{int:course_id}/progress", response={200: LearningAssignmentOut, **ERROR_RESPONSES},
-             summary="Report how far I got (never goes down)")
+@router.post(
+    "/courses/{int:course_id}/progress",
+    response={200: LearningAssignmentOut, **ERROR_RESPONSES},
+    summary="Report how far I got (never goes down)",
+)
 def post_progress(request, course_id: int, payload: ProgressIn):
     course = selectors.course_for(request.auth, course_id)
     return services.progress(actor=request.auth, course=course, percent=payload.percent)
 
 
-@router.post("/courses/{int:course_id}/quiz", response={201: AttemptOut, **ERROR_RESPONSES},
-             summary="Submit quiz answers")
+@router.post(
+    "/courses/{int:course_id}/quiz", response={201: AttemptOut, **ERROR_RESPONSES}, summary="Submit quiz answers"
+)
 def post_quiz(request, course_id: int, payload: QuizIn):
     course = selectors.course_for(request.auth, course_id)
     attempt = services.quiz_submit(actor=request.auth, course=course, answers=payload.answers)
-    return Status(201, {"score": attempt.score, "correct_count": attempt.correct_count,
-                        "question_count": attempt.question_count, "passed": attempt.passed,
-                        "completed": attempt.assignment.completed_at is not None})
+    return Status(
+        201,
+        {
+            "score": attempt.score,
+            "correct_count": attempt.correct_count,
+            "question_count": attempt.question_count,
+            "passed": attempt.passed,
+            "completed": attempt.assignment.completed_at is not None,
+        },
+    )
 
 
-@router.get("/stats", response={200: list[BranchStatsOut], **ERROR_RESPONSES},
-            summary="Learning statistics per party branch in my scope")
+@router.get(
+    "/stats",
+    response={200: list[BranchStatsOut], **ERROR_RESPONSES},
+    summary="Learning statistics per party branch in my scope",
+)
 def get_stats(request, filters: Query[StatsFilters]):
     if not may_any(request.auth, Assignment, Action.EXPORT):
         raise Http404
-    return [{"org_id": s.org_id, "name": s.name, "assigned": s.assigned, "completed": s.completed,
-             "completion_rate": s.completion_rate, "average_score": s.average_score}
-            for s in selectors.branch_stats(request.auth, year=filters.year)]
+    return [
+        {
+            "org_id": s.org_id,
+            "name": s.name,
+            "assigned": s.assigned,
+            "completed": s.completed,
+            "completion_rate": s.completion_rate,
+            "average_score": s.average_score,
+        }
+        for s in selectors.branch_stats(request.auth, year=filters.year)
+    ]

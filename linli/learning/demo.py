@@ -19,15 +19,16 @@ ARTICLE = """## 学习要点
 
 QUIZ = (
     ("支部党员大会一般多久召开一次？", "single", ["每月一次", "每季度一次", "每年一次"], [1]),
-    ("下列哪些属于\"三会一课\"？（多选）", "multiple",
-     ["支部党员大会", "支部委员会", "党小组会", "业主大会"], [0, 1, 2]),
+    ('下列哪些属于"三会一课"？（多选）', "multiple", ["支部党员大会", "支部委员会", "党小组会", "业主大会"], [0, 1, 2]),
     ("党员大会决议须经应到会有表决权党员的多少同意？", "single", ["超过半数", "三分之一", "全体"], [0]),
 )
 
 
 def _pdf() -> SimpleUploadedFile:
-    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    data = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     return SimpleUploadedFile("guide.pdf", data, content_type="application/pdf")
 
 
@@ -41,8 +42,13 @@ def _logins(ctx, residents, prefix: str) -> list:
             continue
         if r.home_id is None:
             continue
-        user = acc.user_create(actor=ctx.admin, username=f"{prefix}{i + 1:02d}", password=settings.LINLI_DEMO_PASSWORD,
-                               home=r.home, display_name=r.name)
+        user = acc.user_create(
+            actor=ctx.admin,
+            username=f"{prefix}{i + 1:02d}",
+            password=settings.LINLI_DEMO_PASSWORD,
+            home=r.home,
+            display_name=r.name,
+        )
         acc.binding_add(actor=ctx.admin, user=user, role="resident", place=r.home)
         r.account = user
         r.save(update_fields=["account"])
@@ -55,29 +61,51 @@ def seed(ctx) -> list[str]:
 
     author = ctx.users.get("district") or ctx.admin
     place = ctx.district
-    c1 = services.course_create(actor=author, place=place, title="学习《中国共产党支部工作条例（试行）》",
-                                summary="支部工作的基本遵循，约10分钟读完。", kind="article", body=ARTICLE,
-                                pass_score=60, max_attempts=3, is_published=True)
+    c1 = services.course_create(
+        actor=author,
+        place=place,
+        title="学习《中国共产党支部工作条例（试行）》",
+        summary="支部工作的基本遵循，约10分钟读完。",
+        kind="article",
+        body=ARTICLE,
+        pass_score=60,
+        max_attempts=3,
+        is_published=True,
+    )
     for text, kind, options, correct in QUIZ:
         services.question_add(actor=author, course=c1, text=text, kind=kind, options=options, correct=correct)
-    c2 = services.course_create(actor=author, place=place, title="微党课：红色物业与基层治理",
-                                summary="视频微党课。", kind="video",
-                                video_url="https://www.12371.cn/special/wdk/", is_published=True)
-    c3 = services.course_create(actor=author, place=place, title="社区议事协商工作指引（PDF）", kind="pdf",
-                                pdf_file=_pdf(), is_published=True)
+    c2 = services.course_create(
+        actor=author,
+        place=place,
+        title="微党课：红色物业与基层治理",
+        summary="视频微党课。",
+        kind="video",
+        video_url="https://www.12371.cn/special/wdk/",
+        is_published=True,
+    )
+    c3 = services.course_create(
+        actor=author, place=place, title="社区议事协商工作指引（PDF）", kind="pdf", pdf_file=_pdf(), is_published=True
+    )
 
     community = ctx.communities[0]
-    branches = list(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True,
-                                            scope_path__startswith=community.path).order_by("id")[:3])
+    branches = list(
+        PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True, scope_path__startswith=community.path).order_by(
+            "id"
+        )[:3]
+    )
     for org in branches:
-        members = PartyMember.objects.filter(org=org, is_active=True).select_related("resident__home",
-                                                                                     "resident__account")[:5]
+        members = PartyMember.objects.filter(org=org, is_active=True).select_related(
+            "resident__home", "resident__account"
+        )[:5]
         _logins(ctx, [m.resident for m in members], f"learner{org.pk}_")
     demo = [u for key in ("resident", "secretary", "gridworker", "buildinghead") if (u := ctx.users.get(key))]
     n = 0
     for course in (c1, c2, c3):
-        n += len(services.assign_course(actor=author, course=course, users=demo, orgs=branches,
-                                        due_on=ctx.today.replace(month=12, day=31)))
+        n += len(
+            services.assign_course(
+                actor=author, course=course, users=demo, orgs=branches, due_on=ctx.today.replace(month=12, day=31)
+            )
+        )
 
     # Progress: some finished, some part-way, one failed the quiz once then passed.
     rng = ctx.rng
@@ -100,6 +128,8 @@ def seed(ctx) -> list[str]:
         done += 1
     for a in list(c2.assignments.select_related("user"))[::2]:
         services.progress(actor=a.user, course=c2, percent=100)
-    lines = [f"learning: 3 courses, {n} assignments to {len(branches)} branches and demo accounts, "
-             f"{done} quiz takers on the article"]
+    lines = [
+        f"learning: 3 courses, {n} assignments to {len(branches)} branches and demo accounts, "
+        f"{done} quiz takers on the article"
+    ]
     return lines

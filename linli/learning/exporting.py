@@ -27,8 +27,14 @@ def export_stats(*, actor, year: int | None, under: str | None = None):
     ws.append([_("Branch"), _("Assigned"), _("Completed"), _("Completion rate (%)"), _("Average score")], bold=True)
     for s in stats:
         ws.append([s.name, s.assigned, s.completed, s.completion_rate, s.average_score])
-    audit.record(actor=actor, action="export", object_type="learning.assignment", object_repr=title,
-                 note=f"{len(stats)} rows", after={"year": year, "under": under})
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type="learning.assignment",
+        object_repr=title,
+        note=f"{len(stats)} rows",
+        after={"year": year, "under": under},
+    )
     return book.save(), len(stats)
 
 
@@ -40,12 +46,30 @@ def export_learners(*, actor, course):
     book = Book(creator=who, title=course.title)
     ws = book.sheet(_("Learners"))
     ws.append([_("%(title)s · exported by %(who)s at %(when)s") % {"title": course.title, "who": who, "when": when}])
-    ws.append([_("Learner"), _("Branch"), _("Opened"), _("Progress (%)"), _("Quiz attempts"), _("Best score"),
-              _("Completed at")], bold=True)
+    ws.append(
+        [
+            _("Learner"),
+            _("Branch"),
+            _("Opened"),
+            _("Progress (%)"),
+            _("Quiz attempts"),
+            _("Best score"),
+            _("Completed at"),
+        ],
+        bold=True,
+    )
     for a in rows:
         name = a.resident.name if a.resident_id else (getattr(a.user, "display_name", "") or a.user.get_username())
-        ws.append([name, a.via_org.name if a.via_org_id else "", _("yes") if a.opened_at else _("no"), a.percent,
-                  a.attempts, a.best_score,
-                  timezone.localtime(a.completed_at).strftime("%Y-%m-%d %H:%M") if a.completed_at else ""])
+        ws.append(
+            [
+                name,
+                a.via_org.name if a.via_org_id else "",
+                _("yes") if a.opened_at else _("no"),
+                a.percent,
+                a.attempts,
+                a.best_score,
+                timezone.localtime(a.completed_at).strftime("%Y-%m-%d %H:%M") if a.completed_at else "",
+            ]
+        )
     audit.record(actor=actor, action="export", obj=course, note=f"{len(rows)} learners")
     return book.save(), len(rows)

@@ -56,8 +56,7 @@ def clean_pdf(upload):
 
 
 def clean_video(upload):
-    return _check(upload, "video_file", ("mp4", "webm"), max_video_bytes(),
-                  _("This is not an MP4 or WebM video file."))
+    return _check(upload, "video_file", ("mp4", "webm"), max_video_bytes(), _("This is not an MP4 or WebM video file."))
 
 
 def content_type(name: str) -> str:

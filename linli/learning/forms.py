@@ -12,12 +12,21 @@ from .models import Course, QuestionKind
 
 class CourseForm(forms.ModelForm):
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none())
-    video_url = forms.URLField(label=_("video link"), max_length=300, required=False, assume_scheme="https",
-                               help_text=_("An https:// link to the video on a video platform."))
-    video_upload = forms.FileField(label=_("Video file (MP4/WebM)"), required=False,
-                                   widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm"}))
-    pdf_upload = forms.FileField(label=_("PDF file"), required=False,
-                                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+    video_url = forms.URLField(
+        label=_("video link"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("An https:// link to the video on a video platform."),
+    )
+    video_upload = forms.FileField(
+        label=_("Video file (MP4/WebM)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm"}),
+    )
+    pdf_upload = forms.FileField(
+        label=_("PDF file"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
 
     class Meta:
         model = Course
@@ -26,8 +35,9 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = restrict(Place.objects.filter(level__in=(1, 2, 3, 4), is_active=True),
-                                                 user, Action.VIEW).order_by("path")
+        self.fields["place"].queryset = restrict(
+            Place.objects.filter(level__in=(1, 2, 3, 4), is_active=True), user, Action.VIEW
+        ).order_by("path")
         if self.instance.pk:
             self.fields["place"].initial = self.instance.place_id
             self.fields["place"].disabled = True
@@ -48,27 +58,32 @@ class CourseForm(forms.ModelForm):
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Question"), max_length=500)
     kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
-    options = forms.CharField(label=_("Options, one per line"), max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
-    correct = forms.CharField(label=_("Correct option numbers"), max_length=40,
-                              help_text=_("e.g. 1 or 1,3 (counting from 1)"))
+    options = forms.CharField(
+        label=_("Options, one per line"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    correct = forms.CharField(
+        label=_("Correct option numbers"), max_length=40, help_text=_("e.g. 1 or 1,3 (counting from 1)")
+    )
 
     def clean(self):
         data = super().clean()
         data["options"] = [o.strip() for o in data.get("options", "").splitlines() if o.strip()]
         try:
-            data["correct"] = [int(x) - 1 for x in data.get("correct", "").replace("，", ",").replace(" ", ",")
-                               .split(",") if x.strip()]
+            data["correct"] = [
+                int(x) - 1 for x in data.get("correct", "").replace("，", ",").replace(" ", ",").split(",") if x.strip()
+            ]
         except ValueError:
             self.add_error("correct", _("Write the option numbers, e.g. 1,3."))
         return data
 
 
 class AssignForm(forms.Form):
-    usernames = forms.CharField(label=_("Usernames"), max_length=2000, required=False,
-                                help_text=_("Separated by spaces or commas."))
-    branches = forms.ModelMultipleChoiceField(label=_("Whole party branches (their active members)"),
-                                              queryset=None, required=False)
+    usernames = forms.CharField(
+        label=_("Usernames"), max_length=2000, required=False, help_text=_("Separated by spaces or commas.")
+    )
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Whole party branches (their active members)"), queryset=None, required=False
+    )
     due_on = BoundedDateField(family=EVENT, label=_("Due on"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -76,7 +91,8 @@ class AssignForm(forms.Form):
         from linli.party.models import BRANCH_KINDS, PartyOrg
 
         self.fields["branches"].queryset = restrict(
-            PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW)
+            PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW
+        )
 
     def clean_usernames(self):
         names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]

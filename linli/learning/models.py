@@ -29,23 +29,32 @@ class Course(ScopedModel, BaseModel):
     title = models.CharField(_("title"), max_length=120)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     kind = models.CharField(_("type"), max_length=8, choices=CourseKind.choices, default=CourseKind.ARTICLE)
-    body = models.TextField(_("text"), max_length=50000, blank=True,
-                            help_text=_("Markdown: **bold**, *italic*, lists, headings, links. HTML is not allowed."))
+    body = models.TextField(
+        _("text"),
+        max_length=50000,
+        blank=True,
+        help_text=_("Markdown: **bold**, *italic*, lists, headings, links. HTML is not allowed."),
+    )
     video_file = models.FileField(_("video file"), upload_to="learning/video/%Y/%m/", blank=True)
-    video_url = models.URLField(_("video link"), max_length=300, blank=True,
-                                help_text=_("An https:// link to the video on a video platform."))
+    video_url = models.URLField(
+        _("video link"), max_length=300, blank=True, help_text=_("An https:// link to the video on a video platform.")
+    )
     pdf_file = models.FileField(_("PDF file"), upload_to="learning/pdf/%Y/%m/", blank=True)
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    pass_score = models.PositiveSmallIntegerField(_("pass score"), default=60,
-                                                  validators=[MinValueValidator(0), MaxValueValidator(100)],
-                                                  help_text=_("Out of 100."))
-    max_attempts = models.PositiveSmallIntegerField(_("quiz attempts allowed"), default=3,
-                                                    validators=[MaxValueValidator(20)],
-                                                    help_text=_("0 = unlimited."))
+    pass_score = models.PositiveSmallIntegerField(
+        _("pass score"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Out of 100."),
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("quiz attempts allowed"), default=3, validators=[MaxValueValidator(20)], help_text=_("0 = unlimited.")
+    )
     is_published = models.BooleanField(_("published"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # File fields are not JSON; the audit row's note names the stored files instead.
     audit_exclude = frozenset({"video_file", "pdf_file"})
@@ -120,8 +129,11 @@ class Question(ScopedModel, BaseModel):
     def clean(self):
         errors = {}
         opts = self.options if isinstance(self.options, list) else None
-        if not opts or not (2 <= len(opts) <= 8) or not all(isinstance(o, str) and o.strip() and len(o) <= 200
-                                                             for o in opts):
+        if (
+            not opts
+            or not (2 <= len(opts) <= 8)
+            or not all(isinstance(o, str) and o.strip() and len(o) <= 200 for o in opts)
+        ):
             errors["options"] = _("Give 2 to 8 non-empty options (each at most 200 characters).")
         corr = self.correct if isinstance(self.correct, list) else None
         ints = bool(corr) and all(isinstance(i, int) and not isinstance(i, bool) for i in corr)
@@ -139,16 +151,32 @@ class Assignment(ScopedModel, BaseModel):
 
     ``scope_path`` is the learner's branch place when assigned through a branch, otherwise the course's place."""
 
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE,
-                               related_name="assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE,
-                             related_name="learning_assignments")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    via_org = models.ForeignKey("party.PartyOrg", verbose_name=_("assigned through branch"), null=True,
-                                blank=True, on_delete=models.SET_NULL, related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="learning_assignments",
+    )
+    resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    via_org = models.ForeignKey(
+        "party.PartyOrg",
+        verbose_name=_("assigned through branch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
@@ -182,8 +210,9 @@ class Assignment(ScopedModel, BaseModel):
 
 
 class QuizAttempt(ScopedModel, BaseModel):
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE,
-                                   related_name="quiz_attempts")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
     answers = models.JSONField(_("answers"), default=dict)
     correct_count = models.PositiveSmallIntegerField(_("correct answers"))
     question_count = models.PositiveSmallIntegerField(_("questions"))

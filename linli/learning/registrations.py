@@ -7,8 +7,15 @@ for label in ("learning.course", "learning.question", "learning.assignment", "le
 
 registry.add_menu(MenuItem("workbench", _("My courses"), "learning:mine", model="learning.assignment", order=41))
 registry.add_menu(
-    MenuItem("party", _("Micro-learning"), "learning:courses", model="learning.course", order=50, audience="staff",
-             action="add")
+    MenuItem(
+        "party",
+        _("Micro-learning"),
+        "learning:courses",
+        model="learning.course",
+        order=50,
+        audience="staff",
+        action="add",
+    )
 )
 
 

@@ -13,8 +13,14 @@ for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, R
     grant(role, QuizAttempt, "view")
 
 # Learners: own assignments only.
-for role in (Role.DISPATCHER, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF,
-             Role.RESIDENT):
+for role in (
+    Role.DISPATCHER,
+    Role.GRID_WORKER,
+    Role.BUILDING_HEAD,
+    Role.DEPARTMENT_STAFF,
+    Role.PROPERTY_STAFF,
+    Role.RESIDENT,
+):
     grant(role, Course, "view")
     grant(role, Question, "view")
     grant(role, Assignment, "view", "change")

@@ -24,9 +24,11 @@ def _rate(done: int, total: int) -> Decimal | None:
 
 def _rows(resident_filter, year: int):
     end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
-    return (Assignment.objects.filter(resident_id__in=resident_filter, created_at__year=year)
-            .values_list("pk", "resident_id", "course_id", "course__title", "completed_at", "best_score")
-            .order_by("pk")), end
+    return (
+        Assignment.objects.filter(resident_id__in=resident_filter, created_at__year=year)
+        .values_list("pk", "resident_id", "course_id", "course__title", "completed_at", "best_score")
+        .order_by("pk")
+    ), end
 
 
 def _label(title, completed_at, score, end) -> str:
@@ -40,8 +42,11 @@ def _values(keys, done, total, recs):
     out = {}
     for key in keys:
         rate = _rate(done[key], total[key])
-        display = (_("%(done)s of %(total)s courses completed") % {"done": done[key], "total": total[key]}
-                   if total[key] else _("no courses assigned"))
+        display = (
+            _("%(done)s of %(total)s courses completed") % {"done": done[key], "total": total[key]}
+            if total[key]
+            else _("no courses assigned")
+        )
         out[key] = Value(rate, display, recs[key])
     return out
 
@@ -60,8 +65,9 @@ def member_completion(subs, year: int):
             continue
         total[key] += 1
         done[key] += bool(completed_at and completed_at < end)
-        recs[key].append(record(f"learning.assignment:{pk}", _label(title, completed_at, score, end),
-                                pattern.format(course_id)))
+        recs[key].append(
+            record(f"learning.assignment:{pk}", _label(title, completed_at, score, end), pattern.format(course_id))
+        )
     return _values([s.key for s in subs], done, total, recs)
 
 
@@ -71,8 +77,9 @@ def branch_completion(subs, year: int):
     from linli.scorecards.providers import record, subject_ids
 
     by_org = {s.pk: s.key for s in subs}
-    member_org = dict(PartyMember.objects.filter(org_id__in=subject_ids(subs), is_active=True)
-                      .values_list("resident_id", "org_id"))
+    member_org = dict(
+        PartyMember.objects.filter(org_id__in=subject_ids(subs), is_active=True).values_list("resident_id", "org_id")
+    )
     members = PartyMember.objects.filter(org_id__in=subject_ids(subs), is_active=True).values("resident_id")
     rows, end = _rows(members, year)
     done, total, recs = defaultdict(int), defaultdict(int), defaultdict(list)
@@ -92,9 +99,17 @@ def register() -> None:
     from linli.scorecards.models import CardType
     from linli.scorecards.providers import providers
 
-    providers.register("learning.member_completion", member_completion,
-                       label=gettext_lazy("Assigned courses completed"),
-                       card_types=(CardType.MEMBER, CardType.INSERVICE), unit="%")
-    providers.register("learning.branch_completion", branch_completion,
-                       label=gettext_lazy("Assigned courses completed by members"),
-                       card_types=(CardType.BRANCH,), unit="%")
+    providers.register(
+        "learning.member_completion",
+        member_completion,
+        label=gettext_lazy("Assigned courses completed"),
+        card_types=(CardType.MEMBER, CardType.INSERVICE),
+        unit="%",
+    )
+    providers.register(
+        "learning.branch_completion",
+        branch_completion,
+        label=gettext_lazy("Assigned courses completed by members"),
+        card_types=(CardType.BRANCH,),
+        unit="%",
+    )

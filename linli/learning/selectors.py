@@ -22,8 +22,10 @@ def courses(user, *, action=Action.VIEW, under: str | None = None, q: str = ""):
         qs = qs.filter(subtree_q("scope_path", under))
     if q:
         qs = qs.filter(title__icontains=q)
-    return qs.annotate(n_assigned=Count("assignments", distinct=True),
-                       n_done=Count("assignments", filter=Q(assignments__completed_at__isnull=False), distinct=True))
+    return qs.annotate(
+        n_assigned=Count("assignments", distinct=True),
+        n_done=Count("assignments", filter=Q(assignments__completed_at__isnull=False), distinct=True),
+    )
 
 
 def course_for(user, pk, action=Action.VIEW) -> Course:
@@ -35,8 +37,11 @@ def questions(user, course: Course):
 
 
 def my_assignments(user):
-    return (restrict(Assignment.objects.filter(user_id=user.pk, course__is_published=True), user)
-            .select_related("course").order_by("completed_at", "-created_at"))
+    return (
+        restrict(Assignment.objects.filter(user_id=user.pk, course__is_published=True), user)
+        .select_related("course")
+        .order_by("completed_at", "-created_at")
+    )
 
 
 def my_assignment(user, course: Course) -> Assignment | None:
@@ -44,8 +49,11 @@ def my_assignment(user, course: Course) -> Assignment | None:
 
 
 def learners(user, course: Course):
-    return (restrict(Assignment.objects.filter(course=course), user)
-            .select_related("user", "resident", "via_org").order_by("via_org__name", "id"))
+    return (
+        restrict(Assignment.objects.filter(course=course), user)
+        .select_related("user", "resident", "via_org")
+        .order_by("via_org__name", "id")
+    )
 
 
 def _avg(total, n) -> Decimal | None:
@@ -87,18 +95,28 @@ def branch_stats(user, *, year: int | None = None, under: str | None = None) -> 
     if under:
         orgs = orgs.filter(subtree_q("scope_path", under))
     orgs = list(orgs.order_by("scope_path", "name").values_list("pk", "name"))
-    rows = (restrict(Assignment.objects.filter(_year_q(year)), user)
-            .filter(resident__party_memberships__is_active=True,
-                    resident__party_memberships__org_id__in=[pk for pk, _n in orgs])
-            .values("resident__party_memberships__org_id")
-            .annotate(assigned=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)),
-                      scored=Count("id", filter=Q(best_score__isnull=False)), score_total=Sum("best_score")))
+    rows = (
+        restrict(Assignment.objects.filter(_year_q(year)), user)
+        .filter(
+            resident__party_memberships__is_active=True, resident__party_memberships__org_id__in=[pk for pk, _n in orgs]
+        )
+        .values("resident__party_memberships__org_id")
+        .annotate(
+            assigned=Count("id"),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+            scored=Count("id", filter=Q(best_score__isnull=False)),
+            score_total=Sum("best_score"),
+        )
+    )
     by_org = {r["resident__party_memberships__org_id"]: r for r in rows}
     out = []
     for pk, name in orgs:
         r = by_org.get(pk, {})
-        out.append(BranchStats(pk, name, r.get("assigned", 0), r.get("completed", 0), r.get("scored", 0),
-                               r.get("score_total") or 0))
+        out.append(
+            BranchStats(
+                pk, name, r.get("assigned", 0), r.get("completed", 0), r.get("scored", 0), r.get("score_total") or 0
+            )
+        )
     return out
 
 
@@ -126,12 +144,20 @@ def completion(member_or_user, year: int) -> dict:
     if user_id is not None:
         who |= Q(user_id=user_id)
     end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
-    rows = list(Assignment.objects.filter(who, created_at__year=year)
-                .values_list("pk", "course__title", "completed_at", "best_score").order_by("pk"))
+    rows = list(
+        Assignment.objects.filter(who, created_at__year=year)
+        .values_list("pk", "course__title", "completed_at", "best_score")
+        .order_by("pk")
+    )
     done = [r for r in rows if r[2] is not None and r[2] < end]
     scores = [r[3] for r in rows if r[3] is not None]
-    return {"assigned": len(rows), "completed": len(done), "rate": _avg(100 * len(done), len(rows)),
-            "average_score": _avg(sum(scores), len(scores)), "assignments": rows}
+    return {
+        "assigned": len(rows),
+        "completed": len(done),
+        "rate": _avg(100 * len(done), len(rows)),
+        "average_score": _avg(sum(scores), len(scores)),
+        "assignments": rows,
+    }
 
 
 def completion_many(member_ids, year: int) -> dict[int, dict]:
@@ -140,15 +166,23 @@ def completion_many(member_ids, year: int) -> dict[int, dict]:
 
     member_ids = list(member_ids)
     res_of = dict(PartyMember.objects.filter(pk__in=member_ids).values_list("pk", "resident_id"))
-    rows = (Assignment.objects.filter(resident_id__in=set(res_of.values()), created_at__year=year)
-            .values("resident_id")
-            .annotate(assigned=Count("id"),
-                      completed=Count("id", filter=Q(completed_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC))),
-                      scored=Count("id", filter=Q(best_score__isnull=False)), score_total=Sum("best_score")))
+    rows = (
+        Assignment.objects.filter(resident_id__in=set(res_of.values()), created_at__year=year)
+        .values("resident_id")
+        .annotate(
+            assigned=Count("id"),
+            completed=Count("id", filter=Q(completed_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC))),
+            scored=Count("id", filter=Q(best_score__isnull=False)),
+            score_total=Sum("best_score"),
+        )
+    )
     by_res = {r["resident_id"]: r for r in rows}
     out = {}
     for mid in member_ids:
         r = by_res.get(res_of.get(mid), {})
-        out[mid] = {"assigned": r.get("assigned", 0), "completed": r.get("completed", 0),
-                    "average_score": _avg(r.get("score_total") or 0, r.get("scored", 0))}
+        out[mid] = {
+            "assigned": r.get("assigned", 0),
+            "completed": r.get("completed", 0),
+            "average_score": _avg(r.get("score_total") or 0, r.get("scored", 0)),
+        }
     return out

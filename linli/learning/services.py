@@ -79,6 +79,7 @@ def question_remove(*, actor, question: Question) -> None:
 
 # -- assignments ---------------------------------------------------------------------------------------------
 
+
 class Assigned(list):
     """The new assignments (a list, as before), plus ``skipped``: the active members of the chosen branches who
     could not be assigned because they have no (active) login — each ``{"member": pk, "name", "org"}`` — so the
@@ -104,37 +105,62 @@ def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> A
         if user is None or not user.is_active:
             continue
         resident = getattr(user, "resident", None) if hasattr(user, "resident") else None
-        wanted.setdefault(user.pk, Assignment(course=course, user=user, resident=resident,
-                                              scope_path=resident.scope_path if resident else course.scope_path))
+        wanted.setdefault(
+            user.pk,
+            Assignment(
+                course=course,
+                user=user,
+                resident=resident,
+                scope_path=resident.scope_path if resident else course.scope_path,
+            ),
+        )
     skipped = []
     for org in orgs:
         require(actor, Action.VIEW, org)
-        for m in PartyMember.objects.filter(org=org, is_active=True) \
-                .select_related("resident__account").order_by("resident__name", "pk"):
+        for m in (
+            PartyMember.objects.filter(org=org, is_active=True)
+            .select_related("resident__account")
+            .order_by("resident__name", "pk")
+        ):
             account = m.resident.account
             if account is None or not account.is_active:
                 skipped.append({"member": m.pk, "name": m.resident.name, "org": org.name})
                 continue
-            wanted.setdefault(account.pk, Assignment(
-                course=course, user_id=account.pk, resident=m.resident, via_org=org, scope_path=m.scope_path))
+            wanted.setdefault(
+                account.pk,
+                Assignment(
+                    course=course, user_id=account.pk, resident=m.resident, via_org=org, scope_path=m.scope_path
+                ),
+            )
     existing = set(Assignment.objects.filter(course=course).values_list("user_id", flat=True))
     rows = [a for uid, a in wanted.items() if uid not in existing]
     for a in rows:
         a.assigned_by, a.due_on = actor, due_on
     Assignment.objects.bulk_create(rows)
     if rows or skipped:
-        audit.record(actor=actor, action="assign", obj=course,
-                     note=_("%(n)s assigned, %(s)s members without a login skipped") % {"n": len(rows),
-                                                                                       "s": len(skipped)},
-                     after={"users": [a.user_id for a in rows], "orgs": [o.pk for o in orgs],
-                            "skipped_members": [s["member"] for s in skipped]})
+        audit.record(
+            actor=actor,
+            action="assign",
+            obj=course,
+            note=_("%(n)s assigned, %(s)s members without a login skipped") % {"n": len(rows), "s": len(skipped)},
+            after={
+                "users": [a.user_id for a in rows],
+                "orgs": [o.pk for o in orgs],
+                "skipped_members": [s["member"] for s in skipped],
+            },
+        )
         from django.contrib.auth import get_user_model
 
         from linli.notifications.services import notify
 
-        notify(users=get_user_model().objects.filter(pk__in=[a.user_id for a in rows]),
-               title=_("New course to study: %(title)s") % {"title": course.title}, body=course.summary,
-               url=reverse("learning:course", args=[course.pk]), kind="learning.assigned", obj=course)
+        notify(
+            users=get_user_model().objects.filter(pk__in=[a.user_id for a in rows]),
+            title=_("New course to study: %(title)s") % {"title": course.title},
+            body=course.summary,
+            url=reverse("learning:course", args=[course.pk]),
+            kind="learning.assigned",
+            obj=course,
+        )
     return Assigned(rows, skipped)
 
 
@@ -216,9 +242,15 @@ def quiz_submit(*, actor, course: Course, answers: dict) -> QuizAttempt:
         raise ValidationError({"answers": _("Answer with the option numbers.")})
     correct, total, score = grade(questions, answers)
     passed = score >= course.pass_score
-    attempt = QuizAttempt.objects.create(assignment=a, answers={str(k): v for k, v in answers.items()},
-                                         correct_count=correct, question_count=total, score=score, passed=passed,
-                                         scope_path=a.scope_path)
+    attempt = QuizAttempt.objects.create(
+        assignment=a,
+        answers={str(k): v for k, v in answers.items()},
+        correct_count=correct,
+        question_count=total,
+        score=score,
+        passed=passed,
+        scope_path=a.scope_path,
+    )
     before = audit.snapshot(a)
     a.attempts += 1
     a.best_score = max(a.best_score or 0, score)
@@ -226,8 +258,7 @@ def quiz_submit(*, actor, course: Course, answers: dict) -> QuizAttempt:
     a.opened_at = a.opened_at or timezone.now()
     _maybe_complete(a, True)
     a.save()
-    audit.record(actor=actor, action="quiz", obj=a, before=before, after=audit.snapshot(a),
-                 note=f"{score}/100")
+    audit.record(actor=actor, action="quiz", obj=a, before=before, after=audit.snapshot(a), note=f"{score}/100")
     if a.completed_at and not before.get("completed_at"):
         events.publish("learning.course.completed", {"assignment": a.pk, "user": a.user_id, "course": course.pk})
     return attempt

@@ -36,12 +36,16 @@ def course_list(request):
     if not may_any(request.user, Course, Action.ADD):
         raise Http404
     q = request.GET.get("q", "")[:60]
-    page = Paginator(selectors.courses(request.user, q=q).order_by("-created_at", "-id"), 30) \
-        .get_page(request.GET.get("page"))
+    page = Paginator(selectors.courses(request.user, q=q).order_by("-created_at", "-id"), 30).get_page(
+        request.GET.get("page")
+    )
     # A course the user may only read (e.g. a district-wide one, for a community) links to its page, not to
     # its management page, which would answer 404.
-    changeable = set(selectors.courses(request.user, action=Action.CHANGE)
-                     .filter(pk__in=[c.pk for c in page.object_list]).values_list("pk", flat=True))
+    changeable = set(
+        selectors.courses(request.user, action=Action.CHANGE)
+        .filter(pk__in=[c.pk for c in page.object_list])
+        .values_list("pk", flat=True)
+    )
     for c in page.object_list:
         c.may_manage = c.pk in changeable
     return render(request, "learning/course_list.html", {"page_obj": page, "object_list": page.object_list, "q": q})
@@ -54,8 +58,9 @@ def course_create(request):
     form = CourseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.course_create(actor=request.user, place=form.cleaned_data["place"],
-                                            **form.service_kwargs())
+            course = services.course_create(
+                actor=request.user, place=form.cleaned_data["place"], **form.service_kwargs()
+            )
             messages.success(request, _("Course saved. Add quiz questions and assign it."))
             return redirect("learning:manage", pk=course.pk)
         except ValidationError as exc:
@@ -70,11 +75,21 @@ def course_page(request, pk):
     if assignment is not None and assignment.opened_at is None:
         assignment = services.course_open(actor=request.user, course=course)
     questions = list(selectors.questions(request.user, course))
-    return render(request, "learning/course.html", {
-        "course": course, "assignment": assignment, "body_html": render_markdown(course.body),
-        "n_questions": len(questions), "may_manage": can(request.user, Action.CHANGE, course),
-        "attempts_left": (course.max_attempts - assignment.attempts) if assignment and course.max_attempts else None,
-        "steps": (25, 50, 75, 100)})
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "course": course,
+            "assignment": assignment,
+            "body_html": render_markdown(course.body),
+            "n_questions": len(questions),
+            "may_manage": can(request.user, Action.CHANGE, course),
+            "attempts_left": (course.max_attempts - assignment.attempts)
+            if assignment and course.max_attempts
+            else None,
+            "steps": (25, 50, 75, 100),
+        },
+    )
 
 
 @login_required
@@ -126,8 +141,11 @@ def quiz(request, pk):
             assignment.refresh_from_db()
         except ValidationError as exc:
             error = _msg(exc)
-    return render(request, "learning/quiz.html", {"course": course, "assignment": assignment,
-                                                  "questions": questions, "result": result, "error": error})
+    return render(
+        request,
+        "learning/quiz.html",
+        {"course": course, "assignment": assignment, "questions": questions, "result": result, "error": error},
+    )
 
 
 SKIPPED_NAMED = 20  # members without a login named in the message after an assignment
@@ -142,8 +160,9 @@ def manage(request, pk):
         do = request.POST.get("do")
         try:
             if do == "details":
-                form = CourseForm(request.POST, request.FILES, instance=Course.objects.get(pk=course.pk),
-                                  user=request.user)
+                form = CourseForm(
+                    request.POST, request.FILES, instance=Course.objects.get(pk=course.pk), user=request.user
+                )
                 if form.is_valid():
                     services.course_update(actor=request.user, course=course, **form.service_kwargs())
                     messages.success(request, _("Saved."))
@@ -160,19 +179,26 @@ def manage(request, pk):
             elif do == "assign":
                 aform = AssignForm(request.POST, user=request.user)
                 if aform.is_valid():
-                    rows = services.assign_course(actor=request.user, course=course,
-                                                  users=aform.cleaned_data["usernames"],
-                                                  orgs=list(aform.cleaned_data["branches"]),
-                                                  due_on=aform.cleaned_data.get("due_on"))
+                    rows = services.assign_course(
+                        actor=request.user,
+                        course=course,
+                        users=aform.cleaned_data["usernames"],
+                        orgs=list(aform.cleaned_data["branches"]),
+                        due_on=aform.cleaned_data.get("due_on"),
+                    )
                     messages.success(request, _("%(n)s assigned.") % {"n": len(rows)})
                     if rows.skipped:
                         names = "、".join(s["name"] for s in rows.skipped[:SKIPPED_NAMED])
                         if len(rows.skipped) > SKIPPED_NAMED:
                             names += _(" and %(n)s more") % {"n": len(rows.skipped) - SKIPPED_NAMED}
-                        messages.warning(request, _(
-                            "%(n)s members of the chosen branches have no login and were not assigned: %(names)s. "
-                            "Link their resident records to a login to include them.") % {
-                            "n": len(rows.skipped), "names": names})
+                        messages.warning(
+                            request,
+                            _(
+                                "%(n)s members of the chosen branches have no login and were not assigned: %(names)s. "
+                                "Link their resident records to a login to include them."
+                            )
+                            % {"n": len(rows.skipped), "names": names},
+                        )
                     return redirect("learning:manage", pk=pk)
         except ValidationError as exc:
             target = {"details": form, "question": qform, "assign": aform}.get(do)
@@ -182,10 +208,20 @@ def manage(request, pk):
                 messages.error(request, _msg(exc))
     learners = selectors.learners(request.user, course)
     page = Paginator(learners, 50).get_page(request.GET.get("page"))
-    return render(request, "learning/manage.html", {
-        "course": course, "form": form, "qform": qform, "aform": aform,
-        "questions": selectors.questions(request.user, course), "page_obj": page, "learners": page.object_list,
-        "may_export": may_any(request.user, Assignment, Action.EXPORT)})
+    return render(
+        request,
+        "learning/manage.html",
+        {
+            "course": course,
+            "form": form,
+            "qform": qform,
+            "aform": aform,
+            "questions": selectors.questions(request.user, course),
+            "page_obj": page,
+            "learners": page.object_list,
+            "may_export": may_any(request.user, Assignment, Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -215,8 +251,12 @@ def stats(request):
         out, _n = exporting.export_stats(actor=request.user, year=year)
         return FileResponse(out, as_attachment=True, filename=f"learning-{year or 'all'}.xlsx")
     this_year = timezone.localdate().year
-    return render(request, "learning/stats.html", {
-        "rows": selectors.branch_stats(request.user, year=year), "year": year,
-        "years": list(range(this_year, this_year - 5, -1))})
-
-
+    return render(
+        request,
+        "learning/stats.html",
+        {
+            "rows": selectors.branch_stats(request.user, year=year),
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+        },
+    )

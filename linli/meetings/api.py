@@ -83,8 +83,11 @@ class VoteOut(Schema):
 
 
 def _tally(t):
-    return None if t is None else {"yes": t.yes, "no": t.no, "abstain": t.abstain, "base": t.base,
-                                   "needed": t.needed, "passed": t.passed}
+    return (
+        None
+        if t is None
+        else {"yes": t.yes, "no": t.no, "abstain": t.abstain, "base": t.base, "needed": t.needed, "passed": t.passed}
+    )
 
 
 def _detail(user, meeting):
@@ -94,18 +97,39 @@ def _detail(user, meeting):
     tallies = services.published_tallies(meeting, counts=(n_inv, n_att))
     inv = selectors.my_invitation(user, meeting)
     mine = selectors.my_votes(user, meeting) if inv else {}
-    items = [{"id": i.pk, "position": i.position, "title": i.title, "description": i.description,
-              "is_vote": i.is_vote, "decision": i.decision, "outcome": i.outcome,
-              "tally": _tally(tallies.get(i.pk)), "my_vote": mine.get(i.pk, "")}
-             for i in selectors.items(user, meeting)]
-    return {**{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "host_label"},
-            "host_label": meeting.host_label, "description": meeting.description, "minutes": meeting.minutes,
-            "invitees": n_inv, "checked_in": n_att, "invited": inv is not None,
-            "results_hidden": services.results_hidden(meeting),
-            "my_check_in": inv.checked_in_at if inv else None,
-            "quorum_met": quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
-                                     denominator=meeting.quorum_denominator, strict=meeting.quorum_strict),
-            "items": items}
+    items = [
+        {
+            "id": i.pk,
+            "position": i.position,
+            "title": i.title,
+            "description": i.description,
+            "is_vote": i.is_vote,
+            "decision": i.decision,
+            "outcome": i.outcome,
+            "tally": _tally(tallies.get(i.pk)),
+            "my_vote": mine.get(i.pk, ""),
+        }
+        for i in selectors.items(user, meeting)
+    ]
+    return {
+        **{f: getattr(meeting, f) for f in MeetingOut.model_fields if f != "host_label"},
+        "host_label": meeting.host_label,
+        "description": meeting.description,
+        "minutes": meeting.minutes,
+        "invitees": n_inv,
+        "checked_in": n_att,
+        "invited": inv is not None,
+        "results_hidden": services.results_hidden(meeting),
+        "my_check_in": inv.checked_in_at if inv else None,
+        "quorum_met": quorum_met(
+            attendees=n_att,
+            invitees=n_inv,
+            numerator=meeting.quorum_numerator,
+            denominator=meeting.quorum_denominator,
+            strict=meeting.quorum_strict,
+        ),
+        "items": items,
+    }
 
 
 @router.get("", response={200: list[MeetingOut], **ERROR_RESPONSES}, summary="Meetings I may see")
@@ -120,22 +144,31 @@ def list_meetings(request, filters: Query[MeetingFilters]):
     return selectors.meetings(request.auth, under=under, state=filters.state or "")
 
 
-@router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **ERROR_RESPONSES},
-            summary="One meeting with its agenda and live (or final) tallies; a secret ballot's only once closed")
+@router.get(
+    "/{int:meeting_id}",
+    response={200: MeetingDetailOut, **ERROR_RESPONSES},
+    summary="One meeting with its agenda and live (or final) tallies; a secret ballot's only once closed",
+)
 def get_meeting(request, meeting_id: int):
     return _detail(request.auth, selectors.meeting_for(request.auth, meeting_id))
 
 
-@router.post("/{int:meeting_id}/check-in", response={200: MeetingDetailOut, **ERROR_RESPONSES},
-             summary="Check in (invitees only, during the meeting)")
+@router.post(
+    "/{int:meeting_id}/check-in",
+    response={200: MeetingDetailOut, **ERROR_RESPONSES},
+    summary="Check in (invitees only, during the meeting)",
+)
 def check_in(request, meeting_id: int):
     meeting = selectors.meeting_for(request.auth, meeting_id)
     services.check_in(actor=request.auth, meeting=meeting)
     return _detail(request.auth, meeting)
 
 
-@router.post("/{int:meeting_id}/items/{int:item_id}/vote", response={201: VoteOut, **ERROR_RESPONSES},
-             summary="Cast or change my vote on an agenda item")
+@router.post(
+    "/{int:meeting_id}/items/{int:item_id}/vote",
+    response={201: VoteOut, **ERROR_RESPONSES},
+    summary="Cast or change my vote on an agenda item",
+)
 def cast_vote(request, meeting_id: int, item_id: int, payload: VoteIn):
     meeting = selectors.meeting_for(request.auth, meeting_id)
     item = get_object_or_404(selectors.items(request.auth, meeting), pk=item_id)

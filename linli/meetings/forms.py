@@ -12,21 +12,44 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%
 
 
 class MeetingForm(forms.ModelForm):
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False,
-                                   help_text=_("The community or compound the meeting belongs to "
-                                               "(a branch meeting takes its branch's place)."))
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        help_text=_("The community or compound the meeting belongs to (a branch meeting takes its branch's place)."),
+    )
     owners_committee = forms.ModelChoiceField(
-        label=_("Owners' committee"), queryset=None, required=False,
-        help_text=_("For an owners' committee meeting: the committee; all its members in office are the base of "
-                    "every vote."))
-    chair_username = forms.CharField(label=_("Chair (username)"), max_length=150, required=False,
-                                     help_text=_("Optional: e.g. the council's convenor, who may then run it."))
+        label=_("Owners' committee"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "For an owners' committee meeting: the committee; all its members in office are the base of every vote."
+        ),
+    )
+    chair_username = forms.CharField(
+        label=_("Chair (username)"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional: e.g. the council's convenor, who may then run it."),
+    )
 
     class Meta:
         model = Meeting
-        fields = ["title", "description", "host_kind", "party_org", "host_name", "starts_at", "ends_at",
-                  "location", "majority_base", "quorum_numerator", "quorum_denominator", "quorum_strict",
-                  "secret_ballot"]
+        fields = [
+            "title",
+            "description",
+            "host_kind",
+            "party_org",
+            "host_name",
+            "starts_at",
+            "ends_at",
+            "location",
+            "majority_base",
+            "quorum_numerator",
+            "quorum_denominator",
+            "quorum_strict",
+            "secret_ballot",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "starts_at": DT, "ends_at": DT}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -35,14 +58,17 @@ class MeetingForm(forms.ModelForm):
 
         bound_form_dates(self, {"starts_at": EVENT, "ends_at": EVENT})  # typed times: no year 1, no 9999
 
-        self.fields["place"].queryset = restrict(Place.objects.filter(level__in=(2, 3, 4), is_active=True),
-                                                 user, Action.VIEW).order_by("path")
-        self.fields["party_org"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
-                                                     user, Action.VIEW)
+        self.fields["place"].queryset = restrict(
+            Place.objects.filter(level__in=(2, 3, 4), is_active=True), user, Action.VIEW
+        ).order_by("path")
+        self.fields["party_org"].queryset = restrict(
+            PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW
+        )
         from linli.owners.models import OwnersCommittee
 
-        self.fields["owners_committee"].queryset = restrict(OwnersCommittee.objects.filter(is_active=True), user,
-                                                            Action.VIEW).order_by("scope_path", "pk")
+        self.fields["owners_committee"].queryset = restrict(
+            OwnersCommittee.objects.filter(is_active=True), user, Action.VIEW
+        ).order_by("scope_path", "pk")
         if self.instance.pk and self.instance.owners_committee_id:
             self.fields["owners_committee"].initial = self.instance.owners_committee_id
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -95,28 +121,31 @@ class MeetingForm(forms.ModelForm):
 
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("Agenda item"), max_length=200)
-    description = forms.CharField(label=_("Details"), max_length=4000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     is_vote = forms.BooleanField(label=_("Put to a vote"), required=False, initial=True)
 
 
 class InviteForm(forms.Form):
-    usernames = forms.CharField(label=_("Usernames"), max_length=2000, required=False,
-                                help_text=_("Separated by spaces or commas."))
+    usernames = forms.CharField(
+        label=_("Usernames"), max_length=2000, required=False, help_text=_("Separated by spaces or commas.")
+    )
     branch = forms.ModelChoiceField(label=_("All members of a party branch"), queryset=None, required=False)
-    committee = forms.ModelChoiceField(label=_("All members of an owners' committee"), queryset=None,
-                                       required=False)
+    committee = forms.ModelChoiceField(label=_("All members of an owners' committee"), queryset=None, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from linli.party.models import BRANCH_KINDS, PartyOrg
 
-        self.fields["branch"].queryset = restrict(PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True),
-                                                  user, Action.VIEW)
+        self.fields["branch"].queryset = restrict(
+            PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW
+        )
         from linli.owners.models import OwnersCommittee
 
-        self.fields["committee"].queryset = restrict(OwnersCommittee.objects.filter(is_active=True), user,
-                                                     Action.VIEW).order_by("scope_path", "pk")
+        self.fields["committee"].queryset = restrict(
+            OwnersCommittee.objects.filter(is_active=True), user, Action.VIEW
+        ).order_by("scope_path", "pk")
 
     def clean_usernames(self):
         names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]
@@ -128,5 +157,6 @@ class InviteForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), max_length=20000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 10}))
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )

@@ -80,39 +80,66 @@ def _invited_meeting_ids(user_id):
 class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    host_kind = models.CharField(_("host body"), max_length=20, choices=HostKind.choices,
-                                 default=HostKind.RESIDENTS_COUNCIL)
-    party_org = models.ForeignKey("party.PartyOrg", verbose_name=_("party branch"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="meetings")
-    host_ref = models.CharField(_("host reference"), max_length=60, blank=True,
-                                help_text=_('Optional: the hosting body as "app.model:id".'))
-    host_name = models.CharField(_("host name"), max_length=100, blank=True,
-                                 help_text=_("e.g. 怡心花园业主委员会, 雨秀社区居民议事会"))
+    host_kind = models.CharField(
+        _("host body"), max_length=20, choices=HostKind.choices, default=HostKind.RESIDENTS_COUNCIL
+    )
+    party_org = models.ForeignKey(
+        "party.PartyOrg",
+        verbose_name=_("party branch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    host_ref = models.CharField(
+        _("host reference"), max_length=60, blank=True, help_text=_('Optional: the hosting body as "app.model:id".')
+    )
+    host_name = models.CharField(
+        _("host name"), max_length=100, blank=True, help_text=_("e.g. 怡心花园业主委员会, 雨秀社区居民议事会")
+    )
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    location = models.CharField(_("where"), max_length=100, blank=True,
-                                help_text=_("Online only, or a room for those who come in person."))
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chair"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("May open and close the meeting and record minutes."))
-    majority_base = models.CharField(_("a vote passes with"), max_length=12, choices=MajorityBase.choices,
-                                     default=MajorityBase.INVITEES)
+    location = models.CharField(
+        _("where"), max_length=100, blank=True, help_text=_("Online only, or a room for those who come in person.")
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("May open and close the meeting and record minutes."),
+    )
+    majority_base = models.CharField(
+        _("a vote passes with"), max_length=12, choices=MajorityBase.choices, default=MajorityBase.INVITEES
+    )
     quorum_numerator = models.PositiveSmallIntegerField(
-        _("quorum numerator"), default=1, validators=[MaxValueValidator(99)],
-        help_text=_("0 = no quorum. Default: more than 1/2 of the invitees checked in."))
-    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=2,
-                                                          validators=[MinValueValidator(1), MaxValueValidator(99)])
-    quorum_strict = models.BooleanField(_("quorum needs more than the fraction"), default=True,
-                                        help_text=_("On: more than the fraction (过半数). Off: at least it (以上)."))
-    secret_ballot = models.BooleanField(_("secret ballot"), default=False,
-                                        help_text=_("On: nobody sees who voted how, only the counts."))
-    state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT, protected=True,
-                     db_index=True)
+        _("quorum numerator"),
+        default=1,
+        validators=[MaxValueValidator(99)],
+        help_text=_("0 = no quorum. Default: more than 1/2 of the invitees checked in."),
+    )
+    quorum_denominator = models.PositiveSmallIntegerField(
+        _("quorum denominator"), default=2, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    quorum_strict = models.BooleanField(
+        _("quorum needs more than the fraction"),
+        default=True,
+        help_text=_("On: more than the fraction (过半数). Off: at least it (以上)."),
+    )
+    secret_ballot = models.BooleanField(
+        _("secret ballot"), default=False, help_text=_("On: nobody sees who voted how, only the counts.")
+    )
+    state = FSMField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, protected=True, db_index=True
+    )
     minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -176,8 +203,9 @@ class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         if self.quorum_numerator and self.quorum_denominator and self.quorum_numerator > self.quorum_denominator:
             errors["quorum_numerator"] = _("The quorum cannot be more than everyone.")
         if self.host_kind == HostKind.OWNERS_COMMITTEE and self.owners_committee_id is None:
-            errors.setdefault("host_ref", _("Choose the owners' committee that meets: all its members are the "
-                                            "base of every vote."))
+            errors.setdefault(
+                "host_ref", _("Choose the owners' committee that meets: all its members are the base of every vote.")
+            )
         if self.host_kind in (HostKind.PARTY_BRANCH, HostKind.OWNERS_COMMITTEE):
             # 支部工作条例 (domain rules §2) and 建房〔2009〕274号 (§1): more than half of all the members present, and
             # a resolution needs yes votes from more than half of all of them, not of those present or of the votes
@@ -185,17 +213,29 @@ class Meeting(ConcurrentTransitionMixin, ScopedModel, BaseModel):
             branch = self.host_kind == HostKind.PARTY_BRANCH
             if self.majority_base != MajorityBase.INVITEES:
                 errors["majority_base"] = (
-                    _("A party branch decides with more than half of its full members (应到), not of those present "
-                      "or of the votes cast.") if branch else
-                    _("An owners' committee decides with more than half of all its members (建房〔2009〕274号), not "
-                      "of those present or of the votes cast."))
+                    _(
+                        "A party branch decides with more than half of its full members (应到), not of those present "
+                        "or of the votes cast."
+                    )
+                    if branch
+                    else _(
+                        "An owners' committee decides with more than half of all its members (建房〔2009〕274号), not "
+                        "of those present or of the votes cast."
+                    )
+                )
             n, d = self.quorum_numerator or 0, self.quorum_denominator or 0
             if d and (2 * n < d or (2 * n == d and not self.quorum_strict)):
                 errors["quorum_numerator"] = (
-                    _("A party branch meeting needs more than half of its full members present: the quorum may be "
-                      "raised, not lowered.") if branch else
-                    _("An owners' committee meeting needs more than half of all its members present: the quorum "
-                      "may be raised, not lowered."))
+                    _(
+                        "A party branch meeting needs more than half of its full members present: the quorum may be "
+                        "raised, not lowered."
+                    )
+                    if branch
+                    else _(
+                        "An owners' committee meeting needs more than half of all its members present: the quorum "
+                        "may be raised, not lowered."
+                    )
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -265,12 +305,18 @@ class AgendaItem(_ThroughMeeting, BaseModel):
 
 
 class Invitee(_ThroughMeeting, BaseModel):
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
-                                related_name="invitees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="meeting_invitations")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
@@ -296,8 +342,7 @@ class Vote(ScopedModel, BaseModel):
     Visibility: the voter always sees their own vote; on an open ballot the meeting's people see who voted how;
     on a secret ballot nobody else does (tallies are counts computed by the service)."""
 
-    item = models.ForeignKey(AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE,
-                             related_name="votes")
+    item = models.ForeignKey(AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="votes")
     invitee = models.ForeignKey(Invitee, verbose_name=_("voter"), on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
@@ -324,6 +369,7 @@ class Vote(ScopedModel, BaseModel):
 
 # -- arithmetic ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Tally:
     yes: int
@@ -347,8 +393,9 @@ class Tally:
 
 
 def majority_base_count(base: str, *, invitees: int, attendees: int, cast: int) -> int:
-    return {MajorityBase.INVITEES: invitees, MajorityBase.ATTENDEES: attendees,
-            MajorityBase.VOTES_CAST: cast}[MajorityBase(base)]
+    return {MajorityBase.INVITEES: invitees, MajorityBase.ATTENDEES: attendees, MajorityBase.VOTES_CAST: cast}[
+        MajorityBase(base)
+    ]
 
 
 def quorum_met(*, attendees: int, invitees: int, numerator: int, denominator: int, strict: bool) -> bool:

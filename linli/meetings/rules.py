@@ -14,8 +14,14 @@ for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, R
     grant(role, Vote, "view")
 
 # Everyone else: their invitations (view) and the meetings they chair (change).
-for role in (Role.DISPATCHER, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF,
-             Role.RESIDENT):
+for role in (
+    Role.DISPATCHER,
+    Role.GRID_WORKER,
+    Role.BUILDING_HEAD,
+    Role.DEPARTMENT_STAFF,
+    Role.PROPERTY_STAFF,
+    Role.RESIDENT,
+):
     grant(role, Meeting, "view", "change")
     grant(role, AgendaItem, "view", "change")
     grant(role, Invitee, "view", "change")

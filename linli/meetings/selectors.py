@@ -19,21 +19,28 @@ def meetings(user, *, action=Action.VIEW, under: str | None = None, state: str =
         qs = qs.filter(state=state)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(host_name__icontains=q))
-    return qs.order_by("-starts_at", "-id").annotate(n_invitees=Count("invitees", distinct=True),
-                       n_present=Count("invitees", filter=Q(invitees__checked_in_at__isnull=False), distinct=True))
+    return qs.order_by("-starts_at", "-id").annotate(
+        n_invitees=Count("invitees", distinct=True),
+        n_present=Count("invitees", filter=Q(invitees__checked_in_at__isnull=False), distinct=True),
+    )
 
 
 def my_meetings(user):
     """Meetings the user is invited to (newest first), with their own check-in time."""
     mine = Invitee.objects.filter(meeting=OuterRef("pk"), user_id=user.pk)
-    return (restrict(Meeting.objects.all(), user).filter(Exists(mine)).exclude(state=State.DRAFT)
-            .select_related("party_org")
-            .annotate(checked_in=Exists(mine.filter(checked_in_at__isnull=False))))
+    return (
+        restrict(Meeting.objects.all(), user)
+        .filter(Exists(mine))
+        .exclude(state=State.DRAFT)
+        .select_related("party_org")
+        .annotate(checked_in=Exists(mine.filter(checked_in_at__isnull=False)))
+    )
 
 
 def meeting_for(user, pk, action=Action.VIEW) -> Meeting:
-    return get_object_or_404(restrict(Meeting.objects.select_related("party_org", "place", "chair"), user, action),
-                             pk=pk)
+    return get_object_or_404(
+        restrict(Meeting.objects.select_related("party_org", "place", "chair"), user, action), pk=pk
+    )
 
 
 def items(user, meeting: Meeting):
@@ -57,8 +64,11 @@ def open_ballot(user, meeting: Meeting) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list] = {}
     if meeting.secret_ballot:
         return out
-    rows = (restrict(Vote.objects.filter(item__meeting=meeting), user)
-            .select_related("invitee__user", "invitee__resident").order_by("item_id", "id"))
+    rows = (
+        restrict(Vote.objects.filter(item__meeting=meeting), user)
+        .select_related("invitee__user", "invitee__resident")
+        .order_by("item_id", "id")
+    )
     for v in rows:
         out.setdefault(v.item_id, []).append((v.invitee.display_name, v.get_choice_display()))
     return out

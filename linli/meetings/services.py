@@ -30,9 +30,23 @@ from .models import (
     quorum_needed,
 )
 
-MEETING_FIELDS = ("title", "description", "host_kind", "party_org", "host_ref", "host_name", "starts_at", "ends_at",
-                  "location", "chair", "majority_base", "quorum_numerator", "quorum_denominator", "quorum_strict",
-                  "secret_ballot")
+MEETING_FIELDS = (
+    "title",
+    "description",
+    "host_kind",
+    "party_org",
+    "host_ref",
+    "host_name",
+    "starts_at",
+    "ends_at",
+    "location",
+    "chair",
+    "majority_base",
+    "quorum_numerator",
+    "quorum_denominator",
+    "quorum_strict",
+    "secret_ballot",
+)
 ITEM_FIELDS = ("title", "description", "is_vote", "position")
 
 
@@ -50,8 +64,9 @@ def _save(actor, meeting: Meeting, action: str, before: dict | None, note: str =
 
 def _step(meeting: Meeting, method: str):
     if not can_proceed(getattr(meeting, method)):
-        raise ValidationError({"state": _("Not possible while the meeting is “%(state)s”.")
-                               % {"state": meeting.get_state_display()}})
+        raise ValidationError(
+            {"state": _("Not possible while the meeting is “%(state)s”.") % {"state": meeting.get_state_display()}}
+        )
 
 
 def _require_editable(meeting: Meeting):
@@ -73,6 +88,7 @@ def _url(meeting: Meeting) -> str:
 
 
 # -- meetings ---------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def meeting_create(*, actor, place, **attrs) -> Meeting:
@@ -139,10 +155,15 @@ def _notify_invitation(meeting: Meeting, users):
     from linli.notifications.services import notify
 
     when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
-    notify(users=users, title=_("Meeting invitation: %(title)s") % {"title": meeting.title},
-           body=_("%(host)s invites you to an online meeting at %(when)s. Check in on the meeting page when it "
-                  "starts.") % {"host": meeting.host_label, "when": when},
-           url=_url(meeting), kind="meetings.invited", obj=meeting)
+    notify(
+        users=users,
+        title=_("Meeting invitation: %(title)s") % {"title": meeting.title},
+        body=_("%(host)s invites you to an online meeting at %(when)s. Check in on the meeting page when it starts.")
+        % {"host": meeting.host_label, "when": when},
+        url=_url(meeting),
+        kind="meetings.invited",
+        obj=meeting,
+    )
 
 
 @transaction.atomic
@@ -190,8 +211,14 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
         from linli.notifications.services import notify
 
         users = [i.user for i in Invitee.objects.filter(meeting=meeting).select_related("user")]
-        notify(users=users, title=_("Meeting cancelled: %(title)s") % {"title": meeting.title},
-               body=reason[:500], url=_url(meeting), kind="meetings.cancelled", obj=meeting)
+        notify(
+            users=users,
+            title=_("Meeting cancelled: %(title)s") % {"title": meeting.title},
+            body=reason[:500],
+            url=_url(meeting),
+            kind="meetings.cancelled",
+            obj=meeting,
+        )
     return meeting
 
 
@@ -219,6 +246,7 @@ def minutes_save(*, actor, meeting: Meeting, minutes: str, decisions: dict[int, 
 
 
 # -- agenda and invitees -----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def item_add(*, actor, meeting: Meeting, **attrs) -> AgendaItem:
@@ -259,16 +287,28 @@ def invite(*, actor, meeting: Meeting, users=(), residents=()) -> list[Invitee]:
             continue
         wanted.setdefault(user.pk, (user, getattr(user, "resident", None) if hasattr(user, "resident") else None))
     if missing and not wanted:
-        raise ValidationError({"invitees": _("These residents have no login account and cannot take part online: "
-                                             "%(names)s.") % {"names": "、".join(missing)}})
+        raise ValidationError(
+            {
+                "invitees": _("These residents have no login account and cannot take part online: %(names)s.")
+                % {"names": "、".join(missing)}
+            }
+        )
     existing = set(Invitee.objects.filter(meeting=meeting).values_list("user_id", flat=True))
-    rows = [Invitee(meeting=meeting, user=u, resident=r, scope_path=meeting.scope_path)
-            for uid, (u, r) in wanted.items() if uid not in existing]
+    rows = [
+        Invitee(meeting=meeting, user=u, resident=r, scope_path=meeting.scope_path)
+        for uid, (u, r) in wanted.items()
+        if uid not in existing
+    ]
     Invitee.objects.bulk_create(rows)
     created = list(Invitee.objects.filter(meeting=meeting, user_id__in=[r.user_id for r in rows]))
     if created:
-        audit.record(actor=actor, action="invite", obj=meeting,
-                     note=_("%(n)s invited") % {"n": len(created)}, after={"users": [r.user_id for r in created]})
+        audit.record(
+            actor=actor,
+            action="invite",
+            obj=meeting,
+            note=_("%(n)s invited") % {"n": len(created)},
+            after={"users": [r.user_id for r in created]},
+        )
         if meeting.state == State.SCHEDULED:
             _notify_invitation(meeting, [r.user for r in rows])
     return created
@@ -278,8 +318,9 @@ def invite_branch(*, actor, meeting: Meeting, org) -> list[Invitee]:
     """Invite a party branch's active members who have a login account."""
     from linli.party.models import PartyMember
 
-    residents = [m.resident for m in PartyMember.objects.filter(org=org, is_active=True)
-                 .select_related("resident__account")]
+    residents = [
+        m.resident for m in PartyMember.objects.filter(org=org, is_active=True).select_related("resident__account")
+    ]
     return invite(actor=actor, meeting=meeting, residents=[r for r in residents if r.account_id])
 
 
@@ -296,12 +337,14 @@ def uninvite(*, actor, invitee: Invitee) -> None:
     meeting = _locked(invitee.meeting)
     require(actor, Action.CHANGE, meeting)
     _require_editable(meeting)
-    audit.record(actor=actor, action="uninvite", obj=meeting, note=invitee.display_name,
-                 before={"user": invitee.user_id})
+    audit.record(
+        actor=actor, action="uninvite", obj=meeting, note=invitee.display_name, before={"user": invitee.user_id}
+    )
     invitee.delete()
 
 
 # -- check-in and votes ------------------------------------------------------------------------------------
+
 
 def _own_invitation(actor, meeting: Meeting) -> Invitee:
     invitee = Invitee.objects.select_for_update().filter(meeting=meeting, user_id=getattr(actor, "pk", None)).first()
@@ -316,12 +359,22 @@ def check_in(*, actor, meeting: Meeting, now=None) -> Invitee:
     invitee = _own_invitation(actor, meeting)
     now = now or timezone.now()
     if meeting.state not in (State.SCHEDULED, State.OPEN):
-        raise ValidationError({"state": _("Check-in is not possible while the meeting is “%(state)s”.")
-                               % {"state": meeting.get_state_display()}})
+        raise ValidationError(
+            {
+                "state": _("Check-in is not possible while the meeting is “%(state)s”.")
+                % {"state": meeting.get_state_display()}
+            }
+        )
     if not meeting.in_window(now):
-        raise ValidationError({"checked_in_at": _("Check-in is open only during the meeting (%(start)s–%(end)s).")
-                               % {"start": timezone.localtime(meeting.starts_at).strftime("%m-%d %H:%M"),
-                                  "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")}})
+        raise ValidationError(
+            {
+                "checked_in_at": _("Check-in is open only during the meeting (%(start)s–%(end)s).")
+                % {
+                    "start": timezone.localtime(meeting.starts_at).strftime("%m-%d %H:%M"),
+                    "end": timezone.localtime(meeting.ends_at).strftime("%H:%M"),
+                }
+            }
+        )
     if invitee.checked_in_at is None:
         invitee.checked_in_at = now
         invitee.save(update_fields=["checked_in_at", "updated_at"])
@@ -347,15 +400,28 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
     voters = _voters(meeting)
     if voters is not None and not voters.filter(resident__account_id=invitee.user_id).exists():
         if _is_branch(meeting):
-            raise ValidationError({"invitee": _(
-                "Only full members of %(branch)s vote: probationary members and guests attend without a vote.") % {
-                "branch": meeting.party_org.name}})
-        raise ValidationError({"invitee": _(
-            "Only the members of %(committee)s in office vote: guests attend without a vote.") % {
-            "committee": meeting.host_label}})
+            raise ValidationError(
+                {
+                    "invitee": _(
+                        "Only full members of %(branch)s vote: probationary members and guests attend without a vote."
+                    )
+                    % {"branch": meeting.party_org.name}
+                }
+            )
+        raise ValidationError(
+            {
+                "invitee": _("Only the members of %(committee)s in office vote: guests attend without a vote.")
+                % {"committee": meeting.host_label}
+            }
+        )
     n_inv, n_att = attendance(meeting)
-    if not quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
-                      denominator=meeting.quorum_denominator, strict=meeting.quorum_strict):
+    if not quorum_met(
+        attendees=n_att,
+        invitees=n_inv,
+        numerator=meeting.quorum_numerator,
+        denominator=meeting.quorum_denominator,
+        strict=meeting.quorum_strict,
+    ):
         raise ValidationError({"quorum": quorum_message(meeting, n_inv, n_att)})
     existing = Vote.objects.select_for_update().filter(item=item, invitee=invitee).first()
     if meeting.secret_ballot:
@@ -367,13 +433,15 @@ def vote(*, actor, item: AgendaItem, choice: str) -> Vote:
         ballot, action = existing, "change_vote"
         ballot.choice = choice
         ballot.save(update_fields=["choice", "updated_at"])
-    audit.record(actor=actor, action=action, obj=ballot, after={"item": item.pk, "choice": choice},
-                 object_repr=item.title)
+    audit.record(
+        actor=actor, action=action, obj=ballot, after={"item": item.pk, "choice": choice}, object_repr=item.title
+    )
     return ballot
 
 
-def _secret_vote(actor, meeting: Meeting, item: AgendaItem, invitee: Invitee, existing: Vote | None,
-                 choice: str) -> Vote:
+def _secret_vote(
+    actor, meeting: Meeting, item: AgendaItem, invitee: Invitee, existing: Vote | None, choice: str
+) -> Vote:
     """A secret ballot leaves no trace of its choice but the ballot itself, and no exact time anywhere: the audit
     row says that the invitee cast a ballot on the item (turnout is public), on which day, and the same for a
     changed ballot (one action, "vote", so a change is not told apart either); the ballot row's own times keep the
@@ -381,32 +449,39 @@ def _secret_vote(actor, meeting: Meeting, item: AgendaItem, invitee: Invitee, ex
     time to a movement of the counts."""
     day = audit.day_start(timezone.now())
     if existing is None:
-        ballot = Vote.objects.create(item=item, invitee=invitee, choice=choice, scope_path=meeting.scope_path,
-                                     created_at=day)
+        ballot = Vote.objects.create(
+            item=item, invitee=invitee, choice=choice, scope_path=meeting.scope_path, created_at=day
+        )
     else:
         ballot = existing
         ballot.choice = choice
     Vote.objects.filter(pk=ballot.pk).update(choice=choice, updated_at=day)
     ballot.updated_at = day
-    audit.record(actor=actor, action="vote", obj=ballot, after={"item": item.pk}, object_repr=item.title,
-                 day_only=True)
+    audit.record(actor=actor, action="vote", obj=ballot, after={"item": item.pk}, object_repr=item.title, day_only=True)
     return ballot
 
 
 def quorum_message(meeting: Meeting, invitees: int, attendees: int) -> str:
-    need = quorum_needed(invitees=invitees, numerator=meeting.quorum_numerator,
-                         denominator=meeting.quorum_denominator, strict=meeting.quorum_strict)
+    need = quorum_needed(
+        invitees=invitees,
+        numerator=meeting.quorum_numerator,
+        denominator=meeting.quorum_denominator,
+        strict=meeting.quorum_strict,
+    )
     if _is_branch(meeting):
-        return _("No quorum yet: %(att)s of the branch's %(inv)s full members (应到, with voting rights) have "
-                 "checked in and %(need)s are needed (%(rule)s). Voting opens when enough have checked in.") % {
-            "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
+        return _(
+            "No quorum yet: %(att)s of the branch's %(inv)s full members (应到, with voting rights) have "
+            "checked in and %(need)s are needed (%(rule)s). Voting opens when enough have checked in."
+        ) % {"att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
     if _is_committee(meeting):
-        return _("No quorum yet: %(att)s of the committee's %(inv)s members have checked in and %(need)s are "
-                 "needed (%(rule)s). Voting opens when enough have checked in.") % {
-            "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
-    return _("No quorum yet: %(att)s of %(inv)s invitees have checked in and %(need)s are needed "
-             "(%(rule)s). Voting opens when enough have checked in.") % {
-        "att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
+        return _(
+            "No quorum yet: %(att)s of the committee's %(inv)s members have checked in and %(need)s are "
+            "needed (%(rule)s). Voting opens when enough have checked in."
+        ) % {"att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
+    return _(
+        "No quorum yet: %(att)s of %(inv)s invitees have checked in and %(need)s are needed "
+        "(%(rule)s). Voting opens when enough have checked in."
+    ) % {"att": attendees, "inv": invitees, "need": need, "rule": quorum_rule(meeting)}
 
 
 def quorum_rule(meeting: Meeting) -> str:
@@ -427,6 +502,7 @@ def quorum_rule(meeting: Meeting) -> str:
 
 
 # -- reads used by services, selectors and pages ------------------------------------------------------------
+
 
 def _is_branch(meeting: Meeting) -> bool:
     return meeting.host_kind == HostKind.PARTY_BRANCH and meeting.party_org_id is not None
@@ -475,11 +551,15 @@ def attendance(meeting: Meeting) -> tuple[int, int]:
     way (7 members: 4 present is a quorum, 4 yes pass; 3 yes of 5 present fail)."""
     voters = _voters(meeting)
     if voters is not None:
-        return (voters.count(),
-                Invitee.objects.filter(meeting_id=meeting.pk, checked_in_at__isnull=False,
-                                       user_id__in=voters.values("resident__account_id")).count())
+        return (
+            voters.count(),
+            Invitee.objects.filter(
+                meeting_id=meeting.pk, checked_in_at__isnull=False, user_id__in=voters.values("resident__account_id")
+            ).count(),
+        )
     row = Invitee.objects.filter(meeting_id=meeting.pk).aggregate(
-        n=Count("id"), att=Count("id", filter=Q(checked_in_at__isnull=False)))
+        n=Count("id"), att=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
     return row["n"], row["att"]
 
 
@@ -500,14 +580,20 @@ def published_tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None
 def tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[int, Tally]:
     """Live (or, once closed, frozen) counts for every voting item, in two queries."""
     if meeting.state == State.CLOSED and meeting.frozen_invitees is not None:
-        return {i.pk: Tally(i.yes_count or 0, i.no_count or 0, i.abstain_count or 0, i.base_count or 0)
-                for i in AgendaItem.objects.filter(meeting=meeting, is_vote=True)}
+        return {
+            i.pk: Tally(i.yes_count or 0, i.no_count or 0, i.abstain_count or 0, i.base_count or 0)
+            for i in AgendaItem.objects.filter(meeting=meeting, is_vote=True)
+        }
     n_inv, n_att = counts or attendance(meeting)
-    rows = (AgendaItem.objects.filter(meeting=meeting, is_vote=True)
-            .annotate(y=Count("votes", filter=Q(votes__choice=Choice.YES)),
-                      n=Count("votes", filter=Q(votes__choice=Choice.NO)),
-                      a=Count("votes", filter=Q(votes__choice=Choice.ABSTAIN)))
-            .values_list("pk", "y", "n", "a"))
+    rows = (
+        AgendaItem.objects.filter(meeting=meeting, is_vote=True)
+        .annotate(
+            y=Count("votes", filter=Q(votes__choice=Choice.YES)),
+            n=Count("votes", filter=Q(votes__choice=Choice.NO)),
+            a=Count("votes", filter=Q(votes__choice=Choice.ABSTAIN)),
+        )
+        .values_list("pk", "y", "n", "a")
+    )
     out = {}
     for pk, y, n, a in rows:
         base = majority_base_count(meeting.majority_base, invitees=n_inv, attendees=n_att, cast=y + n + a)
@@ -515,7 +601,26 @@ def tallies(meeting: Meeting, *, counts: tuple[int, int] | None = None) -> dict[
     return out
 
 
-__all__ = ["MajorityBase", "attendance", "check_in", "invite", "invite_branch", "invite_committee", "item_add",
-           "item_remove", "meeting_cancel", "meeting_close", "meeting_create", "meeting_open", "meeting_schedule",
-           "meeting_update", "minutes_save", "published_tallies", "quorum_message", "results_hidden", "tallies",
-           "uninvite", "vote"]
+__all__ = [
+    "MajorityBase",
+    "attendance",
+    "check_in",
+    "invite",
+    "invite_branch",
+    "invite_committee",
+    "item_add",
+    "item_remove",
+    "meeting_cancel",
+    "meeting_close",
+    "meeting_create",
+    "meeting_open",
+    "meeting_schedule",
+    "meeting_update",
+    "minutes_save",
+    "published_tallies",
+    "quorum_message",
+    "results_hidden",
+    "tallies",
+    "uninvite",
+    "vote",
+]

@@ -30,12 +30,23 @@ def meeting_list(request):
     page = None
     state = request.GET.get("state", "")
     if may_host:
-        qs = selectors.meetings(request.user, state=state if state in State.values else "",
-                                q=request.GET.get("q", "")[:60])
+        qs = selectors.meetings(
+            request.user, state=state if state in State.values else "", q=request.GET.get("q", "")[:60]
+        )
         page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "meetings/list.html", {
-        "mine": mine, "may_host": may_host, "page_obj": page, "object_list": page.object_list if page else [],
-        "states": State.choices, "state": state, "q": request.GET.get("q", "")})
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "mine": mine,
+            "may_host": may_host,
+            "page_obj": page,
+            "object_list": page.object_list if page else [],
+            "states": State.choices,
+            "state": state,
+            "q": request.GET.get("q", ""),
+        },
+    )
 
 
 @login_required
@@ -51,7 +62,8 @@ def meeting_create(request):
             meeting = services.meeting_create(
                 actor=request.user,
                 place=place or (org.place if org else None) or (committee.compound if committee else None),
-                **form.service_kwargs())
+                **form.service_kwargs(),
+            )
             messages.success(request, _("Meeting created. Add the agenda and the invitees, then schedule it."))
             return redirect("meetings:manage", pk=meeting.pk)
         except ValidationError as exc:
@@ -68,20 +80,31 @@ def _detail_context(request, meeting: Meeting) -> dict:
     ballot = selectors.open_ballot(request.user, meeting)
     from .models import quorum_met
 
-    has_quorum = quorum_met(attendees=n_att, invitees=n_inv, numerator=meeting.quorum_numerator,
-                            denominator=meeting.quorum_denominator, strict=meeting.quorum_strict)
+    has_quorum = quorum_met(
+        attendees=n_att,
+        invitees=n_inv,
+        numerator=meeting.quorum_numerator,
+        denominator=meeting.quorum_denominator,
+        strict=meeting.quorum_strict,
+    )
     for item in items:
         item.tally = tallies.get(item.pk)
         item.my_vote = my_votes.get(item.pk, "")
         item.ballot = ballot.get(item.pk, [])
     return {
-        "meeting": meeting, "items": items, "n_invitees": n_inv, "n_present": n_att, "invitation": invitation,
-        "has_quorum": has_quorum, "results_hidden": services.results_hidden(meeting),
+        "meeting": meeting,
+        "items": items,
+        "n_invitees": n_inv,
+        "n_present": n_att,
+        "invitation": invitation,
+        "has_quorum": has_quorum,
+        "results_hidden": services.results_hidden(meeting),
         "quorum_rule": services.quorum_rule(meeting),
         "quorum_message": "" if has_quorum else services.quorum_message(meeting, n_inv, n_att),
-        "may_manage": can(request.user, Action.CHANGE, meeting), "choices": Choice.choices,
-        "in_window": meeting.in_window(), "can_vote": bool(invitation and invitation.checked_in_at
-                                                           and meeting.state == State.OPEN and has_quorum),
+        "may_manage": can(request.user, Action.CHANGE, meeting),
+        "choices": Choice.choices,
+        "in_window": meeting.in_window(),
+        "can_vote": bool(invitation and invitation.checked_in_at and meeting.state == State.OPEN and has_quorum),
     }
 
 
@@ -123,15 +146,26 @@ def meeting_vote(request, pk, item_pk):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, _("Your vote on “%(item)s” is recorded. You may change it until the meeting "
-                                    "closes.") % {"item": item.title})
+        messages.success(
+            request,
+            _("Your vote on “%(item)s” is recorded. You may change it until the meeting closes.")
+            % {"item": item.title},
+        )
     return redirect("meetings:detail", pk=pk)
 
 
-STEPS = {"schedule": services.meeting_schedule, "open": services.meeting_open, "close": services.meeting_close,
-         "cancel": services.meeting_cancel}
-STEP_DONE = {"schedule": _("Scheduled; the invitees have been notified."), "open": _("The meeting is open."),
-             "close": _("The meeting is closed and the results are final."), "cancel": _("The meeting is cancelled.")}
+STEPS = {
+    "schedule": services.meeting_schedule,
+    "open": services.meeting_open,
+    "close": services.meeting_close,
+    "cancel": services.meeting_cancel,
+}
+STEP_DONE = {
+    "schedule": _("Scheduled; the invitees have been notified."),
+    "open": _("The meeting is open."),
+    "close": _("The meeting is closed and the results are final."),
+    "cancel": _("The meeting is cancelled."),
+}
 
 
 @login_required
@@ -145,8 +179,9 @@ def meeting_step(request, pk, step):
         messages.success(request, str(STEP_DONE[step]))
     except ValidationError as exc:
         messages.error(request, _msg(exc))
-    return redirect("meetings:manage" if step == "schedule" and meeting.state == State.DRAFT else "meetings:detail",
-                    pk=pk)
+    return redirect(
+        "meetings:manage" if step == "schedule" and meeting.state == State.DRAFT else "meetings:detail", pk=pk
+    )
 
 
 @login_required
@@ -178,14 +213,23 @@ def meeting_manage(request, pk):
             elif do == "invite":
                 invite_form = InviteForm(request.POST, user=request.user)
                 if invite_form.is_valid():
-                    n = len(services.invite(actor=request.user, meeting=meeting,
-                                            users=invite_form.cleaned_data["usernames"]))
+                    n = len(
+                        services.invite(
+                            actor=request.user, meeting=meeting, users=invite_form.cleaned_data["usernames"]
+                        )
+                    )
                     if invite_form.cleaned_data.get("branch"):
-                        n += len(services.invite_branch(actor=request.user, meeting=meeting,
-                                                        org=invite_form.cleaned_data["branch"]))
+                        n += len(
+                            services.invite_branch(
+                                actor=request.user, meeting=meeting, org=invite_form.cleaned_data["branch"]
+                            )
+                        )
                     if invite_form.cleaned_data.get("committee"):
-                        n += len(services.invite_committee(actor=request.user, meeting=meeting,
-                                                           committee=invite_form.cleaned_data["committee"]))
+                        n += len(
+                            services.invite_committee(
+                                actor=request.user, meeting=meeting, committee=invite_form.cleaned_data["committee"]
+                            )
+                        )
                     messages.success(request, _("%(n)s invited.") % {"n": n})
                     return redirect("meetings:manage", pk=pk)
             elif do == "uninvite":
@@ -198,10 +242,19 @@ def meeting_manage(request, pk):
                 apply_validation_error(target, exc)
             if target is None or not target.errors:
                 messages.error(request, _msg(exc))
-    return render(request, "meetings/manage.html", {
-        "meeting": meeting, "form": form, "item_form": item_form, "invite_form": invite_form,
-        "items": selectors.items(request.user, meeting), "invitees": selectors.invitees(request.user, meeting),
-        "editable": meeting.is_editable})
+    return render(
+        request,
+        "meetings/manage.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "item_form": item_form,
+            "invite_form": invite_form,
+            "items": selectors.items(request.user, meeting),
+            "invitees": selectors.invitees(request.user, meeting),
+            "editable": meeting.is_editable,
+        },
+    )
 
 
 def _update_fields(kwargs: dict) -> dict:
@@ -226,8 +279,9 @@ def meeting_minutes(request, pk):
         if form.is_valid():
             decisions = {i.pk: request.POST.get(f"decision_{i.pk}", "")[:4000] for i in items}
             try:
-                services.minutes_save(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"],
-                                      decisions=decisions)
+                services.minutes_save(
+                    actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"], decisions=decisions
+                )
                 messages.success(request, _("Minutes saved."))
                 return redirect("meetings:minutes", pk=pk)
             except ValidationError as exc:
@@ -235,9 +289,14 @@ def meeting_minutes(request, pk):
     ctx = _detail_context(request, meeting)
     everyone = list(selectors.invitees(request.user, meeting))
     voting = services.voting_user_ids(meeting)
-    ctx.update({"form": form, "may_edit": may_edit, "items": ctx["items"],
-                "present": [i for i in everyone if i.checked_in_at and (voting is None or i.user_id in voting)],
-                "attending": [i for i in everyone if i.checked_in_at and voting is not None
-                              and i.user_id not in voting],
-                "absent": [i for i in everyone if not i.checked_in_at]})
+    ctx.update(
+        {
+            "form": form,
+            "may_edit": may_edit,
+            "items": ctx["items"],
+            "present": [i for i in everyone if i.checked_in_at and (voting is None or i.user_id in voting)],
+            "attending": [i for i in everyone if i.checked_in_at and voting is not None and i.user_id not in voting],
+            "absent": [i for i in everyone if not i.checked_in_at],
+        }
+    )
     return render(request, "meetings/minutes.html", ctx)

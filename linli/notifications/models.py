@@ -12,8 +12,9 @@ from linli.core.models import BaseModel, ScopedModel
 class Notification(ScopedModel, BaseModel):
     """One message to one user. Private to its user whatever their role (``scope_q``)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("e.g. workorders.dispatched"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)

@@ -18,8 +18,9 @@ def _subject(obj) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def notify(*, users: Iterable, title: str, body: str = "", url: str = "", kind: str = "", obj=None,
-           deliver: bool = True) -> list[Notification]:
+def notify(
+    *, users: Iterable, title: str, body: str = "", url: str = "", kind: str = "", obj=None, deliver: bool = True
+) -> list[Notification]:
     """Put one message in each user's inbox (duplicates and inactive users dropped).
 
     Outbound delivery (email, later SMS/WeChat) is queued after the surrounding transaction commits, so
@@ -32,14 +33,18 @@ def notify(*, users: Iterable, title: str, body: str = "", url: str = "", kind: 
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind, title=str(title)[:200], body=str(body), url=url,
-                                 subject=_subject(obj)))
+        rows.append(
+            Notification(user=user, kind=kind, title=str(title)[:200], body=str(body), url=url, subject=_subject(obj))
+        )
     created = Notification.objects.bulk_create(rows)
     if deliver and created:
         ids = [n.pk for n in created if n.pk is not None]
         if not ids:  # engines that do not return keys from bulk_create
-            ids = list(Notification.objects.filter(subject=_subject(obj), kind=kind, read_at=None)
-                       .order_by("-pk").values_list("pk", flat=True)[: len(created)])
+            ids = list(
+                Notification.objects.filter(subject=_subject(obj), kind=kind, read_at=None)
+                .order_by("-pk")
+                .values_list("pk", flat=True)[: len(created)]
+            )
 
         def enqueue():
             from .tasks import deliver_notifications

@@ -1,7 +1,6 @@
 """/api/v1/orglife — meeting records (list, one with attendance and resolutions) and the compliance calendar of
 a party organisation as JSON. Reads go through the same selectors as the pages (``restrict``)."""
 
-
 import datetime as dt
 
 from ninja import Field, Path, Query, Router, Schema
@@ -96,8 +95,9 @@ class OrglifeMeetingFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/meetings", response={200: list[OrglifeMeetingOut], **ERROR_RESPONSES},
-            summary="List meeting records in scope")
+@router.get(
+    "/meetings", response={200: list[OrglifeMeetingOut], **ERROR_RESPONSES}, summary="List meeting records in scope"
+)
 @paginate(PageNumber)
 def list_meetings(request, filters: Query[OrglifeMeetingFilters]):
     qs = selectors.meetings(request.auth, kind=filters.kind or "", year=filters.year)
@@ -106,8 +106,11 @@ def list_meetings(request, filters: Query[OrglifeMeetingFilters]):
     return qs
 
 
-@router.get("/meetings/{meeting_id}", response={200: OrglifeMeetingDetailOut, **ERROR_RESPONSES},
-            summary="One meeting record with attendance, resolutions and photos")
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: OrglifeMeetingDetailOut, **ERROR_RESPONSES},
+    summary="One meeting record with attendance, resolutions and photos",
+)
 def get_meeting(request, meeting_id: int = Path(..., ge=1, le=2**62)):
     return selectors.meeting_for(request.auth, meeting_id)
 
@@ -142,17 +145,37 @@ class YearQuery(Schema):
 
 def compliance_json(comp) -> dict:
     return {
-        "org_id": comp.org.pk, "org_name": comp.org.name, "year": comp.year, "today": comp.today,
+        "org_id": comp.org.pk,
+        "org_name": comp.org.name,
+        "year": comp.year,
+        "today": comp.today,
         "counts": comp.counts,
-        "items": [{"kind": row.kind, "label": row.label, "period": row.period,
-                   "cells": [{"period": c.period.key, "start": c.period.start, "end": c.period.end, "state": c.state,
-                              "records": [r.pk for r in c.records if r.pk]} for c in row.cells]}
-                  for row in comp.rows],
+        "items": [
+            {
+                "kind": row.kind,
+                "label": row.label,
+                "period": row.period,
+                "cells": [
+                    {
+                        "period": c.period.key,
+                        "start": c.period.start,
+                        "end": c.period.end,
+                        "state": c.state,
+                        "records": [r.pk for r in c.records if r.pk],
+                    }
+                    for c in row.cells
+                ],
+            }
+            for row in comp.rows
+        ],
     }
 
 
-@router.get("/orgs/{org_id}/compliance", response={200: ComplianceOut, **ERROR_RESPONSES},
-            summary="The compliance calendar of a party organisation for a year")
+@router.get(
+    "/orgs/{org_id}/compliance",
+    response={200: ComplianceOut, **ERROR_RESPONSES},
+    summary="The compliance calendar of a party organisation for a year",
+)
 def org_compliance(request, query: Query[YearQuery], org_id: int = Path(..., ge=1, le=2**62)):
     org = selectors.party_org_for(request.auth, org_id)
     year = query.year or selectors._today().year

@@ -42,7 +42,8 @@ def _active_on(qs: QuerySet, on: dt.date | None) -> QuerySet:
     if on is None:
         return qs.filter(is_active=True)
     return qs.filter(Q(registered_on__isnull=True) | Q(registered_on__lte=on)).filter(
-        Q(is_active=True, ended_on__isnull=True) | Q(ended_on__gt=on))
+        Q(is_active=True, ended_on__isnull=True) | Q(ended_on__gt=on)
+    )
 
 
 def members_of(org, on: dt.date | None = None) -> QuerySet:

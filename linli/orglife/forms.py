@@ -21,10 +21,16 @@ class MeetingForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     address = forms.CharField(label=_("Venue"), max_length=200, required=False)
     lecturer = forms.CharField(label=_("Lecturer / host"), max_length=50, required=False)
-    minutes = forms.CharField(label=_("Minutes"), required=False, max_length=MINUTES_MAX,
-                              widget=forms.Textarea(attrs={"rows": 6}))
-    counts_for = BoundedDateField(family=EVENT, label=_("Counts for (make-up, 补开)"), required=False, widget=DateInput,
-                                 help_text=_("Only for a make-up meeting: a day in the period it was due."))
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, max_length=MINUTES_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    counts_for = BoundedDateField(
+        family=EVENT,
+        label=_("Counts for (make-up, 补开)"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Only for a make-up meeting: a day in the period it was due."),
+    )
 
 
 class KindForm(forms.Form):

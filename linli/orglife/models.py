@@ -25,8 +25,9 @@ def seat_org_ids(user_id):
     """Subquery: the organisations where the user (through their resident record) holds an active committee seat."""
     from linli.party.models import CommitteeSeat
 
-    return CommitteeSeat.objects.filter(is_active=True, member__is_active=True,
-                                        member__resident__account_id=user_id).values("org_id")
+    return CommitteeSeat.objects.filter(
+        is_active=True, member__is_active=True, member__resident__account_id=user_id
+    ).values("org_id")
 
 
 def member_org_ids(user_id):
@@ -130,14 +131,19 @@ class Meeting(CommitteeScope, ScopedModel, BaseModel):
 
     members_read = True
 
-    org = models.ForeignKey("party.PartyOrg", verbose_name=_("party organisation"), on_delete=models.PROTECT,
-                            related_name="orglife_meetings")
+    org = models.ForeignKey(
+        "party.PartyOrg",
+        verbose_name=_("party organisation"),
+        on_delete=models.PROTECT,
+        related_name="orglife_meetings",
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
     held_on = models.DateField(_("date"), db_index=True)
     counts_for = models.DateField(
-        _("counts for"), help_text=_("A make-up meeting (补开) held after its period ended: a day in that period."))
+        _("counts for"), help_text=_("A make-up meeting (补开) held after its period ended: a day in that period.")
+    )
     topic = models.CharField(_("topic"), max_length=200)
     address = models.CharField(_("place"), max_length=200, blank=True)
     lecturer = models.CharField(_("lecturer / host"), max_length=50, blank=True)
@@ -145,8 +151,14 @@ class Meeting(CommitteeScope, ScopedModel, BaseModel):
     entitled_count = models.PositiveSmallIntegerField(_("expected (应到)"), default=0, editable=False)
     present_count = models.PositiveSmallIntegerField(_("present (实到)"), default=0, editable=False)
     quorum_met = models.BooleanField(_("quorum met"), default=False, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("meeting record")
@@ -180,10 +192,10 @@ class Attendance(CommitteeScope, ScopedModel, BaseModel):
     scope_field = "meeting__scope_path"
     org_lookup = "meeting__org"
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
-                                related_name="attendance")
-    member = models.ForeignKey("party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT,
-                               related_name="orglife_attendance")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(
+        "party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT, related_name="orglife_attendance"
+    )
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -222,13 +234,15 @@ class MeetingPhoto(CommitteeScope, ScopedModel, BaseModel):
 
 class Resolution(CommitteeScope, ScopedModel, BaseModel):
     """A vote: passes only when yes > 1/2 of 应到 (``base``), computed in integers by the service."""
+
     members_read = True
 
     scope_field = "meeting__scope_path"
     org_lookup = "meeting__org"
 
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
-                                related_name="resolutions")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="resolutions"
+    )
     title = models.CharField(_("resolution"), max_length=200)
     yes = models.PositiveSmallIntegerField(_("yes"))
     no = models.PositiveSmallIntegerField(_("no"))
@@ -266,12 +280,14 @@ class Evaluation(ConcurrentTransitionMixin, CommitteeScope, ScopedModel, BaseMod
 
     members_read = True
 
-    org = models.ForeignKey("party.PartyOrg", verbose_name=_("party branch"), on_delete=models.PROTECT,
-                            related_name="orglife_evaluations")
+    org = models.ForeignKey(
+        "party.PartyOrg", verbose_name=_("party branch"), on_delete=models.PROTECT, related_name="orglife_evaluations"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
-    state = FSMField(_("stage"), max_length=12, choices=EvalState.choices, default=EvalState.SELF_REVIEW,
-                     protected=True)
+    state = FSMField(
+        _("stage"), max_length=12, choices=EvalState.choices, default=EvalState.SELF_REVIEW, protected=True
+    )
     rated_on = models.DateField(_("rated on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(4000)])
 
@@ -284,19 +300,31 @@ class Evaluation(ConcurrentTransitionMixin, CommitteeScope, ScopedModel, BaseMod
     def __str__(self):
         return f"{self.year} {self.org}"
 
-    @transition(field=state, source=EvalState.SELF_REVIEW, target=EvalState.PEER_REVIEW,
-                custom={"label": _("Close self-assessment, start mutual assessment")})
+    @transition(
+        field=state,
+        source=EvalState.SELF_REVIEW,
+        target=EvalState.PEER_REVIEW,
+        custom={"label": _("Close self-assessment, start mutual assessment")},
+    )
     def start_peer_review(self):
         pass
 
-    @transition(field=state, source=EvalState.PEER_REVIEW, target=EvalState.POLL,
-                custom={"label": _("Close mutual assessment, start the democratic poll")})
+    @transition(
+        field=state,
+        source=EvalState.PEER_REVIEW,
+        target=EvalState.POLL,
+        custom={"label": _("Close mutual assessment, start the democratic poll")},
+    )
     def start_poll(self):
         pass
 
-    @transition(field=state, source=EvalState.POLL, target=EvalState.RATED,
-                conditions=[lambda ev: not ev.entries.filter(grade="").exists()],
-                custom={"label": _("Record the grades (评定)")})
+    @transition(
+        field=state,
+        source=EvalState.POLL,
+        target=EvalState.RATED,
+        conditions=[lambda ev: not ev.entries.filter(grade="").exists()],
+        custom={"label": _("Record the grades (评定)")},
+    )
     def rate(self):
         pass
 
@@ -313,10 +341,12 @@ class EvaluationEntry(CommitteeScope, ScopedModel, BaseModel):
             q |= Q(member__resident__account_id=binding.user_id)
         return q
 
-    evaluation = models.ForeignKey(Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE,
-                                   related_name="entries")
-    member = models.ForeignKey("party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT,
-                               related_name="orglife_evaluations")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="entries"
+    )
+    member = models.ForeignKey(
+        "party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT, related_name="orglife_evaluations"
+    )
     self_assessment = models.TextField(_("self-assessment"), blank=True, validators=[MaxLengthValidator(4000)])
     peer_comments = models.TextField(_("mutual assessment"), blank=True, validators=[MaxLengthValidator(4000)])
     votes_excellent = models.PositiveSmallIntegerField(_("votes: excellent"), default=0)
@@ -337,8 +367,12 @@ class EvaluationEntry(CommitteeScope, ScopedModel, BaseModel):
     @property
     def poll_leader(self) -> str:
         """The grade with the most poll votes (the stricter one on a tie); '' with no votes."""
-        counts = [(self.votes_excellent, Grade.EXCELLENT), (self.votes_qualified, Grade.QUALIFIED),
-                  (self.votes_basic, Grade.BASIC), (self.votes_unqualified, Grade.UNQUALIFIED)]
+        counts = [
+            (self.votes_excellent, Grade.EXCELLENT),
+            (self.votes_qualified, Grade.QUALIFIED),
+            (self.votes_basic, Grade.BASIC),
+            (self.votes_unqualified, Grade.UNQUALIFIED),
+        ]
         best = max(c for c, _g in counts)
         if best == 0:
             return ""
@@ -348,14 +382,17 @@ class EvaluationEntry(CommitteeScope, ScopedModel, BaseModel):
 class Talk(CommitteeScope, ScopedModel, BaseModel):
     """谈心谈话: two members of the organisation, a date, a topic, a note."""
 
-    org = models.ForeignKey("party.PartyOrg", verbose_name=_("party organisation"), on_delete=models.PROTECT,
-                            related_name="orglife_talks")
+    org = models.ForeignKey(
+        "party.PartyOrg", verbose_name=_("party organisation"), on_delete=models.PROTECT, related_name="orglife_talks"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     held_on = models.DateField(_("date"), db_index=True)
-    member_a = models.ForeignKey("party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT,
-                                 related_name="+")
-    member_b = models.ForeignKey("party.PartyMember", verbose_name=_("talked with"), on_delete=models.PROTECT,
-                                 related_name="+")
+    member_a = models.ForeignKey(
+        "party.PartyMember", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    member_b = models.ForeignKey(
+        "party.PartyMember", verbose_name=_("talked with"), on_delete=models.PROTECT, related_name="+"
+    )
     topic = models.CharField(_("topic"), max_length=200)
     note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(4000)])
 
@@ -363,8 +400,9 @@ class Talk(CommitteeScope, ScopedModel, BaseModel):
         verbose_name = _("heart-to-heart talk")
         verbose_name_plural = _("heart-to-heart talks")
         ordering = ["-held_on", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(member_a=models.F("member_b")),
-                                              name="orglife_talk_two_members")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(member_a=models.F("member_b")), name="orglife_talk_two_members")
+        ]
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.topic}"

@@ -7,10 +7,16 @@ for label in ("orglife.meeting", "orglife.evaluation", "orglife.talk"):
     registry.add_place_path_field(label, "scope_path")
 
 # Residents see these only when their resident record is a party member (their branch's records).
-registry.add_menu(MenuItem("party", _("Organisational life"), "orglife:overview", model="orglife.meeting", order=20,
-                           check=in_party_work))
-registry.add_menu(MenuItem("party", _("Meeting records"), "orglife:meeting_list", model="orglife.meeting", order=21,
-                           check=in_party_work))
+registry.add_menu(
+    MenuItem(
+        "party", _("Organisational life"), "orglife:overview", model="orglife.meeting", order=20, check=in_party_work
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "party", _("Meeting records"), "orglife:meeting_list", model="orglife.meeting", order=21, check=in_party_work
+    )
+)
 
 
 def _reminders() -> str:
@@ -19,7 +25,8 @@ def _reminders() -> str:
     today = selectors._today()
     # Items of a period that is over and were never held: every day (each closed period is reminded once).
     missed = "missed periods: {organisations} organisations ({messages} messages)".format(
-        **reminders.run_missing(today))
+        **reminders.run_missing(today)
+    )
     if today.day < reminders.remind_from_day():
         return f"{missed}; due items not yet (reminders from day {reminders.remind_from_day()} of the month)"
     counts = reminders.run(today)

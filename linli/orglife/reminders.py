@@ -41,15 +41,22 @@ def secretaries(org) -> list:
     from linli.party.models import CommitteeSeat
 
     seats = CommitteeSeat.objects.filter(org=org, position__in=SECRETARY_POSITIONS, is_active=True).select_related(
-        "member__resident__account")
-    users = [s.member.resident.account for s in seats
-             if s.member.resident.account_id and s.member.resident.account.is_active]
+        "member__resident__account"
+    )
+    users = [
+        s.member.resident.account for s in seats if s.member.resident.account_id and s.member.resident.account.is_active
+    ]
     if users:
         return users
     from linli.accounts.models import RoleBinding
 
-    return [b.user for b in RoleBinding.objects.current().filter(role="community_secretary", place__isnull=False)
-            .select_related("user", "place") if is_within(org.scope_path, [b.place.path])]
+    return [
+        b.user
+        for b in RoleBinding.objects.current()
+        .filter(role="community_secretary", place__isnull=False)
+        .select_related("user", "place")
+        if is_within(org.scope_path, [b.place.path])
+    ]
 
 
 def run(today: dt.date | None = None) -> dict:
@@ -58,21 +65,26 @@ def run(today: dt.date | None = None) -> dict:
     today = today or selectors._today()
     month = periods.period_containing(periods.MONTH, today)
     orgs = PartyOrg.objects.filter(kind__in=selectors.CALENDAR_ORG_KINDS, is_active=True).order_by("pk")
-    already = set(Notification.objects.filter(kind=KIND, created_at__date__gte=month.start)
-                  .values_list("subject", flat=True))
+    already = set(
+        Notification.objects.filter(kind=KIND, created_at__date__gte=month.start).values_list("subject", flat=True)
+    )
     counts = {"organisations": 0, "messages": 0}
     for comp in selectors.compliance_many(orgs, today.year, today):
         due = [(row, cell) for row, cell in comp.current() if cell.state == periods.DUE]
         subject = f"{comp.org._meta.label_lower}:{comp.org.pk}"
         if not due or subject in already:
             continue
-        lines = [_("%(item)s — by %(end)s") % {"item": row.label, "end": cell.period.end.isoformat()}
-                 for row, cell in due]
-        sent = notify(users=secretaries(comp.org),
-                      title=_("Organisational life due: %(org)s") % {"org": comp.org.name},
-                      body=_("Not held yet in the current period:") + "\n" + "\n".join(lines),
-                      url=reverse("orglife:calendar", args=[comp.org.pk]) + f"?year={today.year}",
-                      kind=KIND, obj=comp.org)
+        lines = [
+            _("%(item)s — by %(end)s") % {"item": row.label, "end": cell.period.end.isoformat()} for row, cell in due
+        ]
+        sent = notify(
+            users=secretaries(comp.org),
+            title=_("Organisational life due: %(org)s") % {"org": comp.org.name},
+            body=_("Not held yet in the current period:") + "\n" + "\n".join(lines),
+            url=reverse("orglife:calendar", args=[comp.org.pk]) + f"?year={today.year}",
+            kind=KIND,
+            obj=comp.org,
+        )
         if sent:
             counts["organisations"] += 1
             counts["messages"] += len(sent)
@@ -95,20 +107,30 @@ def run_missing(today: dt.date | None = None) -> dict:
     already = set(Notification.objects.filter(kind=kind).values_list("subject", flat=True))
     counts = {"organisations": 0, "messages": 0}
     for comp in selectors.compliance_many(orgs, closed_on.year, today):
-        missing = [(row, cell) for row in comp.rows for cell in row.cells
-                   if cell.period.end == closed_on and cell.state == periods.MISSING]
+        missing = [
+            (row, cell)
+            for row in comp.rows
+            for cell in row.cells
+            if cell.period.end == closed_on and cell.state == periods.MISSING
+        ]
         subject = f"{comp.org._meta.label_lower}:{comp.org.pk}"
         if not missing or subject in already:
             continue
-        lines = [_("%(item)s — %(start)s to %(end)s") % {"item": row.label, "start": cell.period.start.isoformat(),
-                                                         "end": cell.period.end.isoformat()}
-                 for row, cell in missing]
-        sent = notify(users=secretaries(comp.org),
-                      title=_("Organisational life missed: %(org)s") % {"org": comp.org.name},
-                      body=_("Not held in a period that is over — hold it as a make-up meeting and record it for "
-                             "that period:") + "\n" + "\n".join(lines),
-                      url=reverse("orglife:calendar", args=[comp.org.pk]) + f"?year={closed_on.year}",
-                      kind=kind, obj=comp.org)
+        lines = [
+            _("%(item)s — %(start)s to %(end)s")
+            % {"item": row.label, "start": cell.period.start.isoformat(), "end": cell.period.end.isoformat()}
+            for row, cell in missing
+        ]
+        sent = notify(
+            users=secretaries(comp.org),
+            title=_("Organisational life missed: %(org)s") % {"org": comp.org.name},
+            body=_("Not held in a period that is over — hold it as a make-up meeting and record it for that period:")
+            + "\n"
+            + "\n".join(lines),
+            url=reverse("orglife:calendar", args=[comp.org.pk]) + f"?year={closed_on.year}",
+            kind=kind,
+            obj=comp.org,
+        )
         if sent:
             counts["organisations"] += 1
             counts["messages"] += len(sent)

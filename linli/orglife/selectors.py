@@ -42,6 +42,7 @@ MIN_COMMITTEE_SEATS = 3
 
 # -- meetings -----------------------------------------------------------------------------------------------------
 
+
 def meetings(user, *, org=None, kind: str = "", year: int | None = None, under: str | None = None) -> QuerySet:
     qs = restrict(Meeting.objects.select_related("org"), user)
     if org is not None:
@@ -57,10 +58,13 @@ def meetings(user, *, org=None, kind: str = "", year: int | None = None, under: 
 
 def meeting_for(user, pk) -> Meeting:
     qs = restrict(Meeting.objects.select_related("org", "recorded_by"), user).prefetch_related(
-        Prefetch("attendance", queryset=Attendance.objects.select_related("member__resident")
-                 .order_by("status", "member__resident__name")),
+        Prefetch(
+            "attendance",
+            queryset=Attendance.objects.select_related("member__resident").order_by("status", "member__resident__name"),
+        ),
         Prefetch("photos", queryset=MeetingPhoto.objects.order_by("pk")),
-        Prefetch("resolutions", queryset=Resolution.objects.order_by("pk")))
+        Prefetch("resolutions", queryset=Resolution.objects.order_by("pk")),
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -94,6 +98,7 @@ def party_org_for(user, pk):
 
 
 # -- the compliance calendar ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -168,18 +173,19 @@ def _held_records(org_ids: list[int], year: int) -> dict[tuple[int, str], list[p
     without its quorum is passed on as not quorate: it does not count (periods.state_of)."""
     out: dict[tuple[int, str], list[periods.Held]] = defaultdict(list)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    for org_id, kind, held_on, counts_for, pk, quorate in (
-            Meeting.objects.filter(org_id__in=org_ids, status=Status.HELD, counts_for__range=(start, end))
-            .values_list("org_id", "kind", "held_on", "counts_for", "pk", "quorum_met")):
+    for org_id, kind, held_on, counts_for, pk, quorate in Meeting.objects.filter(
+        org_id__in=org_ids, status=Status.HELD, counts_for__range=(start, end)
+    ).values_list("org_id", "kind", "held_on", "counts_for", "pk", "quorum_met"):
         out[(org_id, kind)].append(periods.Held(held_on, counts_for, pk, quorate))
-    for org_id, rated_on, pk in (
-            Evaluation.objects.filter(org_id__in=org_ids, year=year, state=EvalState.RATED)
-            .values_list("org_id", "rated_on", "pk")):
+    for org_id, rated_on, pk in Evaluation.objects.filter(
+        org_id__in=org_ids, year=year, state=EvalState.RATED
+    ).values_list("org_id", "rated_on", "pk"):
         # The evaluation of year Y is often rated early in Y+1: it is that year's, on time.
         day = min(rated_on or end, end)
         out[(org_id, Kind.EVALUATION)].append(periods.Held(day, day, pk))
-    for org_id, held_on, pk in (Talk.objects.filter(org_id__in=org_ids, held_on__range=(start, end))
-                                .values_list("org_id", "held_on", "pk")):
+    for org_id, held_on, pk in Talk.objects.filter(org_id__in=org_ids, held_on__range=(start, end)).values_list(
+        "org_id", "held_on", "pk"
+    ):
         out[(org_id, Kind.HEART_TALK)].append(periods.Held(held_on, held_on, pk))
     return out
 
@@ -187,8 +193,12 @@ def _held_records(org_ids: list[int], year: int) -> dict[tuple[int, str], list[p
 def _seat_counts(org_ids: list[int]) -> dict[int, int]:
     from linli.party.models import CommitteeSeat
 
-    return dict(CommitteeSeat.objects.filter(org_id__in=org_ids, is_active=True).values_list("org_id")
-                .annotate(n=Count("pk")).values_list("org_id", "n"))
+    return dict(
+        CommitteeSeat.objects.filter(org_id__in=org_ids, is_active=True)
+        .values_list("org_id")
+        .annotate(n=Count("pk"))
+        .values_list("org_id", "n")
+    )
 
 
 def compliance_many(orgs, year: int, today: dt.date | None = None) -> list[Compliance]:
@@ -205,8 +215,14 @@ def compliance_many(orgs, year: int, today: dt.date | None = None) -> list[Compl
             if rule.kind == Kind.COMMITTEE and seats.get(org.pk, 0) < MIN_COMMITTEE_SEATS:
                 continue
             recs = records.get((org.pk, rule.kind), [])
-            comp.rows.append(Row(kind=rule.kind, label=str(Kind(rule.kind).label), period=rule.period,
-                                 cells=periods.cells(rule.period, year, recs, today, rule.times)))
+            comp.rows.append(
+                Row(
+                    kind=rule.kind,
+                    label=str(Kind(rule.kind).label),
+                    period=rule.period,
+                    cells=periods.cells(rule.period, year, recs, today, rule.times),
+                )
+            )
         result.append(comp)
     return result
 
@@ -217,6 +233,7 @@ def compliance(org, year: int, today: dt.date | None = None) -> Compliance:
 
 
 # -- attendance rate ----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AttendanceRate:
@@ -241,20 +258,32 @@ class AttendanceRate:
 
 def attendance_rate(member, year: int) -> AttendanceRate:
     """How often ``member`` attended the held meetings they were entitled to in ``year`` (one query)."""
-    counts = dict(Attendance.objects.filter(member=member, meeting__status=Status.HELD, meeting__held_on__year=year)
-                  .values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return AttendanceRate(present=counts.get(AttendanceStatus.PRESENT, 0),
-                          absent=counts.get(AttendanceStatus.ABSENT, 0), leave=counts.get(AttendanceStatus.LEAVE, 0))
+    counts = dict(
+        Attendance.objects.filter(member=member, meeting__status=Status.HELD, meeting__held_on__year=year)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return AttendanceRate(
+        present=counts.get(AttendanceStatus.PRESENT, 0),
+        absent=counts.get(AttendanceStatus.ABSENT, 0),
+        leave=counts.get(AttendanceStatus.LEAVE, 0),
+    )
 
 
 def attendance_rates(member_ids, year: int) -> dict[int, AttendanceRate]:
     """``attendance_rate`` for many members in one query (score cards for a whole district)."""
-    rows = (Attendance.objects.filter(member_id__in=list(member_ids), meeting__status=Status.HELD,
-                                      meeting__held_on__year=year)
-            .values("member_id").annotate(
-                p=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-                a=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
-                lv=Count("pk", filter=Q(status=AttendanceStatus.LEAVE))))
+    rows = (
+        Attendance.objects.filter(
+            member_id__in=list(member_ids), meeting__status=Status.HELD, meeting__held_on__year=year
+        )
+        .values("member_id")
+        .annotate(
+            p=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            a=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+            lv=Count("pk", filter=Q(status=AttendanceStatus.LEAVE)),
+        )
+    )
     out = {mid: AttendanceRate(0, 0, 0) for mid in member_ids}
     for r in rows:
         out[r["member_id"]] = AttendanceRate(r["p"], r["a"], r["lv"])
@@ -262,6 +291,7 @@ def attendance_rates(member_ids, year: int) -> dict[int, AttendanceRate]:
 
 
 # -- evaluations and talks ------------------------------------------------------------------------------------------
+
 
 def evaluations(user, *, org=None) -> QuerySet:
     qs = restrict(Evaluation.objects.select_related("org"), user)
@@ -276,8 +306,11 @@ def evaluation_for(user, pk) -> Evaluation:
 
 def evaluation_entries(user, ev: Evaluation) -> QuerySet:
     """The entries of ``ev`` the user may read: all of them for the committee and staff, a member's own only."""
-    return (restrict(EvaluationEntry.objects.filter(evaluation=ev), user)
-            .select_related("member__resident").order_by("member__resident__name", "pk"))
+    return (
+        restrict(EvaluationEntry.objects.filter(evaluation=ev), user)
+        .select_related("member__resident")
+        .order_by("member__resident__name", "pk")
+    )
 
 
 def talks(user, *, org=None) -> QuerySet:

@@ -68,19 +68,29 @@ def _kind_label(kind: str) -> str:
 
 # -- meetings -----------------------------------------------------------------------------------------------------
 
+
 def _check_resolution(meeting: Meeting, *, title: str, yes: int, no: int, abstain: int) -> Resolution:
     """A resolution for ``meeting`` with its result computed, or a ValidationError saying why it is refused."""
     if meeting.kind not in VOTING_KINDS:
-        raise ValidationError({"resolutions": _("Only a branch general meeting or a committee meeting votes on "
-                                                "resolutions.")})
+        raise ValidationError(
+            {"resolutions": _("Only a branch general meeting or a committee meeting votes on resolutions.")}
+        )
     if meeting.status != Status.HELD:
         raise ValidationError({"resolutions": _("A vote can only be recorded for a meeting that was held.")})
     if not meeting.quorum_met:
-        raise ValidationError({"resolutions": _(
-            "No vote can be recorded: the meeting had no quorum (%(present)s of %(entitled)s present; more than "
-            "half, at least %(needed)s, are required).") % {
-            "present": meeting.present_count, "entitled": meeting.entitled_count,
-            "needed": arithmetic.votes_needed(meeting.entitled_count)}})
+        raise ValidationError(
+            {
+                "resolutions": _(
+                    "No vote can be recorded: the meeting had no quorum (%(present)s of %(entitled)s present; "
+                    "more than half, at least %(needed)s, are required)."
+                )
+                % {
+                    "present": meeting.present_count,
+                    "entitled": meeting.entitled_count,
+                    "needed": arithmetic.votes_needed(meeting.entitled_count),
+                }
+            }
+        )
     try:
         yes, no, abstain = int(yes), int(no), int(abstain)
     except (TypeError, ValueError) as exc:
@@ -88,15 +98,25 @@ def _check_resolution(meeting: Meeting, *, title: str, yes: int, no: int, abstai
     if min(yes, no, abstain) < 0:
         raise ValidationError({"resolutions": _("Vote counts cannot be negative.")})
     if yes + no + abstain > meeting.present_count:
-        raise ValidationError({"resolutions": _(
-            "%(votes)s votes were counted but only %(present)s members were present.") % {
-            "votes": yes + no + abstain, "present": meeting.present_count}})
+        raise ValidationError(
+            {
+                "resolutions": _("%(votes)s votes were counted but only %(present)s members were present.")
+                % {"votes": yes + no + abstain, "present": meeting.present_count}
+            }
+        )
     title = (title or "").strip()
     if not title:
         raise ValidationError({"resolutions": _("Each resolution needs a title.")})
     base = meeting.entitled_count
-    return Resolution(meeting=meeting, title=title[:200], yes=yes, no=no, abstain=abstain, base=base,
-                      passed=arithmetic.resolution_passes(yes, base))
+    return Resolution(
+        meeting=meeting,
+        title=title[:200],
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        base=base,
+        passed=arithmetic.resolution_passes(yes, base),
+    )
 
 
 def _parse_attendance(entitled_members: list, attendance: dict, observers: Iterable = ()) -> list[tuple]:
@@ -125,13 +145,23 @@ def _parse_attendance(entitled_members: list, attendance: dict, observers: Itera
                 seen.append((watching[pk], AttendanceStatus.ATTENDING, ""))
             continue
         if status not in ENTITLED_STATUSES:
-            raise ValidationError({"attendance": _(
-                "%(name)s has a vote at this meeting: record them present, absent or on leave, not as attending "
-                "without a vote (列席).") % {"name": by_pk[pk].resident.name}})
+            raise ValidationError(
+                {
+                    "attendance": _(
+                        "%(name)s has a vote at this meeting: record them present, absent or on leave, "
+                        "not as attending without a vote (列席)."
+                    )
+                    % {"name": by_pk[pk].resident.name}
+                }
+            )
         rows[pk] = (by_pk[pk], status, (reason or "").strip()[:200])
     if strangers:
-        raise ValidationError({"attendance": _(
-            "Only members entitled to attend can be recorded; not entitled: %(who)s.") % {"who": ", ".join(strangers)}})
+        raise ValidationError(
+            {
+                "attendance": _("Only members entitled to attend can be recorded; not entitled: %(who)s.")
+                % {"who": ", ".join(strangers)}
+            }
+        )
     if len(rows) > len(by_pk):  # pragma: no cover - guarded above; kept as the statutory invariant
         raise ValidationError({"attendance": _("Attendance cannot exceed the number expected (应到).")})
     for m in entitled_members:
@@ -140,10 +170,23 @@ def _parse_attendance(entitled_members: list, attendance: dict, observers: Itera
 
 
 @transaction.atomic
-def meeting_record(*, actor, org, kind: str, held_on: dt.date, topic: str, status: str = Status.HELD,
-                   address: str = "", lecturer: str = "", minutes: str = "", counts_for: dt.date | None = None,
-                   attendance: dict | None = None, present_count: int | None = None,
-                   resolutions: Iterable[dict] = (), photo_files: Iterable = ()) -> Meeting:
+def meeting_record(
+    *,
+    actor,
+    org,
+    kind: str,
+    held_on: dt.date,
+    topic: str,
+    status: str = Status.HELD,
+    address: str = "",
+    lecturer: str = "",
+    minutes: str = "",
+    counts_for: dt.date | None = None,
+    attendance: dict | None = None,
+    present_count: int | None = None,
+    resolutions: Iterable[dict] = (),
+    photo_files: Iterable = (),
+) -> Meeting:
     """Record a meeting. ``attendance`` maps member (or pk) → status or (status, reason); entitled members left
     out are recorded absent; probationary members at a 支部党员大会 are recorded attending without a vote (列席),
     outside 应到 and the quorum. ``present_count`` instead of a list (bulk and legacy records) is checked against
@@ -153,38 +196,66 @@ def meeting_record(*, actor, org, kind: str, held_on: dt.date, topic: str, statu
     if kind not in Kind.values or kind in (Kind.EVALUATION, Kind.HEART_TALK):
         raise ValidationError({"kind": _("Choose a kind of meeting.")})
     if not entitlement.org_may_hold(org, kind):
-        raise ValidationError({"kind": _("A %(org)s does not hold a %(kind)s.") % {
-            "org": org.get_kind_display(), "kind": _kind_label(kind)}})
+        raise ValidationError(
+            {
+                "kind": _("A %(org)s does not hold a %(kind)s.")
+                % {"org": org.get_kind_display(), "kind": _kind_label(kind)}
+            }
+        )
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if held_on is None:
         raise ValidationError({"held_on": _("Give the date of the meeting.")})
     if status == Status.HELD and held_on > today():
-        errors.setdefault("held_on", []).append(_("A meeting dated in the future (%(day)s) cannot be recorded as "
-                                                  "held; record it as planned.") % {"day": held_on.isoformat()})
+        errors.setdefault("held_on", []).append(
+            _("A meeting dated in the future (%(day)s) cannot be recorded as held; record it as planned.")
+            % {"day": held_on.isoformat()}
+        )
     counts_for = counts_for or held_on
     if counts_for > held_on:
-        errors.setdefault("counts_for", []).append(_("A meeting can only count for its own day or an earlier "
-                                                     "period (make-up, 补开)."))
+        errors.setdefault("counts_for", []).append(
+            _("A meeting can only count for its own day or an earlier period (make-up, 补开).")
+        )
     if errors:
         raise ValidationError(errors)
 
     members = list(entitlement.entitled(org, kind, held_on))
     entitled_count = len(members)
-    meeting = Meeting(org=org, scope_path=org.scope_path, kind=kind, status=status, held_on=held_on,
-                      counts_for=counts_for, topic=(topic or "").strip(), address=address, lecturer=lecturer,
-                      minutes=minutes, recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                      entitled_count=entitled_count)
+    meeting = Meeting(
+        org=org,
+        scope_path=org.scope_path,
+        kind=kind,
+        status=status,
+        held_on=held_on,
+        counts_for=counts_for,
+        topic=(topic or "").strip(),
+        address=address,
+        lecturer=lecturer,
+        minutes=minutes,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        entitled_count=entitled_count,
+    )
     rows = []
     if status == Status.HELD:
         if entitled_count == 0:
-            raise ValidationError({"attendance": _("Nobody is entitled to attend this meeting (no members, or no "
-                                                   "committee seats for a committee meeting).")})
+            raise ValidationError(
+                {
+                    "attendance": _(
+                        "Nobody is entitled to attend this meeting (no members, or no "
+                        "committee seats for a committee meeting)."
+                    )
+                }
+            )
         if attendance is None and present_count is not None:
             if present_count < 0 or present_count > entitled_count:
-                raise ValidationError({"attendance": _(
-                    "Attendance (%(present)s) cannot exceed the number expected (应到 %(entitled)s).") % {
-                    "present": present_count, "entitled": entitled_count}})
+                raise ValidationError(
+                    {
+                        "attendance": _(
+                            "Attendance (%(present)s) cannot exceed the number expected (应到 %(entitled)s)."
+                        )
+                        % {"present": present_count, "entitled": entitled_count}
+                    }
+                )
             meeting.present_count = present_count
         else:
             rows = _parse_attendance(members, attendance or {}, entitlement.observers(org, kind, held_on))
@@ -213,25 +284,48 @@ def meeting_record(*, actor, org, kind: str, held_on: dt.date, topic: str, statu
         res.meeting = meeting
         res.save()
     for content, content_type, original in clean_photos:
-        MeetingPhoto.objects.create(meeting=meeting, file=content, content_type=content_type, size=content.size,
-                                    original_name=original)
+        MeetingPhoto.objects.create(
+            meeting=meeting, file=content, content_type=content_type, size=content.size, original_name=original
+        )
     if checked or clean_photos:
-        audit.record(actor=actor, action="update", obj=meeting, after={
-            "resolutions": [{"title": r.title, "yes": r.yes, "no": r.no, "abstain": r.abstain, "base": r.base,
-                             "passed": r.passed} for r in checked],
-            "photos": len(clean_photos), "present": meeting.present_count})
-    events.publish("orglife.meeting.recorded", {"id": meeting.pk, "org": org.pk, "kind": kind,
-                                                "path": meeting.scope_path})
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=meeting,
+            after={
+                "resolutions": [
+                    {
+                        "title": r.title,
+                        "yes": r.yes,
+                        "no": r.no,
+                        "abstain": r.abstain,
+                        "base": r.base,
+                        "passed": r.passed,
+                    }
+                    for r in checked
+                ],
+                "photos": len(clean_photos),
+                "present": meeting.present_count,
+            },
+        )
+    events.publish(
+        "orglife.meeting.recorded", {"id": meeting.pk, "org": org.pk, "kind": kind, "path": meeting.scope_path}
+    )
     return meeting
 
 
 def _resolution_args(data: dict) -> dict:
     unknown = set(data) - {"title", "yes", "no", "abstain"}
     if unknown:
-        raise ValidationError({"resolutions": _("Unknown resolution fields: %(f)s.") % {
-            "f": ", ".join(sorted(unknown))}})
-    return {"title": data.get("title", ""), "yes": data.get("yes", 0), "no": data.get("no", 0),
-            "abstain": data.get("abstain", 0)}
+        raise ValidationError(
+            {"resolutions": _("Unknown resolution fields: %(f)s.") % {"f": ", ".join(sorted(unknown))}}
+        )
+    return {
+        "title": data.get("title", ""),
+        "yes": data.get("yes", 0),
+        "no": data.get("no", 0),
+        "abstain": data.get("abstain", 0),
+    }
 
 
 @transaction.atomic
@@ -260,8 +354,10 @@ def photos_add(*, actor, meeting: Meeting, files: Iterable) -> list[MeetingPhoto
             clean.append(photos.sanitise(upload))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from exc
-    created = [MeetingPhoto.objects.create(meeting=meeting, file=c, content_type=t, size=c.size, original_name=o)
-               for c, t, o in clean]
+    created = [
+        MeetingPhoto.objects.create(meeting=meeting, file=c, content_type=t, size=c.size, original_name=o)
+        for c, t, o in clean
+    ]
     audit.record(actor=actor, action="update", obj=meeting, after={"photos_added": [p.pk for p in created]})
     return created
 
@@ -290,29 +386,47 @@ def meeting_mark_held(*, actor, meeting: Meeting, attendance: dict, minutes: str
     if meeting.status != Status.PLANNED:
         raise ValidationError({"status": _("This meeting is already recorded as held.")})
     if meeting.held_on > today():
-        raise ValidationError({"held_on": _("A meeting dated in the future (%(day)s) cannot be recorded as held; "
-                                            "record it as planned.") % {"day": meeting.held_on.isoformat()}})
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "A meeting dated in the future (%(day)s) cannot be recorded as held; record it as planned."
+                )
+                % {"day": meeting.held_on.isoformat()}
+            }
+        )
     before = audit.snapshot(meeting)
     members = list(entitlement.entitled(meeting.org, meeting.kind, meeting.held_on))
     if not members:
-        raise ValidationError({"attendance": _("Nobody is entitled to attend this meeting (no members, or no "
-                                               "committee seats for a committee meeting).")})
+        raise ValidationError(
+            {
+                "attendance": _(
+                    "Nobody is entitled to attend this meeting (no members, or no "
+                    "committee seats for a committee meeting)."
+                )
+            }
+        )
     rows = _parse_attendance(members, attendance, entitlement.observers(meeting.org, meeting.kind, meeting.held_on))
     meeting.status = Status.HELD
     meeting.entitled_count = len(members)
     meeting.present_count = sum(1 for _m, s, _r in rows if s == AttendanceStatus.PRESENT)
-    meeting.quorum_met = (arithmetic.has_quorum(meeting.present_count, meeting.entitled_count)
-                          if meeting.kind in VOTING_KINDS else meeting.present_count > 0)
+    meeting.quorum_met = (
+        arithmetic.has_quorum(meeting.present_count, meeting.entitled_count)
+        if meeting.kind in VOTING_KINDS
+        else meeting.present_count > 0
+    )
     if minutes:
         meeting.minutes = minutes
     save_audited(actor=actor, obj=meeting, action="update", before=before)
     Attendance.objects.bulk_create([Attendance(meeting=meeting, member=m, status=s, reason=r) for m, s, r in rows])
-    events.publish("orglife.meeting.recorded", {"id": meeting.pk, "org": meeting.org_id, "kind": meeting.kind,
-                                                "path": meeting.scope_path})
+    events.publish(
+        "orglife.meeting.recorded",
+        {"id": meeting.pk, "org": meeting.org_id, "kind": meeting.kind, "path": meeting.scope_path},
+    )
     return meeting
 
 
 # -- 民主评议党员 -------------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def evaluation_start(*, actor, org, year: int) -> Evaluation:
@@ -350,18 +464,30 @@ def evaluation_entry_update(*, actor, entry: EvaluationEntry, **changes) -> Eval
     allowed = ENTRY_FIELDS_BY_STATE[ev.state]
     wrong = sorted(set(changes) - set(allowed))
     if wrong:
-        raise ValidationError({k: _("This cannot be changed at the stage “%(stage)s”.") % {
-            "stage": ev.get_state_display()} for k in wrong})
+        raise ValidationError(
+            {
+                k: _("This cannot be changed at the stage “%(stage)s”.") % {"stage": ev.get_state_display()}
+                for k in wrong
+            }
+        )
     before = audit.snapshot(entry)
     for key, value in changes.items():
         setattr(entry, key, value)
     if ev.state == EvalState.POLL:
-        votes = (entry.votes_excellent or 0) + (entry.votes_qualified or 0) + (entry.votes_basic or 0) + \
-            (entry.votes_unqualified or 0)
+        votes = (
+            (entry.votes_excellent or 0)
+            + (entry.votes_qualified or 0)
+            + (entry.votes_basic or 0)
+            + (entry.votes_unqualified or 0)
+        )
         voters = entitlement.members_of(ev.org).count()
         if votes > voters:
-            raise ValidationError({"votes_qualified": _(
-                "%(votes)s poll votes, but the branch has only %(n)s members.") % {"votes": votes, "n": voters}})
+            raise ValidationError(
+                {
+                    "votes_qualified": _("%(votes)s poll votes, but the branch has only %(n)s members.")
+                    % {"votes": votes, "n": voters}
+                }
+            )
         if entry.grade and votes == 0:
             raise ValidationError({"grade": _("Record this member's poll votes (民主测评) before giving a grade.")})
     save_audited(actor=actor, obj=entry, action="update", before=before)
@@ -381,17 +507,25 @@ def evaluation_advance(*, actor, evaluation: Evaluation, step: str) -> Evaluatio
     from django_fsm import can_proceed
 
     if not can_proceed(method, check_conditions=False):
-        raise ValidationError({"step": _("This step is not possible at the stage “%(stage)s”.") % {
-            "stage": ev.get_state_display()}})
+        raise ValidationError(
+            {"step": _("This step is not possible at the stage “%(stage)s”.") % {"stage": ev.get_state_display()}}
+        )
     if step == "rate":
         unpolled = ev.entries.filter(votes_excellent=0, votes_qualified=0, votes_basic=0, votes_unqualified=0).count()
         if unpolled:
-            raise ValidationError({"step": _("%(n)s members have no poll votes yet; the democratic poll (民主测评) "
-                                             "comes before the grades.") % {"n": unpolled}})
+            raise ValidationError(
+                {
+                    "step": _(
+                        "%(n)s members have no poll votes yet; the democratic poll (民主测评) comes before the grades."
+                    )
+                    % {"n": unpolled}
+                }
+            )
         missing = ev.entries.filter(grade="").count()
         if missing:
-            raise ValidationError({"step": _("%(n)s members have no grade yet; give every member a grade first.")
-                                   % {"n": missing}})
+            raise ValidationError(
+                {"step": _("%(n)s members have no grade yet; give every member a grade first.") % {"n": missing}}
+            )
         ev.rated_on = today()
     before = audit.snapshot(ev)
     method()
@@ -407,6 +541,7 @@ def suggested_grade(entry: EvaluationEntry) -> str:
 
 # -- 谈心谈话 -------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def talk_record(*, actor, org, held_on: dt.date, member_a, member_b, topic: str, note: str = "") -> Talk:
     require_add(actor, Talk, org)
@@ -416,15 +551,22 @@ def talk_record(*, actor, org, held_on: dt.date, member_a, member_b, topic: str,
     if member_a is None or member_b is None or member_a.pk == member_b.pk:
         errors["member_b"] = _("A talk is between two different members.")
     else:
-        members = set(entitlement.members_of(org).filter(pk__in=[member_a.pk, member_b.pk])
-                      .values_list("pk", flat=True))
+        members = set(
+            entitlement.members_of(org).filter(pk__in=[member_a.pk, member_b.pk]).values_list("pk", flat=True)
+        )
         if member_a.pk not in members:
             errors["member_a"] = _("Not a member of this organisation.")
         # The other side may be a member of any organisation (a secretary talking with a member, 上级谈话).
     if errors:
         raise ValidationError(errors)
-    talk = Talk(org=org, scope_path=org.scope_path, held_on=held_on, member_a=member_a, member_b=member_b,
-                topic=(topic or "").strip(), note=note)
+    talk = Talk(
+        org=org,
+        scope_path=org.scope_path,
+        held_on=held_on,
+        member_a=member_a,
+        member_b=member_b,
+        topic=(topic or "").strip(),
+        note=note,
+    )
     save_audited(actor=actor, obj=talk, action="create")
     return talk
-

@@ -51,6 +51,7 @@ def _years():
 
 # -- overview and calendar ----------------------------------------------------------------------------------------
 
+
 @login_required
 def overview(request):
     """The community-level overview: every branch and group in scope with its calendar counts for the year."""
@@ -64,17 +65,25 @@ def overview(request):
     rows = []
     for comp in comps:
         current = {row.kind: cell for row, cell in comp.current()} if year == today.year else {}
-        rows.append({"org": comp.org, "counts": comp.counts, "current": current,
-                     "share": comp.done_share})
-    return render(request, "orglife/overview.html", {
-        "section": SECTION, "year": year, "years": _years(), "rows": rows,
-        "missing_total": sum(r["counts"][periods.MISSING] for r in rows),
-    })
+        rows.append({"org": comp.org, "counts": comp.counts, "current": current, "share": comp.done_share})
+    return render(
+        request,
+        "orglife/overview.html",
+        {
+            "section": SECTION,
+            "year": year,
+            "years": _years(),
+            "rows": rows,
+            "missing_total": sum(r["counts"][periods.MISSING] for r in rows),
+        },
+    )
 
 
 STATE_LABELS = {
-    periods.DONE: pgettext_lazy("compliance", "done"), periods.DUE: pgettext_lazy("compliance", "due"),
-    periods.OVERDUE: pgettext_lazy("compliance", "held late"), periods.MISSING: pgettext_lazy("compliance", "missing"),
+    periods.DONE: pgettext_lazy("compliance", "done"),
+    periods.DUE: pgettext_lazy("compliance", "due"),
+    periods.OVERDUE: pgettext_lazy("compliance", "held late"),
+    periods.MISSING: pgettext_lazy("compliance", "missing"),
     periods.UPCOMING: pgettext_lazy("compliance", "upcoming"),
 }
 
@@ -95,22 +104,34 @@ def calendar(request, pk: int):
         raise PermissionDenied
     year = _year(request)
     comp = selectors.compliance(org, year)
-    rows = [{"row": row, "cells": [{"cell": c, "label": _period_label(c.period)} for c in row.cells]}
-            for row in comp.rows]
-    return render(request, "orglife/calendar.html", {
-        "section": SECTION, "org": org, "year": year, "years": _years(), "comp": comp, "rows": rows,
-        "counts": comp.counts, "states": STATE_LABELS,
-        "may_add": services.may_add(user, Meeting, org),
-        "meeting_kinds": [k for k in MEETING_KINDS if entitlement.org_may_hold(org, k)],
-        "recent": selectors.meetings(user, org=org, year=year)[:20],
-        "talks": selectors.talks(user, org=org).filter(held_on__year=year)[:20],
-        "evaluations": selectors.evaluations(user, org=org)[:5],
-        "may_evaluate": entitlement.org_may_hold(org, Kind.EVALUATION) and services.may_add(user, Evaluation, org),
-        "may_talk": services.may_add(user, Talk, org),
-    })
+    rows = [
+        {"row": row, "cells": [{"cell": c, "label": _period_label(c.period)} for c in row.cells]} for row in comp.rows
+    ]
+    return render(
+        request,
+        "orglife/calendar.html",
+        {
+            "section": SECTION,
+            "org": org,
+            "year": year,
+            "years": _years(),
+            "comp": comp,
+            "rows": rows,
+            "counts": comp.counts,
+            "states": STATE_LABELS,
+            "may_add": services.may_add(user, Meeting, org),
+            "meeting_kinds": [k for k in MEETING_KINDS if entitlement.org_may_hold(org, k)],
+            "recent": selectors.meetings(user, org=org, year=year)[:20],
+            "talks": selectors.talks(user, org=org).filter(held_on__year=year)[:20],
+            "evaluations": selectors.evaluations(user, org=org)[:5],
+            "may_evaluate": entitlement.org_may_hold(org, Kind.EVALUATION) and services.may_add(user, Evaluation, org),
+            "may_talk": services.may_add(user, Talk, org),
+        },
+    )
 
 
 # -- meetings ----------------------------------------------------------------------------------------------------
+
 
 class MeetingListView(ScopedListView):
     model = Meeting
@@ -127,8 +148,15 @@ class MeetingListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "kinds": [(k.value, k.label) for k in MEETING_KINDS], "kind": self.kind,
-                    "year": self.year, "years": _years()})
+        ctx.update(
+            {
+                "section": SECTION,
+                "kinds": [(k.value, k.label) for k in MEETING_KINDS],
+                "kind": self.kind,
+                "year": self.year,
+                "years": _years(),
+            }
+        )
         return ctx
 
 
@@ -148,8 +176,10 @@ ENTITLED_CHOICES = [(v, label) for v, label in AttendanceStatus.choices if v in 
 
 
 def _observer_list(observers, attendance: dict, posted: bool) -> list[dict]:
-    return [{"member": m, "came": (attendance.get(m.pk, ("",))[0] == AttendanceStatus.ATTENDING) if posted else False}
-            for m in observers]
+    return [
+        {"member": m, "came": (attendance.get(m.pk, ("",))[0] == AttendanceStatus.ATTENDING) if posted else False}
+        for m in observers
+    ]
 
 
 def _resolutions_from_post(post) -> tuple[list[dict], list[str]]:
@@ -158,8 +188,14 @@ def _resolutions_from_post(post) -> tuple[list[dict], list[str]]:
         title = post.get(f"res_{i}_title", "").strip()
         if not title:
             continue
-        form = ResolutionForm({"title": title, "yes": post.get(f"res_{i}_yes"), "no": post.get(f"res_{i}_no"),
-                               "abstain": post.get(f"res_{i}_abstain")})
+        form = ResolutionForm(
+            {
+                "title": title,
+                "yes": post.get(f"res_{i}_yes"),
+                "no": post.get(f"res_{i}_no"),
+                "abstain": post.get(f"res_{i}_abstain"),
+            }
+        )
         if form.is_valid():
             out.append(form.cleaned_data)
         else:
@@ -192,33 +228,67 @@ def meeting_record(request, pk: int):
         resolutions, res_errors = _resolutions_from_post(request.POST)
         for err in res_errors:
             form.add_error(None, err)
-        resolution_rows = [{"i": i, "title": request.POST.get(f"res_{i}_title", ""),
-                            "yes": request.POST.get(f"res_{i}_yes", ""), "no": request.POST.get(f"res_{i}_no", ""),
-                            "abstain": request.POST.get(f"res_{i}_abstain", "")} for i in range(3)]
+        resolution_rows = [
+            {
+                "i": i,
+                "title": request.POST.get(f"res_{i}_title", ""),
+                "yes": request.POST.get(f"res_{i}_yes", ""),
+                "no": request.POST.get(f"res_{i}_no", ""),
+                "abstain": request.POST.get(f"res_{i}_abstain", ""),
+            }
+            for i in range(3)
+        ]
         if form.is_valid() and not res_errors:
             data = form.cleaned_data
             held = data["status"] == Status.HELD
             try:
                 meeting = services.meeting_record(
-                    actor=user, org=org, kind=kind, held_on=data["held_on"], status=data["status"],
-                    topic=data["topic"], address=data["address"], lecturer=data["lecturer"],
-                    minutes=data["minutes"], counts_for=data["counts_for"],
-                    attendance=attendance if held else None, resolutions=resolutions if held else (),
-                    photo_files=request.FILES.getlist("photos"))
+                    actor=user,
+                    org=org,
+                    kind=kind,
+                    held_on=data["held_on"],
+                    status=data["status"],
+                    topic=data["topic"],
+                    address=data["address"],
+                    lecturer=data["lecturer"],
+                    minutes=data["minutes"],
+                    counts_for=data["counts_for"],
+                    attendance=attendance if held else None,
+                    resolutions=resolutions if held else (),
+                    photo_files=request.FILES.getlist("photos"),
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The meeting has been recorded."))
                 return HttpResponseRedirect(reverse("orglife:meeting_detail", args=[meeting.pk]))
-    checklist = [{"member": m, "status": attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))[0],
-                  "reason": attendance.get(m.pk, ("", ""))[1]} for m in members]
-    return render(request, "orglife/meeting_form.html", {
-        "section": SECTION, "org": org, "form": form, "kind": kind, "kind_label": Kind(kind).label,
-        "kinds": kinds, "checklist": checklist, "statuses": ENTITLED_CHOICES,
-        "observers": _observer_list(observers, attendance, request.method == "POST"),
-        "voting": kind in (Kind.GENERAL_ASSEMBLY, Kind.COMMITTEE), "resolution_rows": resolution_rows,
-        "entitled_count": len(members),
-    }, status=400 if request.method == "POST" else 200)
+    checklist = [
+        {
+            "member": m,
+            "status": attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))[0],
+            "reason": attendance.get(m.pk, ("", ""))[1],
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "orglife/meeting_form.html",
+        {
+            "section": SECTION,
+            "org": org,
+            "form": form,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "kinds": kinds,
+            "checklist": checklist,
+            "statuses": ENTITLED_CHOICES,
+            "observers": _observer_list(observers, attendance, request.method == "POST"),
+            "voting": kind in (Kind.GENERAL_ASSEMBLY, Kind.COMMITTEE),
+            "resolution_rows": resolution_rows,
+            "entitled_count": len(members),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -248,12 +318,22 @@ def meeting_detail(request, pk: int):
                 messages.success(request, _("The resolution has been recorded."))
                 return HttpResponseRedirect(request.path)
         meeting = selectors.meeting_for(user, pk)
-    return render(request, "orglife/meeting_detail.html", {
-        "section": SECTION, "meeting": meeting, "may_change": may_change, "res_form": res_form,
-        "needed": meeting.entitled_count // 2 + 1, "may_mark_held": meeting.held_on <= services.today(),
-        "attendance": list(meeting.attendance.all()), "photos": list(meeting.photos.all()),
-        "resolutions": list(meeting.resolutions.all()),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "orglife/meeting_detail.html",
+        {
+            "section": SECTION,
+            "meeting": meeting,
+            "may_change": may_change,
+            "res_form": res_form,
+            "needed": meeting.entitled_count // 2 + 1,
+            "may_mark_held": meeting.held_on <= services.today(),
+            "attendance": list(meeting.attendance.all()),
+            "photos": list(meeting.photos.all()),
+            "resolutions": list(meeting.resolutions.all()),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -272,20 +352,36 @@ def meeting_mark_held(request, pk: int):
     if request.method == "POST":
         attendance = _attendance_from_post(request.POST, members, observers)
         try:
-            services.meeting_mark_held(actor=user, meeting=meeting, attendance=attendance,
-                                       minutes=request.POST.get("minutes", "")[:20000])
+            services.meeting_mark_held(
+                actor=user, meeting=meeting, attendance=attendance, minutes=request.POST.get("minutes", "")[:20000]
+            )
         except ValidationError as exc:
             errors = exc.messages
         else:
             messages.success(request, _("The meeting has been recorded."))
             return HttpResponseRedirect(reverse("orglife:meeting_detail", args=[meeting.pk]))
-    checklist = [{"member": m, "status": attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))[0],
-                  "reason": attendance.get(m.pk, ("", ""))[1]} for m in members]
-    return render(request, "orglife/meeting_held.html", {
-        "section": SECTION, "meeting": meeting, "checklist": checklist, "statuses": ENTITLED_CHOICES,
-        "observers": _observer_list(observers, attendance, request.method == "POST"),
-        "entitled_count": len(members), "errors": errors,
-    }, status=400 if errors else 200)
+    checklist = [
+        {
+            "member": m,
+            "status": attendance.get(m.pk, (AttendanceStatus.PRESENT, ""))[0],
+            "reason": attendance.get(m.pk, ("", ""))[1],
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "orglife/meeting_held.html",
+        {
+            "section": SECTION,
+            "meeting": meeting,
+            "checklist": checklist,
+            "statuses": ENTITLED_CHOICES,
+            "observers": _observer_list(observers, attendance, request.method == "POST"),
+            "entitled_count": len(members),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -302,6 +398,7 @@ def photo(request, pk: int):
 
 
 # -- 民主评议党员 --------------------------------------------------------------------------------------------------
+
 
 @login_required
 @require_POST
@@ -364,16 +461,28 @@ def evaluation_detail(request, pk: int):
         entries = list(selectors.evaluation_entries(user, ev))
     for entry in entries:
         entry.suggested = services.suggested_grade(entry)
-    steps = {EvalState.SELF_REVIEW: "start_peer_review", EvalState.PEER_REVIEW: "start_poll",
-             EvalState.POLL: "rate"}
-    return render(request, "orglife/evaluation_detail.html", {
-        "section": SECTION, "ev": ev, "entries": entries, "fields": fields, "may_change": may_change,
-        "next_step": steps.get(ev.state), "stages": EvalState.choices, "grades": Grade.choices, "errors": errors,
-        "poll": ev.state == EvalState.POLL,
-    }, status=400 if errors else 200)
+    steps = {EvalState.SELF_REVIEW: "start_peer_review", EvalState.PEER_REVIEW: "start_poll", EvalState.POLL: "rate"}
+    return render(
+        request,
+        "orglife/evaluation_detail.html",
+        {
+            "section": SECTION,
+            "ev": ev,
+            "entries": entries,
+            "fields": fields,
+            "may_change": may_change,
+            "next_step": steps.get(ev.state),
+            "stages": EvalState.choices,
+            "grades": Grade.choices,
+            "errors": errors,
+            "poll": ev.state == EvalState.POLL,
+        },
+        status=400 if errors else 200,
+    )
 
 
 # -- 谈心谈话 -------------------------------------------------------------------------------------------------------
+
 
 @login_required
 def talk_record(request, pk: int):
@@ -387,13 +496,23 @@ def talk_record(request, pk: int):
         by_pk = {m.pk: m for m in members}
         data = form.cleaned_data
         try:
-            services.talk_record(actor=user, org=org, held_on=data["held_on"], member_a=by_pk.get(data["member_a"]),
-                                 member_b=by_pk.get(data["member_b"]), topic=data["topic"], note=data["note"])
+            services.talk_record(
+                actor=user,
+                org=org,
+                held_on=data["held_on"],
+                member_a=by_pk.get(data["member_a"]),
+                member_b=by_pk.get(data["member_b"]),
+                topic=data["topic"],
+                note=data["note"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The talk has been recorded."))
             return HttpResponseRedirect(reverse("orglife:calendar", args=[org.pk]))
-    return render(request, "orglife/talk_form.html", {"section": SECTION, "org": org, "form": form},
-                  status=400 if request.method == "POST" else 200)
-
+    return render(
+        request,
+        "orglife/talk_form.html",
+        {"section": SECTION, "org": org, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,6 +1,5 @@
 """/api/v1/organisations."""
 
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -52,8 +51,9 @@ class OrgOut(Schema):
 class OrgFilters(Schema):
     kind: OrgKind | None = None
     under: str | None = Field(None, description="Organisations whose area is in this place's subtree")
-    q: str | None = Field(None, max_length=60, description="Name or short name containing it, or a credit code "
-                                                         "starting with it")
+    q: str | None = Field(
+        None, max_length=60, description="Name or short name containing it, or a credit code starting with it"
+    )
 
 
 class OrgIn(Schema):
@@ -88,8 +88,7 @@ def _compounds(request, codes):
     found = {p.code: p for p in restrict(Place.objects.filter(code__in=codes), request.auth, Action.VIEW)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationError({"managed_compounds": [_("Unknown place code: %(code)s") % {"code": c}
-                                                     for c in missing]})
+        raise ValidationError({"managed_compounds": [_("Unknown place code: %(code)s") % {"code": c} for c in missing]})
     return list(found.values())
 
 
@@ -100,8 +99,11 @@ def _location(request, code):
 
 
 def visible(user, action=Action.VIEW):
-    return (restrict(Organisation.objects.all(), user, action)
-            .select_related("area", "location").prefetch_related("managed_compounds"))
+    return (
+        restrict(Organisation.objects.all(), user, action)
+        .select_related("area", "location")
+        .prefetch_related("managed_compounds")
+    )
 
 
 @router.get("", response={200: list[OrgOut], **ERROR_RESPONSES}, summary="List organisations in scope")
@@ -126,8 +128,9 @@ def create_org(request, payload: OrgIn):
         raise ValidationError({"area": _("Choose a district, street or community.")})
     compounds = _compounds(request, data.pop("managed_compounds"))
     location = _location(request, data.pop("location"))
-    org = services.organisation_create(actor=request.auth, area=area, managed_compounds=compounds,
-                                       location=location, **data)
+    org = services.organisation_create(
+        actor=request.auth, area=area, managed_compounds=compounds, location=location, **data
+    )
     return Status(201, visible(request.auth).get(pk=org.pk))
 
 

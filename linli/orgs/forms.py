@@ -29,9 +29,12 @@ def split_codes(text: str) -> list[str]:
 
 
 class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                              "placeholder": _("Name, short name or credit code")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, short name or credit code")}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgKind.choices])
 
 
@@ -40,27 +43,35 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     short_name = forms.CharField(label=_("Short name"), max_length=30, required=False)
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), max_length=18, required=False,
+        label=_("Unified social credit code"),
+        max_length=18,
+        required=False,
         help_text=_("18 characters (GB 32100); leave empty if the organisation has none."),
     )
     area = forms.CharField(
-        label=_("Area served"), max_length=24,
+        label=_("Area served"),
+        max_length=24,
         help_text=_("The district, street or community it serves or sits in."),
         widget=PlacePicker(levels=(1, 2, 3)),
     )
     location = forms.CharField(
-        label=_("Location"), max_length=24, required=False,
+        label=_("Location"),
+        max_length=24,
+        required=False,
         help_text=_("Optional: the compound, building or house where it sits, within the area served."),
         widget=PlacePicker(levels=(4, 5, 6, 7)),
     )
     managed_compounds = forms.CharField(
-        label=_("Managed compounds (place codes)"), required=False,
+        label=_("Managed compounds (place codes)"),
+        required=False,
         help_text=_("Property companies only: compound codes, one per line or separated by commas."),
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "numeric"}),
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
     contact_phone = forms.CharField(
-        label=_("Office phone"), max_length=20, required=False,
+        label=_("Office phone"),
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -71,12 +82,17 @@ class OrganisationForm(forms.Form):
         self.instance = instance
         if instance is not None:
             kwargs["initial"] = {
-                "kind": instance.kind, "name": instance.name, "short_name": instance.short_name,
-                "credit_code": instance.credit_code, "area": instance.area.code,
+                "kind": instance.kind,
+                "name": instance.name,
+                "short_name": instance.short_name,
+                "credit_code": instance.credit_code,
+                "area": instance.area.code,
                 "location": instance.location.code if instance.location_id else "",
                 "managed_compounds": "\n".join(c.code for c in instance.managed_compounds.all()),
-                "contact_name": instance.contact_name, "contact_phone": instance.contact_phone,
-                "address": instance.address, "is_active": instance.is_active,
+                "contact_name": instance.contact_name,
+                "contact_phone": instance.contact_phone,
+                "address": instance.address,
+                "is_active": instance.is_active,
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
@@ -129,8 +145,9 @@ class OrganisationForm(forms.Form):
         cleaned = super().clean()
         area, location = cleaned.get("area"), cleaned.get("location")
         if area is not None and location is not None and not location.path.startswith(area.path):
-            self.add_error("location", _("The location must lie within the area served (%(area)s).")
-                           % {"area": area.name})
+            self.add_error(
+                "location", _("The location must lie within the area served (%(area)s).") % {"area": area.name}
+            )
         return cleaned
 
     def clean_managed_compounds(self) -> list[Place]:

@@ -32,16 +32,26 @@ class Organisation(ScopedModel, BaseModel):
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
     )
     area = models.ForeignKey(
-        "areas.Place", verbose_name=_("area served"), on_delete=models.PROTECT, related_name="organisations",
+        "areas.Place",
+        verbose_name=_("area served"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
         help_text=_("The district, street or community this organisation serves or sits in."),
     )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     managed_compounds = models.ManyToManyField(
-        "areas.Place", verbose_name=_("managed compounds"), blank=True, related_name="property_companies",
+        "areas.Place",
+        verbose_name=_("managed compounds"),
+        blank=True,
+        related_name="property_companies",
         help_text=_("For property companies: the compounds they manage."),
     )
     location = models.ForeignKey(
-        "areas.Place", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT,
+        "areas.Place",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="located_organisations",
         help_text=_("Where it sits in the place tree (a compound, building or house) within the area served."),
     )
@@ -87,4 +97,3 @@ class Organisation(ScopedModel, BaseModel):
             part = models.Q(scope_path__in=sorted(above))
             q = part if q is None else q | part
         return q
-

@@ -22,8 +22,9 @@ def _check_compounds(org: Organisation, compounds) -> list[Place]:
     compounds = list(compounds or [])
     bad = [c.name for c in compounds if c.level != Level.COMPOUND]
     if bad:
-        raise ValidationError({"managed_compounds": _("Only compounds can be managed: %(names)s")
-                               % {"names": "、".join(bad)}})
+        raise ValidationError(
+            {"managed_compounds": _("Only compounds can be managed: %(names)s") % {"names": "、".join(bad)}}
+        )
     if compounds and org.kind != OrgKind.PROPERTY:
         raise ValidationError({"managed_compounds": _("Only property companies manage compounds.")})
     return compounds
@@ -33,8 +34,9 @@ def _check_location(org: Organisation) -> None:
     """The location, when given, lies within the area served (a compound, building or house there)."""
     location = org.location
     if location is not None and not location.path.startswith(org.area.path):
-        raise ValidationError({"location": _("The location must lie within the area served (%(area)s).")
-                               % {"area": org.area.name}})
+        raise ValidationError(
+            {"location": _("The location must lie within the area served (%(area)s).") % {"area": org.area.name}}
+        )
 
 
 def _check_credit_code(org: Organisation) -> None:
@@ -51,8 +53,9 @@ def _save(org: Organisation) -> None:
         with transaction.atomic():
             org.save()
     except IntegrityError as exc:  # a concurrent registration of the same credit code
-        raise ValidationError({"credit_code": _("Another organisation already has this unified social credit "
-                                                "code.")}) from exc
+        raise ValidationError(
+            {"credit_code": _("Another organisation already has this unified social credit code.")}
+        ) from exc
 
 
 def _normalise(changes: dict) -> dict:
@@ -65,8 +68,9 @@ def _normalise(changes: dict) -> dict:
 
 
 @transaction.atomic
-def organisation_create(*, actor, area: Place, managed_compounds=None, location: Place | None = None,
-                        **attrs) -> Organisation:
+def organisation_create(
+    *, actor, area: Place, managed_compounds=None, location: Place | None = None, **attrs
+) -> Organisation:
     if area.level > Level.COMMUNITY:
         raise ValidationError({"area": _("Choose a district, street or community.")})
     require_at(actor, Action.ADD, Organisation, area.path)
@@ -80,8 +84,9 @@ def organisation_create(*, actor, area: Place, managed_compounds=None, location:
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, managed_compounds=None, area=None,
-                        location=UNCHANGED, **changes) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, managed_compounds=None, area=None, location=UNCHANGED, **changes
+) -> Organisation:
     """Change an organisation; ``location=None`` clears the location, leaving it out keeps it."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     require(actor, Action.CHANGE, org)

@@ -20,8 +20,11 @@ from .selectors import search_q
 
 
 def visible_organisations(user, action: str = Action.VIEW):
-    return (restrict(Organisation.objects.all(), user, action)
-            .select_related("area", "location").prefetch_related("managed_compounds"))
+    return (
+        restrict(Organisation.objects.all(), user, action)
+        .select_related("area", "location")
+        .prefetch_related("managed_compounds")
+    )
 
 
 def get_organisation(request, pk: int) -> Organisation:
@@ -62,12 +65,19 @@ class OrganisationDetailView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         org = get_organisation(self.request, kwargs["pk"])
-        ctx.update({"org": org, "section": "government", "can_change": can(user, Action.CHANGE, org),
-                    "location_address": org.location.full_address() if org.location_id else ""})
+        ctx.update(
+            {
+                "org": org,
+                "section": "government",
+                "can_change": can(user, Action.CHANGE, org),
+                "location_address": org.location.full_address() if org.location_id else "",
+            }
+        )
         if may_any(user, RoleBinding, Action.VIEW):
             ctx["staff"] = list(
                 restrict(RoleBinding.objects.filter(organisation=org), user, Action.VIEW)
-                .select_related("user").order_by("user__username", "role")
+                .select_related("user")
+                .order_by("user__username", "role")
             )
         else:
             ctx["staff"] = None

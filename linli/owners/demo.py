@@ -22,7 +22,7 @@ def _communities(ctx) -> list:
         first = next((b.place for b in secretary.active_bindings() if b.place_id), None)
     ordered = [c for c in ctx.communities if first is not None and c.pk == first.pk]
     ordered += [c for c in ctx.communities if c not in ordered]
-    return ordered[:len(SEATS)]
+    return ordered[: len(SEATS)]
 
 
 def _owners(compound, since) -> object:
@@ -40,13 +40,14 @@ def _candidates(compound, n: int, since) -> list:
 
     owners = _owners(compound, since).filter(birth_date__isnull=False)
     here = owners.filter(scope_path__startswith=compound.path)  # owner-occupiers first: their branch is here
-    members = list(here.filter(pk__in=PartyMember.objects.filter(is_active=True).values("resident_id"))
-                   .order_by("pk")[:2])
+    members = list(
+        here.filter(pk__in=PartyMember.objects.filter(is_active=True).values("resident_id")).order_by("pk")[:2]
+    )
     if not members:  # the party seeder did not run (or seated nobody here): members by political status
         members = list(here.filter(political_status="cpc_member").order_by("pk")[:2])
-    chosen = members + list(here.exclude(pk__in=[m.pk for m in members]).order_by("pk")[:n - len(members)])
+    chosen = members + list(here.exclude(pk__in=[m.pk for m in members]).order_by("pk")[: n - len(members)])
     if len(chosen) < n:  # owners living elsewhere
-        chosen += list(owners.exclude(pk__in=[p.pk for p in chosen]).order_by("pk")[:n - len(chosen)])
+        chosen += list(owners.exclude(pk__in=[p.pk for p in chosen]).order_by("pk")[: n - len(chosen)])
     return chosen
 
 
@@ -62,9 +63,14 @@ def seed(ctx) -> list[str]:
         # the first mid-term; the second's five years nearly over, so re-election (换届) is due
         start = add_years(today, -2).replace(day=1) if k == 0 else add_years(today, -5) + dt.timedelta(days=60)
         end = add_years(start, 5) - dt.timedelta(days=1)
-        committee = services.committee_create(actor=actor, compound=compound, name=f"{compound.name}业主委员会",
-                                              term_start=start, term_end=end,
-                                              filed_on=start + dt.timedelta(days=20))
+        committee = services.committee_create(
+            actor=actor,
+            compound=compound,
+            name=f"{compound.name}业主委员会",
+            term_start=start,
+            term_end=end,
+            filed_on=start + dt.timedelta(days=20),
+        )
         made += 1
         people = _candidates(compound, SEATS[k], start)
         for i, resident in enumerate(people):
@@ -75,7 +81,7 @@ def seed(ctx) -> list[str]:
             gone = committee.seats.order_by("-pk").first()
             services.seat_end(actor=actor, seat=gone, until=start + dt.timedelta(days=300))
             replaced_on = start + dt.timedelta(days=301)
-            spare = (_owners(compound, replaced_on).exclude(pk__in=[p.pk for p in people]).order_by("pk").first())
+            spare = _owners(compound, replaced_on).exclude(pk__in=[p.pk for p in people]).order_by("pk").first()
             if spare is not None:
                 services.seat_add(actor=actor, committee=committee, resident=spare, since=replaced_on)
                 seats += 1

@@ -19,10 +19,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CommitteeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("E.g. 怡心花园业主委员会."))
     term_start = BoundedDateField(family=EVENT, label=_("Term start"), widget=DATE)
-    term_end = BoundedDateField(family=EVENT, label=_("Term end"), widget=DATE,
-                                help_text=_("At most 5 years after the start."))
-    filed_on = BoundedDateField(family=EVENT, label=_("Filed with the street on"), widget=DATE, required=False,
-                               help_text=_("备案: leave empty until the street office has registered it."))
+    term_end = BoundedDateField(
+        family=EVENT, label=_("Term end"), widget=DATE, help_text=_("At most 5 years after the start.")
+    )
+    filed_on = BoundedDateField(
+        family=EVENT,
+        label=_("Filed with the street on"),
+        widget=DATE,
+        required=False,
+        help_text=_("备案: leave empty until the street office has registered it."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
@@ -38,9 +44,13 @@ class CommitteeCreateForm(CommitteeForm):
 
 
 class SeatForm(forms.Form):
-    resident = ResidentChoiceField(label=_("Resident"), help_text=_(
-        "An owner of a house in the compound (业主, by the data centre's ownership records); type a name, pinyin "
-        "initials or an address to search."))
+    resident = ResidentChoiceField(
+        label=_("Resident"),
+        help_text=_(
+            "An owner of a house in the compound (业主, by the data centre's ownership records); type a name, pinyin "
+            "initials or an address to search."
+        ),
+    )
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices, initial=Position.MEMBER)
     since = BoundedDateField(family=EVENT, label=_("Since"), widget=DATE, initial=timezone.localdate)
 

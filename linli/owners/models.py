@@ -33,19 +33,25 @@ class CompoundScoped(ScopedModel):
     def extra_scope_q(cls, binding, action: str) -> Q | None:
         if str(binding.role) not in BELOW_COMPOUND_ROLES or action != "view":
             return None
-        compounds = sorted({p[:COMPOUND_PATH_LENGTH] for p in binding.place_prefixes()
-                            if len(p) > COMPOUND_PATH_LENGTH})
+        compounds = sorted(
+            {p[:COMPOUND_PATH_LENGTH] for p in binding.place_prefixes() if len(p) > COMPOUND_PATH_LENGTH}
+        )
         return Q(**{f"{cls.scope_field}__in": compounds}) if compounds else None
 
 
 class OwnersCommittee(CompoundScoped, BaseModel):
-    compound = models.ForeignKey("areas.Place", verbose_name=_("compound"), on_delete=models.PROTECT,
-                                 related_name="owners_committees")
+    compound = models.ForeignKey(
+        "areas.Place", verbose_name=_("compound"), on_delete=models.PROTECT, related_name="owners_committees"
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("E.g. 怡心花园业主委员会."))
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"))
-    filed_on = models.DateField(_("filed with the street on"), null=True, blank=True,
-                                help_text=_("备案: the date the street office registered the election result."))
+    filed_on = models.DateField(
+        _("filed with the street on"),
+        null=True,
+        blank=True,
+        help_text=_("备案: the date the street office registered the election result."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
@@ -54,10 +60,12 @@ class OwnersCommittee(CompoundScoped, BaseModel):
         verbose_name_plural = _("owners' committees")
         ordering = ["scope_path", "-term_start", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["compound"], condition=Q(is_active=True),
-                                    name="owners_one_active_committee_per_compound"),
-            models.CheckConstraint(condition=Q(term_end__gte=models.F("term_start")),
-                                   name="owners_committee_term_order"),
+            models.UniqueConstraint(
+                fields=["compound"], condition=Q(is_active=True), name="owners_one_active_committee_per_compound"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__gte=models.F("term_start")), name="owners_committee_term_order"
+            ),
         ]
 
     def __str__(self):
@@ -90,10 +98,12 @@ def current_seat_q(today: dt.date | None = None, prefix: str = "") -> Q:
 
 
 class CommitteeSeat(CompoundScoped, BaseModel):
-    committee = models.ForeignKey(OwnersCommittee, verbose_name=_("owners' committee"), on_delete=models.PROTECT,
-                                  related_name="seats")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="owners_committee_seats")
+    committee = models.ForeignKey(
+        OwnersCommittee, verbose_name=_("owners' committee"), on_delete=models.PROTECT, related_name="seats"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="owners_committee_seats"
+    )
     position = models.CharField(_("position"), max_length=12, choices=Position.choices, default=Position.MEMBER)
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the seat is held."))
@@ -104,8 +114,11 @@ class CommitteeSeat(CompoundScoped, BaseModel):
         verbose_name_plural = _("owners' committee seats")
         ordering = ["committee", "until", "since", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "resident"], condition=Q(until__isnull=True),
-                                    name="owners_one_open_seat_per_resident"),
+            models.UniqueConstraint(
+                fields=["committee", "resident"],
+                condition=Q(until__isnull=True),
+                name="owners_one_open_seat_per_resident",
+            ),
         ]
         indexes = [models.Index(fields=["resident", "until"], name="owners_seat_resident_idx")]
 

@@ -5,8 +5,11 @@ from linli.core.registry import DemoSeeder, MenuItem, registry
 registry.add_place_path_field("owners.ownerscommittee", "scope_path")
 registry.add_place_path_field("owners.committeeseat", "scope_path")
 
-registry.add_menu(MenuItem("management", _("Owners' committees"), "owners:list", model="owners.ownerscommittee",
-                           order=40, audience="staff"))
+registry.add_menu(
+    MenuItem(
+        "management", _("Owners' committees"), "owners:list", model="owners.ownerscommittee", order=40, audience="staff"
+    )
+)
 
 
 def _seed(ctx):

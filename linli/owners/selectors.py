@@ -23,8 +23,15 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def committees(user, *, action: str = Action.VIEW, under: str | None = None, q: str = "",
-               include_inactive: bool = False, today: dt.date | None = None) -> QuerySet:
+def committees(
+    user,
+    *,
+    action: str = Action.VIEW,
+    under: str | None = None,
+    q: str = "",
+    include_inactive: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet:
     """Committees ``user`` may ``action``, each with ``n_seats`` (current seats), compound and community."""
     today = today or _today()
     qs = restrict(OwnersCommittee.objects.all(), user, action).select_related("compound__parent")
@@ -34,19 +41,22 @@ def committees(user, *, action: str = Action.VIEW, under: str | None = None, q: 
         qs = qs.filter(Q(name__icontains=q) | Q(compound__name__icontains=q))
     if not include_inactive:
         qs = qs.filter(is_active=True)
-    return (qs.annotate(n_seats=Count("seats", filter=open_seat_q(today, "seats__")))
-            .order_by("-is_active", "scope_path", "-term_start", "pk"))
+    return qs.annotate(n_seats=Count("seats", filter=open_seat_q(today, "seats__"))).order_by(
+        "-is_active", "scope_path", "-term_start", "pk"
+    )
 
 
 def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> tuple[list, list]:
     """(current, past) seats of ``committee`` the user may see; current ones chair first."""
     today = today or _today()
-    rows = list(restrict(CommitteeSeat.objects.filter(committee=committee), user)
-                .select_related("resident", "committee").order_by("since", "pk"))
+    rows = list(
+        restrict(CommitteeSeat.objects.filter(committee=committee), user)
+        .select_related("resident", "committee")
+        .order_by("since", "pk")
+    )
     current = [s for s in rows if s.is_open(today)]
     current.sort(key=lambda s: (POSITION_ORDER.get(s.position, 9), s.since, s.pk))
-    past = sorted((s for s in rows if not s.is_open(today)),
-                  key=lambda s: (s.until, s.pk), reverse=True)
+    past = sorted((s for s in rows if not s.is_open(today)), key=lambda s: (s.until, s.pk), reverse=True)
     return current, past
 
 
@@ -78,20 +88,35 @@ def flags(committee: OwnersCommittee, n_seats: int, *, today: dt.date | None = N
         return []
     out = []
     if n_seats < MIN_MEMBERS or n_seats > MAX_MEMBERS or n_seats % 2 == 0:
-        out.append(Flag("members", "warning",
-                        _("%(n)s members: an owners' committee has an odd number of 5 to 11 members.")
-                        % {"n": n_seats}))
+        out.append(
+            Flag(
+                "members",
+                "warning",
+                _("%(n)s members: an owners' committee has an odd number of 5 to 11 members.") % {"n": n_seats},
+            )
+        )
     if committee.term_end < today:
-        out.append(Flag("term_ended", "error",
-                        _("The term ended on %(day)s: the committee is due for re-election (换届).")
-                        % {"day": committee.term_end}))
+        out.append(
+            Flag(
+                "term_ended",
+                "error",
+                _("The term ended on %(day)s: the committee is due for re-election (换届).")
+                % {"day": committee.term_end},
+            )
+        )
     elif committee.term_end - dt.timedelta(days=REELECTION_LEAD_DAYS) <= today:
-        out.append(Flag("reelection_due", "warning",
-                        _("The term ends on %(day)s: re-election (换届) should start 90 days before.")
-                        % {"day": committee.term_end}))
+        out.append(
+            Flag(
+                "reelection_due",
+                "warning",
+                _("The term ends on %(day)s: re-election (换届) should start 90 days before.")
+                % {"day": committee.term_end},
+            )
+        )
     if committee.filed_on is None and committee.term_start + dt.timedelta(days=FILING_DAYS) < today:
-        out.append(Flag("not_filed", "warning",
-                        _("Not filed with the street: filing is due within 30 days of the election.")))
+        out.append(
+            Flag("not_filed", "warning", _("Not filed with the street: filing is due within 30 days of the election."))
+        )
     return out
 
 
@@ -111,8 +136,11 @@ def current_seats_of(resident_ids, *, today: dt.date | None = None) -> dict[int,
     ids = [i for i in resident_ids if i]
     if not ids:
         return out
-    for s in (CommitteeSeat.objects.filter(current_seat_q(today), resident_id__in=ids)
-              .select_related("committee").order_by("since", "pk")):
+    for s in (
+        CommitteeSeat.objects.filter(current_seat_q(today), resident_id__in=ids)
+        .select_related("committee")
+        .order_by("since", "pk")
+    ):
         out.setdefault(s.resident_id, []).append(s)
     return out
 

@@ -35,8 +35,9 @@ def _check_term(committee: OwnersCommittee) -> None:
     if end < start:
         raise ValidationError({"term_end": _("The term cannot end before it starts.")})
     if end > add_years(start, TERM_MAX_YEARS):
-        raise ValidationError({"term_end": _("A term of an owners' committee lasts at most %(n)s years.")
-                               % {"n": TERM_MAX_YEARS}})
+        raise ValidationError(
+            {"term_end": _("A term of an owners' committee lasts at most %(n)s years.") % {"n": TERM_MAX_YEARS}}
+        )
     if committee.filed_on is not None and committee.filed_on < start:
         raise ValidationError({"filed_on": _("The committee cannot be filed before its term starts.")})
 
@@ -48,20 +49,40 @@ def _check_one_active(committee: OwnersCommittee) -> None:
     if committee.pk:
         others = others.exclude(pk=committee.pk)
     if others.exists():
-        raise ValidationError({"is_active": _("This compound already has an active owners' committee; mark the "
-                                              "previous one inactive first.")})
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "This compound already has an active owners' committee; mark the previous one inactive first."
+                )
+            }
+        )
 
 
 @transaction.atomic
-def committee_create(*, actor, compound: Place, name: str, term_start: dt.date, term_end: dt.date,
-                     filed_on: dt.date | None = None, is_active: bool = True) -> OwnersCommittee:
+def committee_create(
+    *,
+    actor,
+    compound: Place,
+    name: str,
+    term_start: dt.date,
+    term_end: dt.date,
+    filed_on: dt.date | None = None,
+    is_active: bool = True,
+) -> OwnersCommittee:
     if compound is None or compound.level != Level.COMPOUND:
         raise ValidationError({"compound": _("An owners' committee serves a compound (小区); choose a compound.")})
     if not compound.is_active:
         raise ValidationError({"compound": _("This compound is archived.")})
     require_at(actor, Action.ADD, OwnersCommittee, compound.path)
-    committee = OwnersCommittee(compound=compound, scope_path=compound.path, name=(name or "").strip(),
-                                term_start=term_start, term_end=term_end, filed_on=filed_on, is_active=is_active)
+    committee = OwnersCommittee(
+        compound=compound,
+        scope_path=compound.path,
+        name=(name or "").strip(),
+        term_start=term_start,
+        term_end=term_end,
+        filed_on=filed_on,
+        is_active=is_active,
+    )
     _check_term(committee)
     _check_one_active(committee)
     save_audited(actor=actor, obj=committee, action="create")
@@ -92,19 +113,26 @@ def _check_owner(committee: OwnersCommittee, resident, since: dt.date) -> None:
     today = _today()
     for day in sorted({min(since, today), today}):
         if not owner_holdings(committee.compound, day).filter(resident=resident).exists():
-            raise ValidationError({"resident": _(
-                "Only an owner of a house in %(compound)s may hold a seat on its owners' committee "
-                "(建房〔2009〕274号): %(name)s is not recorded as the owner or a co-owner of a house there on "
-                "%(day)s. A tenant, a family member of an owner or an owner elsewhere cannot be seated; record the "
-                "ownership in the data centre first if it is missing.") % {
-                "compound": committee.compound.name, "name": resident.name, "day": day.isoformat()}})
+            raise ValidationError(
+                {
+                    "resident": _(
+                        "Only an owner of a house in %(compound)s may hold a seat on its owners' committee "
+                        "(建房〔2009〕274号): %(name)s is not recorded as the owner or a co-owner of a house there on "
+                        "%(day)s. A tenant, a family member of an owner or an owner elsewhere cannot be seated; "
+                        "record the ownership in the data centre first if it is missing."
+                    )
+                    % {"compound": committee.compound.name, "name": resident.name, "day": day.isoformat()}
+                }
+            )
 
 
 @transaction.atomic
-def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Position.MEMBER,
-             since: dt.date | None = None) -> CommitteeSeat:
-    committee = OwnersCommittee.objects.select_for_update(of=("self",)).select_related("compound__parent").get(
-        pk=committee.pk)
+def seat_add(
+    *, actor, committee: OwnersCommittee, resident, position: str = Position.MEMBER, since: dt.date | None = None
+) -> CommitteeSeat:
+    committee = (
+        OwnersCommittee.objects.select_for_update(of=("self",)).select_related("compound__parent").get(pk=committee.pk)
+    )
     require(actor, Action.CHANGE, committee)
     if not committee.is_active:
         raise ValidationError(_("This owners' committee is no longer active."))
@@ -114,17 +142,21 @@ def seat_add(*, actor, committee: OwnersCommittee, resident, position: str = Pos
         raise ValidationError({"resident": _("This resident record is no longer active.")})
     since = since or _today()
     if since < committee.term_start or since > committee.term_end:
-        raise ValidationError({"since": _("The seat must start within the committee's term (%(start)s – %(end)s).")
-                               % {"start": committee.term_start, "end": committee.term_end}})
+        raise ValidationError(
+            {
+                "since": _("The seat must start within the committee's term (%(start)s – %(end)s).")
+                % {"start": committee.term_start, "end": committee.term_end}
+            }
+        )
     _check_owner(committee, resident, since)
     held = CommitteeSeat.objects.filter(open_seat_q(_today()), committee=committee, resident=resident)
     if held.exists():
         raise ValidationError({"resident": _("This resident already holds a seat on this committee.")})
-    seat = CommitteeSeat(committee=committee, resident=resident, position=position, since=since,
-                         scope_path=committee.scope_path)
+    seat = CommitteeSeat(
+        committee=committee, resident=resident, position=position, since=since, scope_path=committee.scope_path
+    )
     save_audited(actor=actor, obj=seat, action="create")
-    events.publish("owners.seat.added", {"seat_id": seat.pk, "committee_id": committee.pk,
-                                         "resident_id": resident.pk})
+    events.publish("owners.seat.added", {"seat_id": seat.pk, "committee_id": committee.pk, "resident_id": resident.pk})
     return seat
 
 

@@ -31,14 +31,18 @@ class CommitteeListView(ScopedListView):
         if not may_any(user, OwnersCommittee):
             raise PermissionDenied
         self.include_inactive = self.request.GET.get("inactive") == "1"
-        return selectors.committees(user, q=self.request.GET.get("q", "").strip()[:60],
-                                    include_inactive=self.include_inactive)
+        return selectors.committees(
+            user, q=self.request.GET.get("q", "").strip()[:60], include_inactive=self.include_inactive
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["object_list"] = selectors.with_flags(ctx["object_list"])
-        ctx.update(section=SECTION, include_inactive=self.include_inactive,
-                   may_add=may_any(self.request.user, OwnersCommittee, Action.ADD))
+        ctx.update(
+            section=SECTION,
+            include_inactive=self.include_inactive,
+            may_add=may_any(self.request.user, OwnersCommittee, Action.ADD),
+        )
         return ctx
 
 
@@ -52,10 +56,19 @@ def committee_detail(request, pk: int):
     committee = _committee(user, pk)
     current, past = selectors.seats(user, committee)
     may_change = can(user, Action.CHANGE, committee)
-    return render(request, "owners/committee_detail.html", {
-        "section": SECTION, "committee": committee, "current": current, "past": past,
-        "flags": selectors.flags(committee, len(current)), "may_change": may_change,
-        "end_form": SeatEndForm() if may_change else None})
+    return render(
+        request,
+        "owners/committee_detail.html",
+        {
+            "section": SECTION,
+            "committee": committee,
+            "current": current,
+            "past": past,
+            "flags": selectors.flags(committee, len(current)),
+            "may_change": may_change,
+            "end_form": SeatEndForm() if may_change else None,
+        },
+    )
 
 
 class CommitteeCreateView(ServiceFormView):
@@ -95,12 +108,21 @@ class CommitteeEditView(ServiceFormView):
 
     def get_initial(self):
         c = self.committee
-        return {"name": c.name, "term_start": c.term_start, "term_end": c.term_end, "filed_on": c.filed_on,
-                "is_active": c.is_active}
+        return {
+            "name": c.name,
+            "term_start": c.term_start,
+            "term_end": c.term_end,
+            "filed_on": c.filed_on,
+            "is_active": c.is_active,
+        }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "section": SECTION, "committee": self.committee,
-                "title": _("Edit the owners' committee")}
+        return {
+            **super().get_context_data(**kwargs),
+            "section": SECTION,
+            "committee": self.committee,
+            "title": _("Edit the owners' committee"),
+        }
 
     def perform(self, form):
         return services.committee_update(actor=self.request.user, committee=self.committee, **form.cleaned_data)
@@ -119,15 +141,23 @@ def seat_add(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.seat_add(actor=user, committee=committee, resident=data["resident"], position=data["position"],
-                              since=data["since"])
+            services.seat_add(
+                actor=user,
+                committee=committee,
+                resident=data["resident"],
+                position=data["position"],
+                since=data["since"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Seat added."))
             return redirect("owners:detail", pk=committee.pk)
-    return render(request, "owners/form.html", {"section": SECTION, "form": form, "committee": committee,
-                                                "title": _("Add a seat")})
+    return render(
+        request,
+        "owners/form.html",
+        {"section": SECTION, "form": form, "committee": committee, "title": _("Add a seat")},
+    )
 
 
 @login_required

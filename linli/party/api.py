@@ -210,11 +210,13 @@ def _org_out(qs):
 
 # -- organisations --------------------------------------------------------------------------------------------------
 
+
 @router.get("/orgs", response={200: list[PartyOrgOut], **ERROR_RESPONSES}, summary="Party organisations in scope")
 @paginate(PageNumber)
 def list_orgs(request, filters: Query[PartyOrgFilters]):
-    qs = selectors.with_counts(selectors.orgs(request.auth, under=_under(request, filters.under),
-                                              kind=filters.kind, q=filters.q or ""))
+    qs = selectors.with_counts(
+        selectors.orgs(request.auth, under=_under(request, filters.under), kind=filters.kind, q=filters.q or "")
+    )
     return _Flagged(qs)
 
 
@@ -256,9 +258,17 @@ def create_org(request, payload: PartyOrgIn):
         if organisation is None:
             raise ValidationError({"organisation_id": _("Unknown organisation.")})
     covered = [place_by_code(user, code, field="covered") for code in payload.covered]
-    org = services.org_create(actor=user, place=place, kind=payload.kind, name=payload.name, parent=parent,
-                              branch_type=payload.branch_type or "", organisation=organisation,
-                              term_start=payload.term_start, covered_places=covered)
+    org = services.org_create(
+        actor=user,
+        place=place,
+        kind=payload.kind,
+        name=payload.name,
+        parent=parent,
+        branch_type=payload.branch_type or "",
+        organisation=organisation,
+        term_start=payload.term_start,
+        covered_places=covered,
+    )
     return Status(201, _org_out(type(org).objects.filter(pk=org.pk).select_related("place"))[0])
 
 
@@ -268,8 +278,11 @@ def archive_org(request, org_id: int):
     return _org_out(type(org).objects.filter(pk=org.pk).select_related("place"))[0]
 
 
-@router.post("/orgs/{int:org_id}/members", response={201: PartyMemberOut, **ERROR_RESPONSES},
-             summary="Register a resident as a member of the branch")
+@router.post(
+    "/orgs/{int:org_id}/members",
+    response={201: PartyMemberOut, **ERROR_RESPONSES},
+    summary="Register a resident as a member of the branch",
+)
 def add_member(request, org_id: int, payload: PartyMemberIn):
     user = request.auth
     org = selectors.org_for(user, org_id)
@@ -279,9 +292,16 @@ def add_member(request, org_id: int, payload: PartyMemberIn):
     group = selectors.orgs(user).filter(pk=payload.group_id).first() if payload.group_id else None
     if payload.group_id and group is None:
         raise ValidationError({"group_id": _("Unknown organisation.")})
-    member = services.member_add(actor=user, org=org, resident=resident, joined_on=payload.joined_on,
-                                 status=payload.status, full_on=payload.full_on, group=group,
-                                 dues_paid_until=payload.dues_paid_until)
+    member = services.member_add(
+        actor=user,
+        org=org,
+        resident=resident,
+        joined_on=payload.joined_on,
+        status=payload.status,
+        full_on=payload.full_on,
+        group=group,
+        dues_paid_until=payload.dues_paid_until,
+    )
     return Status(201, selectors.member_for(user, member.pk))
 
 
@@ -290,20 +310,28 @@ def add_seat(request, org_id: int, payload: SeatIn):
     user = request.auth
     org = selectors.org_for(user, org_id)
     member = selectors.member_for(user, payload.member_id)
-    seat = services.seat_add(actor=user, org=org, member=member, position=payload.position,
-                             term_start=payload.term_start)
+    seat = services.seat_add(
+        actor=user, org=org, member=member, position=payload.position, term_start=payload.term_start
+    )
     return Status(201, seat)
 
 
 # -- members --------------------------------------------------------------------------------------------------------
+
 
 @router.get("/members", response={200: list[PartyMemberOut], **ERROR_RESPONSES}, summary="Registered members (masked)")
 @paginate(PageNumber)
 def list_members(request, filters: Query[MemberFilters]):
     user = request.auth
     org = selectors.org_for(user, filters.org) if filters.org else None
-    return selectors.members(user, org=org, under=_under(request, filters.under), status=filters.status,
-                             q=filters.q or "", dues_overdue=filters.dues_overdue)
+    return selectors.members(
+        user,
+        org=org,
+        under=_under(request, filters.under),
+        status=filters.status,
+        q=filters.q or "",
+        dues_overdue=filters.dues_overdue,
+    )
 
 
 @router.get("/members/{int:member_id}", response={200: PartyMemberOut, **ERROR_RESPONSES}, summary="One member")
@@ -311,8 +339,11 @@ def get_member(request, member_id: int):
     return selectors.member_for(request.auth, member_id)
 
 
-@router.post("/members/{int:member_id}/transfer", response={201: PartyMemberOut, **ERROR_RESPONSES},
-             summary="Transfer a member to another branch (the old membership is kept as history)")
+@router.post(
+    "/members/{int:member_id}/transfer",
+    response={201: PartyMemberOut, **ERROR_RESPONSES},
+    summary="Transfer a member to another branch (the old membership is kept as history)",
+)
 def transfer_member(request, member_id: int, payload: TransferIn):
     user = request.auth
     member = selectors.member_for(user, member_id)
@@ -323,16 +354,22 @@ def transfer_member(request, member_id: int, payload: TransferIn):
 
 # -- 双报到 -----------------------------------------------------------------------------------------------------------
 
-@router.get("/inservice", response={200: list[InServiceOut], **ERROR_RESPONSES},
-            summary="In-service members (双报到) in scope")
+
+@router.get(
+    "/inservice", response={200: list[InServiceOut], **ERROR_RESPONSES}, summary="In-service members (双报到) in scope"
+)
 @paginate(PageNumber)
 def list_inservice(request, filters: Query[InServiceFilters]):
-    return selectors.inservice(request.auth, under=_under(request, filters.under), stale=filters.stale,
-                               q=filters.q or "")
+    return selectors.inservice(
+        request.auth, under=_under(request, filters.under), stale=filters.stale, q=filters.q or ""
+    )
 
 
-@router.post("/inservice", response={201: InServiceOut, **ERROR_RESPONSES},
-             summary="An in-service member reports to the community (first or repeated)")
+@router.post(
+    "/inservice",
+    response={201: InServiceOut, **ERROR_RESPONSES},
+    summary="An in-service member reports to the community (first or repeated)",
+)
 def report(request, payload: ReportIn):
     user = request.auth
     resident = resident_for(user, payload.resident_id)
@@ -342,33 +379,54 @@ def report(request, payload: ReportIn):
     employer = restrict(Organisation.objects.filter(is_active=True), user).filter(pk=payload.employer_id).first()
     if employer is None:
         raise ValidationError({"employer_id": _("Unknown organisation.")})
-    member = services.inservice_report(actor=user, resident=resident, community=community, employer=employer,
-                                       reported_on=payload.reported_on, employer_party_org=payload.employer_party_org,
-                                       skills=payload.skills, service_intention=payload.service_intention)
+    member = services.inservice_report(
+        actor=user,
+        resident=resident,
+        community=community,
+        employer=employer,
+        reported_on=payload.reported_on,
+        employer_party_org=payload.employer_party_org,
+        skills=payload.skills,
+        service_intention=payload.service_intention,
+    )
     return Status(201, selectors.inservice_for(user, member.pk))
 
 
-@router.get("/inservice/{int:member_id}/records", response={200: list[InServiceRecordOut], **ERROR_RESPONSES},
-            summary="Service records of an in-service member")
+@router.get(
+    "/inservice/{int:member_id}/records",
+    response={200: list[InServiceRecordOut], **ERROR_RESPONSES},
+    summary="Service records of an in-service member",
+)
 @paginate(PageNumber)
 def list_records(request, member_id: int):
     member = selectors.inservice_for(request.auth, member_id)
     return selectors.records(request.auth, member=member)
 
 
-@router.post("/inservice/{int:member_id}/records", response={201: InServiceRecordOut, **ERROR_RESPONSES},
-             summary="Record a service (date, content, hours)")
+@router.post(
+    "/inservice/{int:member_id}/records",
+    response={201: InServiceRecordOut, **ERROR_RESPONSES},
+    summary="Record a service (date, content, hours)",
+)
 def add_record(request, member_id: int, payload: RecordIn):
     user = request.auth
     member = selectors.inservice_for(user, member_id)
     post = selectors.post_for(user, payload.post_id) if payload.post_id else None
-    record = services.service_record_add(actor=user, member=member, date=payload.date, content=payload.content,
-                                         hours=payload.hours, source=payload.source, post=post)
+    record = services.service_record_add(
+        actor=user,
+        member=member,
+        date=payload.date,
+        content=payload.content,
+        hours=payload.hours,
+        source=payload.source,
+        post=post,
+    )
     return Status(201, record)
 
 
-@router.get("/inservice/{int:member_id}/hours", response={200: HoursOut, **ERROR_RESPONSES},
-            summary="Service hours in a year")
+@router.get(
+    "/inservice/{int:member_id}/hours", response={200: HoursOut, **ERROR_RESPONSES}, summary="Service hours in a year"
+)
 def hours(request, member_id: int, year: int = Query(..., ge=2000, le=2100)):
     member = selectors.inservice_for(request.auth, member_id)
     return {"member_id": member.pk, "year": year, "hours": selectors.service_hours(member, year)}

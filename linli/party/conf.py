@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from linli.core.workdays import add_months
 
-MIN_FULL_MEMBERS = 3          # 支部工作条例: a branch needs at least 3 full members
-COMMITTEE_FROM = 7            # ≥ 7 full members → a 支部委员会
+MIN_FULL_MEMBERS = 3  # 支部工作条例: a branch needs at least 3 full members
+COMMITTEE_FROM = 7  # ≥ 7 full members → a 支部委员会
 COMMITTEE_MIN, COMMITTEE_USUAL_MAX, COMMITTEE_MAX = 3, 5, 7
-BRANCH_USUAL_MAX = 50         # normally no more than 50 members
+BRANCH_USUAL_MAX = 50  # normally no more than 50 members
 
 
 def stale_months() -> int:
@@ -45,8 +45,9 @@ def term_years(kind: str, branch_type: str = "") -> int:
     key = branch_type if kind == "branch" and branch_type in table else "default"
     years = table[key]
     if not isinstance(years, int) or years not in TERM_YEARS_ALLOWED:
-        raise ImproperlyConfigured(f"LINLI_PARTY_TERM_YEARS[{key!r}] = {years!r}: a party committee's term is "
-                                   "3 to 5 years (党章 第三十一条)")
+        raise ImproperlyConfigured(
+            f"LINLI_PARTY_TERM_YEARS[{key!r}] = {years!r}: a party committee's term is 3 to 5 years (党章 第三十一条)"
+        )
     return years
 
 

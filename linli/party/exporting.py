@@ -23,8 +23,11 @@ from .models import InServiceMember, PartyMember
 
 
 def _banner(title, who, when) -> str:
-    return _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass it on"
-             ) % {"title": title, "who": who, "when": when}
+    return _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass it on") % {
+        "title": title,
+        "who": who,
+        "when": when,
+    }
 
 
 def export_members(*, actor, filters: dict, description: dict | None = None):
@@ -37,23 +40,60 @@ def export_members(*, actor, filters: dict, description: dict | None = None):
     book = Book(creator=who, title=title)
     ws = book.sheet(title)
     ws.append([_banner(title, who, when)])
-    ws.append([pgettext("person", "Name"), _("Gender"), _("ID number"), _("Phone"), _("Branch"), _("Party group"),
-              _("Status"), _("Joined the party on"), _("Full member since"), _("Dues paid until"), _("Address"),
-              _("Active")], bold=True)
+    ws.append(
+        [
+            pgettext("person", "Name"),
+            _("Gender"),
+            _("ID number"),
+            _("Phone"),
+            _("Branch"),
+            _("Party group"),
+            _("Status"),
+            _("Joined the party on"),
+            _("Full member since"),
+            _("Dues paid until"),
+            _("Address"),
+            _("Active"),
+        ],
+        bold=True,
+    )
     n = 0
     for m in qs.iterator(chunk_size=1000):
         r = m.resident
-        ws.append([r.name, r.get_gender_display(), r.id_masked, r.phone_masked, m.org.name,
-                  m.group.name if m.group_id else "", m.get_status_display(), m.joined_on, m.full_on,
-                  m.dues_paid_until, r.address, _("yes") if m.is_active else _("no")])
+        ws.append(
+            [
+                r.name,
+                r.get_gender_display(),
+                r.id_masked,
+                r.phone_masked,
+                m.org.name,
+                m.group.name if m.group_id else "",
+                m.get_status_display(),
+                m.joined_on,
+                m.full_on,
+                m.dues_paid_until,
+                r.address,
+                _("yes") if m.is_active else _("no"),
+            ]
+        )
         n += 1
     info = book.sheet(_("Export information"))
-    for k, v in ((_("Exported by"), who), (_("Exported at"), when), (_("Rows"), n),
-                 (_("Filters"), json.dumps(description or {}, ensure_ascii=False))):
+    for k, v in (
+        (_("Exported by"), who),
+        (_("Exported at"), when),
+        (_("Rows"), n),
+        (_("Filters"), json.dumps(description or {}, ensure_ascii=False)),
+    ):
         info.append([k, v])
-    audit.record(actor=actor, action="export", object_type="party.partymember", object_id="",
-                 object_repr=str(PartyMember._meta.verbose_name_plural), scope_path=filters.get("under") or "",
-                 note=json.dumps({"filters": description or {}, "rows": n}, ensure_ascii=False)[:2000])
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type="party.partymember",
+        object_id="",
+        object_repr=str(PartyMember._meta.verbose_name_plural),
+        scope_path=filters.get("under") or "",
+        note=json.dumps({"filters": description or {}, "rows": n}, ensure_ascii=False)[:2000],
+    )
     return book.save(), n
 
 
@@ -71,8 +111,11 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
     title = _("In-service party member service record, %(year)s Q%(q)s") % {"year": year, "q": quarter}
     book = Book(creator=who, title=title)
     records = {}
-    for rec in (selectors.records(actor, start=start, end=end, action=Action.VIEW)
-                .filter(member__in=[m.pk for m in members]).order_by("date", "pk")):
+    for rec in (
+        selectors.records(actor, start=start, end=end, action=Action.VIEW)
+        .filter(member__in=[m.pk for m in members])
+        .order_by("date", "pk")
+    ):
         records.setdefault(rec.member_id, []).append(rec)
     year_hours = selectors.service_hours_many([m.pk for m in members], year)
     items = selectors.sheet_items(actor, members, start, end)
@@ -89,10 +132,23 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         total = sum((rec.hours for rec in recs), Decimal("0"))
         wishes = mine["wishes"] or []
         fulfilled = sum(1 for w in wishes if w.state == "done")
-        ws.append([_("This quarter"), _("%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
-                                       "(%(fulfilled)s fulfilled), %(hours)s service hours") % {
-            "posts": len(mine["posts"]), "projects": len(mine["projects"] or []), "wishes": len(wishes),
-            "fulfilled": fulfilled, "hours": total}], bold=True)
+        ws.append(
+            [
+                _("This quarter"),
+                _(
+                    "%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
+                    "(%(fulfilled)s fulfilled), %(hours)s service hours"
+                )
+                % {
+                    "posts": len(mine["posts"]),
+                    "projects": len(mine["projects"] or []),
+                    "wishes": len(wishes),
+                    "fulfilled": fulfilled,
+                    "hours": total,
+                },
+            ],
+            bold=True,
+        )
         ws.append()
         ws.append([_("Claimed posts")], bold=True)
         ws.append([_("Claimed on"), _("Post"), "", _("Released on")])
@@ -114,8 +170,14 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
             ws.append([_("Micro-wishes")], bold=True)
             ws.append([_("Claimed on"), _("Micro-wish"), _("State"), _("Ended on")])
             for c in wishes:
-                ws.append([timezone.localtime(c.created_at).date(), c.wish.title, c.get_state_display(),
-                          timezone.localtime(c.ended_at).date() if c.ended_at else ""])
+                ws.append(
+                    [
+                        timezone.localtime(c.created_at).date(),
+                        c.wish.title,
+                        c.get_state_display(),
+                        timezone.localtime(c.ended_at).date() if c.ended_at else "",
+                    ]
+                )
             if not wishes:
                 ws.append(["", _("none")])
         ws.append()
@@ -127,8 +189,13 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         ws.append([_("Year to date"), "", year_hours.get(m.pk, Decimal("0")), ""])
         ws.append()
         ws.append([_("Community (seal)"), "", _("Date"), timezone.localdate()])
-    audit.record(actor=actor, action="export", object_type="party.inservicemember",
-                 object_id=str(members[0].pk) if len(members) == 1 else "",
-                 object_repr=str(title)[:200], scope_path=members[0].scope_path if len(members) == 1 else "",
-                 note=json.dumps({"year": year, "quarter": quarter, "members": [m.pk for m in members]})[:2000])
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type="party.inservicemember",
+        object_id=str(members[0].pk) if len(members) == 1 else "",
+        object_repr=str(title)[:200],
+        scope_path=members[0].scope_path if len(members) == 1 else "",
+        note=json.dumps({"year": year, "quarter": quarter, "members": [m.pk for m in members]})[:2000],
+    )
     return book.save()

@@ -21,8 +21,9 @@ COMMUNITY = (3,)
 
 def code_field(label, required=False, help_text="", levels=()):
     """A place code, chosen with a picker (the value is still the code, checked against the scope)."""
-    return forms.CharField(label=label, max_length=24, required=required, help_text=help_text,
-                           widget=PlacePicker(levels=levels))
+    return forms.CharField(
+        label=label, max_length=24, required=required, help_text=help_text, widget=PlacePicker(levels=levels)
+    )
 
 
 def clean_code(value: str) -> str:
@@ -47,23 +48,36 @@ class OrgForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PartyOrgKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     parent = forms.TypedChoiceField(label=_("Parent organisation"), required=False, coerce=int, empty_value=None)
-    place = code_field(_("Place"), required=True, levels=(3, 4, 5),
-                       help_text=_("Where it sits: the community, compound or building."))
-    branch_type = forms.ChoiceField(label=_("Branch type"), required=False,
-                                    choices=[("", "—"), *BranchType.choices])
-    organisation = forms.TypedChoiceField(label=_("Property company"), required=False, coerce=int,
-                                          empty_value=None, help_text=_("For a property company branch."))
-    covered = forms.CharField(label=_("Covered compounds or buildings"), required=False, max_length=1000,
-                              help_text=_("Place codes separated by spaces or commas."))
-    term_start = date_field(_("Term start"), required=False,
-                            help_text=_("The term ends 5 years later (3 years for a property company's or another "
-                                        "unit's branch) unless you give an end date."))
+    place = code_field(
+        _("Place"), required=True, levels=(3, 4, 5), help_text=_("Where it sits: the community, compound or building.")
+    )
+    branch_type = forms.ChoiceField(label=_("Branch type"), required=False, choices=[("", "—"), *BranchType.choices])
+    organisation = forms.TypedChoiceField(
+        label=_("Property company"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For a property company branch."),
+    )
+    covered = forms.CharField(
+        label=_("Covered compounds or buildings"),
+        required=False,
+        max_length=1000,
+        help_text=_("Place codes separated by spaces or commas."),
+    )
+    term_start = date_field(
+        _("Term start"),
+        required=False,
+        help_text=_(
+            "The term ends 5 years later (3 years for a property company's or another "
+            "unit's branch) unless you give an end date."
+        ),
+    )
     term_end = date_field(_("Term end"), required=False)
 
     def __init__(self, *args, parents=(), organisations=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", "—"), *[(o.pk, f"{o.name} ({o.get_kind_display()})")
-                                                      for o in parents]]
+        self.fields["parent"].choices = [("", "—"), *[(o.pk, f"{o.name} ({o.get_kind_display()})") for o in parents]]
         self.fields["organisation"].choices = [("", "—"), *[(o.pk, o.name) for o in organisations]]
         if editing:
             for name in ("kind", "parent", "place"):
@@ -151,13 +165,25 @@ class CenterForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or branch")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or branch")}),
+    )
     under = code_field(_("Within"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *MemberStatus.choices])
-    badge = forms.ChoiceField(label=_("Role"), required=False, choices=[
-        ("", _("All")), ("building_head", _("Building heads")), ("committee", _("Committee members")),
-        ("center", _("Centre households")), ("owners_committee", _("Owners' committee members"))])
+    badge = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("building_head", _("Building heads")),
+            ("committee", _("Committee members")),
+            ("center", _("Centre households")),
+            ("owners_committee", _("Owners' committee members")),
+        ],
+    )
     dues = forms.BooleanField(label=_("Dues overdue only"), required=False)
     ended = forms.BooleanField(label=_("Include ended memberships"), required=False)
 
@@ -166,9 +192,12 @@ class MemberFilterForm(forms.Form):
 
 
 class InServiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Name, employer or skill")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, employer or skill")}),
+    )
     under = code_field(_("Within"))
     stale = forms.BooleanField(label=_("Not reported recently only"), required=False)
 
@@ -200,8 +229,9 @@ class RegistrationForm(forms.Form):
     registered_on = date_field(_("Registered on"))
     contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
     contact_phone = forms.CharField(label=_("Office phone"), max_length=20, required=False)
-    commitments = forms.CharField(label=_("Commitments"), required=False, max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    commitments = forms.CharField(
+        label=_("Commitments"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,8 +244,9 @@ class RegistrationForm(forms.Form):
 class PostForm(forms.Form):
     community = code_field(_("Community"), required=True, levels=COMMUNITY)
     title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(label=_("Description"), required=False, max_length=4000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     slots = forms.IntegerField(label=_("Slots"), min_value=1, max_value=999, initial=1)
 
     def clean_community(self):
@@ -233,8 +264,9 @@ class ClaimForm(forms.Form):
 class RecordForm(forms.Form):
     date = date_field(_("Date"))
     content = forms.CharField(label=_("Content"), max_length=200)
-    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"),
-                               max_value=Decimal("24"))
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=5, decimal_places=1, min_value=Decimal("0.1"), max_value=Decimal("24")
+    )
     post = forms.TypedChoiceField(label=_("Claimed post"), required=False, coerce=int, empty_value=None)
     source = forms.CharField(label=_("Source"), max_length=40, required=False)
 

@@ -56,8 +56,7 @@ ALLOWED_PARENTS = {
     PartyOrgKind.STREET_COMMITTEE: (None,),
     PartyOrgKind.COMMUNITY_COMMITTEE: (PartyOrgKind.STREET_COMMITTEE, None),
     PartyOrgKind.GENERAL_BRANCH: (PartyOrgKind.COMMUNITY_COMMITTEE, PartyOrgKind.STREET_COMMITTEE),
-    PartyOrgKind.BRANCH: (PartyOrgKind.COMMUNITY_COMMITTEE, PartyOrgKind.GENERAL_BRANCH,
-                          PartyOrgKind.STREET_COMMITTEE),
+    PartyOrgKind.BRANCH: (PartyOrgKind.COMMUNITY_COMMITTEE, PartyOrgKind.GENERAL_BRANCH, PartyOrgKind.STREET_COMMITTEE),
     PartyOrgKind.GROUP: (PartyOrgKind.BRANCH,),
 }
 # The place level an organisation of each kind sits at (at most: a branch may sit at the community).
@@ -75,14 +74,27 @@ class PartyOrg(ScopedModel, BaseModel):
     kind = models.CharField(_("kind"), max_length=24, choices=PartyOrgKind.choices)
     branch_type = models.CharField(_("branch type"), max_length=16, choices=BranchType.choices, blank=True)
     name = models.CharField(_("name"), max_length=100)
-    parent = models.ForeignKey("self", verbose_name=_("parent organisation"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    covered_places = models.ManyToManyField("areas.Place", verbose_name=_("covered places"), blank=True,
-                                            related_name="party_orgs")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("property company"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="party_orgs")
+    covered_places = models.ManyToManyField(
+        "areas.Place", verbose_name=_("covered places"), blank=True, related_name="party_orgs"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("property company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     term_start = models.DateField(_("term start"), null=True, blank=True)
     term_end = models.DateField(_("term end"), null=True, blank=True)
@@ -125,12 +137,14 @@ class PartyOrg(ScopedModel, BaseModel):
         if self.kind and parent_kind not in allowed:
             errors["parent"] = _("A %(kind)s cannot sit under %(parent)s.") % {
                 "kind": self.get_kind_display(),
-                "parent": self.parent.get_kind_display() if self.parent_id else _("nothing")}
+                "parent": self.parent.get_kind_display() if self.parent_id else _("nothing"),
+            }
         if self.place_id and self.kind:
             if self.place.level not in PLACE_LEVELS.get(self.kind, ()):
                 errors["place"] = _("A %(kind)s sits at a %(levels)s.") % {
                     "kind": self.get_kind_display(),
-                    "levels": "/".join(str(_level_label(lv)) for lv in PLACE_LEVELS[self.kind])}
+                    "levels": "/".join(str(_level_label(lv)) for lv in PLACE_LEVELS[self.kind]),
+                }
             elif self.parent_id and not (self.place.path + ":").startswith(self.parent.place.path):
                 errors["place"] = _("The place must lie inside the parent organisation's place.")
         if self.branch_type == BranchType.PROPERTY and not self.organisation_id:
@@ -171,11 +185,18 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
     # When the data centre merges two resident records, the membership's path follows the kept record.
     scope_follows = "resident"
 
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="party_memberships")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="party_memberships"
+    )
     org = models.ForeignKey(PartyOrg, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members")
-    group = models.ForeignKey(PartyOrg, verbose_name=_("party group"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="group_members")
+    group = models.ForeignKey(
+        PartyOrg,
+        verbose_name=_("party group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+    )
     status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.FULL)
     joined_on = models.DateField(_("joined the party on"))
     full_on = models.DateField(_("full member since"), null=True, blank=True)
@@ -191,10 +212,14 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
         verbose_name_plural = _("party members")
         ordering = ["scope_path", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["resident"], condition=Q(is_active=True),
-                                    name="party_one_active_membership",
-                                    violation_error_message=_("This resident is already an active member in "
-                                                              "another branch (a member in two branches).")),
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(is_active=True),
+                name="party_one_active_membership",
+                violation_error_message=_(
+                    "This resident is already an active member in another branch (a member in two branches)."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["org", "is_active", "status"], name="partymember_org_idx")]
 
@@ -229,9 +254,10 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
             other = PartyMember.objects.filter(resident_id=self.resident_id, is_active=True).exclude(pk=self.pk)
             clash = other.select_related("org").first()
             if clash is not None:
-                errors["resident"] = _("%(name)s is already an active member of %(org)s: a member cannot be in "
-                                       "two branches. Transfer the membership instead.") % {
-                    "name": self.resident.name, "org": clash.org.name}
+                errors["resident"] = _(
+                    "%(name)s is already an active member of %(org)s: a member cannot be in "
+                    "two branches. Transfer the membership instead."
+                ) % {"name": self.resident.name, "org": clash.org.name}
         if errors:
             raise ValidationError(errors)
 
@@ -246,10 +272,8 @@ class SeatPosition(models.TextChoices):
 
 
 class CommitteeSeat(ScopedModel, BaseModel):
-    org = models.ForeignKey(PartyOrg, verbose_name=_("organisation"), on_delete=models.CASCADE,
-                            related_name="seats")
-    member = models.ForeignKey(PartyMember, verbose_name=_("member"), on_delete=models.PROTECT,
-                               related_name="seats")
+    org = models.ForeignKey(PartyOrg, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="seats")
+    member = models.ForeignKey(PartyMember, verbose_name=_("member"), on_delete=models.PROTECT, related_name="seats")
     position = models.CharField(_("position"), max_length=16, choices=SeatPosition.choices)
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"), null=True, blank=True)
@@ -261,10 +285,12 @@ class CommitteeSeat(ScopedModel, BaseModel):
         verbose_name_plural = _("committee seats")
         ordering = ["org", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["org", "member"], condition=Q(is_active=True),
-                                    name="party_one_seat_per_member"),
-            models.UniqueConstraint(fields=["org"], condition=Q(is_active=True, position="secretary"),
-                                    name="party_one_secretary"),
+            models.UniqueConstraint(
+                fields=["org", "member"], condition=Q(is_active=True), name="party_one_seat_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(is_active=True, position="secretary"), name="party_one_secretary"
+            ),
         ]
 
     def __str__(self):
@@ -275,8 +301,12 @@ class CommitteeSeat(ScopedModel, BaseModel):
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             errors["term_end"] = _("The term must end after it starts.")
         active = CommitteeSeat.objects.filter(org_id=self.org_id, is_active=True).exclude(pk=self.pk)
-        if (self.is_active and self.org_id and self.position == SeatPosition.SECRETARY
-                and active.filter(position=SeatPosition.SECRETARY).exists()):
+        if (
+            self.is_active
+            and self.org_id
+            and self.position == SeatPosition.SECRETARY
+            and active.filter(position=SeatPosition.SECRETARY).exists()
+        ):
             errors["position"] = _("This organisation already has a secretary.")
         if self.is_active and self.org_id and self.member_id and active.filter(member_id=self.member_id).exists():
             errors["member"] = _("This member already holds a seat on the committee.")
@@ -291,12 +321,13 @@ class CommitteeSeat(ScopedModel, BaseModel):
 class CenterHousehold(ScopedModel, BaseModel):
     """党员中心户: a member's household that neighbours turn to; shown on its building."""
 
-    member = models.ForeignKey(PartyMember, verbose_name=_("member"), on_delete=models.PROTECT,
-                               related_name="center_households")
-    household = models.ForeignKey("registry.Household", verbose_name=_("household"), on_delete=models.PROTECT,
-                                  related_name="+")
-    building = models.ForeignKey("areas.Place", verbose_name=_("building"), on_delete=models.PROTECT,
-                                 related_name="+")
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("member"), on_delete=models.PROTECT, related_name="center_households"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    building = models.ForeignKey("areas.Place", verbose_name=_("building"), on_delete=models.PROTECT, related_name="+")
     since = models.DateField(_("since"), null=True, blank=True)
     duties = models.CharField(_("duties"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -306,14 +337,18 @@ class CenterHousehold(ScopedModel, BaseModel):
         verbose_name = _("party member centre household")
         verbose_name_plural = _("party member centre households")
         ordering = ["scope_path", "id"]
-        constraints = [models.UniqueConstraint(fields=["household"], condition=Q(is_active=True),
-                                               name="party_one_center_per_household")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(is_active=True), name="party_one_center_per_household"
+            )
+        ]
 
     def __str__(self):
         return f"{self.household} · {self.member.resident.name}"
 
 
 # -- 双报到 -------------------------------------------------------------------------------------------------------
+
 
 def _org_scope_q(binding):
     if getattr(binding, "organisation_id", None):
@@ -324,13 +359,16 @@ def _org_scope_q(binding):
 class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
     """在职党员: a member working elsewhere who registers (报到) with the community where they live."""
 
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="in_service_records")
-    employer = models.ForeignKey("orgs.Organisation", verbose_name=_("employer"), on_delete=models.PROTECT,
-                                 related_name="in_service_members")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="in_service_records"
+    )
+    employer = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="in_service_members"
+    )
     employer_party_org = models.CharField(_("employer's party organisation"), max_length=100, blank=True)
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     service_intention = models.CharField(_("service intention"), max_length=200, blank=True)
     reported_on = models.DateField(_("last reported on"))
@@ -342,8 +380,9 @@ class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
         verbose_name = _("in-service party member")
         verbose_name_plural = _("in-service party members")
         ordering = ["scope_path", "id"]
-        constraints = [models.UniqueConstraint(fields=["resident"], condition=Q(is_active=True),
-                                               name="party_one_active_inservice")]
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], condition=Q(is_active=True), name="party_one_active_inservice")
+        ]
 
     def __str__(self):
         return f"{self.resident.name} · {self.employer.name}"
@@ -361,8 +400,13 @@ class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
             errors["community"] = _("Choose a community.")
         if self.reported_on and self.reported_on > timezone.localdate():
             errors["reported_on"] = _("The reporting date cannot be in the future.")
-        if self.is_active and self.resident_id and InServiceMember.objects.filter(
-                resident_id=self.resident_id, is_active=True).exclude(pk=self.pk).exists():
+        if (
+            self.is_active
+            and self.resident_id
+            and InServiceMember.objects.filter(resident_id=self.resident_id, is_active=True)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
             errors["resident"] = _("This resident has already reported as an in-service member.")
         if errors:
             raise ValidationError(errors)
@@ -376,10 +420,15 @@ class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
 class EmployerRegistration(ScopedModel, BaseModel):
     """共驻共建: an employer's party organisation registers with a community."""
 
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
-                                     related_name="community_registrations")
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="community_registrations",
+    )
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
     party_org_name = models.CharField(_("party organisation"), max_length=100, blank=True)
     registered_on = models.DateField(_("registered on"))
     contact_name = models.CharField(_("contact person"), max_length=30, blank=True)
@@ -392,8 +441,13 @@ class EmployerRegistration(ScopedModel, BaseModel):
         verbose_name = _("employer registration")
         verbose_name_plural = _("employer registrations")
         ordering = ["scope_path", "-registered_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "community"], condition=Q(is_active=True),
-                                               name="party_one_registration_per_community")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "community"],
+                condition=Q(is_active=True),
+                name="party_one_registration_per_community",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation.name} → {self.community.name}"
@@ -410,9 +464,16 @@ class EmployerRegistration(ScopedModel, BaseModel):
             errors["community"] = _("Choose a community.")
         if self.registered_on and self.registered_on > timezone.localdate():
             errors["registered_on"] = _("The registration date cannot be in the future.")
-        if self.is_active and self.organisation_id and self.community_id and EmployerRegistration.objects.filter(
+        if (
+            self.is_active
+            and self.organisation_id
+            and self.community_id
+            and EmployerRegistration.objects.filter(
                 organisation_id=self.organisation_id, community_id=self.community_id, is_active=True
-        ).exclude(pk=self.pk).exists():
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
             errors["organisation"] = _("This organisation is already registered with this community.")
         if errors:
             raise ValidationError(errors)
@@ -424,8 +485,9 @@ class EmployerRegistration(ScopedModel, BaseModel):
 class ServicePost(ScopedModel, BaseModel):
     """认领岗位: a post the community offers to in-service members."""
 
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     slots = models.PositiveSmallIntegerField(_("slots"), default=1)
@@ -453,8 +515,9 @@ class ServicePost(ScopedModel, BaseModel):
 
 class PostClaim(ScopedModel, BaseModel):
     post = models.ForeignKey(ServicePost, verbose_name=_("post"), on_delete=models.CASCADE, related_name="claims")
-    member = models.ForeignKey(InServiceMember, verbose_name=_("in-service member"), on_delete=models.PROTECT,
-                               related_name="claims")
+    member = models.ForeignKey(
+        InServiceMember, verbose_name=_("in-service member"), on_delete=models.PROTECT, related_name="claims"
+    )
     claimed_on = models.DateField(_("claimed on"))
     released_on = models.DateField(_("released on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -464,8 +527,11 @@ class PostClaim(ScopedModel, BaseModel):
         verbose_name = _("post claim")
         verbose_name_plural = _("post claims")
         ordering = ["-claimed_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["post", "member"], condition=Q(is_active=True),
-                                               name="party_one_claim_per_post")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "member"], condition=Q(is_active=True), name="party_one_claim_per_post"
+            )
+        ]
 
     def __str__(self):
         return f"{self.post.title} · {self.member.resident.name}"
@@ -480,19 +546,31 @@ class PostClaim(ScopedModel, BaseModel):
 class ServiceRecord(OwnRowsForResidents, ScopedModel, BaseModel):
     """One service given by an in-service member: date, content, hours."""
 
-    member = models.ForeignKey(InServiceMember, verbose_name=_("in-service member"), on_delete=models.PROTECT,
-                               related_name="service_records")
+    member = models.ForeignKey(
+        InServiceMember, verbose_name=_("in-service member"), on_delete=models.PROTECT, related_name="service_records"
+    )
     date = models.DateField(_("date"), db_index=True)
     content = models.CharField(_("content"), max_length=200)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
-    source = models.CharField(_("source"), max_length=40, blank=True,
-                              help_text=_("Where the service came from: a post, a micro-wish, a project…"))
-    post = models.ForeignKey(ServicePost, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="records")
+    source = models.CharField(
+        _("source"),
+        max_length=40,
+        blank=True,
+        help_text=_("Where the service came from: a post, a micro-wish, a project…"),
+    )
+    post = models.ForeignKey(
+        ServicePost, verbose_name=_("post"), null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
     served_type = models.CharField(_("served object type"), max_length=64, blank=True)
     served_id = models.CharField(_("served object id"), max_length=64, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     resident_field = "member__resident__account_id"

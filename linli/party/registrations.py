@@ -27,16 +27,19 @@ def in_party_work(user) -> bool:
         return True
     cached = getattr(user, "_linli_in_party", None)
     if cached is None:
-        cached = (PartyMember.objects.filter(is_active=True, resident__account_id=user.pk).exists()
-                  or InServiceMember.objects.filter(is_active=True, resident__account_id=user.pk).exists())
+        cached = (
+            PartyMember.objects.filter(is_active=True, resident__account_id=user.pk).exists()
+            or InServiceMember.objects.filter(is_active=True, resident__account_id=user.pk).exists()
+        )
         user._linli_in_party = cached
     return cached
 
 
 # A member's own page (membership, 双报到 registration, service hours): every login that may see party members —
 # residents see only their own rows there.
-registry.add_menu(MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5,
-                           check=in_party_work))
+registry.add_menu(
+    MenuItem("party", _("My party membership"), "party:mine", model="party.partymember", order=5, check=in_party_work)
+)
 registry.add_menu(
     MenuItem("party", _("Party organisations"), "party:tree", model="party.partyorg", order=10, audience="staff")
 )

@@ -50,6 +50,7 @@ def branches_under(path: str, *, active_only: bool = True) -> QuerySet:
 
 # -- organisations --------------------------------------------------------------------------------------------------
 
+
 def with_counts(qs: QuerySet) -> QuerySet:
     """Annotate full/probationary member counts (branch: registered; group: its group members) and seats."""
     active = Q(members__is_active=True)
@@ -62,8 +63,15 @@ def with_counts(qs: QuerySet) -> QuerySet:
     )
 
 
-def orgs(user, *, action=Action.VIEW, under: str | None = None, kind: str | None = None, q: str = "",
-         include_archived: bool = False) -> QuerySet:
+def orgs(
+    user,
+    *,
+    action=Action.VIEW,
+    under: str | None = None,
+    kind: str | None = None,
+    q: str = "",
+    include_archived: bool = False,
+) -> QuerySet:
     qs = restrict(PartyOrg.objects.all(), user, action).select_related("place", "parent", "organisation")
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
@@ -77,8 +85,9 @@ def orgs(user, *, action=Action.VIEW, under: str | None = None, kind: str | None
 
 
 def org_for(user, pk, action=Action.VIEW) -> PartyOrg:
-    return get_object_or_404(restrict(PartyOrg.objects.select_related("place", "parent", "organisation"),
-                                      user, action), pk=pk)
+    return get_object_or_404(
+        restrict(PartyOrg.objects.select_related("place", "parent", "organisation"), user, action), pk=pk
+    )
 
 
 @dataclass
@@ -88,9 +97,15 @@ class Flag:
     message: str
 
 
-def org_flags(org: PartyOrg, *, n_full: int | None = None, n_members: int | None = None,
-              n_seats: int | None = None, has_secretary: bool | None = None,
-              today: dt.date | None = None) -> list[Flag]:
+def org_flags(
+    org: PartyOrg,
+    *,
+    n_full: int | None = None,
+    n_members: int | None = None,
+    n_seats: int | None = None,
+    has_secretary: bool | None = None,
+    today: dt.date | None = None,
+) -> list[Flag]:
     """The 支部工作条例 checks for one organisation (counts passed in when annotated, else queried)."""
     today = today or _today()
     flags: list[Flag] = []
@@ -104,55 +119,103 @@ def org_flags(org: PartyOrg, *, n_full: int | None = None, n_members: int | None
         if n_seats is None:
             n_seats = CommitteeSeat.objects.filter(org=org, is_active=True).count()
         if has_secretary is None:
-            has_secretary = CommitteeSeat.objects.filter(org=org, is_active=True,
-                                                         position=SeatPosition.SECRETARY).exists()
+            has_secretary = CommitteeSeat.objects.filter(
+                org=org, is_active=True, position=SeatPosition.SECRETARY
+            ).exists()
         if n_full < conf.MIN_FULL_MEMBERS:
-            flags.append(Flag("too_few", "error", _(
-                "Only %(n)s full members: a branch needs at least %(min)s.") % {
-                "n": n_full, "min": conf.MIN_FULL_MEMBERS}))
+            flags.append(
+                Flag(
+                    "too_few",
+                    "error",
+                    _("Only %(n)s full members: a branch needs at least %(min)s.")
+                    % {"n": n_full, "min": conf.MIN_FULL_MEMBERS},
+                )
+            )
         if n_members > conf.BRANCH_USUAL_MAX:
-            flags.append(Flag("too_many", "warning", _(
-                "%(n)s members: a branch normally has no more than %(max)s; consider splitting it.") % {
-                "n": n_members, "max": conf.BRANCH_USUAL_MAX}))
+            flags.append(
+                Flag(
+                    "too_many",
+                    "warning",
+                    _("%(n)s members: a branch normally has no more than %(max)s; consider splitting it.")
+                    % {"n": n_members, "max": conf.BRANCH_USUAL_MAX},
+                )
+            )
         if n_full >= conf.COMMITTEE_FROM and n_seats < conf.COMMITTEE_MIN:
-            flags.append(Flag("needs_committee", "error", _(
-                "%(n)s full members: the branch needs a committee of %(min)s–%(max)s, it has %(seats)s seats.") % {
-                "n": n_full, "min": conf.COMMITTEE_MIN, "max": conf.COMMITTEE_USUAL_MAX, "seats": n_seats}))
+            flags.append(
+                Flag(
+                    "needs_committee",
+                    "error",
+                    _("%(n)s full members: the branch needs a committee of %(min)s–%(max)s, it has %(seats)s seats.")
+                    % {"n": n_full, "min": conf.COMMITTEE_MIN, "max": conf.COMMITTEE_USUAL_MAX, "seats": n_seats},
+                )
+            )
         elif n_seats > conf.COMMITTEE_MAX:
-            flags.append(Flag("committee_too_big", "error", _(
-                "The committee has %(seats)s seats: no more than %(max)s.") % {
-                "seats": n_seats, "max": conf.COMMITTEE_MAX}))
+            flags.append(
+                Flag(
+                    "committee_too_big",
+                    "error",
+                    _("The committee has %(seats)s seats: no more than %(max)s.")
+                    % {"seats": n_seats, "max": conf.COMMITTEE_MAX},
+                )
+            )
         elif n_full >= conf.COMMITTEE_FROM and n_seats > conf.COMMITTEE_USUAL_MAX:
-            flags.append(Flag("committee_large", "warning", _(
-                "The committee has %(seats)s seats: usually %(min)s–%(max)s.") % {
-                "seats": n_seats, "min": conf.COMMITTEE_MIN, "max": conf.COMMITTEE_USUAL_MAX}))
+            flags.append(
+                Flag(
+                    "committee_large",
+                    "warning",
+                    _("The committee has %(seats)s seats: usually %(min)s–%(max)s.")
+                    % {"seats": n_seats, "min": conf.COMMITTEE_MIN, "max": conf.COMMITTEE_USUAL_MAX},
+                )
+            )
         if not has_secretary:
             flags.append(Flag("no_secretary", "warning", _("No secretary recorded.")))
     if org.kind in (*BRANCH_KINDS, PartyOrgKind.COMMUNITY_COMMITTEE):
         if org.term_end is None:
             flags.append(Flag("no_term", "info", _("No term dates recorded.")))
         elif org.term_end < today:
-            flags.append(Flag("term_over", "error", _("The term ended on %(date)s: the election (换届) is overdue.")
-                              % {"date": org.term_end.isoformat()}))
+            flags.append(
+                Flag(
+                    "term_over",
+                    "error",
+                    _("The term ended on %(date)s: the election (换届) is overdue.")
+                    % {"date": org.term_end.isoformat()},
+                )
+            )
         elif org.term_end <= today + dt.timedelta(days=conf.term_reminder_days()):
-            flags.append(Flag("term_due", "warning", _("The term ends on %(date)s: prepare the election (换届).")
-                              % {"date": org.term_end.isoformat()}))
+            flags.append(
+                Flag(
+                    "term_due",
+                    "warning",
+                    _("The term ends on %(date)s: prepare the election (换届).") % {"date": org.term_end.isoformat()},
+                )
+            )
         if org.term_end and org.term_start and org.term_end > add_years(org.term_start, org.term_years):
-            flags.append(Flag("term_long", "warning", _(
-                "The recorded term runs from %(start)s to %(end)s, longer than the %(years)s years of this "
-                "organisation's term (支部工作条例): check the term end.") % {
-                "start": org.term_start.isoformat(), "end": org.term_end.isoformat(), "years": org.term_years}))
+            flags.append(
+                Flag(
+                    "term_long",
+                    "warning",
+                    _(
+                        "The recorded term runs from %(start)s to %(end)s, longer than the %(years)s years of this "
+                        "organisation's term (支部工作条例): check the term end."
+                    )
+                    % {"start": org.term_start.isoformat(), "end": org.term_end.isoformat(), "years": org.term_years},
+                )
+            )
     return flags
 
 
 def annotate_flags(orgs_: list[PartyOrg], today: dt.date | None = None) -> list[PartyOrg]:
     """Attach ``flags`` to orgs annotated by ``with_counts`` (one extra query for secretaries)."""
     ids = [o.pk for o in orgs_]
-    with_sec = set(CommitteeSeat.objects.filter(org_id__in=ids, is_active=True, position=SeatPosition.SECRETARY)
-                   .values_list("org_id", flat=True))
+    with_sec = set(
+        CommitteeSeat.objects.filter(org_id__in=ids, is_active=True, position=SeatPosition.SECRETARY).values_list(
+            "org_id", flat=True
+        )
+    )
     for o in orgs_:
-        o.flags = org_flags(o, n_full=o.n_full, n_members=o.n_members, n_seats=o.n_seats,
-                            has_secretary=o.pk in with_sec, today=today)
+        o.flags = org_flags(
+            o, n_full=o.n_full, n_members=o.n_members, n_seats=o.n_seats, has_secretary=o.pk in with_sec, today=today
+        )
     return orgs_
 
 
@@ -178,8 +241,9 @@ def org_tree(user, *, under: str | None = None) -> list[Node]:
     for o in rows:
         parent = nodes.get(o.parent_id)
         (parent.children if parent else roots).append(nodes[o.pk])
-    centers = (restrict(CenterHousehold.objects.filter(is_active=True), user)
-               .select_related("member__resident", "member__group", "household__house", "building"))
+    centers = restrict(CenterHousehold.objects.filter(is_active=True), user).select_related(
+        "member__resident", "member__group", "household__house", "building"
+    )
     if under:
         centers = centers.filter(subtree_q("scope_path", under))
     for c in centers:
@@ -195,9 +259,19 @@ def flagged_orgs(user, *, under: str | None = None) -> list[PartyOrg]:
 
 # -- members --------------------------------------------------------------------------------------------------------
 
-def members(user, *, action=Action.VIEW, org: PartyOrg | None = None, under: str | None = None,
-            status: str | None = None, q: str = "", dues_overdue: bool = False, include_ended: bool = False,
-            badge: str | None = None) -> QuerySet:
+
+def members(
+    user,
+    *,
+    action=Action.VIEW,
+    org: PartyOrg | None = None,
+    under: str | None = None,
+    status: str | None = None,
+    q: str = "",
+    dues_overdue: bool = False,
+    include_ended: bool = False,
+    badge: str | None = None,
+) -> QuerySet:
     qs = restrict(PartyMember.objects.all(), user, action).select_related("resident", "org", "group")
     if org is not None:
         qs = qs.filter(group=org) if org.kind == PartyOrgKind.GROUP else qs.filter(org=org)
@@ -206,8 +280,9 @@ def members(user, *, action=Action.VIEW, org: PartyOrg | None = None, under: str
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(resident__name__icontains=q) | Q(resident__name_initials__icontains=q.lower())
-                       | Q(org__name__icontains=q))
+        qs = qs.filter(
+            Q(resident__name__icontains=q) | Q(resident__name_initials__icontains=q.lower()) | Q(org__name__icontains=q)
+        )
     if dues_overdue:
         month_end = _today().replace(day=1) - dt.timedelta(days=1)
         qs = qs.filter(Q(dues_paid_until__isnull=True) | Q(dues_paid_until__lt=month_end))
@@ -227,8 +302,9 @@ def members(user, *, action=Action.VIEW, org: PartyOrg | None = None, under: str
 
 
 def member_for(user, pk, action=Action.VIEW) -> PartyMember:
-    return get_object_or_404(restrict(PartyMember.objects.select_related("resident", "org", "group"), user,
-                                      action), pk=pk)
+    return get_object_or_404(
+        restrict(PartyMember.objects.select_related("resident", "org", "group"), user, action), pk=pk
+    )
 
 
 def building_head_user_ids() -> QuerySet:
@@ -245,15 +321,13 @@ def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
 
     accounts = [m.resident.account_id for m in rows if m.resident.account_id]
     heads = {}
-    for b in (RoleBinding.objects.current().filter(role="building_head", user_id__in=accounts)
-              .select_related("place")):
+    for b in RoleBinding.objects.current().filter(role="building_head", user_id__in=accounts).select_related("place"):
         heads.setdefault(b.user_id, []).append(b.place.name if b.place_id else "")
     ids = [m.pk for m in rows]
     seats = {}
     for s in CommitteeSeat.objects.filter(member_id__in=ids, is_active=True).select_related("org"):
         seats.setdefault(s.member_id, []).append(s)
-    centers = set(CenterHousehold.objects.filter(member_id__in=ids, is_active=True).values_list("member_id",
-                                                                                                flat=True))
+    centers = set(CenterHousehold.objects.filter(member_id__in=ids, is_active=True).values_list("member_id", flat=True))
     owners = current_seats_of({m.resident_id for m in rows})
     for m in rows:
         m.head_of = heads.get(m.resident.account_id, [])
@@ -265,8 +339,11 @@ def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
 
 def memberships_of(user, resident) -> QuerySet:
     """A resident's memberships (current and past) the user may see, newest first."""
-    return (restrict(PartyMember.objects.filter(resident=resident), user)
-            .select_related("org", "group").order_by("-is_active", "-registered_on", "-pk"))
+    return (
+        restrict(PartyMember.objects.filter(resident=resident), user)
+        .select_related("org", "group")
+        .order_by("-is_active", "-registered_on", "-pk")
+    )
 
 
 def seats(user, org: PartyOrg, *, include_ended: bool = False) -> QuerySet:
@@ -277,8 +354,9 @@ def seats(user, org: PartyOrg, *, include_ended: bool = False) -> QuerySet:
 
 
 def centers(user, *, building=None, under: str | None = None) -> QuerySet:
-    qs = (restrict(CenterHousehold.objects.filter(is_active=True), user)
-          .select_related("member__resident", "member__org", "household__house", "building"))
+    qs = restrict(CenterHousehold.objects.filter(is_active=True), user).select_related(
+        "member__resident", "member__org", "household__house", "building"
+    )
     if building is not None:
         qs = qs.filter(building=building)
     if under:
@@ -288,8 +366,18 @@ def centers(user, *, building=None, under: str | None = None) -> QuerySet:
 
 # -- 双报到 -----------------------------------------------------------------------------------------------------------
 
-def inservice(user, *, action=Action.VIEW, under: str | None = None, employer=None, stale: bool | None = None,
-              q: str = "", today: dt.date | None = None, include_ended: bool = False) -> QuerySet:
+
+def inservice(
+    user,
+    *,
+    action=Action.VIEW,
+    under: str | None = None,
+    employer=None,
+    stale: bool | None = None,
+    q: str = "",
+    today: dt.date | None = None,
+    include_ended: bool = False,
+) -> QuerySet:
     qs = restrict(InServiceMember.objects.all(), user, action).select_related("resident", "employer", "community")
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
@@ -308,8 +396,9 @@ def inservice(user, *, action=Action.VIEW, under: str | None = None, employer=No
 
 
 def inservice_for(user, pk, action=Action.VIEW) -> InServiceMember:
-    return get_object_or_404(restrict(InServiceMember.objects.select_related("resident", "employer", "community"),
-                                      user, action), pk=pk)
+    return get_object_or_404(
+        restrict(InServiceMember.objects.select_related("resident", "employer", "community"), user, action), pk=pk
+    )
 
 
 def stale_inservice(user, *, under: str | None = None, today: dt.date | None = None) -> QuerySet:
@@ -317,16 +406,18 @@ def stale_inservice(user, *, under: str | None = None, today: dt.date | None = N
 
 
 def registrations(user, *, under: str | None = None) -> QuerySet:
-    qs = restrict(EmployerRegistration.objects.filter(is_active=True), user).select_related("organisation",
-                                                                                             "community")
+    qs = restrict(EmployerRegistration.objects.filter(is_active=True), user).select_related("organisation", "community")
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
     return qs.order_by("scope_path", "organisation__name", "pk")
 
 
 def posts(user, *, under: str | None = None, open_only: bool = False) -> QuerySet:
-    qs = (restrict(ServicePost.objects.all(), user).select_related("community")
-          .annotate(n_claims=Count("claims", filter=Q(claims__is_active=True))))
+    qs = (
+        restrict(ServicePost.objects.all(), user)
+        .select_related("community")
+        .annotate(n_claims=Count("claims", filter=Q(claims__is_active=True)))
+    )
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
     if open_only:
@@ -339,12 +430,21 @@ def post_for(user, pk, action=Action.VIEW) -> ServicePost:
 
 
 def claims_of(user, member: InServiceMember) -> QuerySet:
-    return restrict(PostClaim.objects.filter(member=member), user).select_related("post").order_by(
-        "-is_active", "-claimed_on")
+    return (
+        restrict(PostClaim.objects.filter(member=member), user)
+        .select_related("post")
+        .order_by("-is_active", "-claimed_on")
+    )
 
 
-def records(user, *, member: InServiceMember | None = None, start: dt.date | None = None,
-            end: dt.date | None = None, action=Action.VIEW) -> QuerySet:
+def records(
+    user,
+    *,
+    member: InServiceMember | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    action=Action.VIEW,
+) -> QuerySet:
     qs = restrict(ServiceRecord.objects.all(), user, action).select_related("member__resident", "post")
     if member is not None:
         qs = qs.filter(member=member)
@@ -367,8 +467,11 @@ def sheet_items(user, members: list[InServiceMember], start: dt.date, end: dt.da
     "wishes": [...] | None}}`` — None when the domain is not installed."""
     ids = [m.pk for m in members]
     out = {m.pk: {"posts": [], "projects": None, "wishes": None} for m in members}
-    for claim in _active_between(restrict(PostClaim.objects.filter(member__in=ids), user), start, end) \
-            .select_related("post").order_by("claimed_on", "pk"):
+    for claim in (
+        _active_between(restrict(PostClaim.objects.filter(member__in=ids), user), start, end)
+        .select_related("post")
+        .order_by("claimed_on", "pk")
+    ):
         out[claim.member_id]["posts"].append(claim)
     try:
         from linli.alliance import selectors as alliance
@@ -388,8 +491,12 @@ def sheet_items(user, members: list[InServiceMember], start: dt.date, end: dt.da
         for m in members:
             out[m.pk]["wishes"] = []
             by_resident.setdefault(m.resident_id, []).append(m.pk)
-        claims = (wishes.claims(user).filter(resident_id__in=list(by_resident), created_at__date__lte=end)
-                  .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start)).order_by("created_at", "pk"))
+        claims = (
+            wishes.claims(user)
+            .filter(resident_id__in=list(by_resident), created_at__date__lte=end)
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
+            .order_by("created_at", "pk")
+        )
         for claim in claims:
             for pk in by_resident.get(claim.resident_id, []):
                 out[pk]["wishes"].append(claim)
@@ -429,16 +536,20 @@ def service_hours(member_or_resident, year: int) -> Decimal:
 
 def service_hours_many(member_ids, year: int) -> dict[int, Decimal]:
     """In-service member pk -> hours in ``year`` (one query). Unscoped, for score cards."""
-    rows = (ServiceRecord.objects.filter(member_id__in=list(member_ids), date__year=year)
-            .values("member_id").annotate(h=Sum("hours")))
+    rows = (
+        ServiceRecord.objects.filter(member_id__in=list(member_ids), date__year=year)
+        .values("member_id")
+        .annotate(h=Sum("hours"))
+    )
     return {r["member_id"]: r["h"] or Decimal("0") for r in rows}
 
 
 def service_quarters_many(member_ids, year: int) -> dict[int, set[int]]:
     """In-service member pk -> the quarters of ``year`` with at least one service (one query). Unscoped."""
     out: dict[int, set[int]] = {}
-    for member_id, date in ServiceRecord.objects.filter(member_id__in=list(member_ids), date__year=year
-                                                        ).values_list("member_id", "date"):
+    for member_id, date in ServiceRecord.objects.filter(member_id__in=list(member_ids), date__year=year).values_list(
+        "member_id", "date"
+    ):
         out.setdefault(member_id, set()).add((date.month - 1) // 3 + 1)
     return out
 

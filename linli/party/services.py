@@ -64,16 +64,22 @@ def _set_covered(org: PartyOrg, covered) -> None:
     covered = list(covered)
     bad = [p for p in covered if not (p.path + ":").startswith(org.place.path) or p.level not in (4, 5)]
     if bad:
-        raise ValidationError({"covered_places": _("Covered places must be compounds or buildings inside %(place)s.")
-                               % {"place": org.place.name}})
+        raise ValidationError(
+            {
+                "covered_places": _("Covered places must be compounds or buildings inside %(place)s.")
+                % {"place": org.place.name}
+            }
+        )
     org.covered_places.set(covered)
 
 
 # -- organisations --------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def org_create(*, actor, place, kind: str, name: str, parent: PartyOrg | None = None, covered_places=None,
-               **attrs) -> PartyOrg:
+def org_create(
+    *, actor, place, kind: str, name: str, parent: PartyOrg | None = None, covered_places=None, **attrs
+) -> PartyOrg:
     if place is None:
         raise ValidationError({"place": _("Choose where the organisation sits.")})
     require_at(actor, Action.ADD, PartyOrg, place.path)
@@ -154,13 +160,15 @@ def org_archive(*, actor, org: PartyOrg) -> PartyOrg:
 
 # -- members --------------------------------------------------------------------------------------------------------
 
+
 def _member_path(resident, org: PartyOrg) -> str:
     return resident.scope_path or org.scope_path
 
 
 @transaction.atomic
-def member_add(*, actor, org: PartyOrg, resident, joined_on: dt.date, status: str = MemberStatus.FULL,
-               **attrs) -> PartyMember:
+def member_add(
+    *, actor, org: PartyOrg, resident, joined_on: dt.date, status: str = MemberStatus.FULL, **attrs
+) -> PartyMember:
     """Register a resident in a branch (在册). A resident may hold one active membership only."""
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
     require(actor, Action.CHANGE, org)
@@ -171,8 +179,9 @@ def member_add(*, actor, org: PartyOrg, resident, joined_on: dt.date, status: st
         raise ValidationError({"resident": _("Choose a resident.")})
     # Serialise concurrent registrations of the same person.
     type(resident).objects.select_for_update().filter(pk=resident.pk).first()
-    member = PartyMember(org=org, resident=resident, joined_on=joined_on, status=status,
-                         scope_path=_member_path(resident, org))
+    member = PartyMember(
+        org=org, resident=resident, joined_on=joined_on, status=status, scope_path=_member_path(resident, org)
+    )
     assign(member, attrs, MEMBER_FIELDS)
     if member.registered_on is None:
         member.registered_on = _today()
@@ -196,8 +205,15 @@ def member_update(*, actor, member: PartyMember, **changes) -> PartyMember:
 
 
 @transaction.atomic
-def member_transfer(*, actor, member: PartyMember, to_org: PartyOrg, on: dt.date | None = None,
-                    group: PartyOrg | None = None, reason: str = "") -> PartyMember:
+def member_transfer(
+    *,
+    actor,
+    member: PartyMember,
+    to_org: PartyOrg,
+    on: dt.date | None = None,
+    group: PartyOrg | None = None,
+    reason: str = "",
+) -> PartyMember:
     """Move a member to another branch. The old membership ends (kept as history); a new one starts."""
     member = PartyMember.objects.select_for_update().select_related("org").get(pk=member.pk)
     require(actor, Action.CHANGE, member)
@@ -218,11 +234,20 @@ def member_transfer(*, actor, member: PartyMember, to_org: PartyOrg, on: dt.date
     member.end_reason = (reason or _("Transferred to %(org)s") % {"org": to_org.name})[:100]
     member.save(update_fields=["is_active", "ended_on", "end_reason", "updated_at"])
     CommitteeSeat.objects.filter(member=member, is_active=True).update(is_active=False, term_end=on)
-    audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
-                 note="transfer out")
-    new = PartyMember(resident=member.resident, org=to_org, group=group, status=member.status,
-                      joined_on=member.joined_on, full_on=member.full_on, dues_paid_until=member.dues_paid_until,
-                      registered_on=on, scope_path=_member_path(member.resident, to_org))
+    audit.record(
+        actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member), note="transfer out"
+    )
+    new = PartyMember(
+        resident=member.resident,
+        org=to_org,
+        group=group,
+        status=member.status,
+        joined_on=member.joined_on,
+        full_on=member.full_on,
+        dues_paid_until=member.dues_paid_until,
+        registered_on=on,
+        scope_path=_member_path(member.resident, to_org),
+    )
     _save(actor=actor, obj=new, action="create", note=f"transfer from #{member.pk}")
     CenterHousehold.objects.filter(member=member, is_active=True).update(member=new)
     events.publish("party.member.transferred", {"old": member.pk, "new": new.pk, "to": to_org.pk})
@@ -245,14 +270,14 @@ def member_end(*, actor, member: PartyMember, on: dt.date | None = None, reason:
     member.save(update_fields=["is_active", "ended_on", "end_reason", "updated_at"])
     CommitteeSeat.objects.filter(member=member, is_active=True).update(is_active=False, term_end=member.ended_on)
     CenterHousehold.objects.filter(member=member, is_active=True).update(is_active=False)
-    audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
-                 note="ended")
+    audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member), note="ended")
     # A registered member (在册), not an in-service registration: its own event (the id is a PartyMember's).
     events.publish("party.member.ended", {"id": member.pk, "path": member.scope_path})
     return member
 
 
 # -- committees -----------------------------------------------------------------------------------------------------
+
 
 def seat_member_allowed(org: PartyOrg, member: PartyMember) -> bool:
     """A branch's or group's committee comes from its own members; a 社区党委/党总支/党工委's from the members
@@ -265,8 +290,15 @@ def seat_member_allowed(org: PartyOrg, member: PartyMember) -> bool:
 
 
 @transaction.atomic
-def seat_add(*, actor, org: PartyOrg, member: PartyMember, position: str, term_start: dt.date | None = None,
-             term_end: dt.date | None = None) -> CommitteeSeat:
+def seat_add(
+    *,
+    actor,
+    org: PartyOrg,
+    member: PartyMember,
+    position: str,
+    term_start: dt.date | None = None,
+    term_end: dt.date | None = None,
+) -> CommitteeSeat:
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
     require(actor, Action.CHANGE, org)
     require_at(actor, Action.ADD, CommitteeSeat, org.scope_path)
@@ -277,9 +309,14 @@ def seat_add(*, actor, org: PartyOrg, member: PartyMember, position: str, term_s
     if member.status != MemberStatus.FULL:
         raise ValidationError({"member": _("A probationary member cannot hold a committee seat.")})
     term_start = term_start or org.term_start or _today()
-    seat = CommitteeSeat(org=org, member=member, position=position, term_start=term_start,
-                         term_end=term_end or org.term_end or add_years(term_start, org.term_years),
-                         scope_path=org.scope_path)
+    seat = CommitteeSeat(
+        org=org,
+        member=member,
+        position=position,
+        term_start=term_start,
+        term_end=term_end or org.term_end or add_years(term_start, org.term_years),
+        scope_path=org.scope_path,
+    )
     _save(actor=actor, obj=seat, action="create")
     events.publish("party.seat.added", {"id": seat.pk, "org": org.pk})
     return seat
@@ -319,17 +356,20 @@ def election_record(*, actor, org: PartyOrg, held_on: dt.date, seats: list[tuple
     org.save(update_fields=["term_start", "term_end", "updated_at"])
     audit.record(actor=actor, action="update", obj=org, before=before, after=audit.snapshot(org), note="election")
     for member, position in seats:
-        seat_add(actor=actor, org=org, member=member, position=position, term_start=org.term_start,
-                 term_end=org.term_end)
+        seat_add(
+            actor=actor, org=org, member=member, position=position, term_start=org.term_start, term_end=org.term_end
+        )
     events.publish("party.org.elected", {"id": org.pk})
     return org
 
 
 # -- 党员中心户 -------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def center_household_add(*, actor, member: PartyMember, household, duties: str = "",
-                         since: dt.date | None = None) -> CenterHousehold:
+def center_household_add(
+    *, actor, member: PartyMember, household, duties: str = "", since: dt.date | None = None
+) -> CenterHousehold:
     require(actor, Action.CHANGE, member)
     if household is None:
         raise ValidationError({"household": _("Choose a household.")})
@@ -341,8 +381,14 @@ def center_household_add(*, actor, member: PartyMember, household, duties: str =
     require_at(actor, Action.ADD, CenterHousehold, household.scope_path)
     if not member.is_active:
         raise ValidationError({"member": _("Choose an active member.")})
-    center = CenterHousehold(member=member, household=household, building=building, duties=duties,
-                             since=since or _today(), scope_path=household.scope_path)
+    center = CenterHousehold(
+        member=member,
+        household=household,
+        building=building,
+        duties=duties,
+        since=since or _today(),
+        scope_path=household.scope_path,
+    )
     if CenterHousehold.objects.filter(household=household, is_active=True).exists():
         raise ValidationError({"household": _("This household is already a party member centre household.")})
     _save(actor=actor, obj=center, action="create")
@@ -362,19 +408,24 @@ def center_household_end(*, actor, center: CenterHousehold) -> CenterHousehold:
 
 # -- 双报到 -----------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def employer_register(*, actor, organisation, community, registered_on: dt.date | None = None,
-                      **attrs) -> EmployerRegistration:
+def employer_register(
+    *, actor, organisation, community, registered_on: dt.date | None = None, **attrs
+) -> EmployerRegistration:
     """共驻共建: an employer's party organisation registers with a community."""
     if community is None:
         raise ValidationError({"community": _("Choose a community.")})
     require_at(actor, Action.ADD, EmployerRegistration, community.path)
-    reg = EmployerRegistration(organisation=organisation, community=community, scope_path=community.path,
-                               registered_on=registered_on or _today())
+    reg = EmployerRegistration(
+        organisation=organisation,
+        community=community,
+        scope_path=community.path,
+        registered_on=registered_on or _today(),
+    )
     assign(reg, attrs, REGISTRATION_FIELDS)
     _save(actor=actor, obj=reg, action="create")
-    events.publish("party.employer.registered", {"id": reg.pk, "organisation": organisation.pk,
-                                                 "path": reg.scope_path})
+    events.publish("party.employer.registered", {"id": reg.pk, "organisation": organisation.pk, "path": reg.scope_path})
     return reg
 
 
@@ -389,8 +440,9 @@ def is_party_member(resident) -> bool:
 
 
 @transaction.atomic
-def inservice_report(*, actor, resident, community, employer, reported_on: dt.date | None = None,
-                     **attrs) -> InServiceMember:
+def inservice_report(
+    *, actor, resident, community, employer, reported_on: dt.date | None = None, **attrs
+) -> InServiceMember:
     """在职党员报到: the first registration creates the record; later ones refresh the date, skills and intention.
     Only a party member (正式 or 预备党员) reports; a resident recorded as 群众 or another status is refused."""
     if community is None:
@@ -398,10 +450,16 @@ def inservice_report(*, actor, resident, community, employer, reported_on: dt.da
     if resident is None:
         raise ValidationError({"resident": _("Choose a resident.")})
     if not is_party_member(resident):
-        raise ValidationError({"resident": _(
-            "%(name)s is not recorded as a party member (their political status is “%(status)s”): only full or "
-            "probationary members report as in-service members. Correct the resident's record first if it is "
-            "wrong.") % {"name": resident.name, "status": resident.get_political_status_display()}})
+        raise ValidationError(
+            {
+                "resident": _(
+                    "%(name)s is not recorded as a party member (their political status is “%(status)s”): only full or "
+                    "probationary members report as in-service members. Correct the resident's record first if it is "
+                    "wrong."
+                )
+                % {"name": resident.name, "status": resident.get_political_status_display()}
+            }
+        )
     reported_on = reported_on or _today()
     type(resident).objects.select_for_update().filter(pk=resident.pk).first()
     current = InServiceMember.objects.select_for_update().filter(resident=resident, is_active=True).first()
@@ -418,8 +476,14 @@ def inservice_report(*, actor, resident, community, employer, reported_on: dt.da
         events.publish("party.inservice.reported", {"id": current.pk, "path": current.scope_path})
         return current
     require_at(actor, Action.ADD, InServiceMember, community.path)
-    member = InServiceMember(resident=resident, community=community, employer=employer, reported_on=reported_on,
-                             first_reported_on=reported_on, scope_path=community.path)
+    member = InServiceMember(
+        resident=resident,
+        community=community,
+        employer=employer,
+        reported_on=reported_on,
+        first_reported_on=reported_on,
+        scope_path=community.path,
+    )
     assign(member, attrs, INSERVICE_FIELDS)
     _save(actor=actor, obj=member, action="create", note="report")
     events.publish("party.inservice.reported", {"id": member.pk, "path": member.scope_path})
@@ -434,8 +498,7 @@ def inservice_end(*, actor, member: InServiceMember) -> InServiceMember:
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
     PostClaim.objects.filter(member=member, is_active=True).update(is_active=False, released_on=_today())
-    audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member),
-                 note="ended")
+    audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member), note="ended")
     # Other domains end what hangs on the registration (the alliance releases the member's project claims).
     events.publish("party.inservice.ended", {"id": member.pk, "path": member.scope_path})
     return member
@@ -509,15 +572,31 @@ def _hours(value) -> Decimal:
 
 
 @transaction.atomic
-def service_record_add(*, actor, member: InServiceMember, date: dt.date, content: str, hours, source: str = "",
-                       post: ServicePost | None = None, served=None) -> ServiceRecord:
+def service_record_add(
+    *,
+    actor,
+    member: InServiceMember,
+    date: dt.date,
+    content: str,
+    hours,
+    source: str = "",
+    post: ServicePost | None = None,
+    served=None,
+) -> ServiceRecord:
     """One service card entry (date, content, hours); ``served`` optionally links what was served."""
     require_at(actor, Action.ADD, ServiceRecord, member.scope_path)
     if post is not None and post.community_id != member.community_id:
         raise ValidationError({"post": _("The post belongs to another community.")})
-    record = ServiceRecord(member=member, date=date, content=(content or "").strip(), hours=_hours(hours),
-                           source=(source or "").strip(), post=post, scope_path=member.scope_path,
-                           recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    record = ServiceRecord(
+        member=member,
+        date=date,
+        content=(content or "").strip(),
+        hours=_hours(hours),
+        source=(source or "").strip(),
+        post=post,
+        scope_path=member.scope_path,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     if served is not None:
         record.served_type = served._meta.label_lower
         record.served_id = str(served.pk)
@@ -537,4 +616,3 @@ def service_record_delete(*, actor, record: ServiceRecord) -> None:
     before = audit.snapshot(record)
     audit.record(actor=actor, action="delete", obj=record, before=before)
     record.delete()
-

@@ -57,6 +57,7 @@ def _place(user, form, field, code, action=Action.VIEW):
 
 # -- the tree -------------------------------------------------------------------------------------------------------
 
+
 @login_required
 def tree(request):
     user = request.user
@@ -72,11 +73,19 @@ def tree(request):
     template = "party/tree.html"
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         template += "#results"
-    return render(request, template, {
-        "section": SECTION, "roots": roots, "form": form, "under": under, "flagged": flagged,
-        "stats": selectors.dashboard(user, under=path),
-        "may_add": may_any(user, PartyOrg, Action.ADD),
-    })
+    return render(
+        request,
+        template,
+        {
+            "section": SECTION,
+            "roots": roots,
+            "form": form,
+            "under": under,
+            "flagged": flagged,
+            "stats": selectors.dashboard(user, under=path),
+            "may_add": may_any(user, PartyOrg, Action.ADD),
+        },
+    )
 
 
 def _walk(nodes):
@@ -89,30 +98,41 @@ def _walk(nodes):
 def org_detail(request, pk: int):
     user = request.user
     org = selectors.org_for(user, pk)
-    org = selectors.annotate_flags(list(selectors.with_counts(PartyOrg.objects.filter(pk=org.pk)
-                                                              .select_related("place", "parent", "organisation"))))[0]
+    org = selectors.annotate_flags(
+        list(
+            selectors.with_counts(PartyOrg.objects.filter(pk=org.pk).select_related("place", "parent", "organisation"))
+        )
+    )[0]
     rows = selectors.attach_badges(list(selectors.members(user, org=org)))
-    children = selectors.annotate_flags(list(selectors.with_counts(
-        selectors.orgs(user).filter(parent=org))))
+    children = selectors.annotate_flags(list(selectors.with_counts(selectors.orgs(user).filter(parent=org))))
     may_change = can(user, Action.CHANGE, org)
-    return render(request, "party/org_detail.html", {
-        "section": SECTION, "org": org, "members": rows, "children": children,
-        "seats": list(selectors.seats(user, org)),
-        "past_seats": list(selectors.seats(user, org, include_ended=True).filter(is_active=False)[:20]),
-        "covered": list(org.covered_places.all()),
-        "centers": list(selectors.centers(user).filter(member__in=[m.pk for m in rows])),
-        "may_change": may_change,
-        "may_add_member": may_change and org.kind in BRANCH_KINDS and org.is_active,
-        "may_add_child": may_change and may_any(user, PartyOrg, Action.ADD) and org.kind != PartyOrgKind.GROUP,
-        "child_kind": _child_kind(org),
-    })
+    return render(
+        request,
+        "party/org_detail.html",
+        {
+            "section": SECTION,
+            "org": org,
+            "members": rows,
+            "children": children,
+            "seats": list(selectors.seats(user, org)),
+            "past_seats": list(selectors.seats(user, org, include_ended=True).filter(is_active=False)[:20]),
+            "covered": list(org.covered_places.all()),
+            "centers": list(selectors.centers(user).filter(member__in=[m.pk for m in rows])),
+            "may_change": may_change,
+            "may_add_member": may_change and org.kind in BRANCH_KINDS and org.is_active,
+            "may_add_child": may_change and may_any(user, PartyOrg, Action.ADD) and org.kind != PartyOrgKind.GROUP,
+            "child_kind": _child_kind(org),
+        },
+    )
 
 
 def _child_kind(org):
-    return {PartyOrgKind.STREET_COMMITTEE: PartyOrgKind.COMMUNITY_COMMITTEE,
-            PartyOrgKind.COMMUNITY_COMMITTEE: PartyOrgKind.BRANCH,
-            PartyOrgKind.GENERAL_BRANCH: PartyOrgKind.BRANCH,
-            PartyOrgKind.BRANCH: PartyOrgKind.GROUP}.get(org.kind, "")
+    return {
+        PartyOrgKind.STREET_COMMITTEE: PartyOrgKind.COMMUNITY_COMMITTEE,
+        PartyOrgKind.COMMUNITY_COMMITTEE: PartyOrgKind.BRANCH,
+        PartyOrgKind.GENERAL_BRANCH: PartyOrgKind.BRANCH,
+        PartyOrgKind.BRANCH: PartyOrgKind.GROUP,
+    }.get(org.kind, "")
 
 
 class OrgFormView(ServiceFormView):
@@ -135,17 +155,23 @@ class OrgFormView(ServiceFormView):
         kw = super().get_form_kwargs()
         user = self.request.user
         kw["parents"] = list(selectors.orgs(user).exclude(kind=PartyOrgKind.GROUP))
-        kw["organisations"] = list(restrict(Organisation.objects.filter(kind="property", is_active=True), user)
-                                   .order_by("name"))
+        kw["organisations"] = list(
+            restrict(Organisation.objects.filter(kind="property", is_active=True), user).order_by("name")
+        )
         kw["editing"] = self.org is not None
         return kw
 
     def get_initial(self):
         if self.org is not None:
             o = self.org
-            return {"name": o.name, "branch_type": o.branch_type, "organisation": o.organisation_id,
-                    "term_start": o.term_start, "term_end": o.term_end,
-                    "covered": " ".join(p.code for p in o.covered_places.all())}
+            return {
+                "name": o.name,
+                "branch_type": o.branch_type,
+                "organisation": o.organisation_id,
+                "term_start": o.term_start,
+                "term_end": o.term_end,
+                "covered": " ".join(p.code for p in o.covered_places.all()),
+            }
         initial = {"kind": self.request.GET.get("kind", "")}
         parent = self.request.GET.get("parent")
         if parent and parent.isdigit():
@@ -157,11 +183,14 @@ class OrgFormView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "org": self.org,
-                    "title": _("Edit %(name)s") % {"name": self.org.name} if self.org else
-                    _("New party organisation"),
-                    "cancel_url": reverse("party:org_detail", args=[self.org.pk]) if self.org
-                    else reverse("party:tree")})
+        ctx.update(
+            {
+                "section": SECTION,
+                "org": self.org,
+                "title": _("Edit %(name)s") % {"name": self.org.name} if self.org else _("New party organisation"),
+                "cancel_url": reverse("party:org_detail", args=[self.org.pk]) if self.org else reverse("party:tree"),
+            }
+        )
         return ctx
 
     def _covered(self, form, data):
@@ -181,20 +210,34 @@ class OrgFormView(ServiceFormView):
             organisation = get_object_or_404(restrict(Organisation.objects.all(), user), pk=data["organisation"])
         covered = self._covered(form, data)
         if self.org is not None:
-            return services.org_update(actor=user, org=self.org, name=data["name"],
-                                       branch_type=data["branch_type"] or "", organisation=organisation,
-                                       term_start=data["term_start"], term_end=data["term_end"],
-                                       covered_places=covered)
+            return services.org_update(
+                actor=user,
+                org=self.org,
+                name=data["name"],
+                branch_type=data["branch_type"] or "",
+                organisation=organisation,
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+                covered_places=covered,
+            )
         place = _place(user, form, "place", data["place"])
         if place is None:
             raise ValidationError({"place": _("Unknown place code.")})
         parent = selectors.orgs(user).filter(pk=data["parent"]).first() if data.get("parent") else None
         if data.get("parent") and parent is None:
             raise ValidationError({"parent": _("Unknown organisation.")})
-        return services.org_create(actor=user, place=place, kind=data["kind"], name=data["name"], parent=parent,
-                                   branch_type=data["branch_type"] or "", organisation=organisation,
-                                   term_start=data["term_start"], term_end=data["term_end"],
-                                   covered_places=covered)
+        return services.org_create(
+            actor=user,
+            place=place,
+            kind=data["kind"],
+            name=data["name"],
+            parent=parent,
+            branch_type=data["branch_type"] or "",
+            organisation=organisation,
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+            covered_places=covered,
+        )
 
     def get_success_url(self):
         return reverse("party:org_detail", args=[self.object.pk])
@@ -213,14 +256,19 @@ class OrgMoveView(ServiceFormView):
 
     def get_form_kwargs(self):
         kw = super().get_form_kwargs()
-        kw["parents"] = list(selectors.orgs(self.request.user).exclude(kind=PartyOrgKind.GROUP)
-                             .exclude(pk=self.org.pk))
+        kw["parents"] = list(selectors.orgs(self.request.user).exclude(kind=PartyOrgKind.GROUP).exclude(pk=self.org.pk))
         return kw
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "org": self.org, "title": _("Move %(name)s") % {"name": self.org.name},
-                    "cancel_url": reverse("party:org_detail", args=[self.org.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "org": self.org,
+                "title": _("Move %(name)s") % {"name": self.org.name},
+                "cancel_url": reverse("party:org_detail", args=[self.org.pk]),
+            }
+        )
         return ctx
 
     def perform(self, form):
@@ -245,6 +293,7 @@ def org_archive(request, pk: int):
 
 # -- members --------------------------------------------------------------------------------------------------------
 
+
 class _OrgChildForm(ServiceFormView):
     template_name = "party/form.html"
     title = ""
@@ -258,8 +307,14 @@ class _OrgChildForm(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "org": self.org, "title": self.title % {"name": self.org.name},
-                    "cancel_url": reverse("party:org_detail", args=[self.org.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "org": self.org,
+                "title": self.title % {"name": self.org.name},
+                "cancel_url": reverse("party:org_detail", args=[self.org.pk]),
+            }
+        )
         return ctx
 
     def get_success_url(self):
@@ -289,9 +344,16 @@ class MemberAddView(_OrgChildForm):
         if resident is None:
             raise ValidationError({"resident": _("No resident with this record number.")})
         group = selectors.orgs(user).filter(pk=data["group"]).first() if data["group"] else None
-        return services.member_add(actor=user, org=self.org, resident=resident, joined_on=data["joined_on"],
-                                   status=data["status"], full_on=data["full_on"], group=group,
-                                   dues_paid_until=data["dues_paid_until"])
+        return services.member_add(
+            actor=user,
+            org=self.org,
+            resident=resident,
+            joined_on=data["joined_on"],
+            status=data["status"],
+            full_on=data["full_on"],
+            group=group,
+            dues_paid_until=data["dues_paid_until"],
+        )
 
 
 class SeatAddView(_OrgChildForm):
@@ -313,8 +375,13 @@ class SeatAddView(_OrgChildForm):
     def perform(self, form):
         data = form.cleaned_data
         member = selectors.member_for(self.request.user, data["member"])
-        return services.seat_add(actor=self.request.user, org=self.org, member=member, position=data["position"],
-                                 term_start=data["term_start"])
+        return services.seat_add(
+            actor=self.request.user,
+            org=self.org,
+            member=member,
+            position=data["position"],
+            term_start=data["term_start"],
+        )
 
 
 @login_required
@@ -354,9 +421,14 @@ class MemberListView(ScopedListView):
             self.under = _place(user, form, "under", data["under"])
             if self.under is None:
                 return PartyMember.objects.none()
-        self.filters = {"under": self.under.path if self.under else None, "status": data["status"] or None,
-                        "q": data["q"], "dues_overdue": data["dues"], "include_ended": data["ended"],
-                        "badge": data["badge"] or None}
+        self.filters = {
+            "under": self.under.path if self.under else None,
+            "status": data["status"] or None,
+            "q": data["q"],
+            "dues_overdue": data["dues"],
+            "include_ended": data["ended"],
+            "badge": data["badge"] or None,
+        }
         return selectors.members(user, **self.filters)
 
     def get_context_data(self, **kwargs):
@@ -366,9 +438,16 @@ class MemberListView(ScopedListView):
         if may_any(self.request.user, PartyMember, Action.EXPORT):
             export = reverse("party:member_export") + (f"?{ctx['querystring']}" if ctx["querystring"] else "")
         rows = list(ctx["object_list"])
-        ctx.update({"section": SECTION, "filter_form": self.filter_form, "under": self.under,
-                    "export_url": export, "today": _today(),
-                    "viewable_orgs": _viewable_orgs(self.request.user, {m.org_id for m in rows})})
+        ctx.update(
+            {
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "under": self.under,
+                "export_url": export,
+                "today": _today(),
+                "viewable_orgs": _viewable_orgs(self.request.user, {m.org_id for m in rows}),
+            }
+        )
         return ctx
 
 
@@ -386,10 +465,17 @@ def member_export(request):
         under = _place(user, form, "under", data["under"])
         if under is None:
             raise Http404
-    filters = {"under": under.path if under else None, "status": data["status"] or None, "q": data["q"],
-               "dues_overdue": data["dues"], "include_ended": data["ended"], "badge": data["badge"] or None}
-    out, _n = exporting.export_members(actor=user, filters=filters,
-                                       description={k: v for k, v in request.GET.items() if v})
+    filters = {
+        "under": under.path if under else None,
+        "status": data["status"] or None,
+        "q": data["q"],
+        "dues_overdue": data["dues"],
+        "include_ended": data["ended"],
+        "badge": data["badge"] or None,
+    }
+    out, _n = exporting.export_members(
+        actor=user, filters=filters, description={k: v for k, v in request.GET.items() if v}
+    )
     name = f"{_('Party members')}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
@@ -402,15 +488,26 @@ def member_detail(request, pk: int):
     selectors.attach_badges([member])
     ins = selectors.inservice(user, include_ended=True).filter(resident=member.resident).first()
     may_change = member.is_active and can(user, Action.CHANGE, member)
-    return render(request, "party/member_detail.html", {
-        "section": SECTION, "member": member, "history": history, "inservice": ins,
-        "viewable_orgs": _viewable_orgs(user, {member.org_id, member.group_id}),
-        "seats": list(CommitteeSeat.objects.filter(member__resident=member.resident).select_related("org")
-                      .filter(member__in=[m.pk for m in history]).order_by("-term_start")),
-        "centers": list(selectors.centers(user).filter(member=member)),
-        "may_change": may_change,
-        "resident_visible": resident_for(user, member.resident_id) is not None,
-    })
+    return render(
+        request,
+        "party/member_detail.html",
+        {
+            "section": SECTION,
+            "member": member,
+            "history": history,
+            "inservice": ins,
+            "viewable_orgs": _viewable_orgs(user, {member.org_id, member.group_id}),
+            "seats": list(
+                CommitteeSeat.objects.filter(member__resident=member.resident)
+                .select_related("org")
+                .filter(member__in=[m.pk for m in history])
+                .order_by("-term_start")
+            ),
+            "centers": list(selectors.centers(user).filter(member=member)),
+            "may_change": may_change,
+            "resident_visible": resident_for(user, member.resident_id) is not None,
+        },
+    )
 
 
 class _MemberForm(ServiceFormView):
@@ -426,9 +523,14 @@ class _MemberForm(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "member": self.member,
-                    "title": self.title % {"name": self.member.resident.name},
-                    "cancel_url": reverse("party:member_detail", args=[self.member.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "member": self.member,
+                "title": self.title % {"name": self.member.resident.name},
+                "cancel_url": reverse("party:member_detail", args=[self.member.pk]),
+            }
+        )
         return ctx
 
     def get_success_url(self):
@@ -444,8 +546,9 @@ class MemberEditView(_MemberForm):
 
     def get_form_kwargs(self):
         kw = super().get_form_kwargs()
-        kw["groups"] = list(selectors.orgs(self.request.user).filter(parent_id=self.member.org_id,
-                                                                     kind=PartyOrgKind.GROUP))
+        kw["groups"] = list(
+            selectors.orgs(self.request.user).filter(parent_id=self.member.org_id, kind=PartyOrgKind.GROUP)
+        )
         return kw
 
     def get_initial(self):
@@ -455,9 +558,14 @@ class MemberEditView(_MemberForm):
     def perform(self, form):
         data = form.cleaned_data
         group = selectors.orgs(self.request.user).filter(pk=data["group"]).first() if data["group"] else None
-        return services.member_update(actor=self.request.user, member=self.member, status=data["status"],
-                                      full_on=data["full_on"], group=group,
-                                      dues_paid_until=data["dues_paid_until"])
+        return services.member_update(
+            actor=self.request.user,
+            member=self.member,
+            status=data["status"],
+            full_on=data["full_on"],
+            group=group,
+            dues_paid_until=data["dues_paid_until"],
+        )
 
 
 class MemberTransferView(_MemberForm):
@@ -469,8 +577,11 @@ class MemberTransferView(_MemberForm):
 
     def get_form_kwargs(self):
         kw = super().get_form_kwargs()
-        kw["branches"] = list(selectors.orgs(self.request.user, action=Action.CHANGE)
-                              .filter(kind__in=BRANCH_KINDS).exclude(pk=self.member.org_id))
+        kw["branches"] = list(
+            selectors.orgs(self.request.user, action=Action.CHANGE)
+            .filter(kind__in=BRANCH_KINDS)
+            .exclude(pk=self.member.org_id)
+        )
         return kw
 
     def get_initial(self):
@@ -479,8 +590,9 @@ class MemberTransferView(_MemberForm):
     def perform(self, form):
         data = form.cleaned_data
         to_org = selectors.org_for(self.request.user, data["to_org"])
-        return services.member_transfer(actor=self.request.user, member=self.member, to_org=to_org, on=data["on"],
-                                        reason=data["reason"])
+        return services.member_transfer(
+            actor=self.request.user, member=self.member, to_org=to_org, on=data["on"], reason=data["reason"]
+        )
 
 
 class MemberEndView(_MemberForm):
@@ -495,8 +607,7 @@ class MemberEndView(_MemberForm):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.member_end(actor=self.request.user, member=self.member, on=data["on"],
-                                   reason=data["reason"])
+        return services.member_end(actor=self.request.user, member=self.member, on=data["on"], reason=data["reason"])
 
 
 class CenterAddView(_MemberForm):
@@ -508,12 +619,17 @@ class CenterAddView(_MemberForm):
 
     def perform(self, form):
         user = self.request.user
-        household = restrict(Household.objects.filter(is_active=True), user).select_related(
-            "house__parent__parent").filter(number=form.cleaned_data["household"].strip()).first()
+        household = (
+            restrict(Household.objects.filter(is_active=True), user)
+            .select_related("house__parent__parent")
+            .filter(number=form.cleaned_data["household"].strip())
+            .first()
+        )
         if household is None:
             raise ValidationError({"household": _("No household with this number.")})
-        services.center_household_add(actor=user, member=self.member, household=household,
-                                      duties=form.cleaned_data["duties"])
+        services.center_household_add(
+            actor=user, member=self.member, household=household, duties=form.cleaned_data["duties"]
+        )
         return self.member
 
 
@@ -536,11 +652,17 @@ def building(request, code: str):
 
     place = get_object_or_404(restrict(Place.objects.filter(level=5), user), code=code)
     rows = selectors.attach_badges(list(selectors.members(user, under=place.path)))
-    return render(request, "party/building.html", {
-        "section": SECTION, "building": place, "members": rows,
-        "centers": list(selectors.centers(user, building=place)),
-        "groups": list(selectors.orgs(user).filter(kind=PartyOrgKind.GROUP, covered_places=place)),
-    })
+    return render(
+        request,
+        "party/building.html",
+        {
+            "section": SECTION,
+            "building": place,
+            "members": rows,
+            "centers": list(selectors.centers(user, building=place)),
+            "groups": list(selectors.orgs(user).filter(kind=PartyOrgKind.GROUP, covered_places=place)),
+        },
+    )
 
 
 @login_required
@@ -551,8 +673,16 @@ def my_membership(request):
     memberships = list(selectors.memberships_of(user, resident)) if resident else []
     ins = selectors.inservice(user).filter(resident=resident).first() if resident else None
     year = _today().year
-    return render(request, "party/mine.html", {
-        "section": SECTION, "resident": resident, "memberships": memberships, "inservice": ins,
-        "hours": selectors.service_hours(ins, year) if ins else None, "year": year,
-        "records": list(selectors.records(user, member=ins)[:20]) if ins else [],
-    })
+    return render(
+        request,
+        "party/mine.html",
+        {
+            "section": SECTION,
+            "resident": resident,
+            "memberships": memberships,
+            "inservice": ins,
+            "hours": selectors.service_hours(ins, year) if ins else None,
+            "year": year,
+            "records": list(selectors.records(user, member=ins)[:20]) if ins else [],
+        },
+    )

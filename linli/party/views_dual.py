@@ -45,16 +45,25 @@ class InServiceListView(ScopedListView):
             self.under = _place(user, form, "under", data["under"])
             if self.under is None:
                 return InServiceMember.objects.none()
-        qs = selectors.inservice(user, under=self.under.path if self.under else None, q=data["q"],
-                                 stale=True if data["stale"] else None)
+        qs = selectors.inservice(
+            user, under=self.under.path if self.under else None, q=data["q"], stale=True if data["stale"] else None
+        )
         return selectors.inservice_hours_in(qs, _today().year)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = _today()
-        ctx.update({"section": SECTION, "filter_form": self.filter_form, "under": self.under,
-                    "stale_before": conf.stale_before(today), "stale_months": conf.stale_months(),
-                    "year": today.year, "may_add": may_any(self.request.user, InServiceMember, Action.ADD)})
+        ctx.update(
+            {
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "under": self.under,
+                "stale_before": conf.stale_before(today),
+                "stale_months": conf.stale_months(),
+                "year": today.year,
+                "may_add": may_any(self.request.user, InServiceMember, Action.ADD),
+            }
+        )
         return ctx
 
 
@@ -66,9 +75,11 @@ def _project_claims(user, member):
         from linli.alliance.models import ProjectClaim
     except ImportError:
         return None
-    return {"claims": list(alliance.project_claims(user, member=member)),
-            "may_claim": member.is_active and can_at(user, Action.ADD, ProjectClaim, member.scope_path),
-            "may_release": can_at(user, Action.CHANGE, ProjectClaim, member.scope_path)}
+    return {
+        "claims": list(alliance.project_claims(user, member=member)),
+        "may_claim": member.is_active and can_at(user, Action.ADD, ProjectClaim, member.scope_path),
+        "may_release": can_at(user, Action.CHANGE, ProjectClaim, member.scope_path),
+    }
 
 
 @login_required
@@ -78,19 +89,30 @@ def inservice_detail(request, pk: int):
     today = _today()
     year, quarter = today.year, (today.month - 1) // 3 + 1
     may_record = member.is_active and can_at(user, Action.ADD, ServiceRecord, member.scope_path)
-    return render(request, "party/inservice_detail.html", {
-        "section": SECTION, "member": member, "claims": list(selectors.claims_of(user, member)),
-        "records": list(selectors.records(user, member=member)[:100]),
-        "hours": selectors.service_hours(member, year), "year": year,
-        "stale": member.is_stale(today), "stale_months": conf.stale_months(),
-        "sheet_form": SheetForm(initial={"year": year, "quarter": quarter}),
-        "may_export": can(user, Action.EXPORT, member),
-        "may_record": may_record,
-        "record_form": RecordForm(initial={"date": today}, posts=[c.post for c in selectors.claims_of(user, member)
-                                                                   if c.is_active]) if may_record else None,
-        "may_change": member.is_active and can(user, Action.CHANGE, member),
-        "projects": _project_claims(user, member),
-    })
+    return render(
+        request,
+        "party/inservice_detail.html",
+        {
+            "section": SECTION,
+            "member": member,
+            "claims": list(selectors.claims_of(user, member)),
+            "records": list(selectors.records(user, member=member)[:100]),
+            "hours": selectors.service_hours(member, year),
+            "year": year,
+            "stale": member.is_stale(today),
+            "stale_months": conf.stale_months(),
+            "sheet_form": SheetForm(initial={"year": year, "quarter": quarter}),
+            "may_export": can(user, Action.EXPORT, member),
+            "may_record": may_record,
+            "record_form": RecordForm(
+                initial={"date": today}, posts=[c.post for c in selectors.claims_of(user, member) if c.is_active]
+            )
+            if may_record
+            else None,
+            "may_change": member.is_active and can(user, Action.CHANGE, member),
+            "projects": _project_claims(user, member),
+        },
+    )
 
 
 class ReportView(ServiceFormView):
@@ -120,15 +142,27 @@ class ReportView(ServiceFormView):
         if m is None:
             r = self.request.GET.get("resident", "")
             return {"reported_on": _today(), **({"resident": int(r)} if r.isdigit() else {})}
-        return {"resident": m.resident_id, "community": m.community.code, "employer": m.employer_id,
-                "employer_party_org": m.employer_party_org, "skills": m.skills,
-                "service_intention": m.service_intention, "reported_on": _today()}
+        return {
+            "resident": m.resident_id,
+            "community": m.community.code,
+            "employer": m.employer_id,
+            "employer_party_org": m.employer_party_org,
+            "skills": m.skills,
+            "service_intention": m.service_intention,
+            "reported_on": _today(),
+        }
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "title": _("In-service party member reports to the community"),
-                    "cancel_url": reverse("party:inservice_detail", args=[self.member.pk]) if self.member
-                    else reverse("party:inservice_list")})
+        ctx.update(
+            {
+                "section": SECTION,
+                "title": _("In-service party member reports to the community"),
+                "cancel_url": reverse("party:inservice_detail", args=[self.member.pk])
+                if self.member
+                else reverse("party:inservice_list"),
+            }
+        )
         return ctx
 
     def perform(self, form):
@@ -143,10 +177,16 @@ class ReportView(ServiceFormView):
         employer = _employers(user).filter(pk=data["employer"]).first()
         if employer is None:
             raise ValidationError({"employer": _("Unknown organisation.")})
-        return services.inservice_report(actor=user, resident=resident, community=community, employer=employer,
-                                         reported_on=data["reported_on"],
-                                         employer_party_org=data["employer_party_org"], skills=data["skills"],
-                                         service_intention=data["service_intention"])
+        return services.inservice_report(
+            actor=user,
+            resident=resident,
+            community=community,
+            employer=employer,
+            reported_on=data["reported_on"],
+            employer_party_org=data["employer_party_org"],
+            skills=data["skills"],
+            service_intention=data["service_intention"],
+        )
 
     def get_success_url(self):
         return reverse("party:inservice_detail", args=[self.object.pk])
@@ -163,17 +203,32 @@ def record_add(request, pk: int):
         data = form.cleaned_data
         post = next((c.post for c in claims if c.post_id == data["post"]), None)
         try:
-            services.service_record_add(actor=user, member=member, date=data["date"], content=data["content"],
-                                        hours=data["hours"], post=post, source=data["source"])
+            services.service_record_add(
+                actor=user,
+                member=member,
+                date=data["date"],
+                content=data["content"],
+                hours=data["hours"],
+                post=post,
+                source=data["source"],
+            )
             messages.success(request, _("Service recorded."))
             return HttpResponseRedirect(reverse("party:inservice_detail", args=[member.pk]))
         except ValidationError as exc:
             from linli.core.views import apply_validation_error
 
             apply_validation_error(form, exc)
-    return render(request, "party/form.html", {
-        "section": SECTION, "form": form, "title": _("Record a service of %(name)s") % {"name": member.resident.name},
-        "cancel_url": reverse("party:inservice_detail", args=[member.pk])}, status=400)
+    return render(
+        request,
+        "party/form.html",
+        {
+            "section": SECTION,
+            "form": form,
+            "title": _("Record a service of %(name)s") % {"name": member.resident.name},
+            "cancel_url": reverse("party:inservice_detail", args=[member.pk]),
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -212,8 +267,7 @@ def employer_sheet(request, pk: int):
         raise Http404
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
     out = exporting.export_quarter_sheet(actor=user, members=members, year=year, quarter=quarter)
-    return FileResponse(out, as_attachment=True, filename=f"{employer.name}-{year}Q{quarter}.xlsx",
-                        content_type=XLSX)
+    return FileResponse(out, as_attachment=True, filename=f"{employer.name}-{year}Q{quarter}.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -226,6 +280,7 @@ def inservice_end(request, pk: int):
 
 
 # -- employers (共驻共建) ---------------------------------------------------------------------------------------------
+
 
 @login_required
 def employer_list(request):
@@ -240,10 +295,17 @@ def employer_list(request):
     for r in regs:
         r.n_members = counts.get((r.organisation_id, r.community_id), 0)
     today = _today()
-    return render(request, "party/employer_list.html", {
-        "section": SECTION, "registrations": regs, "year": today.year, "quarter": (today.month - 1) // 3 + 1,
-        "may_add": may_any(user, EmployerRegistration, Action.ADD),
-    })
+    return render(
+        request,
+        "party/employer_list.html",
+        {
+            "section": SECTION,
+            "registrations": regs,
+            "year": today.year,
+            "quarter": (today.month - 1) // 3 + 1,
+            "may_add": may_any(user, EmployerRegistration, Action.ADD),
+        },
+    )
 
 
 class RegistrationView(ServiceFormView):
@@ -265,8 +327,13 @@ class RegistrationView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "title": _("An organisation registers with the community"),
-                    "cancel_url": reverse("party:employer_list")})
+        ctx.update(
+            {
+                "section": SECTION,
+                "title": _("An organisation registers with the community"),
+                "cancel_url": reverse("party:employer_list"),
+            }
+        )
         return ctx
 
     def perform(self, form):
@@ -286,15 +353,21 @@ class RegistrationView(ServiceFormView):
 
 # -- posts (认领岗位) ------------------------------------------------------------------------------------------------
 
+
 @login_required
 def post_list(request):
     user = request.user
     if not may_any(user, ServicePost):
         raise PermissionDenied
-    return render(request, "party/post_list.html", {
-        "section": SECTION, "posts": list(selectors.posts(user)),
-        "may_add": may_any(user, ServicePost, Action.ADD),
-    })
+    return render(
+        request,
+        "party/post_list.html",
+        {
+            "section": SECTION,
+            "posts": list(selectors.posts(user)),
+            "may_add": may_any(user, ServicePost, Action.ADD),
+        },
+    )
 
 
 class PostCreateView(ServiceFormView):
@@ -327,20 +400,30 @@ class PostCreateView(ServiceFormView):
 def post_detail(request, pk: int):
     user = request.user
     post = selectors.post_for(user, pk)
-    claims = list(restrict(PostClaim.objects.filter(post=post), user).select_related("member__resident",
-                                                                                    "member__employer")
-                  .order_by("-is_active", "-claimed_on"))
+    claims = list(
+        restrict(PostClaim.objects.filter(post=post), user)
+        .select_related("member__resident", "member__employer")
+        .order_by("-is_active", "-claimed_on")
+    )
     may_claim = post.is_open and can_at(user, Action.ADD, PostClaim, post.scope_path)
     form = None
     if may_claim:
         taken = {c.member_id for c in claims if c.is_active}
-        form = ClaimForm(members=[m for m in selectors.inservice(user).filter(community=post.community)
-                                  if m.pk not in taken])
-    return render(request, "party/post_detail.html", {
-        "section": SECTION, "post": post, "claims": claims, "claim_form": form,
-        "free": post.slots - sum(1 for c in claims if c.is_active),
-        "may_change": can(user, Action.CHANGE, post),
-    })
+        form = ClaimForm(
+            members=[m for m in selectors.inservice(user).filter(community=post.community) if m.pk not in taken]
+        )
+    return render(
+        request,
+        "party/post_detail.html",
+        {
+            "section": SECTION,
+            "post": post,
+            "claims": claims,
+            "claim_form": form,
+            "free": post.slots - sum(1 for c in claims if c.is_active),
+            "may_change": can(user, Action.CHANGE, post),
+        },
+    )
 
 
 @login_required

@@ -33,15 +33,23 @@ class Book:
 
     def sheet(self, title: str, headers: list[str], widths: list[int]):
         ws = self.wb.sheet(title, widths=widths)
-        ws.append([_("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do "
-                          "not pass it on") % {"title": title, "who": self.who, "when": self.when}])
+        ws.append(
+            [
+                _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass it on")
+                % {"title": title, "who": self.who, "when": self.when}
+            ]
+        )
         ws.append(headers, bold=True)
         return ws
 
     def close(self, rows: list[list]):
         info = self.wb.sheet(_("Export information"))
-        for row in [[_("Exported by"), self.who], [_("Exported at"), self.when], *rows,
-                    [_("Note"), _("Names only: no ID or phone numbers are exported.")]]:
+        for row in [
+            [_("Exported by"), self.who],
+            [_("Exported at"), self.when],
+            *rows,
+            [_("Note"), _("Names only: no ID or phone numbers are exported.")],
+        ]:
             info.append(row)
         return self.wb.save()
 
@@ -49,8 +57,9 @@ class Book:
 def _scope(actor, model) -> str:
     if actor.is_superuser:
         return ""
-    return common_path([p for b in bindings_for(actor) if role_may(b.role, model, Action.EXPORT)
-                        for p in model.coverage_prefixes(b)])
+    return common_path(
+        [p for b in bindings_for(actor) if role_may(b.role, model, Action.EXPORT) for p in model.coverage_prefixes(b)]
+    )
 
 
 def _local(value):
@@ -62,9 +71,15 @@ def _who(user) -> str:
 
 
 def _audit(actor, *, model, title: str, filters: dict, counts: dict) -> None:
-    audit.record(actor=actor, action="export", object_type=model._meta.label_lower, object_id="", object_repr=title,
-                 scope_path=_scope(actor, model),
-                 note=json.dumps({"filters": filters, **counts}, ensure_ascii=False)[:2000])
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type=model._meta.label_lower,
+        object_id="",
+        object_repr=title,
+        scope_path=_scope(actor, model),
+        note=json.dumps({"filters": filters, **counts}, ensure_ascii=False)[:2000],
+    )
 
 
 def export_ledger(*, actor, q: str = ""):
@@ -73,18 +88,34 @@ def export_ledger(*, actor, q: str = ""):
         raise PermissionDenied(_("You may not export points ledgers."))
     title = _("Points ledger")
     book = Book(actor=actor, title=title)
-    ws = book.sheet(title, [_("Time"), _("Resident"), _("Community"), _("Reason"), _("Points"), _("Source"),
-                            _("Note"), _("Entered by")], [17, 10, 12, 16, 9, 22, 30, 14])
-    entries = (restrict(LedgerEntry.objects.all(), actor, Action.EXPORT)
-               .select_related("account__resident", "created_by").order_by("at", "pk"))
+    ws = book.sheet(
+        title,
+        [_("Time"), _("Resident"), _("Community"), _("Reason"), _("Points"), _("Source"), _("Note"), _("Entered by")],
+        [17, 10, 12, 16, 9, 22, 30, 14],
+    )
+    entries = (
+        restrict(LedgerEntry.objects.all(), actor, Action.EXPORT)
+        .select_related("account__resident", "created_by")
+        .order_by("at", "pk")
+    )
     if q:
         entries = entries.filter(account__resident__name__icontains=q)
     communities = _community_names()
     n = 0
     for e in entries.iterator(chunk_size=CHUNK):
         source = f"{e.source_type}:{e.source_id}" if e.source_type or e.source_id else ""
-        ws.append([_local(e.at), e.account.resident.name, communities.get(e.scope_path[:12], ""),
-                        e.get_reason_display(), e.amount, source, e.note, _who(e.created_by)])
+        ws.append(
+            [
+                _local(e.at),
+                e.account.resident.name,
+                communities.get(e.scope_path[:12], ""),
+                e.get_reason_display(),
+                e.amount,
+                source,
+                e.note,
+                _who(e.created_by),
+            ]
+        )
         n += 1
     balances = book.sheet(_("Balances"), [_("Resident"), _("Community"), _("Balance")], [10, 12, 10])
     m = 0
@@ -92,8 +123,13 @@ def export_ledger(*, actor, q: str = ""):
         balances.append([a.resident.name, communities.get(a.scope_path[:12], ""), a.balance_value])
         m += 1
     filters = {"q": q} if q else {}
-    out = book.close([[_("Entries"), n], [_("Accounts"), m],
-                      [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")]])
+    out = book.close(
+        [
+            [_("Entries"), n],
+            [_("Accounts"), m],
+            [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")],
+        ]
+    )
     _audit(actor, model=LedgerEntry, title=title, filters=filters, counts={"rows": n, "accounts": m})
     return out, n
 
@@ -105,21 +141,50 @@ def export_orders(*, actor, state: str = ""):
     state = state if state in OrderState.values else ""
     title = _("Shop orders")
     book = Book(actor=actor, title=title)
-    ws = book.sheet(title, [_("Order"), _("Placed at"), _("Resident"), _("Shop"), _("Item"), _("Quantity"),
-                            _("Points"), _("State"), _("Handed over or cancelled at"), _("Handled by")],
-                    [8, 17, 10, 12, 20, 8, 9, 10, 17, 14])
-    orders = (restrict(Order.objects.all(), actor, Action.EXPORT)
-              .select_related("account__resident", "item__shop", "handled_by").order_by("-created_at", "-pk"))
+    ws = book.sheet(
+        title,
+        [
+            _("Order"),
+            _("Placed at"),
+            _("Resident"),
+            _("Shop"),
+            _("Item"),
+            _("Quantity"),
+            _("Points"),
+            _("State"),
+            _("Handed over or cancelled at"),
+            _("Handled by"),
+        ],
+        [8, 17, 10, 12, 20, 8, 9, 10, 17, 14],
+    )
+    orders = (
+        restrict(Order.objects.all(), actor, Action.EXPORT)
+        .select_related("account__resident", "item__shop", "handled_by")
+        .order_by("-created_at", "-pk")
+    )
     if state:
         orders = orders.filter(state=state)
     n = 0
     for o in orders.iterator(chunk_size=CHUNK):
-        ws.append([o.pk, _local(o.created_at), o.account.resident.name, o.item.shop.name, o.item.name,
-                        o.quantity, o.points, o.get_state_display(), _local(o.handled_at), _who(o.handled_by)])
+        ws.append(
+            [
+                o.pk,
+                _local(o.created_at),
+                o.account.resident.name,
+                o.item.shop.name,
+                o.item.name,
+                o.quantity,
+                o.points,
+                o.get_state_display(),
+                _local(o.handled_at),
+                _who(o.handled_by),
+            ]
+        )
         n += 1
     filters = {"state": state} if state else {}
-    out = book.close([[_("Rows"), n], [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters
-                                       else _("none")]])
+    out = book.close(
+        [[_("Rows"), n], [_("Filters"), json.dumps(filters, ensure_ascii=False) if filters else _("none")]]
+    )
     _audit(actor, model=Order, title=title, filters=filters, counts={"rows": n})
     return out, n
 

@@ -26,6 +26,7 @@ class AdjustForm(forms.Form):
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     points_per_unit = forms.DecimalField(label=_("Points per unit"), max_digits=8, decimal_places=2, min_value=0)
-    cap_units = forms.DecimalField(label=_("At most units per source (empty: no cap)"), max_digits=8,
-                                   decimal_places=2, min_value=0, required=False)
+    cap_units = forms.DecimalField(
+        label=_("At most units per source (empty: no cap)"), max_digits=8, decimal_places=2, min_value=0, required=False
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)

@@ -23,9 +23,14 @@ def on_hours_confirmed(payload: dict) -> None:
         log.warning("hours confirmed for unknown resident %s", payload.get("resident_id"))
         return
     with acting_as("task"):
-        services.credit_by_rule(rule_code=EarningRule.VOLUNTEER_HOURS, resident=resident,
-                                units=Decimal(str(payload.get("hours") or "0")), reason=Reason.VOLUNTEER_HOURS,
-                                source_type="volunteering.record", source_id=payload.get("record_id"))
+        services.credit_by_rule(
+            rule_code=EarningRule.VOLUNTEER_HOURS,
+            resident=resident,
+            units=Decimal(str(payload.get("hours") or "0")),
+            reason=Reason.VOLUNTEER_HOURS,
+            source_type="volunteering.record",
+            source_id=payload.get("record_id"),
+        )
 
 
 def on_wish_confirmed(payload: dict) -> None:
@@ -33,14 +38,20 @@ def on_wish_confirmed(payload: dict) -> None:
     Resident = apps.get_model("registry", "Resident")
     with acting_as("task"):
         for claimer in payload.get("claimers", []):
-            resident = Resident.objects.filter(pk=claimer.get("resident_id")).first() \
-                if claimer.get("resident_id") else None
+            resident = (
+                Resident.objects.filter(pk=claimer.get("resident_id")).first() if claimer.get("resident_id") else None
+            )
             if resident is None:
                 continue
             share = Decimal(str(claimer.get("share") or "100")) / Decimal(100)
-            services.credit_by_rule(rule_code=EarningRule.WISH_FULFILLED, resident=resident, units=share,
-                                    reason=Reason.WISH_FULFILLED, source_type="wishes.claim",
-                                    source_id=claimer.get("claim_id"))
+            services.credit_by_rule(
+                rule_code=EarningRule.WISH_FULFILLED,
+                resident=resident,
+                units=share,
+                reason=Reason.WISH_FULFILLED,
+                source_type="wishes.claim",
+                source_id=claimer.get("claim_id"),
+            )
 
 
 def on_case_closed(payload: dict) -> None:
@@ -53,8 +64,11 @@ def on_case_closed(payload: dict) -> None:
         Case = apps.get_model("workorders", "Case")
     except LookupError:
         return
-    case = (Case.objects.filter(pk=payload.get("case_id"), state__in=("evaluated", "archived"))
-            .select_related("reporter_resident").first())
+    case = (
+        Case.objects.filter(pk=payload.get("case_id"), state__in=("evaluated", "archived"))
+        .select_related("reporter_resident")
+        .first()
+    )
     if case is None:
         return
     resident = case.reporter_resident
@@ -64,5 +78,11 @@ def on_case_closed(payload: dict) -> None:
     if resident is None:
         return
     with acting_as("task"):
-        services.credit_by_rule(rule_code=EarningRule.REPORT_CONFIRMED, resident=resident, units=1,
-                                reason=Reason.REPORT_CONFIRMED, source_type="workorders.case", source_id=case.pk)
+        services.credit_by_rule(
+            rule_code=EarningRule.REPORT_CONFIRMED,
+            resident=resident,
+            units=1,
+            reason=Reason.REPORT_CONFIRMED,
+            source_type="workorders.case",
+            source_id=case.pk,
+        )

@@ -39,11 +39,18 @@ class EarningRule(ScopedModel, BaseModel):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    points_per_unit = models.DecimalField(_("points per unit"), max_digits=8, decimal_places=2,
-                                          validators=[MinValueValidator(Decimal("0"))])
-    cap_units = models.DecimalField(_("units credited at most per source"), max_digits=8, decimal_places=2,
-                                    null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
-                                    help_text=_("E.g. at most 2 hours credited per activity. Empty: no cap."))
+    points_per_unit = models.DecimalField(
+        _("points per unit"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    cap_units = models.DecimalField(
+        _("units credited at most per source"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("E.g. at most 2 hours credited per activity. Empty: no cap."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     scope_path = models.CharField(_("place path"), max_length=24, blank=True, db_index=True, editable=False)
 
@@ -69,8 +76,9 @@ class EarningRule(ScopedModel, BaseModel):
 class PointsAccount(OwnRowsForResidents, BaseModel):
     """One account per resident (a volunteer, a party member…); the balance is the sum of its ledger."""
 
-    resident = models.OneToOneField("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                    related_name="points_account")
+    resident = models.OneToOneField(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="points_account"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     class Meta:
@@ -107,16 +115,23 @@ class LedgerQuerySet(models.QuerySet):
 class LedgerEntry(OwnRowsForResidents, models.Model):
     """One movement of points. Append-only: corrections are new entries, never edits."""
 
-    account = models.ForeignKey(PointsAccount, verbose_name=_("account"), on_delete=models.PROTECT,
-                                related_name="entries")
+    account = models.ForeignKey(
+        PointsAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries"
+    )
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     amount = models.DecimalField(_("points"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     source_type = models.CharField(_("source type"), max_length=40, blank=True)
     source_id = models.CharField(_("source"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     objects = LedgerQuerySet.as_manager()
@@ -127,8 +142,11 @@ class LedgerEntry(OwnRowsForResidents, models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             # idempotency: one entry per (account, reason, source) — a replayed event credits nothing more
-            models.UniqueConstraint(fields=["account", "reason", "source_type", "source_id"],
-                                    condition=~models.Q(source_id=""), name="points_entry_once_per_source"),
+            models.UniqueConstraint(
+                fields=["account", "reason", "source_type", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="points_entry_once_per_source",
+            ),
         ]
 
     def __str__(self):
@@ -148,12 +166,12 @@ class LedgerEntry(OwnRowsForResidents, models.Model):
 class ShopItem(ScopedModel, BaseModel):
     """An item of a community's 红色超市, priced in points, with stock."""
 
-    shop = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                             related_name="+")
+    shop = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=60)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    price = models.DecimalField(_("price in points"), max_digits=8, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0.01"))])
+    price = models.DecimalField(
+        _("price in points"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     stock = models.PositiveIntegerField(_("stock"), default=0)
     is_active = models.BooleanField(_("on sale"), default=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
@@ -183,16 +201,24 @@ class OrderState(models.TextChoices):
 
 
 class Order(OwnRowsForResidents, BaseModel):
-    account = models.ForeignKey(PointsAccount, verbose_name=_("account"), on_delete=models.PROTECT,
-                                related_name="orders")
+    account = models.ForeignKey(
+        PointsAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="orders"
+    )
     item = models.ForeignKey(ShopItem, verbose_name=_("shop item"), on_delete=models.PROTECT, related_name="orders")
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=2)
     state = models.CharField(_("state"), max_length=12, choices=OrderState.choices, default=OrderState.PLACED)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("placed by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("placed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     handled_at = models.DateTimeField(_("handed over or cancelled at"), null=True, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 

@@ -10,13 +10,20 @@ for label in ("points.pointsaccount", "points.ledgerentry", "points.shopitem", "
 
 registry.add_menu(MenuItem("services", _("My points"), "points:mine", model="points.ledgerentry", order=60))
 registry.add_menu(MenuItem("services", _("Red supermarket"), "points:shop", model="points.shopitem", order=61))
-registry.add_menu(MenuItem("services", _("My orders"), "points:my_orders", model="points.order", order=62,
-                           audience="residents"))
-registry.add_menu(MenuItem("services", _("Shop orders"), "points:orders", model="points.order", order=63,
-                           audience="staff", action="change"))
+registry.add_menu(
+    MenuItem("services", _("My orders"), "points:my_orders", model="points.order", order=62, audience="residents")
+)
+registry.add_menu(
+    MenuItem(
+        "services", _("Shop orders"), "points:orders", model="points.order", order=63, audience="staff", action="change"
+    )
+)
 registry.add_menu(MenuItem("management", _("Earning rules"), "points:rules", model="points.earningrule", order=71))
-registry.add_menu(MenuItem("management", _("Points accounts"), "points:accounts", model="points.pointsaccount",
-                           order=70, audience="staff"))
+registry.add_menu(
+    MenuItem(
+        "management", _("Points accounts"), "points:accounts", model="points.pointsaccount", order=70, audience="staff"
+    )
+)
 
 events.subscribe("volunteering.hours.confirmed", handlers.on_hours_confirmed)
 events.subscribe("wishes.wish.confirmed", handlers.on_wish_confirmed)
@@ -39,9 +46,11 @@ def _seed(ctx):
 registry.add_daily_job(DailyJob("points.expire", _expire, order=500))
 registry.add_demo_seeder(DemoSeeder("points", _seed, order=320))
 
-registry.add_audit_actions({
-    "points_credit": _("Points credited"),
-    "points_adjust": _("Points adjusted"),
-    "points_expire": _("Points expired"),
-    "restock": _("Restocked"),
-})
+registry.add_audit_actions(
+    {
+        "points_credit": _("Points credited"),
+        "points_adjust": _("Points adjusted"),
+        "points_expire": _("Points expired"),
+        "restock": _("Restocked"),
+    }
+)

@@ -13,9 +13,16 @@ from .services import ZERO, resident_of
 
 def _balance_subquery():
     return Coalesce(
-        Subquery(LedgerEntry.objects.filter(account=OuterRef("pk")).order_by().values("account")
-                 .annotate(s=Sum("amount")).values("s")[:1]),
-        Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
+        Subquery(
+            LedgerEntry.objects.filter(account=OuterRef("pk"))
+            .order_by()
+            .values("account")
+            .annotate(s=Sum("amount"))
+            .values("s")[:1]
+        ),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def accounts(user, *, q: str = "", action: str = Action.VIEW):

@@ -67,44 +67,78 @@ def balance_of(account: PointsAccount) -> Decimal:
     return ZERO if total is None else Decimal(total).quantize(ZERO)
 
 
-def _entry(*, account, amount: Decimal, reason: str, source_type: str = "", source_id: str = "", note: str = "",
-           actor=None) -> LedgerEntry:
-    entry = LedgerEntry(account=account, amount=amount, reason=reason, source_type=source_type,
-                        source_id=str(source_id), note=note[:200], scope_path=account.scope_path,
-                        created_by=actor if getattr(actor, "pk", None) else None)
+def _entry(
+    *, account, amount: Decimal, reason: str, source_type: str = "", source_id: str = "", note: str = "", actor=None
+) -> LedgerEntry:
+    entry = LedgerEntry(
+        account=account,
+        amount=amount,
+        reason=reason,
+        source_type=source_type,
+        source_id=str(source_id),
+        note=note[:200],
+        scope_path=account.scope_path,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
     entry.full_clean(validate_constraints=False)
     entry.save()
     return entry
 
 
 @transaction.atomic
-def credit(*, resident, amount, reason: str, source_type: str, source_id, note: str = "", actor=None
-           ) -> LedgerEntry | None:
+def credit(
+    *, resident, amount, reason: str, source_type: str, source_id, note: str = "", actor=None
+) -> LedgerEntry | None:
     """Credit points for something that happened elsewhere (hours, a wish, a report). Idempotent by source:
     a second credit for the same (reason, source) returns None and writes nothing."""
     amount = _decimal(amount, "amount")
     if amount <= 0:
         return None
     account = _locked_account(resident)
-    if LedgerEntry.objects.filter(account=account, reason=reason, source_type=source_type,
-                                  source_id=str(source_id)).exists():
+    if LedgerEntry.objects.filter(
+        account=account, reason=reason, source_type=source_type, source_id=str(source_id)
+    ).exists():
         return None
-    entry = _entry(account=account, amount=amount, reason=reason, source_type=source_type, source_id=source_id,
-                   note=note, actor=actor)
+    entry = _entry(
+        account=account,
+        amount=amount,
+        reason=reason,
+        source_type=source_type,
+        source_id=source_id,
+        note=note,
+        actor=actor,
+    )
     audit.record(actor=actor, action="points_credit", obj=entry, after=audit.snapshot(entry))
-    events.publish("points.credited", {"account_id": account.pk, "entry_id": entry.pk, "amount": str(amount),
-                                       "reason": reason})
+    events.publish(
+        "points.credited", {"account_id": account.pk, "entry_id": entry.pk, "amount": str(amount), "reason": reason}
+    )
     return entry
 
 
-def credit_by_rule(*, rule_code: str, resident, units, source_type: str, source_id, note: str = "", actor=None,
-                   reason: str | None = None) -> LedgerEntry | None:
+def credit_by_rule(
+    *,
+    rule_code: str,
+    resident,
+    units,
+    source_type: str,
+    source_id,
+    note: str = "",
+    actor=None,
+    reason: str | None = None,
+) -> LedgerEntry | None:
     rule = EarningRule.objects.filter(code=rule_code, is_active=True).first()
     if rule is None:
         return None
     points = rule.points_for(_decimal(units, "units"))
-    return credit(resident=resident, amount=points, reason=reason or rule_code, source_type=source_type,
-                  source_id=source_id, note=note or rule.name, actor=actor)
+    return credit(
+        resident=resident,
+        amount=points,
+        reason=reason or rule_code,
+        source_type=source_type,
+        source_id=source_id,
+        note=note or rule.name,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -203,17 +237,30 @@ def redeem(*, actor, item: ShopItem, quantity: int = 1) -> Order:
     cost = (item.price * quantity).quantize(Decimal("0.01"))
     balance = balance_of(account)
     if balance < cost:
-        raise ValidationError({"quantity": _("Not enough points: %(cost)s needed, %(balance)s available.")
-                               % {"cost": cost, "balance": balance}})
+        raise ValidationError(
+            {
+                "quantity": _("Not enough points: %(cost)s needed, %(balance)s available.")
+                % {"cost": cost, "balance": balance}
+            }
+        )
     taken = ShopItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
-        stock=F("stock") - quantity, updated_at=timezone.now())
+        stock=F("stock") - quantity, updated_at=timezone.now()
+    )
     if not taken:
         raise ValidationError({"quantity": _("Sold out: not enough stock left.")})
-    order = Order(account=account, item=item, quantity=quantity, points=cost, placed_by=actor,
-                  scope_path=item.scope_path)
+    order = Order(
+        account=account, item=item, quantity=quantity, points=cost, placed_by=actor, scope_path=item.scope_path
+    )
     order.save()
-    _entry(account=account, amount=-cost, reason=Reason.REDEMPTION, source_type="points.order", source_id=order.pk,
-           note=f"{item.name} × {quantity}", actor=actor)
+    _entry(
+        account=account,
+        amount=-cost,
+        reason=Reason.REDEMPTION,
+        source_type="points.order",
+        source_id=order.pk,
+        note=f"{item.name} × {quantity}",
+        actor=actor,
+    )
     audit.record(actor=actor, action="create", obj=order, after=audit.snapshot(order))
     events.publish("points.order.placed", {"order_id": order.pk, "item_id": item.pk, "quantity": quantity})
     return order
@@ -249,14 +296,22 @@ def order_cancel(*, actor, order: Order) -> Order:
     order = _locked_order(fresh)
     before = audit.snapshot(order)
     ShopItem.objects.filter(pk=order.item_id).update(stock=F("stock") + order.quantity, updated_at=timezone.now())
-    _entry(account=account, amount=order.points, reason=Reason.REFUND, source_type="points.order",
-           source_id=order.pk, note=_("Order cancelled"), actor=actor)
+    _entry(
+        account=account,
+        amount=order.points,
+        reason=Reason.REFUND,
+        source_type="points.order",
+        source_id=order.pk,
+        note=_("Order cancelled"),
+        actor=actor,
+    )
     order.state, order.handled_by, order.handled_at = OrderState.CANCELLED, actor, timezone.now()
     save_audited(actor=actor, obj=order, action="cancel", before=before)
     return order
 
 
 # --- yearly expiry ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def expire_year(*, year: int, actor=None) -> int:
@@ -268,17 +323,32 @@ def expire_year(*, year: int, actor=None) -> int:
         entries = LedgerEntry.objects.filter(account=account)
         if entries.filter(reason=Reason.EXPIRY, source_id=str(year)).exists():
             continue
-        earned = entries.filter(amount__gt=0, at__lt=end).exclude(reason=Reason.REFUND).aggregate(
-            s=Sum("amount"))["s"] or ZERO
+        earned = (
+            entries.filter(amount__gt=0, at__lt=end).exclude(reason=Reason.REFUND).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
         refunds = entries.filter(reason=Reason.REFUND).aggregate(s=Sum("amount"))["s"] or ZERO
         used = -(entries.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"] or ZERO) - refunds
         amount = min(earned - used, balance_of(account))
         if amount <= 0:
             continue
-        _entry(account=account, amount=-amount, reason=Reason.EXPIRY, source_type="points.year", source_id=year,
-               note=_("Points earned in %(year)s expired") % {"year": year}, actor=actor)
+        _entry(
+            account=account,
+            amount=-amount,
+            reason=Reason.EXPIRY,
+            source_type="points.year",
+            source_id=year,
+            note=_("Points earned in %(year)s expired") % {"year": year},
+            actor=actor,
+        )
         touched += 1
     if touched:
-        audit.record(actor=actor, action="points_expire", object_type="points.ledgerentry", object_id=str(year),
-                     object_repr=f"expiry {year}", note=f"year={year} accounts={touched}")
+        audit.record(
+            actor=actor,
+            action="points_expire",
+            object_type="points.ledgerentry",
+            object_id=str(year),
+            object_repr=f"expiry {year}",
+            note=f"year={year} accounts={touched}",
+        )
     return touched

@@ -29,23 +29,35 @@ def _error_text(exc: ValidationError) -> str:
 def mine(request):
     account = selectors.my_account(request.user)
     entries = Paginator(selectors.ledger(request.user, account) if account else [], 30).get_page(
-        request.GET.get("page"))
-    return render(request, "points/mine.html", {
-        "account": account, "balance": services.balance_of(account) if account else services.ZERO,
-        "page_obj": entries, "object_list": entries.object_list,
-        "has_resident": services.resident_of(request.user) is not None,
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "points/mine.html",
+        {
+            "account": account,
+            "balance": services.balance_of(account) if account else services.ZERO,
+            "page_obj": entries,
+            "object_list": entries.object_list,
+            "has_resident": services.resident_of(request.user) is not None,
+        },
+    )
 
 
 @login_required
 def shop(request):
     items = selectors.shop_items(request.user, on_sale_only=not may_any(request.user, ShopItem, Action.CHANGE))
     account = selectors.my_account(request.user)
-    return render(request, "points/shop.html", {
-        "items": items, "balance": services.balance_of(account) if account else None,
-        "may_add": may_any(request.user, ShopItem, Action.ADD),
-        "may_change": may_any(request.user, ShopItem, Action.CHANGE),
-    })
+    return render(
+        request,
+        "points/shop.html",
+        {
+            "items": items,
+            "balance": services.balance_of(account) if account else None,
+            "may_add": may_any(request.user, ShopItem, Action.ADD),
+            "may_change": may_any(request.user, ShopItem, Action.CHANGE),
+        },
+    )
 
 
 @login_required
@@ -75,9 +87,16 @@ def orders(request):
     state = request.GET.get("state", "placed")
     qs = selectors.orders(request.user, state=state if state in ("placed", "fulfilled", "cancelled") else "")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "points/orders.html", {"page_obj": page, "object_list": page.object_list,
-                                                  "state": state,
-                                                  "may_export": may_any(request.user, Order, Action.EXPORT)})
+    return render(
+        request,
+        "points/orders.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "state": state,
+            "may_export": may_any(request.user, Order, Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -120,8 +139,9 @@ def item_edit(request, pk=None):
         else:
             messages.success(request, _("Saved."))
             return redirect("points:shop")
-    return render(request, "points/item_form.html", {"form": form, "item": item, "shops": shops,
-                                                     "restock_form": RestockForm()})
+    return render(
+        request, "points/item_form.html", {"form": form, "item": item, "shops": shops, "restock_form": RestockForm()}
+    )
 
 
 @login_required
@@ -142,9 +162,16 @@ def accounts(request):
     if not may_any(request.user, PointsAccount):
         raise PermissionDenied
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "points/accounts.html", {"page_obj": page, "object_list": page.object_list,
-                                                    "q": request.GET.get("q", ""),
-                                                    "may_export": may_any(request.user, LedgerEntry, Action.EXPORT)})
+    return render(
+        request,
+        "points/accounts.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "q": request.GET.get("q", ""),
+            "may_export": may_any(request.user, LedgerEntry, Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -160,9 +187,17 @@ def account_detail(request, pk):
         except ValidationError as exc:
             apply_validation_error(form, exc)
     entries = Paginator(selectors.ledger(request.user, account), 50).get_page(request.GET.get("page"))
-    return render(request, "points/account.html", {"account": account, "page_obj": entries,
-                                                   "object_list": entries.object_list, "form": form,
-                                                   "may_adjust": may_adjust})
+    return render(
+        request,
+        "points/account.html",
+        {
+            "account": account,
+            "page_obj": entries,
+            "object_list": entries.object_list,
+            "form": form,
+            "may_adjust": may_adjust,
+        },
+    )
 
 
 @login_required
@@ -173,8 +208,12 @@ def rules(request):
     may_change = may_any(request.user, EarningRule, Action.CHANGE)
     forms_by_rule = []
     for rule in selectors.rules(request.user):
-        initial = {"name": rule.name, "points_per_unit": rule.points_per_unit, "cap_units": rule.cap_units,
-                   "is_active": rule.is_active}
+        initial = {
+            "name": rule.name,
+            "points_per_unit": rule.points_per_unit,
+            "cap_units": rule.cap_units,
+            "is_active": rule.is_active,
+        }
         bound = request.method == "POST" and request.POST.get("rule") == str(rule.pk)
         form = RuleForm(request.POST if bound else None, initial=initial, prefix=f"r{rule.pk}")
         if bound and may_change and form.is_valid():

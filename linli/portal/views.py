@@ -19,15 +19,21 @@ def home(request):
         return _resident_home(request)
     places = restrict(Place.objects.filter(is_active=True), user, Action.VIEW)
     counts = {row["level"]: row["n"] for row in _level_counts(places)}
-    stats = [(Level(level).label, counts.get(level, 0)) for level in (Level.COMMUNITY, Level.COMPOUND,
-                                                                       Level.BUILDING, Level.HOUSE)]
-    return render(request, "portal/home.html", {
-        "section": "workbench",
-        "bindings": bindings_for(user),
-        "stats": stats,
-        "todos": todos_for(user),
-        "figures": figures_for(user),
-    })
+    stats = [
+        (Level(level).label, counts.get(level, 0))
+        for level in (Level.COMMUNITY, Level.COMPOUND, Level.BUILDING, Level.HOUSE)
+    ]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "section": "workbench",
+            "bindings": bindings_for(user),
+            "stats": stats,
+            "todos": todos_for(user),
+            "figures": figures_for(user),
+        },
+    )
 
 
 def _resident_home(request):
@@ -37,8 +43,9 @@ def _resident_home(request):
     (``MenuItem.audience``), services first.
     """
     homes = [b.place for b in bindings_for(request.user) if b.place_id]
-    return render(request, "portal/home_resident.html", {
-        "section": "workbench", "homes": homes, "todos": todos_for(request.user)})
+    return render(
+        request, "portal/home_resident.html", {"section": "workbench", "homes": homes, "todos": todos_for(request.user)}
+    )
 
 
 def _level_counts(qs):
@@ -51,12 +58,16 @@ def _level_counts(qs):
 def section(request, key: str):
     if key not in SECTION_LABELS or key == "workbench":
         raise Http404
-    return render(request, "portal/section.html", {
-        "section": key,
-        "section_label": SECTION_LABELS[key],
-        "todos": todos_for(request.user, key),
-        "figures": figures_for(request.user, key),
-    })
+    return render(
+        request,
+        "portal/section.html",
+        {
+            "section": key,
+            "section_label": SECTION_LABELS[key],
+            "todos": todos_for(request.user, key),
+            "figures": figures_for(request.user, key),
+        },
+    )
 
 
 @require_POST

@@ -23,8 +23,10 @@ from linli.core.workdays import package_years
 class DayForm(forms.Form):
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     is_workday = forms.TypedChoiceField(
-        label=gettext_lazy("This day is"), coerce=lambda v: v == "1",
-        choices=[("0", gettext_lazy("a holiday (no work)")), ("1", gettext_lazy("a working day (调休)"))])
+        label=gettext_lazy("This day is"),
+        coerce=lambda v: v == "1",
+        choices=[("0", gettext_lazy("a holiday (no work)")), ("1", gettext_lazy("a working day (调休)"))],
+    )
     name = forms.CharField(label=gettext_lazy("Name"), max_length=40, required=False)
 
 
@@ -46,8 +48,9 @@ def calendar_page(request):
         try:
             if request.POST.get("arrange"):
                 services.calendar_year_arrange(actor=request.user, year=year, source=request.POST.get("source", ""))
-                messages.success(request, _("The %(y)s arrangement is entered: the year is no longer provisional.")
-                                 % {"y": year})
+                messages.success(
+                    request, _("The %(y)s arrangement is entered: the year is no longer provisional.") % {"y": year}
+                )
                 return redirect(f"{request.path}?year={year}")
             if request.POST.get("import"):
                 n = services.calendar_import_year(actor=request.user, year=year)
@@ -55,8 +58,9 @@ def calendar_page(request):
                 return redirect(f"{request.path}?year={year}")
             if form.is_valid():
                 data = form.cleaned_data
-                services.calendar_day_set(actor=request.user, date=data["date"], is_workday=data["is_workday"],
-                                          name=data["name"])
+                services.calendar_day_set(
+                    actor=request.user, date=data["date"], is_workday=data["is_workday"], name=data["name"]
+                )
                 messages.success(request, _("Saved."))
                 return redirect(f"{request.path}?year={data['date'].year}")
         except ValidationError as exc:
@@ -65,9 +69,18 @@ def calendar_page(request):
     days = restrict(CalendarDay.objects.filter(date__year=year), request.user)
     first, last = package_years()
     arranged = CalendarYear.objects.filter(year=year).first()
-    return render(request, "portal/calendar.html", {
-        "arranged": arranged,
-        "computed": [] if arranged else sorted(statutory_holidays(year).items()),
-        "year": year, "days": days, "form": form, "can_edit": may_any(request.user, CalendarDay, "change"),
-        "package_first": first, "package_last": last, "in_package": first <= year <= last,
-    })
+    return render(
+        request,
+        "portal/calendar.html",
+        {
+            "arranged": arranged,
+            "computed": [] if arranged else sorted(statutory_holidays(year).items()),
+            "year": year,
+            "days": days,
+            "form": form,
+            "can_edit": may_any(request.user, CalendarDay, "change"),
+            "package_first": first,
+            "package_last": last,
+            "in_package": first <= year <= last,
+        },
+    )

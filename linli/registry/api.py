@@ -28,6 +28,7 @@ households_router = Router(tags=["households"])
 
 # -- schemas ------------------------------------------------------------------------------------------
 
+
 class TagOut(Schema):
     code: str = Field(..., alias="tag.code")
     name: str = Field(..., alias="tag.name")
@@ -69,8 +70,12 @@ class ResidentOut(Schema):
 
 
 class ResidentFilters(Schema):
-    q: str | None = Field(None, max_length=60, description="Name, pinyin initials or prefix, last 4 digits of ID or "
-                                                         "phone, a whole ID or phone number, address fragment")
+    q: str | None = Field(
+        None,
+        max_length=60,
+        description="Name, pinyin initials or prefix, last 4 digits of ID or "
+        "phone, a whole ID or phone number, address fragment",
+    )
     under: str | None = Field(None, max_length=24, description="Only residents in this place's subtree")
     tag: str | None = Field(None, max_length=32, description="Care-group code (current members)")
     age_band: Literal["0-6", "7-17", "18-59", "60-79", "80+"] | None = None
@@ -180,6 +185,7 @@ class MoveOutIn(Schema):
 
 # -- residents ----------------------------------------------------------------------------------------
 
+
 def _resident(request, pk: int):
     """One resident the caller may see (any state), with its visible care groups; 404 otherwise."""
     qs = restrict(Resident.objects.select_related("home"), request.auth, Action.VIEW).filter(pk=pk)
@@ -199,8 +205,16 @@ def list_residents(request, filters: Query[ResidentFilters]):
     if low is not None and high is not None and low > high:
         raise ValidationError({"age_max": _("The upper age is below the lower one.")})
     under = place_by_code(user, filters.under) if filters.under else None
-    qs = selectors.residents(user, q=filters.q or "", place=under, tag=filters.tag or None, age_min=low,
-                             age_max=high, status=filters.status, include_inactive=filters.include_inactive)
+    qs = selectors.residents(
+        user,
+        q=filters.q or "",
+        place=under,
+        tag=filters.tag or None,
+        age_min=low,
+        age_max=high,
+        status=filters.status,
+        include_inactive=filters.include_inactive,
+    )
     return selectors.with_visible_tags(qs, user)
 
 
@@ -245,8 +259,11 @@ def update_resident(request, pk: int, payload: ResidentPatch):
     return _resident(request, pk)
 
 
-@residents_router.post("/{int:pk}/reveal", response={200: RevealOut, **ERROR_RESPONSES},
-                       summary="Show the ID number or phone in full (needs the reveal right; audited)")
+@residents_router.post(
+    "/{int:pk}/reveal",
+    response={200: RevealOut, **ERROR_RESPONSES},
+    summary="Show the ID number or phone in full (needs the reveal right; audited)",
+)
 def reveal(request, pk: int, payload: RevealIn, response: HttpResponse):
     resident = selectors.resident_for(request.auth, pk)
     if resident is None:
@@ -257,6 +274,7 @@ def reveal(request, pk: int, payload: RevealIn, response: HttpResponse):
 
 
 # -- households ---------------------------------------------------------------------------------------
+
 
 def _household(request, pk: int):
     household = selectors.household_for(request.auth, pk)
@@ -270,8 +288,9 @@ def _household(request, pk: int):
 @paginate(PageNumber)
 def list_households(request, filters: Query[HouseholdFilters]):
     under = place_by_code(request.auth, filters.under) if filters.under else None
-    return selectors.households(request.auth, q=filters.q or "", place=under,
-                                include_inactive=filters.include_inactive, no_head=filters.no_head)
+    return selectors.households(
+        request.auth, q=filters.q or "", place=under, include_inactive=filters.include_inactive, no_head=filters.no_head
+    )
 
 
 @households_router.post("", response={201: HouseholdDetailOut, **ERROR_RESPONSES}, summary="Register a household")
@@ -281,33 +300,41 @@ def create_household(request, payload: HouseholdIn):
     head = selectors.resident_for(user, payload.head)
     if head is None:
         raise ValidationError({"head": _("No resident with this record number.")})
-    household = services.household_create(actor=user, house=house, head=head, since=payload.since,
-                                          number=payload.number)
+    household = services.household_create(
+        actor=user, house=house, head=head, since=payload.since, number=payload.number
+    )
     return Status(201, _household(request, household.pk))
 
 
-@households_router.get("/{int:pk}", response={200: HouseholdDetailOut, **ERROR_RESPONSES},
-                       summary="One household with its members (history included)")
+@households_router.get(
+    "/{int:pk}",
+    response={200: HouseholdDetailOut, **ERROR_RESPONSES},
+    summary="One household with its members (history included)",
+)
 def get_household(request, pk: int):
     return _household(request, pk)
 
 
-@households_router.post("/{int:pk}/members", response={201: HouseholdDetailOut, **ERROR_RESPONSES},
-                        summary="Move a resident in")
+@households_router.post(
+    "/{int:pk}/members", response={201: HouseholdDetailOut, **ERROR_RESPONSES}, summary="Move a resident in"
+)
 def move_in(request, pk: int, payload: MoveInIn):
     user = request.auth
     household = _household(request, pk)
     resident = selectors.resident_for(user, payload.resident)
     if resident is None:
         raise ValidationError({"resident": _("No resident with this record number.")})
-    services.household_move_in(actor=user, household=household, resident=resident, relation=payload.relation,
-                               since=payload.since)
+    services.household_move_in(
+        actor=user, household=household, resident=resident, relation=payload.relation, since=payload.since
+    )
     return Status(201, _household(request, pk))
 
 
-@households_router.post("/{int:pk}/members/{int:member_pk}/move-out", response={200: HouseholdDetailOut,
-                                                                               **ERROR_RESPONSES},
-                        summary="Move a member out (the history stays)")
+@households_router.post(
+    "/{int:pk}/members/{int:member_pk}/move-out",
+    response={200: HouseholdDetailOut, **ERROR_RESPONSES},
+    summary="Move a member out (the history stays)",
+)
 def move_out(request, pk: int, member_pk: int, payload: MoveOutIn):
     household = _household(request, pk)
     membership = next((m for m in household.member_rows if m.pk == member_pk), None)

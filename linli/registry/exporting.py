@@ -45,16 +45,29 @@ from .models import HouseholdMember, Resident
 
 CHUNK = 2000
 
-RESIDENT_FIELDS = ("id", "name", "id_type", "id_masked", "phone_masked", "gender", "birth_date", "ethnicity",
-                   "political_status", "residence_status", "employer", "education", "home__code", "notes")
+RESIDENT_FIELDS = (
+    "id",
+    "name",
+    "id_type",
+    "id_masked",
+    "phone_masked",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "residence_status",
+    "employer",
+    "education",
+    "home__code",
+    "notes",
+)
 
 
 def _export_scope(actor, model, action: str = Action.EXPORT) -> str:
     """The place path the audit row is filed under: the deepest place above everything exported."""
     if actor.is_superuser:
         return ""
-    prefixes = [p for b in bindings_for(actor) if role_may(b.role, model, action)
-                for p in model.coverage_prefixes(b)]
+    prefixes = [p for b in bindings_for(actor) if role_may(b.role, model, action) for p in model.coverage_prefixes(b)]
     return common_path(prefixes)
 
 
@@ -66,8 +79,10 @@ class _Book:
         self.who, self.when = signature(actor)
         self.wb = Book(creator=self.who, title=title)
         self.ws = self.wb.sheet(spec.sheet, widths=[col.width for col in spec.columns])
-        banner = _("%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass "
-                   "it on · ID and phone numbers are masked") % {"title": title, "who": self.who, "when": self.when}
+        banner = _(
+            "%(title)s · exported by %(who)s at %(when)s · personal information: keep it safe, do not pass "
+            "it on · ID and phone numbers are masked"
+        ) % {"title": title, "who": self.who, "when": self.when}
         self.ws.append([banner])
         self.ws.append([c.header for c in spec.columns], bold=True)
         self.count = 0
@@ -87,9 +102,15 @@ class _Book:
 
 
 def _audit(actor, *, model, filters: dict, count: int, scope_path: str) -> None:
-    audit.record(actor=actor, action="export", object_type=model._meta.label_lower, object_id="",
-                 object_repr=str(model._meta.verbose_name_plural), scope_path=scope_path,
-                 note=json.dumps({"filters": filters, "rows": count}, ensure_ascii=False)[:2000])
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type=model._meta.label_lower,
+        object_id="",
+        object_repr=str(model._meta.verbose_name_plural),
+        scope_path=scope_path,
+        note=json.dumps({"filters": filters, "rows": count}, ensure_ascii=False)[:2000],
+    )
 
 
 def export_residents(*, actor, filters: dict, place=None, description: dict | None = None):
@@ -103,15 +124,49 @@ def export_residents(*, actor, filters: dict, place=None, description: dict | No
     qs = selectors.residents(actor, place=place, action=Action.EXPORT, **filters)
     book = _Book(actor=actor, spec=RESIDENTS, title=_("Residents"))
     for row in qs.values_list(*RESIDENT_FIELDS).iterator(chunk_size=CHUNK):
-        (pk, name, id_type, id_masked, phone_masked, gender, birth, ethnicity, political, residence, employer,
-         education, house_code, notes) = row
-        book.append([pk, name, ID_TYPES.label(id_type) if id_masked else "", id_masked, phone_masked,
-                     GENDERS.label(gender), birth, ethnicity, POLITICAL.label(political),
-                     RESIDENCE.label(residence), employer, EDUCATION.label(education), house_code, notes])
+        (
+            pk,
+            name,
+            id_type,
+            id_masked,
+            phone_masked,
+            gender,
+            birth,
+            ethnicity,
+            political,
+            residence,
+            employer,
+            education,
+            house_code,
+            notes,
+        ) = row
+        book.append(
+            [
+                pk,
+                name,
+                ID_TYPES.label(id_type) if id_masked else "",
+                id_masked,
+                phone_masked,
+                GENDERS.label(gender),
+                birth,
+                ethnicity,
+                POLITICAL.label(political),
+                RESIDENCE.label(residence),
+                employer,
+                EDUCATION.label(education),
+                house_code,
+                notes,
+            ]
+        )
     description = description or {}
     out = book.close(description)
-    _audit(actor, model=Resident, filters=description, count=book.count,
-           scope_path=place.path if place is not None else _export_scope(actor, Resident))
+    _audit(
+        actor,
+        model=Resident,
+        filters=description,
+        count=book.count,
+        scope_path=place.path if place is not None else _export_scope(actor, Resident),
+    )
     return out, book.count
 
 
@@ -120,20 +175,46 @@ def export_households(*, actor, q: str = "", place=None, description: dict | Non
     if not may_any(actor, Resident, Action.EXPORT):
         raise PermissionDenied(_("You may not export residents."))
     households = selectors.households(actor, q=q, place=place)
-    members = (restrict(HouseholdMember.objects.all(), actor, Action.VIEW)
-               .filter(until__isnull=True, household__in=households.values("pk"),
-                       resident__in=restrict(Resident.objects.all(), actor, Action.EXPORT).values("pk"))
-               .order_by("household__scope_path", "household__number", "since", "id")
-               .values_list("household__number", "household__house__code", "resident__id_type",
-                            "resident__id_masked", "resident__name", "relation", "since"))
+    members = (
+        restrict(HouseholdMember.objects.all(), actor, Action.VIEW)
+        .filter(
+            until__isnull=True,
+            household__in=households.values("pk"),
+            resident__in=restrict(Resident.objects.all(), actor, Action.EXPORT).values("pk"),
+        )
+        .order_by("household__scope_path", "household__number", "since", "id")
+        .values_list(
+            "household__number",
+            "household__house__code",
+            "resident__id_type",
+            "resident__id_masked",
+            "resident__name",
+            "relation",
+            "since",
+        )
+    )
     book = _Book(actor=actor, spec=HOUSEHOLDS, title=_("Households"))
     for number, house_code, id_type, id_masked, name, relation, since in members.iterator(chunk_size=CHUNK):
-        book.append([number, house_code, ID_TYPES.label(id_type) if id_masked else "", id_masked, name,
-                     RELATIONS.label(relation), since])
+        book.append(
+            [
+                number,
+                house_code,
+                ID_TYPES.label(id_type) if id_masked else "",
+                id_masked,
+                name,
+                RELATIONS.label(relation),
+                since,
+            ]
+        )
     description = description or {}
     out = book.close(description)
-    _audit(actor, model=HouseholdMember, filters=description, count=book.count,
-           scope_path=place.path if place is not None else _export_scope(actor, Resident))
+    _audit(
+        actor,
+        model=HouseholdMember,
+        filters=description,
+        count=book.count,
+        scope_path=place.path if place is not None else _export_scope(actor, Resident),
+    )
     return out, book.count
 
 
@@ -150,13 +231,18 @@ def export_organisations(*, actor, q: str = "", kind: str = "", description: dic
     if where is not None:
         qs = qs.filter(where)
     book = _Book(actor=actor, spec=ORGANISATIONS, title=_("Organisations"))
-    rows = qs.order_by("kind", "name", "pk").values_list("name", "short_name", "kind", "credit_code", "area__code",
-                                                         "contact_name", "contact_phone", "address")
+    rows = qs.order_by("kind", "name", "pk").values_list(
+        "name", "short_name", "kind", "credit_code", "area__code", "contact_name", "contact_phone", "address"
+    )
     for name, short, org_kind, code, area_code, contact, phone, address in rows.iterator(chunk_size=CHUNK):
         book.append([name, short, ORG_KINDS.label(org_kind), code, area_code, contact, phone, address])
     description = description or {}
     out = book.close(description)
-    _audit(actor, model=Organisation, filters=description, count=book.count,
-           scope_path=_export_scope(actor, Organisation, Action.VIEW))
+    _audit(
+        actor,
+        model=Organisation,
+        filters=description,
+        count=book.count,
+        scope_path=_export_scope(actor, Organisation, Action.VIEW),
+    )
     return out, book.count
-

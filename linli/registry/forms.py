@@ -23,8 +23,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _code_field(label, required=False, help_text="", widget=None):
     """A place code, chosen with a picker (the value submitted is still the code, checked against the scope)."""
-    return forms.CharField(label=label, max_length=24, required=required, help_text=help_text,
-                           widget=widget or PlacePicker())
+    return forms.CharField(
+        label=label, max_length=24, required=required, help_text=help_text, widget=widget or PlacePicker()
+    )
 
 
 def clean_code(value: str) -> str:
@@ -36,18 +37,21 @@ def clean_code(value: str) -> str:
 
 class ResidentFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=60,
-        widget=forms.TextInput(attrs={"type": "search",
-                                      "placeholder": _("Name, pinyin initials, last 4 digits, address")}),
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, pinyin initials, last 4 digits, address")}
+        ),
     )
     place = _code_field(_("Within"))
     tag = forms.ChoiceField(label=_("Care group"), required=False)
-    age = forms.ChoiceField(label=_("Age"), required=False,
-                            choices=[("", _("All ages")), *[(k, k) for k in AGE_BANDS]])
+    age = forms.ChoiceField(label=_("Age"), required=False, choices=[("", _("All ages")), *[(k, k) for k in AGE_BANDS]])
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
-    status = forms.ChoiceField(label=_("Residence status"), required=False,
-                               choices=[("", _("All")), *ResidenceStatus.choices])
+    status = forms.ChoiceField(
+        label=_("Residence status"), required=False, choices=[("", _("All")), *ResidenceStatus.choices]
+    )
     inactive = forms.BooleanField(label=_("Include inactive records"), required=False)
 
     def __init__(self, *args, tags=(), **kwargs):
@@ -72,31 +76,55 @@ class ResidentForm(forms.Form):
     """Create (``creating=True``) or edit a resident. The ID number and phone are never pre-filled."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN,
-                               help_text=_("Taken from the ID card number when one is given."))
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=Gender.choices,
+        initial=Gender.UNKNOWN,
+        help_text=_("Taken from the ID card number when one is given."),
+    )
     birth_date = BoundedDateField(label=_("Birth date"), required=False, widget=DATE_INPUT, family=PAST)
-    id_type = forms.ChoiceField(label=_("ID document type"), required=False,
-                                choices=[("", "—"), *IdType.choices], initial=IdType.ID_CARD)
-    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
+    id_type = forms.ChoiceField(
+        label=_("ID document type"), required=False, choices=[("", "—"), *IdType.choices], initial=IdType.ID_CARD
+    )
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False)
-    political_status = forms.ChoiceField(label=_("Political status"), choices=PoliticalStatus.choices,
-                                         initial=PoliticalStatus.MASSES)
-    residence_status = forms.ChoiceField(label=_("Residence status"), choices=ResidenceStatus.choices,
-                                         initial=ResidenceStatus.PERMANENT)
+    political_status = forms.ChoiceField(
+        label=_("Political status"), choices=PoliticalStatus.choices, initial=PoliticalStatus.MASSES
+    )
+    residence_status = forms.ChoiceField(
+        label=_("Residence status"), choices=ResidenceStatus.choices, initial=ResidenceStatus.PERMANENT
+    )
     employer = forms.CharField(label=_("Employer"), max_length=100, required=False)
     education = forms.ChoiceField(label=_("Education"), required=False, choices=[("", "—"), *Education.choices])
-    home = _code_field(_("Home"), widget=HousePicker(),
-                       help_text=_("The house the person lives in. Leave empty to register them under a community."))
-    registered_at = _code_field(_("Registered at (community)"), widget=PlacePicker(levels=(3,)),
-                                help_text=_("Only when no house is given."))
-    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    home = _code_field(
+        _("Home"),
+        widget=HousePicker(),
+        help_text=_("The house the person lives in. Leave empty to register them under a community."),
+    )
+    registered_at = _code_field(
+        _("Registered at (community)"), widget=PlacePicker(levels=(3,)), help_text=_("Only when no house is given.")
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    PLAIN = ("name", "gender", "birth_date", "ethnicity", "political_status", "residence_status", "employer",
-             "education", "notes")
+    PLAIN = (
+        "name",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "political_status",
+        "residence_status",
+        "employer",
+        "education",
+        "notes",
+    )
 
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance
@@ -121,8 +149,12 @@ class ResidentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.instance is None and not data.get("home") and not data.get("registered_at") \
-                and "home" not in self.errors:
+        if (
+            self.instance is None
+            and not data.get("home")
+            and not data.get("registered_at")
+            and "home" not in self.errors
+        ):
             self.add_error("home", _("Give the house the person lives in, or the community registering them."))
         return data
 
@@ -155,7 +187,9 @@ class RevealForm(forms.Form):
 
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=60,
+        label=_("Search"),
+        required=False,
+        max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Household number, head, address")}),
     )
     place = _code_field(_("Within"))
@@ -185,8 +219,12 @@ class HouseholdForm(forms.Form):
     house = _code_field(_("House"), required=True, widget=HousePicker())
     head = ResidentRefField(label=_("Head of household"))
     since = BoundedDateField(label=_("Since"), widget=DATE_INPUT, initial=timezone.localdate, family=PAST)
-    number = forms.CharField(label=_("Household number"), max_length=32, required=False,
-                             help_text=_("Optional: leave empty and the next free number is assigned."))
+    number = forms.CharField(
+        label=_("Household number"),
+        max_length=32,
+        required=False,
+        help_text=_("Optional: leave empty and the next free number is assigned."),
+    )
 
     def clean_house(self):
         return clean_code(self.cleaned_data.get("house"))

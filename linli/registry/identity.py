@@ -54,8 +54,9 @@ def seal_phone(raw: str) -> Sealed:
     if not raw:
         return Sealed()
     number = normalize_mobile(raw)
-    return Sealed(crypto.encrypt(number), phone_hash(number), mask_phone(number.replace("-", "")),
-                  number.replace("-", "")[-4:])
+    return Sealed(
+        crypto.encrypt(number), phone_hash(number), mask_phone(number.replace("-", "")), number.replace("-", "")[-4:]
+    )
 
 
 def pinyin(name: str) -> tuple[str, str]:

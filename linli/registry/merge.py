@@ -55,6 +55,7 @@ SCOPE_FOLLOWS = {("registry.residenttag", "resident")}
 
 # -- suspected duplicates -----------------------------------------------------------------------------
 
+
 @dataclass
 class DuplicateGroup:
     name: str
@@ -75,18 +76,27 @@ class DuplicateGroup:
 def suspected_duplicates(user, *, action: str = Action.VIEW, limit: int = 200) -> list[DuplicateGroup]:
     """Groups of active records ``user`` may see with the same name and birth date and the same home (or
     address), at least one without an ID number. Three queries whatever the size of the district."""
-    base = restrict(Resident.objects.filter(merged_into__isnull=True, is_active=True, birth_date__isnull=False),
-                    user, action)
+    base = restrict(
+        Resident.objects.filter(merged_into__isnull=True, is_active=True, birth_date__isnull=False), user, action
+    )
     counted = {"n": Count("id"), "no_id": Count("id", filter=Q(id_hash=""))}
     keys = []
     for where, column in ((Q(home__isnull=False), "home_id"), (~Q(address=""), "address")):
-        keys += [(row["name"], row["birth_date"], column, row[column]) for row in
-                 base.filter(where).values("name", "birth_date", column).annotate(**counted)
-                 .filter(n__gt=1, no_id__gt=0).order_by("name", "birth_date")[:limit]]
+        keys += [
+            (row["name"], row["birth_date"], column, row[column])
+            for row in base.filter(where)
+            .values("name", "birth_date", column)
+            .annotate(**counted)
+            .filter(n__gt=1, no_id__gt=0)
+            .order_by("name", "birth_date")[:limit]
+        ]
     if not keys:
         return []
-    candidates = (base.filter(name__in={k[0] for k in keys}, birth_date__in={k[1] for k in keys})
-                  .select_related("home").order_by("pk"))
+    candidates = (
+        base.filter(name__in={k[0] for k in keys}, birth_date__in={k[1] for k in keys})
+        .select_related("home")
+        .order_by("pk")
+    )
     wanted = {k[:2]: [] for k in keys}
     for k in keys:
         wanted[k[:2]].append((k[2], k[3]))
@@ -95,8 +105,7 @@ def suspected_duplicates(user, *, action: str = Action.VIEW, limit: int = 200) -
     for r in candidates:
         for column, value in wanted.get((r.name, r.birth_date), ()):
             if getattr(r, column) == value:
-                group = groups.setdefault((r.name, r.birth_date, column, value),
-                                          DuplicateGroup(r.name, r.birth_date))
+                group = groups.setdefault((r.name, r.birth_date, column, value), DuplicateGroup(r.name, r.birth_date))
                 group.residents.append(r)
     merged: list[DuplicateGroup] = []
     seen: dict[int, DuplicateGroup] = {}
@@ -109,11 +118,13 @@ def suspected_duplicates(user, *, action: str = Action.VIEW, limit: int = 200) -
             if r.pk not in seen:
                 target.residents.append(r)
                 seen[r.pk] = target
-    return sorted((g for g in merged if len(g.residents) > 1),
-                  key=lambda g: (g.residents[0].scope_path, g.name, g.birth_date))[:limit]
+    return sorted(
+        (g for g in merged if len(g.residents) > 1), key=lambda g: (g.residents[0].scope_path, g.name, g.birth_date)
+    )[:limit]
 
 
 # -- references ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -137,8 +148,11 @@ class Reference:
 def references() -> list[Reference]:
     """Every foreign key to Resident, hidden ones (``related_name="+"``) included; many-to-many through their tables."""
     refs = []
-    rels = [f for f in Resident._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
-            and (f.one_to_many or f.one_to_one or f.many_to_many)]
+    rels = [
+        f
+        for f in Resident._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one or f.many_to_many)
+    ]
     for rel in rels:
         if rel.many_to_many:
             through = rel.through
@@ -187,8 +201,10 @@ def _close_or_delete(ref: Reference, row: models.Model, keep: Resident, today: d
         snapshot = audit.snapshot(row)
         model._base_manager.filter(pk=row.pk).delete()
     except (ProtectedError, RestrictedError) as exc:
-        raise ValidationError(_("These records cannot be merged automatically: both have a %(what)s that cannot be "
-                                "combined.") % {"what": model._meta.verbose_name}) from exc
+        raise ValidationError(
+            _("These records cannot be merged automatically: both have a %(what)s that cannot be combined.")
+            % {"what": model._meta.verbose_name}
+        ) from exc
     report.deleted.append({"table": ref.label, "row": snapshot})
     report.count("deleted", ref.label)
 
@@ -221,8 +237,11 @@ class MergeReport:
 
     def note(self) -> str:
         parts = [f"merged record #{self.drop.pk} into #{self.keep.pk}"]
-        for title, bucket in (("moved", self.moved), ("ended (duplicate)", self.ended),
-                              ("deleted (duplicate)", self.deleted_counts)):
+        for title, bucket in (
+            ("moved", self.moved),
+            ("ended (duplicate)", self.ended),
+            ("deleted (duplicate)", self.deleted_counts),
+        ):
             if bucket:
                 parts.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(bucket.items())))
         if self.copied:
@@ -256,8 +275,9 @@ def _value(resident: Resident, name: str):
 
 def fills(keep: Resident, drop: Resident) -> list[str]:
     """The fields ``keep`` lacks that ``drop`` has (what a merge would copy), by the first name of each group."""
-    return [group[0] for group in COPY_GROUPS
-            if _missing(_value(keep, group[0])) and not _missing(_value(drop, group[0]))]
+    return [
+        group[0] for group in COPY_GROUPS if _missing(_value(keep, group[0])) and not _missing(_value(drop, group[0]))
+    ]
 
 
 def _copy_missing(keep: Resident, drop: Resident, report: MergeReport) -> None:
@@ -275,7 +295,9 @@ def _check_same_person(keep: Resident, drop: Resident) -> None:
         errors["drop"] = _("Both records carry an ID number and the numbers differ: they are different people.")
     elif keep.birth_date and drop.birth_date and keep.birth_date != drop.birth_date:
         errors["drop"] = _("The birth dates differ (%(keep)s and %(drop)s): check before merging.") % {
-            "keep": keep.birth_date.isoformat(), "drop": drop.birth_date.isoformat()}
+            "keep": keep.birth_date.isoformat(),
+            "drop": drop.birth_date.isoformat(),
+        }
     elif Gender.UNKNOWN not in (keep.gender, drop.gender) and keep.gender != drop.gender:
         errors["drop"] = _("The genders differ: check before merging.")
     if errors:
@@ -286,8 +308,9 @@ def _repair_registry(keep: Resident, report: MergeReport) -> None:
     """Registry invariants the generic move cannot know: place paths copied from the resident, and the head
     of a household the merged person no longer currently belongs to."""
     for ref in references():
-        follows = (ref.model._meta.label_lower, ref.field.name) in SCOPE_FOLLOWS or \
-            getattr(ref.model, "scope_follows", None) == ref.field.name
+        follows = (ref.model._meta.label_lower, ref.field.name) in SCOPE_FOLLOWS or getattr(
+            ref.model, "scope_follows", None
+        ) == ref.field.name
         if follows and _has_field(ref.model, "scope_path"):
             ref.rows(keep).exclude(scope_path=keep.scope_path).update(scope_path=keep.scope_path)
     current = HouseholdMember.objects.filter(resident=keep, until__isnull=True).values("household_id")
@@ -324,12 +347,17 @@ def merge(*, actor, keep: Resident, drop: Resident, today: dt.date | None = None
     _repair_registry(keep, report)
 
     note = report.note()
-    audit.record(actor=actor, action="merge", obj=keep, before=before_keep, after=audit.snapshot(keep),
-                 note=note + (f"; deleted rows: {report.deleted}" if report.deleted else ""))
+    audit.record(
+        actor=actor,
+        action="merge",
+        obj=keep,
+        before=before_keep,
+        after=audit.snapshot(keep),
+        note=note + (f"; deleted rows: {report.deleted}" if report.deleted else ""),
+    )
     audit.record(actor=actor, action="merge", obj=drop, before=before_drop, after=audit.snapshot(drop), note=note)
     return report
 
 
 def may_merge(user, keep: Resident, drop: Resident) -> bool:
     return can(user, Action.CHANGE, keep) and can(user, Action.CHANGE, drop)
-

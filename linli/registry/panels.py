@@ -60,23 +60,31 @@ def panels_for(request, resident) -> list[RenderedPanel]:
 
 # -- the data centre's own panels ---------------------------------------------------------------------
 
+
 def household_context(user, resident) -> dict:
     memberships = list(
         restrict(HouseholdMember.objects.filter(resident=resident), user, Action.VIEW)
-        .select_related("household", "household__house").order_by("-since", "-id")
+        .select_related("household", "household__house")
+        .order_by("-since", "-id")
     )
     current = next((m for m in memberships if m.until is None), None)
     others = []
     if current is not None:
         others = list(selectors.members(user, current.household, current_only=True).exclude(resident=resident))
-    return {"memberships": memberships, "current": current, "others": others,
-            "may_add_household": resident.home_id is not None and current is None
-            and may_any(user, Household, Action.ADD)}
+    return {
+        "memberships": memberships,
+        "current": current,
+        "others": others,
+        "may_add_household": resident.home_id is not None and current is None and may_any(user, Household, Action.ADD),
+    }
 
 
 def occupancy_context(user, resident) -> dict:
-    rows = list(restrict(Occupancy.objects.filter(resident=resident), user, Action.VIEW)
-                .select_related("house").order_by("until", "-since"))
+    rows = list(
+        restrict(Occupancy.objects.filter(resident=resident), user, Action.VIEW)
+        .select_related("house")
+        .order_by("until", "-since")
+    )
     return {"occupancies": rows}
 
 
@@ -87,17 +95,42 @@ def tags_context(user, resident) -> dict:
     if may_change:
         held = {r.tag_id for r in rows if r.until is None}
         tags = [t for t in selectors.visible_tags(user) if t.pk not in held]
-    return {"assignments": rows, "may_change": may_change, "assign_form": TagAssignForm(tags=tags) if tags else None,
-            "end_form": EndForm()}
+    return {
+        "assignments": rows,
+        "may_change": may_change,
+        "assign_form": TagAssignForm(tags=tags) if tags else None,
+        "end_form": EndForm(),
+    }
 
 
 def register_default_panels() -> None:
-    registry.add_resident_panel(ResidentPanel(
-        key="household", title=_("Household and members"), template="registry/panels/household.html",
-        context=household_context, order=10, model="registry.householdmember"))
-    registry.add_resident_panel(ResidentPanel(
-        key="occupancy", title=_("Homes owned or rented"), template="registry/panels/occupancy.html",
-        context=occupancy_context, order=20, model="registry.occupancy"))
-    registry.add_resident_panel(ResidentPanel(
-        key="care_groups", title=_("Care groups"), template="registry/panels/care_groups.html",
-        context=tags_context, order=30, model="registry.residenttag"))
+    registry.add_resident_panel(
+        ResidentPanel(
+            key="household",
+            title=_("Household and members"),
+            template="registry/panels/household.html",
+            context=household_context,
+            order=10,
+            model="registry.householdmember",
+        )
+    )
+    registry.add_resident_panel(
+        ResidentPanel(
+            key="occupancy",
+            title=_("Homes owned or rented"),
+            template="registry/panels/occupancy.html",
+            context=occupancy_context,
+            order=20,
+            model="registry.occupancy",
+        )
+    )
+    registry.add_resident_panel(
+        ResidentPanel(
+            key="care_groups",
+            title=_("Care groups"),
+            template="registry/panels/care_groups.html",
+            context=tags_context,
+            order=30,
+            model="registry.residenttag",
+        )
+    )

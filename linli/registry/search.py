@@ -54,8 +54,18 @@ LATIN = re.compile(r"^[a-z]+$")
 FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
 # The columns a hit is built from: masked values only, never ciphers or hashes.
-HIT_FIELDS = ("id", "name", "gender", "birth_date", "id_masked", "phone_masked", "address", "scope_path",
-              "home_id", "is_active")
+HIT_FIELDS = (
+    "id",
+    "name",
+    "gender",
+    "birth_date",
+    "id_masked",
+    "phone_masked",
+    "address",
+    "scope_path",
+    "home_id",
+    "is_active",
+)
 
 
 @dataclass(frozen=True)
@@ -159,12 +169,17 @@ def search_rank(q: str):
     whole, first = normalise(q), terms[0]
     whens = [When(name=whole, then=Value(0))]
     if first.kind == "text":
-        whens += [When(name__startswith=first.value, then=Value(1)),
-                  When(name__contains=first.value, then=Value(2))]  # (ends with it, for short fragments)
+        whens += [
+            When(name__startswith=first.value, then=Value(1)),
+            When(name__contains=first.value, then=Value(2)),
+        ]  # (ends with it, for short fragments)
     elif first.kind == "pinyin":
-        whens += [When(name_initials=first.value, then=Value(0)), When(name_pinyin=first.value, then=Value(0)),
-                  When(name_initials__startswith=first.value, then=Value(1)),
-                  When(name_pinyin__startswith=first.value, then=Value(2))]
+        whens += [
+            When(name_initials=first.value, then=Value(0)),
+            When(name_pinyin=first.value, then=Value(0)),
+            When(name_initials__startswith=first.value, then=Value(1)),
+            When(name_pinyin__startswith=first.value, then=Value(2)),
+        ]
     elif first.kind == "last4":
         whens += [When(id_last4=first.value, then=Value(1))]
     else:
@@ -183,8 +198,9 @@ def _matched(row: dict, terms: list[Term]) -> str:
     return "name" if first.value in row["name"] else "address"
 
 
-def search_residents(user, q: str, limit: int = 20, *, include_inactive: bool = False,
-                     action: str = Action.VIEW, extra: Q | None = None) -> list[ResidentHit]:
+def search_residents(
+    user, q: str, limit: int = 20, *, include_inactive: bool = False, action: str = Action.VIEW, extra: Q | None = None
+) -> list[ResidentHit]:
     """Residents ``user`` may see that match ``q``, best first, at most ``limit`` (masked values only);
     ``extra`` narrows further (a picker's "party members only")."""
     where = search_q(q)
@@ -196,7 +212,6 @@ def search_residents(user, q: str, limit: int = 20, *, include_inactive: bool = 
         qs = qs.filter(is_active=True)
     if extra is not None:
         qs = qs.filter(extra)
-    rows = (qs.annotate(search_rank=search_rank(q)).order_by("search_rank", "name", "id")
-            .values(*HIT_FIELDS)[:limit])
+    rows = qs.annotate(search_rank=search_rank(q)).order_by("search_rank", "name", "id").values(*HIT_FIELDS)[:limit]
     terms = parse(q)
     return [ResidentHit(**row, matched=_matched(row, terms)) for row in rows]

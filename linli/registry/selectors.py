@@ -93,8 +93,9 @@ def owner_holdings(place: Place, on=None):
     begun by that day and not ended before it. A rule's read (who may hold an owners' committee seat), not a
     page's: not restricted to a user — the caller has already been allowed to act on ``place``."""
     on = on or timezone.localdate()
-    return (Occupancy.objects.filter(subtree_q("scope_path", place.path), kind__in=OWNER_KINDS, since__lte=on)
-            .filter(Q(until__isnull=True) | Q(until__gte=on)))
+    return Occupancy.objects.filter(subtree_q("scope_path", place.path), kind__in=OWNER_KINDS, since__lte=on).filter(
+        Q(until__isnull=True) | Q(until__gte=on)
+    )
 
 
 def resolve_place(user, place) -> Place | None:
@@ -126,8 +127,18 @@ def search_q(q: str) -> Q | None:
     return _search_q(q)
 
 
-def residents(user, *, q: str = "", place=None, tag=None, age_min: int | None = None, age_max: int | None = None,
-              status: str | None = None, include_inactive: bool = False, action: str = Action.VIEW):
+def residents(
+    user,
+    *,
+    q: str = "",
+    place=None,
+    tag=None,
+    age_min: int | None = None,
+    age_max: int | None = None,
+    status: str | None = None,
+    include_inactive: bool = False,
+    action: str = Action.VIEW,
+):
     """Residents ``user`` may ``action``, filtered like the list page.
 
     ``place``: a Place or place code (everything under it); ``tag``: a CareTag or tag code the user may see
@@ -158,16 +169,18 @@ def with_visible_tags(qs, user, to_attr: str = "visible_tags"):
     """Prefetch each resident's current, visible care groups into ``to_attr`` (one extra query)."""
     vis = visible_assignments_q(user)
     rows = ResidentTag.objects.none() if vis is None else ResidentTag.objects.filter(vis, _current_q())
-    return qs.prefetch_related(Prefetch("tags", queryset=rows.select_related("tag").order_by("tag__name"),
-                                        to_attr=to_attr))
+    return qs.prefetch_related(
+        Prefetch("tags", queryset=rows.select_related("tag").order_by("tag__name"), to_attr=to_attr)
+    )
 
 
 def resident_for(user, pk, action: str = Action.VIEW) -> Resident | None:
     return restrict(Resident.objects.all(), user, action).select_related("home").filter(pk=pk).first()
 
 
-def households(user, *, q: str = "", place=None, include_inactive: bool = False, no_head: bool = False,
-               action: str = Action.VIEW):
+def households(
+    user, *, q: str = "", place=None, include_inactive: bool = False, no_head: bool = False, action: str = Action.VIEW
+):
     """Households in scope; ``no_head`` keeps only those without a head (无户主: the head moved out or died)."""
     qs = restrict(Household.objects.all(), user, action).select_related("house", "head")
     if not include_inactive:
@@ -179,8 +192,12 @@ def households(user, *, q: str = "", place=None, include_inactive: bool = False,
         qs = qs.filter(**{"scope_path__gte": where.path, "scope_path__lt": where.path + ":"})
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(head__name__icontains=q) | Q(house__address__icontains=q)
-                       | Q(house__code__startswith=q))
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(head__name__icontains=q)
+            | Q(house__address__icontains=q)
+            | Q(house__code__startswith=q)
+        )
     return qs.order_by("scope_path", "number")
 
 
@@ -197,7 +214,18 @@ def members(user, household: Household, *, current_only: bool = False):
 
 
 __all__ = [
-    "AGE_BANDS", "assignments", "household_for", "households", "members", "resident_for", "residents",
-    "resolve_place", "resolve_tag", "search_q", "visible_assignments_q", "visible_tags", "visible_tags_q",
+    "AGE_BANDS",
+    "assignments",
+    "household_for",
+    "households",
+    "members",
+    "resident_for",
+    "residents",
+    "resolve_place",
+    "resolve_tag",
+    "search_q",
+    "visible_assignments_q",
+    "visible_tags",
+    "visible_tags_q",
     "with_visible_tags",
 ]

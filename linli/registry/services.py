@@ -29,8 +29,17 @@ from .models import (
 )
 from .models.occupancy import OWNER_KINDS
 
-PLAIN_FIELDS = {"name", "gender", "birth_date", "ethnicity", "political_status", "residence_status", "employer",
-                "education", "notes"}
+PLAIN_FIELDS = {
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "residence_status",
+    "employer",
+    "education",
+    "notes",
+}
 
 
 def _scope_for(home: Place | None, registered_at: Place | None) -> str:
@@ -56,8 +65,10 @@ def _apply_identity(resident: Resident, id_type: str | None, id_number: str | No
         else:
             if number and birth is not None:
                 if resident.birth_date and resident.birth_date != birth:
-                    errors["birth_date"] = [_("The birth date differs from the one in the ID card number (%(d)s).")
-                                            % {"d": birth.isoformat()}]
+                    errors["birth_date"] = [
+                        _("The birth date differs from the one in the ID card number (%(d)s).")
+                        % {"d": birth.isoformat()}
+                    ]
                 if resident.gender not in ("U", "", gender):
                     errors["gender"] = [_("The gender differs from the one in the ID card number.")]
                 resident.birth_date, resident.gender = birth, gender
@@ -80,8 +91,9 @@ def _apply_identity(resident: Resident, id_type: str | None, id_number: str | No
 def find_by_id(id_type: str, number: str) -> Resident | None:
     """The active record holding this document number (exact, by keyed hash), if any."""
     number, _b, _g = identity.normalize_id(id_type, number)
-    return Resident.objects.filter(id_type=id_type, id_hash=identity.id_hash(id_type, number),
-                                   merged_into__isnull=True).first()
+    return Resident.objects.filter(
+        id_type=id_type, id_hash=identity.id_hash(id_type, number), merged_into__isnull=True
+    ).first()
 
 
 def _check_duplicate(resident: Resident, actor) -> None:
@@ -89,17 +101,31 @@ def _check_duplicate(resident: Resident, actor) -> None:
     the refusal says that the number is registered and whom to ask, nothing of that record (issue 11)."""
     if not resident.id_hash:
         return
-    clash = Resident.objects.filter(id_type=resident.id_type, id_hash=resident.id_hash,
-                                    merged_into__isnull=True).exclude(pk=resident.pk).first()
+    clash = (
+        Resident.objects.filter(id_type=resident.id_type, id_hash=resident.id_hash, merged_into__isnull=True)
+        .exclude(pk=resident.pk)
+        .first()
+    )
     if clash is None:
         return
     if restrict(Resident.objects.filter(pk=clash.pk), actor, Action.VIEW).exists():
-        raise ValidationError({"id_number": _("This document number is already registered (%(masked)s, record "
-                                              "#%(id)s): one person, one record.")
-                               % {"masked": clash.id_masked, "id": clash.pk}})
-    raise ValidationError({"id_number": _("This document number is already registered outside your area: one "
-                                          "person, one record. To move that person here, ask your community office "
-                                          "or the district's data administrator.")})
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "This document number is already registered (%(masked)s, record #%(id)s): one person, one record."
+                )
+                % {"masked": clash.id_masked, "id": clash.pk}
+            }
+        )
+    raise ValidationError(
+        {
+            "id_number": _(
+                "This document number is already registered outside your area: one "
+                "person, one record. To move that person here, ask your community office "
+                "or the district's data administrator."
+            )
+        }
+    )
 
 
 def _refresh_derived(resident: Resident) -> None:
@@ -110,8 +136,17 @@ def _refresh_derived(resident: Resident) -> None:
 
 
 @transaction.atomic
-def resident_create(*, actor, name: str, id_type: str = "", id_number: str = "", phone: str = "",
-                    home: Place | None = None, registered_at: Place | None = None, **attrs) -> Resident:
+def resident_create(
+    *,
+    actor,
+    name: str,
+    id_type: str = "",
+    id_number: str = "",
+    phone: str = "",
+    home: Place | None = None,
+    registered_at: Place | None = None,
+    **attrs,
+) -> Resident:
     scope_path = _scope_for(home, registered_at)
     require_at(actor, Action.ADD, Resident, scope_path)
     resident = Resident(name=name, home=home, scope_path=scope_path)
@@ -130,8 +165,15 @@ def resident_create(*, actor, name: str, id_type: str = "", id_number: str = "",
 
 
 @transaction.atomic
-def resident_update(*, actor, resident: Resident, id_type: str | None = None, id_number: str | None = None,
-                    phone: str | None = None, **changes) -> Resident:
+def resident_update(
+    *,
+    actor,
+    resident: Resident,
+    id_type: str | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+    **changes,
+) -> Resident:
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require(actor, Action.CHANGE, resident)
     before = audit.snapshot(resident)
@@ -157,8 +199,9 @@ def reveal(*, actor, resident: Resident, field: str, purpose: str = "") -> str:
 
 
 @transaction.atomic
-def resident_move_home(*, actor, resident: Resident, home: Place | None, registered_at: Place | None = None
-                       ) -> Resident:
+def resident_move_home(
+    *, actor, resident: Resident, home: Place | None, registered_at: Place | None = None
+) -> Resident:
     """Change where the record sits (its scope follows)."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require(actor, Action.CHANGE, resident)
@@ -175,6 +218,7 @@ def resident_move_home(*, actor, resident: Resident, home: Place | None, registe
 
 # -- households ---------------------------------------------------------------------------------------
 
+
 def _next_household_number(house: Place) -> str:
     n = Household.objects.filter(house=house).count()
     while True:
@@ -185,8 +229,9 @@ def _next_household_number(house: Place) -> str:
 
 
 @transaction.atomic
-def household_create(*, actor, house: Place, head: Resident, since: dt.date | None = None,
-                     number: str = "") -> Household:
+def household_create(
+    *, actor, house: Place, head: Resident, since: dt.date | None = None, number: str = ""
+) -> Household:
     if house.level != Level.HOUSE:
         raise ValidationError({"house": _("A household lives in a house.")})
     require_at(actor, Action.ADD, Household, house.path)
@@ -198,14 +243,16 @@ def household_create(*, actor, house: Place, head: Resident, since: dt.date | No
     household.full_clean()
     household.save()
     audit.record(actor=actor, action="create", obj=household, after=audit.snapshot(household))
-    household_move_in(actor=actor, household=household, resident=head, relation=Relation.HEAD,
-                      since=since or timezone.localdate())
+    household_move_in(
+        actor=actor, household=household, resident=head, relation=Relation.HEAD, since=since or timezone.localdate()
+    )
     return household
 
 
 @transaction.atomic
-def household_move_in(*, actor, household: Household, resident: Resident, relation: str,
-                      since: dt.date) -> HouseholdMember:
+def household_move_in(
+    *, actor, household: Household, resident: Resident, relation: str, since: dt.date
+) -> HouseholdMember:
     """迁入: the resident joins the household (leaving any current one on the same day)."""
     require(actor, Action.CHANGE, household)
     require(actor, Action.VIEW, resident)
@@ -218,8 +265,9 @@ def household_move_in(*, actor, household: Household, resident: Resident, relati
         if membership.household_id == household.pk:
             raise ValidationError({"resident": _("This person already belongs to this household.")})
         household_move_out(actor=actor, membership=membership, until=since)
-    member = HouseholdMember(household=household, resident=resident, relation=relation, since=since,
-                             scope_path=household.scope_path)
+    member = HouseholdMember(
+        household=household, resident=resident, relation=relation, since=since, scope_path=household.scope_path
+    )
     member.full_clean()
     member.save()
     if relation == Relation.HEAD:
@@ -241,8 +289,9 @@ def household_move_out(*, actor, membership: HouseholdMember, until: dt.date) ->
     if membership.until is not None:
         raise ValidationError({"until": _("This person has already moved out.")})
     if until < membership.since:
-        raise ValidationError({"until": _("Moving out cannot be before moving in (%(d)s).")
-                               % {"d": membership.since.isoformat()}})
+        raise ValidationError(
+            {"until": _("Moving out cannot be before moving in (%(d)s).") % {"d": membership.since.isoformat()}}
+        )
     before = audit.snapshot(membership)
     membership.until = until
     membership.save(update_fields=["until", "updated_at"])
@@ -250,16 +299,19 @@ def household_move_out(*, actor, membership: HouseholdMember, until: dt.date) ->
     if household.head_id == membership.resident_id:
         household.head = None
         household.save(update_fields=["head", "updated_at"])
-    audit.record(actor=actor, action="update", obj=membership, before=before, after=audit.snapshot(membership),
-                 note="move_out")
+    audit.record(
+        actor=actor, action="update", obj=membership, before=before, after=audit.snapshot(membership), note="move_out"
+    )
     return membership
 
 
 # -- occupancy ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def occupancy_add(*, actor, house: Place, resident: Resident, kind: str, since: dt.date,
-                  share: Fraction | None = None) -> Occupancy:
+def occupancy_add(
+    *, actor, house: Place, resident: Resident, kind: str, since: dt.date, share: Fraction | None = None
+) -> Occupancy:
     if house.level != Level.HOUSE:
         raise ValidationError({"house": _("Only houses are owned or rented.")})
     if kind not in OccupancyKind.values:
@@ -272,13 +324,26 @@ def occupancy_add(*, actor, house: Place, resident: Resident, kind: str, since: 
     if not 0 < share <= 1:
         raise ValidationError({"share": _("A share is more than 0 and at most 1.")})
     if kind in OWNER_KINDS:
-        held = sum((o.share for o in Occupancy.objects.filter(house=house, kind__in=OWNER_KINDS,
-                                                                until__isnull=True)), Fraction(0))
+        held = sum(
+            (o.share for o in Occupancy.objects.filter(house=house, kind__in=OWNER_KINDS, until__isnull=True)),
+            Fraction(0),
+        )
         if held + share > 1:
-            raise ValidationError({"share": _("The owners' shares of this house would exceed the whole (%(held)s "
-                                              "already held).") % {"held": str(held)}})
-    occupancy = Occupancy(house=house, resident=resident, kind=kind, since=since, scope_path=house.path,
-                          share_numerator=share.numerator, share_denominator=share.denominator)
+            raise ValidationError(
+                {
+                    "share": _("The owners' shares of this house would exceed the whole (%(held)s already held).")
+                    % {"held": str(held)}
+                }
+            )
+    occupancy = Occupancy(
+        house=house,
+        resident=resident,
+        kind=kind,
+        since=since,
+        scope_path=house.path,
+        share_numerator=share.numerator,
+        share_denominator=share.denominator,
+    )
     occupancy.full_clean()
     try:
         with transaction.atomic():
@@ -305,6 +370,7 @@ def occupancy_end(*, actor, occupancy: Occupancy, until: dt.date) -> Occupancy:
 
 # -- care groups --------------------------------------------------------------------------------------
 
+
 def tag_visible_to(user, tag: CareTag) -> bool:
     from linli.core.permissions import bindings_for
 
@@ -314,8 +380,9 @@ def tag_visible_to(user, tag: CareTag) -> bool:
 
 
 @transaction.atomic
-def tag_assign(*, actor, resident: Resident, tag: CareTag, since: dt.date, until: dt.date | None = None,
-               note: str = "") -> ResidentTag:
+def tag_assign(
+    *, actor, resident: Resident, tag: CareTag, since: dt.date, until: dt.date | None = None, note: str = ""
+) -> ResidentTag:
     require(actor, Action.CHANGE, resident)
     if not tag_visible_to(actor, tag):
         raise PermissionDenied(_("You may not use this care group."))
@@ -323,8 +390,9 @@ def tag_assign(*, actor, resident: Resident, tag: CareTag, since: dt.date, until
         raise ValidationError({"until": _("The end cannot be before the start.")})
     if ResidentTag.objects.filter(resident=resident, tag=tag, until__isnull=True).exists():
         raise ValidationError({"tag": _("This person is already in this care group.")})
-    row = ResidentTag(resident=resident, tag=tag, since=since, until=until, note=(note or "").strip(),
-                      scope_path=resident.scope_path)
+    row = ResidentTag(
+        resident=resident, tag=tag, since=since, until=until, note=(note or "").strip(), scope_path=resident.scope_path
+    )
     row.full_clean()
     row.save()
     audit.record(actor=actor, action="create", obj=row, after=audit.snapshot(row))

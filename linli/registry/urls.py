@@ -19,8 +19,9 @@ urlpatterns = [
     path("households/add/", views.HouseholdCreateView.as_view(), name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/move-in/", views.household_move_in, name="household_move_in"),
-    path("households/<int:pk>/members/<int:member_pk>/move-out/", views.MoveOutView.as_view(),
-         name="household_move_out"),
+    path(
+        "households/<int:pk>/members/<int:member_pk>/move-out/", views.MoveOutView.as_view(), name="household_move_out"
+    ),
     re_path(r"^buildings/(?P<code>\d{1,24})/$", views.building_view, name="building_view"),
     path("", include("linli.registry.urls_io")),  # Excel import and export
     path("merge/", include("linli.registry.urls_merge")),  # one person, one record: the merge tool

@@ -49,6 +49,7 @@ SECTION = "management"
 
 # -- lookups (404 when out of scope) ----------------------------------------------------------------
 
+
 def get_resident(user, pk: int) -> Resident:
     resident = selectors.resident_for(user, pk)
     if resident is None:
@@ -93,6 +94,7 @@ def export_url(user, querystring: str) -> str | None:
 
 # -- residents --------------------------------------------------------------------------------------
 
+
 class ResidentListView(ScopedListView):
     model = Resident
     template_name = "registry/resident_list.html"
@@ -111,9 +113,16 @@ class ResidentListView(ScopedListView):
             if self.under is None:
                 return Resident.objects.none()
         try:
-            qs = selectors.residents(user, q=data["q"], place=self.under, tag=data["tag"] or None,
-                                     age_min=data["age_min"], age_max=data["age_max"], status=data["status"],
-                                     include_inactive=data["inactive"])
+            qs = selectors.residents(
+                user,
+                q=data["q"],
+                place=self.under,
+                tag=data["tag"] or None,
+                age_min=data["age_min"],
+                age_max=data["age_max"],
+                status=data["status"],
+                include_inactive=data["inactive"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return Resident.objects.none()
@@ -122,14 +131,16 @@ class ResidentListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx.update({
-            "section": SECTION,
-            "filter_form": self.filter_form,
-            "under": self.under,
-            "may_add": may_any(user, Resident, Action.ADD),
-            "export_url": export_url(user, ctx["querystring"]),
-            "today": timezone.localdate(),
-        })
+        ctx.update(
+            {
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "under": self.under,
+                "may_add": may_any(user, Resident, Action.ADD),
+                "export_url": export_url(user, ctx["querystring"]),
+                "today": timezone.localdate(),
+            }
+        )
         return ctx
 
 
@@ -138,14 +149,18 @@ def resident_detail(request, pk: int):
     user = request.user
     resident = get_resident(user, pk)
     home_visible = bool(resident.home_id and can(user, Action.VIEW, resident.home))
-    return render(request, "registry/resident_detail.html", {
-        "section": SECTION,
-        "resident": resident,
-        "home_visible": home_visible,
-        "may_change": can(user, Action.CHANGE, resident),
-        "may_reveal": can(user, Action.REVEAL, resident),
-        "panels": panels_for(request, resident),
-    })
+    return render(
+        request,
+        "registry/resident_detail.html",
+        {
+            "section": SECTION,
+            "resident": resident,
+            "home_visible": home_visible,
+            "may_change": can(user, Action.CHANGE, resident),
+            "may_reveal": can(user, Action.REVEAL, resident),
+            "panels": panels_for(request, resident),
+        },
+    )
 
 
 @never_cache
@@ -167,13 +182,20 @@ def resident_reveal(request, pk: int):
         message = " ".join(exc.messages)
         if getattr(request, "htmx", False):
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-        return render(request, "registry/reveal.html", {"section": SECTION, "resident": resident, "field": field,
-                                                        "error": message}, status=400)
+        return render(
+            request,
+            "registry/reveal.html",
+            {"section": SECTION, "resident": resident, "field": field, "error": message},
+            status=400,
+        )
     template = "registry/reveal.html"
     if getattr(request, "htmx", False):
         template += "#value"
-    response = render(request, template, {"section": SECTION, "resident": resident, "value": value,
-                                          "field": form.cleaned_data["field"]})
+    response = render(
+        request,
+        template,
+        {"section": SECTION, "resident": resident, "value": value, "field": form.cleaned_data["field"]},
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -229,8 +251,9 @@ class ResidentCreateView(ResidentFormView):
         elif data["registered_at"]:
             registered_at = place_by_code(user, data["registered_at"], field="registered_at")
         attrs = form.plain_data()
-        return services.resident_create(actor=user, home=home, registered_at=registered_at,
-                                        **self._identity(data, creating=True), **attrs)
+        return services.resident_create(
+            actor=user, home=home, registered_at=registered_at, **self._identity(data, creating=True), **attrs
+        )
 
 
 class ResidentEditView(ResidentFormView):
@@ -287,9 +310,14 @@ class TagAssignView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "resident": self.resident,
-                    "title": _("Add %(name)s to a care group") % {"name": self.resident.name},
-                    "cancel_url": reverse("registry:resident_detail", args=[self.resident.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "resident": self.resident,
+                "title": _("Add %(name)s to a care group") % {"name": self.resident.name},
+                "cancel_url": reverse("registry:resident_detail", args=[self.resident.pk]),
+            }
+        )
         return ctx
 
     def get_success_url(self):
@@ -297,8 +325,14 @@ class TagAssignView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.tag_assign(actor=self.request.user, resident=self.resident, tag=form.tags[data["tag"]],
-                                   since=data["since"], until=data["until"], note=data["note"])
+        return services.tag_assign(
+            actor=self.request.user,
+            resident=self.resident,
+            tag=form.tags[data["tag"]],
+            since=data["since"],
+            until=data["until"],
+            note=data["note"],
+        )
 
 
 class TagEndView(ServiceFormView):
@@ -309,28 +343,33 @@ class TagEndView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.resident = get_resident(request.user, kwargs["pk"])
-            self.assignment = get_object_or_404(selectors.assignments(request.user).filter(resident=self.resident),
-                                                pk=kwargs["tag_pk"])
+            self.assignment = get_object_or_404(
+                selectors.assignments(request.user).filter(resident=self.resident), pk=kwargs["tag_pk"]
+            )
             if not can(request.user, Action.CHANGE, self.resident):
                 raise PermissionDenied(_("You cannot change this record."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "title": _("End %(tag)s for %(name)s") % {
-            "tag": self.assignment.tag.name, "name": self.resident.name},
-            "cancel_url": reverse("registry:resident_detail", args=[self.resident.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "title": _("End %(tag)s for %(name)s") % {"tag": self.assignment.tag.name, "name": self.resident.name},
+                "cancel_url": reverse("registry:resident_detail", args=[self.resident.pk]),
+            }
+        )
         return ctx
 
     def get_success_url(self):
         return reverse("registry:resident_detail", args=[self.resident.pk]) + "#care_groups"
 
     def perform(self, form):
-        return services.tag_end(actor=self.request.user, assignment=self.assignment,
-                                until=form.cleaned_data["until"])
+        return services.tag_end(actor=self.request.user, assignment=self.assignment, until=form.cleaned_data["until"])
 
 
 # -- households ---------------------------------------------------------------------------------------
+
 
 class HouseholdListView(ScopedListView):
     model = Household
@@ -348,12 +387,19 @@ class HouseholdListView(ScopedListView):
             if self.under is None:
                 return Household.objects.none()
         return selectors.households(user, q=data["q"], place=self.under, no_head=data["no_head"]).annotate(
-            member_count=Count("memberships", filter=Q(memberships__until__isnull=True)))
+            member_count=Count("memberships", filter=Q(memberships__until__isnull=True))
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "filter_form": self.filter_form, "under": self.under,
-                    "may_add": may_any(self.request.user, Household, Action.ADD)})
+        ctx.update(
+            {
+                "section": SECTION,
+                "filter_form": self.filter_form,
+                "under": self.under,
+                "may_add": may_any(self.request.user, Household, Action.ADD),
+            }
+        )
         return ctx
 
 
@@ -397,15 +443,19 @@ def household_move_in(request, pk: int):
         resident = _resident_ref(user, form, "resident", form.cleaned_data["resident"])
         if resident is not None:
             try:
-                services.household_move_in(actor=user, household=household, resident=resident,
-                                           relation=form.cleaned_data["relation"], since=form.cleaned_data["since"])
+                services.household_move_in(
+                    actor=user,
+                    household=household,
+                    resident=resident,
+                    relation=form.cleaned_data["relation"],
+                    since=form.cleaned_data["since"],
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("%(name)s has moved in.") % {"name": resident.name})
                 return HttpResponseRedirect(reverse("registry:household_detail", args=[household.pk]))
-    return render(request, "registry/household_detail.html", _household_context(request, household, form),
-                  status=400)
+    return render(request, "registry/household_detail.html", _household_context(request, household, form), status=400)
 
 
 class MoveOutView(ServiceFormView):
@@ -417,24 +467,31 @@ class MoveOutView(ServiceFormView):
         if request.user.is_authenticated:
             self.household = get_household(request.user, kwargs["pk"])
             self.membership = get_object_or_404(
-                selectors.members(request.user, self.household).select_related("household"), pk=kwargs["member_pk"])
+                selectors.members(request.user, self.household).select_related("household"), pk=kwargs["member_pk"]
+            )
             if not can(request.user, Action.CHANGE, self.household):
                 raise PermissionDenied(_("You cannot change this household."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "title": _("%(name)s moves out of %(number)s") % {
-            "name": self.membership.resident.name, "number": self.household.number},
-            "cancel_url": reverse("registry:household_detail", args=[self.household.pk])})
+        ctx.update(
+            {
+                "section": SECTION,
+                "title": _("%(name)s moves out of %(number)s")
+                % {"name": self.membership.resident.name, "number": self.household.number},
+                "cancel_url": reverse("registry:household_detail", args=[self.household.pk]),
+            }
+        )
         return ctx
 
     def get_success_url(self):
         return reverse("registry:household_detail", args=[self.household.pk])
 
     def perform(self, form):
-        return services.household_move_out(actor=self.request.user, membership=self.membership,
-                                           until=form.cleaned_data["until"])
+        return services.household_move_out(
+            actor=self.request.user, membership=self.membership, until=form.cleaned_data["until"]
+        )
 
 
 class HouseholdCreateView(ServiceFormView):
@@ -452,8 +509,9 @@ class HouseholdCreateView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"section": SECTION, "title": _("Register a household"),
-                    "cancel_url": reverse("registry:household_list")})
+        ctx.update(
+            {"section": SECTION, "title": _("Register a household"), "cancel_url": reverse("registry:household_list")}
+        )
         return ctx
 
     def get_success_url(self):
@@ -465,8 +523,7 @@ class HouseholdCreateView(ServiceFormView):
         head = selectors.resident_for(user, data["head"])
         if head is None:
             raise ValidationError({"head": _("No resident with this record number.")})
-        return services.household_create(actor=user, house=house, head=head, since=data["since"],
-                                         number=data["number"])
+        return services.household_create(actor=user, house=house, head=head, since=data["since"], number=data["number"])
 
 
 # -- the building view (楼盘表) ------------------------------------------------------------------------
@@ -491,19 +548,35 @@ def _house_state(kinds: set[str], residents: int) -> str:
 def building_layout(user, building: Place) -> dict:
     """Units as columns, floors as rows (top floor first), each cell the houses on that floor of that unit.
     Five queries whatever the building's size."""
-    units = list(restrict(Place.objects.filter(parent=building, level=Level.UNIT, is_active=True), user, Action.VIEW)
-                 .order_by("path"))
-    houses = list(restrict(Place.objects.filter(subtree_q("path", building.path), level=Level.HOUSE, is_active=True),
-                           user, Action.VIEW).order_by("path"))
+    units = list(
+        restrict(Place.objects.filter(parent=building, level=Level.UNIT, is_active=True), user, Action.VIEW).order_by(
+            "path"
+        )
+    )
+    houses = list(
+        restrict(
+            Place.objects.filter(subtree_q("path", building.path), level=Level.HOUSE, is_active=True), user, Action.VIEW
+        ).order_by("path")
+    )
     kinds: dict[int, set[str]] = defaultdict(set)
     owners: dict[int, int] = defaultdict(int)
-    for row in (restrict(Occupancy.objects.filter(subtree_q("scope_path", building.path), until__isnull=True),
-                         user, Action.VIEW).values("house_id", "kind")):
+    for row in restrict(
+        Occupancy.objects.filter(subtree_q("scope_path", building.path), until__isnull=True), user, Action.VIEW
+    ).values("house_id", "kind"):
         kinds[row["house_id"]].add(row["kind"])
         owners[row["house_id"]] += row["kind"] in OWNER_KINDS
-    counts = {row["home_id"]: row["n"] for row in (
-        restrict(Resident.objects.active().filter(subtree_q("scope_path", building.path), home__isnull=False),
-                 user, Action.VIEW).values("home_id").annotate(n=Count("id")))}
+    counts = {
+        row["home_id"]: row["n"]
+        for row in (
+            restrict(
+                Resident.objects.active().filter(subtree_q("scope_path", building.path), home__isnull=False),
+                user,
+                Action.VIEW,
+            )
+            .values("home_id")
+            .annotate(n=Count("id"))
+        )
+    }
 
     unit_paths = {u.path: u for u in units}
     by_cell: dict[tuple[int, str], list] = defaultdict(list)
@@ -541,13 +614,17 @@ def building_view(request, code: str):
     user = request.user
     building = get_object_or_404(
         restrict(Place.objects.filter(level=Level.BUILDING).select_related("parent", "grid"), user, Action.VIEW),
-        code=code)
+        code=code,
+    )
     if not may_any(user, Resident, Action.VIEW):
         raise PermissionDenied(_("You cannot see who lives here."))
-    return render(request, "registry/building_view.html", {
-        "section": SECTION,
-        "building": building,
-        "may_add_resident": can_at(user, Action.ADD, Resident, building.path),
-        **building_layout(user, building),
-    })
-
+    return render(
+        request,
+        "registry/building_view.html",
+        {
+            "section": SECTION,
+            "building": building,
+            "may_add_resident": can_at(user, Action.ADD, Resident, building.path),
+            **building_layout(user, building),
+        },
+    )

@@ -55,6 +55,7 @@ def _io_context(user) -> dict:
 
 # -- imports ------------------------------------------------------------------------------------------
 
+
 class ImportListView(ScopedListView):
     """My recent import jobs, the templates and the exports."""
 
@@ -92,8 +93,9 @@ class ImportCreateView(ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        job = services.import_upload(actor=self.request.user, kind=data["kind"], upload=data["file"],
-                                     place=data["place"])
+        job = services.import_upload(
+            actor=self.request.user, kind=data["kind"], upload=data["file"], place=data["place"]
+        )
         services.start_validation(job)
         return job
 
@@ -117,8 +119,9 @@ def _problems(job: ImportJob, page):
         for key in sorted(issue.errors, key=lambda k: order.get(k, 99)):
             header = spec.column(key).header if key in order else key
             items += [(header, render_message(code, params)) for code, params in issue.errors[key]]
-        rows.append({"row": issue.row, "label_parts": issue.label.rsplit(" ", 1) if issue.label else [],
-                     "items": items})
+        rows.append(
+            {"row": issue.row, "label_parts": issue.label.rsplit(" ", 1) if issue.label else [], "items": items}
+        )
     return rows
 
 
@@ -130,8 +133,7 @@ def import_detail(request, pk: int):
     if job.status == ImportStatus.INVALID:
         paginator = Paginator(job.issues.order_by("row"), 50)
         page = paginator.get_page(request.GET.get("page"))
-        ctx.update(page_obj=page, is_paginated=page.has_other_pages(), problems=_problems(job, page),
-                   querystring="")
+        ctx.update(page_obj=page, is_paginated=page.has_other_pages(), problems=_problems(job, page), querystring="")
     return render(request, "registry/io/import_detail.html", ctx)
 
 
@@ -195,6 +197,7 @@ def import_template(request, kind: str):
 
 # -- exports ------------------------------------------------------------------------------------------
 
+
 def _description(request) -> dict:
     return {k: v for k, v in request.GET.items() if k not in ("download", "page") and v}
 
@@ -207,11 +210,20 @@ def _download(out, stem: str) -> FileResponse:
 def _confirm(request, *, title, count, form, back_url, errors=()):
     params = request.GET.copy()
     params["download"] = "1"
-    return render(request, "registry/io/export_confirm.html", {
-        "section": SECTION, "title": title, "count": count, "form": form, "errors": errors,
-        "download_url": f"{request.path}?{params.urlencode()}", "back_url": back_url,
-        "filters": _description(request),
-    })
+    return render(
+        request,
+        "registry/io/export_confirm.html",
+        {
+            "section": SECTION,
+            "title": title,
+            "count": count,
+            "form": form,
+            "errors": errors,
+            "download_url": f"{request.path}?{params.urlencode()}",
+            "back_url": back_url,
+            "filters": _description(request),
+        },
+    )
 
 
 @never_cache
@@ -232,12 +244,19 @@ def resident_export(request):
     if not form.is_valid():
         return _confirm(request, title=_("Export residents"), count=None, form=form, back_url=back)
     data = form.cleaned_data
-    filters = {"q": data["q"], "tag": data["tag"] or None, "age_min": data["age_min"], "age_max": data["age_max"],
-               "status": data["status"] or None, "include_inactive": data["inactive"]}
+    filters = {
+        "q": data["q"],
+        "tag": data["tag"] or None,
+        "age_min": data["age_min"],
+        "age_max": data["age_max"],
+        "status": data["status"] or None,
+        "include_inactive": data["inactive"],
+    }
     try:
         if request.GET.get("download"):
-            out, _count = exporting.export_residents(actor=user, filters=filters, place=place,
-                                                     description=_description(request))
+            out, _count = exporting.export_residents(
+                actor=user, filters=filters, place=place, description=_description(request)
+            )
             return _download(out, _("residents"))
         count = selectors.residents(user, place=place, action=Action.EXPORT, **filters).count()
     except ValidationError as exc:
@@ -263,8 +282,9 @@ def household_export(request):
     if not form.is_valid():
         return _confirm(request, title=_("Export households"), count=None, form=form, back_url=back)
     if request.GET.get("download"):
-        out, _count = exporting.export_households(actor=user, q=form.cleaned_data["q"], place=place,
-                                                  description=_description(request))
+        out, _count = exporting.export_households(
+            actor=user, q=form.cleaned_data["q"], place=place, description=_description(request)
+        )
         return _download(out, _("households"))
     count = selectors.households(user, q=form.cleaned_data["q"], place=place).count()
     return _confirm(request, title=_("Export households"), count=count, form=form, back_url=back)

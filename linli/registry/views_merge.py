@@ -44,14 +44,19 @@ COMPARED = [
 
 class MergeForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I have checked that these two records are the same person"), required=True,
+        label=_("I have checked that these two records are the same person"),
+        required=True,
         error_messages={"required": _("Tick the box to confirm that these records are the same person.")},
     )
 
 
 def _visible(user, pk: int) -> Resident:
-    resident = (restrict(Resident.objects.filter(merged_into__isnull=True), user, Action.VIEW)
-                .select_related("home").filter(pk=pk).first())
+    resident = (
+        restrict(Resident.objects.filter(merged_into__isnull=True), user, Action.VIEW)
+        .select_related("home")
+        .filter(pk=pk)
+        .first()
+    )
     if resident is None:
         raise Http404
     return resident
@@ -81,15 +86,29 @@ def merge_compare(request, keep: int, drop: int):
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("Record #%(drop)s has been merged into this one (%(n)s references "
-                                            "moved).") % {"drop": drop_r.pk, "n": sum(report.moved.values())})
+                messages.success(
+                    request,
+                    _("Record #%(drop)s has been merged into this one (%(n)s references moved).")
+                    % {"drop": drop_r.pk, "n": sum(report.moved.values())},
+                )
                 return HttpResponseRedirect(reverse("registry:resident_detail", args=[keep_r.pk]))
     filled = set(merge.fills(keep_r, drop_r))
-    rows = [{"label": label, "keep": value(keep_r), "drop": value(drop_r), "fills": key in filled}
-            for key, label, value in COMPARED]
+    rows = [
+        {"label": label, "keep": value(keep_r), "drop": value(drop_r), "fills": key in filled}
+        for key, label, value in COMPARED
+    ]
     keep_refs, drop_refs = dict(merge.reference_counts(keep_r)), dict(merge.reference_counts(drop_r))
     refs = [(what, keep_refs.get(what, 0), drop_refs.get(what, 0)) for what in dict.fromkeys([*keep_refs, *drop_refs])]
-    return render(request, "registry/merge/compare.html", {
-        "keep": keep_r, "drop": drop_r, "rows": rows, "form": form, "section": SECTION, "refs": refs,
-        "may_merge": merge.may_merge(request.user, keep_r, drop_r),
-    })
+    return render(
+        request,
+        "registry/merge/compare.html",
+        {
+            "keep": keep_r,
+            "drop": drop_r,
+            "rows": rows,
+            "form": form,
+            "section": SECTION,
+            "refs": refs,
+            "may_merge": merge.may_merge(request.user, keep_r, drop_r),
+        },
+    )

@@ -1,6 +1,5 @@
 """/api/v1/scorecards/: runs (compute, publicise, finalise), cards with their explanations, objections."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -48,8 +47,9 @@ class RecordOut(Schema):
     ref: str
     label: str
     url: str = ""
-    state: str = Field("", description='"missing": something required that did not happen (a missed period, an '
-                                       'absence)')
+    state: str = Field(
+        "", description='"missing": something required that did not happen (a missed period, an absence)'
+    )
 
 
 class LineOut(Schema):
@@ -110,8 +110,11 @@ def list_runs(request, filters: Query[RunFilters]):
     return qs
 
 
-@router.post("/runs", response={201: RunOut, **ERROR_RESPONSES},
-             summary="Compute (or recompute before final) a year's cards of one type under a place")
+@router.post(
+    "/runs",
+    response={201: RunOut, **ERROR_RESPONSES},
+    summary="Compute (or recompute before final) a year's cards of one type under a place",
+)
 def compute_run(request, payload: RunIn):
     place = place_by_code(request.auth, payload.place, field="place")
     run = services.run_compute(actor=request.auth, place=place, year=payload.year, card_type=payload.card_type)
@@ -123,22 +126,29 @@ def get_run(request, run_id: int):
     return selectors.run_for(request.auth, run_id)
 
 
-@router.post("/runs/{int:run_id}/publicise", response={200: RunOut, **ERROR_RESPONSES},
-             summary="Start the public notice (公示)")
+@router.post(
+    "/runs/{int:run_id}/publicise", response={200: RunOut, **ERROR_RESPONSES}, summary="Start the public notice (公示)"
+)
 def publicise_run(request, run_id: int):
     run = services.run_publicise(actor=request.auth, run=selectors.run_for(request.auth, run_id))
     return selectors.run_for(request.auth, run.pk)
 
 
-@router.post("/runs/{int:run_id}/finalise", response={200: RunOut, **ERROR_RESPONSES},
-             summary="Make the cards final after the notice")
+@router.post(
+    "/runs/{int:run_id}/finalise",
+    response={200: RunOut, **ERROR_RESPONSES},
+    summary="Make the cards final after the notice",
+)
 def finalise_run(request, run_id: int):
     run = services.run_finalise(actor=request.auth, run=selectors.run_for(request.auth, run_id))
     return selectors.run_for(request.auth, run.pk)
 
 
-@router.get("/runs/{int:run_id}/cards", response={200: list[CardOut], **ERROR_RESPONSES},
-            summary="The run's cards, best first, each with its indicator lines and records")
+@router.get(
+    "/runs/{int:run_id}/cards",
+    response={200: list[CardOut], **ERROR_RESPONSES},
+    summary="The run's cards, best first, each with its indicator lines and records",
+)
 @paginate(PageNumber)
 def list_cards(request, run_id: int, filters: Query[CardFilters]):
     run = selectors.run_for(request.auth, run_id)
@@ -150,18 +160,22 @@ def get_card(request, card_id: int):
     return selectors.card_for(request.auth, card_id)
 
 
-@router.post("/cards/{int:card_id}/objections", response={201: ObjectionOut, **ERROR_RESPONSES},
-             summary="Object to a card while its public notice runs")
+@router.post(
+    "/cards/{int:card_id}/objections",
+    response={201: ObjectionOut, **ERROR_RESPONSES},
+    summary="Object to a card while its public notice runs",
+)
 def object_to_card(request, card_id: int, payload: ObjectionIn):
     card = selectors.card_for(request.auth, card_id)
     return Status(201, services.objection_raise(actor=request.auth, run=card.run, card=card, text=payload.text))
 
 
-@router.get("/runs/{int:run_id}/objections", response={200: list[ObjectionOut], **ERROR_RESPONSES},
-            summary="Objections to a run")
+@router.get(
+    "/runs/{int:run_id}/objections",
+    response={200: list[ObjectionOut], **ERROR_RESPONSES},
+    summary="Objections to a run",
+)
 @paginate(PageNumber)
 def list_objections(request, run_id: int):
     run = selectors.run_for(request.auth, run_id)
     return restrict(Objection.objects.filter(run=run), request.auth)
-
-

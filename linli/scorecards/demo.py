@@ -25,6 +25,8 @@ def seed(ctx) -> list[str]:
             run = services.run_finalise(actor=actor, run=run)
         current = services.run_compute(actor=actor, place=district, year=this, card_type=card_type)
         current = services.run_publicise(actor=actor, run=current)
-        lines.append(f"{card_type}: {run.subject_count} cards {last} ({run.state}), "
-                     f"{current.subject_count} cards {this} ({current.state} until {current.notice_ends})")
+        lines.append(
+            f"{card_type}: {run.subject_count} cards {last} ({run.state}), "
+            f"{current.subject_count} cards {this} ({current.state} until {current.notice_ends})"
+        )
     return [f"scorecards: {'; '.join(lines)}", f"scorecards: {ScoreRun.objects.count()} runs"]

@@ -23,8 +23,12 @@ def export_run(*, actor, run: ScoreRun):
     book = Book(creator=who, title=str(run))
     ws = book.sheet(_("Score cards"))
     inds = (run.rules or {}).get("indicators", [])
-    ws.append([_("%(run)s · state: %(state)s · exported by %(who)s at %(when)s") % {
-        "run": str(run), "state": run.get_state_display(), "who": who, "when": when}])
+    ws.append(
+        [
+            _("%(run)s · state: %(state)s · exported by %(who)s at %(when)s")
+            % {"run": str(run), "state": run.get_state_display(), "who": who, "when": when}
+        ]
+    )
     if run.unscored:
         ws.append([_("Not rated: no indicator scores this card type.")])
     header = [_("Name"), _("Detail")]
@@ -41,16 +45,22 @@ def export_run(*, actor, run: ScoreRun):
         row = [card.subject_label, card.subject_detail]
         for i in inds:
             line = by_code.get(i["code"], {})
-            row += [line.get("display") or (line.get("value") if line.get("available") else _("no data")),
-                    float(line.get("points") or 0)]
+            row += [
+                line.get("display") or (line.get("value") if line.get("available") else _("no data")),
+                float(line.get("points") or 0),
+            ]
             if i["code"] in weighted:
                 row.append(float(line.get("weighted") or 0))
         row += [float(card.total), float(card.max_total), float(card.percent), card.stars]
         ws.append(row)
         count += 1
     info = book.sheet(_("Export information"))
-    for k, v in ((_("Exported by"), who), (_("Exported at"), when), (_("Rows"), count),
-                 (_("Rules"), json.dumps(run.rules, ensure_ascii=False))):
+    for k, v in (
+        (_("Exported by"), who),
+        (_("Exported at"), when),
+        (_("Rows"), count),
+        (_("Rules"), json.dumps(run.rules, ensure_ascii=False)),
+    ):
         info.append([k, v])
     out = book.save()
     audit.record(actor=actor, action="export", obj=run, note=f"{count} score cards")

@@ -12,8 +12,11 @@ from .providers import providers
 
 
 class RunForm(forms.Form):
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(),
-                                   help_text=_("The district, street or community whose subjects are scored."))
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        help_text=_("The district, street or community whose subjects are scored."),
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     card_type = forms.ChoiceField(label=_("Card"), choices=CardType.choices)
 

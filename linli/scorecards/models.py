@@ -52,15 +52,27 @@ class Indicator(ReferenceData):
     card_type = models.CharField(_("card"), max_length=12, choices=CardType.choices)
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("indicator"), max_length=100)
-    provider = models.CharField(_("computed by"), max_length=60,
-                                help_text=_("The registered function that reads the value from the records."))
-    target = models.DecimalField(_("value for full marks"), max_digits=10, decimal_places=2, default=Decimal("100"),
-                                 validators=[MinValueValidator(Decimal("0.01"))])
-    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2,
-                                     validators=[MinValueValidator(Decimal("0"))])
-    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=Decimal("1"),
-                                 validators=[MinValueValidator(Decimal("0"))],
-                                 help_text=_("0 keeps the indicator on the card for information without scoring it."))
+    provider = models.CharField(
+        _("computed by"), max_length=60, help_text=_("The registered function that reads the value from the records.")
+    )
+    target = models.DecimalField(
+        _("value for full marks"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("0 keeps the indicator on the card for information without scoring it."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -90,8 +102,9 @@ class CardSettings(ReferenceData):
     star3 = models.DecimalField(_("3 stars from (%)"), max_digits=5, decimal_places=2, default=Decimal("70"))
     star4 = models.DecimalField(_("4 stars from (%)"), max_digits=5, decimal_places=2, default=Decimal("80"))
     star5 = models.DecimalField(_("5 stars from (%)"), max_digits=5, decimal_places=2, default=Decimal("90"))
-    notice_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5,
-                                                   validators=[MinValueValidator(1), MaxValueValidator(30)])
+    notice_days = models.PositiveSmallIntegerField(
+        _("public notice (working days)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
 
     class Meta:
         verbose_name = _("score-card settings")
@@ -124,22 +137,43 @@ class RunState(models.TextChoices):
 
 
 class ScoreRun(ScopedModel, BaseModel):
-    place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+",
-                              help_text=_("The district, street or community whose subjects are scored."))
+    place = models.ForeignKey(
+        "areas.Place",
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The district, street or community whose subjects are scored."),
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
     card_type = models.CharField(_("card"), max_length=12, choices=CardType.choices)
     state = FSMField(_("state"), default=RunState.COMPUTED, choices=RunState.choices, protected=False)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
-    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     publicised_on = models.DateField(_("notice from"), null=True, blank=True)
     notice_ends = models.DateField(_("notice until"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("finalised by"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    rules = models.JSONField(_("rules applied"), default=dict, blank=True,
-                             help_text=_("The indicators and thresholds this run was computed with."))
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rules = models.JSONField(
+        _("rules applied"),
+        default=dict,
+        blank=True,
+        help_text=_("The indicators and thresholds this run was computed with."),
+    )
     unavailable = models.JSONField(_("indicators without data"), default=list, blank=True)
     subject_count = models.PositiveIntegerField(_("subjects"), default=0)
     seconds = models.DecimalField(_("computation time (s)"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -186,8 +220,9 @@ class ScoreCard(ScopedModel, BaseModel):
     subject_label = models.CharField(_("name"), max_length=150)
     subject_detail = models.CharField(_("detail"), max_length=200, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    account_id = models.IntegerField(_("login account of the subject"), null=True, blank=True, db_index=True,
-                                     editable=False)
+    account_id = models.IntegerField(
+        _("login account of the subject"), null=True, blank=True, db_index=True, editable=False
+    )
     total = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
     max_total = models.DecimalField(_("maximum"), max_digits=8, decimal_places=2)
     percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=1)
@@ -220,17 +255,35 @@ class Objection(ScopedModel, BaseModel):
     """An objection raised during 公示, and the answer."""
 
     run = models.ForeignKey(ScoreRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="objections")
-    card = models.ForeignKey(ScoreCard, verbose_name=_("score card"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="objections")
+    card = models.ForeignKey(
+        ScoreCard,
+        verbose_name=_("score card"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objections",
+    )
     subject_label = models.CharField(_("about"), max_length=150, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     text = models.TextField(_("objection"), max_length=2000)
     response = models.TextField(_("answer"), blank=True, max_length=2000)
     resolved_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("objection")

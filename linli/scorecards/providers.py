@@ -88,8 +88,11 @@ class Providers:
         return sorted(self._specs)
 
     def choices(self, card_type: str | None = None) -> list[tuple[str, str]]:
-        return [(s.name, f"{s.label} ({s.name})") for s in sorted(self._specs.values(), key=lambda s: s.name)
-                if card_type is None or card_type in s.card_types]
+        return [
+            (s.name, f"{s.label} ({s.name})")
+            for s in sorted(self._specs.values(), key=lambda s: s.name)
+            if card_type is None or card_type in s.card_types
+        ]
 
 
 class SubjectSources:

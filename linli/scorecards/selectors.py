@@ -11,14 +11,17 @@ from .models import Objection, ScoreCard, ScoreRun
 
 
 def runs(user, action=Action.VIEW) -> QuerySet:
-    return (restrict(ScoreRun.objects.select_related("place"), user, action)
-            .annotate(open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True)))
-            .order_by("-year", "card_type", "scope_path"))
+    return (
+        restrict(ScoreRun.objects.select_related("place"), user, action)
+        .annotate(open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True)))
+        .order_by("-year", "card_type", "scope_path")
+    )
 
 
 def run_for(user, pk, action=Action.VIEW) -> ScoreRun:
-    return get_object_or_404(restrict(ScoreRun.objects.select_related("place", "computed_by", "finalised_by"),
-                                      user, action), pk=pk)
+    return get_object_or_404(
+        restrict(ScoreRun.objects.select_related("place", "computed_by", "finalised_by"), user, action), pk=pk
+    )
 
 
 def cards(user, run: ScoreRun, *, q: str = "", stars: int | None = None, action=Action.VIEW) -> QuerySet:

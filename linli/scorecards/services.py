@@ -69,22 +69,47 @@ def compute_cards(card_type: str, place_path: str, year: int) -> tuple[list, dic
     missing = {u["code"] for u in unavailable}
     scored = [i for i in inds if i.code not in missing and i.weight > 0]
     max_total = sum((i.max_points * i.weight for i in scored), Decimal("0")).quantize(CENT)
-    rules = {"indicators": [{"code": i.code, "label": i.label, "provider": i.provider, "target": str(i.target),
-                             "max_points": str(i.max_points), "weight": str(i.weight)} for i in inds],
-             "thresholds": [str(t) for t in thresholds], "notice_days": cfg.notice_days,
-             # Nothing scores the cards (no active indicator with a weight above 0 and a data source): every card
-             # has 0 of 0 points. They get no stars (0 = not rated) rather than a silent 1 star, and the pages warn.
-             "unscored": not max_total}
+    rules = {
+        "indicators": [
+            {
+                "code": i.code,
+                "label": i.label,
+                "provider": i.provider,
+                "target": str(i.target),
+                "max_points": str(i.max_points),
+                "weight": str(i.weight),
+            }
+            for i in inds
+        ],
+        "thresholds": [str(t) for t in thresholds],
+        "notice_days": cfg.notice_days,
+        # Nothing scores the cards (no active indicator with a weight above 0 and a data source): every card
+        # has 0 of 0 points. They get no stars (0 = not rated) rather than a silent 1 star, and the pages warn.
+        "unscored": not max_total,
+    }
     cards = []
     no_record = str(_("no record"))
     for s in subs:
         lines, total = [], Decimal("0")
         for ind in inds:
             if ind.code in missing:
-                lines.append({"code": ind.code, "label": ind.label, "available": False, "value": None,
-                              "display": "", "points": "0", "max_points": str(ind.max_points),
-                              "weight": str(ind.weight), "weighted": "0.00", "weighted_max": "0.00",
-                              "target": str(ind.target), "records": [], "count": 0})
+                lines.append(
+                    {
+                        "code": ind.code,
+                        "label": ind.label,
+                        "available": False,
+                        "value": None,
+                        "display": "",
+                        "points": "0",
+                        "max_points": str(ind.max_points),
+                        "weight": str(ind.weight),
+                        "weighted": "0.00",
+                        "weighted_max": "0.00",
+                        "target": str(ind.target),
+                        "records": [],
+                        "count": 0,
+                    }
+                )
                 continue
             v = values.get(ind.code, {}).get(s.key)
             value = v.value if v is not None else None
@@ -92,39 +117,88 @@ def compute_cards(card_type: str, place_path: str, year: int) -> tuple[list, dic
             weighted = (pts * ind.weight).quantize(CENT) if ind.weight > 0 else Decimal("0.00")
             total += weighted
             recs = v.records if v is not None else []
-            lines.append({"code": ind.code, "label": ind.label, "available": True,
-                          "value": None if value is None else str(value),
-                          "display": v.display if v is not None else no_record,
-                          "points": str(pts), "max_points": str(ind.max_points), "weight": str(ind.weight),
-                          "weighted": str(weighted), "weighted_max": str((ind.max_points * ind.weight).quantize(CENT)),
-                          "target": str(ind.target), "records": recs[:RECORDS_KEPT], "count": len(recs)})
+            lines.append(
+                {
+                    "code": ind.code,
+                    "label": ind.label,
+                    "available": True,
+                    "value": None if value is None else str(value),
+                    "display": v.display if v is not None else no_record,
+                    "points": str(pts),
+                    "max_points": str(ind.max_points),
+                    "weight": str(ind.weight),
+                    "weighted": str(weighted),
+                    "weighted_max": str((ind.max_points * ind.weight).quantize(CENT)),
+                    "target": str(ind.target),
+                    "records": recs[:RECORDS_KEPT],
+                    "count": len(recs),
+                }
+            )
         total = total.quantize(CENT)
         percent = (total * 100 / max_total).quantize(TENTH, rounding=ROUND_HALF_UP) if max_total else Decimal("0")
-        cards.append(SimpleNamespace(subject_key=s.key, subject_label=s.label[:150], subject_detail=s.detail[:200],
-                               scope_path=s.path, account_id=s.account_id, total=total, max_total=max_total,
-                               percent=percent, stars=stars_for(percent, thresholds) if max_total else 0,
-                               lines=lines))
+        cards.append(
+            SimpleNamespace(
+                subject_key=s.key,
+                subject_label=s.label[:150],
+                subject_detail=s.detail[:200],
+                scope_path=s.path,
+                account_id=s.account_id,
+                total=total,
+                max_total=max_total,
+                percent=percent,
+                stars=stars_for(percent, thresholds) if max_total else 0,
+                lines=lines,
+            )
+        )
     return cards, rules, unavailable
 
 
-CARD_COLUMNS = ("created_at", "updated_at", "run_id", "subject_key", "subject_label", "subject_detail", "scope_path",
-                "account_id", "total", "max_total", "percent", "stars", "lines")
+CARD_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "run_id",
+    "subject_key",
+    "subject_label",
+    "subject_detail",
+    "scope_path",
+    "account_id",
+    "total",
+    "max_total",
+    "percent",
+    "stars",
+    "lines",
+)
 
 
 def insert_cards(cards: list) -> None:
     """Insert the cards in one stream: COPY on PostgreSQL (bulk_create's parameter quoting of thousands of JSON
     explanations costs more than the whole computation), bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        ScoreCard.objects.bulk_create([ScoreCard(**{k: getattr(c, k) for k in CARD_COLUMNS[2:]}) for c in cards],
-                                      batch_size=500)
+        ScoreCard.objects.bulk_create(
+            [ScoreCard(**{k: getattr(c, k) for k in CARD_COLUMNS[2:]}) for c in cards], batch_size=500
+        )
         return
     now = timezone.now()
     table = ScoreCard._meta.db_table
     with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({', '.join(CARD_COLUMNS)}) FROM STDIN") as cp:
         for c in cards:
-            cp.write_row((now, now, c.run_id, c.subject_key, c.subject_label, c.subject_detail, c.scope_path,
-                          c.account_id, c.total, c.max_total, c.percent, c.stars,
-                          json.dumps(c.lines, ensure_ascii=False, separators=(",", ":"))))
+            cp.write_row(
+                (
+                    now,
+                    now,
+                    c.run_id,
+                    c.subject_key,
+                    c.subject_label,
+                    c.subject_detail,
+                    c.scope_path,
+                    c.account_id,
+                    c.total,
+                    c.max_total,
+                    c.percent,
+                    c.stars,
+                    json.dumps(c.lines, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
 
 
 def _check_place(place: Place) -> None:
@@ -176,8 +250,14 @@ def run_compute(*, actor, place: Place, year: int, card_type: str) -> ScoreRun:
     insert_cards(cards)
     run.seconds = Decimal(str(round(time.perf_counter() - started, 2)))
     ScoreRun.objects.filter(pk=run.pk).update(seconds=run.seconds)
-    audit.record(actor=actor, action="update" if before else "create", obj=run, before=before,
-                 after=audit.snapshot(run), note=f"{len(cards)} cards computed")
+    audit.record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=run,
+        before=before,
+        after=audit.snapshot(run),
+        note=f"{len(cards)} cards computed",
+    )
     events.publish("scorecards.run.computed", {"id": run.pk, "path": run.scope_path})
     return run
 
@@ -194,16 +274,27 @@ def run_publicise(*, actor, run: ScoreRun, start=None) -> ScoreRun:
     if run.state != RunState.COMPUTED:
         raise ValidationError({"state": _("Only computed score cards can be put under public notice.")})
     if run.unscored:
-        raise ValidationError({"state": _("No indicator scores these cards: set the indicators up and recompute "
-                                          "before the public notice.")})
+        raise ValidationError(
+            {
+                "state": _(
+                    "No indicator scores these cards: set the indicators up and recompute before the public notice."
+                )
+            }
+        )
     before = audit.snapshot(run)
     run.publicise()
     run.publicised_on = start or timezone.localdate()
     days = int((run.rules or {}).get("notice_days") or settings_for(run.card_type).notice_days)
     run.notice_ends = add_workdays(run.publicised_on, days)
     run.save()
-    audit.record(actor=actor, action="update", obj=run, before=before, after=audit.snapshot(run),
-                 note=f"public notice {run.publicised_on} – {run.notice_ends}")
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=run,
+        before=before,
+        after=audit.snapshot(run),
+        note=f"public notice {run.publicised_on} – {run.notice_ends}",
+    )
     events.publish("scorecards.run.publicised", {"id": run.pk, "path": run.scope_path})
     return run
 
@@ -249,8 +340,14 @@ def objection_raise(*, actor, run: ScoreRun, text: str, card: ScoreCard | None =
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("This field is required.")})
-    obj = Objection(run=run, card=card, scope_path=card.scope_path if card else run.scope_path, text=text,
-                    raised_by=actor, subject_label=card.subject_label if card else "")
+    obj = Objection(
+        run=run,
+        card=card,
+        scope_path=card.scope_path if card else run.scope_path,
+        text=text,
+        raised_by=actor,
+        subject_label=card.subject_label if card else "",
+    )
     save_audited(actor=actor, obj=obj, action="create")
     events.publish("scorecards.objection.raised", {"id": obj.pk, "run": run.pk})
     return obj
@@ -274,8 +371,9 @@ INDICATOR_FIELDS = {"label", "provider", "target", "max_points", "weight", "orde
 
 
 @transaction.atomic
-def indicator_save(*, actor, indicator: Indicator | None = None, card_type: str = "", code: str = "",
-                   **changes) -> Indicator:
+def indicator_save(
+    *, actor, indicator: Indicator | None = None, card_type: str = "", code: str = "", **changes
+) -> Indicator:
     if indicator is None:
         require_at(actor, Action.ADD, Indicator, "")
         indicator = Indicator(card_type=card_type, code=code)

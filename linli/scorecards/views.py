@@ -38,10 +38,14 @@ class RunListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx.update(section="party", can_add=may_any(user, ScoreRun, Action.ADD), card_types=CardType.choices,
-                   my_cards=list(selectors.my_cards(user)[:20]),
-                   can_configure=may_any(user, Indicator, Action.CHANGE),
-                   can_read_settings=may_any(user, Indicator, Action.VIEW))
+        ctx.update(
+            section="party",
+            can_add=may_any(user, ScoreRun, Action.ADD),
+            card_types=CardType.choices,
+            my_cards=list(selectors.my_cards(user)[:20]),
+            can_configure=may_any(user, Indicator, Action.CHANGE),
+            can_read_settings=may_any(user, Indicator, Action.VIEW),
+        )
         return ctx
 
 
@@ -80,12 +84,24 @@ def run_detail(request, pk):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    ctx = {"run": run, "page_obj": page, "object_list": page.object_list, "is_paginated": page.has_other_pages(),
-           "querystring": params.urlencode(), "q": q, "stars": stars, "section": "party",
-           "star_counts": selectors.star_counts(user, run), "objections": list(selectors.objections(user, run)),
-           "can_change": can(user, Action.CHANGE, run), "can_export": can(user, Action.EXPORT, run),
-           "notice_open": services.notice_open(run), "today": timezone.localdate(),
-           "indicators": (run.rules or {}).get("indicators", []), "answer_form": AnswerForm()}
+    ctx = {
+        "run": run,
+        "page_obj": page,
+        "object_list": page.object_list,
+        "is_paginated": page.has_other_pages(),
+        "querystring": params.urlencode(),
+        "q": q,
+        "stars": stars,
+        "section": "party",
+        "star_counts": selectors.star_counts(user, run),
+        "objections": list(selectors.objections(user, run)),
+        "can_change": can(user, Action.CHANGE, run),
+        "can_export": can(user, Action.EXPORT, run),
+        "notice_open": services.notice_open(run),
+        "today": timezone.localdate(),
+        "indicators": (run.rules or {}).get("indicators", []),
+        "answer_form": AnswerForm(),
+    }
     template = "scorecards/run_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -117,8 +133,12 @@ def run_export(request, pk):
     run = selectors.run_for(request.user, pk)
     out, _count = exporting.export_run(actor=request.user, run=run)
     name = f"scorecards-{run.year}-{run.card_type}-{run.place.code}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
@@ -134,17 +154,27 @@ def card_detail(request, pk):
         else:
             messages.success(request, _("Your objection has been recorded."))
             return redirect("scorecards:card", pk=card.pk)
-    return render(request, "scorecards/card_detail.html", {
-        "card": card, "run": card.run, "form": form, "section": "party", "notice_open": services.notice_open(card.run),
-        "objections": list(restrict(Objection.objects.filter(card=card), user).select_related("raised_by")),
-        "can_see_run": can(user, Action.VIEW, card.run)})
+    return render(
+        request,
+        "scorecards/card_detail.html",
+        {
+            "card": card,
+            "run": card.run,
+            "form": form,
+            "section": "party",
+            "notice_open": services.notice_open(card.run),
+            "objections": list(restrict(Objection.objects.filter(card=card), user).select_related("raised_by")),
+            "can_see_run": can(user, Action.VIEW, card.run),
+        },
+    )
 
 
 @login_required
 def card_certificate(request, pk):
     card = selectors.card_for(request.user, pk)
-    return render(request, "scorecards/certificate.html", {"card": card, "run": card.run,
-                                                           "issued": timezone.localdate()})
+    return render(
+        request, "scorecards/certificate.html", {"card": card, "run": card.run, "issued": timezone.localdate()}
+    )
 
 
 @login_required
@@ -174,8 +204,14 @@ def settings_page(request):
     groups = []
     for value, label in CardType.choices:
         cfg = services.settings_for(value)
-        groups.append({"type": value, "label": label, "settings": cfg,
-                       "indicators": list(Indicator.objects.filter(card_type=value).order_by("order", "code"))})
+        groups.append(
+            {
+                "type": value,
+                "label": label,
+                "settings": cfg,
+                "indicators": list(Indicator.objects.filter(card_type=value).order_by("order", "code")),
+            }
+        )
     return render(request, "scorecards/settings.html", {"groups": groups, "editable": editable, "section": "party"})
 
 
@@ -186,8 +222,9 @@ class IndicatorEditView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.indicator = get_object_or_404(restrict(Indicator.objects.all(), request.user, Action.CHANGE),
-                                               pk=kwargs["pk"])
+            self.indicator = get_object_or_404(
+                restrict(Indicator.objects.all(), request.user, Action.CHANGE), pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -221,8 +258,11 @@ class SettingsEditView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": services.settings_for(self.kwargs["card_type"])}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "section": "party",
-                "title": _("Stars and public notice: %(card)s") % {"card": CardType(self.kwargs["card_type"]).label}}
+        return {
+            **super().get_context_data(**kwargs),
+            "section": "party",
+            "title": _("Stars and public notice: %(card)s") % {"card": CardType(self.kwargs["card_type"]).label},
+        }
 
     def perform(self, form):
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -230,5 +270,3 @@ class SettingsEditView(ServiceFormView):
 
     def get_success_url(self):
         return reverse("scorecards:settings")
-
-

@@ -54,9 +54,17 @@ class PairingOut(Schema):
 
 @router.get("/due", response={200: list[DueOut], **ERROR_RESPONSES}, summary="Residents due a visit")
 def due(request):
-    return [{"resident_id": d.resident.pk, "resident_name": d.resident.name, "rule": d.rule.name,
-             "last_visit": d.last_visit, "due_on": d.due_on, "overdue_days": d.overdue_days}
-            for d in selectors.due_visits(request.auth)]
+    return [
+        {
+            "resident_id": d.resident.pk,
+            "resident_name": d.resident.name,
+            "rule": d.rule.name,
+            "last_visit": d.last_visit,
+            "due_on": d.due_on,
+            "overdue_days": d.overdue_days,
+        }
+        for d in selectors.due_visits(request.auth)
+    ]
 
 
 @router.get("", response={200: list[VisitOut], **ERROR_RESPONSES}, summary="Visits in my scope")
@@ -68,8 +76,15 @@ def list_visits(request):
 @router.post("", response={201: VisitOut, **ERROR_RESPONSES}, summary="Log a visit")
 def log_visit(request, data: VisitIn):
     resident = get_object_or_404(reg.residents(request.auth), pk=data.resident_id)
-    visit = services.visit_log(actor=request.auth, resident=resident, visited_on=data.visited_on,
-                               purpose=data.purpose, findings=data.findings, kind=data.kind, needs=data.needs)
+    visit = services.visit_log(
+        actor=request.auth,
+        resident=resident,
+        visited_on=data.visited_on,
+        purpose=data.purpose,
+        findings=data.findings,
+        kind=data.kind,
+        needs=data.needs,
+    )
     return Status(201, visit)
 
 

@@ -28,15 +28,31 @@ def export_visits(*, actor):
     if not may_any(actor, Visit, Action.EXPORT):
         raise PermissionDenied(_("You do not have permission to do this."))
     title = _("Visit log")
-    book, ws = _sheet(actor, title, [_("Date"), _("Resident"), _("Kind"), _("Purpose"), _("Findings"),
-                                   _("Needs raised"), _("Visitor")])
-    qs = (restrict(Visit.objects.all(), actor, Action.EXPORT).select_related("resident", "visitor")
-          .prefetch_related("needs").order_by("-visited_on", "-id")[:MAX_ROWS])
+    book, ws = _sheet(
+        actor,
+        title,
+        [_("Date"), _("Resident"), _("Kind"), _("Purpose"), _("Findings"), _("Needs raised"), _("Visitor")],
+    )
+    qs = (
+        restrict(Visit.objects.all(), actor, Action.EXPORT)
+        .select_related("resident", "visitor")
+        .prefetch_related("needs")
+        .order_by("-visited_on", "-id")[:MAX_ROWS]
+    )
     n = 0
     for v in qs:
         visitor = (getattr(v.visitor, "display_name", "") or str(v.visitor)) if v.visitor else ""
-        ws.append([v.visited_on, v.resident.name, v.get_kind_display(), v.purpose, v.findings,
-                   "；".join(n.description for n in v.needs.all()), visitor])
+        ws.append(
+            [
+                v.visited_on,
+                v.resident.name,
+                v.get_kind_display(),
+                v.purpose,
+                v.findings,
+                "；".join(n.description for n in v.needs.all()),
+                visitor,
+            ]
+        )
         n += 1
     audit.record(actor=actor, action="export", object_type="visits.visit", object_repr=title, note=f"{n} rows")
     return book.save(), n
@@ -47,8 +63,11 @@ def export_errands(*, actor):
         raise PermissionDenied(_("You do not have permission to do this."))
     title = _("Errands")
     book, ws = _sheet(actor, title, [_("Date"), _("For"), _("Matter"), _("Outcome"), _("Note"), _("Done by")])
-    qs = (restrict(Errand.objects.all(), actor, Action.EXPORT).select_related("resident", "handled_by")
-          .order_by("-handled_on", "-id")[:MAX_ROWS])
+    qs = (
+        restrict(Errand.objects.all(), actor, Action.EXPORT)
+        .select_related("resident", "handled_by")
+        .order_by("-handled_on", "-id")[:MAX_ROWS]
+    )
     n = 0
     for e in qs:
         by = (getattr(e.handled_by, "display_name", "") or str(e.handled_by)) if e.handled_by else ""

@@ -1,4 +1,3 @@
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,14 +9,17 @@ from .models import Errand, EventKind, PartnerKind, Visit, VisitKind
 
 
 class VisitForm(forms.ModelForm):
-    needs = forms.CharField(label=_("Needs raised (one per line)"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    needs = forms.CharField(
+        label=_("Needs raised (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     class Meta:
         model = Visit
         fields = ["kind", "visited_on", "purpose", "findings"]
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "findings": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,9 +31,11 @@ class VisitForm(forms.ModelForm):
 class BatchDoneForm(forms.Form):
     """Several entries of the due list done at once: the same date and purpose for each visit."""
 
-    visited_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"},
-                                                                               format="%Y-%m-%d"),
-                                 initial=timezone.localdate)
+    visited_on = forms.DateField(
+        label=_("Visited on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=200, initial=_("Routine visit"))
 
 
@@ -39,8 +43,7 @@ class PairingForm(forms.Form):
     partner_kind = forms.ChoiceField(label=_("Paired with"), choices=PartnerKind.choices)
     partner_resident = ResidentChoiceField(label=_("Member"), required=False, only="party")
     partner_org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
-    since = BoundedDateField(family=EVENT, label=_("Since"),
-                            initial=timezone.localdate)
+    since = BoundedDateField(family=EVENT, label=_("Since"), initial=timezone.localdate)
     note = forms.CharField(label=_("What help is agreed"), max_length=200, required=False)
 
     def __init__(self, *args, members=None, orgs=None, **kwargs):
@@ -51,8 +54,7 @@ class PairingForm(forms.Form):
 
 class CareEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
-    occurred_on = BoundedDateField(family=PAST, label=_("Date"),
-                                  initial=timezone.localdate)
+    occurred_on = BoundedDateField(family=PAST, label=_("Date"), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -78,7 +80,10 @@ class CaseForm(forms.Form):
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=366)
-    starts_on = forms.DateField(label=_("Counted from"), required=False, widget=forms.DateInput(attrs={"type": "date"},
-                                                                                 format="%Y-%m-%d"),
-                                help_text=_("Nobody is due before this date plus the days."))
+    starts_on = forms.DateField(
+        label=_("Counted from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Nobody is due before this date plus the days."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)

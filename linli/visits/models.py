@@ -24,20 +24,40 @@ class PartnerKind(models.TextChoices):
 class Pairing(ScopedModel, BaseModel):
     """An in-service member or an organisation paired with a resident (and their household) in need."""
 
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident in need"), on_delete=models.PROTECT,
-                                 related_name="pairings")
-    household = models.ForeignKey("registry.Household", verbose_name=_("household"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident in need"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     partner_kind = models.CharField(_("paired with"), max_length=16, choices=PartnerKind.choices)
-    partner_resident = models.ForeignKey("registry.Resident", verbose_name=_("member"), null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="pairings_as_partner")
-    partner_org = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="pairings")
+    partner_resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings_as_partner",
+    )
+    partner_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings",
+    )
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("what help is agreed"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     class Meta:
@@ -71,14 +91,17 @@ class VisitKind(models.TextChoices):
 
 
 class Visit(ScopedModel, BaseModel):
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident visited"), on_delete=models.PROTECT,
-                                 related_name="visits")
-    pairing = models.ForeignKey(Pairing, verbose_name=_("pairing"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="visits")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident visited"), on_delete=models.PROTECT, related_name="visits"
+    )
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=VisitKind.choices, default=VisitKind.ROUTINE)
     visited_on = models.DateField(_("visited on"), db_index=True)
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visitor"), null=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("visitor"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     purpose = models.CharField(_("purpose"), max_length=200)
     findings = models.TextField(_("findings"), max_length=2000, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
@@ -113,8 +136,9 @@ class VisitNeed(ScopedModel, BaseModel):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="needs")
     description = models.CharField(_("need raised"), max_length=300)
     state = models.CharField(_("state"), max_length=8, choices=NeedState.choices, default=NeedState.OPEN)
-    wish = models.ForeignKey("wishes.Wish", verbose_name=_("micro-wish"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    wish = models.ForeignKey(
+        "wishes.Wish", verbose_name=_("micro-wish"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     case_id = models.PositiveBigIntegerField(_("work order"), null=True, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
@@ -144,14 +168,19 @@ class VisitRule(ScopedModel, BaseModel):
     within ``days``. District-wide configuration (seeded by migration 0002)."""
 
     name = models.CharField(_("name"), max_length=60)
-    tag_code = models.SlugField(_("care group code"), max_length=32, blank=True,
-                                help_text=_("E.g. elderly_alone (独居老人)."))
+    tag_code = models.SlugField(
+        _("care group code"), max_length=32, blank=True, help_text=_("E.g. elderly_alone (独居老人).")
+    )
     event_kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices, blank=True)
     days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1), MaxValueValidator(366)])
     starts_on = models.DateField(
-        _("counted from"), default=timezone.localdate,
-        help_text=_("When the rule took effect: nobody is due earlier than this date plus the days, however long "
-                    "ago they joined the care group."))
+        _("counted from"),
+        default=timezone.localdate,
+        help_text=_(
+            "When the rule took effect: nobody is due earlier than this date plus the days, however long "
+            "ago they joined the care group."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     scope_path = models.CharField(_("place path"), max_length=24, blank=True, db_index=True, editable=False)
 
@@ -159,10 +188,13 @@ class VisitRule(ScopedModel, BaseModel):
         verbose_name = _("visit rule")
         verbose_name_plural = _("visit rules")
         ordering = ["name"]
-        constraints = [models.CheckConstraint(
-            condition=(models.Q(tag_code="") & ~models.Q(event_kind="")) | (~models.Q(tag_code="")
-                                                                           & models.Q(event_kind="")),
-            name="visitrule_tag_xor_event")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(tag_code="") & ~models.Q(event_kind=""))
+                | (~models.Q(tag_code="") & models.Q(event_kind="")),
+                name="visitrule_tag_xor_event",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -175,13 +207,15 @@ class VisitRule(ScopedModel, BaseModel):
 class CareEvent(ScopedModel, BaseModel):
     """Something that calls for a visit (住院, 丧事 …), recorded once by whoever hears of it."""
 
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="care_events")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="care_events"
+    )
     kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
     occurred_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     class Meta:
@@ -202,14 +236,15 @@ class ErrandOutcome(models.TextChoices):
 class Errand(ScopedModel, BaseModel):
     """帮办代办: what was handled for whom, by whom, with what outcome."""
 
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("for"), on_delete=models.PROTECT,
-                                 related_name="errands")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("for"), on_delete=models.PROTECT, related_name="errands"
+    )
     matter = models.CharField(_("matter"), max_length=200)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     handled_on = models.DateField(_("date"))
-    outcome = models.CharField(_("outcome"), max_length=16, choices=ErrandOutcome.choices,
-                               default=ErrandOutcome.DONE)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ErrandOutcome.choices, default=ErrandOutcome.DONE)
     note = models.CharField(_("note"), max_length=300, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 

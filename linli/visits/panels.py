@@ -11,9 +11,11 @@ from .models import Visit
 def visits_context(user, resident) -> dict:
     from linli.wishes.models import Wish
 
-    return {"vp": {
-        "visits": list(selectors.visits(user, resident=resident)[:5]),
-        "pairings": list(selectors.pairings(user).filter(resident=resident)[:5]),
-        "may_add": can_at(user, Action.ADD, Visit, resident.scope_path),
-        "may_wish": may_any(user, Wish, Action.ADD) and can_at(user, Action.ADD, Wish, resident.scope_path),
-    }}
+    return {
+        "vp": {
+            "visits": list(selectors.visits(user, resident=resident)[:5]),
+            "pairings": list(selectors.pairings(user).filter(resident=resident)[:5]),
+            "may_add": can_at(user, Action.ADD, Visit, resident.scope_path),
+            "may_wish": may_any(user, Wish, Action.ADD) and can_at(user, Action.ADD, Wish, resident.scope_path),
+        }
+    }

@@ -6,8 +6,7 @@ for label in ("visits.pairing", "visits.visit", "visits.visitneed", "visits.care
     registry.add_place_path_field(label, "scope_path")
 
 registry.add_menu(
-    MenuItem("workbench", _("Visits due"), "visits:due", model="visits.visit", order=30, audience="staff",
-             action="add")
+    MenuItem("workbench", _("Visits due"), "visits:due", model="visits.visit", order=30, audience="staff", action="add")
 )
 registry.add_menu(MenuItem("services", _("Visit log"), "visits:list", model="visits.visit", order=55, audience="staff"))
 registry.add_menu(

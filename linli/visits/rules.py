@@ -16,8 +16,14 @@ for model in WORK:
 for model in (Pairing, Visit, VisitNeed):
     for role in (Role.RESIDENT, Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF):
         grant(role, model, "view")
-for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER,
-             Role.GRID_WORKER, Role.BUILDING_HEAD):
+for role in (
+    Role.DISTRICT_ADMIN,
+    Role.STREET_STAFF,
+    Role.COMMUNITY_SECRETARY,
+    Role.SOCIAL_WORKER,
+    Role.GRID_WORKER,
+    Role.BUILDING_HEAD,
+):
     grant(role, VisitRule, "view")
 grant(Role.DISTRICT_ADMIN, VisitRule, "change")
 

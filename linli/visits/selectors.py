@@ -34,8 +34,11 @@ def needs(user, visit: Visit):
 
 
 def errands(user, *, action: str = Action.VIEW):
-    return restrict(Errand.objects.all(), user, action).select_related("resident", "handled_by").order_by(
-        "-handled_on", "-id")
+    return (
+        restrict(Errand.objects.all(), user, action)
+        .select_related("resident", "handled_by")
+        .order_by("-handled_on", "-id")
+    )
 
 
 def care_events(user):
@@ -69,15 +72,19 @@ class Due:
 
 
 def _household():
-    return Subquery(HouseholdMember.objects.filter(resident_id=OuterRef("resident_id"), until__isnull=True)
-                    .values("household_id")[:1])
+    return Subquery(
+        HouseholdMember.objects.filter(resident_id=OuterRef("resident_id"), until__isnull=True).values("household_id")[
+            :1
+        ]
+    )
 
 
 def _visits_to_household():
     """Visits to the resident or to anyone living in the same household now (one visit serves the household);
     the outer query must be annotated with ``household_id`` (``_household``)."""
-    housemates = HouseholdMember.objects.filter(household_id=OuterRef(OuterRef("household_id")),
-                                                until__isnull=True).values("resident_id")
+    housemates = HouseholdMember.objects.filter(
+        household_id=OuterRef(OuterRef("household_id")), until__isnull=True
+    ).values("resident_id")
     return Visit.objects.filter(Q(resident_id=OuterRef("resident_id")) | Q(resident_id__in=housemates))
 
 
@@ -110,9 +117,13 @@ def due_visits(user, *, today: dt.date | None = None, within_days: int = 7) -> l
     horizon = today + dt.timedelta(days=within_days)
     tag_rules = {r.tag_code: r for r in active if r.tag_code}
     if tag_rules:
-        qs = (registry_selectors.assignments(user, current_only=True)
-              .filter(tag__code__in=list(tag_rules), resident__is_active=True)
-              .select_related(*HOME, "tag").annotate(household_id=_household()).annotate(last_visit=_last_visit()))
+        qs = (
+            registry_selectors.assignments(user, current_only=True)
+            .filter(tag__code__in=list(tag_rules), resident__is_active=True)
+            .select_related(*HOME, "tag")
+            .annotate(household_id=_household())
+            .annotate(last_visit=_last_visit())
+        )
         seen = set()
         for a in qs.order_by("resident_id"):
             rule = tag_rules[a.tag.code]
@@ -127,10 +138,13 @@ def due_visits(user, *, today: dt.date | None = None, within_days: int = 7) -> l
         # The household is what must be visited (a bereaved or hospitalised family): a visit on or after the
         # event to the resident or to anyone living in the same household now counts.
         visited_since = _visits_to_household().filter(visited_on__gte=OuterRef("occurred_on"))
-        qs = (restrict(CareEvent.objects.filter(kind__in=list(event_rules)), user)
-              .annotate(household_id=_household())
-              .filter(~Exists(visited_since)).select_related(*HOME)
-              .annotate(last_visit=_last_visit()))
+        qs = (
+            restrict(CareEvent.objects.filter(kind__in=list(event_rules)), user)
+            .annotate(household_id=_household())
+            .filter(~Exists(visited_since))
+            .select_related(*HOME)
+            .annotate(last_visit=_last_visit())
+        )
         for ev in qs:
             rule = event_rules[ev.kind]
             due_on = ev.occurred_on + dt.timedelta(days=rule.days)
@@ -184,5 +198,3 @@ def _may_visit(user) -> bool:
     from linli.core.permissions import may_any
 
     return may_any(user, Visit, Action.ADD)
-
-

@@ -33,8 +33,17 @@ def _not_future(day, field):
 
 
 @transaction.atomic
-def pairing_create(*, actor, resident, partner_kind: str, partner_resident=None, partner_org=None,
-                   since: dt.date | None = None, note: str = "", household=None) -> Pairing:
+def pairing_create(
+    *,
+    actor,
+    resident,
+    partner_kind: str,
+    partner_resident=None,
+    partner_org=None,
+    since: dt.date | None = None,
+    note: str = "",
+    household=None,
+) -> Pairing:
     require_at(actor, Action.ADD, Pairing, resident.scope_path)
     if partner_kind == PartnerKind.IN_SERVICE and partner_resident is None:
         raise ValidationError({"partner_resident": _("Choose the member.")})
@@ -42,10 +51,17 @@ def pairing_create(*, actor, resident, partner_kind: str, partner_resident=None,
         raise ValidationError({"partner_org": _("Choose the organisation.")})
     if partner_resident is not None and partner_resident.pk == resident.pk:
         raise ValidationError({"partner_resident": _("A resident cannot be paired with themselves.")})
-    pairing = Pairing(resident=resident, household=household, partner_kind=partner_kind,
-                      partner_resident=partner_resident if partner_kind == PartnerKind.IN_SERVICE else None,
-                      partner_org=partner_org if partner_kind == PartnerKind.ORGANISATION else None,
-                      since=since or _today(), note=note, created_by=actor, scope_path=resident.scope_path)
+    pairing = Pairing(
+        resident=resident,
+        household=household,
+        partner_kind=partner_kind,
+        partner_resident=partner_resident if partner_kind == PartnerKind.IN_SERVICE else None,
+        partner_org=partner_org if partner_kind == PartnerKind.ORGANISATION else None,
+        since=since or _today(),
+        note=note,
+        created_by=actor,
+        scope_path=resident.scope_path,
+    )
     save_audited(actor=actor, obj=pairing, action="create")
     events.publish("visits.pairing.created", {"pairing_id": pairing.pk, "path": pairing.scope_path})
     return pairing
@@ -66,15 +82,28 @@ def pairing_end(*, actor, pairing: Pairing, until: dt.date | None = None) -> Pai
 
 
 def _may_log_for(actor, resident, pairing) -> None:
-    if pairing is not None and pairing.partner_resident_id and pairing.partner_resident.account_id == actor.pk \
-            and pairing.until is None:
+    if (
+        pairing is not None
+        and pairing.partner_resident_id
+        and pairing.partner_resident.account_id == actor.pk
+        and pairing.until is None
+    ):
         return  # the paired member logs their own visit
     require_at(actor, Action.ADD, Visit, resident.scope_path)
 
 
 @transaction.atomic
-def visit_log(*, actor, resident, visited_on: dt.date, purpose: str, findings: str = "", kind: str = "routine",
-              pairing: Pairing | None = None, needs: list[str] = ()) -> Visit:
+def visit_log(
+    *,
+    actor,
+    resident,
+    visited_on: dt.date,
+    purpose: str,
+    findings: str = "",
+    kind: str = "routine",
+    pairing: Pairing | None = None,
+    needs: list[str] = (),
+) -> Visit:
     """Record a visit and the needs raised on it (each can later become a 微心愿 or a work order)."""
     if pairing is not None and pairing.resident_id != resident.pk:
         raise ValidationError({"pairing": _("This pairing is for another resident.")})
@@ -85,15 +114,22 @@ def visit_log(*, actor, resident, visited_on: dt.date, purpose: str, findings: s
         raise ValidationError({"needs": _("At most %(n)s needs per visit.") % {"n": MAX_NEEDS}})
     if any(len(n) > 300 for n in needs):
         raise ValidationError({"needs": _("Describe each need in at most 300 characters.")})
-    visit = Visit(resident=resident, pairing=pairing, kind=kind, visited_on=visited_on, visitor=actor,
-                  purpose=purpose, findings=findings, scope_path=resident.scope_path)
+    visit = Visit(
+        resident=resident,
+        pairing=pairing,
+        kind=kind,
+        visited_on=visited_on,
+        visitor=actor,
+        purpose=purpose,
+        findings=findings,
+        scope_path=resident.scope_path,
+    )
     save_audited(actor=actor, obj=visit, action="create")
     for text in needs:
         need = VisitNeed(visit=visit, description=text, scope_path=visit.scope_path)
         need.full_clean()
         need.save()
-    events.publish("visits.visit.logged", {"visit_id": visit.pk, "resident_id": resident.pk,
-                                           "needs": len(needs)})
+    events.publish("visits.visit.logged", {"visit_id": visit.pk, "resident_id": resident.pk, "needs": len(needs)})
     return visit
 
 
@@ -110,8 +146,11 @@ def visit_log_batch(*, actor, residents, visited_on: dt.date, purpose: str, kind
         raise ValidationError({"residents": _("Choose at least one entry.")})
     if len(residents) > MAX_BATCH:
         raise ValidationError({"residents": _("At most %(n)s at once.") % {"n": MAX_BATCH}})
-    household_of = dict(HouseholdMember.objects.filter(resident__in=residents, until__isnull=True)
-                        .values_list("resident_id", "household_id"))
+    household_of = dict(
+        HouseholdMember.objects.filter(resident__in=residents, until__isnull=True).values_list(
+            "resident_id", "household_id"
+        )
+    )
     visits, done = [], set()
     for resident in residents:
         key = ("household", household_of[resident.pk]) if resident.pk in household_of else ("resident", resident.pk)
@@ -159,8 +198,9 @@ def workorders_available() -> bool:
 def need_to_case(*, actor, need: VisitNeed, category: str, case_type: str | None = None):
     """One click: the need becomes a work order (source: home visit) with the visit as its origin."""
     if not workorders_available():
-        raise ValidationError(_("Work orders are not available yet; record the need as a micro-wish or "
-                                "follow it up by hand."))
+        raise ValidationError(
+            _("Work orders are not available yet; record the need as a micro-wish or follow it up by hand.")
+        )
     from linli.workorders import services as wo
 
     need = _locked_need(actor, need)
@@ -169,8 +209,15 @@ def need_to_case(*, actor, need: VisitNeed, category: str, case_type: str | None
     if place is None:
         raise ValidationError({"category": _("The resident has no place on record.")})
     params = inspect.signature(wo.case_create).parameters
-    kwargs = {"actor": actor, "title": need.description[:60], "description": need.description, "place": place,
-              "source": "visit", "reporter_resident": resident, "origin": need}
+    kwargs = {
+        "actor": actor,
+        "title": need.description[:60],
+        "description": need.description,
+        "place": place,
+        "source": "visit",
+        "reporter_resident": resident,
+        "origin": need,
+    }
     kwargs["category_code" if "category_code" in params else "category"] = category
     if case_type:
         kwargs["case_type"] = case_type
@@ -194,20 +241,34 @@ def need_close(*, actor, need: VisitNeed) -> VisitNeed:
 def care_event_record(*, actor, resident, kind: str, occurred_on: dt.date, note: str = "") -> CareEvent:
     require_at(actor, Action.ADD, CareEvent, resident.scope_path)
     _not_future(occurred_on, "occurred_on")
-    event = CareEvent(resident=resident, kind=kind, occurred_on=occurred_on, note=note, reported_by=actor,
-                      scope_path=resident.scope_path)
+    event = CareEvent(
+        resident=resident,
+        kind=kind,
+        occurred_on=occurred_on,
+        note=note,
+        reported_by=actor,
+        scope_path=resident.scope_path,
+    )
     save_audited(actor=actor, obj=event, action="create")
     events.publish("visits.care_event.recorded", {"event_id": event.pk, "kind": kind})
     return event
 
 
 @transaction.atomic
-def errand_record(*, actor, resident, matter: str, handled_on: dt.date, outcome: str = "done",
-                  note: str = "") -> Errand:
+def errand_record(
+    *, actor, resident, matter: str, handled_on: dt.date, outcome: str = "done", note: str = ""
+) -> Errand:
     require_at(actor, Action.ADD, Errand, resident.scope_path)
     _not_future(handled_on, "handled_on")
-    errand = Errand(resident=resident, matter=matter, handled_by=actor, handled_on=handled_on, outcome=outcome,
-                    note=note, scope_path=resident.scope_path)
+    errand = Errand(
+        resident=resident,
+        matter=matter,
+        handled_by=actor,
+        handled_on=handled_on,
+        outcome=outcome,
+        note=note,
+        scope_path=resident.scope_path,
+    )
     return save_audited(actor=actor, obj=errand, action="create")
 
 
@@ -221,5 +282,3 @@ def rule_update(*, actor, rule: VisitRule, **changes) -> VisitRule:
     before = audit.snapshot(rule)
     assign(rule, changes, RULE_FIELDS)
     return save_audited(actor=actor, obj=rule, action="update", before=before)
-
-

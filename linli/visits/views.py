@@ -41,10 +41,18 @@ DUE_PAGE = 25
 def _due_page(request, form=None):
     items = selectors.worklist(selectors.due_visits(request.user))
     page = Paginator(items, DUE_PAGE).get_page(request.GET.get("page"))
-    return render(request, "visits/due.html", {
-        "page_obj": page, "is_paginated": page.has_other_pages(), "groups": selectors.grouped(page.object_list),
-        "total": len(items),
-        "overdue": sum(1 for d in items if d.overdue_days), "batch_form": form or BatchDoneForm()})
+    return render(
+        request,
+        "visits/due.html",
+        {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "groups": selectors.grouped(page.object_list),
+            "total": len(items),
+            "overdue": sum(1 for d in items if d.overdue_days),
+            "batch_form": form or BatchDoneForm(),
+        },
+    )
 
 
 @login_required
@@ -72,13 +80,15 @@ def due_done(request):
         form.add_error(None, _("Some of the chosen residents are not in your area."))
     if form.is_valid():
         try:
-            visits = services.visit_log_batch(actor=request.user, residents=[by_pk[i] for i in dict.fromkeys(ids)],
-                                              **form.cleaned_data)
+            visits = services.visit_log_batch(
+                actor=request.user, residents=[by_pk[i] for i in dict.fromkeys(ids)], **form.cleaned_data
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, ngettext("%(n)s visit recorded.", "%(n)s visits recorded.", len(visits))
-                             % {"n": len(visits)})
+            messages.success(
+                request, ngettext("%(n)s visit recorded.", "%(n)s visits recorded.", len(visits)) % {"n": len(visits)}
+            )
             return redirect("visits:due")
     return _due_page(request, form)
 
@@ -88,9 +98,16 @@ def visit_list(request):
     if not may_any(request.user, Visit):
         raise PermissionDenied
     page = _page(request, selectors.visits(request.user))
-    return render(request, "visits/visit_list.html", {"page_obj": page, "object_list": page.object_list,
-                                                      "may_add": may_any(request.user, Visit, Action.ADD),
-                                                      "may_export": may_any(request.user, Visit, Action.EXPORT)})
+    return render(
+        request,
+        "visits/visit_list.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "may_add": may_any(request.user, Visit, Action.ADD),
+            "may_export": may_any(request.user, Visit, Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -98,8 +115,9 @@ def visit_create(request):
     resident = _resident(request)
     pairing = None
     if request.GET.get("pairing") or request.POST.get("pairing"):
-        pairing = get_object_or_404(selectors.pairings(request.user),
-                                    pk=request.GET.get("pairing") or request.POST.get("pairing"))
+        pairing = get_object_or_404(
+            selectors.pairings(request.user), pk=request.GET.get("pairing") or request.POST.get("pairing")
+        )
         resident = resident or pairing.resident
     if resident is None:
         messages.info(request, _("Choose a resident from the due list or the resident's record first."))
@@ -109,8 +127,7 @@ def visit_create(request):
         data = dict(form.cleaned_data)
         need_lines = (data.pop("needs") or "").splitlines()
         try:
-            visit = services.visit_log(actor=request.user, resident=resident, pairing=pairing, needs=need_lines,
-                                       **data)
+            visit = services.visit_log(actor=request.user, resident=resident, pairing=pairing, needs=need_lines, **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -126,18 +143,28 @@ def _categories():
         from linli.workorders.models import Category
     except ImportError:
         return []
-    return list(Category.objects.filter(is_active=True, children__isnull=True).order_by("code")
-                .values_list("code", "name")[:200])
+    return list(
+        Category.objects.filter(is_active=True, children__isnull=True)
+        .order_by("code")
+        .values_list("code", "name")[:200]
+    )
 
 
 @login_required
 def visit_detail(request, pk):
     visit = get_object_or_404(selectors.visits(request.user), pk=pk)
     categories = _categories()
-    return render(request, "visits/visit_detail.html", {
-        "visit": visit, "needs": selectors.needs(request.user, visit),
-        "may_follow": visit.visitor_id == request.user.pk or can(request.user, Action.CHANGE, visit),
-        "case_form": CaseForm(categories=categories), "workorders": bool(categories)})
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "needs": selectors.needs(request.user, visit),
+            "may_follow": visit.visitor_id == request.user.pk or can(request.user, Action.CHANGE, visit),
+            "case_form": CaseForm(categories=categories),
+            "workorders": bool(categories),
+        },
+    )
 
 
 @login_required
@@ -190,8 +217,11 @@ def pairing_create(request):
         else:
             messages.success(request, _("Pairing recorded."))
             return redirect("visits:pairings")
-    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
-                                                       "title": _("Pair with a household in need")})
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "resident": resident, "title": _("Pair with a household in need")},
+    )
 
 
 @login_required
@@ -220,8 +250,11 @@ def event_create(request):
         else:
             messages.success(request, _("Recorded: a visit is now due."))
             return redirect("visits:due")
-    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
-                                                       "title": _("Record a must-visit event")})
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "resident": resident, "title": _("Record a must-visit event")},
+    )
 
 
 @login_required
@@ -229,8 +262,11 @@ def errand_list(request):
     if not may_any(request.user, Errand):
         raise PermissionDenied
     page = _page(request, selectors.errands(request.user))
-    return render(request, "visits/errand_list.html", {"page_obj": page, "object_list": page.object_list,
-                                                       "may_export": may_any(request.user, Errand, Action.EXPORT)})
+    return render(
+        request,
+        "visits/errand_list.html",
+        {"page_obj": page, "object_list": page.object_list, "may_export": may_any(request.user, Errand, Action.EXPORT)},
+    )
 
 
 @login_required
@@ -248,8 +284,11 @@ def errand_create(request):
         else:
             messages.success(request, _("Recorded."))
             return redirect("visits:errands")
-    return render(request, "visits/simple_form.html", {"form": form, "resident": resident,
-                                                       "title": _("Record an errand done on someone's behalf")})
+    return render(
+        request,
+        "visits/simple_form.html",
+        {"form": form, "resident": resident, "title": _("Record an errand done on someone's behalf")},
+    )
 
 
 @login_required
@@ -261,13 +300,16 @@ def rules(request):
     items = []
     for rule in restrict(VisitRule.objects.all(), request.user).order_by("name"):
         bound = request.method == "POST" and request.POST.get("rule") == str(rule.pk)
-        form = RuleForm(request.POST if bound else None, prefix=f"r{rule.pk}",
-                        initial={"name": rule.name, "days": rule.days, "starts_on": rule.starts_on,
-                                 "is_active": rule.is_active})
+        form = RuleForm(
+            request.POST if bound else None,
+            prefix=f"r{rule.pk}",
+            initial={"name": rule.name, "days": rule.days, "starts_on": rule.starts_on, "is_active": rule.is_active},
+        )
         if bound and may_change and form.is_valid():
             try:
-                services.rule_update(actor=request.user, rule=rule,
-                                     **{k: v for k, v in form.cleaned_data.items() if v is not None})
+                services.rule_update(
+                    actor=request.user, rule=rule, **{k: v for k, v in form.cleaned_data.items() if v is not None}
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:

@@ -76,8 +76,11 @@ class CodeIn(Schema):
     code: str = Field(..., min_length=1, max_length=200)
 
 
-@router.get("/activities", response={200: list[ActivityOut], **ERROR_RESPONSES},
-            summary="Activities the caller may see (upcoming=true: not yet ended, published)")
+@router.get(
+    "/activities",
+    response={200: list[ActivityOut], **ERROR_RESPONSES},
+    summary="Activities the caller may see (upcoming=true: not yet ended, published)",
+)
 @paginate(PageNumber)
 def list_activities(request, upcoming: bool = False, q: str = ""):
     return selectors.activities(request.auth, q=q, upcoming=upcoming)
@@ -88,22 +91,31 @@ def get_activity(request, activity_id: int):
     return get_object_or_404(selectors.activities(request.auth), pk=activity_id)
 
 
-@router.post("/activities/{int:activity_id}/signup", response={201: SignUpOut, **ERROR_RESPONSES},
-             summary="Sign up as the caller's own volunteer record (a place, or the waiting list)")
+@router.post(
+    "/activities/{int:activity_id}/signup",
+    response={201: SignUpOut, **ERROR_RESPONSES},
+    summary="Sign up as the caller's own volunteer record (a place, or the waiting list)",
+)
 def signup(request, activity_id: int):
     activity = selectors.activity_for(request.auth, activity_id)
     return Status(201, services.signup_create(actor=request.auth, activity=activity))
 
 
-@router.post("/signups/{int:signup_id}/cancel", response={200: SignUpOut, **ERROR_RESPONSES},
-             summary="Cancel a sign-up (the next on the waiting list gets the place)")
+@router.post(
+    "/signups/{int:signup_id}/cancel",
+    response={200: SignUpOut, **ERROR_RESPONSES},
+    summary="Cancel a sign-up (the next on the waiting list gets the place)",
+)
 def cancel(request, signup_id: int):
     s = get_object_or_404(restrict(SignUp.objects.all(), request.auth), pk=signup_id)
     return services.signup_cancel(actor=request.auth, signup=s)
 
 
-@router.post("/check", response={200: SignUpOut, **ERROR_RESPONSES},
-             summary="Check in or out with the organiser's code (expires, one use per volunteer)")
+@router.post(
+    "/check",
+    response={200: SignUpOut, **ERROR_RESPONSES},
+    summary="Check in or out with the organiser's code (expires, one use per volunteer)",
+)
 def check(request, payload: CodeIn):
     return services.check_by_code(actor=request.auth, code=payload.code)
 
@@ -118,8 +130,11 @@ def me(request):
     return {"volunteer": v, "hours_this_year": selectors.hours(v, timezone.localdate().year)}
 
 
-@router.get("/volunteers", response={200: list[VolunteerOut], **ERROR_RESPONSES},
-            summary="Volunteers in the caller's scope (ID numbers masked)")
+@router.get(
+    "/volunteers",
+    response={200: list[VolunteerOut], **ERROR_RESPONSES},
+    summary="Volunteers in the caller's scope (ID numbers masked)",
+)
 @paginate(PageNumber)
 def list_volunteers(request, q: str = ""):
     return selectors.volunteers(request.auth, Action.VIEW, q=q)

@@ -35,9 +35,11 @@ class SelfRegisterForm(forms.Form):
     skills = SkillsField(label=_("Skills"))
     skills_note = forms.CharField(label=_("Other skills"), max_length=200, required=False)
     availability = forms.ChoiceField(label=_("Available time"), choices=Availability.choices)
-    contact_preference = forms.ChoiceField(label=_("Contact by"), choices=ContactPreference.choices,
-                                           help_text=_("Phone and text use the number on your resident record; "
-                                                       "nothing is copied."))
+    contact_preference = forms.ChoiceField(
+        label=_("Contact by"),
+        choices=ContactPreference.choices,
+        help_text=_("Phone and text use the number on your resident record; nothing is copied."),
+    )
 
 
 class StaffRegisterForm(SelfRegisterForm):
@@ -49,8 +51,9 @@ class StaffRegisterForm(SelfRegisterForm):
         super().__init__(*args, **kwargs)
         from linli.registry.models import Resident
 
-        qs = (restrict(Resident.objects.active(), user, Action.VIEW).filter(volunteer__isnull=True)
-              .order_by("name", "pk"))
+        qs = (
+            restrict(Resident.objects.active(), user, Action.VIEW).filter(volunteer__isnull=True).order_by("name", "pk")
+        )
         if q:
             qs = qs.filter(name__icontains=q[:30])
         self.fields["resident"].queryset = qs
@@ -67,8 +70,7 @@ class ActivityForm(forms.Form):
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
     starts_at = BoundedDateTimeField(family=EVENT, label=_("Starts at"), widget=DATETIME)
     ends_at = BoundedDateTimeField(family=EVENT, label=_("Ends at"), widget=DATETIME)
-    signup_closes_at = BoundedDateTimeField(family=EVENT, label=_("Sign-up closes at"), widget=DATETIME,
-                                            required=False)
+    signup_closes_at = BoundedDateTimeField(family=EVENT, label=_("Sign-up closes at"), widget=DATETIME, required=False)
     slots = forms.IntegerField(label=pgettext_lazy("volunteering", "Places"), min_value=1, max_value=1000)
     skills = SkillsField(label=_("Skills wanted"))
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=14, max_value=120, required=False)
@@ -77,15 +79,15 @@ class ActivityForm(forms.Form):
     insurance_confirmed = forms.BooleanField(label=_("Accident insurance confirmed"), required=False)
     insurance_note = forms.CharField(label=_("Insurance policy"), max_length=200, required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    organiser_name = forms.CharField(label=_("Organising body"), max_length=100, required=False,
-                                     help_text=_("Leave empty for the community."))
+    organiser_name = forms.CharField(
+        label=_("Organising body"), max_length=100, required=False, help_text=_("Leave empty for the community.")
+    )
     person_in_charge = forms.CharField(label=_("Person in charge"), max_length=30, required=False)
     contact = forms.CharField(label=_("Contact (office)"), max_length=40, required=False)
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = restrict(Place.objects.filter(level=3), user, Action.VIEW).order_by(
-            "path")
+        self.fields["community"].queryset = restrict(Place.objects.filter(level=3), user, Action.VIEW).order_by("path")
         self.fields["team"].queryset = restrict(Team.objects.filter(is_active=True), user).order_by("name")
         if editing:
             del self.fields["community"]
@@ -105,8 +107,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = restrict(Place.objects.filter(level=3), user, Action.VIEW).order_by(
-            "path")
+        self.fields["community"].queryset = restrict(Place.objects.filter(level=3), user, Action.VIEW).order_by("path")
 
 
 class MemberForm(forms.Form):
@@ -129,8 +130,9 @@ class DutyLogForm(forms.Form):
     kind = forms.ChoiceField(label=_("Duty"), choices=DutyKind.choices)
     on = BoundedDateField(family=EVENT, label=_("Date"), widget=DATE)
     findings = forms.CharField(label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    actions = forms.CharField(label=_("Actions taken"), max_length=4000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    actions = forms.CharField(
+        label=_("Actions taken"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AchievementForm(forms.Form):
@@ -138,8 +140,9 @@ class AchievementForm(forms.Form):
     on = BoundedDateField(family=EVENT, label=_("Date"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=120)
     issuer = forms.CharField(label=_("Given by"), max_length=100, required=False)
-    hours = forms.DecimalField(label=_("Training hours"), required=False, min_value=0.5, max_value=500,
-                               decimal_places=1)
+    hours = forms.DecimalField(
+        label=_("Training hours"), required=False, min_value=0.5, max_value=500, decimal_places=1
+    )
 
 
 class CertificateForm(forms.Form):
@@ -160,8 +163,12 @@ class ThresholdsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for level, hours in table:
             self.fields[f"level_{level}"] = forms.DecimalField(
-                label=_("★%(level)s: cumulative hours") % {"level": level}, initial=hours, min_value=1,
-                max_value=99999, decimal_places=1)
+                label=_("★%(level)s: cumulative hours") % {"level": level},
+                initial=hours,
+                min_value=1,
+                max_value=99999,
+                decimal_places=1,
+            )
 
     def table(self) -> dict[int, object]:
         return {int(name.removeprefix("level_")): value for name, value in self.cleaned_data.items()}

@@ -85,24 +85,30 @@ def _own_q(lookup: str, binding) -> models.Q | None:
 class Volunteer(PersonalRows, BaseModel):
     """One registered volunteer: a resident record plus what volunteering adds (Art. 7 of 67号令)."""
 
-    resident = models.OneToOneField("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                    related_name="volunteer")
+    resident = models.OneToOneField(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="volunteer"
+    )
     number = models.CharField(_("volunteer number"), max_length=16, unique=True, editable=False)
-    community = models.ForeignKey("areas.Place", verbose_name=_("registered in"), on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("registered in"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     skills_note = models.CharField(_("other skills"), max_length=200, blank=True)
-    availability = models.CharField(_("available time"), max_length=16, choices=Availability.choices,
-                                    default=Availability.WEEKENDS)
-    contact_preference = models.CharField(_("contact by"), max_length=16, choices=ContactPreference.choices,
-                                          default=ContactPreference.APP)
-    status = models.CharField(_("status"), max_length=16, choices=VolunteerStatus.choices,
-                              default=VolunteerStatus.ACTIVE, db_index=True)
+    availability = models.CharField(
+        _("available time"), max_length=16, choices=Availability.choices, default=Availability.WEEKENDS
+    )
+    contact_preference = models.CharField(
+        _("contact by"), max_length=16, choices=ContactPreference.choices, default=ContactPreference.APP
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE, db_index=True
+    )
     registered_on = models.DateField(_("registered on"), default=timezone.localdate)
     # denormalised from the confirmed service records (updated by the service that confirms)
-    total_hours = models.DecimalField(_("confirmed hours"), max_digits=9, decimal_places=2, default=Decimal("0"),
-                                      editable=False)
+    total_hours = models.DecimalField(
+        _("confirmed hours"), max_digits=9, decimal_places=2, default=Decimal("0"), editable=False
+    )
     stars = models.PositiveSmallIntegerField(_("star level"), default=0, editable=False)
 
     class Meta:
@@ -145,13 +151,15 @@ class TeamKind(models.TextChoices):
 
 
 class Team(ScopedModel, BaseModel):
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=16, choices=TeamKind.choices)
-    leader = models.ForeignKey(Volunteer, verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="led_teams")
+    leader = models.ForeignKey(
+        Volunteer, verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams"
+    )
     description = models.TextField(_("description"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -171,8 +179,9 @@ class Team(ScopedModel, BaseModel):
 
 class TeamMember(ScopedModel, BaseModel):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members")
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE,
-                                  related_name="team_memberships")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="team_memberships"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
 
@@ -205,8 +214,9 @@ class DutyLog(ScopedModel, BaseModel):
     on = models.DateField(_("date"))
     findings = models.TextField(_("findings"), max_length=4000)
     actions = models.TextField(_("actions taken"), blank=True, max_length=4000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("duty log")
@@ -230,15 +240,22 @@ class AchievementKind(models.TextChoices):
 class Achievement(PersonalRows, BaseModel):
     """Training, awards and evaluations of a volunteer (Art. 19 of 67号令)."""
 
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE,
-                                  related_name="achievements")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="achievements"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=AchievementKind.choices)
     on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=120)
     issuer = models.CharField(_("given by"), max_length=100, blank=True)
-    hours = models.DecimalField(_("training hours"), max_digits=5, decimal_places=1, null=True, blank=True,
-                                validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("500"))])
+    hours = models.DecimalField(
+        _("training hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("500"))],
+    )
 
     class Meta:
         verbose_name = _("training or award")
@@ -271,38 +288,47 @@ class ActivityStatus(models.TextChoices):
 
 
 class Activity(ScopedModel, BaseModel):
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
-    place = models.ForeignKey("areas.Place", verbose_name=pgettext_lazy("volunteering", "place"),
-                              on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.ForeignKey(
+        "areas.Place", verbose_name=pgettext_lazy("volunteering", "place"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.VOLUNTEER)
     title = models.CharField(_("title"), max_length=100)
     content = models.TextField(_("service content"), max_length=4000)
     location = models.CharField(_("where exactly"), max_length=200, blank=True)
-    team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="activities")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
     signup_closes_at = models.DateTimeField(_("sign-up closes at"), null=True, blank=True)
-    slots = models.PositiveIntegerField(pgettext_lazy("volunteering", "places"),
-                                        validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    slots = models.PositiveIntegerField(
+        pgettext_lazy("volunteering", "places"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
     skills = models.JSONField(_("skills wanted"), default=list, blank=True)
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True,
-                                               validators=[MaxValueValidator(120)])
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True,
-                                               validators=[MaxValueValidator(120)])
-    is_risky = models.BooleanField(_("risky task"), default=False,
-                                   help_text=_("Risky tasks need accident insurance for every participant."))
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    is_risky = models.BooleanField(
+        _("risky task"), default=False, help_text=_("Risky tasks need accident insurance for every participant.")
+    )
     insurance_confirmed = models.BooleanField(_("accident insurance confirmed"), default=False)
     insurance_note = models.CharField(_("insurance policy"), max_length=200, blank=True)
-    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("organiser"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("organiser"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     organiser_name = models.CharField(_("organising body"), max_length=100)
     person_in_charge = models.CharField(_("person in charge"), max_length=30, blank=True)
     contact = models.CharField(_("contact (office)"), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=ActivityStatus.choices,
-                              default=ActivityStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT, db_index=True
+    )
 
     class Meta:
         verbose_name = _("volunteer activity")
@@ -319,7 +345,8 @@ class Activity(ScopedModel, BaseModel):
             from linli.core.paths import subtree_q
 
             return subtree_q("scope_path", binding.scope_path[:12]) & models.Q(
-                status__in=[ActivityStatus.OPEN, ActivityStatus.CLOSED, ActivityStatus.FINISHED])
+                status__in=[ActivityStatus.OPEN, ActivityStatus.CLOSED, ActivityStatus.FINISHED]
+            )
         return None
 
     def clean(self):
@@ -359,8 +386,11 @@ class Activity(ScopedModel, BaseModel):
     @property
     def is_signup_open(self) -> bool:
         now = timezone.now()
-        return (self.status == ActivityStatus.OPEN and now < self.starts_at
-                and (self.signup_closes_at is None or now < self.signup_closes_at))
+        return (
+            self.status == ActivityStatus.OPEN
+            and now < self.starts_at
+            and (self.signup_closes_at is None or now < self.signup_closes_at)
+        )
 
 
 class SignUpStatus(models.TextChoices):
@@ -375,10 +405,10 @@ class CheckMethod(models.TextChoices):
 
 
 class SignUp(PersonalRows, BaseModel):
-    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE,
-                                 related_name="signups")
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
-                                  related_name="signups")
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="signups"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=SignUpStatus.choices, db_index=True)
     signed_up_at = models.DateTimeField(_("signed up at"), default=timezone.now)
@@ -393,8 +423,11 @@ class SignUp(PersonalRows, BaseModel):
         verbose_name_plural = _("sign-ups")
         ordering = ["activity", "signed_up_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "volunteer"], condition=~models.Q(status="cancelled"),
-                                    name="volunteering_one_live_signup"),
+            models.UniqueConstraint(
+                fields=["activity", "volunteer"],
+                condition=~models.Q(status="cancelled"),
+                name="volunteering_one_live_signup",
+            ),
         ]
 
     def __str__(self):
@@ -426,8 +459,9 @@ class CodeUse(models.Model):
     used_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["activity", "volunteer", "action", "nonce"],
-                                               name="volunteering_code_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "volunteer", "action", "nonce"], name="volunteering_code_once")
+        ]
 
     def __str__(self):
         return f"{self.activity_id}/{self.volunteer_id}/{self.action}/{self.nonce}"
@@ -447,12 +481,11 @@ class ServiceRecord(PersonalRows, BaseModel):
     recorder are copied, not read through the activity or the login, so a later edit of either cannot change the
     record. Written once, never changed."""
 
-    signup = models.OneToOneField(SignUp, verbose_name=_("sign-up"), on_delete=models.PROTECT,
-                                  related_name="record")
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
-                                  related_name="records")
-    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT,
-                                 related_name="records")
+    signup = models.OneToOneField(SignUp, verbose_name=_("sign-up"), on_delete=models.PROTECT, related_name="record")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="records"
+    )
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="records")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     served_on = models.DateField(_("service date"), db_index=True)
     content = models.CharField(_("service content"), max_length=300)
@@ -460,8 +493,9 @@ class ServiceRecord(PersonalRows, BaseModel):
     hours = models.DecimalField(_("service hours"), max_digits=5, decimal_places=2)
     organiser_name = models.CharField(_("organising body"), max_length=100)
     recorder = models.CharField(_("recorded by"), max_length=100, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
 
     objects = ImmutableQuerySet.as_manager()
@@ -492,8 +526,9 @@ class Certificate(PersonalRows, BaseModel):
     """A service certificate (志愿服务记录证明, Art. 21 of 67号令): what it says is fixed when issued."""
 
     number = models.CharField(_("certificate number"), max_length=24, unique=True, editable=False)
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
-                                  related_name="certificates")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="certificates"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     issued_on = models.DateField(_("issued on"), default=timezone.localdate)
     period_from = models.DateField(pgettext_lazy("volunteering", "from"), null=True, blank=True)
@@ -523,10 +558,12 @@ class Certificate(PersonalRows, BaseModel):
 class StarThreshold(models.Model):
     """Cumulative confirmed hours for each star level (configurable; seeded 100/300/600/1000/1500)."""
 
-    level = models.PositiveSmallIntegerField(_("star level"), primary_key=True,
-                                             validators=[MinValueValidator(1), MaxValueValidator(5)])
-    hours = models.DecimalField(_("hours needed"), max_digits=7, decimal_places=1,
-                                validators=[MinValueValidator(Decimal("1"))])
+    level = models.PositiveSmallIntegerField(
+        _("star level"), primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    hours = models.DecimalField(
+        _("hours needed"), max_digits=7, decimal_places=1, validators=[MinValueValidator(Decimal("1"))]
+    )
 
     class Meta:
         verbose_name = _("star threshold")
@@ -550,15 +587,17 @@ class StarStatus(models.TextChoices):
 class StarAward(PersonalRows, BaseModel):
     """A proposed star level: publicly noticed for 5 working days (公示), then awarded unless withdrawn."""
 
-    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE,
-                                  related_name="star_awards")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE, related_name="star_awards"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     level = models.PositiveSmallIntegerField(_("star level"))
     hours = models.DecimalField(_("hours at proposal"), max_digits=9, decimal_places=2)
     notice_from = models.DateField(_("notice from"))
     notice_until = models.DateField(_("notice until"))
-    status = models.CharField(_("status"), max_length=16, choices=StarStatus.choices, default=StarStatus.NOTICE,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=StarStatus.choices, default=StarStatus.NOTICE, db_index=True
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -566,8 +605,13 @@ class StarAward(PersonalRows, BaseModel):
         verbose_name = _("star award")
         verbose_name_plural = _("star awards")
         ordering = ["-notice_from", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["volunteer", "level"], condition=~models.Q(status="withdrawn"),
-                                               name="volunteering_one_star_award")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "level"],
+                condition=~models.Q(status="withdrawn"),
+                name="volunteering_one_star_award",
+            )
+        ]
 
     def __str__(self):
         return f"{self.volunteer} ★{self.level}"
@@ -604,5 +648,15 @@ class StarNotice(StarAward):
         return None
 
 
-SCOPED_MODELS = [Volunteer, Team, TeamMember, DutyLog, Achievement, Activity, SignUp, ServiceRecord, Certificate,
-                 StarAward]
+SCOPED_MODELS = [
+    Volunteer,
+    Team,
+    TeamMember,
+    DutyLog,
+    Achievement,
+    Activity,
+    SignUp,
+    ServiceRecord,
+    Certificate,
+    StarAward,
+]

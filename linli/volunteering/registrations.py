@@ -7,20 +7,50 @@ from .models import SCOPED_MODELS
 for _model in SCOPED_MODELS:
     registry.add_place_path_field(_model._meta.label_lower, "scope_path")
 
-registry.add_menu(MenuItem("services", _("Volunteer activities"), "volunteering:find",
-                           model="volunteering.activity", order=40))
-registry.add_menu(MenuItem("services", _("My volunteering"), "volunteering:me",
-                           model="volunteering.volunteer", order=41))
-registry.add_menu(MenuItem("services", _("Star notice"), "volunteering:star_notice",
-                           model="volunteering.starnotice", order=42))
-registry.add_menu(MenuItem("services", _("Volunteers"), "volunteering:volunteers",
-                           model="volunteering.volunteer", order=43, audience="staff"))
-registry.add_menu(MenuItem("services", _("Volunteer teams"), "volunteering:teams",
-                           model="volunteering.team", order=44, audience="staff"))
-registry.add_menu(MenuItem("services", _("Volunteer stars"), "volunteering:stars",
-                           model="volunteering.staraward", order=45, audience="staff"))
-registry.add_menu(MenuItem("management", _("Volunteer star levels"), "volunteering:star_levels",
-                           model="volunteering.starthreshold", order=72, audience="staff"))
+registry.add_menu(
+    MenuItem("services", _("Volunteer activities"), "volunteering:find", model="volunteering.activity", order=40)
+)
+registry.add_menu(
+    MenuItem("services", _("My volunteering"), "volunteering:me", model="volunteering.volunteer", order=41)
+)
+registry.add_menu(
+    MenuItem("services", _("Star notice"), "volunteering:star_notice", model="volunteering.starnotice", order=42)
+)
+registry.add_menu(
+    MenuItem(
+        "services",
+        _("Volunteers"),
+        "volunteering:volunteers",
+        model="volunteering.volunteer",
+        order=43,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "services", _("Volunteer teams"), "volunteering:teams", model="volunteering.team", order=44, audience="staff"
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "services",
+        _("Volunteer stars"),
+        "volunteering:stars",
+        model="volunteering.staraward",
+        order=45,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "management",
+        _("Volunteer star levels"),
+        "volunteering:star_levels",
+        model="volunteering.starthreshold",
+        order=72,
+        audience="staff",
+    )
+)
 
 
 def _seed(ctx):
@@ -51,8 +81,16 @@ def _panel(user, resident):
     return {"volunteer": volunteer, "records": records}
 
 
-registry.add_resident_panel(ResidentPanel("volunteering", _("Volunteer service"), "volunteering/_panel.html",
-                                          context=_panel, order=60, model="volunteering.volunteer"))
+registry.add_resident_panel(
+    ResidentPanel(
+        "volunteering",
+        _("Volunteer service"),
+        "volunteering/_panel.html",
+        context=_panel,
+        order=60,
+        model="volunteering.volunteer",
+    )
+)
 
 
 def _todos(user):

@@ -54,13 +54,13 @@ def volunteers(user, action: str = Action.VIEW, q: str = "", team_id: int | None
 
 
 def volunteer_for(user, pk: int, action: str = Action.VIEW) -> Volunteer:
-    return get_object_or_404(restrict(Volunteer.objects.select_related("resident", "community"), user, action),
-                             pk=pk)
+    return get_object_or_404(restrict(Volunteer.objects.select_related("resident", "community"), user, action), pk=pk)
 
 
 def teams(user):
-    return (restrict(Team.objects.select_related("community", "leader__resident"), user)
-            .annotate(member_count=Count("members")))
+    return restrict(Team.objects.select_related("community", "leader__resident"), user).annotate(
+        member_count=Count("members")
+    )
 
 
 def team_for(user, pk: int) -> Team:
@@ -70,47 +70,63 @@ def team_for(user, pk: int) -> Team:
 def rhythm(team: Team, today: dt.date | None = None) -> list[dict]:
     """The 日巡查、周督促、月整改 rhythm: was each duty logged in the current day / week / month?"""
     today = today or timezone.localdate()
-    starts = {DutyKind.DAILY_PATROL: today, DutyKind.WEEKLY_URGE: today - dt.timedelta(days=today.weekday()),
-              DutyKind.MONTHLY_RECTIFY: today.replace(day=1)}
+    starts = {
+        DutyKind.DAILY_PATROL: today,
+        DutyKind.WEEKLY_URGE: today - dt.timedelta(days=today.weekday()),
+        DutyKind.MONTHLY_RECTIFY: today.replace(day=1),
+    }
     last = dict(DutyLog.objects.filter(team=team).values("kind").annotate(last=Max("on")).values_list("kind", "last"))
-    return [{"kind": kind, "label": kind.label, "since": start, "last": last.get(kind.value),
-             "done": bool(last.get(kind.value) and last[kind.value] >= start)} for kind, start in starts.items()]
+    return [
+        {
+            "kind": kind,
+            "label": kind.label,
+            "since": start,
+            "last": last.get(kind.value),
+            "done": bool(last.get(kind.value) and last[kind.value] >= start),
+        }
+        for kind, start in starts.items()
+    ]
 
 
 def activities(user, *, q: str = "", status: str = "", upcoming: bool = False):
     qs = restrict(Activity.objects.select_related("community", "place"), user).annotate(
         taken=Count("signups", filter=Q(signups__status=SignUpStatus.CONFIRMED)),
-        waiting=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)))
+        waiting=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+    )
     q = (q or "").strip()[:60]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(location__icontains=q))
     if status in ActivityStatus.values:
         qs = qs.filter(status=status)
     if upcoming:
-        qs = qs.filter(ends_at__gte=timezone.now()).exclude(status__in=[ActivityStatus.DRAFT,
-                                                                          ActivityStatus.CANCELLED])
+        qs = qs.filter(ends_at__gte=timezone.now()).exclude(status__in=[ActivityStatus.DRAFT, ActivityStatus.CANCELLED])
         return qs.order_by("starts_at", "pk")
     return qs.order_by("-starts_at", "-pk")
 
 
 def activity_for(user, pk: int, action: str = Action.VIEW) -> Activity:
-    return get_object_or_404(restrict(Activity.objects.select_related("community", "place", "team"), user, action),
-                             pk=pk)
+    return get_object_or_404(
+        restrict(Activity.objects.select_related("community", "place", "team"), user, action), pk=pk
+    )
 
 
 def signups_of(activity: Activity):
-    return (activity.signups.select_related("volunteer__resident", "record")
-            .order_by("status", "signed_up_at", "pk"))
+    return activity.signups.select_related("volunteer__resident", "record").order_by("status", "signed_up_at", "pk")
 
 
 def my_signups(volunteer: Volunteer):
-    return (SignUp.objects.filter(volunteer=volunteer).select_related("activity", "record")
-            .order_by("-activity__starts_at"))
+    return (
+        SignUp.objects.filter(volunteer=volunteer).select_related("activity", "record").order_by("-activity__starts_at")
+    )
 
 
 def my_hours_by_year(volunteer: Volunteer) -> list[tuple[int, Decimal, int]]:
-    rows = (ServiceRecord.objects.filter(volunteer=volunteer).values_list("served_on__year")
-            .annotate(h=Sum("hours"), n=Count("pk")).order_by("-served_on__year"))
+    rows = (
+        ServiceRecord.objects.filter(volunteer=volunteer)
+        .values_list("served_on__year")
+        .annotate(h=Sum("hours"), n=Count("pk"))
+        .order_by("-served_on__year")
+    )
     return [(y, Decimal(h).quantize(CENT), n) for y, h, n in rows]
 
 
@@ -119,9 +135,11 @@ def certificate_for(user, pk: int) -> Certificate:
 
 
 def star_notices(user, status: str = StarStatus.NOTICE):
-    return (restrict(StarAward.objects.select_related("volunteer__resident", "volunteer__community"), user)
-            .filter(status=status).order_by("notice_until", "pk"))
-
+    return (
+        restrict(StarAward.objects.select_related("volunteer__resident", "volunteer__community"), user)
+        .filter(status=status)
+        .order_by("notice_until", "pk")
+    )
 
 
 NOTICE_FIELDS = ("pk", "level", "hours", "notice_from", "notice_until")
@@ -130,6 +148,8 @@ NOTICE_FIELDS = ("pk", "level", "hours", "notice_from", "notice_until")
 def public_notices(user, today: dt.date | None = None):
     """The 公示 board: stars on notice in the communities the user is bound in (residents included), as plain
     values — name, community, level, hours and dates; nothing else of the person reaches the page."""
-    return (restrict(StarNotice.objects.current(today), user)
-            .order_by("volunteer__community__path", "-level", "volunteer__resident__name", "pk")
-            .values(*NOTICE_FIELDS, name=F("volunteer__resident__name"), community=F("volunteer__community__name")))
+    return (
+        restrict(StarNotice.objects.current(today), user)
+        .order_by("volunteer__community__path", "-level", "volunteer__resident__name", "pk")
+        .values(*NOTICE_FIELDS, name=F("volunteer__resident__name"), community=F("volunteer__community__name"))
+    )

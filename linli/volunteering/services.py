@@ -95,10 +95,15 @@ def _notify(users, *, title, body, url, kind, obj):
 
 # --- volunteers ------------------------------------------------------------------------------------------
 
+
 def _next_number(prefix: str, model, field: str = "number", width: int = 5) -> str:
-    last = (model.objects.filter(**{f"{field}__startswith": prefix}).order_by(f"-{field}")
-            .values_list(field, flat=True).first())
-    seq = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    last = (
+        model.objects.filter(**{f"{field}__startswith": prefix})
+        .order_by(f"-{field}")
+        .values_list(field, flat=True)
+        .first()
+    )
+    seq = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
     return f"{prefix}{seq:0{width}d}"
 
 
@@ -117,8 +122,15 @@ def _save_numbered(obj, prefix: str, *, actor, width: int = 5):
 
 
 @transaction.atomic
-def volunteer_register(*, actor, resident, skills=(), skills_note: str = "", availability: str = "weekends",
-                       contact_preference: str = "app") -> Volunteer:
+def volunteer_register(
+    *,
+    actor,
+    resident,
+    skills=(),
+    skills_note: str = "",
+    availability: str = "weekends",
+    contact_preference: str = "app",
+) -> Volunteer:
     """Register a resident as a volunteer (by staff in scope, or by the resident themself)."""
     from linli.registry.models import Resident
 
@@ -133,16 +145,25 @@ def volunteer_register(*, actor, resident, skills=(), skills_note: str = "", ava
         raise ValidationError({"resident": _("This resident is already a registered volunteer.")})
     age = resident.age
     if age is not None and age < MIN_VOLUNTEER_AGE:
-        raise ValidationError({"resident": _("Volunteers must be at least %(age)s years old.")
-                               % {"age": MIN_VOLUNTEER_AGE}})
+        raise ValidationError(
+            {"resident": _("Volunteers must be at least %(age)s years old.") % {"age": MIN_VOLUNTEER_AGE}}
+        )
     community = _community_of(resident.scope_path)
-    volunteer = Volunteer(resident=resident, community=community, scope_path=resident.scope_path,
-                          skills=list(dict.fromkeys(skills or [])), skills_note=(skills_note or "").strip(),
-                          availability=availability, contact_preference=contact_preference,
-                          registered_on=timezone.localdate())
+    volunteer = Volunteer(
+        resident=resident,
+        community=community,
+        scope_path=resident.scope_path,
+        skills=list(dict.fromkeys(skills or [])),
+        skills_note=(skills_note or "").strip(),
+        availability=availability,
+        contact_preference=contact_preference,
+        registered_on=timezone.localdate(),
+    )
     _save_numbered(volunteer, f"YS{timezone.localdate().year}", actor=actor)
-    events.publish("volunteering.volunteer.registered", {"id": volunteer.pk, "resident_id": resident.pk,
-                                                          "path": volunteer.scope_path})
+    events.publish(
+        "volunteering.volunteer.registered",
+        {"id": volunteer.pk, "resident_id": resident.pk, "path": volunteer.scope_path},
+    )
     return volunteer
 
 
@@ -161,16 +182,24 @@ def volunteer_update(*, actor, volunteer: Volunteer, **changes) -> Volunteer:
 
 
 @transaction.atomic
-def achievement_add(*, actor, volunteer: Volunteer, kind: str, on, title: str, issuer: str = "",
-                    hours=None) -> Achievement:
+def achievement_add(
+    *, actor, volunteer: Volunteer, kind: str, on, title: str, issuer: str = "", hours=None
+) -> Achievement:
     require_at(actor, Action.ADD, Achievement, volunteer.scope_path)
-    obj = Achievement(volunteer=volunteer, scope_path=volunteer.scope_path, kind=kind, on=on,
-                      title=(title or "").strip(), issuer=(issuer or "").strip(),
-                      hours=hours if kind == "training" else None)
+    obj = Achievement(
+        volunteer=volunteer,
+        scope_path=volunteer.scope_path,
+        kind=kind,
+        on=on,
+        title=(title or "").strip(),
+        issuer=(issuer or "").strip(),
+        hours=hours if kind == "training" else None,
+    )
     return save_audited(actor=actor, obj=obj, action="create")
 
 
 # --- teams -----------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def team_create(*, actor, community: Place, name: str, kind: str, description: str = "", leader=None) -> Team:
@@ -180,8 +209,9 @@ def team_create(*, actor, community: Place, name: str, kind: str, description: s
     name = (name or "").strip()
     if Team.objects.filter(community=community, name=name).exists():
         raise ValidationError({"name": _("This community already has a team with this name.")})
-    team = Team(community=community, scope_path=community.path, name=name, kind=kind,
-                description=(description or "").strip())
+    team = Team(
+        community=community, scope_path=community.path, name=name, kind=kind, description=(description or "").strip()
+    )
     save_audited(actor=actor, obj=team, action="create")
     if leader is not None:
         team = team_set_leader(actor=actor, team=team, volunteer=leader)
@@ -225,16 +255,41 @@ def team_set_leader(*, actor, team: Team, volunteer: Volunteer) -> Team:
 @transaction.atomic
 def duty_log_add(*, actor, team: Team, kind: str, on, findings: str, actions: str = "") -> DutyLog:
     require_at(actor, Action.ADD, DutyLog, team.scope_path)
-    log = DutyLog(team=team, scope_path=team.scope_path, kind=kind, on=on, findings=(findings or "").strip(),
-                  actions=(actions or "").strip(), recorded_by=actor if actor.is_authenticated else None)
+    log = DutyLog(
+        team=team,
+        scope_path=team.scope_path,
+        kind=kind,
+        on=on,
+        findings=(findings or "").strip(),
+        actions=(actions or "").strip(),
+        recorded_by=actor if actor.is_authenticated else None,
+    )
     return save_audited(actor=actor, obj=log, action="create")
 
 
 # --- activities ------------------------------------------------------------------------------------------
 
-ACTIVITY_FIELDS = {"kind", "title", "content", "location", "team", "starts_at", "ends_at", "signup_closes_at",
-                   "slots", "skills", "min_age", "max_age", "is_risky", "insurance_confirmed", "insurance_note",
-                   "organiser_name", "person_in_charge", "contact", "place"}
+ACTIVITY_FIELDS = {
+    "kind",
+    "title",
+    "content",
+    "location",
+    "team",
+    "starts_at",
+    "ends_at",
+    "signup_closes_at",
+    "slots",
+    "skills",
+    "min_age",
+    "max_age",
+    "is_risky",
+    "insurance_confirmed",
+    "insurance_note",
+    "organiser_name",
+    "person_in_charge",
+    "contact",
+    "place",
+}
 
 
 @transaction.atomic
@@ -243,8 +298,13 @@ def activity_create(*, actor, community: Place, place: Place | None = None, **fi
         raise ValidationError({"community": _("An activity belongs to a community.")})
     place = place or community
     require_at(actor, Action.ADD, Activity, place.path)
-    activity = Activity(community=community, place=place, scope_path=place.path,
-                        organiser=actor if actor.is_authenticated else None, status=ActivityStatus.DRAFT)
+    activity = Activity(
+        community=community,
+        place=place,
+        scope_path=place.path,
+        organiser=actor if actor.is_authenticated else None,
+        status=ActivityStatus.DRAFT,
+    )
     fields.setdefault("organiser_name", community.name)
     assign(activity, fields, ACTIVITY_FIELDS - {"place"})
     if activity.team_id and activity.team.community_id != community.pk:
@@ -270,9 +330,14 @@ def activity_update(*, actor, activity: Activity, **changes) -> Activity:
 
 def _require_insurance(activity: Activity, doing: str):
     if activity.is_risky and not activity.insurance_confirmed:
-        raise ValidationError({"insurance_confirmed": _(
-            "This is a risky activity: confirm the participants' accident insurance before %(doing)s.")
-            % {"doing": doing}})
+        raise ValidationError(
+            {
+                "insurance_confirmed": _(
+                    "This is a risky activity: confirm the participants' accident insurance before %(doing)s."
+                )
+                % {"doing": doing}
+            }
+        )
 
 
 @transaction.atomic
@@ -327,15 +392,24 @@ def activity_cancel(*, actor, activity: Activity, reason: str = "") -> Activity:
     before = audit.snapshot(activity)
     activity.status = ActivityStatus.CANCELLED
     save_audited(actor=actor, obj=activity, action="update", before=before, note=f"cancel: {reason}"[:500])
-    live = list(activity.signups.filter(status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING])
-                .select_related("volunteer__resident__account"))
-    _notify([s.volunteer.resident.account for s in live], title=_("Activity cancelled: %(t)s") % {"t": activity},
-            body=reason or "", url=f"/volunteering/activities/{activity.pk}/", kind="volunteering.activity.cancelled",
-            obj=activity)
+    live = list(
+        activity.signups.filter(status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING]).select_related(
+            "volunteer__resident__account"
+        )
+    )
+    _notify(
+        [s.volunteer.resident.account for s in live],
+        title=_("Activity cancelled: %(t)s") % {"t": activity},
+        body=reason or "",
+        url=f"/volunteering/activities/{activity.pk}/",
+        kind="volunteering.activity.cancelled",
+        obj=activity,
+    )
     return activity
 
 
 # --- sign-up and cancellation ----------------------------------------------------------------------------
+
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
@@ -363,23 +437,40 @@ def signup_create(*, actor, activity: Activity, volunteer: Volunteer | None = No
             raise ValidationError(_("This activity has an age limit and the birth date is not on record."))
         age = _age_on(birth, timezone.localtime(activity.starts_at).date())
         if (activity.min_age is not None and age < activity.min_age) or (
-                activity.max_age is not None and age > activity.max_age):
-            raise ValidationError(_("This activity is for ages %(low)s to %(high)s.")
-                                  % {"low": activity.min_age or 14, "high": activity.max_age or "—"})
-    clash = (SignUp.objects.filter(volunteer=volunteer, status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING],
-                                   activity__starts_at__lt=activity.ends_at, activity__ends_at__gt=activity.starts_at)
-             .exclude(activity=activity).exclude(activity__status=ActivityStatus.CANCELLED)
-             .select_related("activity").first())
+            activity.max_age is not None and age > activity.max_age
+        ):
+            raise ValidationError(
+                _("This activity is for ages %(low)s to %(high)s.")
+                % {"low": activity.min_age or 14, "high": activity.max_age or "—"}
+            )
+    clash = (
+        SignUp.objects.filter(
+            volunteer=volunteer,
+            status__in=[SignUpStatus.CONFIRMED, SignUpStatus.WAITING],
+            activity__starts_at__lt=activity.ends_at,
+            activity__ends_at__gt=activity.starts_at,
+        )
+        .exclude(activity=activity)
+        .exclude(activity__status=ActivityStatus.CANCELLED)
+        .select_related("activity")
+        .first()
+    )
     if clash:
-        raise ValidationError(_("This overlaps with “%(other)s” (%(when)s) you have signed up for.")
-                              % {"other": clash.activity.title,
-                                 "when": timezone.localtime(clash.activity.starts_at).strftime("%Y-%m-%d %H:%M")})
+        raise ValidationError(
+            _("This overlaps with “%(other)s” (%(when)s) you have signed up for.")
+            % {
+                "other": clash.activity.title,
+                "when": timezone.localtime(clash.activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()
     status = SignUpStatus.CONFIRMED if taken < activity.slots else SignUpStatus.WAITING
     signup = SignUp(activity=activity, volunteer=volunteer, scope_path=activity.scope_path, status=status)
     save_audited(actor=actor, obj=signup, action="create")
-    events.publish("volunteering.signup.created", {"id": signup.pk, "activity_id": activity.pk,
-                                                    "volunteer_id": volunteer.pk, "status": status})
+    events.publish(
+        "volunteering.signup.created",
+        {"id": signup.pk, "activity_id": activity.pk, "volunteer_id": volunteer.pk, "status": status},
+    )
     return signup
 
 
@@ -410,22 +501,29 @@ def _promote(actor, activity: Activity) -> SignUp | None:
     taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()
     if taken >= activity.slots:
         return None
-    nxt = (activity.signups.select_for_update().filter(status=SignUpStatus.WAITING)
-           .order_by("signed_up_at", "pk").first())
+    nxt = (
+        activity.signups.select_for_update().filter(status=SignUpStatus.WAITING).order_by("signed_up_at", "pk").first()
+    )
     if nxt is None:
         return None
     before = audit.snapshot(nxt)
     nxt.status = SignUpStatus.CONFIRMED
     save_audited(actor=actor, obj=nxt, action="update", before=before, note="promoted from the waiting list")
     account = nxt.volunteer.resident.account
-    _notify([account], title=_("You have a place: %(t)s") % {"t": activity.title},
-            body=_("A place became free and you were next on the waiting list."),
-            url=f"/volunteering/activities/{activity.pk}/", kind="volunteering.signup.promoted", obj=nxt)
+    _notify(
+        [account],
+        title=_("You have a place: %(t)s") % {"t": activity.title},
+        body=_("A place became free and you were next on the waiting list."),
+        url=f"/volunteering/activities/{activity.pk}/",
+        kind="volunteering.signup.promoted",
+        obj=nxt,
+    )
     events.publish("volunteering.signup.promoted", {"id": nxt.pk, "activity_id": activity.pk})
     return nxt
 
 
 # --- check-in and check-out ------------------------------------------------------------------------------
+
 
 def checkin_code(*, actor, activity: Activity, action: str) -> tuple[str, dt.datetime]:
     """A fresh signed code for the organiser's screen: valid for ``code_seconds()``; the page rotates it."""
@@ -462,8 +560,7 @@ def read_code(code: str, *, scanned_at: dt.datetime | None = None) -> tuple[int,
         if made <= seen and 0 <= now - seen <= scan_grace_seconds():
             at = seen
     if at - made > code_seconds():
-        raise ValidationError(
-            {"code": _("This code has expired. Scan the code on the organiser's screen again.")})
+        raise ValidationError({"code": _("This code has expired. Scan the code on the organiser's screen again.")})
     parts = value.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in CHECK_ACTIONS:
         raise ValidationError({"code": _("This code is not valid.")})
@@ -499,8 +596,13 @@ def check_by_code(*, actor, code: str, scanned_at: dt.datetime | None = None) ->
     volunteer = volunteer_of(actor)
     if volunteer is None:
         raise ValidationError({"code": _("Register as a volunteer first.")})
-    signup = (SignUp.objects.select_for_update().select_related("activity")
-              .filter(activity_id=activity_id, volunteer=volunteer).exclude(status=SignUpStatus.CANCELLED).first())
+    signup = (
+        SignUp.objects.select_for_update()
+        .select_related("activity")
+        .filter(activity_id=activity_id, volunteer=volunteer)
+        .exclude(status=SignUpStatus.CANCELLED)
+        .first()
+    )
     if signup is None:
         raise ValidationError({"code": _("You have not signed up for this activity.")})
     if signup.activity.status not in (ActivityStatus.OPEN, ActivityStatus.CLOSED):
@@ -527,6 +629,7 @@ def check_by_list(*, actor, signup: SignUp, action: str, at: dt.datetime | None 
 
 
 # --- confirmation: the service record --------------------------------------------------------------------
+
 
 def _parse_hours(value) -> Decimal | None:
     if value in (None, ""):
@@ -564,23 +667,44 @@ def record_confirm(*, actor, signup: SignUp, hours=None) -> ServiceRecord:
         if given <= 0:
             raise ValidationError({"hours": _("Hours must be more than zero.")})
         if given > cap:
-            raise ValidationError({"hours": _("At most %(cap)s hours (check-in to check-out, capped at the "
-                                              "activity's length).") % {"cap": cap}})
+            raise ValidationError(
+                {
+                    "hours": _("At most %(cap)s hours (check-in to check-out, capped at the activity's length).")
+                    % {"cap": cap}
+                }
+            )
     final = given if given is not None else cap
     if final <= 0:
         raise ValidationError({"hours": _("No service time between check-in and check-out.")})
     content = f"{activity.title}：{activity.content}"[:300]
-    record = ServiceRecord(signup=signup, volunteer=signup.volunteer, activity=activity,
-                           scope_path=activity.scope_path, served_on=timezone.localtime(activity.starts_at).date(),
-                           content=content, location=activity.where, hours=final,
-                           organiser_name=activity.organiser_name, recorder=recorder_name(actor),
-                           confirmed_by=actor if actor.is_authenticated else None, confirmed_at=timezone.now())
+    record = ServiceRecord(
+        signup=signup,
+        volunteer=signup.volunteer,
+        activity=activity,
+        scope_path=activity.scope_path,
+        served_on=timezone.localtime(activity.starts_at).date(),
+        content=content,
+        location=activity.where,
+        hours=final,
+        organiser_name=activity.organiser_name,
+        recorder=recorder_name(actor),
+        confirmed_by=actor if actor.is_authenticated else None,
+        confirmed_at=timezone.now(),
+    )
     save_audited(actor=actor, obj=record, action="create")
     volunteer = Volunteer.objects.select_for_update().select_related("resident").get(pk=signup.volunteer_id)
     Volunteer.objects.filter(pk=volunteer.pk).update(total_hours=F("total_hours") + final)
-    events.publish("volunteering.hours.confirmed", {
-        "record_id": record.pk, "volunteer_id": volunteer.pk, "resident_id": volunteer.resident_id,
-        "hours": f"{final:.2f}", "activity_id": activity.pk, "confirmed_at": record.confirmed_at.isoformat()})
+    events.publish(
+        "volunteering.hours.confirmed",
+        {
+            "record_id": record.pk,
+            "volunteer_id": volunteer.pk,
+            "resident_id": volunteer.resident_id,
+            "hours": f"{final:.2f}",
+            "activity_id": activity.pk,
+            "confirmed_at": record.confirmed_at.isoformat(),
+        },
+    )
     return record
 
 
@@ -588,8 +712,9 @@ def record_confirm(*, actor, signup: SignUp, hours=None) -> ServiceRecord:
 def records_confirm_all(*, actor, activity: Activity) -> int:
     """Confirm every checked-out, unconfirmed sign-up of an activity at its capped hours."""
     require(actor, Action.CHANGE, activity)
-    pending = (activity.signups.filter(status=SignUpStatus.CONFIRMED, checked_out_at__isnull=False,
-                                       record__isnull=True).order_by("pk"))
+    pending = activity.signups.filter(
+        status=SignUpStatus.CONFIRMED, checked_out_at__isnull=False, record__isnull=True
+    ).order_by("pk")
     n = 0
     for signup in pending:
         record_confirm(actor=actor, signup=signup)
@@ -599,6 +724,7 @@ def records_confirm_all(*, actor, activity: Activity) -> int:
 
 # --- certificates ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def certificate_request(*, actor, volunteer: Volunteer) -> None:
     """A volunteer asks for a certificate (issued free, Art. 21): community staff are notified."""
@@ -606,17 +732,33 @@ def certificate_request(*, actor, volunteer: Volunteer) -> None:
 
     if not _is_self(actor, volunteer):
         raise PermissionDenied(_("Only the volunteer may ask for their own certificate."))
-    staff = [b.user for b in RoleBinding.objects.current().filter(
-        place=volunteer.community, role__in=["community_secretary", "social_worker"]).select_related("user")]
-    _notify(staff, title=_("Certificate requested: %(v)s") % {"v": volunteer},
-            body=_("A volunteer asked for a service certificate."), url=f"/volunteering/volunteers/{volunteer.pk}/",
-            kind="volunteering.certificate.requested", obj=volunteer)
+    staff = [
+        b.user
+        for b in RoleBinding.objects.current()
+        .filter(place=volunteer.community, role__in=["community_secretary", "social_worker"])
+        .select_related("user")
+    ]
+    _notify(
+        staff,
+        title=_("Certificate requested: %(v)s") % {"v": volunteer},
+        body=_("A volunteer asked for a service certificate."),
+        url=f"/volunteering/volunteers/{volunteer.pk}/",
+        kind="volunteering.certificate.requested",
+        obj=volunteer,
+    )
     audit.record(actor=actor, action="certificate_request", obj=volunteer)
 
 
 @transaction.atomic
-def certificate_issue(*, actor, volunteer: Volunteer, person_in_charge: str, contact: str,
-                      period_from: dt.date | None = None, period_to: dt.date | None = None) -> Certificate:
+def certificate_issue(
+    *,
+    actor,
+    volunteer: Volunteer,
+    person_in_charge: str,
+    contact: str,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+) -> Certificate:
     """Issue a 志愿服务记录证明 from the confirmed records (what it says is fixed at issue)."""
     volunteer = _lock(volunteer)
     require_at(actor, Action.ADD, Certificate, volunteer.scope_path)
@@ -643,20 +785,35 @@ def certificate_issue(*, actor, volunteer: Volunteer, person_in_charge: str, con
     if len(content) > 3900:
         content = content[:3900] + "……"
     today = timezone.localdate()
-    cert = Certificate(volunteer=volunteer, scope_path=volunteer.scope_path, issued_on=today,
-                       period_from=period_from or rows[0][0], period_to=period_to or rows[-1][0], hours=total,
-                       record_count=len(rows), content=content, issuer=volunteer.community.name,
-                       person_in_charge=person_in_charge.strip(), contact=contact.strip(),
-                       handler=(str(actor) if actor.is_authenticated else "system")[:60],
-                       issued_by=actor if actor.is_authenticated else None)
+    cert = Certificate(
+        volunteer=volunteer,
+        scope_path=volunteer.scope_path,
+        issued_on=today,
+        period_from=period_from or rows[0][0],
+        period_to=period_to or rows[-1][0],
+        hours=total,
+        record_count=len(rows),
+        content=content,
+        issuer=volunteer.community.name,
+        person_in_charge=person_in_charge.strip(),
+        contact=contact.strip(),
+        handler=(str(actor) if actor.is_authenticated else "system")[:60],
+        issued_by=actor if actor.is_authenticated else None,
+    )
     _save_numbered(cert, f"ZM{today.year}{volunteer.community.code[-6:]}", actor=actor, width=4)
-    _notify([volunteer.resident.account], title=_("Your service certificate is ready"),
-            body=cert.number, url=f"/volunteering/certificates/{cert.pk}/", kind="volunteering.certificate.issued",
-            obj=cert)
+    _notify(
+        [volunteer.resident.account],
+        title=_("Your service certificate is ready"),
+        body=cert.number,
+        url=f"/volunteering/certificates/{cert.pk}/",
+        kind="volunteering.certificate.issued",
+        obj=cert,
+    )
     return cert
 
 
 # --- star levels -----------------------------------------------------------------------------------------
+
 
 def thresholds() -> list[tuple[int, Decimal]]:
     return list(StarThreshold.objects.order_by("level").values_list("level", "hours"))
@@ -684,11 +841,19 @@ def stars_propose(*, actor=None, today: dt.date | None = None) -> int:
         if v.pk in pending:
             continue
         level = level_for(v.total_hours, table)
-        if level <= v.stars or StarAward.objects.filter(volunteer=v, level=level).exclude(
-                status=StarStatus.WITHDRAWN).exists():
+        if (
+            level <= v.stars
+            or StarAward.objects.filter(volunteer=v, level=level).exclude(status=StarStatus.WITHDRAWN).exists()
+        ):
             continue
-        award = StarAward(volunteer=v, scope_path=v.scope_path, level=level, hours=v.total_hours,
-                          notice_from=today, notice_until=add_workdays(today, NOTICE_WORKDAYS))
+        award = StarAward(
+            volunteer=v,
+            scope_path=v.scope_path,
+            level=level,
+            hours=v.total_hours,
+            notice_from=today,
+            notice_until=add_workdays(today, NOTICE_WORKDAYS),
+        )
         save_audited(actor=actor, obj=award, action="create", note="public notice")
         n += 1
     return n
@@ -767,8 +932,9 @@ def thresholds_set(*, actor, hours_by_level: dict) -> list[StarThreshold]:
         row.hours = new[level]
         row.full_clean()
         row.save()
-        audit.record(actor=actor, action="update", obj=row, before=before, after={"hours": str(row.hours)},
-                     scope_path="")
+        audit.record(
+            actor=actor, action="update", obj=row, before=before, after={"hours": str(row.hours)}, scope_path=""
+        )
         changed.append(row)
     return changed
 
@@ -787,8 +953,7 @@ def threshold_set(*, actor, level: int, hours) -> StarThreshold:
     if any((lv < level and h >= row.hours) or (lv > level and h <= row.hours) for lv, h in others.items()):
         raise ValidationError({"hours": _("Each star needs more hours than the one below it.")})
     row.save()
-    audit.record(actor=actor, action="update", obj=row, before=before, after={"hours": str(row.hours)},
-                 scope_path="")
+    audit.record(actor=actor, action="update", obj=row, before=before, after={"hours": str(row.hours)}, scope_path="")
     return row
 
 

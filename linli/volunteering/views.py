@@ -77,6 +77,7 @@ def _may_register(user) -> bool:
 
 # --- phone pages -----------------------------------------------------------------------------------------
 
+
 @login_required
 def find(request):
     """Find an activity (upcoming, visible to the user): the phone page residents start from."""
@@ -85,16 +86,27 @@ def find(request):
     volunteer = services.volunteer_of(request.user)
     mine = {}
     if volunteer:
-        mine = dict(SignUp.objects.filter(volunteer=volunteer).exclude(status=SignUpStatus.CANCELLED)
-                    .values_list("activity_id", "status"))
+        mine = dict(
+            SignUp.objects.filter(volunteer=volunteer)
+            .exclude(status=SignUpStatus.CANCELLED)
+            .values_list("activity_id", "status")
+        )
     page = _page(request, qs, 20)
     for a in page.object_list:
         a.my_status = mine.get(a.pk, "")
-    ctx = {"page_obj": page, "object_list": page.object_list, "q": q, "querystring": _querystring(request),
-           "volunteer": volunteer, "mine": mine, "section": "services",
-           "is_staff": not _only_resident(request.user) and may_any(request.user, Activity, Action.ADD)}
-    template = "volunteering/find.html#results" if request.htmx and not request.htmx.boosted else \
-        "volunteering/find.html"
+    ctx = {
+        "page_obj": page,
+        "object_list": page.object_list,
+        "q": q,
+        "querystring": _querystring(request),
+        "volunteer": volunteer,
+        "mine": mine,
+        "section": "services",
+        "is_staff": not _only_resident(request.user) and may_any(request.user, Activity, Action.ADD),
+    }
+    template = (
+        "volunteering/find.html#results" if request.htmx and not request.htmx.boosted else "volunteering/find.html"
+    )
     return render(request, template, ctx)
 
 
@@ -117,10 +129,15 @@ def me(request):
         return render(request, "volunteering/me.html", ctx)
     table = services.thresholds()
     next_star = next(((lvl, need) for lvl, need in table if volunteer.total_hours < need), None)
-    ctx.update(years=selectors.my_hours_by_year(volunteer), signups=selectors.my_signups(volunteer)[:30],
-               certificates=volunteer.certificates.all()[:20], achievements=volunteer.achievements.all()[:20],
-               next_star=next_star, to_next=(next_star[1] - volunteer.total_hours) if next_star else None,
-               notices=volunteer.star_awards.filter(status=StarStatus.NOTICE))
+    ctx.update(
+        years=selectors.my_hours_by_year(volunteer),
+        signups=selectors.my_signups(volunteer)[:30],
+        certificates=volunteer.certificates.all()[:20],
+        achievements=volunteer.achievements.all()[:20],
+        next_star=next_star,
+        to_next=(next_star[1] - volunteer.total_hours) if next_star else None,
+        notices=volunteer.star_awards.filter(status=StarStatus.NOTICE),
+    )
     return render(request, "volunteering/me.html", ctx)
 
 
@@ -183,12 +200,16 @@ def check(request):
         else:
             request.session.pop(SCAN_SESSION_KEY, None)
             if ctx.get("action") == "in":
-                messages.success(request, _("Checked in at %(t)s.") % {
-                    "t": timezone.localtime(signup.checked_in_at).strftime("%H:%M")})
+                messages.success(
+                    request,
+                    _("Checked in at %(t)s.") % {"t": timezone.localtime(signup.checked_in_at).strftime("%H:%M")},
+                )
             else:
-                messages.success(request, _("Checked out at %(t)s: %(h)s hours to be confirmed by the organiser.")
-                                 % {"t": timezone.localtime(signup.checked_out_at).strftime("%H:%M"),
-                                    "h": signup.claimed_hours})
+                messages.success(
+                    request,
+                    _("Checked out at %(t)s: %(h)s hours to be confirmed by the organiser.")
+                    % {"t": timezone.localtime(signup.checked_out_at).strftime("%H:%M"), "h": signup.claimed_hours},
+                )
             return redirect("volunteering:activity", pk=signup.activity_id)
     return render(request, "volunteering/check.html", ctx, status=400 if "error" in ctx and code else 200)
 
@@ -196,11 +217,15 @@ def check(request):
 @login_required
 def certificate(request, pk):
     cert = selectors.certificate_for(request.user, pk)
-    return render(request, "volunteering/certificate.html", {"cert": cert, "volunteer": cert.volunteer,
-                                                             "resident": cert.volunteer.resident})
+    return render(
+        request,
+        "volunteering/certificate.html",
+        {"cert": cert, "volunteer": cert.volunteer, "resident": cert.volunteer.resident},
+    )
 
 
 # --- activities ------------------------------------------------------------------------------------------
+
 
 @login_required
 def activities(request):
@@ -208,11 +233,21 @@ def activities(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "")
     page = _page(request, selectors.activities(request.user, q=q, status=status))
-    ctx = {"page_obj": page, "object_list": page.object_list, "q": q, "status": status,
-           "statuses": ActivityStatus.choices, "querystring": _querystring(request), "section": "services",
-           "can_add": may_any(request.user, Activity, Action.ADD)}
-    template = "volunteering/activities.html#results" if request.htmx and not request.htmx.boosted else \
-        "volunteering/activities.html"
+    ctx = {
+        "page_obj": page,
+        "object_list": page.object_list,
+        "q": q,
+        "status": status,
+        "statuses": ActivityStatus.choices,
+        "querystring": _querystring(request),
+        "section": "services",
+        "can_add": may_any(request.user, Activity, Action.ADD),
+    }
+    template = (
+        "volunteering/activities.html#results"
+        if request.htmx and not request.htmx.boosted
+        else "volunteering/activities.html"
+    )
     return render(request, template, ctx)
 
 
@@ -233,16 +268,20 @@ def activity_new(request, pk=None):
             if activity:
                 activity = services.activity_update(actor=request.user, activity=activity, **form.activity_fields())
             else:
-                activity = services.activity_create(actor=request.user, community=form.cleaned_data["community"],
-                                                    **form.activity_fields())
+                activity = services.activity_create(
+                    actor=request.user, community=form.cleaned_data["community"], **form.activity_fields()
+                )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("volunteering:activity", pk=activity.pk)
     title = _("Edit activity") if activity else _("Publish an activity")
-    return render(request, "volunteering/form.html", {"form": form, "title": title, "section": "services",
-                                                      "back": reverse("volunteering:activities")})
+    return render(
+        request,
+        "volunteering/form.html",
+        {"form": form, "title": title, "section": "services", "back": reverse("volunteering:activities")},
+    )
 
 
 @login_required
@@ -253,10 +292,20 @@ def activity(request, pk):
     volunteer = services.volunteer_of(user)
     mine = None
     if volunteer:
-        mine = (SignUp.objects.filter(activity=activity, volunteer=volunteer).exclude(status=SignUpStatus.CANCELLED)
-                .select_related("record").first())
-    ctx = {"activity": activity, "manage": manage, "volunteer": volunteer, "mine": mine, "section": "services",
-           "taken": activity.signups.filter(status=SignUpStatus.CONFIRMED).count()}
+        mine = (
+            SignUp.objects.filter(activity=activity, volunteer=volunteer)
+            .exclude(status=SignUpStatus.CANCELLED)
+            .select_related("record")
+            .first()
+        )
+    ctx = {
+        "activity": activity,
+        "manage": manage,
+        "volunteer": volunteer,
+        "mine": mine,
+        "section": "services",
+        "taken": activity.signups.filter(status=SignUpStatus.CONFIRMED).count(),
+    }
     if manage:
         ctx["signups"] = list(selectors.signups_of(activity))
         ctx["can_export"] = can(user, Action.EXPORT, activity)
@@ -288,8 +337,12 @@ def activity_op(request, pk, op):
             messages.success(request, _("Cancelled; the volunteers have been told."))
         elif op == "signup":
             s = services.signup_create(actor=user, activity=activity)
-            messages.success(request, _("You have a place.") if s.status == SignUpStatus.CONFIRMED
-                             else _("The places are taken: you are on the waiting list."))
+            messages.success(
+                request,
+                _("You have a place.")
+                if s.status == SignUpStatus.CONFIRMED
+                else _("The places are taken: you are on the waiting list."),
+            )
         elif op == "withdraw":
             volunteer = services.volunteer_of(user)
             s = get_object_or_404(SignUp, activity=activity, volunteer=volunteer, status__in=["confirmed", "waiting"])
@@ -308,8 +361,9 @@ def activity_export(request, pk):
     """The sign-up and attendance list of one activity with hours (xlsx, masked, audited)."""
     activity = selectors.activity_for(request.user, pk)
     out, _n = exporting.export_signups(actor=request.user, activity=activity)
-    return FileResponse(out, as_attachment=True,
-                        filename=f"activity-{activity.pk}-signups-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(
+        out, as_attachment=True, filename=f"activity-{activity.pk}-signups-{timezone.localdate():%Y%m%d}.xlsx"
+    )
 
 
 @login_required
@@ -324,11 +378,19 @@ def activity_code(request, pk, action):
         _flash_error(request, exc)
         return redirect("volunteering:activity", pk=activity.pk)
     url = check_url(request, code)
-    ctx = {"activity": activity, "action": action, "code": code, "url": url, "expires": expires,
-           "seconds": services.code_seconds(), "qr_svg": qr_svg(url), "section": "services",
-           "refresh": max(10, services.code_seconds() // 2), "local_only": _is_loopback(urlsplit(url).hostname)}
-    template = "volunteering/code.html#code" if request.htmx and not request.htmx.boosted else \
-        "volunteering/code.html"
+    ctx = {
+        "activity": activity,
+        "action": action,
+        "code": code,
+        "url": url,
+        "expires": expires,
+        "seconds": services.code_seconds(),
+        "qr_svg": qr_svg(url),
+        "section": "services",
+        "refresh": max(10, services.code_seconds() // 2),
+        "local_only": _is_loopback(urlsplit(url).hostname),
+    }
+    template = "volunteering/code.html#code" if request.htmx and not request.htmx.boosted else "volunteering/code.html"
     return render(request, template, ctx)
 
 
@@ -344,8 +406,11 @@ def check_url(request, code: str) -> str:
     machine only (localhost) and ``LINLI_SITE_URL`` names a public address, which is then used instead."""
     path = reverse("volunteering:check") + "?" + urlencode({"c": code})
     site = (getattr(settings, "LINLI_SITE_URL", "") or "").rstrip("/")
-    if _is_loopback(request.get_host().rsplit(":", 1)[0].strip("[]")) and site and \
-            not _is_loopback(urlsplit(site).hostname):
+    if (
+        _is_loopback(request.get_host().rsplit(":", 1)[0].strip("[]"))
+        and site
+        and not _is_loopback(urlsplit(site).hostname)
+    ):
         return site + path
     return request.build_absolute_uri(path)
 
@@ -353,8 +418,9 @@ def check_url(request, code: str) -> str:
 def qr_svg(data: str) -> str:
     """An inline SVG QR code (segno, server-side): black on white whatever the page's colour scheme, with the
     standard quiet zone, scaled by CSS to the screen."""
-    return segno.make(data, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4,
-                                                  svgclass="vol-qr", omitsize=True)
+    return segno.make(data, error="m").svg_inline(
+        scale=8, dark="#000", light="#fff", border=4, svgclass="vol-qr", omitsize=True
+    )
 
 
 SIGNUP_OPS = {"in", "out", "confirm", "cancel"}
@@ -365,8 +431,7 @@ SIGNUP_OPS = {"in", "out", "confirm", "cancel"}
 def signup_op(request, pk, op):
     if op not in SIGNUP_OPS:
         raise Http404
-    signup = get_object_or_404(restrict(SignUp.objects.select_related("activity"), request.user, Action.CHANGE),
-                               pk=pk)
+    signup = get_object_or_404(restrict(SignUp.objects.select_related("activity"), request.user, Action.CHANGE), pk=pk)
     try:
         if op in ("in", "out"):
             services.check_by_list(actor=request.user, signup=signup, action=op)
@@ -384,16 +449,26 @@ def signup_op(request, pk, op):
 
 # --- volunteers ------------------------------------------------------------------------------------------
 
+
 @login_required
 def volunteers(request):
     _require_staff(request.user, Volunteer)
     q = request.GET.get("q", "")
     page = _page(request, selectors.volunteers(request.user, q=q))
-    ctx = {"page_obj": page, "object_list": page.object_list, "q": q, "querystring": _querystring(request),
-           "section": "services", "can_add": _may_register(request.user),
-           "can_export": may_any(request.user, Volunteer, Action.EXPORT)}
-    template = "volunteering/volunteers.html#results" if request.htmx and not request.htmx.boosted else \
-        "volunteering/volunteers.html"
+    ctx = {
+        "page_obj": page,
+        "object_list": page.object_list,
+        "q": q,
+        "querystring": _querystring(request),
+        "section": "services",
+        "can_add": _may_register(request.user),
+        "can_export": may_any(request.user, Volunteer, Action.EXPORT),
+    }
+    template = (
+        "volunteering/volunteers.html#results"
+        if request.htmx and not request.htmx.boosted
+        else "volunteering/volunteers.html"
+    )
     return render(request, template, ctx)
 
 
@@ -442,23 +517,36 @@ def volunteer(request, pk):
                 return redirect("volunteering:certificate", pk=cert.pk)
         except ValidationError as exc:
             apply_validation_error(ach_form if request.POST.get("form") == "achievement" else cert_form, exc)
-    ctx = {"v": v, "resident": v.resident, "staff": staff, "ach_form": ach_form, "cert_form": cert_form,
-           "records": v.records.select_related("activity")[:50], "achievements": v.achievements.all(),
-           "certificates": v.certificates.all(), "teams": v.team_memberships.select_related("team"),
-           "years": selectors.my_hours_by_year(v), "awards": v.star_awards.all(), "section": "services"}
+    ctx = {
+        "v": v,
+        "resident": v.resident,
+        "staff": staff,
+        "ach_form": ach_form,
+        "cert_form": cert_form,
+        "records": v.records.select_related("activity")[:50],
+        "achievements": v.achievements.all(),
+        "certificates": v.certificates.all(),
+        "teams": v.team_memberships.select_related("team"),
+        "years": selectors.my_hours_by_year(v),
+        "awards": v.star_awards.all(),
+        "section": "services",
+    }
     # Team pages that open for this user (a grid worker reads a volunteer of their grid, not every team).
-    ctx["viewable_teams"] = set(restrict(Team.objects.filter(members__volunteer=v), user)
-                                .values_list("pk", flat=True))
+    ctx["viewable_teams"] = set(restrict(Team.objects.filter(members__volunteer=v), user).values_list("pk", flat=True))
     return render(request, "volunteering/volunteer.html", ctx)
 
 
 # --- teams -----------------------------------------------------------------------------------------------
 
+
 @login_required
 def teams(request):
     _require_staff(request.user, Team)
-    ctx = {"object_list": selectors.teams(request.user).order_by("scope_path", "name"), "section": "services",
-           "can_add": may_any(request.user, Team, Action.ADD)}
+    ctx = {
+        "object_list": selectors.teams(request.user).order_by("scope_path", "name"),
+        "section": "services",
+        "can_add": may_any(request.user, Team, Action.ADD),
+    }
     return render(request, "volunteering/teams.html", ctx)
 
 
@@ -474,8 +562,11 @@ def team_new(request):
             apply_validation_error(form, exc)
         else:
             return redirect("volunteering:team", pk=team.pk)
-    return render(request, "volunteering/form.html", {"form": form, "title": _("Set up a team"),
-                                                      "section": "services", "back": reverse("volunteering:teams")})
+    return render(
+        request,
+        "volunteering/form.html",
+        {"form": form, "title": _("Set up a team"), "section": "services", "back": reverse("volunteering:teams")},
+    )
 
 
 @login_required
@@ -485,8 +576,9 @@ def team(request, pk):
     manage = can(user, Action.CHANGE, team)
     which = request.POST.get("form")
     member_form = forms.MemberForm(request.POST if which == "member" else None, user=user)
-    duty_form = forms.DutyLogForm(request.POST if which == "duty" else None,
-                                  initial={"on": timezone.localdate(), "kind": "daily"})
+    duty_form = forms.DutyLogForm(
+        request.POST if which == "duty" else None, initial={"on": timezone.localdate(), "kind": "daily"}
+    )
     if request.method == "POST":
         if not manage:
             raise PermissionDenied(_("You do not have permission to do this."))
@@ -510,14 +602,21 @@ def team(request, pk):
                 apply_validation_error(member_form if which == "member" else duty_form, exc)
             else:
                 _flash_error(request, exc)
-    ctx = {"team": team, "manage": manage, "member_form": member_form, "duty_form": duty_form,
-           "members": team.members.select_related("volunteer__resident"),
-           "logs": team.duty_logs.select_related("recorded_by")[:60], "rhythm": selectors.rhythm(team),
-           "section": "services"}
+    ctx = {
+        "team": team,
+        "manage": manage,
+        "member_form": member_form,
+        "duty_form": duty_form,
+        "members": team.members.select_related("volunteer__resident"),
+        "logs": team.duty_logs.select_related("recorded_by")[:60],
+        "rhythm": selectors.rhythm(team),
+        "section": "services",
+    }
     return render(request, "volunteering/team.html", ctx)
 
 
 # --- stars -----------------------------------------------------------------------------------------------
+
 
 @login_required
 def stars(request):
@@ -525,8 +624,13 @@ def stars(request):
     status = request.GET.get("status", StarStatus.NOTICE)
     if status not in StarStatus.values:
         status = StarStatus.NOTICE
-    ctx = {"object_list": selectors.star_notices(request.user, status)[:300], "status": status,
-           "statuses": StarStatus.choices, "thresholds": services.thresholds(), "section": "services"}
+    ctx = {
+        "object_list": selectors.star_notices(request.user, status)[:300],
+        "status": status,
+        "statuses": StarStatus.choices,
+        "thresholds": services.thresholds(),
+        "section": "services",
+    }
     return render(request, "volunteering/stars.html", ctx)
 
 
@@ -536,9 +640,16 @@ def star_notice(request):
     if not may_any(request.user, StarNotice):
         raise PermissionDenied(_("This notice is for the residents of the community."))
     notices = list(selectors.public_notices(request.user)[:500])
-    return render(request, "volunteering/star_notice.html", {
-        "notices": notices, "workdays": services.NOTICE_WORKDAYS, "section": "services",
-        "staff": not _only_resident(request.user) and may_any(request.user, StarAward, Action.CHANGE)})
+    return render(
+        request,
+        "volunteering/star_notice.html",
+        {
+            "notices": notices,
+            "workdays": services.NOTICE_WORKDAYS,
+            "section": "services",
+            "staff": not _only_resident(request.user) and may_any(request.user, StarAward, Action.CHANGE),
+        },
+    )
 
 
 @login_required
@@ -559,8 +670,11 @@ def star_levels(request):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("volunteering:star_levels")
-    return render(request, "volunteering/star_levels.html", {"form": form, "table": table,
-                                                             "may_change": may_change, "section": "services"})
+    return render(
+        request,
+        "volunteering/star_levels.html",
+        {"form": form, "table": table, "may_change": may_change, "section": "services"},
+    )
 
 
 @login_required
@@ -572,6 +686,3 @@ def star_withdraw(request, pk):
     except ValidationError as exc:
         _flash_error(request, exc)
     return redirect("volunteering:stars")
-
-
-

@@ -1,6 +1,5 @@
 """微心愿 API: the public board (privacy-safe fields), claiming, my claims, and the staff list."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -83,13 +82,16 @@ def claim(request, wish_id: int, data: ClaimIn):
         raise Http404
     org = None
     if data.organisation_id:
-        org = next((o for k, _l, o in services.claim_options(request.auth)
-                    if o is not None and o.pk == data.organisation_id), None)
+        org = next(
+            (o for k, _l, o in services.claim_options(request.auth) if o is not None and o.pk == data.organisation_id),
+            None,
+        )
         if org is None:
             raise Http404
     wish = Wish.objects.get(pk=wish_id)
-    return Status(201, services.claim(actor=request.auth, wish=wish, kind=data.kind, share=data.share,
-                                      organisation=org))
+    return Status(
+        201, services.claim(actor=request.auth, wish=wish, kind=data.kind, share=data.share, organisation=org)
+    )
 
 
 @router.get("/claims/mine", response={200: list[ClaimOut], **ERROR_RESPONSES}, summary="My claims")

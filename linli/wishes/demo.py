@@ -36,19 +36,27 @@ def _png() -> SimpleUploadedFile:
 def seed(ctx) -> list[str]:
     secretary = ctx.users.get("secretary") or ctx.admin
     community = ctx.communities[0]
-    residents = list(Resident.objects.filter(is_active=True, scope_path__startswith=community.path)
-                     .exclude(account__isnull=False).order_by("id")[:24])
+    residents = list(
+        Resident.objects.filter(is_active=True, scope_path__startswith=community.path)
+        .exclude(account__isnull=False)
+        .order_by("id")[:24]
+    )
     resident_user = ctx.users.get("resident")
-    claimer_user = resident_user if resident_user is not None and any(
-        o[0] == ClaimerKind.VOLUNTEER for o in services.claim_options(resident_user)) else None  # a volunteer
+    claimer_user = (
+        resident_user
+        if resident_user is not None
+        and any(o[0] == ClaimerKind.VOLUNTEER for o in services.claim_options(resident_user))
+        else None
+    )  # a volunteer
     dept_user = ctx.users.get("dept")
     org_options = [o for o in services.claim_options(dept_user) if o[2] is not None] if dept_user else []
     counts: dict[str, int] = {}
     n = 0
     for i, r in enumerate(residents):
         title, need, kind, value = WISHES[i % len(WISHES)]
-        wish = services.wish_submit(actor=secretary, resident=r, title=title, need=need, kind=kind,
-                                    estimated_value=Decimal(value))
+        wish = services.wish_submit(
+            actor=secretary, resident=r, title=title, need=need, kind=kind, estimated_value=Decimal(value)
+        )
         # 0 submitted, 1 rejected, 2 published, 3 claimed, 4 fulfilled, 5 confirmed, 6 withdrawn, 7 overdue claim
         target = i % 8
         if target == 1:
@@ -63,8 +71,9 @@ def seed(ctx) -> list[str]:
                     services.claim(actor=claimer_user, wish=wish, kind=ClaimerKind.VOLUNTEER)
                     doer = claimer_user
                 elif org_options:
-                    services.claim(actor=dept_user, wish=wish, kind=ClaimerKind.ORGANISATION,
-                                   organisation=org_options[0][2])
+                    services.claim(
+                        actor=dept_user, wish=wish, kind=ClaimerKind.ORGANISATION, organisation=org_options[0][2]
+                    )
                     doer = dept_user
             if doer is not None and target == 7:
                 WishClaim.objects.filter(wish=wish).update(due_date=ctx.today - dt.timedelta(days=3))

@@ -23,7 +23,8 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = list(options)
         self.fields["claim_as"].choices = [
-            (f"{kind}:{org.pk if org else ''}", label) for kind, label, org in self.options]
+            (f"{kind}:{org.pk if org else ''}", label) for kind, label, org in self.options
+        ]
 
     def claimer(self):
         kind, _sep, org_pk = self.cleaned_data["claim_as"].partition(":")
@@ -48,7 +49,11 @@ class MultipleFileField(forms.FileField):
 
 
 class FulfilForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), max_length=300, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    photos = MultipleFileField(label=_("Photos (proof)"), required=False,
-                             widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    note = forms.CharField(
+        label=_("What was done"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = MultipleFileField(
+        label=_("Photos (proof)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )

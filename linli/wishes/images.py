@@ -26,12 +26,14 @@ def clean_image(upload) -> tuple[ContentFile, str]:
     name = os.path.basename(getattr(upload, "name", "") or "photo")[:80]
     limit = max_bytes()
     if (getattr(upload, "size", None) or 0) > limit:
-        raise ValidationError({"photos": _("%(name)s is larger than %(mb)s MB.") % {"name": name,
-                                                                                    "mb": limit // 2**20}})
+        raise ValidationError(
+            {"photos": _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": limit // 2**20}}
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError({"photos": _("%(name)s is larger than %(mb)s MB.") % {"name": name,
-                                                                                    "mb": limit // 2**20}})
+        raise ValidationError(
+            {"photos": _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": limit // 2**20}}
+        )
     bad = ValidationError({"photos": _("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name}})
     try:
         with Image.open(io.BytesIO(data)) as probe:

@@ -59,36 +59,59 @@ def public_name(full_name: str) -> str:
 
 
 class Wish(ScopedModel, BaseModel):
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident in need"), on_delete=models.PROTECT,
-                                 related_name="wishes")
-    community = models.ForeignKey("areas.Place", verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident in need"), on_delete=models.PROTECT, related_name="wishes"
+    )
+    community = models.ForeignKey(
+        "areas.Place", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     public_name = models.CharField(_("shown as"), max_length=8, editable=False)
     title = models.CharField(_("wish"), max_length=60)
-    need = models.TextField(_("what is needed"), max_length=500,
-                            help_text=_("Shown publicly: never write an address, a full name or a phone number."))
+    need = models.TextField(
+        _("what is needed"),
+        max_length=500,
+        help_text=_("Shown publicly: never write an address, a full name or a phone number."),
+    )
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.GOODS)
-    estimated_value = models.DecimalField(_("estimated value (yuan)"), max_digits=8, decimal_places=2,
-                                          default=Decimal("0"),
-                                          validators=[MinValueValidator(Decimal("0")),
-                                                      MaxValueValidator(Decimal("100000"))])
+    estimated_value = models.DecimalField(
+        _("estimated value (yuan)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100000"))],
+    )
     fulfil_within_days = models.PositiveSmallIntegerField(
-        _("days to fulfil after claiming"), default=14, validators=[MinValueValidator(1), MaxValueValidator(180)])
-    state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.SUBMITTED, protected=True,
-                     db_index=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+        _("days to fulfil after claiming"), default=14, validators=[MinValueValidator(1), MaxValueValidator(180)]
+    )
+    state = FSMField(
+        _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED, protected=True, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
     fulfilment_note = models.CharField(_("what was done"), max_length=300, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
@@ -151,17 +174,36 @@ class WishClaim(ScopedModel, BaseModel):
 
     wish = models.ForeignKey(Wish, verbose_name=_("micro-wish"), on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(_("claimed as"), max_length=16, choices=ClaimerKind.choices)
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("claimer"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="wish_claims")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="wish_claims")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT,
-                             related_name="wish_claims")
-    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, default=Decimal("100"),
-                                validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))])
+    resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("claimer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wish_claims",
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wish_claims",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT, related_name="wish_claims"
+    )
+    share = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
     due_date = models.DateField(_("fulfil by"))
-    state = models.CharField(_("state"), max_length=10, choices=ClaimState.choices, default=ClaimState.ACTIVE,
-                             db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClaimState.choices, default=ClaimState.ACTIVE, db_index=True
+    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
@@ -196,8 +238,9 @@ class WishPhoto(ScopedModel, BaseModel):
     wish = models.ForeignKey(Wish, verbose_name=_("micro-wish"), on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to="wishes/%Y/%m/")
     content_type = models.CharField(max_length=40, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     class Meta:

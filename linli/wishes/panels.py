@@ -7,5 +7,9 @@ from .models import Wish
 
 
 def wishes_context(user, resident) -> dict:
-    return {"wp": {"wishes": list(selectors.wishes(user).filter(resident=resident)[:10]),
-                   "may_add": can_at(user, Action.ADD, Wish, resident.scope_path)}}
+    return {
+        "wp": {
+            "wishes": list(selectors.wishes(user).filter(resident=resident)[:10]),
+            "may_add": can_at(user, Action.ADD, Wish, resident.scope_path),
+        }
+    }

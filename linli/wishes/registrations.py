@@ -6,8 +6,9 @@ for label in ("wishes.wish", "wishes.wishclaim", "wishes.wishphoto"):
     registry.add_place_path_field(label, "scope_path")
 
 registry.add_menu(MenuItem("services", _("Micro-wish board"), "wishes:board", model="wishes.wishclaim", order=50))
-registry.add_menu(MenuItem("services", _("Micro-wishes (review)"), "wishes:list", model="wishes.wish", order=51,
-                           audience="staff"))
+registry.add_menu(
+    MenuItem("services", _("Micro-wishes (review)"), "wishes:list", model="wishes.wish", order=51, audience="staff")
+)
 
 
 def _release() -> str:
@@ -35,8 +36,16 @@ def _panel_context(user, resident):
     return wishes_context(user, resident)
 
 
-registry.add_resident_panel(ResidentPanel(key="wishes", title=_("Micro-wishes"), template="wishes/_panel.html",
-                                          context=_panel_context, order=65, model="wishes.wish"))
+registry.add_resident_panel(
+    ResidentPanel(
+        key="wishes",
+        title=_("Micro-wishes"),
+        template="wishes/_panel.html",
+        context=_panel_context,
+        order=65,
+        model="wishes.wish",
+    )
+)
 
 
 def _todos(user):

@@ -17,8 +17,18 @@ from linli.core.permissions import Action, restrict
 
 from .models import PUBLIC_STATES, ClaimState, State, Wish, WishClaim
 
-BOARD_FIELDS = ("id", "public_name", "title", "need", "kind", "estimated_value", "state", "published_at",
-                "fulfil_within_days", "community__name")
+BOARD_FIELDS = (
+    "id",
+    "public_name",
+    "title",
+    "need",
+    "kind",
+    "estimated_value",
+    "state",
+    "published_at",
+    "fulfil_within_days",
+    "community__name",
+)
 
 
 def wishes(user, *, state: str = "", q: str = "", action: str = Action.VIEW):
@@ -53,11 +63,11 @@ def my_wishes(user):
 
 
 def claims(user, *, mine: bool = False, state: str = ""):
-    qs = restrict(WishClaim.objects.all(), user).select_related("wish", "wish__community", "organisation",
-                                                                 "resident")
+    qs = restrict(WishClaim.objects.all(), user).select_related("wish", "wish__community", "organisation", "resident")
     if mine:
-        qs = qs.filter(user_id=user.pk) | qs.filter(organisation_id__in=[
-            b.organisation_id for b in _org_bindings(user)])
+        qs = qs.filter(user_id=user.pk) | qs.filter(
+            organisation_id__in=[b.organisation_id for b in _org_bindings(user)]
+        )
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-id")
@@ -69,8 +79,9 @@ def _org_bindings(user):
     return [b for b in bindings_for(user) if b.organisation_id]
 
 
-def fulfilled_by(*, resident=None, organisation=None, user=None, since: dt.date | None = None,
-                 until: dt.date | None = None) -> dict:
+def fulfilled_by(
+    *, resident=None, organisation=None, user=None, since: dt.date | None = None, until: dt.date | None = None
+) -> dict:
     """Statistics for score cards: confirmed wishes a claimer fulfilled (count, share-weighted value).
 
     One of ``resident`` (a party member, in-service member or volunteer), ``organisation`` or ``user``.
@@ -86,11 +97,12 @@ def fulfilled_by(*, resident=None, organisation=None, user=None, since: dt.date 
         qs = qs.filter(wish__confirmed_at__date__gte=since)
     if until:
         qs = qs.filter(wish__confirmed_at__date__lte=until)
-    value = ExpressionWrapper(F("wish__estimated_value") * F("share") / Decimal(100),
-                              output_field=DecimalField(max_digits=12, decimal_places=2))
+    value = ExpressionWrapper(
+        F("wish__estimated_value") * F("share") / Decimal(100),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
     agg = qs.aggregate(count=Count("wish", distinct=True), value=Sum(value))
-    return {"count": agg["count"] or 0,
-            "value": (agg["value"] or Decimal("0")).quantize(Decimal("0.01"))}
+    return {"count": agg["count"] or 0, "value": (agg["value"] or Decimal("0")).quantize(Decimal("0.01"))}
 
 
 def stats_by_state(user) -> dict[str, int]:

@@ -58,8 +58,9 @@ def _save(actor, wish: Wish, action: str, before: dict, note: str = "") -> Wish:
 
 def _step(wish: Wish, method: str):
     if not can_proceed(getattr(wish, method)):
-        raise ValidationError({"state": _("Not possible while the wish is “%(state)s”.")
-                               % {"state": wish.get_state_display()}})
+        raise ValidationError(
+            {"state": _("Not possible while the wish is “%(state)s”.") % {"state": wish.get_state_display()}}
+        )
 
 
 @transaction.atomic
@@ -73,14 +74,23 @@ def wish_submit(*, actor, resident, **attrs) -> Wish:
     community = Place.objects.filter(path=resident.scope_path[:12], level=3).first()
     if community is None:
         raise ValidationError({"resident": _("The resident has no community on record.")})
-    wish = Wish(resident=resident, community=community, scope_path=resident.scope_path,
-                public_name=public_name(resident.name), submitted_by=actor)
+    wish = Wish(
+        resident=resident,
+        community=community,
+        scope_path=resident.scope_path,
+        public_name=public_name(resident.name),
+        submitted_by=actor,
+    )
     assign(wish, attrs, WISH_FIELDS)
     wish.full_clean(exclude=["state"])
     wish.save()
     audit.record(actor=actor, action="create", obj=wish, after=audit.snapshot(wish))
-    _notify(_reviewers(community, exclude=actor), _("A micro-wish awaits review: %(title)s") % {"title": wish.title},
-            url=f"/wishes/manage/{wish.pk}/", obj=wish)
+    _notify(
+        _reviewers(community, exclude=actor),
+        _("A micro-wish awaits review: %(title)s") % {"title": wish.title},
+        url=f"/wishes/manage/{wish.pk}/",
+        obj=wish,
+    )
     events.publish("wishes.wish.submitted", {"wish_id": wish.pk, "path": wish.scope_path})
     return wish
 
@@ -89,8 +99,12 @@ def _reviewers(community, *, exclude=None) -> list:
     """The community's secretary and social workers (who review wishes there)."""
     from linli.accounts.models import RoleBinding
 
-    users = [b.user for b in RoleBinding.objects.current().filter(
-        role__in=("community_secretary", "social_worker"), place=community).select_related("user")]
+    users = [
+        b.user
+        for b in RoleBinding.objects.current()
+        .filter(role__in=("community_secretary", "social_worker"), place=community)
+        .select_related("user")
+    ]
     return [u for u in users if u.pk != getattr(exclude, "pk", None)]
 
 
@@ -127,8 +141,7 @@ def wish_reject(*, actor, wish: Wish, reason: str) -> Wish:
     before = audit.snapshot(wish)
     wish.reject(by=actor, reason=reason.strip()[:200])
     _save(actor, wish, "reject", before, reason)
-    _notify([wish.resident.account], _("Your micro-wish was not approved: %(reason)s") % {"reason": reason},
-            obj=wish)
+    _notify([wish.resident.account], _("Your micro-wish was not approved: %(reason)s") % {"reason": reason}, obj=wish)
     return wish
 
 
@@ -147,6 +160,7 @@ def wish_withdraw(*, actor, wish: Wish) -> Wish:
 
 
 # --- claims ----------------------------------------------------------------------------------------
+
 
 def _registered(resident, model_name: str) -> bool:
     """Is the resident on the party app's register (an active ``PartyMember`` / ``InServiceMember``)?"""
@@ -211,8 +225,12 @@ def claim(*, actor, wish: Wish, kind: str, share=None, organisation=None) -> Wis
         raise ValidationError({"state": _("This wish has already been claimed or is no longer open.")})
     share = _share(share)
     options = claim_options(actor)
-    match = [o for o in options if o[0] == kind and (kind != ClaimerKind.ORGANISATION
-                                                     or (organisation is not None and o[2].pk == organisation.pk))]
+    match = [
+        o
+        for o in options
+        if o[0] == kind
+        and (kind != ClaimerKind.ORGANISATION or (organisation is not None and o[2].pk == organisation.pk))
+    ]
     if not match:
         if kind == ClaimerKind.ORGANISATION:
             raise ValidationError({"organisation": _("You can claim only for an organisation you work for.")})
@@ -226,8 +244,14 @@ def claim(*, actor, wish: Wish, kind: str, share=None, organisation=None) -> Wis
     left = remaining_share(wish)
     if share > left:
         raise ValidationError({"share": _("Only %(left)s %% of this wish is still open.") % {"left": left}})
-    c = WishClaim(wish=wish, kind=kind, user=actor, share=share, scope_path=wish.scope_path,
-                  due_date=timezone.localdate() + dt.timedelta(days=wish.fulfil_within_days))
+    c = WishClaim(
+        wish=wish,
+        kind=kind,
+        user=actor,
+        share=share,
+        scope_path=wish.scope_path,
+        due_date=timezone.localdate() + dt.timedelta(days=wish.fulfil_within_days),
+    )
     if kind == ClaimerKind.ORGANISATION:
         c.organisation = organisation
     else:
@@ -269,9 +293,11 @@ def claim_withdraw(*, actor, claim: WishClaim) -> None:
 def release_overdue(*, today: dt.date | None = None, actor=None) -> int:
     """Release every active claim past its due date on a wish not yet fulfilled. Each in its own transaction."""
     today = today or timezone.localdate()
-    ids = list(WishClaim.objects.filter(state=ClaimState.ACTIVE, due_date__lt=today,
-                                        wish__state__in=(State.PUBLISHED, State.CLAIMED))
-               .values_list("pk", flat=True))
+    ids = list(
+        WishClaim.objects.filter(
+            state=ClaimState.ACTIVE, due_date__lt=today, wish__state__in=(State.PUBLISHED, State.CLAIMED)
+        ).values_list("pk", flat=True)
+    )
     released = 0
     for pk in ids:
         with transaction.atomic():
@@ -280,8 +306,12 @@ def release_overdue(*, today: dt.date | None = None, actor=None) -> int:
                 _end_claim(c, ClaimState.RELEASED, actor, "claim_release")
             except ValidationError:
                 continue
-            _notify([c.user], _("Your claim on the micro-wish “%(title)s” was released: it was not fulfilled by "
-                                "%(due)s.") % {"title": c.wish.title, "due": c.due_date}, obj=c.wish)
+            _notify(
+                [c.user],
+                _("Your claim on the micro-wish “%(title)s” was released: it was not fulfilled by %(due)s.")
+                % {"title": c.wish.title, "due": c.due_date},
+                obj=c.wish,
+            )
             released += 1
     return released
 
@@ -289,8 +319,9 @@ def release_overdue(*, today: dt.date | None = None, actor=None) -> int:
 def _is_claimer(user, c: WishClaim) -> bool:
     if c.user_id == getattr(user, "pk", None):
         return True
-    return bool(c.organisation_id) and any(str(b.role) in ORG_ROLES and b.organisation_id == c.organisation_id
-                                           for b in bindings_for(user))
+    return bool(c.organisation_id) and any(
+        str(b.role) in ORG_ROLES and b.organisation_id == c.organisation_id for b in bindings_for(user)
+    )
 
 
 @transaction.atomic
@@ -314,8 +345,11 @@ def wish_fulfil(*, actor, wish: Wish, note: str = "", photos: Iterable = ()) -> 
         photo = WishPhoto(wish=wish, content_type=content_type, uploaded_by=actor, scope_path=wish.scope_path)
         photo.image.save(content.name, content, save=False)
         photo.save()
-    _notify([wish.resident.account], _("Your micro-wish “%(title)s” is marked fulfilled: please confirm.")
-            % {"title": wish.title}, obj=wish)
+    _notify(
+        [wish.resident.account],
+        _("Your micro-wish “%(title)s” is marked fulfilled: please confirm.") % {"title": wish.title},
+        obj=wish,
+    )
     events.publish("wishes.wish.fulfilled", {"wish_id": wish.pk})
     return wish
 
@@ -337,12 +371,28 @@ def wish_confirm(*, actor, wish: Wish) -> Wish:
     _save(actor, wish, "confirm", before)
     claims = list(wish.claims.filter(state=ClaimState.ACTIVE).select_related("organisation", "resident"))
     WishClaim.objects.filter(pk__in=[c.pk for c in claims]).update(state=ClaimState.DONE, ended_at=timezone.now())
-    events.publish("wishes.wish.confirmed", {
-        "wish_id": wish.pk, "path": wish.scope_path, "value": str(wish.estimated_value),
-        "claimers": [{"claim_id": c.pk, "kind": c.kind, "resident_id": c.resident_id,
-                      "organisation_id": c.organisation_id, "user_id": c.user_id, "share": str(c.share)}
-                     for c in claims],
-    })
-    _notify([c.user for c in claims], _("The micro-wish “%(title)s” you fulfilled was confirmed. Thank you!")
-            % {"title": wish.title}, obj=wish)
+    events.publish(
+        "wishes.wish.confirmed",
+        {
+            "wish_id": wish.pk,
+            "path": wish.scope_path,
+            "value": str(wish.estimated_value),
+            "claimers": [
+                {
+                    "claim_id": c.pk,
+                    "kind": c.kind,
+                    "resident_id": c.resident_id,
+                    "organisation_id": c.organisation_id,
+                    "user_id": c.user_id,
+                    "share": str(c.share),
+                }
+                for c in claims
+            ],
+        },
+    )
+    _notify(
+        [c.user for c in claims],
+        _("The micro-wish “%(title)s” you fulfilled was confirmed. Thank you!") % {"title": wish.title},
+        obj=wish,
+    )
     return wish

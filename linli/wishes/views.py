@@ -31,9 +31,19 @@ def board(request):
     page = Paginator(selectors.board(state=state, kind=kind), 30).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "wishes/board.html", {
-        "page_obj": page, "object_list": page.object_list, "state": state, "kind": kind, "kinds": Kind.choices,
-        "states": [(s, State(s).label) for s in PUBLIC_STATES], "querystring": params.urlencode()})
+    return render(
+        request,
+        "wishes/board.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "state": state,
+            "kind": kind,
+            "kinds": Kind.choices,
+            "states": [(s, State(s).label) for s in PUBLIC_STATES],
+            "querystring": params.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -53,15 +63,24 @@ def board_detail(request, pk):
                 claim_form = ClaimForm(request.POST, options=options)
                 if claim_form.is_valid():
                     kind, org = claim_form.claimer()
-                    services.claim(actor=request.user, wish=wish, kind=kind, organisation=org,
-                                   share=claim_form.cleaned_data["share"])
+                    services.claim(
+                        actor=request.user,
+                        wish=wish,
+                        kind=kind,
+                        organisation=org,
+                        share=claim_form.cleaned_data["share"],
+                    )
                     messages.success(request, _("Claimed. Please fulfil it by the due date."))
                     return redirect("wishes:board_detail", pk=pk)
             elif request.POST.get("do") == "fulfil":
                 fulfil_form = FulfilForm(request.POST, request.FILES)
                 if fulfil_form.is_valid():
-                    services.wish_fulfil(actor=request.user, wish=wish, note=fulfil_form.cleaned_data["note"],
-                                         photos=request.FILES.getlist("photos"))
+                    services.wish_fulfil(
+                        actor=request.user,
+                        wish=wish,
+                        note=fulfil_form.cleaned_data["note"],
+                        photos=request.FILES.getlist("photos"),
+                    )
                     messages.success(request, _("Marked fulfilled. The resident will be asked to confirm."))
                     return redirect("wishes:board_detail", pk=pk)
             elif request.POST.get("do") == "withdraw_claim" and my_claims:
@@ -73,12 +92,21 @@ def board_detail(request, pk):
             apply_validation_error(form, exc)
             if not form.errors:
                 messages.error(request, _msg(exc))
-    return render(request, "wishes/board_detail.html", {
-        "item": item, "claim_form": claim_form, "fulfil_form": fulfil_form, "my_claims": my_claims,
-        "may_claim": bool(options) and item["state"] == State.PUBLISHED and not my_claims,
-        "may_fulfil": bool(my_claims) and item["state"] == State.CLAIMED,
-        "remaining": services.remaining_share(wish) if item["state"] == State.PUBLISHED else 0,
-        "has_options": bool(options), "state_label": State(item["state"]).label})
+    return render(
+        request,
+        "wishes/board_detail.html",
+        {
+            "item": item,
+            "claim_form": claim_form,
+            "fulfil_form": fulfil_form,
+            "my_claims": my_claims,
+            "may_claim": bool(options) and item["state"] == State.PUBLISHED and not my_claims,
+            "may_fulfil": bool(my_claims) and item["state"] == State.CLAIMED,
+            "remaining": services.remaining_share(wish) if item["state"] == State.PUBLISHED else 0,
+            "has_options": bool(options),
+            "state_label": State(item["state"]).label,
+        },
+    )
 
 
 @login_required
@@ -90,10 +118,21 @@ def wish_list(request):
     page = Paginator(selectors.wishes(request.user, state=state, q=q), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "wishes/wish_list.html", {
-        "page_obj": page, "object_list": page.object_list, "state": state, "q": q, "states": State.choices,
-        "counts": selectors.stats_by_state(request.user), "querystring": params.urlencode(),
-        "may_add": may_any(request.user, Wish, Action.ADD), "may_export": may_any(request.user, Wish, Action.EXPORT)})
+    return render(
+        request,
+        "wishes/wish_list.html",
+        {
+            "page_obj": page,
+            "object_list": page.object_list,
+            "state": state,
+            "q": q,
+            "states": State.choices,
+            "counts": selectors.stats_by_state(request.user),
+            "querystring": params.urlencode(),
+            "may_add": may_any(request.user, Wish, Action.ADD),
+            "may_export": may_any(request.user, Wish, Action.EXPORT),
+        },
+    )
 
 
 @login_required
@@ -135,10 +174,18 @@ def wish_detail(request, pk):
             messages.error(request, _msg(exc))
             return redirect("wishes:detail", pk=pk)
     claims = wish.claims.select_related("organisation", "resident", "user")
-    return render(request, "wishes/wish_detail.html", {
-        "wish": wish, "claims": claims, "photos": wish.photos.all(), "may_change": may_change,
-        "may_confirm": wish.state == State.FULFILLED and services.may_confirm(request.user, wish),
-        "reject_form": reject_form})
+    return render(
+        request,
+        "wishes/wish_detail.html",
+        {
+            "wish": wish,
+            "claims": claims,
+            "photos": wish.photos.all(),
+            "may_change": may_change,
+            "may_confirm": wish.state == State.FULFILLED and services.may_confirm(request.user, wish),
+            "reject_form": reject_form,
+        },
+    )
 
 
 @login_required
@@ -146,8 +193,10 @@ def wish_create(request):
     resident = None
     own = services.resident_of(request.user)
     if request.GET.get("resident") or request.POST.get("resident"):
-        resident = get_object_or_404(reg_selectors.residents(request.user, action=Action.VIEW),
-                                     pk=request.GET.get("resident") or request.POST.get("resident"))
+        resident = get_object_or_404(
+            reg_selectors.residents(request.user, action=Action.VIEW),
+            pk=request.GET.get("resident") or request.POST.get("resident"),
+        )
     elif own is not None:
         resident = own
     if resident is None:
@@ -164,16 +213,20 @@ def wish_create(request):
         else:
             messages.success(request, _("Submitted. Community staff will review it."))
             return redirect("wishes:detail", pk=wish.pk)
-    return render(request, "wishes/wish_form.html", {"form": form, "resident": resident,
-                                                     "for_self": resident == own})
+    return render(request, "wishes/wish_form.html", {"form": form, "resident": resident, "for_self": resident == own})
 
 
 @login_required
 def mine(request):
-    return render(request, "wishes/mine.html", {
-        "wishes": selectors.my_wishes(request.user),
-        "claims": selectors.claims(request.user, mine=True)[:100],
-        "has_resident": services.resident_of(request.user) is not None})
+    return render(
+        request,
+        "wishes/mine.html",
+        {
+            "wishes": selectors.my_wishes(request.user),
+            "claims": selectors.claims(request.user, mine=True)[:100],
+            "has_resident": services.resident_of(request.user) is not None,
+        },
+    )
 
 
 @login_required
@@ -182,7 +235,8 @@ def photo(request, pk):
     if item is None:
         raise Http404
     allowed = restrict(WishPhoto.objects.filter(pk=pk), request.user).exists() or any(
-        services._is_claimer(request.user, c) for c in item.wish.claims.all())
+        services._is_claimer(request.user, c) for c in item.wish.claims.all()
+    )
     if not allowed:
         raise Http404
     return FileResponse(item.image.open("rb"), content_type=item.content_type)

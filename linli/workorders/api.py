@@ -54,6 +54,7 @@ RESERVED_SOURCES = frozenset({Source.IOT, Source.OPEN311})
 
 # -- schemas ------------------------------------------------------------------------------------------------
 
+
 class ConflictDetail(ErrorDetail):
     allowed: list[str] = []
 
@@ -86,7 +87,6 @@ class VerdictLevelOut(Schema):
         return [r.text for r in obj.reasons.all()]
 
 
-
 def _due_provisional(due, context) -> bool:
     """A deadline in a provisional calendar year (no State Council arrangement entered): one query per request."""
     if due is None:
@@ -98,6 +98,7 @@ def _due_provisional(due, context) -> bool:
         if request is not None:
             request._linli_arranged_years = years
     return due_is_provisional(due, years)
+
 
 class CaseOut(Schema):
     id: int
@@ -167,8 +168,12 @@ class AttachmentOut(Schema):
 class EventOut(Schema):
     id: int
     action: str
-    actor: str = Field(..., alias="actor_shown", description="Who did it. On confidential and anonymous cases the "
-                       "reporter's own entries are named only to those who may see the reporter")
+    actor: str = Field(
+        ...,
+        alias="actor_shown",
+        description="Who did it. On confidential and anonymous cases the "
+        "reporter's own entries are named only to those who may see the reporter",
+    )
     at: dt.datetime
     from_state: str
     to_state: str
@@ -302,6 +307,7 @@ class DecideIn(Schema):
 
 # -- helpers ------------------------------------------------------------------------------------------------
 
+
 def refusals(view):
     """TransitionRefused → 409 with the steps this caller may take now, named in the message and listed."""
 
@@ -318,8 +324,10 @@ def refusals(view):
 def conflict(exc: services.TransitionRefused):
     labels = [step_label(name) for name in exc.allowed]
     if labels:
-        message = _("%(reason)s Steps you may take now: %(steps)s.") % {"reason": exc.message,
-                                                                       "steps": "、".join(labels)}
+        message = _("%(reason)s Steps you may take now: %(steps)s.") % {
+            "reason": exc.message,
+            "steps": "、".join(labels),
+        }
     else:
         message = _("%(reason)s There is no step you may take on this case now.") % {"reason": exc.message}
     body = {"error": {"code": "conflict", "message": str(message), "fields": {}, "allowed": list(exc.allowed)}}
@@ -346,8 +354,12 @@ def _case(request, pk: int) -> Case:
 
 
 def _staff_view(case: Case, user) -> bool:
-    return (policy.controls_queue(case, user) or policy.is_lead_handler(case, user) or policy.is_supervisor(case, user)
-            or policy.is_co_handler(case, user))
+    return (
+        policy.controls_queue(case, user)
+        or policy.is_lead_handler(case, user)
+        or policy.is_supervisor(case, user)
+        or policy.is_co_handler(case, user)
+    )
 
 
 def _detail(request, pk: int, case: Case | None = None) -> CaseDetailOut:
@@ -406,19 +418,24 @@ def _after_step(request, pk: int):
 
 # -- reference data -----------------------------------------------------------------------------------------
 
+
 @router.get("/categories", response={200: list[CategoryOut], **ERROR_RESPONSES}, summary="Case categories")
 def list_categories(request, include_inactive: bool = False):
     qs = Category.objects.select_related("parent").order_by("sort", "code")
     return qs if include_inactive else qs.filter(is_active=True)
 
 
-@router.get("/verdict-levels", response={200: list[VerdictLevelOut], **ERROR_RESPONSES},
-            summary="The satisfaction scale with its reason chips")
+@router.get(
+    "/verdict-levels",
+    response={200: list[VerdictLevelOut], **ERROR_RESPONSES},
+    summary="The satisfaction scale with its reason chips",
+)
 def list_verdict_levels(request):
     return VerdictLevel.objects.filter(is_active=True).prefetch_related("reasons").order_by("sort")
 
 
 # -- cases --------------------------------------------------------------------------------------------------
+
 
 @router.get("/cases", response={200: list[CaseOut], **ERROR_RESPONSES}, summary="List cases in scope")
 @paginate(PageNumber)
@@ -442,8 +459,9 @@ def list_cases(request, filters: Query[CaseFilters]):
         qs = qs.filter(created_at__lte=end_of_day(filters.created_to))
     if filters.overdue is not None:
         now = timezone.now()
-        late = (Q(state=State.DISPATCHED, sign_due__lt=now)
-                | Q(state__in=[State.DISPATCHED, State.SIGNED, State.HANDLING], handle_due__lt=now))
+        late = Q(state=State.DISPATCHED, sign_due__lt=now) | Q(
+            state__in=[State.DISPATCHED, State.SIGNED, State.HANDLING], handle_due__lt=now
+        )
         qs = qs.filter(late) if filters.overdue else qs.exclude(late)
     if filters.q:
         qs = qs.filter(Q(number__startswith=filters.q) | Q(title__icontains=filters.q))
@@ -454,24 +472,32 @@ def list_cases(request, filters: Query[CaseFilters]):
 def create_case(request, payload: CaseIn):
     data = payload.dict()
     if data["source"] in RESERVED_SOURCES:
-        raise ValidationError({"source": _("The source “%(source)s” is set by the system only.")
-                                         % {"source": data["source"]}})
+        raise ValidationError(
+            {"source": _("The source “%(source)s” is set by the system only.") % {"source": data["source"]}}
+        )
     place = _place_for_report(data.pop("place"))
     case = services.case_create(actor=request.auth, place=place, **data)
     return Status(201, _detail(request, case.pk, case=case))  # the new case, its related rows already loaded
 
 
-@router.get("/cases/{int:pk}", response={200: CaseDetailOut, **ERROR_RESPONSES},
-            summary="One case with its timeline and the steps the caller may take")
+@router.get(
+    "/cases/{int:pk}",
+    response={200: CaseDetailOut, **ERROR_RESPONSES},
+    summary="One case with its timeline and the steps the caller may take",
+)
 def get_case(request, pk: int):
     return _detail(request, pk)
 
 
-@router.post("/cases/{int:pk}/attachments", response={201: list[AttachmentOut], **STEP_RESPONSES},
-             summary="Add photos or PDFs (multipart; images re-encoded without EXIF)")
+@router.post(
+    "/cases/{int:pk}/attachments",
+    response={201: list[AttachmentOut], **STEP_RESPONSES},
+    summary="Add photos or PDFs (multipart; images re-encoded without EXIF)",
+)
 @refusals
-def add_attachments(request, pk: int, files: File[list[UploadedFile]],
-                    kind: Form[AttachmentKind] = AttachmentKind.REPORT):
+def add_attachments(
+    request, pk: int, files: File[list[UploadedFile]], kind: Form[AttachmentKind] = AttachmentKind.REPORT
+):
     case = _case(request, pk)
     made = services.case_attach(actor=request.auth, case=case, files=files, kind=kind)
     return Status(201, made)
@@ -479,16 +505,23 @@ def add_attachments(request, pk: int, files: File[list[UploadedFile]],
 
 # -- the steps ----------------------------------------------------------------------------------------------
 
-@router.post("/cases/{int:pk}/whistle", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="吹哨: escalate to the district dispatch centre")
+
+@router.post(
+    "/cases/{int:pk}/whistle",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="吹哨: escalate to the district dispatch centre",
+)
 @refusals
 def whistle(request, pk: int, payload: RequiredNoteIn):
     services.case_whistle(actor=request.auth, case=_case(request, pk), note=payload.note)
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/dispatch", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="派单: to a lead organisation and co-handlers, or a task force")
+@router.post(
+    "/cases/{int:pk}/dispatch",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="派单: to a lead organisation and co-handlers, or a task force",
+)
 @refusals
 def dispatch(request, pk: int, payload: DispatchIn):
     user = request.auth
@@ -499,8 +532,14 @@ def dispatch(request, pk: int, payload: DispatchIn):
         if task_force is None:
             raise ValidationError({"task_force": _("Unknown task force.")})
     co = [_org(i, "co_orgs") for i in dict.fromkeys(payload.co_orgs)]
-    services.case_dispatch(actor=user, case=case, lead_org=_org(payload.lead_org, "lead_org"), co_orgs=co,
-                           task_force=task_force, note=payload.note)
+    services.case_dispatch(
+        actor=user,
+        case=case,
+        lead_org=_org(payload.lead_org, "lead_org"),
+        co_orgs=co,
+        task_force=task_force,
+        note=payload.note,
+    )
     return _after_step(request, pk)
 
 
@@ -511,16 +550,22 @@ def sign(request, pk: int, payload: NoteIn):
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/co-sign", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="A co-handler signs for its part (联合办理)")
+@router.post(
+    "/cases/{int:pk}/co-sign",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="A co-handler signs for its part (联合办理)",
+)
 @refusals
 def co_sign(request, pk: int):
     services.assignment_sign(actor=request.auth, case=_case(request, pk))
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/return", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="退单: hand it back with a reason")
+@router.post(
+    "/cases/{int:pk}/return",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="退单: hand it back with a reason",
+)
 @refusals
 def return_case(request, pk: int, payload: ReasonIn):
     services.case_return(actor=request.auth, case=_case(request, pk), reason=payload.reason)
@@ -534,20 +579,27 @@ def start(request, pk: int, payload: NoteIn):
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/complete", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="办结 with the reply to the resident")
+@router.post(
+    "/cases/{int:pk}/complete",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="办结 with the reply to the resident",
+)
 @refusals
 def complete(request, pk: int, payload: CompleteIn):
     services.case_complete(actor=request.auth, case=_case(request, pk), reply=payload.reply)
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/evaluate", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="回访评价: the verdict (a reopening verdict sends it back, 发回重办)")
+@router.post(
+    "/cases/{int:pk}/evaluate",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="回访评价: the verdict (a reopening verdict sends it back, 发回重办)",
+)
 @refusals
 def evaluate(request, pk: int, payload: EvaluateIn):
-    services.case_evaluate(actor=request.auth, case=_case(request, pk), verdict=payload.verdict,
-                           reasons=payload.reasons, note=payload.note)
+    services.case_evaluate(
+        actor=request.auth, case=_case(request, pk), verdict=payload.verdict, reasons=payload.reasons, note=payload.note
+    )
     return _after_step(request, pk)
 
 
@@ -558,16 +610,22 @@ def archive(request, pk: int, payload: NoteIn):
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/cancel", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="撤销: withdrawn by the reporter or closed by the queue owner")
+@router.post(
+    "/cases/{int:pk}/cancel",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="撤销: withdrawn by the reporter or closed by the queue owner",
+)
 @refusals
 def cancel(request, pk: int, payload: ReasonIn):
     services.case_cancel(actor=request.auth, case=_case(request, pk), reason=payload.reason)
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/merge", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="合并: close a duplicate into another case")
+@router.post(
+    "/cases/{int:pk}/merge",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="合并: close a duplicate into another case",
+)
 @refusals
 def merge(request, pk: int, payload: MergeIn):
     user = request.auth
@@ -579,8 +637,11 @@ def merge(request, pk: int, payload: MergeIn):
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/notes", response={201: EventOut, **STEP_RESPONSES},
-             summary="A progress note on the timeline (handlers and the queue owner)")
+@router.post(
+    "/cases/{int:pk}/notes",
+    response={201: EventOut, **STEP_RESPONSES},
+    summary="A progress note on the timeline (handlers and the queue owner)",
+)
 @refusals
 def add_note(request, pk: int, payload: CaseNoteIn):
     case = _case(request, pk)
@@ -590,17 +651,24 @@ def add_note(request, pk: int, payload: CaseNoteIn):
     return Status(201, event)
 
 
-@router.post("/cases/{int:pk}/extensions", response={201: ExtensionOut, **STEP_RESPONSES},
-             summary="延期: the lead handler asks for more working days, before the deadline")
+@router.post(
+    "/cases/{int:pk}/extensions",
+    response={201: ExtensionOut, **STEP_RESPONSES},
+    summary="延期: the lead handler asks for more working days, before the deadline",
+)
 @refusals
 def ask_extension(request, pk: int, payload: ExtensionIn):
-    ext = services.extension_request(actor=request.auth, case=_case(request, pk), days=payload.days,
-                                     reason=payload.reason)
+    ext = services.extension_request(
+        actor=request.auth, case=_case(request, pk), days=payload.days, reason=payload.reason
+    )
     return Status(201, ext)
 
 
-@router.post("/cases/{int:pk}/extensions/{int:ext_id}/decide", response={200: ExtensionOut, **STEP_RESPONSES},
-             summary="Approve or refuse an extension (whoever owns the queue)")
+@router.post(
+    "/cases/{int:pk}/extensions/{int:ext_id}/decide",
+    response={200: ExtensionOut, **STEP_RESPONSES},
+    summary="Approve or refuse an extension (whoever owns the queue)",
+)
 @refusals
 def decide_extension(request, pk: int, ext_id: int, payload: DecideIn):
     case = _case(request, pk)
@@ -610,18 +678,23 @@ def decide_extension(request, pk: int, ext_id: int, payload: DecideIn):
     return services.extension_decide(actor=request.auth, extension=ext, approve=payload.approve, note=payload.note)
 
 
-@router.post("/cases/{int:pk}/supervise", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="督办: put the case under supervision")
+@router.post(
+    "/cases/{int:pk}/supervise",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="督办: put the case under supervision",
+)
 @refusals
 def supervise(request, pk: int, payload: RequiredNoteIn):
     services.case_supervise(actor=request.auth, case=_case(request, pk), note=payload.note)
     return _after_step(request, pk)
 
 
-@router.post("/cases/{int:pk}/urge", response={200: CaseDetailOut, **STEP_RESPONSES},
-             summary="催办: remind whoever holds the case")
+@router.post(
+    "/cases/{int:pk}/urge",
+    response={200: CaseDetailOut, **STEP_RESPONSES},
+    summary="催办: remind whoever holds the case",
+)
 @refusals
 def urge(request, pk: int, payload: NoteIn):
     services.case_urge(actor=request.auth, case=_case(request, pk), note=payload.note)
     return _after_step(request, pk)
-

@@ -38,8 +38,9 @@ def size_label(n: int) -> str:
 
 
 def _too_large(name: str) -> ValidationError:
-    return ValidationError(_("%(name)s is too large: files may be at most %(limit)s.")
-                           % {"name": name, "limit": size_label(max_bytes())})
+    return ValidationError(
+        _("%(name)s is too large: files may be at most %(limit)s.") % {"name": name, "limit": size_label(max_bytes())}
+    )
 
 
 def _not_accepted(name: str) -> ValidationError:

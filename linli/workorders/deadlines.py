@@ -32,9 +32,12 @@ def run(now=None) -> dict:
     counts = {"urged": 0, "escalated": 0, "revisit": 0}
     if not is_workday(today):
         return counts
-    overdue = (Case.objects.filter(state__in=OPEN_STATES)
-               .filter(Q(state=State.DISPATCHED, sign_due__lt=now) | Q(handle_due__lt=now))
-               .select_related("lead_org").order_by("pk"))
+    overdue = (
+        Case.objects.filter(state__in=OPEN_STATES)
+        .filter(Q(state=State.DISPATCHED, sign_due__lt=now) | Q(handle_due__lt=now))
+        .select_related("lead_org")
+        .order_by("pk")
+    )
     for case in overdue.iterator(chunk_size=500):
         if case.last_urged_at is None or local_date(case.last_urged_at) < today:
             services.case_urge(actor=None, case=case, automatic=True)
@@ -48,9 +51,13 @@ def run(now=None) -> dict:
     waiting = Case.objects.filter(state=State.COMPLETED, completed_at__lt=now).order_by("pk")
     for case in waiting.iterator(chunk_size=500):
         if workdays_between(local_date(case.completed_at), today) == 1:
-            notify(users=services._users_with_roles_over(case.scope_path, policy.COMMUNITY_ROLES),
-                   title=_("Return visit due (回访): %(title)s") % {"title": case.title},
-                   body=_("Completed yesterday; please ask the resident for their verdict."),
-                   url=services._case_url(case), kind="workorders.revisit", obj=case)
+            notify(
+                users=services._users_with_roles_over(case.scope_path, policy.COMMUNITY_ROLES),
+                title=_("Return visit due (回访): %(title)s") % {"title": case.title},
+                body=_("Completed yesterday; please ask the resident for their verdict."),
+                url=services._case_url(case),
+                kind="workorders.revisit",
+                obj=case,
+            )
             counts["revisit"] += 1
     return counts

@@ -22,11 +22,24 @@ from . import services as wo
 from .models import Case, CaseEvent, Category, TaskForce, TaskForceKind
 
 HANDLERS = {  # category code → department short name
-    "illegal-building": "城管局", "sanitation": "城管局", "sanitation-garbage": "城管局", "municipal": "城管局",
-    "municipal-road": "城管局", "municipal-light": "城管局", "municipal-drain": "住建局", "dogs": "城管局",
-    "noise": "城管局", "property": "住建局", "property-service": "住建局", "property-repair": "住建局",
-    "elevator": "市场监管局", "parking": "交警大队", "fire-safety": "应急管理局", "fire-passage": "应急管理局",
-    "flying-wire": "应急管理局", "policy": "民政局",
+    "illegal-building": "城管局",
+    "sanitation": "城管局",
+    "sanitation-garbage": "城管局",
+    "municipal": "城管局",
+    "municipal-road": "城管局",
+    "municipal-light": "城管局",
+    "municipal-drain": "住建局",
+    "dogs": "城管局",
+    "noise": "城管局",
+    "property": "住建局",
+    "property-service": "住建局",
+    "property-repair": "住建局",
+    "elevator": "市场监管局",
+    "parking": "交警大队",
+    "fire-safety": "应急管理局",
+    "fire-passage": "应急管理局",
+    "flying-wire": "应急管理局",
+    "policy": "民政局",
 }
 
 STORIES = [
@@ -47,8 +60,18 @@ STORIES = [
 ]
 
 # Where each case ends up (weights): the loop is walked by the services up to that point.
-OUTCOMES = [("accepted", 2), ("whistled", 1), ("dispatched", 2), ("signed", 2), ("handling", 3), ("completed", 2),
-            ("evaluated", 3), ("archived", 5), ("reopened", 1), ("cancelled", 1)]
+OUTCOMES = [
+    ("accepted", 2),
+    ("whistled", 1),
+    ("dispatched", 2),
+    ("signed", 2),
+    ("handling", 3),
+    ("completed", 2),
+    ("evaluated", 3),
+    ("archived", 5),
+    ("reopened", 1),
+    ("cancelled", 1),
+]
 
 
 def _departments(ctx: DemoContext) -> dict[str, Organisation]:
@@ -64,17 +87,28 @@ def _wire_categories(ctx: DemoContext) -> None:
 def _task_forces(ctx: DemoContext) -> list[TaskForce]:
     depts = _departments(ctx)
     stationed = [o for o in ctx.organisations["registry"] if o.kind == OrgKind.STATIONED] or ctx.organisations[
-        "registry"]
+        "registry"
+    ]
     made = []
     for i, compound in enumerate([ctx.compounds[0][0], ctx.compounds[min(1, len(ctx.compounds) - 1)][0]]):
         tf = TaskForce.objects.create(
-            kind=TaskForceKind.COMPOUND, name=f"{compound.name}“1+5+N”专班", place=compound,
-            scope_path=compound.path, lead=stationed[i % len(stationed)],
-            people="业委会主任\n楼栋长代表\n志愿者服务队")
+            kind=TaskForceKind.COMPOUND,
+            name=f"{compound.name}“1+5+N”专班",
+            place=compound,
+            scope_path=compound.path,
+            lead=stationed[i % len(stationed)],
+            people="业委会主任\n楼栋长代表\n志愿者服务队",
+        )
         tf.members.set([depts[s] for s in ("住建局", "城管局", "交警大队") if s in depts])
         made.append(tf)
-    road = TaskForce.objects.create(kind=TaskForceKind.ROAD, name="雨山路“1+3”专班", place=ctx.communities[0],
-                                    scope_path=ctx.communities[0].path, road="雨山路", lead=depts["城管局"])
+    road = TaskForce.objects.create(
+        kind=TaskForceKind.ROAD,
+        name="雨山路“1+3”专班",
+        place=ctx.communities[0],
+        scope_path=ctx.communities[0].path,
+        road="雨山路",
+        lead=depts["城管局"],
+    )
     road.members.set([depts[s] for s in ("交警大队", "住建局") if s in depts])
     made.append(road)
     for tf in made:
@@ -88,8 +122,9 @@ def _actors(ctx: DemoContext, community_index: int) -> dict:
     grid = ctx.users.get("gridworker") if first else None
     grid_buildings = []
     if grid is not None:
-        grid_buildings = list(Place.objects.filter(grid__in=grid.role_bindings.values("grid"), level=Level.BUILDING)
-                              .order_by("path"))
+        grid_buildings = list(
+            Place.objects.filter(grid__in=grid.role_bindings.values("grid"), level=Level.BUILDING).order_by("path")
+        )
     return {
         "staff": ctx.users.get("secretary") if first else admin,
         "grid": grid or admin,
@@ -118,8 +153,11 @@ def seed(ctx: DemoContext) -> list[str]:
         for compound in company.managed_compounds.all():
             property_of[compound.path] = company
     resident_user = ctx.users.get("resident")
-    resident_home = (resident_user.role_bindings.filter(role="resident").select_related("place").first().place
-                     if resident_user else None)
+    resident_home = (
+        resident_user.role_bindings.filter(role="resident").select_related("place").first().place
+        if resident_user
+        else None
+    )
     per_community = 5 if ctx.small else 14
     communities = ctx.communities[:3] if ctx.small else ctx.communities
     weights = [w for _o, w in OUTCOMES]
@@ -133,18 +171,31 @@ def seed(ctx: DemoContext) -> list[str]:
             building = rng.choice(buildings)
             by_resident = ci == 0 and resident_home is not None and n % 3 == 0
             if by_resident:
-                case = wo.case_create(actor=resident_user, category=categories[code], title=title, description=text,
-                                      place=resident_home, case_type=case_type, source="resident",
-                                      confidentiality="confidential" if n % 2 else "none")
+                case = wo.case_create(
+                    actor=resident_user,
+                    category=categories[code],
+                    title=title,
+                    description=text,
+                    place=resident_home,
+                    case_type=case_type,
+                    source="resident",
+                    confidentiality="confidential" if n % 2 else "none",
+                )
             else:
                 source = rng.choice(["patrol", "counter", "hotline"])
                 if source == "patrol" and actors["grid_buildings"]:
                     building = rng.choice(actors["grid_buildings"])  # a grid worker patrols their own grid
                 case = wo.case_create(
-                    actor=actors["grid"] if source == "patrol" else actors["staff"], category=categories[code],
-                    title=title, description=text, place=building, case_type=case_type, source=source,
+                    actor=actors["grid"] if source == "patrol" else actors["staff"],
+                    category=categories[code],
+                    title=title,
+                    description=text,
+                    place=building,
+                    case_type=case_type,
+                    source=source,
                     reporter_name="" if source == "patrol" else rng.choice(["王女士", "李先生", "张阿姨", "陈师傅"]),
-                    external_ref=f"12345-{2026_0000 + made}" if source == "hotline" else "")
+                    external_ref=f"12345-{2026_0000 + made}" if source == "hotline" else "",
+                )
             made += 1
             _walk(ctx, case, outcome, actors, categories[code], property_of, forces, by_resident, resident_user)
             spread = _spread(case, rng)
@@ -199,8 +250,16 @@ def _walk(ctx, case, outcome, actors, category, property_of, forces, by_resident
 
 
 # How long each step takes after the one before it (hours, low–high), once the case has been dispatched.
-STEP_HOURS = {"sign": (1, 20), "co_sign": (1, 20), "start": (1, 6), "note": (1, 12), "complete": (4, 70),
-              "evaluate": (6, 40), "reopen": (6, 40), "archive": (2, 30)}
+STEP_HOURS = {
+    "sign": (1, 20),
+    "co_sign": (1, 20),
+    "start": (1, 6),
+    "note": (1, 12),
+    "complete": (4, 70),
+    "evaluate": (6, 40),
+    "reopen": (6, 40),
+    "archive": (2, 30),
+}
 
 
 def _spread(case: Case, rng) -> dt.timedelta:
@@ -250,7 +309,16 @@ def _shift(case: Case, days: int) -> None:
     if not days:
         return
     delta = dt.timedelta(days=days)
-    fields = ["created_at", "whistled_at", "dispatched_at", "sign_due", "signed_at", "handle_due", "completed_at",
-              "evaluated_at", "closed_at"]
+    fields = [
+        "created_at",
+        "whistled_at",
+        "dispatched_at",
+        "sign_due",
+        "signed_at",
+        "handle_due",
+        "completed_at",
+        "evaluated_at",
+        "closed_at",
+    ]
     Case.objects.filter(pk=case.pk).update(**{f: F(f) - delta for f in fields})
     CaseEvent.objects.filter(case=case).update(at=F("at") - delta)

@@ -48,27 +48,41 @@ class PhotosField(forms.FileField):
 
 # --- reporting ---------------------------------------------------------------------------------------
 
+
 class ReportForm(forms.Form):
     """随手拍 / patrol find / counter report. ``place`` is the deepest place chosen in the picker (a code)."""
 
     category = forms.ChoiceField(label=_("What is it about?"))
     case_type = forms.ChoiceField(label=_("Type"), choices=CaseType.choices, initial=CaseType.HELP)
-    title = forms.CharField(label=_("Title"), max_length=100,
-                            widget=forms.TextInput(attrs={"placeholder": _("In a few words")}))
-    description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX,
-                                  widget=forms.Textarea(attrs={"rows": 4, "maxlength": DESCRIPTION_MAX}))
+    title = forms.CharField(
+        label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"placeholder": _("In a few words")})
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": DESCRIPTION_MAX}),
+    )
     photos = PhotosField(label=_("Photos"))
-    place = forms.RegexField(label=_("Where"), regex=r"^\d{6,24}$", required=False,
-                             error_messages={"invalid": _("Choose a place from the list.")})
+    place = forms.RegexField(
+        label=_("Where"),
+        regex=r"^\d{6,24}$",
+        required=False,
+        error_messages={"invalid": _("Choose a place from the list.")},
+    )
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
-    lat = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput,
-                             min_value=-90, max_value=90)
-    lng = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput,
-                             min_value=-180, max_value=180)
-    confidentiality = forms.ChoiceField(label=_("Your identity"), choices=Confidentiality.choices,
-                                        initial=Confidentiality.NONE, widget=forms.RadioSelect)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL,
-                                 required=False)
+    lat = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    lng = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput, min_value=-180, max_value=180
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Your identity"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.NONE,
+        widget=forms.RadioSelect,
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=20, required=False)
 
@@ -94,24 +108,26 @@ class ReportForm(forms.Form):
 
 # --- steps on a case -----------------------------------------------------------------------------------
 
+
 class NoteOnly(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WhistleForm(forms.Form):
-    note = forms.CharField(label=_("Why the community cannot solve it alone"), max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Why the community cannot solve it alone"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DispatchForm(forms.Form):
     lead_org = forms.TypedChoiceField(label=_("Lead handler"), coerce=int, required=False, empty_value=None)
-    co_orgs = forms.TypedMultipleChoiceField(label=_("Co-handlers (联合办理)"), coerce=int, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
-    task_force = forms.TypedChoiceField(label=_("Or a task force (专班)"), coerce=int, required=False,
-                                        empty_value=None)
-    note = forms.CharField(label=_("Instructions"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    co_orgs = forms.TypedMultipleChoiceField(
+        label=_("Co-handlers (联合办理)"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    task_force = forms.TypedChoiceField(label=_("Or a task force (专班)"), coerce=int, required=False, empty_value=None)
+    note = forms.CharField(
+        label=_("Instructions"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, orgs=(), task_forces=(), district: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,14 +147,14 @@ class TextReasonForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photos = PhotosField(label=_("Photos before handling"))
 
 
 class CompleteForm(forms.Form):
-    reply = forms.CharField(label=_("Reply to the resident"), max_length=DESCRIPTION_MAX,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(
+        label=_("Reply to the resident"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = PhotosField(label=_("Photos after handling"))
 
 
@@ -149,9 +165,11 @@ class MergeForm(forms.Form):
 
 class CaseNoteForm(forms.Form):
     note = forms.CharField(label=_("Progress note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    kind = forms.ChoiceField(label=_("Photos are"), choices=[(AttachmentKind.BEFORE, _("Before handling")),
-                                                             (AttachmentKind.AFTER, _("After handling"))],
-                             initial=AttachmentKind.BEFORE)
+    kind = forms.ChoiceField(
+        label=_("Photos are"),
+        choices=[(AttachmentKind.BEFORE, _("Before handling")), (AttachmentKind.AFTER, _("After handling"))],
+        initial=AttachmentKind.BEFORE,
+    )
     photos = PhotosField(label=_("Photos"))
     public = forms.BooleanField(label=_("Show to the reporter"), required=False, initial=True)
 
@@ -166,14 +184,17 @@ class ExtensionForm(forms.Form):
 
 
 class ExtensionDecideForm(forms.Form):
-    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
-                                     choices=[("1", _("Approve")), ("0", _("Refuse"))], widget=forms.RadioSelect)
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("Approve")), ("0", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class SuperviseForm(forms.Form):
-    note = forms.CharField(label=_("Supervision instruction"), max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Supervision instruction"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UrgeForm(forms.Form):
@@ -183,8 +204,9 @@ class UrgeForm(forms.Form):
 class EvaluateForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Your verdict"), widget=forms.RadioSelect)
     reasons = forms.MultipleChoiceField(label=_("Reasons"), required=False, widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label=_("Anything else?"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Anything else?"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, levels=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,18 +234,26 @@ class QueueFilterForm(forms.Form):
 
 # --- task forces -------------------------------------------------------------------------------------------
 
+
 class TaskForceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskForceKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
-    place = forms.RegexField(label=_("Compound or area (place code)"), regex=r"^\d{6,24}$",
-                             error_messages={"invalid": _("Digits only, as in a place code.")})
+    place = forms.RegexField(
+        label=_("Compound or area (place code)"),
+        regex=r"^\d{6,24}$",
+        error_messages={"invalid": _("Digits only, as in a place code.")},
+    )
     road = forms.CharField(label=_("Road"), max_length=100, required=False)
     lead = forms.TypedChoiceField(label=_("Lead unit (包保单位)"), coerce=int)
-    members = forms.TypedMultipleChoiceField(label=_("Member units"), coerce=int, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
-    people = forms.CharField(label=_("Residents and volunteers"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("The N in 1+5+N: names and roles, one per line (no ID or phone numbers)."))
+    members = forms.TypedMultipleChoiceField(
+        label=_("Member units"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    people = forms.CharField(
+        label=_("Residents and volunteers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The N in 1+5+N: names and roles, one per line (no ID or phone numbers)."),
+    )
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,13 +264,15 @@ class TaskForceForm(forms.Form):
 
 class JointActionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
-    held_at = forms.DateTimeField(label=_("Held at"),
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                             format="%Y-%m-%dT%H:%M"))
-    units = forms.TypedMultipleChoiceField(label=_("Participating units"), coerce=int, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    participants = forms.CharField(label=_("Participants"), required=False, max_length=2000,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+    held_at = forms.DateTimeField(
+        label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    units = forms.TypedMultipleChoiceField(
+        label=_("Participating units"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    participants = forms.CharField(
+        label=_("Participants"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     outcome = forms.CharField(label=_("Outcome"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     case = forms.CharField(label=_("Case number (optional)"), max_length=20, required=False)
 
@@ -256,17 +288,29 @@ CODE_HELP = _("Lower-case letters, digits and hyphens; it cannot change later.")
 
 
 class CategoryForm(forms.Form):
-    code = forms.RegexField(label=_("Code"), regex=r"^[a-z0-9][a-z0-9-]*$", max_length=40, help_text=CODE_HELP,
-                            error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")})
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=40,
+        help_text=CODE_HELP,
+        error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=60)
     parent = forms.TypedChoiceField(label=_("Parent category"), coerce=int, required=False, empty_value=None)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False,
-                               help_text=_("Other words residents use for it, separated by commas (Open311 "
-                                           "keywords)."))
-    default_handler = forms.TypedChoiceField(label=_("Default handling department"), coerce=int, required=False,
-                                             empty_value=None,
-                                             help_text=_("Suggested to the dispatcher as the lead department."))
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=200,
+        required=False,
+        help_text=_("Other words residents use for it, separated by commas (Open311 keywords)."),
+    )
+    default_handler = forms.TypedChoiceField(
+        label=_("Default handling department"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Suggested to the dispatcher as the lead department."),
+    )
     handled_by_property = forms.BooleanField(label=_("Property company first"), required=False)
     is_public = forms.BooleanField(label=_("Offered to residents (report page and Open311)"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
@@ -276,8 +320,7 @@ class CategoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.parents = {c.pk: c for c in parents}
         self.handlers = {o.pk: o for o in handlers}
-        self.fields["parent"].choices = [("", _("— none: a top-level category —")),
-                                         *((c.pk, c.name) for c in parents)]
+        self.fields["parent"].choices = [("", _("— none: a top-level category —")), *((c.pk, c.name) for c in parents)]
         self.fields["default_handler"].choices = [("", "—"), *((o.pk, o.name) for o in handlers)]
         if not creating:
             del self.fields["code"]
@@ -289,8 +332,9 @@ CASE_TYPE_ANY = [("", _("Any type")), *CaseType.choices]
 class TimeLimitForm(forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"), choices=CASE_TYPE_ANY, required=False)
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
-    sign_days = forms.IntegerField(label=_("Sign within (working days)"), min_value=0, max_value=30,
-                                   help_text=_("0: the same day."))
+    sign_days = forms.IntegerField(
+        label=_("Sign within (working days)"), min_value=0, max_value=30, help_text=_("0: the same day.")
+    )
     handle_days = forms.IntegerField(label=_("Handle within (working days)"), min_value=1, max_value=365)
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -300,15 +344,24 @@ class TimeLimitForm(forms.Form):
 
 
 class VerdictLevelForm(forms.Form):
-    code = forms.RegexField(label=_("Code"), regex=r"^[a-z0-9][a-z0-9-]*$", max_length=20, help_text=CODE_HELP,
-                            error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")})
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=20,
+        help_text=CODE_HELP,
+        error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")},
+    )
     label = forms.CharField(label=_("Label"), max_length=20)
     counts_as_satisfied = forms.BooleanField(label=_("Counts as satisfied"), required=False)
     reopens = forms.BooleanField(label=_("Sends the case back for re-doing (发回重办)"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
     sort = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767)
-    reasons = forms.CharField(label=_("Reason chips"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text=_("One per line, at most 40 characters each."))
+    reasons = forms.CharField(
+        label=_("Reason chips"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line, at most 40 characters each."),
+    )
 
     def __init__(self, *args, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,8 +18,12 @@ def resident_cases(user, resident) -> dict | None:
     who = Q(reporter_resident=resident)
     if resident.account_id:
         who |= Q(reporter_id=resident.account_id)
-    qs = (restrict(Case.objects.select_related("category"), user).filter(who)
-          .exclude(confidentiality=Confidentiality.ANONYMOUS).order_by("-created_at", "-pk"))
+    qs = (
+        restrict(Case.objects.select_related("category"), user)
+        .filter(who)
+        .exclude(confidentiality=Confidentiality.ANONYMOUS)
+        .order_by("-created_at", "-pk")
+    )
     cases = []
     for case in qs.iterator(chunk_size=50):
         if case.confidentiality == Confidentiality.CONFIDENTIAL and not policy.sees_reporter(case, user):

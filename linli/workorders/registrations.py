@@ -1,4 +1,3 @@
-
 from django.utils.translation import gettext_lazy
 
 from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, ResidentPanel, TodoSource, registry
@@ -32,33 +31,78 @@ def _resident_panel(user, resident):
     return resident_cases(user, resident)
 
 
-registry.add_resident_panel(ResidentPanel(key="workorders", title=gettext_lazy("Reports and work orders"),
-                                          template="workorders/panels/resident.html", context=_resident_panel,
-                                          order=60, model="workorders.case"))
+registry.add_resident_panel(
+    ResidentPanel(
+        key="workorders",
+        title=gettext_lazy("Reports and work orders"),
+        template="workorders/panels/resident.html",
+        context=_resident_panel,
+        order=60,
+        model="workorders.case",
+    )
+)
 
 
 # Menu: the queue that fits the role (工单 / 吹哨报到), task forces, and 我要报事 for residents.
-registry.add_menu(MenuItem("government", gettext_lazy("Work orders"), "workorders:home", model="workorders.case",
-                           order=20, audience="staff"))
-registry.add_menu(MenuItem("government", gettext_lazy("Work-order statistics"), "workorders_stats:stats",
-                           model="workorders.casestatistics", order=21))
-registry.add_menu(MenuItem("government", gettext_lazy("Task forces"), "workorders:taskforce_list",
-                           model="workorders.taskforce", order=22, audience="staff"))
-registry.add_menu(MenuItem("government", gettext_lazy("Work-order settings"), "workorders:config",
-                           model="workorders.timelimit", order=23))
+registry.add_menu(
+    MenuItem(
+        "government",
+        gettext_lazy("Work orders"),
+        "workorders:home",
+        model="workorders.case",
+        order=20,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "government",
+        gettext_lazy("Work-order statistics"),
+        "workorders_stats:stats",
+        model="workorders.casestatistics",
+        order=21,
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "government",
+        gettext_lazy("Task forces"),
+        "workorders:taskforce_list",
+        model="workorders.taskforce",
+        order=22,
+        audience="staff",
+    )
+)
+registry.add_menu(
+    MenuItem(
+        "government", gettext_lazy("Work-order settings"), "workorders:config", model="workorders.timelimit", order=23
+    )
+)
 # Issuing and revoking Open311 keys: district administrators and the dispatch centre (their grants on the key).
-registry.add_menu(MenuItem("government", gettext_lazy("Open311 API keys"), "open311:keys",
-                           model="workorders.open311key", order=24))
+registry.add_menu(
+    MenuItem("government", gettext_lazy("Open311 API keys"), "open311:keys", model="workorders.open311key", order=24)
+)
+
+
 def _may_report_somewhere(user) -> bool:
     from .views import SOURCE_FOR_MODE, _report_mode_allowed
 
     return any(_report_mode_allowed(user, mode) for mode in SOURCE_FOR_MODE)
 
 
-registry.add_menu(MenuItem("services", gettext_lazy("Report a problem"), "workorders:report",
-                           model="workorders.case", order=10, check=_may_report_somewhere))
-registry.add_menu(MenuItem("services", gettext_lazy("My reports"), "workorders:my_cases", model="workorders.case",
-                           order=11))
+registry.add_menu(
+    MenuItem(
+        "services",
+        gettext_lazy("Report a problem"),
+        "workorders:report",
+        model="workorders.case",
+        order=10,
+        check=_may_report_somewhere,
+    )
+)
+registry.add_menu(
+    MenuItem("services", gettext_lazy("My reports"), "workorders:my_cases", model="workorders.case", order=11)
+)
 
 
 def _todos(user):
@@ -77,23 +121,26 @@ registry.add_todo_source(TodoSource("workorders", _todos, order=10))
 registry.add_figure_source(FigureSource("workorders", _figures, order=10))
 
 # The audit trail's words for what the case services record ("case_" + the step's name).
-registry.add_audit_actions({
-    "case_whistle": gettext_lazy("Whistled to the district (吹哨)"),
-    "case_dispatch": gettext_lazy("Dispatched (派单)"),
-    "case_sign": gettext_lazy("Signed for (签收)"),
-    "case_return_case": gettext_lazy("Returned (退单)"),
-    "case_start": gettext_lazy("Handling started"),
-    "case_complete": gettext_lazy("Completed (办结)"),
-    "case_evaluate": gettext_lazy("Verdict given (回访评价)"),
-    "case_reopen": gettext_lazy("Sent back for re-doing (发回重办)"),
-    "case_archive": gettext_lazy("Archived (归档)"),
-    "case_cancel": gettext_lazy("Withdrawn (撤销)"),
-    "case_merge": gettext_lazy("Merged (合并)"),
-    "case_urge": gettext_lazy("Urged (催办)"),
-    "case_supervise": gettext_lazy("Put under supervision (督办)"),
-    "case_note": gettext_lazy("Note added"),
-    "case_escalate": gettext_lazy("Escalated"),
-    "case_co_sign": gettext_lazy("Signed for as co-handler"),
-    "case_attach": gettext_lazy("Photos added"),
-    "joint_action": gettext_lazy("Joint action recorded"),
-}, object_types={"workorders.stats": gettext_lazy("Work-order statistics")})
+registry.add_audit_actions(
+    {
+        "case_whistle": gettext_lazy("Whistled to the district (吹哨)"),
+        "case_dispatch": gettext_lazy("Dispatched (派单)"),
+        "case_sign": gettext_lazy("Signed for (签收)"),
+        "case_return_case": gettext_lazy("Returned (退单)"),
+        "case_start": gettext_lazy("Handling started"),
+        "case_complete": gettext_lazy("Completed (办结)"),
+        "case_evaluate": gettext_lazy("Verdict given (回访评价)"),
+        "case_reopen": gettext_lazy("Sent back for re-doing (发回重办)"),
+        "case_archive": gettext_lazy("Archived (归档)"),
+        "case_cancel": gettext_lazy("Withdrawn (撤销)"),
+        "case_merge": gettext_lazy("Merged (合并)"),
+        "case_urge": gettext_lazy("Urged (催办)"),
+        "case_supervise": gettext_lazy("Put under supervision (督办)"),
+        "case_note": gettext_lazy("Note added"),
+        "case_escalate": gettext_lazy("Escalated"),
+        "case_co_sign": gettext_lazy("Signed for as co-handler"),
+        "case_attach": gettext_lazy("Photos added"),
+        "joint_action": gettext_lazy("Joint action recorded"),
+    },
+    object_types={"workorders.stats": gettext_lazy("Work-order statistics")},
+)

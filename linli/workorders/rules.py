@@ -21,11 +21,27 @@ STAFF_ROLES = [r for r in Role.values if r != Role.RESIDENT]
 for role in Role.values:
     grant(role, Case, "view")
     grant(role, CaseAttachment, "view")
-for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER,
-             Role.GRID_WORKER, Role.BUILDING_HEAD, Role.PROPERTY_STAFF, Role.RESIDENT):
+for role in (
+    Role.DISTRICT_ADMIN,
+    Role.DISPATCHER,
+    Role.STREET_STAFF,
+    Role.COMMUNITY_SECRETARY,
+    Role.SOCIAL_WORKER,
+    Role.GRID_WORKER,
+    Role.BUILDING_HEAD,
+    Role.PROPERTY_STAFF,
+    Role.RESIDENT,
+):
     grant(role, Case, "add")
-for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER,
-             Role.DEPARTMENT_STAFF, Role.PROPERTY_STAFF):
+for role in (
+    Role.DISTRICT_ADMIN,
+    Role.DISPATCHER,
+    Role.STREET_STAFF,
+    Role.COMMUNITY_SECRETARY,
+    Role.SOCIAL_WORKER,
+    Role.DEPARTMENT_STAFF,
+    Role.PROPERTY_STAFF,
+):
     grant(role, Case, "change")
     grant(role, ExtensionRequest, "view")
 for role in (Role.DISTRICT_ADMIN, Role.DISPATCHER, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER):

@@ -31,15 +31,20 @@ def case_for(user, pk) -> Case:
     """One case the user may view (404 otherwise), with what its page needs."""
     from django.shortcuts import get_object_or_404
 
-    qs = restrict(Case.objects.select_related(*LIST_RELATED, "verdict", "task_force", "merged_into", "reporter",
-                                              "reporter_resident"), user)
+    qs = restrict(
+        Case.objects.select_related(
+            *LIST_RELATED, "verdict", "task_force", "merged_into", "reporter", "reporter_resident"
+        ),
+        user,
+    )
     return get_object_or_404(qs, pk=pk)
 
 
 def timeline(case: Case, *, user, public_only: bool = False) -> list[CaseEvent]:
     """The case's timeline as ``user`` may see it; each entry's ``actor_shown`` names who did it."""
     qs = case.events.select_related("actor").prefetch_related(
-        Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
+        Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk"))
+    )
     if public_only:
         qs = qs.filter(public=True)
     events = list(qs)
@@ -98,19 +103,41 @@ def org_queue_assignments(user) -> QuerySet:
     from .models import QueueRank
 
     related = ["case", *(f"case__{r}" for r in LIST_RELATED)]
-    return (restrict(CaseAssignment.objects.select_related(*related).only(*QUEUE_ROW_FIELDS), user)
-            .filter(queue_rank__lt=QueueRank.OFF)
-            .order_by("queue_rank", F("due_at").asc(nulls_last=True), "case_id"))
+    return (
+        restrict(CaseAssignment.objects.select_related(*related).only(*QUEUE_ROW_FIELDS), user)
+        .filter(queue_rank__lt=QueueRank.OFF)
+        .order_by("queue_rank", F("due_at").asc(nulls_last=True), "case_id")
+    )
 
 
 # What a queue row shows (workorders/queue.html, _state.html): loading only these keeps a page of 50 rows cheap.
 QUEUE_ROW_FIELDS = (
-    "case_id", "organisation_id", "role", "status", "queue_rank", "due_at",
-    "case__id", "case__title", "case__number", "case__state", "case__sign_due", "case__handle_due",
-    "case__supervised", "case__reopen_count", "case__category_id", "case__place_id", "case__lead_org_id",
-    "case__category__id", "case__category__name", "case__category__parent_id",
-    "case__category__parent__id", "case__category__parent__name",
-    "case__place__id", "case__place__name", "case__lead_org__id", "case__lead_org__name",
+    "case_id",
+    "organisation_id",
+    "role",
+    "status",
+    "queue_rank",
+    "due_at",
+    "case__id",
+    "case__title",
+    "case__number",
+    "case__state",
+    "case__sign_due",
+    "case__handle_due",
+    "case__supervised",
+    "case__reopen_count",
+    "case__category_id",
+    "case__place_id",
+    "case__lead_org_id",
+    "case__category__id",
+    "case__category__name",
+    "case__category__parent_id",
+    "case__category__parent__id",
+    "case__category__parent__name",
+    "case__place__id",
+    "case__place__name",
+    "case__lead_org__id",
+    "case__lead_org__name",
 )
 
 

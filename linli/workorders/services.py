@@ -58,8 +58,21 @@ from .models import (
     VerdictLevel,
 )
 
-CASE_FIELDS = ("case_type", "category", "title", "description", "priority", "source", "place", "address", "lat",
-               "lng", "confidentiality", "external_ref", "origin")
+CASE_FIELDS = (
+    "case_type",
+    "category",
+    "title",
+    "description",
+    "priority",
+    "source",
+    "place",
+    "address",
+    "lat",
+    "lng",
+    "confidentiality",
+    "external_ref",
+    "origin",
+)
 
 
 class TransitionRefused(Exception):
@@ -77,12 +90,17 @@ def max_reopens() -> int:
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
+
 def limits_for(case_type: str, category: Category | None) -> tuple[int, int]:
     """(sign days, handle days). Most specific first: type + category, any type + category, the same for the
     parent category, then type alone, then the default rule (any type, any category)."""
     cats = [c for c in (getattr(category, "pk", None), getattr(category, "parent_id", None)) if c]
-    rules = {(r.case_type, r.category_id): r for r in TimeLimit.objects.filter(case_type__in=[case_type, ""]).filter(
-        Q(category__isnull=True) | Q(category_id__in=cats))}
+    rules = {
+        (r.case_type, r.category_id): r
+        for r in TimeLimit.objects.filter(case_type__in=[case_type, ""]).filter(
+            Q(category__isnull=True) | Q(category_id__in=cats)
+        )
+    }
     order = [k for c in cats for k in ((case_type, c), ("", c))] + [(case_type, None), ("", None)]
     for key in order:
         if key in rules:
@@ -105,8 +123,9 @@ def actor_label(actor) -> str:
     return f"{name}（{'、'.join(sorted(orgs))}）" if orgs else name
 
 
-def _event(case: Case, action: str, actor, *, before: str = "", note: str = "", data: dict | None = None,
-           public: bool = True) -> CaseEvent:
+def _event(
+    case: Case, action: str, actor, *, before: str = "", note: str = "", data: dict | None = None, public: bool = True
+) -> CaseEvent:
     """One timeline entry. On a confidential or anonymous case an entry the reporter writes stores no name:
     it is marked ``by_reporter`` and named on display only to whoever ``policy.sees_reporter``."""
     data = dict(data or {})
@@ -115,10 +134,18 @@ def _event(case: Case, action: str, actor, *, before: str = "", note: str = "", 
     if policy.identity_protected(case) and policy.is_reporter(case, actor):
         data["by_reporter"] = True
         label = ""
-    return CaseEvent.objects.create(case=case, action=action, at=timezone.now(),
-                                    actor=actor if getattr(actor, "pk", None) else None,
-                                    actor_label=label, from_state=before, to_state=case.state,
-                                    note=note, data=data, public=public)
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=label,
+        from_state=before,
+        to_state=case.state,
+        note=note,
+        data=data,
+        public=public,
+    )
 
 
 def _attach(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent | None = None) -> list:
@@ -133,10 +160,19 @@ def _attach(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent |
             clean.append(sanitise(upload))
         except ValidationError as exc:
             raise ValidationError({"attachments": exc.messages}) from exc
-    return [CaseAttachment.objects.create(case=case, event=event, kind=kind, file=content, content_type=content_type,
-                                          size=content.size, original_name=name,
-                                          uploaded_by=actor if getattr(actor, "pk", None) else None)
-            for content, content_type, name in clean]
+    return [
+        CaseAttachment.objects.create(
+            case=case,
+            event=event,
+            kind=kind,
+            file=content,
+            content_type=content_type,
+            size=content.size,
+            original_name=name,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for content, content_type, name in clean
+    ]
 
 
 def _check_text(field: str, value: str, *, required: bool = True, limit: int = 500) -> str:
@@ -148,8 +184,18 @@ def _check_text(field: str, value: str, *, required: bool = True, limit: int = 5
     return value
 
 
-ACTION_ORDER = ("whistle", "dispatch", "sign", "start", "complete", "evaluate", "archive", "return_case", "cancel",
-                "merge")
+ACTION_ORDER = (
+    "whistle",
+    "dispatch",
+    "sign",
+    "start",
+    "complete",
+    "evaluate",
+    "archive",
+    "return_case",
+    "cancel",
+    "merge",
+)
 
 
 def allowed_actions(case: Case, user) -> list[str]:
@@ -162,8 +208,17 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update(of=("self",)).select_related("category", "lead_org").get(pk=case.pk)
 
 
-def _transition(case: Case, name: str, actor, *, note: str = "", data: dict | None = None, audit_action: str = "",
-                public: bool = True, prepare=None) -> Case:
+def _transition(
+    case: Case,
+    name: str,
+    actor,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    audit_action: str = "",
+    public: bool = True,
+    prepare=None,
+) -> Case:
     """Lock, check, run ``name``, save state-checked, then timeline + audit (the entry is ``case.last_event``)."""
     fresh = _lock(case)
     method = getattr(fresh, name)
@@ -171,7 +226,8 @@ def _transition(case: Case, name: str, actor, *, note: str = "", data: dict | No
         allowed = allowed_actions(fresh, actor)
         if not can_proceed(method):
             message = _("This step is not possible while the case is “%(state)s”.") % {
-                "state": fresh.get_state_display()}
+                "state": fresh.get_state_display()
+            }
         else:
             message = _("You may not take this step on this case.")
         raise TransitionRefused(message, allowed)
@@ -183,12 +239,20 @@ def _transition(case: Case, name: str, actor, *, note: str = "", data: dict | No
     try:
         fresh.save()
     except ConcurrentTransition as exc:
-        raise TransitionRefused(_("Someone else changed this case a moment ago; reload and try again."),
-                                allowed_actions(Case.objects.get(pk=fresh.pk), actor)) from exc
+        raise TransitionRefused(
+            _("Someone else changed this case a moment ago; reload and try again."),
+            allowed_actions(Case.objects.get(pk=fresh.pk), actor),
+        ) from exc
     sync_queue(fresh)
     event = _event(fresh, name, actor, before=before_state, note=note, data=data, public=public)
-    audit.record(actor=actor, action=audit_action or f"case_{name}", obj=fresh, before=snapshot,
-                 after=audit.snapshot(fresh), note=note[:500])
+    audit.record(
+        actor=actor,
+        action=audit_action or f"case_{name}",
+        obj=fresh,
+        before=snapshot,
+        after=audit.snapshot(fresh),
+        note=note[:500],
+    )
     events.publish(f"workorders.case.{name}", {"case_id": fresh.pk, "from": before_state, "to": fresh.state})
     case.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
     fresh.last_event = event
@@ -211,12 +275,15 @@ def sync_queue(case: Case) -> None:
         due = DbCase(
             When(status__in=off, then=Value(None, output_field=DateTimeField())),
             When(status=AssignmentStatus.PENDING, then=Value(case.sign_due, output_field=DateTimeField())),
-            default=Value(case.handle_due, output_field=DateTimeField()), output_field=DateTimeField())
+            default=Value(case.handle_due, output_field=DateTimeField()),
+            output_field=DateTimeField(),
+        )
     rows.update(
         queue_rank=DbCase(
             When(status__in=off, then=Value(QueueRank.OFF)),
             When(status=AssignmentStatus.PENDING, then=Value(QueueRank.TO_SIGN)),
-            default=Value(QueueRank.IN_HAND)),
+            default=Value(QueueRank.IN_HAND),
+        ),
         due_at=due,
     )
 
@@ -234,8 +301,9 @@ def _users_with_roles_over(path: str, roles: set):
     from linli.accounts.models import RoleBinding
 
     found = []
-    for b in RoleBinding.objects.current().filter(role__in=list(roles), place__isnull=False).select_related(
-            "user", "place"):
+    for b in (
+        RoleBinding.objects.current().filter(role__in=list(roles), place__isnull=False).select_related("user", "place")
+    ):
         if is_within(path, [b.place.path]):
             found.append(b.user)
     return found
@@ -275,14 +343,17 @@ def _may_report(user, place: Place) -> bool:
 
 # --- creating a case ------------------------------------------------------------------------------------
 
+
 def _reports_for_others(user, place: Place) -> bool:
     """May ``user`` enter a report on someone else's behalf (代办, naming the person and their phone)? Staff whose
     role may report at ``place``, an Open311 client (the person is named in the request) and the system may; a
     resident only ever reports as themselves."""
     if user.is_superuser or getattr(user, "_open311_paths", None):
         return True
-    return any(b.role != "resident" and role_may(b.role, Case, "add")
-               and is_within(place.path, Case.coverage_prefixes(b)) for b in bindings_for(user))
+    return any(
+        b.role != "resident" and role_may(b.role, Case, "add") and is_within(place.path, Case.coverage_prefixes(b))
+        for b in bindings_for(user)
+    )
 
 
 def _own_resident(user):
@@ -295,11 +366,28 @@ def _own_resident(user):
 
 
 @transaction.atomic
-def case_create(*, actor, category, title: str, description: str, place: Place, case_type: str = CaseType.HELP,
-                source: str = Source.RESIDENT, priority: str = Priority.NORMAL, address: str = "", lat=None,
-                lng=None, confidentiality: str = Confidentiality.NONE, reporter=None, reporter_resident=None,
-                reporter_name: str = "", reporter_phone: str = "", external_ref: str = "", origin=None,
-                attachments: Iterable = ()) -> Case:
+def case_create(
+    *,
+    actor,
+    category,
+    title: str,
+    description: str,
+    place: Place,
+    case_type: str = CaseType.HELP,
+    source: str = Source.RESIDENT,
+    priority: str = Priority.NORMAL,
+    address: str = "",
+    lat=None,
+    lng=None,
+    confidentiality: str = Confidentiality.NONE,
+    reporter=None,
+    reporter_resident=None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    external_ref: str = "",
+    origin=None,
+    attachments: Iterable = (),
+) -> Case:
     """受理: record a report from any source. ``category`` is a Category or its code; ``origin`` any model
     instance the case comes from (a visit, an alliance problem, an alarm). The reporter defaults to the actor
     when the actor reports for themselves (source resident/open311); staff entering it for someone (代办) pass
@@ -319,10 +407,19 @@ def case_create(*, actor, category, title: str, description: str, place: Place, 
     if not _reports_for_others(actor, place):
         # A resident reports as themselves, always: they see the case as its reporter, and their name and phone
         # come from their own record. The 代办 fields (someone else's name and phone) are for staff only.
-        if reporter_name or reporter_phone or (reporter is not None and reporter.pk != actor.pk) or (
-                reporter_resident is not None and reporter_resident.account_id != actor.pk):
-            raise ValidationError({"reporter_name": _("Only staff can report on someone else's behalf; your report "
-                                                      "is filed under your own name.")})
+        if (
+            reporter_name
+            or reporter_phone
+            or (reporter is not None and reporter.pk != actor.pk)
+            or (reporter_resident is not None and reporter_resident.account_id != actor.pk)
+        ):
+            raise ValidationError(
+                {
+                    "reporter_name": _(
+                        "Only staff can report on someone else's behalf; your report is filed under your own name."
+                    )
+                }
+            )
         if source != Source.RESIDENT:
             raise ValidationError({"source": _("Residents' reports have the source “resident”.")})
         reporter, reporter_resident = actor, _own_resident(actor)
@@ -332,12 +429,27 @@ def case_create(*, actor, category, title: str, description: str, place: Place, 
         reporter_name, reporter_phone, reporter_resident = "", "", None
     # Control characters never get in (they would break the Open311 XML feed and every export).
     title, description, address, reporter_name, external_ref = (
-        strip_control_chars(v or "") for v in (title, description, address, reporter_name, external_ref))
-    case = Case(case_type=case_type, category=category, title=(title or "").strip(),
-                description=(description or "").strip(), place=place, scope_path=place.path, priority=priority,
-                source=source, address=(address or "").strip(), lat=lat, lng=lng, confidentiality=confidentiality,
-                reporter=reporter, reporter_resident=reporter_resident, reporter_name=(reporter_name or "").strip(),
-                external_ref=external_ref, number="pending")
+        strip_control_chars(v or "") for v in (title, description, address, reporter_name, external_ref)
+    )
+    case = Case(
+        case_type=case_type,
+        category=category,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        place=place,
+        scope_path=place.path,
+        priority=priority,
+        source=source,
+        address=(address or "").strip(),
+        lat=lat,
+        lng=lng,
+        confidentiality=confidentiality,
+        reporter=reporter,
+        reporter_resident=reporter_resident,
+        reporter_name=(reporter_name or "").strip(),
+        external_ref=external_ref,
+        number="pending",
+    )
     if origin is not None:
         case.origin = f"{origin._meta.label_lower}:{origin.pk}"
     if reporter_phone:
@@ -373,14 +485,20 @@ def case_create(*, actor, category, title: str, description: str, place: Place, 
 
 # --- the steps --------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def case_whistle(*, actor, case: Case, note: str = "") -> Case:
     """吹哨: the community escalates a case beyond its power to the district dispatch centre."""
     note = _check_text("note", note, required=True)
     case = _transition(case, "whistle", actor, note=note)
-    notify(users=_users_with_roles_over(case.scope_path, policy.DISPATCH_ROLES - {"district_admin"}),
-           title=_("Whistle: %(title)s") % {"title": case.title}, body=note, url=_case_url(case),
-           kind="workorders.whistled", obj=case)
+    notify(
+        users=_users_with_roles_over(case.scope_path, policy.DISPATCH_ROLES - {"district_admin"}),
+        title=_("Whistle: %(title)s") % {"title": case.title},
+        body=note,
+        url=_case_url(case),
+        kind="workorders.whistled",
+        obj=case,
+    )
     return case
 
 
@@ -390,8 +508,15 @@ def _validate_handler(org: Organisation | None, field: str) -> None:
 
 
 @transaction.atomic
-def case_dispatch(*, actor, case: Case, lead_org: Organisation | None = None, co_orgs: Iterable = (),
-                  task_force: TaskForce | None = None, note: str = "") -> Case:
+def case_dispatch(
+    *,
+    actor,
+    case: Case,
+    lead_org: Organisation | None = None,
+    co_orgs: Iterable = (),
+    task_force: TaskForce | None = None,
+    note: str = "",
+) -> Case:
     """派单: to one lead organisation (主办) and co-handlers (协办), or to a task force (专班).
 
     At community level ``lead_org`` may be None: the community handles the case itself. At district level a lead
@@ -421,23 +546,39 @@ def case_dispatch(*, actor, case: Case, lead_org: Organisation | None = None, co
         fresh.sign_due, fresh.handle_due = _deadlines(fresh, now)
 
     case = _transition(
-        case, "dispatch", actor, note=note, prepare=prepare,
-        data={"lead": lead_org.name if lead_org else _("the community itself"), "co": [o.name for o in co],
-              "task_force": task_force.name if task_force else ""})
+        case,
+        "dispatch",
+        actor,
+        note=note,
+        prepare=prepare,
+        data={
+            "lead": lead_org.name if lead_org else _("the community itself"),
+            "co": [o.name for o in co],
+            "task_force": task_force.name if task_force else "",
+        },
+    )
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
-        status=AssignmentStatus.WITHDRAWN)
+        status=AssignmentStatus.WITHDRAWN
+    )
     seen = set()
     for org, role in ([(lead_org, AssignmentRole.LEAD)] if lead_org else []) + [(o, AssignmentRole.CO) for o in co]:
         if org.pk in seen:
             continue
         seen.add(org.pk)
-        CaseAssignment.objects.update_or_create(case=case, organisation=org, defaults={
-            "role": role, "status": AssignmentStatus.PENDING, "signed_at": None, "done_at": None})
+        CaseAssignment.objects.update_or_create(
+            case=case,
+            organisation=org,
+            defaults={"role": role, "status": AssignmentStatus.PENDING, "signed_at": None, "done_at": None},
+        )
     sync_queue(case)
-    notify(users=_handlers(case) + _users_of_orgs([o.pk for o in co]),
-           title=_("New case to handle: %(title)s") % {"title": case.title},
-           body=_("Sign for it by %(due)s.") % {"due": timezone.localtime(case.sign_due).strftime("%Y-%m-%d %H:%M")},
-           url=_case_url(case), kind="workorders.dispatched", obj=case)
+    notify(
+        users=_handlers(case) + _users_of_orgs([o.pk for o in co]),
+        title=_("New case to handle: %(title)s") % {"title": case.title},
+        body=_("Sign for it by %(due)s.") % {"due": timezone.localtime(case.sign_due).strftime("%Y-%m-%d %H:%M")},
+        url=_case_url(case),
+        kind="workorders.dispatched",
+        obj=case,
+    )
     return case
 
 
@@ -447,7 +588,8 @@ def case_sign(*, actor, case: Case, note: str = "") -> Case:
     case = _transition(case, "sign", actor, note=note)
     if case.lead_org_id:
         CaseAssignment.objects.filter(case=case, organisation_id=case.lead_org_id).update(
-            status=AssignmentStatus.SIGNED, signed_at=case.signed_at)
+            status=AssignmentStatus.SIGNED, signed_at=case.signed_at
+        )
         sync_queue(case)
     return case
 
@@ -457,11 +599,15 @@ def assignment_sign(*, actor, case: Case) -> CaseAssignment:
     """A co-handler (联合办理) signs for its part."""
     fresh = _lock(case)
     ids = policy.org_ids(actor)
-    assignment = CaseAssignment.objects.select_for_update().filter(
-        case=fresh, organisation_id__in=ids, role=AssignmentRole.CO, status=AssignmentStatus.PENDING).first()
+    assignment = (
+        CaseAssignment.objects.select_for_update()
+        .filter(case=fresh, organisation_id__in=ids, role=AssignmentRole.CO, status=AssignmentStatus.PENDING)
+        .first()
+    )
     if assignment is None or fresh.state not in OPEN_STATES:
-        raise TransitionRefused(_("There is nothing for your organisation to sign for on this case."),
-                                allowed_actions(fresh, actor))
+        raise TransitionRefused(
+            _("There is nothing for your organisation to sign for on this case."), allowed_actions(fresh, actor)
+        )
     assignment.status = AssignmentStatus.SIGNED
     assignment.signed_at = timezone.now()
     assignment.save(update_fields=["status", "signed_at", "updated_at"])
@@ -478,12 +624,18 @@ def case_return(*, actor, case: Case, reason: str) -> Case:
     old_lead = Case.objects.only("lead_org").get(pk=case.pk).lead_org_id
     case = _transition(case, "return_case", actor, note=reason, data={"returned_by": old_lead})
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
-        status=AssignmentStatus.RETURNED)
+        status=AssignmentStatus.RETURNED
+    )
     sync_queue(case)
     queue_roles = policy.DISPATCH_ROLES if case.level == Level.DISTRICT else policy.COMMUNITY_ROLES
-    notify(users=_users_with_roles_over(case.scope_path, queue_roles - {"district_admin"}),
-           title=_("Case returned: %(title)s") % {"title": case.title}, body=reason, url=_case_url(case),
-           kind="workorders.returned", obj=case)
+    notify(
+        users=_users_with_roles_over(case.scope_path, queue_roles - {"district_admin"}),
+        title=_("Case returned: %(title)s") % {"title": case.title},
+        body=reason,
+        url=_case_url(case),
+        kind="workorders.returned",
+        obj=case,
+    )
     return case
 
 
@@ -495,12 +647,16 @@ def case_start(*, actor, case: Case, note: str = "", attachments: Iterable = ())
 
 
 @transaction.atomic
-def case_note(*, actor, case: Case, note: str, attachments: Iterable = (), kind: str = AttachmentKind.BEFORE,
-              public: bool = True) -> CaseEvent:
+def case_note(
+    *, actor, case: Case, note: str, attachments: Iterable = (), kind: str = AttachmentKind.BEFORE, public: bool = True
+) -> CaseEvent:
     """A progress note with photos, by the lead, a co-handler or whoever owns the queue."""
     fresh = _lock(case)
-    if not (policy.is_lead_handler(fresh, actor) or policy.is_co_handler(fresh, actor)
-            or policy.controls_queue(fresh, actor)):
+    if not (
+        policy.is_lead_handler(fresh, actor)
+        or policy.is_co_handler(fresh, actor)
+        or policy.controls_queue(fresh, actor)
+    ):
         raise PermissionDenied(_("You are not handling this case."))
     if fresh.state not in OPEN_STATES:
         raise TransitionRefused(_("This case is closed; notes can no longer be added."), allowed_actions(fresh, actor))
@@ -518,8 +674,11 @@ def case_attach(*, actor, case: Case, files: Iterable, kind: str = AttachmentKin
     """More photos or PDFs on a case: the reporter adds report photos while it is open; handlers and the queue
     owner add any kind while it is open. One timeline entry per upload."""
     fresh = _lock(case)
-    handler = (policy.is_lead_handler(fresh, actor) or policy.is_co_handler(fresh, actor)
-               or policy.controls_queue(fresh, actor))
+    handler = (
+        policy.is_lead_handler(fresh, actor)
+        or policy.is_co_handler(fresh, actor)
+        or policy.controls_queue(fresh, actor)
+    )
     if not handler and not policy.is_reporter(fresh, actor):
         raise PermissionDenied(_("You may not add files to this case."))
     if not handler and kind != AttachmentKind.REPORT:
@@ -527,8 +686,7 @@ def case_attach(*, actor, case: Case, files: Iterable, kind: str = AttachmentKin
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Unknown attachment kind.")})
     if fresh.state not in OPEN_STATES:
-        raise TransitionRefused(_("This case is closed; files can no longer be added."),
-                                allowed_actions(fresh, actor))
+        raise TransitionRefused(_("This case is closed; files can no longer be added."), allowed_actions(fresh, actor))
     files = list(files or [])
     if not files:
         raise ValidationError({"files": _("Choose at least one file.")})
@@ -549,12 +707,18 @@ def case_complete(*, actor, case: Case, reply: str, attachments: Iterable = ()) 
     case = _transition(case, "complete", actor, note=reply, prepare=prepare)
     _attach(case, attachments, actor=actor, kind=AttachmentKind.AFTER, event=case.last_event)
     CaseAssignment.objects.filter(case=case, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]).update(
-        status=AssignmentStatus.DONE, done_at=case.completed_at)
+        status=AssignmentStatus.DONE, done_at=case.completed_at
+    )
     sync_queue(case)
     if case.reporter_id and case.reporter:
-        notify(users=[case.reporter], title=_("Your report has been handled: %(title)s") % {"title": case.title},
-               body=_("Please tell us whether you are satisfied."), url=_case_url(case),
-               kind="workorders.completed", obj=case)
+        notify(
+            users=[case.reporter],
+            title=_("Your report has been handled: %(title)s") % {"title": case.title},
+            body=_("Please tell us whether you are satisfied."),
+            url=_case_url(case),
+            kind="workorders.completed",
+            obj=case,
+        )
     return case
 
 
@@ -590,11 +754,17 @@ def case_evaluate(*, actor, case: Case, verdict, reasons: Iterable[str] = (), no
         case = _transition(case, "reopen", actor, note=note, data=data, prepare=prepare)
         if case.lead_org_id:
             CaseAssignment.objects.filter(case=case, organisation_id=case.lead_org_id).update(
-                status=AssignmentStatus.PENDING, signed_at=None, done_at=None)
+                status=AssignmentStatus.PENDING, signed_at=None, done_at=None
+            )
             sync_queue(case)
-        notify(users=_handlers(case), title=_("Sent back for re-doing: %(title)s") % {"title": case.title},
-               body=f"{verdict.label} {'、'.join(reasons)} {note}".strip(), url=_case_url(case),
-               kind="workorders.reopened", obj=case)
+        notify(
+            users=_handlers(case),
+            title=_("Sent back for re-doing: %(title)s") % {"title": case.title},
+            body=f"{verdict.label} {'、'.join(reasons)} {note}".strip(),
+            url=_case_url(case),
+            kind="workorders.reopened",
+            obj=case,
+        )
     else:
         case = _transition(case, "evaluate", actor, note=note, data=data, prepare=prepare)
     return case
@@ -616,7 +786,8 @@ def case_cancel(*, actor, case: Case, reason: str) -> Case:
 
     case = _transition(case, "cancel", actor, note=reason, prepare=prepare)
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
-        status=AssignmentStatus.WITHDRAWN)
+        status=AssignmentStatus.WITHDRAWN
+    )
     sync_queue(case)
     return case
 
@@ -640,13 +811,15 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
 
     case = _transition(case, "merge", actor, note=note, prepare=prepare, data={"into": target.number})
     CaseAssignment.objects.filter(case=case).exclude(status=AssignmentStatus.DONE).update(
-        status=AssignmentStatus.WITHDRAWN)
+        status=AssignmentStatus.WITHDRAWN
+    )
     sync_queue(case)
     _event(target, "merged_in", actor, before=target.state, data={"from": case.number}, public=False)
     return case
 
 
 # --- deadlines: extension, supervision, reminders, escalation ------------------------------------------------
+
 
 @transaction.atomic
 def extension_request(*, actor, case: Case, days: int, reason: str) -> ExtensionRequest:
@@ -655,8 +828,9 @@ def extension_request(*, actor, case: Case, days: int, reason: str) -> Extension
     if not policy.is_lead_handler(fresh, actor):
         raise PermissionDenied(_("Only the lead handler may ask for an extension."))
     if fresh.state not in (State.SIGNED, State.HANDLING):
-        raise TransitionRefused(_("An extension can be asked for only while the case is being handled."),
-                                allowed_actions(fresh, actor))
+        raise TransitionRefused(
+            _("An extension can be asked for only while the case is being handled."), allowed_actions(fresh, actor)
+        )
     if fresh.handle_due and timezone.now() > fresh.handle_due:
         raise ValidationError({"days": _("The deadline has passed: an extension must be asked for before it.")})
     try:
@@ -668,14 +842,20 @@ def extension_request(*, actor, case: Case, days: int, reason: str) -> Extension
     reason = _check_text("reason", reason)
     if ExtensionRequest.objects.filter(case=fresh, status=ExtensionStatus.PENDING).exists():
         raise ValidationError({"days": _("An extension request is already waiting for a decision.")})
-    ext = ExtensionRequest.objects.create(case=fresh, days=days, reason=reason, requested_by=actor,
-                                          old_due=fresh.handle_due)
+    ext = ExtensionRequest.objects.create(
+        case=fresh, days=days, reason=reason, requested_by=actor, old_due=fresh.handle_due
+    )
     _event(fresh, "extension_requested", actor, before=fresh.state, note=reason, data={"days": days})
     audit.record(actor=actor, action="create", obj=ext, after=audit.snapshot(ext))
     queue_roles = policy.DISPATCH_ROLES if fresh.level == Level.DISTRICT else policy.COMMUNITY_ROLES
-    notify(users=_users_with_roles_over(fresh.scope_path, queue_roles - {"district_admin"}),
-           title=_("Extension asked for: %(title)s") % {"title": fresh.title}, body=reason, url=_case_url(fresh),
-           kind="workorders.extension", obj=fresh)
+    notify(
+        users=_users_with_roles_over(fresh.scope_path, queue_roles - {"district_admin"}),
+        title=_("Extension asked for: %(title)s") % {"title": fresh.title},
+        body=reason,
+        url=_case_url(fresh),
+        kind="workorders.extension",
+        obj=fresh,
+    )
     return ext
 
 
@@ -689,8 +869,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         raise ValidationError({"status": _("This request has already been decided.")})
     before = audit.snapshot(ext)
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
-    ext.decided_by, ext.decided_at, ext.decision_note = actor, timezone.now(), _check_text("note", note,
-                                                                                          required=False)
+    ext.decided_by, ext.decided_at, ext.decision_note = actor, timezone.now(), _check_text("note", note, required=False)
     if approve and fresh.state in (State.SIGNED, State.HANDLING):
         base = fresh.handle_due or timezone.now()
         from linli.core.workdays import end_of_day
@@ -700,12 +879,24 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         Case.objects.filter(pk=fresh.pk).update(handle_due=fresh.handle_due)
         sync_queue(fresh)
     ext.save()
-    _event(fresh, "extension_approved" if approve else "extension_rejected", actor, before=fresh.state, note=note,
-           data={"days": ext.days})
+    _event(
+        fresh,
+        "extension_approved" if approve else "extension_rejected",
+        actor,
+        before=fresh.state,
+        note=note,
+        data={"days": ext.days},
+    )
     audit.record(actor=actor, action="update", obj=ext, before=before, after=audit.snapshot(ext))
-    notify(users=[ext.requested_by] if ext.requested_by else [],
-           title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s"))
-           % {"title": fresh.title}, body=note, url=_case_url(fresh), kind="workorders.extension_decided", obj=fresh)
+    notify(
+        users=[ext.requested_by] if ext.requested_by else [],
+        title=(_("Extension approved: %(title)s") if approve else _("Extension refused: %(title)s"))
+        % {"title": fresh.title},
+        body=note,
+        url=_case_url(fresh),
+        kind="workorders.extension_decided",
+        obj=fresh,
+    )
     return ext
 
 
@@ -722,8 +913,14 @@ def case_supervise(*, actor, case: Case, note: str) -> Case:
     fresh.supervised = True
     _event(fresh, "supervise", actor, before=fresh.state, note=note)
     audit.record(actor=actor, action="case_supervise", obj=fresh, note=note)
-    notify(users=_handlers(fresh), title=_("Under supervision: %(title)s") % {"title": fresh.title}, body=note,
-           url=_case_url(fresh), kind="workorders.supervised", obj=fresh)
+    notify(
+        users=_handlers(fresh),
+        title=_("Under supervision: %(title)s") % {"title": fresh.title},
+        body=note,
+        url=_case_url(fresh),
+        kind="workorders.supervised",
+        obj=fresh,
+    )
     case.supervised = True
     return fresh
 
@@ -743,8 +940,14 @@ def case_urge(*, actor, case: Case, note: str = "", automatic: bool = False) -> 
     text = note or _("This case is overdue. Please handle it now.")
     _event(fresh, "urge", actor, before=fresh.state, note=text, data={"automatic": automatic})
     audit.record(actor=actor, action="case_urge", obj=fresh, note=text)
-    notify(users=_handlers(fresh), title=_("Reminder (催办): %(title)s") % {"title": fresh.title}, body=text,
-           url=_case_url(fresh), kind="workorders.urged", obj=fresh)
+    notify(
+        users=_handlers(fresh),
+        title=_("Reminder (催办): %(title)s") % {"title": fresh.title},
+        body=text,
+        url=_case_url(fresh),
+        kind="workorders.urged",
+        obj=fresh,
+    )
     return fresh
 
 
@@ -757,13 +960,23 @@ def case_escalate(*, actor, case: Case, overdue_days: int) -> Case:
     level = fresh.escalation_level + 1
     Case.objects.filter(pk=fresh.pk).update(escalation_level=level, supervised=True)
     fresh.escalation_level, fresh.supervised = level, True
-    _event(fresh, "escalate", actor, before=fresh.state, data={"level": level, "overdue_days": overdue_days},
-           note=_("Overdue by %(n)s working days: escalated.") % {"n": overdue_days})
+    _event(
+        fresh,
+        "escalate",
+        actor,
+        before=fresh.state,
+        data={"level": level, "overdue_days": overdue_days},
+        note=_("Overdue by %(n)s working days: escalated.") % {"n": overdue_days},
+    )
     audit.record(actor=actor, action="case_escalate", obj=fresh, after={"escalation_level": level})
     roles = {"street_staff"} if level == 1 else {"dispatcher", "district_admin"}
-    notify(users=_users_with_roles_over(fresh.scope_path, roles),
-           title=_("Escalated: %(title)s is %(n)s working days overdue") % {"title": fresh.title, "n": overdue_days},
-           url=_case_url(fresh), kind="workorders.escalated", obj=fresh)
+    notify(
+        users=_users_with_roles_over(fresh.scope_path, roles),
+        title=_("Escalated: %(title)s is %(n)s working days overdue") % {"title": fresh.title, "n": overdue_days},
+        url=_case_url(fresh),
+        kind="workorders.escalated",
+        obj=fresh,
+    )
     return fresh
 
 
@@ -773,8 +986,9 @@ def reveal_reporter_phone(*, actor, case: Case, purpose: str = "") -> str:
 
     if not case.reporter_phone_cipher:
         return ""
-    if not policy.sees_reporter(case, actor) or not (policy.controls_queue(case, actor)
-                                                     or policy.is_lead_handler(case, actor)):
+    if not policy.sees_reporter(case, actor) or not (
+        policy.controls_queue(case, actor) or policy.is_lead_handler(case, actor)
+    ):
         raise PermissionDenied(_("You may not see this reporter's phone number."))
     audit.record_reveal(actor=actor, obj=case, field="reporter_phone", purpose=purpose)
     return decrypt(case.reporter_phone_cipher)

@@ -22,8 +22,17 @@ from linli.orgs.models import Organisation, OrgKind
 from .models import CaseType, Category, TimeLimit, VerdictLevel, VerdictReason
 
 HANDLER_KINDS = (OrgKind.DEPARTMENT, OrgKind.PROPERTY, OrgKind.STATIONED)
-CATEGORY_FIELDS = ("name", "parent", "description", "keywords", "default_handler", "handled_by_property",
-                   "is_public", "is_active", "sort")
+CATEGORY_FIELDS = (
+    "name",
+    "parent",
+    "description",
+    "keywords",
+    "default_handler",
+    "handled_by_property",
+    "is_public",
+    "is_active",
+    "sort",
+)
 TIME_LIMIT_FIELDS = ("case_type", "category", "sign_days", "handle_days")
 VERDICT_FIELDS = ("label", "counts_as_satisfied", "reopens", "sort", "is_active")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -43,8 +52,9 @@ def _code(value: str, model, max_length: int) -> str:
     if not code:
         raise ValidationError({"code": _("This field is required.")})
     if len(code) > max_length or not CODE_RE.match(code):
-        raise ValidationError({"code": _("Lower-case letters, digits and hyphens, at most %(n)s characters.")
-                                       % {"n": max_length}})
+        raise ValidationError(
+            {"code": _("Lower-case letters, digits and hyphens, at most %(n)s characters.") % {"n": max_length}}
+        )
     if model.objects.filter(code=code).exists():
         raise ValidationError({"code": _("This code is taken.")})
     return code
@@ -70,6 +80,7 @@ def normalise_keywords(value: str) -> str:
 
 
 # --- categories ---------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def category_save(*, actor, category: Category | None = None, code: str = "", **data) -> Category:
@@ -100,17 +111,20 @@ def category_save(*, actor, category: Category | None = None, code: str = "", **
             raise ValidationError({"parent": _("This category has subcategories, so it stays at the top level.")})
     handler = obj.default_handler
     if handler is not None and (not handler.is_active or handler.kind not in HANDLER_KINDS):
-        raise ValidationError({"default_handler": _("Choose an active department, property company or "
-                                                    "stationed unit.")})
+        raise ValidationError(
+            {"default_handler": _("Choose an active department, property company or stationed unit.")}
+        )
     obj.sort = _integer("sort", obj.sort, 0, 32767)
     obj.full_clean(exclude=["parent", "default_handler"])
     obj.save()
-    audit.record(actor=actor, action="create" if creating else "update", obj=obj, before=before,
-                 after=audit.snapshot(obj))
+    audit.record(
+        actor=actor, action="create" if creating else "update", obj=obj, before=before, after=audit.snapshot(obj)
+    )
     return obj
 
 
 # --- time limits --------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def time_limit_save(*, actor, limit: TimeLimit | None = None, **data) -> TimeLimit:
@@ -120,10 +134,15 @@ def time_limit_save(*, actor, limit: TimeLimit | None = None, **data) -> TimeLim
     _require(actor, "add" if creating else "change", TimeLimit)
     obj = TimeLimit() if creating else TimeLimit.objects.select_for_update().get(pk=limit.pk)
     before = None if creating else audit.snapshot(obj)
-    if not creating and obj.case_type == "" and obj.category_id is None and (
-            data.get("case_type", "") != "" or data.get("category") is not None):
-        raise ValidationError({"case_type": _("The default rule (any type, any category) stays; change its days "
-                                              "instead.")})
+    if (
+        not creating
+        and obj.case_type == ""
+        and obj.category_id is None
+        and (data.get("case_type", "") != "" or data.get("category") is not None)
+    ):
+        raise ValidationError(
+            {"case_type": _("The default rule (any type, any category) stays; change its days instead.")}
+        )
     assign(obj, data, TIME_LIMIT_FIELDS)
     obj.case_type = obj.case_type or ""
     if obj.case_type not in CaseType.values and obj.case_type != "":
@@ -134,12 +153,12 @@ def time_limit_save(*, actor, limit: TimeLimit | None = None, **data) -> TimeLim
         raise ValidationError({"sign_days": _("Signing cannot take longer than handling.")})
     clash = TimeLimit.objects.filter(case_type=obj.case_type, category=obj.category).exclude(pk=obj.pk)
     if clash.exists():
-        raise ValidationError({"category": _("There is already a rule for this type and category; change that "
-                                             "one.")})
+        raise ValidationError({"category": _("There is already a rule for this type and category; change that one.")})
     obj.full_clean(exclude=["category"], validate_unique=False)
     obj.save()
-    audit.record(actor=actor, action="create" if creating else "update", obj=obj, before=before,
-                 after=audit.snapshot(obj))
+    audit.record(
+        actor=actor, action="create" if creating else "update", obj=obj, before=before, after=audit.snapshot(obj)
+    )
     return obj
 
 
@@ -148,16 +167,24 @@ def time_limit_delete(*, actor, limit: TimeLimit) -> None:
     _require(actor, "delete", TimeLimit)
     obj = TimeLimit.objects.select_for_update().get(pk=limit.pk)
     if obj.case_type == "" and obj.category_id is None:
-        raise ValidationError({"case_type": _("The default rule (any type, any category) cannot be deleted; "
-                                              "change its days instead.")})
+        raise ValidationError(
+            {"case_type": _("The default rule (any type, any category) cannot be deleted; change its days instead.")}
+        )
     before = audit.snapshot(obj)
     pk, text = obj.pk, str(obj)
     obj.delete()
-    audit.record(actor=actor, action="delete", object_type="workorders.timelimit", object_id=str(pk),
-                 object_repr=text, before=before)
+    audit.record(
+        actor=actor,
+        action="delete",
+        object_type="workorders.timelimit",
+        object_id=str(pk),
+        object_repr=text,
+        before=before,
+    )
 
 
 # --- the verdict scale ----------------------------------------------------------------------------------------
+
 
 def _reasons(values: Iterable[str]) -> list[str]:
     reasons = []
@@ -166,8 +193,9 @@ def _reasons(values: Iterable[str]) -> list[str]:
         if not text or text in reasons:
             continue
         if len(text) > 40:
-            raise ValidationError({"reasons": _("Each reason at most %(n)s characters: %(text)s")
-                                              % {"n": 40, "text": text[:40] + "…"}})
+            raise ValidationError(
+                {"reasons": _("Each reason at most %(n)s characters: %(text)s") % {"n": 40, "text": text[:40] + "…"}}
+            )
         reasons.append(text)
     if len(reasons) > MAX_REASONS:
         raise ValidationError({"reasons": _("At most %(n)s reasons.") % {"n": MAX_REASONS}})
@@ -175,13 +203,16 @@ def _reasons(values: Iterable[str]) -> list[str]:
 
 
 def _with_reasons(level: VerdictLevel) -> dict:
-    return {**audit.snapshot(level), "reasons": list(level.reasons.order_by("sort", "pk").values_list("text",
-                                                                                                       flat=True))}
+    return {
+        **audit.snapshot(level),
+        "reasons": list(level.reasons.order_by("sort", "pk").values_list("text", flat=True)),
+    }
 
 
 @transaction.atomic
-def verdict_level_save(*, actor, level: VerdictLevel | None = None, code: str = "", reasons=None,
-                       **data) -> VerdictLevel:
+def verdict_level_save(
+    *, actor, level: VerdictLevel | None = None, code: str = "", reasons=None, **data
+) -> VerdictLevel:
     """Create or change a step of the satisfaction scale with its reason chips (``reasons``: the texts in
     order; None leaves them as they are). A level that reopens (发回重办) cannot count as satisfied, and at least
     one active level must count as satisfied."""
@@ -215,8 +246,9 @@ def verdict_level_save(*, actor, level: VerdictLevel | None = None, code: str = 
                 VerdictReason.objects.create(level=obj, text=text, sort=sort)
             elif reason.sort != sort:
                 VerdictReason.objects.filter(pk=reason.pk).update(sort=sort)
-    audit.record(actor=actor, action="create" if creating else "update", obj=obj, before=before,
-                 after=_with_reasons(obj))
+    audit.record(
+        actor=actor, action="create" if creating else "update", obj=obj, before=before, after=_with_reasons(obj)
+    )
     return obj
 
 

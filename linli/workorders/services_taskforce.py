@@ -36,8 +36,9 @@ def _text(value: str, field: str, *, required: bool, limit: int) -> str:
 
 
 @transaction.atomic
-def taskforce_create(*, actor, kind: str, name: str, place: Place, lead, members: Iterable = (), road: str = "",
-                     people: str = "") -> TaskForce:
+def taskforce_create(
+    *, actor, kind: str, name: str, place: Place, lead, members: Iterable = (), road: str = "", people: str = ""
+) -> TaskForce:
     """A standing task force over a compound (1+5+N), a road (1+3) or another area; the dispatch centre or the
     district administrator sets it up."""
     if place is None:
@@ -51,14 +52,19 @@ def taskforce_create(*, actor, kind: str, name: str, place: Place, lead, members
     members = [o for o in _orgs_active(members, "members") if o.pk != lead.pk]
     if kind == TaskForceKind.ROAD and not (road or "").strip():
         raise ValidationError({"road": _("A road task force needs the road's name.")})
-    tf = TaskForce(kind=kind, name=_text(name, "name", required=True, limit=100), place=place,
-                   scope_path=place.path, road=_text(road, "road", required=False, limit=100), lead=lead,
-                   people=_text(people, "people", required=False, limit=4000))
+    tf = TaskForce(
+        kind=kind,
+        name=_text(name, "name", required=True, limit=100),
+        place=place,
+        scope_path=place.path,
+        road=_text(road, "road", required=False, limit=100),
+        lead=lead,
+        people=_text(people, "people", required=False, limit=4000),
+    )
     tf.full_clean()
     tf.save()
     tf.members.set(members)
-    audit.record(actor=actor, action="create", obj=tf,
-                 after={**audit.snapshot(tf), "members": [o.pk for o in members]})
+    audit.record(actor=actor, action="create", obj=tf, after={**audit.snapshot(tf), "members": [o.pk for o in members]})
     events.publish("workorders.taskforce.created", {"task_force_id": tf.pk, "place": place.path})
     return tf
 
@@ -75,8 +81,17 @@ def may_record_action(actor, *, place: Place, case: Case | None = None, task_for
 
 
 @transaction.atomic
-def joint_action_record(*, actor, title: str, held_at, outcome: str, task_force: TaskForce | None = None,
-                        case: Case | None = None, units: Iterable = (), participants: str = "") -> JointAction:
+def joint_action_record(
+    *,
+    actor,
+    title: str,
+    held_at,
+    outcome: str,
+    task_force: TaskForce | None = None,
+    case: Case | None = None,
+    units: Iterable = (),
+    participants: str = "",
+) -> JointAction:
     """联合行动: who acted together, when, with what outcome; linked to a task force and/or a case. The case's
     timeline gets an entry."""
     if task_force is None and case is None:
@@ -89,20 +104,35 @@ def joint_action_record(*, actor, title: str, held_at, outcome: str, task_force:
     if held_at > timezone.now() + dt.timedelta(hours=1):
         raise ValidationError({"held_at": _("A joint action is recorded after it has taken place.")})
     units = _orgs_active(units, "units")
-    action = JointAction(task_force=task_force, case=case, title=_text(title, "title", required=True, limit=100),
-                         held_at=held_at, place=place, scope_path=place.path,
-                         participants=_text(participants, "participants", required=False, limit=2000),
-                         outcome=_text(outcome, "outcome", required=True, limit=4000), recorded_by=actor)
+    action = JointAction(
+        task_force=task_force,
+        case=case,
+        title=_text(title, "title", required=True, limit=100),
+        held_at=held_at,
+        place=place,
+        scope_path=place.path,
+        participants=_text(participants, "participants", required=False, limit=2000),
+        outcome=_text(outcome, "outcome", required=True, limit=4000),
+        recorded_by=actor,
+    )
     action.full_clean()
     action.save()
     action.units.set(units)
     if case is not None:
         from .services import _event
 
-        _event(case, "joint_action", actor, before=case.state, note=f"{action.title}：{action.outcome}"[:2000],
-               data={"joint_action": action.pk, "units": [o.name for o in units]})
-    audit.record(actor=actor, action="create", obj=action,
-                 after={**audit.snapshot(action), "units": [o.pk for o in units]})
-    events.publish("workorders.jointaction.recorded", {"joint_action_id": action.pk,
-                                                       "case_id": case.pk if case else None})
+        _event(
+            case,
+            "joint_action",
+            actor,
+            before=case.state,
+            note=f"{action.title}：{action.outcome}"[:2000],
+            data={"joint_action": action.pk, "units": [o.name for o in units]},
+        )
+    audit.record(
+        actor=actor, action="create", obj=action, after={**audit.snapshot(action), "units": [o.pk for o in units]}
+    )
+    events.publish(
+        "workorders.jointaction.recorded", {"joint_action_id": action.pk, "case_id": case.pk if case else None}
+    )
     return action

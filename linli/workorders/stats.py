@@ -50,9 +50,21 @@ DONE_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED)
 JUDGED_STATES = (State.EVALUATED, State.ARCHIVED)
 HANDLING_STATES = (State.DISPATCHED, State.SIGNED, State.HANDLING)
 GROUPINGS = ("department", "community", "category")
-COUNTERS = ("volume", "signed", "signed_on_time", "sign_late_open", "completed", "completed_on_time",
-            "handle_late_open", "not_withdrawn", "final_judged", "final_satisfied", "reopen_verdicts",
-            "ever_completed", "reopened")
+COUNTERS = (
+    "volume",
+    "signed",
+    "signed_on_time",
+    "sign_late_open",
+    "completed",
+    "completed_on_time",
+    "handle_late_open",
+    "not_withdrawn",
+    "final_judged",
+    "final_satisfied",
+    "reopen_verdicts",
+    "ever_completed",
+    "reopened",
+)
 
 
 @dataclass
@@ -198,9 +210,14 @@ def _handling_times(qs, rows: dict) -> None:
     done = dict(qs.filter(state__in=DONE_STATES, completed_at__isnull=False).values_list("pk", "k"))
     if not done:
         return
-    timeline = list(CaseEvent.objects.filter(case_id__in=qs.filter(state__in=DONE_STATES).values("pk"),
-                                             action__in=("dispatch", "reopen", "return_case", "complete"))
-                    .order_by("case_id", "at", "pk").values_list("case_id", "action", "at"))
+    timeline = list(
+        CaseEvent.objects.filter(
+            case_id__in=qs.filter(state__in=DONE_STATES).values("pk"),
+            action__in=("dispatch", "reopen", "return_case", "complete"),
+        )
+        .order_by("case_id", "at", "pk")
+        .values_list("case_id", "action", "at")
+    )
     if not timeline:
         return
     first = min(timezone.localtime(e[2]).date() for e in timeline)
@@ -226,21 +243,25 @@ def table(user, grouping: str, *, now=None, **filters) -> list[Row]:
     now = now or timezone.now()
     qs = base_queryset(user, **filters).annotate(k=_group_expr(grouping))
     done = Q(completed_at__isnull=False, state__in=DONE_STATES)
-    agg = qs.values("k").annotate(
-        volume=Count("pk"),
-        signed=Count("pk", filter=Q(signed_at__isnull=False)),
-        signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, sign_overdue=False)),
-        sign_late_open=Count("pk", filter=Q(state=State.DISPATCHED, signed_at__isnull=True, sign_due__lt=now)),
-        handle_late_open=Count("pk", filter=Q(state__in=HANDLING_STATES, handle_due__lt=now)),
-        completed=Count("pk", filter=done),
-        completed_on_time=Count("pk", filter=done & Q(handle_overdue=False)),
-        not_withdrawn=Count("pk", filter=~Q(state=State.CANCELLED)),
-        final_judged=Count("pk", filter=Q(verdict__isnull=False, state__in=JUDGED_STATES)),
-        final_satisfied=Count("pk", filter=Q(verdict__counts_as_satisfied=True, state__in=JUDGED_STATES)),
-        reopen_verdicts=Sum("reopen_count"),
-        ever_completed=Count("pk", filter=done | Q(reopen_count__gt=0)),
-        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-    ).order_by()
+    agg = (
+        qs.values("k")
+        .annotate(
+            volume=Count("pk"),
+            signed=Count("pk", filter=Q(signed_at__isnull=False)),
+            signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, sign_overdue=False)),
+            sign_late_open=Count("pk", filter=Q(state=State.DISPATCHED, signed_at__isnull=True, sign_due__lt=now)),
+            handle_late_open=Count("pk", filter=Q(state__in=HANDLING_STATES, handle_due__lt=now)),
+            completed=Count("pk", filter=done),
+            completed_on_time=Count("pk", filter=done & Q(handle_overdue=False)),
+            not_withdrawn=Count("pk", filter=~Q(state=State.CANCELLED)),
+            final_judged=Count("pk", filter=Q(verdict__isnull=False, state__in=JUDGED_STATES)),
+            final_satisfied=Count("pk", filter=Q(verdict__counts_as_satisfied=True, state__in=JUDGED_STATES)),
+            reopen_verdicts=Sum("reopen_count"),
+            ever_completed=Count("pk", filter=done | Q(reopen_count__gt=0)),
+            reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+        )
+        .order_by()
+    )
     rows = {r["k"]: Row(key=r["k"], label="", **{k: v or 0 for k, v in r.items() if k != "k"}) for r in agg}
     labels = _labels(grouping, list(rows))
     for key, row in rows.items():
@@ -272,29 +293,62 @@ COLUMNS = [
 
 
 def column_labels() -> list[str]:
-    return [_("Name"), _("Volume"), _("Response rate"), _("On-time completion"), _("Completion rate"),
-            _("Resolution rate"), _("Satisfaction"), _("Reopen rate"), _("Mean handling time (working days)")]
+    return [
+        _("Name"),
+        _("Volume"),
+        _("Response rate"),
+        _("On-time completion"),
+        _("Completion rate"),
+        _("Resolution rate"),
+        _("Satisfaction"),
+        _("Reopen rate"),
+        _("Mean handling time (working days)"),
+    ]
 
 
 def definitions() -> list[tuple[str, str]]:
     """The 指标说明 block of the statistics page: each column and how it is computed (the docstring above)."""
     return [
         (_("Volume"), _("Cases created in the period, merged duplicates left out.")),
-        (_("Response rate"), _("Signed for within the sign limit, of the cases signed for plus those still waiting "
-                               "past the limit. A case signed late in any round counts as late.")),
-        (_("On-time completion"), _("Completed within the handling deadline, of the cases completed plus those "
-                                    "still being handled past it. After 发回重办 a new deadline runs from the "
-                                    "reopening.")),
+        (
+            _("Response rate"),
+            _(
+                "Signed for within the sign limit, of the cases signed for plus those still waiting "
+                "past the limit. A case signed late in any round counts as late."
+            ),
+        ),
+        (
+            _("On-time completion"),
+            _(
+                "Completed within the handling deadline, of the cases completed plus those "
+                "still being handled past it. After 发回重办 a new deadline runs from the "
+                "reopening."
+            ),
+        ),
         (_("Completion rate"), _("Completed (办结, evaluated or archived), of the cases not withdrawn.")),
-        (_("Resolution rate"), _("Of the cases with a final verdict, those whose final verdict counts as "
-                                 "satisfied: solved in the resident's judgement, after any re-doing.")),
-        (_("Satisfaction"), _("Of all verdicts given, those that count as satisfied (满意 or 基本满意). A case "
-                              "evaluated twice counts twice: the verdict that sent it back stays in the base.")),
+        (
+            _("Resolution rate"),
+            _(
+                "Of the cases with a final verdict, those whose final verdict counts as "
+                "satisfied: solved in the resident's judgement, after any re-doing."
+            ),
+        ),
+        (
+            _("Satisfaction"),
+            _(
+                "Of all verdicts given, those that count as satisfied (满意 or 基本满意). A case "
+                "evaluated twice counts twice: the verdict that sent it back stays in the base."
+            ),
+        ),
         (_("Reopen rate"), _("Sent back for re-doing at least once, of the cases completed at least once.")),
-        (_("Mean handling time (working days)"),
-         _("From each dispatch or reopening to the completion that ends it, counting only the hours of working "
-           "days on the statutory calendar (24 hours a working day), summed per case; the mean over completed "
-           "cases. The wait for the resident's verdict is not counted.")),
+        (
+            _("Mean handling time (working days)"),
+            _(
+                "From each dispatch or reopening to the completion that ends it, counting only the hours of working "
+                "days on the statutory calendar (24 hours a working day), summed per case; the mean over completed "
+                "cases. The wait for the resident's verdict is not counted."
+            ),
+        ),
     ]
 
 
@@ -313,13 +367,19 @@ def export_xlsx(user, **filters):
     book = Book(creator=name)
     for grouping, title in grouping_labels().items():
         ws = book.sheet(title)
-        ws.append([_("Exported by %(name)s at %(when)s; period %(period)s") % {"name": name, "when": when,
-                                                                             "period": period}])
+        ws.append(
+            [_("Exported by %(name)s at %(when)s; period %(period)s") % {"name": name, "when": when, "period": period}]
+        )
         ws.append(column_labels())
         rows = table(user, grouping, **filters)
         for row in [*rows, totals(rows)]:
             ws.append([fn(row) for _key, fn in COLUMNS])
     handle = book.save()
-    audit.record(actor=user, action="export", object_type="workorders.stats", object_repr=_("Work-order statistics"),
-                 note=f"period {period}; under {filters.get('under') or '-'}")
+    audit.record(
+        actor=user,
+        action="export",
+        object_type="workorders.stats",
+        object_repr=_("Work-order statistics"),
+        note=f"period {period}; under {filters.get('under') or '-'}",
+    )
     return handle

@@ -22,8 +22,12 @@ from .models import Case, CaseStatistics
 class StatsFilter(forms.Form):
     start = BoundedDateField(label=_("From"), required=False)
     end = BoundedDateField(label=_("To"), required=False)
-    under = forms.RegexField(label=_("Place code or path"), regex=r"^\d{6,24}$", required=False,
-                             error_messages={"invalid": _("Digits only, as in a place path.")})
+    under = forms.RegexField(
+        label=_("Place code or path"),
+        regex=r"^\d{6,24}$",
+        required=False,
+        error_messages={"invalid": _("Digits only, as in a place path.")},
+    )
 
     def clean(self):
         data = super().clean()
@@ -61,12 +65,21 @@ def stats_page(request):
     rows = stats.table(request.user, grouping, **filters) if form.is_valid() else []
     total = stats.totals(rows)
     render_row = [[fn(r) for _k, fn in stats.COLUMNS] for r in rows]
-    return render(request, "workorders/stats/stats.html", {
-        "form": form, "grouping": grouping, "groupings": stats.grouping_labels(), "headers": stats.column_labels(),
-        "rows": render_row, "total": [fn(total) for _k, fn in stats.COLUMNS],
-        "can_export": may_any(request.user, Case, "export"), "query": request.GET.urlencode(),
-        "definitions": stats.definitions(),
-    })
+    return render(
+        request,
+        "workorders/stats/stats.html",
+        {
+            "form": form,
+            "grouping": grouping,
+            "groupings": stats.grouping_labels(),
+            "headers": stats.column_labels(),
+            "rows": render_row,
+            "total": [fn(total) for _k, fn in stats.COLUMNS],
+            "can_export": may_any(request.user, Case, "export"),
+            "query": request.GET.urlencode(),
+            "definitions": stats.definitions(),
+        },
+    )
 
 
 @login_required
@@ -78,5 +91,9 @@ def stats_export(request):
         return stats_page(request)
     handle = stats.export_xlsx(request.user, **filters)
     name = f"workorder-stats-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -57,8 +57,14 @@ PAGE_SIZE = 50
 HANDLER_KINDS = (OrgKind.DEPARTMENT, OrgKind.PROPERTY, OrgKind.STATIONED)
 STAFF_ROLES = {r for r in Role.values if r != Role.RESIDENT}
 PATROL_ROLES = {Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER}
-COUNTER_ROLES = {Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.STREET_STAFF, Role.DISPATCHER,
-                 Role.DISTRICT_ADMIN, Role.GRID_WORKER}
+COUNTER_ROLES = {
+    Role.COMMUNITY_SECRETARY,
+    Role.SOCIAL_WORKER,
+    Role.STREET_STAFF,
+    Role.DISPATCHER,
+    Role.DISTRICT_ADMIN,
+    Role.GRID_WORKER,
+}
 
 
 FIELD_ALIASES = {"attachments": "photos", "files": "photos", "reasons": "reasons"}
@@ -82,6 +88,7 @@ def _is_resident_only(user) -> bool:
 
 # --- who handles: organisations a case can be dispatched to ----------------------------------------------
 
+
 def handler_orgs():
     """Active departments, property companies and stationed units: the dispatch targets. Organisation names
     are public reference data; only someone who controls the case's queue is offered them."""
@@ -94,8 +101,9 @@ def suggested_lead(case: Case) -> Organisation | None:
     category = case.category
     by_property = category.handled_by_property or (category.parent_id and category.parent.handled_by_property)
     if by_property and len(case.scope_path) >= 15:
-        company = Organisation.objects.filter(kind=OrgKind.PROPERTY, is_active=True,
-                                              managed_compounds__path=case.scope_path[:15]).first()
+        company = Organisation.objects.filter(
+            kind=OrgKind.PROPERTY, is_active=True, managed_compounds__path=case.scope_path[:15]
+        ).first()
         if company:
             return company
     if category.default_handler_id:
@@ -112,23 +120,39 @@ def _task_forces(user):
 # --- the case page --------------------------------------------------------------------------------------
 
 TRANSITION_FORMS = {
-    "whistle": f.WhistleForm, "dispatch": f.DispatchForm, "sign": f.NoteOnly, "start": f.StartForm,
-    "complete": f.CompleteForm, "archive": f.NoteOnly, "return_case": f.TextReasonForm,
-    "cancel": f.TextReasonForm, "merge": f.MergeForm,
+    "whistle": f.WhistleForm,
+    "dispatch": f.DispatchForm,
+    "sign": f.NoteOnly,
+    "start": f.StartForm,
+    "complete": f.CompleteForm,
+    "archive": f.NoteOnly,
+    "return_case": f.TextReasonForm,
+    "cancel": f.TextReasonForm,
+    "merge": f.MergeForm,
 }
 EXTRA_FORMS = {
-    "co_sign": None, "note": f.CaseNoteForm, "extension": f.ExtensionForm, "extension_decide": f.ExtensionDecideForm,
-    "supervise": f.SuperviseForm, "urge": f.UrgeForm, "attach": f.AttachForm,
+    "co_sign": None,
+    "note": f.CaseNoteForm,
+    "extension": f.ExtensionForm,
+    "extension_decide": f.ExtensionDecideForm,
+    "supervise": f.SuperviseForm,
+    "urge": f.UrgeForm,
+    "attach": f.AttachForm,
 }
 
 
 def _labels() -> dict[str, str]:
     labels = {t.name: str((t.custom or {}).get("label", t.name)) for t in Case().get_all_state_transitions()}
-    labels.update({
-        "co_sign": _("Sign for our part (联合办理)"), "note": _("Add a progress note"),
-        "extension": _("Ask for an extension (延期)"), "extension_decide": _("Decide on the extension"),
-        "supervise": _("Supervise (督办)"), "urge": _("Send a reminder (催办)"),
-    })
+    labels.update(
+        {
+            "co_sign": _("Sign for our part (联合办理)"),
+            "note": _("Add a progress note"),
+            "extension": _("Ask for an extension (延期)"),
+            "extension_decide": _("Decide on the extension"),
+            "supervise": _("Supervise (督办)"),
+            "urge": _("Send a reminder (催办)"),
+        }
+    )
     return labels
 
 
@@ -137,14 +161,23 @@ def extra_actions(case: Case, user, pending_extension) -> list[str]:
     names = []
     is_open = case.state in OPEN_STATES
     ids = policy.org_ids(user)
-    if is_open and ids and case.assignments.filter(organisation_id__in=ids, role=AssignmentRole.CO,
-                                                   status=AssignmentStatus.PENDING).exists():
+    if (
+        is_open
+        and ids
+        and case.assignments.filter(
+            organisation_id__in=ids, role=AssignmentRole.CO, status=AssignmentStatus.PENDING
+        ).exists()
+    ):
         names.append("co_sign")
     lead = policy.is_lead_handler(case, user)
     if is_open and (lead or policy.is_co_handler(case, user) or policy.controls_queue(case, user)):
         names.append("note")
-    if (lead and case.state in (State.SIGNED, State.HANDLING) and pending_extension is None
-            and not (case.handle_due and timezone.now() > case.handle_due)):
+    if (
+        lead
+        and case.state in (State.SIGNED, State.HANDLING)
+        and pending_extension is None
+        and not (case.handle_due and timezone.now() > case.handle_due)
+    ):
         names.append("extension")
     if pending_extension is not None and policy.controls_queue(case, user):
         names.append("extension_decide")
@@ -160,9 +193,15 @@ def _form_for(name: str, case: Case, user, data=None, files=None):
     if name == "dispatch":
         orgs = handler_orgs()
         lead = suggested_lead(case)
-        return f.DispatchForm(data, files, orgs=orgs, task_forces=_task_forces(user),
-                              district=case.level == Level.DISTRICT, prefix="dispatch",
-                              initial={"lead_org": lead.pk if lead else None})
+        return f.DispatchForm(
+            data,
+            files,
+            orgs=orgs,
+            task_forces=_task_forces(user),
+            district=case.level == Level.DISTRICT,
+            prefix="dispatch",
+            initial={"lead_org": lead.pk if lead else None},
+        )
     if name == "co_sign":
         return None
     cls = TRANSITION_FORMS.get(name) or EXTRA_FORMS.get(name)
@@ -180,8 +219,9 @@ def _reporter(case: Case, user) -> dict | None:
     phone = case.reporter_phone_masked
     if not phone and case.reporter_resident_id:
         phone = case.reporter_resident.phone_masked
-    may_reveal = bool(case.reporter_phone_cipher) and (policy.controls_queue(case, user)
-                                                      or policy.is_lead_handler(case, user))
+    may_reveal = bool(case.reporter_phone_cipher) and (
+        policy.controls_queue(case, user) or policy.is_lead_handler(case, user)
+    )
     return {"name": name, "phone": phone, "may_reveal": may_reveal}
 
 
@@ -199,8 +239,13 @@ def _detail_context(request, case: Case, *, bound=None, refused=None) -> dict:
         form = bound[1] if bound and bound[0] == name else _form_for(name, case, user)
         actions.append({"name": name, "label": labels.get(name, name), "form": form})
     return {
-        "section": SECTION, "case": case, "labels": labels, "place_address": case.place.full_address(),
-        "allowed": allowed, "extras": extras, "actions": actions,
+        "section": SECTION,
+        "case": case,
+        "labels": labels,
+        "place_address": case.place.full_address(),
+        "allowed": allowed,
+        "extras": extras,
+        "actions": actions,
         "open_form": bound[0] if bound else "",
         "refused": refused,
         "refused_allowed": [labels.get(n, n) for n in (refused.allowed if refused else [])],
@@ -218,17 +263,33 @@ def _detail_context(request, case: Case, *, bound=None, refused=None) -> dict:
 
 def _event_labels() -> dict[str, str]:
     labels = _labels()
-    labels.update({
-        "create": _("Reported (受理)"), "dispatch": _("Dispatched (派单)"), "sign": _("Signed for (签收)"),
-        "start": _("Handling started"), "complete": _("Completed (办结)"), "evaluate": _("Verdict given"),
-        "reopen": _("Sent back for re-doing (发回重办)"), "archive": _("Archived (归档)"),
-        "return_case": _("Returned (退单)"), "cancel": _("Withdrawn (撤销)"), "merge": _("Merged (合并)"),
-        "whistle": _("Whistled to the district (吹哨)"), "co_sign": _("Co-handler signed for its part"),
-        "note": _("Progress note"), "attach": _("Files added"), "extension_requested": _("Extension asked for"),
-        "extension_approved": _("Extension approved"), "extension_rejected": _("Extension refused"),
-        "supervise": _("Put under supervision (督办)"), "urge": _("Reminder (催办)"), "escalate": _("Escalated"),
-        "merged_in": _("A duplicate was merged in"), "joint_action": _("Joint action (联合行动)"),
-    })
+    labels.update(
+        {
+            "create": _("Reported (受理)"),
+            "dispatch": _("Dispatched (派单)"),
+            "sign": _("Signed for (签收)"),
+            "start": _("Handling started"),
+            "complete": _("Completed (办结)"),
+            "evaluate": _("Verdict given"),
+            "reopen": _("Sent back for re-doing (发回重办)"),
+            "archive": _("Archived (归档)"),
+            "return_case": _("Returned (退单)"),
+            "cancel": _("Withdrawn (撤销)"),
+            "merge": _("Merged (合并)"),
+            "whistle": _("Whistled to the district (吹哨)"),
+            "co_sign": _("Co-handler signed for its part"),
+            "note": _("Progress note"),
+            "attach": _("Files added"),
+            "extension_requested": _("Extension asked for"),
+            "extension_approved": _("Extension approved"),
+            "extension_rejected": _("Extension refused"),
+            "supervise": _("Put under supervision (督办)"),
+            "urge": _("Reminder (催办)"),
+            "escalate": _("Escalated"),
+            "merged_in": _("A duplicate was merged in"),
+            "joint_action": _("Joint action (联合行动)"),
+        }
+    )
     return labels
 
 
@@ -298,14 +359,21 @@ def case_detail(request, pk: int):
 def track(request, pk: int, case: Case | None = None):
     """The resident's phone page: the case, its public timeline, the verdict button when it is time."""
     case = case or selectors.case_for(request.user, pk)
-    return render(request, "workorders/track.html", {
-        "section": "services", "case": case, "place_address": case.place.full_address(),
-        "timeline": labelled_timeline(case, user=request.user, public_only=True),
-        "may_evaluate": "evaluate" in services.allowed_actions(case, request.user),
-        "may_cancel": "cancel" in services.allowed_actions(case, request.user),
-        "cancel_form": f.TextReasonForm(prefix="cancel"),
-        "may_attach": _may_attach(case, request.user), "attach_form": f.AttachForm(prefix="attach"),
-    })
+    return render(
+        request,
+        "workorders/track.html",
+        {
+            "section": "services",
+            "case": case,
+            "place_address": case.place.full_address(),
+            "timeline": labelled_timeline(case, user=request.user, public_only=True),
+            "may_evaluate": "evaluate" in services.allowed_actions(case, request.user),
+            "may_cancel": "cancel" in services.allowed_actions(case, request.user),
+            "cancel_form": f.TextReasonForm(prefix="cancel"),
+            "may_attach": _may_attach(case, request.user),
+            "attach_form": f.AttachForm(prefix="attach"),
+        },
+    )
 
 
 def _may_attach(case: Case, user) -> bool:
@@ -336,8 +404,9 @@ def _run(name: str, case: Case, user, form) -> str:
             task_force = form.task_forces.get(d["task_force"])
             if task_force is None:
                 raise ValidationError({"task_force": _("Choose one of the task forces offered.")})
-        services.case_dispatch(actor=user, case=case, lead_org=lead, co_orgs=co, task_force=task_force,
-                               note=d.get("note", ""))
+        services.case_dispatch(
+            actor=user, case=case, lead_org=lead, co_orgs=co, task_force=task_force, note=d.get("note", "")
+        )
         return _("Dispatched.")
     if name == "sign":
         services.case_sign(actor=user, case=case, note=d.get("note", ""))
@@ -367,8 +436,9 @@ def _run(name: str, case: Case, user, form) -> str:
         services.assignment_sign(actor=user, case=case)
         return _("Signed for your part.")
     if name == "note":
-        services.case_note(actor=user, case=case, note=d["note"], attachments=photos, kind=d["kind"],
-                           public=d.get("public", False))
+        services.case_note(
+            actor=user, case=case, note=d["note"], attachments=photos, kind=d["kind"], public=d.get("public", False)
+        )
         return _("Note added.")
     if name == "extension":
         services.extension_request(actor=user, case=case, days=d["days"], reason=d["reason"])
@@ -419,14 +489,19 @@ def case_act(request, pk: int, name: str):
             return redirect("workorders:case_detail", pk=case.pk)
     case = selectors.case_for(user, pk)
     if _is_resident_only(user):
-        ctx = {"section": "services", "case": case, "place_address": case.place.full_address(),
-               "timeline": labelled_timeline(case, user=request.user, public_only=True),
-               "refused": refused, "cancel_form": form if name == "cancel" else f.TextReasonForm(prefix="cancel"),
-               "may_evaluate": "evaluate" in services.allowed_actions(case, user),
-               "may_cancel": "cancel" in services.allowed_actions(case, user),
-               "may_attach": _may_attach(case, user),
-               "attach_form": form if name == "attach" else f.AttachForm(prefix="attach"),
-               "refused_allowed": [_labels().get(n, n) for n in (refused.allowed if refused else [])]}
+        ctx = {
+            "section": "services",
+            "case": case,
+            "place_address": case.place.full_address(),
+            "timeline": labelled_timeline(case, user=request.user, public_only=True),
+            "refused": refused,
+            "cancel_form": form if name == "cancel" else f.TextReasonForm(prefix="cancel"),
+            "may_evaluate": "evaluate" in services.allowed_actions(case, user),
+            "may_cancel": "cancel" in services.allowed_actions(case, user),
+            "may_attach": _may_attach(case, user),
+            "attach_form": form if name == "attach" else f.AttachForm(prefix="attach"),
+            "refused_allowed": [_labels().get(n, n) for n in (refused.allowed if refused else [])],
+        }
         return render(request, "workorders/track.html", ctx, status=status)
     ctx = _detail_context(request, case, bound=None if refused else (name, form), refused=refused)
     return render(request, "workorders/case_detail.html", ctx, status=status)
@@ -462,8 +537,9 @@ def evaluate(request, pk: int):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.case_evaluate(actor=user, case=case, verdict=d["verdict"], reasons=d["reasons"],
-                                       note=d["note"])
+                services.case_evaluate(
+                    actor=user, case=case, verdict=d["verdict"], reasons=d["reasons"], note=d["note"]
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except services.TransitionRefused as exc:
@@ -472,20 +548,31 @@ def evaluate(request, pk: int):
                 messages.success(request, _("Thank you for your verdict."))
                 return redirect("workorders:case_detail", pk=case.pk)
     allowed = services.allowed_actions(case, user)
-    return render(request, "workorders/evaluate.html", {
-        "section": "services", "case": case, "form": form, "levels": levels, "refused": refused,
-        "return_visit": not policy.is_reporter(case, user),
-        "may_evaluate": "evaluate" in allowed,
-        "refused_allowed": [_labels().get(n, n) for n in (refused.allowed if refused else [])],
-    }, status=status)
+    return render(
+        request,
+        "workorders/evaluate.html",
+        {
+            "section": "services",
+            "case": case,
+            "form": form,
+            "levels": levels,
+            "refused": refused,
+            "return_visit": not policy.is_reporter(case, user),
+            "may_evaluate": "evaluate" in allowed,
+            "refused_allowed": [_labels().get(n, n) for n in (refused.allowed if refused else [])],
+        },
+        status=status,
+    )
 
 
 # --- queues ---------------------------------------------------------------------------------------------
 
+
 def _overdue_q(now, prefix: str = "") -> Q:
     p = prefix
-    return (Q(**{f"{p}state": State.DISPATCHED, f"{p}sign_due__lt": now})
-            | Q(**{f"{p}state__in": [State.DISPATCHED, State.SIGNED, State.HANDLING], f"{p}handle_due__lt": now}))
+    return Q(**{f"{p}state": State.DISPATCHED, f"{p}sign_due__lt": now}) | Q(
+        **{f"{p}state__in": [State.DISPATCHED, State.SIGNED, State.HANDLING], f"{p}handle_due__lt": now}
+    )
 
 
 def _filtered(request, qs, states, prefix: str = ""):
@@ -498,8 +585,9 @@ def _filtered(request, qs, states, prefix: str = ""):
         if d["state"]:
             qs = qs.filter(**{f"{p}state": d["state"]})
         if d["category"]:
-            qs = qs.filter(Q(**{f"{p}category__code": d["category"]})
-                           | Q(**{f"{p}category__parent__code": d["category"]}))
+            qs = qs.filter(
+                Q(**{f"{p}category__code": d["category"]}) | Q(**{f"{p}category__parent__code": d["category"]})
+            )
         if d["overdue"]:
             qs = qs.filter(_overdue_q(timezone.now(), p))
         if d["period"]:
@@ -509,20 +597,40 @@ def _filtered(request, qs, states, prefix: str = ""):
     return form, qs
 
 
-def _queue_page(request, *, qs, states, title: str, kind: str, template="workorders/queue.html", extra=None,
-                prefix: str = "", to_rows=None):
+def _queue_page(
+    request,
+    *,
+    qs,
+    states,
+    title: str,
+    kind: str,
+    template="workorders/queue.html",
+    extra=None,
+    prefix: str = "",
+    to_rows=None,
+):
     form, qs = _filtered(request, qs, states, prefix)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = to_rows(page.object_list) if to_rows else page.object_list
     params = request.GET.copy()
     params.pop("page", None)
-    ctx = {"section": SECTION, "form": form, "page_obj": page, "object_list": rows,
-           "is_paginated": page.has_other_pages(), "querystring": params.urlencode(), "title": title, "kind": kind,
-           "now": timezone.now(), "may_config": may_any(request.user, TimeLimit),
-           # Buttons only where their page opens for this user.
-           "may_patrol": _report_mode_allowed(request.user, "patrol"),
-           "may_counter": _report_mode_allowed(request.user, "counter"),
-           "may_stats": may_any(request.user, CaseStatistics), **(extra or {})}
+    ctx = {
+        "section": SECTION,
+        "form": form,
+        "page_obj": page,
+        "object_list": rows,
+        "is_paginated": page.has_other_pages(),
+        "querystring": params.urlencode(),
+        "title": title,
+        "kind": kind,
+        "now": timezone.now(),
+        "may_config": may_any(request.user, TimeLimit),
+        # Buttons only where their page opens for this user.
+        "may_patrol": _report_mode_allowed(request.user, "patrol"),
+        "may_counter": _report_mode_allowed(request.user, "counter"),
+        "may_stats": may_any(request.user, CaseStatistics),
+        **(extra or {}),
+    }
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         template += "#results"
     return render(request, template, ctx)
@@ -530,8 +638,9 @@ def _queue_page(request, *, qs, states, title: str, kind: str, template="workord
 
 def _overdue_first(qs):
     now = timezone.now()
-    return qs.annotate(overdue_rank=When_(When(_overdue_q(now), then=Value(0)), default=Value(1),
-                                          output_field=IntegerField()))
+    return qs.annotate(
+        overdue_rank=When_(When(_overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
 
 
 @login_required
@@ -541,7 +650,8 @@ def dispatch_queue(request):
     if not (user.is_superuser or _roles(user) & policy.DISPATCH_ROLES):
         raise PermissionDenied
     qs = _overdue_first(selectors.dispatch_queue(user)).annotate(
-        waiting=When_(When(state=State.ACCEPTED, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        waiting=When_(When(state=State.ACCEPTED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
     qs = qs.order_by("waiting", "overdue_rank", F("handle_due").asc(nulls_last=True), "created_at")
     return _queue_page(request, qs=qs, states=ACTIVE_STATES, title=_("Dispatch queue (吹哨报到)"), kind="dispatch")
 
@@ -566,8 +676,15 @@ def org_queue(request):
             rows.append(a.case)
         return rows
 
-    return _queue_page(request, qs=selectors.org_queue_assignments(user), states=ACTIVE_STATES,
-                       title=_("Our cases (接单)"), kind="org", prefix="case__", to_rows=to_rows)
+    return _queue_page(
+        request,
+        qs=selectors.org_queue_assignments(user),
+        states=ACTIVE_STATES,
+        title=_("Our cases (接单)"),
+        kind="org",
+        prefix="case__",
+        to_rows=to_rows,
+    )
 
 
 @login_required
@@ -576,9 +693,14 @@ def community_queue(request):
     user = request.user
     if not (user.is_superuser or _roles(user) & (policy.COMMUNITY_ROLES | {Role.STREET_STAFF, Role.GRID_WORKER})):
         raise PermissionDenied
-    qs = _overdue_first(selectors.community_queue(user)).annotate(group=When_(
-        When(state=State.ACCEPTED, then=Value(0)), When(state=State.COMPLETED, then=Value(2)), default=Value(1),
-        output_field=IntegerField()))
+    qs = _overdue_first(selectors.community_queue(user)).annotate(
+        group=When_(
+            When(state=State.ACCEPTED, then=Value(0)),
+            When(state=State.COMPLETED, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
     qs = qs.order_by("group", "overdue_rank", F("handle_due").asc(nulls_last=True), "-created_at")
     return _queue_page(request, qs=qs, states=ACTIVE_STATES, title=_("Community queue"), kind="community")
 
@@ -588,11 +710,18 @@ def my_cases(request):
     """A resident's own reports."""
     qs = selectors.my_reports(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "workorders/my_cases.html", {
-        "section": "services", "page_obj": page, "object_list": page.object_list,
-        "is_paginated": page.has_other_pages(), "querystring": "",
-        "may_report": _report_mode_allowed(request.user, "resident"),
-    })
+    return render(
+        request,
+        "workorders/my_cases.html",
+        {
+            "section": "services",
+            "page_obj": page,
+            "object_list": page.object_list,
+            "is_paginated": page.has_other_pages(),
+            "querystring": "",
+            "may_report": _report_mode_allowed(request.user, "resident"),
+        },
+    )
 
 
 @login_required
@@ -610,6 +739,7 @@ def home(request):
 
 
 # --- reporting ------------------------------------------------------------------------------------------
+
 
 def _report_mode_allowed(user, mode: str) -> bool:
     if not user.is_authenticated:
@@ -662,8 +792,11 @@ def picker_chain(user, roots: list[Place], chosen: Place | None) -> tuple[str, l
     """(the root's code, one select per level below it) with the chosen place's ancestors selected."""
     if chosen is not None:
         paths = [*chosen.ancestor_paths(), chosen.path]
-        nodes = [p for p in Place.objects.filter(path__in=paths).order_by("path")
-                 if p.level != 6 and is_within(p.path, [r.path for r in roots])]
+        nodes = [
+            p
+            for p in Place.objects.filter(path__in=paths).order_by("path")
+            if p.level != 6 and is_within(p.path, [r.path for r in roots])
+        ]
     else:
         nodes = roots[:1] if len(roots) == 1 else []
     chain = []
@@ -671,8 +804,7 @@ def picker_chain(user, roots: list[Place], chosen: Place | None) -> tuple[str, l
         children = list(place_children(node))
         if not children:
             break
-        chain.append({"place": node, "children": children,
-                      "selected": nodes[i + 1].code if i + 1 < len(nodes) else ""})
+        chain.append({"place": node, "children": children, "selected": nodes[i + 1].code if i + 1 < len(nodes) else ""})
     return (nodes[0].code if nodes else ""), chain
 
 
@@ -732,12 +864,23 @@ def report(request, mode: str = "resident"):
                 if place is None:
                     raise ValidationError({"place": _("Say where the problem is.")})
                 case = services.case_create(
-                    actor=user, category=d["category"], case_type=d["case_type"], title=d["title"],
-                    description=d["description"], place=place, address=d["address"], lat=d["lat"], lng=d["lng"],
-                    source=SOURCE_FOR_MODE[mode], confidentiality=d.get("confidentiality") or "none",
-                    priority=d.get("priority") or "normal", reporter_name=d.get("reporter_name", ""),
-                    reporter_phone=d.get("reporter_phone", ""), attachments=d["photos"],
-                    reporter_resident=_own_resident(user) if mode == "resident" else None)
+                    actor=user,
+                    category=d["category"],
+                    case_type=d["case_type"],
+                    title=d["title"],
+                    description=d["description"],
+                    place=place,
+                    address=d["address"],
+                    lat=d["lat"],
+                    lng=d["lng"],
+                    source=SOURCE_FOR_MODE[mode],
+                    confidentiality=d.get("confidentiality") or "none",
+                    priority=d.get("priority") or "normal",
+                    reporter_name=d.get("reporter_name", ""),
+                    reporter_phone=d.get("reporter_phone", ""),
+                    attachments=d["photos"],
+                    reporter_resident=_own_resident(user) if mode == "resident" else None,
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -745,11 +888,21 @@ def report(request, mode: str = "resident"):
                 return redirect("workorders:case_detail", pk=case.pk)
     chosen = _picker_place(user, form.data.get("place", "")) if form.is_bound else None
     root_code, chain = picker_chain(user, roots, chosen)
-    return render(request, "workorders/report.html", {
-        "section": "services" if mode == "resident" else SECTION, "form": form, "mode": mode,
-        "categories": categories, "category_groups": category_groups(categories), "roots": roots,
-        "root_code": root_code, "chain": chain,
-    }, status=status)
+    return render(
+        request,
+        "workorders/report.html",
+        {
+            "section": "services" if mode == "resident" else SECTION,
+            "form": form,
+            "mode": mode,
+            "categories": categories,
+            "category_groups": category_groups(categories),
+            "roots": roots,
+            "root_code": root_code,
+            "chain": chain,
+        },
+        status=status,
+    )
 
 
 def category_groups(categories) -> list[tuple]:
@@ -765,14 +918,18 @@ def category_groups(categories) -> list[tuple]:
 
 # --- task forces and joint actions --------------------------------------------------------------------------
 
+
 @login_required
 def taskforce_list(request):
     user = request.user
     if not may_any(user, TaskForce):
         raise PermissionDenied
     qs = restrict(TaskForce.objects.select_related("lead", "place"), user).order_by("-is_active", "name")
-    return render(request, "workorders/taskforce_list.html", {
-        "section": SECTION, "task_forces": qs, "may_add": may_any(user, TaskForce, "add")})
+    return render(
+        request,
+        "workorders/taskforce_list.html",
+        {"section": SECTION, "task_forces": qs, "may_add": may_any(user, TaskForce, "add")},
+    )
 
 
 @login_required
@@ -781,13 +938,22 @@ def taskforce_detail(request, pk: int):
 
     user = request.user
     tf = get_object_or_404(restrict(TaskForce.objects.select_related("lead", "place"), user), pk=pk)
-    return render(request, "workorders/taskforce_detail.html", {
-        "section": SECTION, "tf": tf, "members": list(tf.members.all()),
-        "cases": list(selectors.cases(user).filter(task_force=tf)[:50]),
-        "actions": list(restrict(JointAction.objects.filter(task_force=tf), user).select_related("case")
-                        .prefetch_related("units")),
-        "may_record": may_any(user, JointAction, "add"),
-    })
+    return render(
+        request,
+        "workorders/taskforce_detail.html",
+        {
+            "section": SECTION,
+            "tf": tf,
+            "members": list(tf.members.all()),
+            "cases": list(selectors.cases(user).filter(task_force=tf)[:50]),
+            "actions": list(
+                restrict(JointAction.objects.filter(task_force=tf), user)
+                .select_related("case")
+                .prefetch_related("units")
+            ),
+            "may_record": may_any(user, JointAction, "add"),
+        },
+    )
 
 
 @login_required
@@ -809,10 +975,16 @@ def taskforce_create(request):
                 place = Place.objects.filter(code=d["place"], is_active=True).first()
                 if place is None or not can_at(user, "add", TaskForce, place.path):
                     raise ValidationError({"place": _("Unknown place code: %(code)s") % {"code": d["place"]}})
-                tf = create(actor=user, kind=d["kind"], name=d["name"], place=place,
-                            lead=_org_choice(form, "lead", d["lead"]),
-                            members=[_org_choice(form, "members", pk) for pk in d["members"]], road=d["road"],
-                            people=d["people"])
+                tf = create(
+                    actor=user,
+                    kind=d["kind"],
+                    name=d["name"],
+                    place=place,
+                    lead=_org_choice(form, "lead", d["lead"]),
+                    members=[_org_choice(form, "members", pk) for pk in d["members"]],
+                    road=d["road"],
+                    people=d["people"],
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -854,10 +1026,16 @@ def joint_action_create(request):
                     linked = selectors.cases(user).filter(number=d["case"].strip()).first()
                     if linked is None:
                         raise ValidationError({"case": _("No case with this number.")})
-                joint_action_record(actor=user, title=d["title"], held_at=d["held_at"], outcome=d["outcome"],
-                                    task_force=tf, case=linked,
-                                    units=[_org_choice(form, "units", pk) for pk in d["units"]],
-                                    participants=d["participants"])
+                joint_action_record(
+                    actor=user,
+                    title=d["title"],
+                    held_at=d["held_at"],
+                    outcome=d["outcome"],
+                    task_force=tf,
+                    case=linked,
+                    units=[_org_choice(form, "units", pk) for pk in d["units"]],
+                    participants=d["participants"],
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -865,8 +1043,12 @@ def joint_action_create(request):
                 if linked is not None:
                     return redirect("workorders:case_detail", pk=linked.pk)
                 return redirect("workorders:taskforce_detail", pk=tf.pk)
-    return render(request, "workorders/joint_action_form.html",
-                  {"section": SECTION, "form": form, "tf": tf, "case": case}, status=status)
+    return render(
+        request,
+        "workorders/joint_action_form.html",
+        {"section": SECTION, "form": form, "tf": tf, "case": case},
+        status=status,
+    )
 
 
 def case_url(case: Case) -> str:

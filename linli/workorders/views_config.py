@@ -50,14 +50,24 @@ def config_home(request):
     user = request.user
     if not _may_read(user):
         raise PermissionDenied
-    limits = list(restrict(TimeLimit.objects.select_related("category", "category__parent"), user)
-                  .order_by("category__sort", "category__code", "case_type"))
+    limits = list(
+        restrict(TimeLimit.objects.select_related("category", "category__parent"), user).order_by(
+            "category__sort", "category__code", "case_type"
+        )
+    )
     limits.sort(key=lambda t: (t.category_id is not None, t.case_type != "", str(t.category or ""), t.case_type))
     levels = list(restrict(VerdictLevel.objects.prefetch_related("reasons"), user).order_by("sort", "pk"))
-    return render(request, "workorders/config/home.html", {
-        "section": SECTION, "categories": _tree(_categories(user)), "limits": limits, "levels": levels,
-        "may_edit": may_any(user, Category, "change"),
-    })
+    return render(
+        request,
+        "workorders/config/home.html",
+        {
+            "section": SECTION,
+            "categories": _tree(_categories(user)),
+            "limits": limits,
+            "levels": levels,
+            "may_edit": may_any(user, Category, "change"),
+        },
+    )
 
 
 def _save(request, *, form, run, template: str, ctx: dict, success: str):
@@ -91,58 +101,96 @@ def category_edit(request, pk: int | None = None):
     category = None if creating else get_object_or_404(restrict(Category.objects.all(), user), pk=pk)
     if not may_any(user, Category, "add" if creating else "change"):
         raise PermissionDenied
-    parents = [c for c in restrict(Category.objects.filter(parent__isnull=True), user).order_by("sort", "code")
-               if category is None or c.pk != category.pk]
+    parents = [
+        c
+        for c in restrict(Category.objects.filter(parent__isnull=True), user).order_by("sort", "code")
+        if category is None or c.pk != category.pk
+    ]
     handlers = svc.handler_choices()
     initial = {"is_active": True, "is_public": True, "sort": 100}
     if category is not None:
-        initial = {"name": category.name, "parent": category.parent_id, "description": category.description,
-                   "keywords": category.keywords, "default_handler": category.default_handler_id,
-                   "handled_by_property": category.handled_by_property, "is_public": category.is_public,
-                   "is_active": category.is_active, "sort": category.sort}
-    form = f.CategoryForm(request.POST or None, initial=initial, parents=parents, handlers=handlers,
-                          creating=creating)
+        initial = {
+            "name": category.name,
+            "parent": category.parent_id,
+            "description": category.description,
+            "keywords": category.keywords,
+            "default_handler": category.default_handler_id,
+            "handled_by_property": category.handled_by_property,
+            "is_public": category.is_public,
+            "is_active": category.is_active,
+            "sort": category.sort,
+        }
+    form = f.CategoryForm(request.POST or None, initial=initial, parents=parents, handlers=handlers, creating=creating)
 
     def run(d):
-        fields = {"name": d["name"], "parent": _pick(form.parents, d["parent"], "parent"),
-                  "description": d["description"], "keywords": d["keywords"],
-                  "default_handler": _pick(form.handlers, d["default_handler"], "default_handler"),
-                  "handled_by_property": d["handled_by_property"], "is_public": d["is_public"],
-                  "is_active": d["is_active"], "sort": d["sort"]}
+        fields = {
+            "name": d["name"],
+            "parent": _pick(form.parents, d["parent"], "parent"),
+            "description": d["description"],
+            "keywords": d["keywords"],
+            "default_handler": _pick(form.handlers, d["default_handler"], "default_handler"),
+            "handled_by_property": d["handled_by_property"],
+            "is_public": d["is_public"],
+            "is_active": d["is_active"],
+            "sort": d["sort"],
+        }
         svc.category_save(actor=user, category=category, code=d.get("code", ""), **fields)
 
     title = _("New category") if creating else _("Category: %(name)s") % {"name": category.name}
-    return _save(request, form=form, run=run, template="workorders/config/form.html",
-                 ctx={"section": SECTION, "title": title, "obj": category, "kind": "category"},
-                 success=_("Category saved."))
+    return _save(
+        request,
+        form=form,
+        run=run,
+        template="workorders/config/form.html",
+        ctx={"section": SECTION, "title": title, "obj": category, "kind": "category"},
+        success=_("Category saved."),
+    )
 
 
 @login_required
 def time_limit_edit(request, pk: int | None = None):
     user = request.user
     creating = pk is None
-    limit = None if creating else get_object_or_404(
-        restrict(TimeLimit.objects.select_related("category"), user), pk=pk)
+    limit = None if creating else get_object_or_404(restrict(TimeLimit.objects.select_related("category"), user), pk=pk)
     if not may_any(user, TimeLimit, "add" if creating else "change"):
         raise PermissionDenied
     categories = list(restrict(Category.objects.select_related("parent"), user))
     initial = {"sign_days": 1}
     if limit is not None:
-        initial = {"case_type": limit.case_type, "category": limit.category_id, "sign_days": limit.sign_days,
-                   "handle_days": limit.handle_days}
+        initial = {
+            "case_type": limit.case_type,
+            "category": limit.category_id,
+            "sign_days": limit.sign_days,
+            "handle_days": limit.handle_days,
+        }
     form = f.TimeLimitForm(request.POST or None, initial=initial, categories=categories)
 
     def run(d):
-        svc.time_limit_save(actor=user, limit=limit, case_type=d["case_type"] or "",
-                            category=_pick(form.categories, d["category"], "category"), sign_days=d["sign_days"],
-                            handle_days=d["handle_days"])
+        svc.time_limit_save(
+            actor=user,
+            limit=limit,
+            case_type=d["case_type"] or "",
+            category=_pick(form.categories, d["category"], "category"),
+            sign_days=d["sign_days"],
+            handle_days=d["handle_days"],
+        )
 
     title = _("New time limit") if creating else _("Time limit")
     is_default = limit is not None and limit.case_type == "" and limit.category_id is None
-    return _save(request, form=form, run=run, template="workorders/config/form.html",
-                 ctx={"section": SECTION, "title": title, "obj": limit, "kind": "time_limit",
-                      "may_delete": limit is not None and not is_default and may_any(user, TimeLimit, "delete")},
-                 success=_("Time limit saved."))
+    return _save(
+        request,
+        form=form,
+        run=run,
+        template="workorders/config/form.html",
+        ctx={
+            "section": SECTION,
+            "title": title,
+            "obj": limit,
+            "kind": "time_limit",
+            "may_delete": limit is not None and not is_default and may_any(user, TimeLimit, "delete"),
+        },
+        success=_("Time limit saved."),
+    )
 
 
 @login_required
@@ -163,23 +211,42 @@ def time_limit_delete(request, pk: int):
 def verdict_edit(request, pk: int | None = None):
     user = request.user
     creating = pk is None
-    level = None if creating else get_object_or_404(
-        restrict(VerdictLevel.objects.prefetch_related("reasons"), user), pk=pk)
+    level = (
+        None if creating else get_object_or_404(restrict(VerdictLevel.objects.prefetch_related("reasons"), user), pk=pk)
+    )
     if not may_any(user, VerdictLevel, "add" if creating else "change"):
         raise PermissionDenied
     initial = {"is_active": True, "counts_as_satisfied": True, "sort": 100}
     if level is not None:
-        initial = {"label": level.label, "counts_as_satisfied": level.counts_as_satisfied, "reopens": level.reopens,
-                   "is_active": level.is_active, "sort": level.sort,
-                   "reasons": "\n".join(r.text for r in level.reasons.all())}
+        initial = {
+            "label": level.label,
+            "counts_as_satisfied": level.counts_as_satisfied,
+            "reopens": level.reopens,
+            "is_active": level.is_active,
+            "sort": level.sort,
+            "reasons": "\n".join(r.text for r in level.reasons.all()),
+        }
     form = f.VerdictLevelForm(request.POST or None, initial=initial, creating=creating)
 
     def run(d):
-        svc.verdict_level_save(actor=user, level=level, code=d.get("code", ""), label=d["label"],
-                               counts_as_satisfied=d["counts_as_satisfied"], reopens=d["reopens"],
-                               is_active=d["is_active"], sort=d["sort"], reasons=d["reasons"])
+        svc.verdict_level_save(
+            actor=user,
+            level=level,
+            code=d.get("code", ""),
+            label=d["label"],
+            counts_as_satisfied=d["counts_as_satisfied"],
+            reopens=d["reopens"],
+            is_active=d["is_active"],
+            sort=d["sort"],
+            reasons=d["reasons"],
+        )
 
     title = _("New verdict") if creating else _("Verdict: %(label)s") % {"label": level.label}
-    return _save(request, form=form, run=run, template="workorders/config/form.html",
-                 ctx={"section": SECTION, "title": title, "obj": level, "kind": "verdict"},
-                 success=_("Verdict saved."))
+    return _save(
+        request,
+        form=form,
+        run=run,
+        template="workorders/config/form.html",
+        ctx={"section": SECTION, "title": title, "obj": level, "kind": "verdict"},
+        success=_("Verdict saved."),
+    )

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(client, username, password=PASSWORD):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password},
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
 
 
 def test_token_roundtrip_and_revocation(tree, client):
@@ -66,11 +67,15 @@ def test_page_login_logout_and_password_change(tree, client):
     assert 'lang="zh-hans"' in resp.content.decode()
     resp = client.post("/accounts/login/", {"username": "grid_a", "password": PASSWORD})
     assert resp.status_code == 302
-    resp = client.post("/accounts/password/", {"old_password": "nope", "new_password": "Another-pass-9",
-                                               "new_password2": "Another-pass-9"})
+    resp = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password": "Another-pass-9", "new_password2": "Another-pass-9"},
+    )
     assert resp.status_code == 200 and "old_password" in resp.context["form"].errors
-    resp = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password": "Another-pass-9",
-                                               "new_password2": "Another-pass-9"})
+    resp = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password": "Another-pass-9", "new_password2": "Another-pass-9"},
+    )
     assert resp.status_code == 302
     client.post("/accounts/logout/")
     assert client.login(username="grid_a", password="Another-pass-9")

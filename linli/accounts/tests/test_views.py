@@ -24,11 +24,11 @@ def login(client, tree):
 
 
 def make_user(tree, name, home):
-    return services.user_create(actor=system_user(), username=name, password=PASSWORD, home=home,
-                                display_name=name)
+    return services.user_create(actor=system_user(), username=name, password=PASSWORD, home=home, display_name=name)
 
 
 # -- the existing pages keep working ------------------------------------------------------------------
+
 
 def test_login_and_password_pages_still_answer(client, tree):
     assert client.get(reverse("accounts:login")).status_code == 200
@@ -43,6 +43,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 # -- user list ----------------------------------------------------------------------------------------
+
 
 def test_user_list_is_scoped_and_shows_roles(tree, login):
     other = make_user(tree, "west_user", tree.comm_a2)
@@ -90,16 +91,19 @@ def test_user_list_query_count_is_constant(tree, login):
 
 # -- user detail and scope ----------------------------------------------------------------------------
 
+
 def test_secretary_cannot_see_users_of_another_community(tree, login):
     other = make_user(tree, "west_user", tree.comm_a2)
     client = login("secretary_a1")
     assert client.get(reverse("accounts:user_detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("accounts:user_edit", args=[other.pk])).status_code == 404
-    resp = client.post(reverse("accounts:role_add", args=[other.pk]),
-                       {"role-role": "resident", "role-place": tree.house_a1.code})
+    resp = client.post(
+        reverse("accounts:role_add", args=[other.pk]), {"role-role": "resident", "role-place": tree.house_a1.code}
+    )
     assert resp.status_code == 404
-    resp = client.post(reverse("accounts:user_password", args=[other.pk]),
-                       {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD})
+    resp = client.post(
+        reverse("accounts:user_password", args=[other.pk]), {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD}
+    )
     assert resp.status_code == 404
     assert not RoleBinding.objects.filter(user=other).exists()
     other.refresh_from_db()
@@ -111,8 +115,9 @@ def test_secretary_cannot_grant_district_admin(tree, login):
     target = tree.users["resident_a1"]
     before = RoleBinding.objects.count(), AuditLog.objects.count()
     for place in (tree.district, tree.comm_a1):
-        resp = client.post(reverse("accounts:role_add", args=[target.pk]),
-                           {"role-role": "district_admin", "role-place": place.code})
+        resp = client.post(
+            reverse("accounts:role_add", args=[target.pk]), {"role-role": "district_admin", "role-place": place.code}
+        )
         assert resp.status_code in (200, 403)
         if resp.status_code == 200:
             assert resp.context["role_form"].errors
@@ -155,15 +160,23 @@ def test_role_select_swaps_in_the_scope_field(tree, login):
 
 # -- create, grant, remove, with audit ----------------------------------------------------------------
 
+
 def test_district_admin_creates_a_user_and_grants_grid_worker(tree, login):
     client = login("district_admin")
     admin = tree.users["district_admin"]
     resp = client.get(reverse("accounts:user_create"))
     assert resp.context["form"].initial["home"] == tree.district.code
 
-    resp = client.post(reverse("accounts:user_create"), {
-        "username": "new_grid", "display_name": "新网格员", "password": NEW_PASSWORD, "password2": NEW_PASSWORD,
-        "home": tree.comm_a1.code})
+    resp = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "new_grid",
+            "display_name": "新网格员",
+            "password": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "home": tree.comm_a1.code,
+        },
+    )
     assert resp.status_code == 302, resp.context["form"].errors
     user = User.objects.get(username="new_grid")
     assert resp["Location"] == reverse("accounts:user_detail", args=[user.pk])
@@ -173,8 +186,9 @@ def test_district_admin_creates_a_user_and_grants_grid_worker(tree, login):
     assert row.before is None and row.after["username"] == "new_grid"
     assert "password" not in row.after
 
-    resp = client.post(reverse("accounts:role_add", args=[user.pk]),
-                       {"role-role": "grid_worker", "role-grid": tree.grid_a.code})
+    resp = client.post(
+        reverse("accounts:role_add", args=[user.pk]), {"role-role": "grid_worker", "role-grid": tree.grid_a.code}
+    )
     assert resp.status_code == 302, resp.context["role_form"].errors
     binding = RoleBinding.objects.get(user=user)
     assert binding.role == "grid_worker" and binding.grid == tree.grid_a and binding.granted_by == admin
@@ -184,8 +198,9 @@ def test_district_admin_creates_a_user_and_grants_grid_worker(tree, login):
     assert ("role", None, "grid_worker") in row.changed_fields()
 
     # The new binding shows up on the audit page with its before → after.
-    resp = client.get(reverse("accounts:audit_list"), {"object_type": "accounts.rolebinding",
-                                                       "object_id": str(binding.pk)})
+    resp = client.get(
+        reverse("accounts:audit_list"), {"object_type": "accounts.rolebinding", "object_id": str(binding.pk)}
+    )
     assert [r.pk for r in resp.context["object_list"]] == [row.pk]
     assert "<strong>网格</strong>" in resp.content.decode()  # the field, named in the UI language
 
@@ -209,8 +224,14 @@ def test_district_admin_creates_a_user_and_grants_grid_worker(tree, login):
 )
 def test_user_create_bad_input_gives_field_errors_and_writes_nothing(tree, login, data, field):
     client = login("secretary_a1")
-    payload = {"username": "new_user", "display_name": "", "password": NEW_PASSWORD, "password2": NEW_PASSWORD,
-               "home": tree.comm_a1.code, **data}
+    payload = {
+        "username": "new_user",
+        "display_name": "",
+        "password": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "home": tree.comm_a1.code,
+        **data,
+    }
     counts = User.objects.count(), AuditLog.objects.count()
     resp = client.post(reverse("accounts:user_create"), payload)
     assert resp.status_code == 200
@@ -246,8 +267,10 @@ def test_role_add_needs_the_right_scope(tree, login):
 def test_role_add_department_staff_by_organisation(tree, login):
     client = login("district_admin")
     target = tree.users["nobody"]
-    resp = client.post(reverse("accounts:role_add", args=[target.pk]),
-                       {"role-role": "department_staff", "role-organisation": tree.dept.pk})
+    resp = client.post(
+        reverse("accounts:role_add", args=[target.pk]),
+        {"role-role": "department_staff", "role-organisation": tree.dept.pk},
+    )
     assert resp.status_code == 302
     assert RoleBinding.objects.get(user=target).organisation == tree.dept
 
@@ -313,15 +336,17 @@ def test_set_password(tree, login):
     assert resp.status_code == 302
     target.refresh_from_db()
     assert target.check_password(NEW_PASSWORD)
-    assert AuditLog.objects.filter(object_id=str(target.pk), action="set_password",
-                                   actor=tree.users["secretary_a1"]).exists()
+    assert AuditLog.objects.filter(
+        object_id=str(target.pk), action="set_password", actor=tree.users["secretary_a1"]
+    ).exists()
 
 
 def test_set_password_forbidden_for_viewers(tree, login):
     client = login("social_a1")
     target = tree.users["resident_a1"]
-    resp = client.post(reverse("accounts:user_password", args=[target.pk]),
-                       {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD})
+    resp = client.post(
+        reverse("accounts:user_password", args=[target.pk]), {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD}
+    )
     assert resp.status_code == 403
     target.refresh_from_db()
     assert target.check_password(PASSWORD)
@@ -331,8 +356,9 @@ def test_non_superuser_cannot_touch_a_superuser(tree, login):
     boss = make_user(tree, "boss", tree.district)
     User.objects.filter(pk=boss.pk).update(is_superuser=True)
     client = login("district_admin")
-    resp = client.post(reverse("accounts:user_password", args=[boss.pk]),
-                       {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD})
+    resp = client.post(
+        reverse("accounts:user_password", args=[boss.pk]), {"pw-password": NEW_PASSWORD, "pw-password2": NEW_PASSWORD}
+    )
     assert resp.status_code == 403
     assert client.get(reverse("accounts:user_edit", args=[boss.pk])).status_code == 403
     boss.refresh_from_db()
@@ -340,6 +366,7 @@ def test_non_superuser_cannot_touch_a_superuser(tree, login):
 
 
 # -- audit trail --------------------------------------------------------------------------------------
+
 
 def test_audit_list_for_district_admin(tree, login):
     client = login("district_admin")
@@ -369,14 +396,17 @@ def test_audit_list_filters(tree, login):
     rows = client.get(url, {"object_type": "orgs.organisation"}).context["object_list"]
     assert rows and {r.object_type for r in rows} == {"orgs.organisation"}
 
-    rows = client.get(url, {"object_type": "accounts.user", "object_id": str(target.pk),
-                            "action": "update"}).context["object_list"]
+    rows = client.get(url, {"object_type": "accounts.user", "object_id": str(target.pk), "action": "update"}).context[
+        "object_list"
+    ]
     assert len(rows) == 1 and rows[0].after["display_name"] == "李四"
 
     today = timezone.localdate()
     everything = client.get(url).context["paginator"].count
-    assert client.get(url, {"date_from": today.isoformat(), "date_to": today.isoformat()}
-                      ).context["paginator"].count == everything
+    assert (
+        client.get(url, {"date_from": today.isoformat(), "date_to": today.isoformat()}).context["paginator"].count
+        == everything
+    )
     assert client.get(url, {"date_to": (today - timedelta(days=1)).isoformat()}).context["paginator"].count == 0
     assert client.get(url, {"date_from": (today + timedelta(days=1)).isoformat()}).context["paginator"].count == 0
 
@@ -397,8 +427,9 @@ def test_audit_dates_are_shanghai_days(tree, login):
     sh = ZoneInfo("Asia/Shanghai")
     late, early = datetime(2026, 3, 1, 23, 30, tzinfo=sh), datetime(2026, 3, 2, 0, 30, tzinfo=sh)
     for at, oid in ((late, "late"), (early, "early")):
-        AuditLog.objects.create(at=at, actor_name="system", action="probe", object_type="x.y", object_id=oid,
-                                scope_path=tree.district.path)
+        AuditLog.objects.create(
+            at=at, actor_name="system", action="probe", object_type="x.y", object_id=oid, scope_path=tree.district.path
+        )
     client = login("district_admin")
     url = reverse("accounts:audit_list")
 
@@ -417,8 +448,15 @@ def test_audit_list_query_count_is_constant(tree, login):
     with count_queries() as small:
         assert client.get(reverse("accounts:audit_list")).status_code == 200
     for i in range(60):
-        audit.record(actor=tree.users["district_admin"], action="probe", object_type="x.y", object_id=str(i),
-                     scope_path=tree.district.path, before={"a": i}, after={"a": i + 1})
+        audit.record(
+            actor=tree.users["district_admin"],
+            action="probe",
+            object_type="x.y",
+            object_id=str(i),
+            scope_path=tree.district.path,
+            before={"a": i},
+            after={"a": i + 1},
+        )
     with count_queries() as large:
         resp = client.get(reverse("accounts:audit_list"))
     assert resp.context["is_paginated"]
@@ -436,11 +474,12 @@ def test_audit_rows_cannot_be_written_through_the_app(tree, login):
     assert audit_routes == ["audit/"]
     # … and its page offers no form that posts anything.
     body = client.get(url).content.decode()
-    results = body[body.index('<div id="results">'):]
+    results = body[body.index('<div id="results">') :]
     assert 'method="post"' not in results.split("</main>")[0]
 
 
 # -- the Django admin ---------------------------------------------------------------------------------
+
 
 def test_admin_is_for_superusers_only(client, tree):
     staff = tree.users["district_admin"]
@@ -452,9 +491,15 @@ def test_admin_is_for_superusers_only(client, tree):
 
     client.force_login(system_user())
     assert client.get("/admin/").status_code == 200
-    for path in ("/admin/accounts/user/", "/admin/accounts/rolebinding/", "/admin/areas/place/",
-                 "/admin/areas/grid/", "/admin/orgs/organisation/", "/admin/core/auditlog/",
-                 f"/admin/accounts/user/{staff.pk}/change/"):
+    for path in (
+        "/admin/accounts/user/",
+        "/admin/accounts/rolebinding/",
+        "/admin/areas/place/",
+        "/admin/areas/grid/",
+        "/admin/orgs/organisation/",
+        "/admin/core/auditlog/",
+        f"/admin/accounts/user/{staff.pk}/change/",
+    ):
         assert client.get(path).status_code == 200, path
     # the admin inspects and never writes: writes go through the audited services
     assert client.get("/admin/accounts/user/add/").status_code == 403

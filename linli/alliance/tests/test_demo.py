@@ -24,7 +24,8 @@ def test_demo_alliances(client, monkeypatch):
     from linli.accounts.models import User
 
     client.force_login(User.objects.get(username="secretary"))
-    visible = Alliance.objects.filter(scope_path__startswith=User.objects.get(username="secretary")
-                                      .active_bindings()[0].place.path).first()
+    visible = Alliance.objects.filter(
+        scope_path__startswith=User.objects.get(username="secretary").active_bindings()[0].place.path
+    ).first()
     if visible:
         assert client.get(reverse("alliance:detail", args=[visible.pk])).status_code == 200

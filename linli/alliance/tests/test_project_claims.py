@@ -21,8 +21,13 @@ TODAY = timezone.localdate()
 def project(tree, alliance):
     root = system_user()
     partner = services.partner_add(actor=root, alliance=alliance, organisation=alliance.enterprise)
-    return services.project_add(actor=root, partner=partner, title="智慧便民充电桩", status=ProjectStatus.IN_PROGRESS,
-                                started_on=TODAY - dt.timedelta(days=30))
+    return services.project_add(
+        actor=root,
+        partner=partner,
+        title="智慧便民充电桩",
+        status=ProjectStatus.IN_PROGRESS,
+        started_on=TODAY - dt.timedelta(days=30),
+    )
 
 
 @pytest.fixture
@@ -67,8 +72,9 @@ def test_project_claim_refusals(tree, alliance, project, member):
     assert not ProjectClaim.objects.exists()
 
 
-def test_ending_the_registration_releases_project_claims(tree, alliance, project, member,
-                                                         django_capture_on_commit_callbacks):
+def test_ending_the_registration_releases_project_claims(
+    tree, alliance, project, member, django_capture_on_commit_callbacks
+):
     from linli.party import services as party
 
     sec = tree.users["secretary_a1"]
@@ -79,8 +85,9 @@ def test_ending_the_registration_releases_project_claims(tree, alliance, project
     assert not claim.is_active and claim.released_on == TODAY
 
 
-def test_ending_a_registered_membership_is_not_an_in_service_ending(tree, alliance, project, member,
-                                                                    django_capture_on_commit_callbacks):
+def test_ending_a_registered_membership_is_not_an_in_service_ending(
+    tree, alliance, project, member, django_capture_on_commit_callbacks
+):
     """member_end (在册) publishes its own event: the alliance, which reads the id as an InServiceMember's, must
     not hear it — else ending member #N released in-service member #N's project claims."""
     from linli.core import events
@@ -140,8 +147,9 @@ def _walk_to_archived(tree, case, verdict="satisfied"):
 
 def test_archived_work_order_solves_the_problem(tree, alliance, django_capture_on_commit_callbacks):
     sec = tree.users["secretary_a1"]
-    p = services.problem_create(actor=sec, alliance=alliance, title="路灯不亮", description="3栋路灯坏了",
-                                found_on=TODAY - dt.timedelta(days=3))
+    p = services.problem_create(
+        actor=sec, alliance=alliance, title="路灯不亮", description="3栋路灯坏了", found_on=TODAY - dt.timedelta(days=3)
+    )
     case = services.problem_to_case(actor=sec, problem=p)
     with django_capture_on_commit_callbacks(execute=True):
         _walk_to_archived(tree, case)

@@ -43,17 +43,20 @@ def test_meeting_in_future_refused_and_attendees_must_be_members(tree, alliance)
     sec = tree.users["secretary_a1"]
     before = AuditLog.objects.count()
     with pytest.raises(ValidationError) as e:
-        services.meeting_record(actor=sec, alliance=alliance, held_on=timezone.localdate() + dt.timedelta(days=1),
-                                topic="x")
+        services.meeting_record(
+            actor=sec, alliance=alliance, held_on=timezone.localdate() + dt.timedelta(days=1), topic="x"
+        )
     assert "held_on" in e.value.message_dict
     other = services.alliance_create(actor=tree.users["street_a"], community=tree.comm_a2)
     stranger = services.member_add(actor=tree.users["street_a"], alliance=other, organisation=tree.dept_other)
     with pytest.raises(ValidationError):
-        services.meeting_record(actor=sec, alliance=alliance, held_on=timezone.localdate(), topic="x",
-                                attendees=[stranger])
+        services.meeting_record(
+            actor=sec, alliance=alliance, held_on=timezone.localdate(), topic="x", attendees=[stranger]
+        )
     assert AuditLog.objects.count() == before + 2  # only the second alliance and its member
-    m = services.meeting_record(actor=sec, alliance=alliance, held_on=timezone.localdate(), topic="联席会",
-                                attendees=[alliance.m_dept])
+    m = services.meeting_record(
+        actor=sec, alliance=alliance, held_on=timezone.localdate(), topic="联席会", attendees=[alliance.m_dept]
+    )
     assert list(m.attendees.all()) == [alliance.m_dept]
 
 
@@ -78,23 +81,29 @@ def test_commitment_items_and_fulfilment_needs_evidence(tree, alliance):
 
 def test_fund_ledger_balance_never_negative_and_append_only(tree, alliance):
     sec = tree.users["secretary_a1"]
-    services.fund_entry_add(actor=sec, alliance=alliance, kind="raised", amount="1000.50", reason="共建资金",
-                            member=alliance.m_ent)
+    services.fund_entry_add(
+        actor=sec, alliance=alliance, kind="raised", amount="1000.50", reason="共建资金", member=alliance.m_ent
+    )
     e2 = services.fund_entry_add(actor=sec, alliance=alliance, kind="spent", amount=Decimal("400.25"), reason="器材")
     assert e2.balance_after == Decimal("600.25")
     before = (FundEntry.objects.count(), AuditLog.objects.count())
-    for bad in ({"kind": "spent", "amount": "600.26", "reason": "too much"},
-                {"kind": "raised", "amount": "-5", "reason": "neg"},
-                {"kind": "raised", "amount": "1.234", "reason": "cents"},
-                {"kind": "raised", "amount": "abc", "reason": "nan"},
-                {"kind": "raised", "amount": "NaN", "reason": "nan"},
-                {"kind": "gift", "amount": "1", "reason": "kind"},
-                {"kind": "raised", "amount": "1", "reason": "  "}):
+    for bad in (
+        {"kind": "spent", "amount": "600.26", "reason": "too much"},
+        {"kind": "raised", "amount": "-5", "reason": "neg"},
+        {"kind": "raised", "amount": "1.234", "reason": "cents"},
+        {"kind": "raised", "amount": "abc", "reason": "nan"},
+        {"kind": "raised", "amount": "NaN", "reason": "nan"},
+        {"kind": "gift", "amount": "1", "reason": "kind"},
+        {"kind": "raised", "amount": "1", "reason": "  "},
+    ):
         with pytest.raises(ValidationError):
             services.fund_entry_add(actor=sec, alliance=alliance, **bad)
     assert (FundEntry.objects.count(), AuditLog.objects.count()) == before
-    assert services.fund_totals(alliance) == {"raised": Decimal("1000.50"), "spent": Decimal("400.25"),
-                                              "balance": Decimal("600.25")}
+    assert services.fund_totals(alliance) == {
+        "raised": Decimal("1000.50"),
+        "spent": Decimal("400.25"),
+        "balance": Decimal("600.25"),
+    }
     with pytest.raises(PermissionError):
         e2.reason = "changed"
         e2.save()
@@ -103,16 +112,27 @@ def test_fund_ledger_balance_never_negative_and_append_only(tree, alliance):
     with pytest.raises(PermissionError):
         FundEntry.objects.all().delete()
     with pytest.raises(PermissionDenied):
-        services.fund_entry_add(actor=tree.users["secretary_a1"].__class__.objects.get(username="grid_a"),
-                                alliance=alliance, kind="raised", amount="1", reason="x")
+        services.fund_entry_add(
+            actor=tree.users["secretary_a1"].__class__.objects.get(username="grid_a"),
+            alliance=alliance,
+            kind="raised",
+            amount="1",
+            reason="x",
+        )
 
 
 def test_problem_to_work_order_and_solved(tree, alliance):
     from linli.workorders.models import Case, Source
 
     sec = tree.users["secretary_a1"]
-    p = services.problem_create(actor=sec, alliance=alliance, title="路灯不亮", description="3栋路灯坏了",
-                                place=tree.building_a1, raised_by=alliance.m_ent)
+    p = services.problem_create(
+        actor=sec,
+        alliance=alliance,
+        title="路灯不亮",
+        description="3栋路灯坏了",
+        place=tree.building_a1,
+        raised_by=alliance.m_ent,
+    )
     case = services.problem_to_case(actor=sec, problem=p)
     p.refresh_from_db()
     assert p.case_id == case.pk and p.status == ProblemStatus.RECTIFYING

@@ -13,17 +13,34 @@ pytestmark = pytest.mark.django_db
 
 def _fill(alliance, actor, n, member):
     for i in range(n):
-        services.meeting_record(actor=actor, alliance=alliance, held_on=timezone.localdate() - dt.timedelta(days=i),
-                                topic=f"会{i}", attendees=[alliance.m_dept, alliance.m_ent])
+        services.meeting_record(
+            actor=actor,
+            alliance=alliance,
+            held_on=timezone.localdate() - dt.timedelta(days=i),
+            topic=f"会{i}",
+            attendees=[alliance.m_dept, alliance.m_ent],
+        )
         services.problem_create(actor=actor, alliance=alliance, title=f"问题{i}", description="d")
-        services.fund_entry_add(actor=actor, alliance=alliance, kind="raised", amount="10", reason=f"r{i}",
-                                member=alliance.m_ent)
+        services.fund_entry_add(
+            actor=actor, alliance=alliance, kind="raised", amount="10", reason=f"r{i}", member=alliance.m_ent
+        )
     services.commitment_create(actor=actor, member=member, year=timezone.localdate().year, items=["a", "b"] * n)
 
 
-@pytest.mark.parametrize("user,status", [("secretary_a1", 200), ("street_a", 200), ("district_admin", 200),
-                                         ("grid_a", 404), ("social_a1", 200), ("dept_staff", 200),
-                                         ("dept_other_staff", 404), ("resident_a1", 404), ("nobody", 404)])
+@pytest.mark.parametrize(
+    "user,status",
+    [
+        ("secretary_a1", 200),
+        ("street_a", 200),
+        ("district_admin", 200),
+        ("grid_a", 404),
+        ("social_a1", 200),
+        ("dept_staff", 200),
+        ("dept_other_staff", 404),
+        ("resident_a1", 404),
+        ("nobody", 404),
+    ],
+)
 def test_detail_scope(client, tree, alliance, user, status):
     client.force_login(tree.users[user])
     assert client.get(reverse("alliance:detail", args=[alliance.pk])).status_code == status
@@ -54,8 +71,10 @@ def test_add_pages_and_field_errors(client, tree, alliance):
     assert FundEntry.objects.count() == 0
     r = client.post(url, {"kind": "raised", "amount": "5", "reason": "x", "member": alliance.m_ent.pk})
     assert r.status_code == 302 and FundEntry.objects.count() == 1
-    r = client.post(reverse("alliance:add", args=[alliance.pk, "meeting"]),
-                    {"held_on": str(timezone.localdate()), "topic": "联席会", "attendees": [alliance.m_dept.pk]})
+    r = client.post(
+        reverse("alliance:add", args=[alliance.pk, "meeting"]),
+        {"held_on": str(timezone.localdate()), "topic": "联席会", "attendees": [alliance.m_dept.pk]},
+    )
     assert r.status_code == 302
     for kind in ("member", "meeting", "commitment", "wish", "activity", "problem", "partner"):
         assert client.get(reverse("alliance:add", args=[alliance.pk, kind])).status_code == 200, kind

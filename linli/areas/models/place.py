@@ -78,7 +78,7 @@ def check_code_shape(level: int, code: str) -> str | None:
         return code_error(level)
     if level == Level.COMMUNITY and code[9:] == "000":
         return code_error(level)
-    if level > Level.COMMUNITY and int(code[-SEGMENT_WIDTHS[level]:]) == 0:
+    if level > Level.COMMUNITY and int(code[-SEGMENT_WIDTHS[level] :]) == 0:
         return code_error(level)
     return None
 
@@ -125,15 +125,27 @@ class Place(ScopedModel, BaseModel):
         _("units"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("73")), MaxValueValidator(Decimal("136"))],
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("3")), MaxValueValidator(Decimal("54"))],
     )
     grid = models.ForeignKey(
-        "areas.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.SET_NULL,
+        "areas.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="buildings",
     )
 
@@ -143,7 +155,11 @@ class Place(ScopedModel, BaseModel):
     )
     number = models.CharField(_("house number"), max_length=10, blank=True)
     area = models.DecimalField(
-        _("exclusive area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("exclusive area (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99999999.99"))],
     )
     area_source = models.CharField(_("area source"), max_length=16, choices=AreaSource.choices, blank=True)

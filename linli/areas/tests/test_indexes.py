@@ -1,4 +1,4 @@
-""""Everything under X" must be an indexed range query on both SQLite and PostgreSQL."""
+""" "Everything under X" must be an indexed range query on both SQLite and PostgreSQL."""
 
 import pytest
 from django.db import connection

@@ -24,11 +24,16 @@ def detail(place):
 
 def writes(tree):
     """Everything a failed form must leave untouched."""
-    return (Place.objects.count(), Grid.objects.count(), AuditLog.objects.count(),
-            list(Place.objects.order_by("pk").values_list("path", "name", "grid_id")))
+    return (
+        Place.objects.count(),
+        Grid.objects.count(),
+        AuditLog.objects.count(),
+        list(Place.objects.order_by("pk").values_list("path", "name", "grid_id")),
+    )
 
 
 # -- list and search ----------------------------------------------------------------------------------
+
 
 def codes(resp):
     return {p.code for p in resp.context["object_list"]}
@@ -42,8 +47,13 @@ def test_grid_worker_sees_only_their_building(client, tree):
     assert f">{tree.building_a1.code}<" in resp.content.decode()
 
     own_subtree = set(Place.objects.under(tree.building_a1).values_list("code", flat=True))
-    for params in ({"q": "1"}, {"q": "栋"}, {"level": Level.BUILDING}, {"under": tree.building_a1.code},
-                   {"q": tree.comm_a1.code}):
+    for params in (
+        {"q": "1"},
+        {"q": "栋"},
+        {"level": Level.BUILDING},
+        {"under": tree.building_a1.code},
+        {"q": tree.comm_a1.code},
+    ):
         resp = client.get(reverse("areas:place_list"), params)
         assert resp.status_code == 200
         found = codes(resp)
@@ -110,6 +120,7 @@ def test_place_list_query_count_is_constant(client, tree):
 
 # -- detail ---------------------------------------------------------------------------------------------
 
+
 def test_out_of_scope_detail_is_404(client, tree):
     login(client, tree, "secretary_a1")
     assert client.get(detail(tree.comm_b1)).status_code == 404
@@ -148,6 +159,7 @@ def test_view_only_role_sees_no_write_buttons(client, tree):
 
 # -- create ---------------------------------------------------------------------------------------------
 
+
 def test_secretary_creates_a_compound_in_their_community(client, tree):
     login(client, tree, "secretary_a1")
     url = reverse("areas:place_create", args=[tree.comm_a1.code])
@@ -160,16 +172,21 @@ def test_secretary_creates_a_compound_in_their_community(client, tree):
     assert compound.parent == tree.comm_a1 and compound.level == Level.COMPOUND
     assert compound.code.startswith(tree.comm_a1.code) and len(compound.code) == 15
     assert resp["Location"] == detail(compound)
-    assert AuditLog.objects.filter(action="create", object_id=str(compound.pk),
-                                   actor=tree.users["secretary_a1"]).exists()
+    assert AuditLog.objects.filter(
+        action="create", object_id=str(compound.pk), actor=tree.users["secretary_a1"]
+    ).exists()
 
 
 def test_secretary_cannot_create_outside(client, tree):
     login(client, tree, "secretary_a1")
     before = writes(tree)
     assert client.post(reverse("areas:place_create", args=[tree.comm_b1.code]), {"name": "X"}).status_code == 404
-    assert client.post(reverse("areas:place_create", args=[tree.street_a.code]),
-                       {"name": "X", "code": "340504001009"}).status_code == 404
+    assert (
+        client.post(
+            reverse("areas:place_create", args=[tree.street_a.code]), {"name": "X", "code": "340504001009"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("areas:place_create"), {"name": "X", "code": "340505000000"}).status_code == 403
     assert writes(tree) == before
 
@@ -192,9 +209,17 @@ def test_building_and_house_forms_have_their_fields(client, tree):
     assert {"floor", "number", "area", "area_source", "use"} <= set(house_form.fields)
     assert "floors" not in house_form.fields
 
-    resp = client.post(reverse("areas:place_create", args=[unit.code]),
-                       {"name": "102", "floor": "1", "number": "102", "area": "76.30", "area_source": "surveyed",
-                        "use": "residential"})
+    resp = client.post(
+        reverse("areas:place_create", args=[unit.code]),
+        {
+            "name": "102",
+            "floor": "1",
+            "number": "102",
+            "area": "76.30",
+            "area_source": "surveyed",
+            "use": "residential",
+        },
+    )
     assert resp.status_code == 302
     house = Place.objects.get(parent=unit, name="102")
     assert house.area == Decimal("76.30") and house.area_source == "surveyed" and len(house.code) == 24
@@ -215,13 +240,15 @@ def test_invalid_code_and_overlong_name_give_field_errors_and_write_nothing(clie
     assert resp.status_code == 200 and resp.context["form"].errors.get("name")
 
     unit = tree.house_a1.parent
-    resp = client.post(reverse("areas:place_create", args=[unit.code]),
-                       {"name": "103", "floor": "1", "area": "50"})  # area without its source
+    resp = client.post(
+        reverse("areas:place_create", args=[unit.code]), {"name": "103", "floor": "1", "area": "50"}
+    )  # area without its source
     assert resp.status_code == 200 and resp.context["form"].errors.get("area_source")
     assert writes(tree) == before
 
 
 # -- edit -----------------------------------------------------------------------------------------------
+
 
 def test_edit_by_view_only_role_is_403(client, tree):
     login(client, tree, "head_a1")
@@ -238,8 +265,17 @@ def test_edit_through_the_ui_is_audited(client, tree):
     form = client.get(url).context["form"]
     assert set(form.fields) == services.editable_fields(Level.BUILDING)
     assert form.initial["floors"] == 6
-    resp = client.post(url, {"name": "1号楼", "floors": "7", "unit_count": "2", "address": "",
-                             "longitude": "118.512345", "latitude": "31.678901"})
+    resp = client.post(
+        url,
+        {
+            "name": "1号楼",
+            "floors": "7",
+            "unit_count": "2",
+            "address": "",
+            "longitude": "118.512345",
+            "latitude": "31.678901",
+        },
+    )
     assert resp.status_code == 302
     tree.building_a1.refresh_from_db()
     assert tree.building_a1.name == "1号楼" and tree.building_a1.floors == 7
@@ -251,13 +287,15 @@ def test_edit_through_the_ui_is_audited(client, tree):
 def test_edit_rejects_half_coordinates(client, tree):
     login(client, tree, "secretary_a1")
     before = writes(tree)
-    resp = client.post(reverse("areas:place_edit", args=[tree.building_a1.code]),
-                       {"name": "1栋", "floors": "6", "longitude": "118.5"})
+    resp = client.post(
+        reverse("areas:place_edit", args=[tree.building_a1.code]), {"name": "1栋", "floors": "6", "longitude": "118.5"}
+    )
     assert resp.status_code == 200 and resp.context["form"].errors.get("latitude")
     assert writes(tree) == before
 
 
 # -- move -----------------------------------------------------------------------------------------------
+
 
 def test_wrong_level_and_unknown_move_targets_give_field_errors(client, tree):
     login(client, tree, "district_admin")
@@ -305,6 +343,7 @@ def test_move_needs_change_permission(client, tree):
 
 # -- archive --------------------------------------------------------------------------------------------
 
+
 def test_archive_confirms_refuses_with_children_and_archives_a_leaf(client, tree):
     login(client, tree, "district_admin")
     url = reverse("areas:place_archive", args=[tree.building_a1b.code])
@@ -329,6 +368,7 @@ def test_archive_without_delete_grant_is_403(client, tree):
 
 
 # -- grids ----------------------------------------------------------------------------------------------
+
 
 def test_grid_list_is_scoped_and_searchable(client, tree):
     login(client, tree, "street_a")
@@ -431,8 +471,9 @@ def test_grid_edit_is_audited(client, tree):
     assert resp.status_code == 302
     tree.grid_a.refresh_from_db()
     assert tree.grid_a.name == "怡心网格"
-    assert AuditLog.objects.filter(action="update", object_type="areas.grid", object_id=str(tree.grid_a.pk),
-                                   actor=tree.users["secretary_a1"]).exists()
+    assert AuditLog.objects.filter(
+        action="update", object_type="areas.grid", object_id=str(tree.grid_a.pk), actor=tree.users["secretary_a1"]
+    ).exists()
 
 
 def test_assign_and_remove_buildings(client, tree):
@@ -471,17 +512,28 @@ def test_building_of_another_community_gives_a_clear_error(client, tree):
 def test_grid_building_changes_need_change_permission(client, tree):
     login(client, tree, "grid_a")
     before = writes(tree)
-    assert client.post(reverse("areas:grid_buildings", args=[tree.grid_a.code]),
-                       {"buildings": [tree.building_a1.code]}).status_code == 403
-    assert client.post(reverse("areas:grid_building_remove",
-                               args=[tree.grid_a.code, tree.building_a1.code])).status_code == 403
+    assert (
+        client.post(
+            reverse("areas:grid_buildings", args=[tree.grid_a.code]), {"buildings": [tree.building_a1.code]}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("areas:grid_building_remove", args=[tree.grid_a.code, tree.building_a1.code])).status_code
+        == 403
+    )
     assert writes(tree) == before
     assert client.get(reverse("areas:grid_buildings", args=[tree.grid_a.code])).status_code == 405
 
 
 def test_anonymous_is_sent_to_login(client, tree):
-    for url in (reverse("areas:place_list"), detail(tree.comm_a1), reverse("areas:grid_list"),
-                reverse("areas:place_create", args=[tree.comm_a1.code]), reverse("areas:grid_create")):
+    for url in (
+        reverse("areas:place_list"),
+        detail(tree.comm_a1),
+        reverse("areas:grid_list"),
+        reverse("areas:place_create", args=[tree.comm_a1.code]),
+        reverse("areas:grid_create"),
+    ):
         resp = client.get(url)
         assert resp.status_code == 302 and "login" in resp["Location"], url
 

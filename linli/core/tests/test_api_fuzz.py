@@ -59,13 +59,13 @@ def error_body_shape(ctx, response, case):
             problems.append("error.message is not a string")
         fields = err.get("fields")
         if not isinstance(fields, dict) or not all(
-            isinstance(k, str) and isinstance(v, list) and all(isinstance(m, str) for m in v)
-            for k, v in fields.items()
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(m, str) for m in v) for k, v in fields.items()
         ):
             problems.append("error.fields is not {field: [message, ...]}")
     if problems:
-        raise AssertionError(f"{response.status_code} body breaks the error contract ({'; '.join(problems)}): "
-                             f"{response.content[:300]!r}")
+        raise AssertionError(
+            f"{response.status_code} body breaks the error contract ({'; '.join(problems)}): {response.content[:300]!r}"
+        )
     return True
 
 
@@ -93,8 +93,9 @@ def seed_case(case, data, pools):
     if "org_id" in params:
         params["org_id"] = data.draw(st.sampled_from(pools["orgs"]))
     if "code" in params:
-        params["code"] = data.draw(st.sampled_from(pools["grids"] if path.startswith("/api/v1/grids")
-                                                   else pools["places"]))
+        params["code"] = data.draw(
+            st.sampled_from(pools["grids"] if path.startswith("/api/v1/grids") else pools["places"])
+        )
     place_refs = {"parent", "community", "home", "place", "under"}
     if path.startswith("/api/v1/organisations"):
         place_refs.add("area")  # on places, "area" is the floor area
@@ -128,8 +129,14 @@ def fuzz(operation, mode, *, seeded, headers, checks, pools, max_examples, seede
     passed = []
     seeder = seeder or seed_case
 
-    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
-              phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     def run(case, data):
         if seeded:
@@ -161,8 +168,9 @@ def in_process_requests():
         request_finished.connect(close_old_connections)
 
 
-def run_fuzz(*, prefixes: tuple[str, ...], passes, auth: dict, pools: dict, seeder=None,
-             min_operations: int = 1) -> None:
+def run_fuzz(
+    *, prefixes: tuple[str, ...], passes, auth: dict, pools: dict, seeder=None, min_operations: int = 1
+) -> None:
     """Fuzz every operation whose path starts with one of ``prefixes`` through each of ``passes``
     (label, generation mode, seeded?, who, examples), calling with ``auth[who]``'s headers; ``seeder(case, data,
     pools)`` points seeded cases at rows that exist (default ``seed_case``; a domain's seeder usually calls it first
@@ -180,8 +188,16 @@ def run_fuzz(*, prefixes: tuple[str, ...], passes, auth: dict, pools: dict, seed
         for operation in operations:
             for label, mode, seeded, who, max_examples in passes:
                 try:
-                    ran += fuzz(operation, mode, seeded=seeded, headers=auth[who], checks=checks, pools=pools,
-                                max_examples=max_examples, seeder=seeder)
+                    ran += fuzz(
+                        operation,
+                        mode,
+                        seeded=seeded,
+                        headers=auth[who],
+                        checks=checks,
+                        pools=pools,
+                        max_examples=max_examples,
+                        seeder=seeder,
+                    )
                 except (Exception, FailureGroup) as exc:  # FailureGroup is a BaseExceptionGroup; collect all
                     failures.append(f"{operation.label} [{label}]: {exc}")
     assert not failures, "\n\n".join(failures)

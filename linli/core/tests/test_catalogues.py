@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUES = sorted(ROOT.glob("locale/zh_Hans/LC_MESSAGES/django.po")) + sorted(
-    ROOT.glob("linli/*/locale/zh_Hans/LC_MESSAGES/django.po"))
+    ROOT.glob("linli/*/locale/zh_Hans/LC_MESSAGES/django.po")
+)
 
 
 def _string(lines: list[str]) -> str:
@@ -44,8 +45,8 @@ def parse_po(path: Path) -> list[dict]:
         elif line.startswith("msgid "):
             cur["id"], field = [line[6:]], ("id",)
         elif line.startswith("msgstr["):
-            index = int(line[7:line.index("]")])
-            cur["str"][index], field = [line[line.index("]") + 2:]], ("str", index)
+            index = int(line[7 : line.index("]")])
+            cur["str"][index], field = [line[line.index("]") + 2 :]], ("str", index)
         elif line.startswith("msgstr "):
             cur["str"][0], field = [line[7:]], ("str", 0)
         elif line.startswith('"'):
@@ -55,9 +56,15 @@ def parse_po(path: Path) -> list[dict]:
     for e in entries:
         if not e["id"]:
             continue
-        out.append({"flags": e["flags"], "ctxt": _string(e["ctxt"]) if e["ctxt"] else None, "id": _string(e["id"]),
-                    "plural": _string(e["plural"]) if e["plural"] else None,
-                    "str": {k: _string(v) for k, v in e["str"].items()}})
+        out.append(
+            {
+                "flags": e["flags"],
+                "ctxt": _string(e["ctxt"]) if e["ctxt"] else None,
+                "id": _string(e["id"]),
+                "plural": _string(e["plural"]) if e["plural"] else None,
+                "str": {k: _string(v) for k, v in e["str"].items()},
+            }
+        )
     return out
 
 

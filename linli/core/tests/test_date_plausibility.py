@@ -58,8 +58,9 @@ def test_api_refuses_a_birth_date_in_the_future(client, tree, token_for):
     for birth in (future, "0001-01-01", "9999-12-31"):
         r = _post(client, "/api/v1/residents", {"name": "王五", "birth_date": birth, "home": tree.house_a1.code}, auth)
         assert r.status_code == 400 and "birth_date" in r.json()["error"]["fields"], (birth, r.content)
-    r = _post(client, "/api/v1/residents", {"name": "王五", "birth_date": "1950-03-01", "home": tree.house_a1.code},
-              auth)
+    r = _post(
+        client, "/api/v1/residents", {"name": "王五", "birth_date": "1950-03-01", "home": tree.house_a1.code}, auth
+    )
     assert r.status_code == 201, r.content
 
 
@@ -73,12 +74,17 @@ def test_a_move_in_in_9999_is_refused_and_leaves_the_head_in_their_household(cli
     home = services.household_create(actor=admin, house=tree.house_a1, head=resident, since=dt.date(2020, 1, 1))
     other_head = services.resident_create(actor=tree.users["secretary_a1"], name="李四", home=tree.house_a1)
     other = services.household_create(actor=admin, house=tree.house_a1, head=other_head, since=dt.date(2020, 1, 1))
-    r = _post(client, f"/api/v1/households/{other.pk}/members",
-              {"resident": resident.pk, "relation": "child", "since": "9999-01-01"}, auth)
+    r = _post(
+        client,
+        f"/api/v1/households/{other.pk}/members",
+        {"resident": resident.pk, "relation": "child", "since": "9999-01-01"},
+        auth,
+    )
     assert r.status_code == 400 and "since" in r.json()["error"]["fields"], r.content
     assert Household.objects.get(pk=home.pk).head_id == resident.pk
-    r = _post(client, "/api/v1/households", {"house": tree.house_a1.code, "head": resident.pk, "since": "9999-01-01"},
-              auth)
+    r = _post(
+        client, "/api/v1/households", {"house": tree.house_a1.code, "head": resident.pk, "since": "9999-01-01"}, auth
+    )
     assert r.status_code == 400 and "since" in r.json()["error"]["fields"], r.content
 
 

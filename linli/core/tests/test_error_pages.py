@@ -46,8 +46,9 @@ def test_demo_settings_run_like_a_product():
     env = {**os.environ, "LINLI_ENV": "demo", "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("LINLI_DEBUG", None)
     env.pop("ALLOWED_HOSTS", None)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     debug, hosts, middleware, demo_allowed = json.loads(out.strip().splitlines()[-1])
     assert debug is False
     assert set(hosts) <= {"127.0.0.1", "localhost", "[::1]"}
@@ -61,8 +62,11 @@ def test_static_files_are_served_with_debug_off(settings, tmp_path):
     settings.DEBUG = False
     settings.STATIC_ROOT = str(tmp_path)
     settings.WHITENOISE_USE_FINDERS = True
-    settings.MIDDLEWARE = [settings.MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware",
-                           *settings.MIDDLEWARE[1:]]
+    settings.MIDDLEWARE = [
+        settings.MIDDLEWARE[0],
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        *settings.MIDDLEWARE[1:],
+    ]
     resp = Client().get("/static/linli/linli.css")
     assert resp.status_code == 200
     assert b".badge" in b"".join(resp.streaming_content)

@@ -30,8 +30,9 @@ def test_a_body_over_the_upload_limit_is_413_with_the_error_body(client, tree, s
 
 
 def test_a_form_post_over_the_upload_limit_is_a_chinese_413_page(client, tree):
-    resp = client.post("/accounts/login/", {"username": "x" * (3 * 1024 * 1024), "password": "y"},
-                       HTTP_ACCEPT_LANGUAGE="zh-hans")
+    resp = client.post(
+        "/accounts/login/", {"username": "x" * (3 * 1024 * 1024), "password": "y"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert resp.status_code == 413
     assert "请求内容过大" in resp.content.decode()
 
@@ -42,8 +43,15 @@ def test_an_open311_post_over_the_upload_limit_is_413_in_its_own_format(client, 
     assert resp.json()[0]["code"] == 413
 
 
-@pytest.mark.parametrize("query", ["start_date=9999-12-01", "end_date=0001-02-01", "start_date=0001-01-01",
-                                   "start_date=9999-12-31T23:59:59-12:00&end_date=9999-12-31T23:59:59-12:00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date=9999-12-01",
+        "end_date=0001-02-01",
+        "start_date=0001-01-01",
+        "start_date=9999-12-31T23:59:59-12:00&end_date=9999-12-31T23:59:59-12:00",
+    ],
+)
 def test_open311_dates_at_the_ends_of_the_calendar_answer_400_in_its_own_format(client, tree, query):
     resp = client.get(f"/open311/v2/requests.json?{query}")
     assert resp.status_code == 400, resp.content[:300]
@@ -79,9 +87,14 @@ def test_statistics_and_audit_pages_show_a_form_error_for_far_dates(client, tree
 def test_a_party_term_starting_in_9999_is_refused(client, tree, token_for):
     h = token_for("district_admin")
     body = {"kind": "community_committee", "name": "雨秀社区党委", "place": tree.comm_a1.code}
-    err = _error_body(client.post("/api/v1/party/orgs", {**body, "term_start": "9999-06-01"},
-                                  content_type="application/json", **h))
+    err = _error_body(
+        client.post("/api/v1/party/orgs", {**body, "term_start": "9999-06-01"}, content_type="application/json", **h)
+    )
     assert "term_start" in err["fields"]
-    ok = client.post("/api/v1/party/orgs", {**body, "term_start": timezone.localdate().isoformat()},
-                     content_type="application/json", **h)
+    ok = client.post(
+        "/api/v1/party/orgs",
+        {**body, "term_start": timezone.localdate().isoformat()},
+        content_type="application/json",
+        **h,
+    )
     assert ok.status_code == 201, ok.content

@@ -16,8 +16,18 @@ from linli.orgs import services as orgs
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["district_admin", "street_a", "secretary_a1", "social_a1", "grid_a", "head_a1", "dept_staff",
-         "property_staff", "resident_a1", "nobody"]
+USERS = [
+    "district_admin",
+    "street_a",
+    "secretary_a1",
+    "social_a1",
+    "grid_a",
+    "head_a1",
+    "dept_staff",
+    "property_staff",
+    "resident_a1",
+    "nobody",
+]
 
 
 def world():
@@ -44,26 +54,66 @@ def world():
     U = "user"
     # user -> model -> (in-scope object or None, out-of-scope object, may change the in-scope object)
     expect = {
-        "district_admin": {P: (t.building_b1, o_building, True), G: (t.grid_b, o_grid, True),
-                           O: (t.dept, o_org, True), U: (t.users["secretary_a1"], o_user, True)},
-        "street_a": {P: (t.building_a2, t.building_b1, True), G: (t.grid_b, grid_b1, True),
-                     O: (org_street_a, org_street_b, True), U: (t.users["secretary_a1"], b1_user, True)},
-        "secretary_a1": {P: (t.building_a1b, t.building_a2, True), G: (t.grid_a, t.grid_b, True),
-                         O: (t.dept, org_street_b, False), U: (t.users["social_a1"], a2_user, True)},
-        "social_a1": {P: (t.building_a1b, t.building_a2, True), G: (t.grid_a, t.grid_b, False),
-                      O: (t.dept, org_street_b, False), U: (t.users["grid_a"], a2_user, False)},
-        "grid_a": {P: (t.building_a1, t.building_a1b, True), G: (t.grid_a, t.grid_b, False),
-                   O: (t.dept, org_street_b, False), U: (None, t.users["social_a1"], False)},
-        "head_a1": {P: (t.building_a1, t.building_a1b, False), G: (t.grid_a, t.grid_b, False),
-                    O: (None, t.dept, False), U: (None, t.users["social_a1"], False)},
-        "dept_staff": {P: (t.building_b1, o_building, False), G: (None, t.grid_a, False),
-                       O: (t.dept, t.dept_other, False), U: (None, t.users["social_a1"], False)},
-        "property_staff": {P: (t.building_a1, t.building_a2, False), G: (None, t.grid_a, False),
-                           O: (t.property_co, t.dept, False), U: (None, t.users["social_a1"], False)},
-        "resident_a1": {P: (t.house_a1, t.house_a2, False), G: (None, t.grid_a, False),
-                        O: (None, t.dept, False), U: (None, t.users["social_a1"], False)},
-        "nobody": {P: (None, t.building_a1, False), G: (None, t.grid_a, False),
-                   O: (None, t.dept, False), U: (None, t.users["social_a1"], False)},
+        "district_admin": {
+            P: (t.building_b1, o_building, True),
+            G: (t.grid_b, o_grid, True),
+            O: (t.dept, o_org, True),
+            U: (t.users["secretary_a1"], o_user, True),
+        },
+        "street_a": {
+            P: (t.building_a2, t.building_b1, True),
+            G: (t.grid_b, grid_b1, True),
+            O: (org_street_a, org_street_b, True),
+            U: (t.users["secretary_a1"], b1_user, True),
+        },
+        "secretary_a1": {
+            P: (t.building_a1b, t.building_a2, True),
+            G: (t.grid_a, t.grid_b, True),
+            O: (t.dept, org_street_b, False),
+            U: (t.users["social_a1"], a2_user, True),
+        },
+        "social_a1": {
+            P: (t.building_a1b, t.building_a2, True),
+            G: (t.grid_a, t.grid_b, False),
+            O: (t.dept, org_street_b, False),
+            U: (t.users["grid_a"], a2_user, False),
+        },
+        "grid_a": {
+            P: (t.building_a1, t.building_a1b, True),
+            G: (t.grid_a, t.grid_b, False),
+            O: (t.dept, org_street_b, False),
+            U: (None, t.users["social_a1"], False),
+        },
+        "head_a1": {
+            P: (t.building_a1, t.building_a1b, False),
+            G: (t.grid_a, t.grid_b, False),
+            O: (None, t.dept, False),
+            U: (None, t.users["social_a1"], False),
+        },
+        "dept_staff": {
+            P: (t.building_b1, o_building, False),
+            G: (None, t.grid_a, False),
+            O: (t.dept, t.dept_other, False),
+            U: (None, t.users["social_a1"], False),
+        },
+        "property_staff": {
+            P: (t.building_a1, t.building_a2, False),
+            G: (None, t.grid_a, False),
+            O: (t.property_co, t.dept, False),
+            U: (None, t.users["social_a1"], False),
+        },
+        "resident_a1": {
+            P: (t.house_a1, t.house_a2, False),
+            G: (None, t.grid_a, False),
+            O: (None, t.dept, False),
+            U: (None, t.users["social_a1"], False),
+        },
+        "nobody": {
+            P: (None, t.building_a1, False),
+            G: (None, t.grid_a, False),
+            O: (None, t.dept, False),
+            U: (None, t.users["social_a1"], False),
+        },
     }
     return t, expect
 
@@ -74,14 +124,38 @@ def _key(kind, obj):
 
 ROUTES = {
     # kind: (page detail, page edit, API item, API list, harmless PATCH body, list page)
-    "place": ("areas:place_detail", "areas:place_edit", "/api/v1/places/{}", "/api/v1/places?page_size=200",
-              lambda o: {"name": o.name}, "areas:place_list"),
-    "grid": ("areas:grid_detail", "areas:grid_edit", "/api/v1/grids/{}", "/api/v1/grids?page_size=200",
-             lambda o: {"notes": "matrix"}, "areas:grid_list"),
-    "org": ("orgs:detail", "orgs:edit", "/api/v1/organisations/{}", "/api/v1/organisations?page_size=200",
-            lambda o: {"contact_name": "矩阵"}, "orgs:list"),
-    "user": ("accounts:user_detail", "accounts:user_edit", "/api/v1/users/{}", "/api/v1/users?page_size=200",
-             lambda o: {"display_name": o.display_name or o.username}, "accounts:user_list"),
+    "place": (
+        "areas:place_detail",
+        "areas:place_edit",
+        "/api/v1/places/{}",
+        "/api/v1/places?page_size=200",
+        lambda o: {"name": o.name},
+        "areas:place_list",
+    ),
+    "grid": (
+        "areas:grid_detail",
+        "areas:grid_edit",
+        "/api/v1/grids/{}",
+        "/api/v1/grids?page_size=200",
+        lambda o: {"notes": "matrix"},
+        "areas:grid_list",
+    ),
+    "org": (
+        "orgs:detail",
+        "orgs:edit",
+        "/api/v1/organisations/{}",
+        "/api/v1/organisations?page_size=200",
+        lambda o: {"contact_name": "矩阵"},
+        "orgs:list",
+    ),
+    "user": (
+        "accounts:user_detail",
+        "accounts:user_edit",
+        "/api/v1/users/{}",
+        "/api/v1/users?page_size=200",
+        lambda o: {"display_name": o.display_name or o.username},
+        "accounts:user_list",
+    ),
 }
 
 
@@ -102,8 +176,7 @@ def test_permission_matrix(username, client):
     t, expect = world()
     user = t.users[username]
     api = client.__class__()
-    resp = api.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                    content_type="application/json")
+    resp = api.post("/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json")
     assert resp.status_code == 201
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {resp.json()['token']}"}
     client.force_login(user)
@@ -139,8 +212,9 @@ def test_permission_matrix(username, client):
         # out of scope: 404 everywhere, nothing leaked
         out_key = _key(kind, outside)
         check(f"API get out-of-scope {kind}", api.get(api_item.format(out_key), **bearer).status_code, 404)
-        r = api.patch(api_item.format(out_key), json.dumps(patch_body(outside)), content_type="application/json",
-                      **bearer)
+        r = api.patch(
+            api_item.format(out_key), json.dumps(patch_body(outside)), content_type="application/json", **bearer
+        )
         check(f"API patch out-of-scope {kind}", r.status_code, 404)
         for name in (detail, edit):
             url = _page(name, out_key)
@@ -151,8 +225,9 @@ def test_permission_matrix(username, client):
             continue
         in_key = _key(kind, inside)
         check(f"API get in-scope {kind}", api.get(api_item.format(in_key), **bearer).status_code, 200)
-        r = api.patch(api_item.format(in_key), json.dumps(patch_body(inside)), content_type="application/json",
-                      **bearer)
+        r = api.patch(
+            api_item.format(in_key), json.dumps(patch_body(inside)), content_type="application/json", **bearer
+        )
         check(f"API patch in-scope {kind}", r.status_code, 200 if may_change else 403)
         if r.status_code >= 400:
             body = r.json()

@@ -49,7 +49,7 @@ def test_large_text_toggle_sets_a_cookie(tree, client):
 def test_workbench_shows_roles_and_menu(tree, client):
     client.force_login(tree.users["grid_a"])
     html = client.get("/").content.decode()
-    assert "data-testid=\"my-roles\"" in html
+    assert 'data-testid="my-roles"' in html
 
 
 def test_chinese_is_the_default_whatever_the_browser_says(client):
@@ -83,11 +83,13 @@ def test_menu_audience_staff_and_residents(tree):
     saved = list(registry.menu)
     registry.menu.extend([staff_item, resident_item])
     try:
+
         def labels(user):
             return {str(i["label"]) for items in visible_menu(user).values() for i in items}
 
         assert {"staff-only entry", "residents-only entry"} & labels(tree.users["resident_a1"]) == {
-            "residents-only entry"}
+            "residents-only entry"
+        }
         assert {"staff-only entry", "residents-only entry"} & labels(tree.users["grid_a"]) == {"staff-only entry"}
     finally:
         registry.menu[:] = saved

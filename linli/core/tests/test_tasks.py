@@ -84,7 +84,12 @@ def test_rq_worker_runs_the_audit_purge():
 @override_settings(LINLI_TRUST_X_FORWARDED_FOR=True)
 def test_client_ip_from_nginx_when_trusted(tree, client):
     client.force_login(tree.users["secretary_a1"])
-    client.patch(f"/api/v1/places/{tree.building_a1.code}", {"floors": 8}, content_type="application/json",
-                 HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    client.patch(
+        f"/api/v1/places/{tree.building_a1.code}",
+        {"floors": 8},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+        REMOTE_ADDR="127.0.0.1",
+    )
     # nginx appends the peer it saw; whatever the client put before it is not believed
     assert AuditLog.objects.filter(action="update").first().ip == "203.0.113.9"

@@ -43,8 +43,9 @@ def seed(*args) -> str:
 
 def login(client, username, password=None) -> bool:
     # axes' backend needs the request; Client.login passes every keyword on to authenticate().
-    return client.login(request=RequestFactory().post("/"), username=username,
-                        password=password or settings.LINLI_DEMO_PASSWORD)
+    return client.login(
+        request=RequestFactory().post("/"), username=username, password=password or settings.LINLI_DEMO_PASSWORD
+    )
 
 
 def check_tree() -> None:
@@ -66,13 +67,14 @@ def check_tree() -> None:
     # The high-water mark of sub-codes covers every child, as place_create keeps it.
     children = {
         row["parent"]: row
-        for row in Place.objects.filter(level__gt=Level.COMMUNITY).values("parent")
+        for row in Place.objects.filter(level__gt=Level.COMMUNITY)
+        .values("parent")
         .annotate(n=Count("pk"), last=Max("code"))
     }
     for p in places:
         if p.pk in children:
             row = children[p.pk]
-            assert p.next_child_seq == row["n"] == int(row["last"][len(p.code):]), p.code
+            assert p.next_child_seq == row["n"] == int(row["last"][len(p.code) :]), p.code
 
 
 def check_buildings_and_grids(grid_min: int, grid_max: int) -> None:
@@ -84,8 +86,9 @@ def check_buildings_and_grids(grid_min: int, grid_max: int) -> None:
     lon, lat = (Decimal(str(v)) for v in data.LON_RANGE), (Decimal(str(v)) for v in data.LAT_RANGE)
     lon_lo, lon_hi = lon
     lat_lo, lat_hi = lat
-    buildings = Place.objects.filter(level=Level.BUILDING).select_related("grid", "parent").annotate(
-        n_units=Count("children"))
+    buildings = (
+        Place.objects.filter(level=Level.BUILDING).select_related("grid", "parent").annotate(n_units=Count("children"))
+    )
     for b in buildings:
         assert b.grid is not None, b.code  # every building sits in exactly one grid (a foreign key) …
         assert b.grid.community_id == b.parent.parent_id  # … of its own community
@@ -152,8 +155,12 @@ def test_full_seed_at_scale_1(client):
     check_bulk_rows_pass_model_validation()
 
     departments = set(Organisation.objects.filter(kind=OrgKind.DEPARTMENT).values_list("name", flat=True))
-    assert {"雨山区住房和城乡建设局", "雨山区城市管理局", "马鞍山市公安局交通警察支队雨山大队",
-            "雨山区市场监督管理局"} <= departments
+    assert {
+        "雨山区住房和城乡建设局",
+        "雨山区城市管理局",
+        "马鞍山市公安局交通警察支队雨山大队",
+        "雨山区市场监督管理局",
+    } <= departments
     for company in Organisation.objects.filter(kind=OrgKind.PROPERTY):
         validate_credit_code(company.credit_code)
 
@@ -168,7 +175,8 @@ def test_full_seed_at_scale_1(client):
     # Services audited the top of the tree; the bulk part is one summary row (and one per domain that bulk-seeds).
     assert AuditLog.objects.filter(action="seed", object_type="areas.place").count() == 1
     assert AuditLog.objects.filter(action="seed").values("object_type").distinct().count() == (
-        AuditLog.objects.filter(action="seed").count())
+        AuditLog.objects.filter(action="seed").count()
+    )
     assert AuditLog.objects.filter(object_type="areas.place", action="create").count() == (
         Place.objects.filter(level__lte=Level.COMPOUND).count()
     )
@@ -239,8 +247,9 @@ def test_demo_accounts_cannot_log_in_or_stay_logged_in_in_production(client):
         client.logout()
         for username, _role, _name in data.ACCOUNTS:
             assert not login(client, username), username
-        response = client.post(reverse("accounts:login"),
-                               {"username": "admin", "password": settings.LINLI_DEMO_PASSWORD})
+        response = client.post(
+            reverse("accounts:login"), {"username": "admin", "password": settings.LINLI_DEMO_PASSWORD}
+        )
         assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
         assert login(client, "real_admin", "Real-pass-2026")  # real accounts are unaffected
 

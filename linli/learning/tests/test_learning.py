@@ -33,10 +33,22 @@ def course(tree, *, actor=None, quiz=True, **kw):
     kw.setdefault("is_published", True)
     c = services.course_create(actor=actor, place=kw.pop("place", tree.comm_a1), **kw)
     if quiz:
-        services.question_add(actor=actor, course=c, text="一季度几次党员大会？", kind="single",
-                              options=["一次", "两次", "三次"], correct=[0])
-        services.question_add(actor=actor, course=c, text="三会一课包括？", kind="multiple",
-                              options=["党员大会", "支委会", "业主大会"], correct=[0, 1])
+        services.question_add(
+            actor=actor,
+            course=c,
+            text="一季度几次党员大会？",
+            kind="single",
+            options=["一次", "两次", "三次"],
+            correct=[0],
+        )
+        services.question_add(
+            actor=actor,
+            course=c,
+            text="三会一课包括？",
+            kind="multiple",
+            options=["党员大会", "支委会", "业主大会"],
+            correct=[0, 1],
+        )
     return c
 
 
@@ -48,16 +60,23 @@ def branch_with_learners(tree, n=3):
     users = []
     for _ in range(n):
         u = resident_user(tree.house_a1)
-        party.member_add(actor=tree.users["secretary_a1"], org=org, resident=u.resident,
-                         joined_on=dt.date(2012, 7, 1), status="full", full_on=dt.date(2013, 7, 1))
+        party.member_add(
+            actor=tree.users["secretary_a1"],
+            org=org,
+            resident=u.resident,
+            joined_on=dt.date(2012, 7, 1),
+            status="full",
+            full_on=dt.date(2013, 7, 1),
+        )
         users.append(u)
     return org, users
 
 
 # -- content safety and uploads --------------------------------------------------------------------------
 
+
 def test_article_rendering_is_safe():
-    html = render('<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org) <img src=x onerror=y>')
+    html = render("<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org) <img src=x onerror=y>")
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert '<a href="https://example.org">ok</a>' in html
 
@@ -70,35 +89,61 @@ def test_uploads_checked_by_content(tree):
         services.course_create(actor=sec, place=tree.comm_a1, title="x", kind="pdf", pdf_file=fake)
     assert "pdf_file" in err.value.message_dict
     with pytest.raises(ValidationError):
-        services.course_create(actor=sec, place=tree.comm_a1, title="x", kind="video",
-                               video_file=SimpleUploadedFile("v.mp4", PDF, content_type="video/mp4"))
+        services.course_create(
+            actor=sec,
+            place=tree.comm_a1,
+            title="x",
+            kind="video",
+            video_file=SimpleUploadedFile("v.mp4", PDF, content_type="video/mp4"),
+        )
     assert Course.objects.count() == n
-    c = services.course_create(actor=sec, place=tree.comm_a1, title="x", kind="pdf",
-                               pdf_file=SimpleUploadedFile("evil.exe", PDF, content_type="application/x-msdownload"))
+    c = services.course_create(
+        actor=sec,
+        place=tree.comm_a1,
+        title="x",
+        kind="pdf",
+        pdf_file=SimpleUploadedFile("evil.exe", PDF, content_type="application/x-msdownload"),
+    )
     assert c.pdf_file.name.endswith(".pdf")
-    v = services.course_create(actor=sec, place=tree.comm_a1, title="v", kind="video",
-                               video_file=SimpleUploadedFile("v.bin", MP4))
+    v = services.course_create(
+        actor=sec, place=tree.comm_a1, title="v", kind="video", video_file=SimpleUploadedFile("v.bin", MP4)
+    )
     assert v.video_file.name.endswith(".mp4")
 
 
 @override_settings(LINLI_LEARNING_MAX_PDF_BYTES=50)
 def test_upload_size_limited(tree):
     with pytest.raises(ValidationError) as err:
-        services.course_create(actor=tree.users["secretary_a1"], place=tree.comm_a1, title="x", kind="pdf",
-                               pdf_file=SimpleUploadedFile("a.pdf", PDF + b"0" * 100))
+        services.course_create(
+            actor=tree.users["secretary_a1"],
+            place=tree.comm_a1,
+            title="x",
+            kind="pdf",
+            pdf_file=SimpleUploadedFile("a.pdf", PDF + b"0" * 100),
+        )
     assert "MB" in err.value.message_dict["pdf_file"][0]
 
 
 def test_course_validation(tree):
     sec = tree.users["secretary_a1"]
-    for bad in ({"kind": "article", "body": ""}, {"kind": "video"}, {"kind": "video", "video_url": "http://x.cn/v"},
-                {"kind": "pdf"}, {"pass_score": 101}, {"colour": "red"}):
+    for bad in (
+        {"kind": "article", "body": ""},
+        {"kind": "video"},
+        {"kind": "video", "video_url": "http://x.cn/v"},
+        {"kind": "pdf"},
+        {"pass_score": 101},
+        {"colour": "red"},
+    ):
         with pytest.raises(ValidationError):
             services.course_create(actor=sec, place=tree.comm_a1, title="x", **bad)
     assert not Course.objects.exists()
     c = course(tree, quiz=False)
-    for bad in ({"options": ["only one"], "correct": [0]}, {"options": ["a", "b"], "correct": [2]},
-                {"options": ["a", "b"], "correct": [0, 1], "kind": "single"}, {"options": ["a", "b"], "correct": []}):
+    for bad in (
+        {"options": ["only one"], "correct": [0]},
+        {"options": ["a", "b"], "correct": [2]},
+        {"options": ["a", "b"], "correct": [0, 1], "kind": "single"},
+        {"options": ["a", "b"], "correct": []},
+    ):
         with pytest.raises(ValidationError):
             services.question_add(actor=sec, course=c, text="q", **{"kind": "multiple", **bad})
     assert not Question.objects.exists()
@@ -113,6 +158,7 @@ def test_out_of_scope_author_refused(tree):
 
 
 # -- assignment, progress, quiz ------------------------------------------------------------------------------
+
 
 def test_assign_to_branch_and_users(tree):
     org, users = branch_with_learners(tree, 2)
@@ -131,8 +177,14 @@ def _member_without_login(tree, org, name):
     from linli.registry import services as registry
 
     r = registry.resident_create(actor=tree.users["secretary_a1"], name=name, home=tree.house_a1)
-    return party.member_add(actor=tree.users["secretary_a1"], org=org, resident=r, joined_on=dt.date(2012, 7, 1),
-                            status="full", full_on=dt.date(2013, 7, 1))
+    return party.member_add(
+        actor=tree.users["secretary_a1"],
+        org=org,
+        resident=r,
+        joined_on=dt.date(2012, 7, 1),
+        status="full",
+        full_on=dt.date(2013, 7, 1),
+    )
 
 
 def test_assigning_a_branch_reports_members_without_a_login(tree):
@@ -215,8 +267,9 @@ def test_score_is_floor_of_integer_fraction(tree):
     u = resident_user(tree.house_a1)
     c = course(tree, quiz=False)
     for i in range(3):
-        services.question_add(actor=tree.users["secretary_a1"], course=c, text=f"q{i}", kind="single",
-                              options=["a", "b"], correct=[0])
+        services.question_add(
+            actor=tree.users["secretary_a1"], course=c, text=f"q{i}", kind="single", options=["a", "b"], correct=[0]
+        )
     services.assign_course(actor=tree.users["secretary_a1"], course=c, users=[u])
     qs = list(c.questions.all())
     at = services.quiz_submit(actor=u, course=c, answers={str(qs[0].pk): [0], str(qs[1].pk): [0]})
@@ -225,6 +278,7 @@ def test_score_is_floor_of_integer_fraction(tree):
 
 # -- statistics and the score-card selector ------------------------------------------------------------------
 
+
 def test_branch_stats_and_completion(tree):
     org, users = branch_with_learners(tree, 3)
     c = course(tree)
@@ -232,7 +286,7 @@ def test_branch_stats_and_completion(tree):
     services.assign_course(actor=tree.users["secretary_a1"], course=c, orgs=[org])
     right = {str(q1.pk): [0], str(q2.pk): [0, 1]}
     services.progress(actor=users[0], course=c, percent=100)
-    services.quiz_submit(actor=users[0], course=c, answers=right)              # 100, completed
+    services.quiz_submit(actor=users[0], course=c, answers=right)  # 100, completed
     services.quiz_submit(actor=users[1], course=c, answers={str(q1.pk): [0]})  # 50, not completed
     year = timezone.now().year
     stats = {s.org_id: s for s in selectors.branch_stats(tree.users["secretary_a1"], year=year)}
@@ -267,6 +321,7 @@ def test_visibility(tree):
 
 # -- pages and API ------------------------------------------------------------------------------------------
 
+
 def test_learner_pages(client, tree):
     u = resident_user(tree.house_a1)
     c = course(tree)
@@ -294,21 +349,41 @@ def test_staff_pages_and_exports(client, tree):
     type(org).objects.filter(pk=org.pk).update(name=FORMULA_NAME)  # names typed by users: text, never formulas
     Resident.objects.filter(pk=users[0].resident.pk).update(name=FORMULA_NAME)
     client.force_login(tree.users["secretary_a1"])
-    r = client.post("/learning/courses/new/", {"title": "PDF课", "kind": "pdf", "place": tree.comm_a1.pk,
-                                               "pass_score": 60, "max_attempts": 3, "is_published": "on",
-                                               "pdf_upload": SimpleUploadedFile("a.pdf", b"not a pdf")})
+    r = client.post(
+        "/learning/courses/new/",
+        {
+            "title": "PDF课",
+            "kind": "pdf",
+            "place": tree.comm_a1.pk,
+            "pass_score": 60,
+            "max_attempts": 3,
+            "is_published": "on",
+            "pdf_upload": SimpleUploadedFile("a.pdf", b"not a pdf"),
+        },
+    )
     assert r.status_code == 200 and not Course.objects.exists()
-    r = client.post("/learning/courses/new/", {"title": "PDF课", "kind": "pdf", "place": tree.comm_a1.pk,
-                                               "pass_score": 60, "max_attempts": 3, "is_published": "on",
-                                               "pdf_upload": SimpleUploadedFile("a.pdf", PDF)})
+    r = client.post(
+        "/learning/courses/new/",
+        {
+            "title": "PDF课",
+            "kind": "pdf",
+            "place": tree.comm_a1.pk,
+            "pass_score": 60,
+            "max_attempts": 3,
+            "is_published": "on",
+            "pdf_upload": SimpleUploadedFile("a.pdf", PDF),
+        },
+    )
     assert r.status_code == 302
     c = Course.objects.get()
     r = client.get(f"/learning/courses/{c.pk}/file/pdf/")
     assert r["Content-Type"] == "application/pdf" and b"".join(r.streaming_content).startswith(b"%PDF")
     r = client.post(f"/learning/courses/{c.pk}/manage/", {"do": "assign", "branches": [org.pk], "usernames": ""})
     assert r.status_code == 302 and Assignment.objects.count() == 2
-    r = client.post(f"/learning/courses/{c.pk}/manage/", {"do": "question", "text": "q", "kind": "single",
-                                                          "options": "甲\n乙", "correct": "2"})
+    r = client.post(
+        f"/learning/courses/{c.pk}/manage/",
+        {"do": "question", "text": "q", "kind": "single", "options": "甲\n乙", "correct": "2"},
+    )
     assert r.status_code == 302 and Question.objects.get().correct == [1]
     assert client.get("/learning/courses/").status_code == 200
     assert client.get("/learning/stats/").status_code == 200
@@ -331,8 +406,9 @@ def test_manage_page_query_count_constant(client, tree):
     services.assign_course(actor=tree.users["secretary_a1"], course=c, users=[resident_user(tree.house_a1)])
     with count_queries() as small:
         client.get(f"/learning/courses/{c.pk}/manage/")
-    services.assign_course(actor=tree.users["secretary_a1"], course=c,
-                           users=[resident_user(tree.house_a1) for _ in range(4)])
+    services.assign_course(
+        actor=tree.users["secretary_a1"], course=c, users=[resident_user(tree.house_a1) for _ in range(4)]
+    )
     with count_queries() as big:
         client.get(f"/learning/courses/{c.pk}/manage/")
     assert big.count == small.count
@@ -348,16 +424,23 @@ def test_api(client, tree, token_for):
     assert r.status_code == 200 and r.json()["results"][0]["course_title"] == "学习条例"
     r = client.get(f"/api/v1/learning/courses/{c.pk}", **h)
     assert r.status_code == 200 and len(r.json()["questions"]) == 2 and "correct" not in r.json()["questions"][0]
-    r = client.post(f"/api/v1/learning/courses/{c.pk}/progress", {"percent": 101}, content_type="application/json",
-                    **h)
+    r = client.post(f"/api/v1/learning/courses/{c.pk}/progress", {"percent": 101}, content_type="application/json", **h)
     assert r.status_code == 400 and "percent" in r.json()["error"]["fields"]
-    r = client.post(f"/api/v1/learning/courses/{c.pk}/progress", {"percent": 100}, content_type="application/json",
-                    **h)
+    r = client.post(f"/api/v1/learning/courses/{c.pk}/progress", {"percent": 100}, content_type="application/json", **h)
     assert r.status_code == 200 and r.json()["percent"] == 100
-    r = client.post(f"/api/v1/learning/courses/{c.pk}/quiz",
-                    {"answers": {str(q1.pk): [0], str(q2.pk): [0, 1]}}, content_type="application/json", **h)
-    assert r.status_code == 201 and r.json() == {"score": 100, "correct_count": 2, "question_count": 2,
-                                                 "passed": True, "completed": True}
+    r = client.post(
+        f"/api/v1/learning/courses/{c.pk}/quiz",
+        {"answers": {str(q1.pk): [0], str(q2.pk): [0, 1]}},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 201 and r.json() == {
+        "score": 100,
+        "correct_count": 2,
+        "question_count": 2,
+        "passed": True,
+        "completed": True,
+    }
     assert client.get("/api/v1/learning/stats", **h).status_code == 404
     r = client.get("/api/v1/learning/stats", **token_for("secretary_a1"))
     assert r.status_code == 200

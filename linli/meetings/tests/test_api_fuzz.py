@@ -22,8 +22,9 @@ def test_meeting_and_learning_operations_survive_fuzzing(tree, token_for):
         services.check_in(actor=u, meeting=m)
     item_ids = list(m.items.values_list("pk", flat=True))
     sec = tree.users["secretary_a1"]
-    course = learning.course_create(actor=sec, place=tree.comm_a1, title="课", kind="article", body="正文",
-                                    is_published=True, max_attempts=0)
+    course = learning.course_create(
+        actor=sec, place=tree.comm_a1, title="课", kind="article", body="正文", is_published=True, max_attempts=0
+    )
     learning.question_add(actor=sec, course=course, text="q", kind="single", options=["a", "b"], correct=[0])
     learning.assign_course(actor=sec, course=course, users=users)
     pools = core.reference_pools(tree)
@@ -41,8 +42,16 @@ def test_meeting_and_learning_operations_survive_fuzzing(tree, token_for):
 
     who_all = ("secretary_a1", users[0].username, "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in who_all}
-    passes = [("positive", core.GenerationMode.POSITIVE, False, "secretary_a1", 8),
-              ("negative", core.GenerationMode.NEGATIVE, False, "secretary_a1", 8),
-              *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 8) for who in who_all]]
-    core.run_fuzz(prefixes=("/api/v1/meetings", "/api/v1/learning"), passes=passes, auth=auth, pools=pools, seeder=seed,
-                  min_operations=9)
+    passes = [
+        ("positive", core.GenerationMode.POSITIVE, False, "secretary_a1", 8),
+        ("negative", core.GenerationMode.NEGATIVE, False, "secretary_a1", 8),
+        *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 8) for who in who_all],
+    ]
+    core.run_fuzz(
+        prefixes=("/api/v1/meetings", "/api/v1/learning"),
+        passes=passes,
+        auth=auth,
+        pools=pools,
+        seeder=seed,
+        min_operations=9,
+    )

@@ -33,15 +33,29 @@ def branch_meeting(tree):
     full = []
     for _ in range(15):
         user = resident_user(tree.house_a1)
-        party.member_add(actor=sec, org=org, resident=user.resident, joined_on=JOINED, status="full",
-                         full_on=JOINED + dt.timedelta(days=365))
+        party.member_add(
+            actor=sec,
+            org=org,
+            resident=user.resident,
+            joined_on=JOINED,
+            status="full",
+            full_on=JOINED + dt.timedelta(days=365),
+        )
         full.append(user)
     probationary = resident_user(tree.house_a1)
-    party.member_add(actor=sec, org=org, resident=probationary.resident, joined_on=timezone.localdate(),
-                     status="probationary")
+    party.member_add(
+        actor=sec, org=org, resident=probationary.resident, joined_on=timezone.localdate(), status="probationary"
+    )
     now = timezone.now()
-    m = services.meeting_create(actor=sec, place=None, host_kind="party_branch", party_org=org, title="支部党员大会",
-                                starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=2))
+    m = services.meeting_create(
+        actor=sec,
+        place=None,
+        host_kind="party_branch",
+        party_org=org,
+        title="支部党员大会",
+        starts_at=now - dt.timedelta(minutes=10),
+        ends_at=now + dt.timedelta(hours=2),
+    )
     first = services.item_add(actor=sec, meeting=m, title="发展对象表决")
     second = services.item_add(actor=sec, meeting=m, title="年度工作计划")
     assert len(services.invite_branch(actor=sec, meeting=m, org=org)) == 16
@@ -96,8 +110,15 @@ def test_branch_meeting_page_explains_the_count(client, tree, branch_meeting):
 def test_branch_meeting_refuses_a_weaker_rule(tree):
     org = branch(tree)
     now = timezone.now()
-    common = {"actor": tree.users["secretary_a1"], "place": None, "host_kind": "party_branch", "party_org": org,
-              "title": "支部党员大会", "starts_at": now, "ends_at": now + dt.timedelta(hours=1)}
+    common = {
+        "actor": tree.users["secretary_a1"],
+        "place": None,
+        "host_kind": "party_branch",
+        "party_org": org,
+        "title": "支部党员大会",
+        "starts_at": now,
+        "ends_at": now + dt.timedelta(hours=1),
+    }
     with pytest.raises(ValidationError) as exc:
         services.meeting_create(**common, majority_base="attendees")
     assert "majority_base" in exc.value.message_dict
@@ -108,10 +129,16 @@ def test_branch_meeting_refuses_a_weaker_rule(tree):
         services.meeting_create(**common, quorum_numerator=1, quorum_denominator=2, quorum_strict=False)
     # Raising the quorum is allowed; a council keeps its free choice of base.
     assert services.meeting_create(**common, quorum_numerator=2, quorum_denominator=3).pk
-    assert services.meeting_create(actor=tree.users["secretary_a1"], place=tree.comm_a1,
-                                   host_kind="residents_council", host_name="议事会", title="议事会",
-                                   starts_at=now, ends_at=now + dt.timedelta(hours=1),
-                                   majority_base="attendees").pk
+    assert services.meeting_create(
+        actor=tree.users["secretary_a1"],
+        place=tree.comm_a1,
+        host_kind="residents_council",
+        host_name="议事会",
+        title="议事会",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+        majority_base="attendees",
+    ).pk
     assert Meeting.objects.count() == 2
 
 

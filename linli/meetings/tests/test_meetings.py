@@ -29,8 +29,11 @@ pytestmark = pytest.mark.django_db
 
 # -- arithmetic -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("yes,base,passed", [(10, 21, False), (11, 21, True), (5, 10, False), (6, 10, True),
-                                             (0, 0, False), (1, 1, True), (1, 2, False)])
+
+@pytest.mark.parametrize(
+    "yes,base,passed",
+    [(10, 21, False), (11, 21, True), (5, 10, False), (6, 10, True), (0, 0, False), (1, 1, True), (1, 2, False)],
+)
 def test_more_than_half_excludes_exactly_half(yes, base, passed):
     assert Tally(yes, 0, 0, base).passed is passed
 
@@ -40,10 +43,19 @@ def test_needed_is_the_smallest_majority():
     assert Tally(0, 0, 0, 20).needed == 11
 
 
-@pytest.mark.parametrize("att,inv,num,den,strict,ok", [
-    (5, 10, 1, 2, True, False), (6, 10, 1, 2, True, True), (5, 10, 1, 2, False, True),
-    (14, 21, 2, 3, False, True), (13, 21, 2, 3, False, False), (14, 21, 2, 3, True, False),
-    (0, 10, 0, 2, True, True), (0, 0, 1, 2, True, False)])
+@pytest.mark.parametrize(
+    "att,inv,num,den,strict,ok",
+    [
+        (5, 10, 1, 2, True, False),
+        (6, 10, 1, 2, True, True),
+        (5, 10, 1, 2, False, True),
+        (14, 21, 2, 3, False, True),
+        (13, 21, 2, 3, False, False),
+        (14, 21, 2, 3, True, False),
+        (0, 10, 0, 2, True, True),
+        (0, 0, 1, 2, True, False),
+    ],
+)
 def test_quorum_integer_arithmetic(att, inv, num, den, strict, ok):
     assert quorum_met(attendees=att, invitees=inv, numerator=num, denominator=den, strict=strict) is ok
     need = quorum_needed(invitees=inv, numerator=num, denominator=den, strict=strict)
@@ -61,11 +73,18 @@ def test_majority_bases():
 
 # -- state machine and notification -------------------------------------------------------------------------
 
+
 def test_schedule_notifies_invitees_and_needs_agenda_and_invitees(tree):
     sec = tree.users["secretary_a1"]
     now = timezone.now()
-    m = services.meeting_create(actor=sec, place=tree.comm_a1, title="议事会", host_kind="residents_council",
-                                starts_at=now + dt.timedelta(days=1), ends_at=now + dt.timedelta(days=1, hours=1))
+    m = services.meeting_create(
+        actor=sec,
+        place=tree.comm_a1,
+        title="议事会",
+        host_kind="residents_council",
+        starts_at=now + dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1, hours=1),
+    )
     with pytest.raises(ValidationError) as err:
         services.meeting_schedule(actor=sec, meeting=m)
     assert {"invitees", "items"} <= set(err.value.message_dict)
@@ -88,11 +107,20 @@ def test_bad_input_changes_nothing(tree):
     sec = tree.users["secretary_a1"]
     now = timezone.now()
     n_meetings, n_audit = Meeting.objects.count(), AuditLog.objects.count()
-    for bad in ({"ends_at": now - dt.timedelta(hours=1)}, {"host_kind": "party_branch"},
-                {"host_ref": "nonsense"}, {"host_ref": "orgs.organisation:999999"},
-                {"quorum_numerator": 3, "quorum_denominator": 2}, {"colour": "red"}):
-        attrs = {"title": "x", "host_kind": "residents_council", "starts_at": now,
-                 "ends_at": now + dt.timedelta(hours=1)}
+    for bad in (
+        {"ends_at": now - dt.timedelta(hours=1)},
+        {"host_kind": "party_branch"},
+        {"host_ref": "nonsense"},
+        {"host_ref": "orgs.organisation:999999"},
+        {"quorum_numerator": 3, "quorum_denominator": 2},
+        {"colour": "red"},
+    ):
+        attrs = {
+            "title": "x",
+            "host_kind": "residents_council",
+            "starts_at": now,
+            "ends_at": now + dt.timedelta(hours=1),
+        }
         attrs.update(bad)
         with pytest.raises(ValidationError):
             services.meeting_create(actor=sec, place=tree.comm_a1, **attrs)
@@ -101,24 +129,41 @@ def test_bad_input_changes_nothing(tree):
 
 def test_host_ref_to_a_real_body(tree):
     now = timezone.now()
-    m = services.meeting_create(actor=tree.users["secretary_a1"], place=tree.compound_a1, title="业委会会议",
-                                host_kind="other", host_ref=f"orgs.organisation:{tree.property_co.pk}",
-                                starts_at=now, ends_at=now + dt.timedelta(hours=1))
+    m = services.meeting_create(
+        actor=tree.users["secretary_a1"],
+        place=tree.compound_a1,
+        title="业委会会议",
+        host_kind="other",
+        host_ref=f"orgs.organisation:{tree.property_co.pk}",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+    )
     assert m.scope_path == tree.compound_a1.path
 
 
 def test_out_of_scope_host_refused(tree):
     now = timezone.now()
     with pytest.raises(PermissionDenied):
-        services.meeting_create(actor=tree.users["secretary_a1"], place=tree.comm_b1, title="x",
-                                starts_at=now, ends_at=now + dt.timedelta(hours=1))
+        services.meeting_create(
+            actor=tree.users["secretary_a1"],
+            place=tree.comm_b1,
+            title="x",
+            starts_at=now,
+            ends_at=now + dt.timedelta(hours=1),
+        )
     for name in ("resident_a1", "grid_a", "dept_staff"):
         with pytest.raises(PermissionDenied):
-            services.meeting_create(actor=tree.users[name], place=tree.comm_a1, title="x",
-                                    starts_at=now, ends_at=now + dt.timedelta(hours=1))
+            services.meeting_create(
+                actor=tree.users[name],
+                place=tree.comm_a1,
+                title="x",
+                starts_at=now,
+                ends_at=now + dt.timedelta(hours=1),
+            )
 
 
 # -- check-in and votes ------------------------------------------------------------------------------------
+
 
 def test_only_invitees_check_in_and_only_in_window(tree):
     m, users = meeting(tree, n_invitees=2)
@@ -167,8 +212,7 @@ def test_vote_rules(tree):
 
 
 def _run(tree, *, base, n=21, yes=10, no=5, abstain=2, present=None, quorum=(1, 2)):
-    m, users = meeting(tree, n_invitees=n, majority_base=base, quorum_numerator=quorum[0],
-                       quorum_denominator=quorum[1])
+    m, users = meeting(tree, n_invitees=n, majority_base=base, quorum_numerator=quorum[0], quorum_denominator=quorum[1])
     item = m.items.get()
     present = present if present is not None else yes + no + abstain
     for u in users[:present]:
@@ -240,6 +284,7 @@ def test_open_ballot_shows_names(tree):
 
 # -- party branch host ----------------------------------------------------------------------------------
 
+
 def test_branch_meeting_invites_active_members_with_logins(tree):
     from linli.party import services as party
     from linli.party.tests.factories import branch, members
@@ -247,11 +292,24 @@ def test_branch_meeting_invites_active_members_with_logins(tree):
     org = branch(tree)
     ms = members(org, 3, home=tree.house_a1)
     u = resident_user(tree.house_a1)
-    party.member_add(actor=tree.users["secretary_a1"], org=org, resident=u.resident, joined_on=dt.date(2015, 7, 1),
-                     status="full", full_on=dt.date(2016, 7, 1))
+    party.member_add(
+        actor=tree.users["secretary_a1"],
+        org=org,
+        resident=u.resident,
+        joined_on=dt.date(2015, 7, 1),
+        status="full",
+        full_on=dt.date(2016, 7, 1),
+    )
     now = timezone.now()
-    m = services.meeting_create(actor=tree.users["secretary_a1"], place=None, host_kind="party_branch", party_org=org,
-                                title="支部党员大会", starts_at=now, ends_at=now + dt.timedelta(hours=1))
+    m = services.meeting_create(
+        actor=tree.users["secretary_a1"],
+        place=None,
+        host_kind="party_branch",
+        party_org=org,
+        title="支部党员大会",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+    )
     assert m.scope_path == org.scope_path
     invited = services.invite_branch(actor=tree.users["secretary_a1"], meeting=m, org=org)
     assert [i.user_id for i in invited] == [u.pk]  # the three others have no login
@@ -259,6 +317,7 @@ def test_branch_meeting_invites_active_members_with_logins(tree):
 
 
 # -- permissions and pages -------------------------------------------------------------------------------------
+
 
 def test_visibility_matrix(tree):
     m, users = meeting(tree, n_invitees=1)
@@ -324,14 +383,34 @@ def test_pages(client, tree):
 
 def test_create_page_posts(client, tree):
     client.force_login(tree.users["secretary_a1"])
-    r = client.post("/meetings/new/", {"title": "议事会", "host_kind": "residents_council", "place": tree.comm_a1.pk,
-                                       "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T08:00",
-                                       "majority_base": "invitees", "quorum_numerator": 1, "quorum_denominator": 2})
+    r = client.post(
+        "/meetings/new/",
+        {
+            "title": "议事会",
+            "host_kind": "residents_council",
+            "place": tree.comm_a1.pk,
+            "starts_at": "2030-01-01T09:00",
+            "ends_at": "2030-01-01T08:00",
+            "majority_base": "invitees",
+            "quorum_numerator": 1,
+            "quorum_denominator": 2,
+        },
+    )
     assert r.status_code == 200 and not Meeting.objects.exists()
-    r = client.post("/meetings/new/", {"title": "议事会", "host_kind": "residents_council", "place": tree.comm_a1.pk,
-                                       "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T10:00",
-                                       "majority_base": "invitees", "quorum_numerator": 1, "quorum_denominator": 2,
-                                       "quorum_strict": "on"})
+    r = client.post(
+        "/meetings/new/",
+        {
+            "title": "议事会",
+            "host_kind": "residents_council",
+            "place": tree.comm_a1.pk,
+            "starts_at": "2030-01-01T09:00",
+            "ends_at": "2030-01-01T10:00",
+            "majority_base": "invitees",
+            "quorum_numerator": 1,
+            "quorum_denominator": 2,
+            "quorum_strict": "on",
+        },
+    )
     assert r.status_code == 302
     assert Meeting.objects.get().scope_path == tree.comm_a1.path
 
@@ -363,6 +442,7 @@ def test_detail_query_count_constant(client, tree):
 
 # -- API ------------------------------------------------------------------------------------------------
 
+
 def test_api(client, tree, token_for):
     m, users = meeting(tree, n_invitees=2)
     item = m.items.get()
@@ -371,16 +451,19 @@ def test_api(client, tree, token_for):
     assert r.status_code == 200 and r.json()["count"] == 1
     r = client.post(f"/api/v1/meetings/{m.pk}/check-in", **h)
     assert r.status_code == 200 and r.json()["checked_in"] == 1
-    r = client.post(f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "yes"},
-                    content_type="application/json", **h)
+    r = client.post(
+        f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "yes"}, content_type="application/json", **h
+    )
     assert r.status_code == 400 and "quorum" in r.json()["error"]["fields"]
-    r = client.post(f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "perhaps"},
-                    content_type="application/json", **h)
+    r = client.post(
+        f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "perhaps"}, content_type="application/json", **h
+    )
     assert r.status_code == 400 and "choice" in r.json()["error"]["fields"]
     h2 = token_for(users[1].username)
     client.post(f"/api/v1/meetings/{m.pk}/check-in", **h2)
-    r = client.post(f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "yes"},
-                    content_type="application/json", **h)
+    r = client.post(
+        f"/api/v1/meetings/{m.pk}/items/{item.pk}/vote", {"choice": "yes"}, content_type="application/json", **h
+    )
     assert r.status_code == 201
     r = client.get(f"/api/v1/meetings/{m.pk}", **h)
     body = r.json()
@@ -399,9 +482,20 @@ def test_meeting_times_outside_the_event_window_are_a_form_error(client, tree, w
 
     client.force_login(tree.users["secretary_a1"])
     before = Meeting.objects.count()
-    r = client.post("/meetings/new/", {"title": "居民议事会", "host_kind": "residents_council", "host_name": "议事会",
-                                       "place": tree.comm_a1.pk, "starts_at": when, "ends_at": when,
-                                       "majority_base": "invitees", "quorum_numerator": 1, "quorum_denominator": 2})
+    r = client.post(
+        "/meetings/new/",
+        {
+            "title": "居民议事会",
+            "host_kind": "residents_council",
+            "host_name": "议事会",
+            "place": tree.comm_a1.pk,
+            "starts_at": when,
+            "ends_at": when,
+            "majority_base": "invitees",
+            "quorum_numerator": 1,
+            "quorum_denominator": 2,
+        },
+    )
     assert r.status_code == 200
     assert "starts_at" in r.context["form"].errors
     assert Meeting.objects.count() == before

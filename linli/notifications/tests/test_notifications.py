@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 def test_notify_inbox_and_mark_read(tree, client):
     u = tree.users
-    services.notify(users=[u["secretary_a1"], u["secretary_a1"], u["grid_a"]], title="新工单", body="请签收",
-                    url="/workorders/", kind="test")
+    services.notify(
+        users=[u["secretary_a1"], u["secretary_a1"], u["grid_a"]],
+        title="新工单",
+        body="请签收",
+        url="/workorders/",
+        kind="test",
+    )
     assert Notification.objects.filter(user=u["secretary_a1"]).count() == 1  # duplicates dropped
     assert services.unread_count(u["secretary_a1"]) == 1
     client.force_login(u["secretary_a1"])

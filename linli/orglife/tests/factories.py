@@ -12,31 +12,41 @@ JOINED = dt.date(2010, 7, 1)
 
 def residents(place, names: list[str]) -> list[Resident]:
     # Bulk rows (no ID/phone needed here): the registry's own services are tested there.
-    return Resident.objects.bulk_create([Resident(name=n, home=place, scope_path=place.path, address=place.name)
-                                         for n in names])
+    return Resident.objects.bulk_create(
+        [Resident(name=n, home=place, scope_path=place.path, address=place.name) for n in names]
+    )
 
 
 def org(kind: str, name: str, place, parent=None):
     from linli.party import services
 
-    return services.org_create(actor=system_user(), place=place, kind=kind, name=name, parent=parent,
-                               term_start=dt.date(2023, 1, 1))
+    return services.org_create(
+        actor=system_user(), place=place, kind=kind, name=name, parent=parent, term_start=dt.date(2023, 1, 1)
+    )
 
 
 def member(branch, resident, status: str = "full", group=None):
     from linli.party import services
 
     extra = {"group": group} if group is not None else {}
-    return services.member_add(actor=system_user(), org=branch, resident=resident, joined_on=JOINED, status=status,
-                               full_on=JOINED + dt.timedelta(days=365) if status == "full" else None,
-                               registered_on=dt.date(2020, 1, 1), **extra)
+    return services.member_add(
+        actor=system_user(),
+        org=branch,
+        resident=resident,
+        joined_on=JOINED,
+        status=status,
+        full_on=JOINED + dt.timedelta(days=365) if status == "full" else None,
+        registered_on=dt.date(2020, 1, 1),
+        **extra,
+    )
 
 
 def seat(party_org, party_member, position: str = "member"):
     from linli.party import services
 
-    return services.seat_add(actor=system_user(), org=party_org, member=party_member, position=position,
-                             term_start=dt.date(2023, 1, 1))
+    return services.seat_add(
+        actor=system_user(), org=party_org, member=party_member, position=position, term_start=dt.date(2023, 1, 1)
+    )
 
 
 class PartyTree:

@@ -8,9 +8,18 @@ from linli.orglife import arithmetic as ar
 from linli.orglife import periods as pr
 
 
-@pytest.mark.parametrize(("yes", "base", "passes"), [
-    (10, 21, False), (11, 21, True), (10, 20, False), (11, 20, True), (0, 0, False), (1, 1, True), (1, 2, False),
-])
+@pytest.mark.parametrize(
+    ("yes", "base", "passes"),
+    [
+        (10, 21, False),
+        (11, 21, True),
+        (10, 20, False),
+        (11, 20, True),
+        (0, 0, False),
+        (1, 1, True),
+        (1, 2, False),
+    ],
+)
 def test_resolution_needs_more_than_half_of_entitled(yes, base, passes):
     assert ar.resolution_passes(yes, base) is passes
 

@@ -15,8 +15,15 @@ pytestmark = pytest.mark.django_db
 def record(party, actor, kind, day, org=None, members=None, counts_for=None):
     org = org or party.branch
     members = members if members is not None else (party.committee if kind == Kind.COMMITTEE else party.full)
-    return services.meeting_record(actor=actor, org=org, kind=kind, held_on=day, topic=str(kind), counts_for=counts_for,
-                                   attendance={m.pk: "present" for m in members})
+    return services.meeting_record(
+        actor=actor,
+        org=org,
+        kind=kind,
+        held_on=day,
+        topic=str(kind),
+        counts_for=counts_for,
+        attendance={m.pk: "present" for m in members},
+    )
 
 
 def test_rhythm_rules_seeded_with_the_statutory_defaults():
@@ -63,8 +70,9 @@ def test_calendar_rows_follow_the_rhythm_rules(party, secretary):
 
 def test_talks_and_rated_evaluations_count(party, secretary):
     today = services.today()
-    services.talk_record(actor=secretary, org=party.branch, held_on=today, member_a=party.full[0],
-                         member_b=party.full[1], topic="谈心")
+    services.talk_record(
+        actor=secretary, org=party.branch, held_on=today, member_a=party.full[0], member_b=party.full[1], topic="谈心"
+    )
     comp = selectors.compliance(party.branch, today.year, today=today)
     assert comp.cell(Kind.HEART_TALK, str(today.year)).state == periods.DONE
     assert comp.cell(Kind.EVALUATION, str(today.year)).state == periods.DUE
@@ -83,12 +91,25 @@ def test_compliance_many_constant_queries(party, secretary, django_assert_max_nu
 def test_attendance_rate(party, secretary):
     day = services.today() - dt.timedelta(days=1)
     member = party.full[0]
-    services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=day, topic="a",
-                            attendance={member.pk: "present"})
-    services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=day, topic="b",
-                            attendance={member.pk: "absent"})
-    services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=day, topic="c",
-                            attendance={member.pk: ("leave", "病假")})
+    services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.THEME_DAY,
+        held_on=day,
+        topic="a",
+        attendance={member.pk: "present"},
+    )
+    services.meeting_record(
+        actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=day, topic="b", attendance={member.pk: "absent"}
+    )
+    services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.THEME_DAY,
+        held_on=day,
+        topic="c",
+        attendance={member.pk: ("leave", "病假")},
+    )
     rate = selectors.attendance_rate(member, day.year)
     assert (rate.present, rate.absent, rate.leave, rate.expected) == (1, 1, 1, 2)
     assert rate.percent == 50
@@ -168,8 +189,9 @@ def test_no_missed_reminder_after_a_make_up(party, secretary, tree):
     last = periods.previous_period(periods.MONTH, today)
     record(party, secretary, Kind.COMMITTEE, today, counts_for=last.end)  # 补开 before the reminder went out
     reminders.run_missing(today)
-    missed = Notification.objects.filter(kind=reminders.missing_kind(last.end), subject=f"party.partyorg:"
-                                                                                     f"{party.branch.pk}")
+    missed = Notification.objects.filter(
+        kind=reminders.missing_kind(last.end), subject=f"party.partyorg:{party.branch.pk}"
+    )
     assert not missed.filter(body__contains=str(Kind.COMMITTEE.label)).exists()
 
 
@@ -178,9 +200,14 @@ def test_an_inquorate_general_assembly_does_not_count_as_held(party, secretary, 
     missing, and the calendar says why (未达法定人数)."""
     today = services.today()
     last = periods.previous_period(periods.QUARTER, today)
-    services.meeting_record(actor=secretary, org=party.branch, kind=Kind.GENERAL_ASSEMBLY,
-                            held_on=last.start + dt.timedelta(days=9), topic="党员大会",
-                            attendance={m.pk: "present" if i < 8 else "absent" for i, m in enumerate(party.full)})
+    services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.GENERAL_ASSEMBLY,
+        held_on=last.start + dt.timedelta(days=9),
+        topic="党员大会",
+        attendance={m.pk: "present" if i < 8 else "absent" for i, m in enumerate(party.full)},
+    )
     comp = selectors.compliance(party.branch, last.start.year, today=today)
     cell = comp.cell(Kind.GENERAL_ASSEMBLY, last.key)
     assert cell.state == periods.MISSING and cell.inquorate

@@ -28,8 +28,15 @@ def yesterday():
 
 def assembly(party, actor, present: int, **kw):
     att = {m.pk: ("present" if i < present else "absent") for i, m in enumerate(party.full)}
-    return services.meeting_record(actor=actor, org=party.branch, kind=Kind.GENERAL_ASSEMBLY, held_on=yesterday(),
-                                   topic="支部党员大会", attendance=att, **kw)
+    return services.meeting_record(
+        actor=actor,
+        org=party.branch,
+        kind=Kind.GENERAL_ASSEMBLY,
+        held_on=yesterday(),
+        topic="支部党员大会",
+        attendance=att,
+        **kw,
+    )
 
 
 def test_general_assembly_expects_the_full_members(party, secretary):
@@ -43,8 +50,12 @@ def test_general_assembly_expects_the_full_members(party, secretary):
 @pytest.mark.parametrize(("yes", "passed"), [(10, False), (11, True)])
 def test_resolution_needs_yes_from_more_than_half_of_expected(party, secretary, yes, passed):
     """21 expected, 15 present: 10 yes is a majority of those present but not of 应到 → failed."""
-    m = assembly(party, secretary, present=15,
-                 resolutions=[{"title": "关于接收预备党员的决议", "yes": yes, "no": 15 - yes, "abstain": 0}])
+    m = assembly(
+        party,
+        secretary,
+        present=15,
+        resolutions=[{"title": "关于接收预备党员的决议", "yes": yes, "no": 15 - yes, "abstain": 0}],
+    )
     res = Resolution.objects.get(meeting=m)
     assert (res.base, res.passed) == (21, passed)
 
@@ -72,12 +83,24 @@ def test_more_votes_than_present_refused(party, secretary):
 def test_future_meeting_cannot_be_recorded_as_held(party, secretary):
     tomorrow = services.today() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=tomorrow, topic="x",
-                                attendance={party.full[0].pk: "present"})
+        services.meeting_record(
+            actor=secretary,
+            org=party.branch,
+            kind=Kind.THEME_DAY,
+            held_on=tomorrow,
+            topic="x",
+            attendance={party.full[0].pk: "present"},
+        )
     assert "held_on" in exc.value.message_dict
     assert Meeting.objects.count() == 0
-    planned = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=tomorrow,
-                                      topic="计划中的主题党日", status=Status.PLANNED)
+    planned = services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.THEME_DAY,
+        held_on=tomorrow,
+        topic="计划中的主题党日",
+        status=Status.PLANNED,
+    )
     assert planned.status == Status.PLANNED
     with pytest.raises(ValidationError):
         services.meeting_mark_held(actor=secretary, meeting=planned, attendance={})
@@ -85,8 +108,9 @@ def test_future_meeting_cannot_be_recorded_as_held(party, secretary):
 
 def test_attendance_above_expected_refused(party, secretary):
     with pytest.raises(ValidationError) as exc:
-        services.meeting_record(actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(),
-                                topic="支委会", present_count=6)
+        services.meeting_record(
+            actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(), topic="支委会", present_count=6
+        )
     assert "attendance" in exc.value.message_dict
     assert Meeting.objects.count() == 0
 
@@ -96,42 +120,69 @@ def test_non_member_attendee_refused(party, secretary):
     # test_observers.py.)
     with pytest.raises(ValidationError) as exc:
         services.meeting_record(
-            actor=secretary, org=party.branch, kind=Kind.GENERAL_ASSEMBLY, held_on=yesterday(), topic="x",
-            attendance={party.full[0].pk: "present", party.outsider.pk: "present"})
+            actor=secretary,
+            org=party.branch,
+            kind=Kind.GENERAL_ASSEMBLY,
+            held_on=yesterday(),
+            topic="x",
+            attendance={party.full[0].pk: "present", party.outsider.pk: "present"},
+        )
     assert "attendance" in exc.value.message_dict
     assert Meeting.objects.count() == 0 and Attendance.objects.count() == 0
 
 
 def test_committee_quorum_counts_seats(party, secretary):
     att = {m.pk: "present" for m in party.committee[:3]}
-    m = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(),
-                                topic="支委会", attendance=att)
+    m = services.meeting_record(
+        actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(), topic="支委会", attendance=att
+    )
     assert (m.entitled_count, m.present_count, m.quorum_met) == (5, 3, True)
     att = {m.pk: "present" for m in party.committee[:2]}
-    m2 = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(),
-                                 topic="支委会", attendance=att)
+    m2 = services.meeting_record(
+        actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(), topic="支委会", attendance=att
+    )
     assert m2.quorum_met is False
     # A non-committee member is not entitled to a committee meeting.
     with pytest.raises(ValidationError):
-        services.meeting_record(actor=secretary, org=party.branch, kind=Kind.COMMITTEE, held_on=yesterday(),
-                                topic="支委会", attendance={party.full[10].pk: "present"})
+        services.meeting_record(
+            actor=secretary,
+            org=party.branch,
+            kind=Kind.COMMITTEE,
+            held_on=yesterday(),
+            topic="支委会",
+            attendance={party.full[10].pk: "present"},
+        )
 
 
 def test_group_meeting_only_for_groups_and_their_members(party, secretary):
     with pytest.raises(ValidationError) as exc:
-        services.meeting_record(actor=secretary, org=party.branch, kind=Kind.GROUP_MEETING, held_on=yesterday(),
-                                topic="x", attendance={})
+        services.meeting_record(
+            actor=secretary, org=party.branch, kind=Kind.GROUP_MEETING, held_on=yesterday(), topic="x", attendance={}
+        )
     assert "kind" in exc.value.message_dict
-    m = services.meeting_record(actor=secretary, org=party.group, kind=Kind.GROUP_MEETING, held_on=yesterday(),
-                                topic="党小组会", attendance={party.group_members[0].pk: "present"})
+    m = services.meeting_record(
+        actor=secretary,
+        org=party.group,
+        kind=Kind.GROUP_MEETING,
+        held_on=yesterday(),
+        topic="党小组会",
+        attendance={party.group_members[0].pk: "present"},
+    )
     assert m.entitled_count == 4 and m.present_count == 1
 
 
 def test_theme_day_expects_every_member_and_keeps_photos_without_exif(party, secretary):
     att = {m.pk: "present" for m in party.full + party.probationary}
     att[party.full[3].pk] = ("leave", "出差")
-    m = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=yesterday(),
-                                topic="主题党日", attendance=att, photo_files=[png()])
+    m = services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.THEME_DAY,
+        held_on=yesterday(),
+        topic="主题党日",
+        attendance=att,
+        photo_files=[png()],
+    )
     assert (m.entitled_count, m.present_count) == (23, 22)
     assert Attendance.objects.get(meeting=m, member=party.full[3]).reason == "出差"
     photo = MeetingPhoto.objects.get(meeting=m)
@@ -141,8 +192,15 @@ def test_theme_day_expects_every_member_and_keeps_photos_without_exif(party, sec
 def test_fake_photo_refused_and_nothing_written(party, secretary):
     fake = SimpleUploadedFile("evil.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
     with pytest.raises(ValidationError) as exc:
-        services.meeting_record(actor=secretary, org=party.branch, kind=Kind.THEME_DAY, held_on=yesterday(),
-                                topic="x", attendance={}, photo_files=[fake])
+        services.meeting_record(
+            actor=secretary,
+            org=party.branch,
+            kind=Kind.THEME_DAY,
+            held_on=yesterday(),
+            topic="x",
+            attendance={},
+            photo_files=[fake],
+        )
     assert "photos" in exc.value.message_dict
     assert Meeting.objects.count() == 0 and MeetingPhoto.objects.count() == 0
 
@@ -160,15 +218,33 @@ def test_permissions_in_and_out_of_scope(party, tree):
 
 
 def test_talk_between_two_members(party, secretary):
-    t = services.talk_record(actor=secretary, org=party.branch, held_on=yesterday(), member_a=party.full[0],
-                             member_b=party.full[1], topic="谈心")
+    t = services.talk_record(
+        actor=secretary,
+        org=party.branch,
+        held_on=yesterday(),
+        member_a=party.full[0],
+        member_b=party.full[1],
+        topic="谈心",
+    )
     assert t.scope_path == party.branch.scope_path
     with pytest.raises(ValidationError):
-        services.talk_record(actor=secretary, org=party.branch, held_on=yesterday(), member_a=party.full[0],
-                             member_b=party.full[0], topic="谈心")
+        services.talk_record(
+            actor=secretary,
+            org=party.branch,
+            held_on=yesterday(),
+            member_a=party.full[0],
+            member_b=party.full[0],
+            topic="谈心",
+        )
     with pytest.raises(ValidationError):
-        services.talk_record(actor=secretary, org=party.branch, held_on=yesterday(), member_a=party.outsider,
-                             member_b=party.full[0], topic="谈心")
+        services.talk_record(
+            actor=secretary,
+            org=party.branch,
+            held_on=yesterday(),
+            member_a=party.outsider,
+            member_b=party.full[0],
+            topic="谈心",
+        )
 
 
 def test_evaluation_walks_its_stages_to_a_grade_per_member(party, secretary):

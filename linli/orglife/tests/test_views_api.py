@@ -30,8 +30,15 @@ def yesterday():
 def theme_day(party, actor, org=None, members=None, **kw):
     org = org or party.branch
     members = party.full if members is None else members
-    return services.meeting_record(actor=actor, org=org, kind=Kind.THEME_DAY, held_on=yesterday(), topic="主题党日",
-                                   attendance={m.pk: "present" for m in members}, **kw)
+    return services.meeting_record(
+        actor=actor,
+        org=org,
+        kind=Kind.THEME_DAY,
+        held_on=yesterday(),
+        topic="主题党日",
+        attendance={m.pk: "present" for m in members},
+        **kw,
+    )
 
 
 def test_record_a_theme_day_through_the_form(client, party, secretary):
@@ -40,8 +47,15 @@ def test_record_a_theme_day_through_the_form(client, party, secretary):
     page = client.get(url)
     assert page.status_code == 200
     assert party.probationary[0].resident.name in page.content.decode()
-    data = {"kind": "theme_day", "held_on": yesterday().isoformat(), "status": "held", "topic": "重温入党誓词",
-            "address": "党群服务中心", "minutes": "纪要", "photos": [png()]}
+    data = {
+        "kind": "theme_day",
+        "held_on": yesterday().isoformat(),
+        "status": "held",
+        "topic": "重温入党誓词",
+        "address": "党群服务中心",
+        "minutes": "纪要",
+        "photos": [png()],
+    }
     for m in party.full + party.probationary:
         data[f"att_{m.pk}"] = "present"
     data[f"att_{party.full[0].pk}"] = "leave"
@@ -62,8 +76,15 @@ def test_record_a_theme_day_through_the_form(client, party, secretary):
 def test_future_date_in_the_form_is_a_field_error(client, party, secretary):
     client.force_login(secretary)
     url = reverse("orglife:meeting_record", args=[party.branch.pk]) + "?kind=theme_day"
-    resp = client.post(url, {"kind": "theme_day", "held_on": (services.today() + dt.timedelta(days=3)).isoformat(),
-                             "status": "held", "topic": "x"})
+    resp = client.post(
+        url,
+        {
+            "kind": "theme_day",
+            "held_on": (services.today() + dt.timedelta(days=3)).isoformat(),
+            "status": "held",
+            "topic": "x",
+        },
+    )
     assert resp.status_code == 400 and Meeting.objects.count() == 0
     assert resp.context["form"].errors["held_on"]
 
@@ -71,8 +92,16 @@ def test_future_date_in_the_form_is_a_field_error(client, party, secretary):
 def test_failed_resolution_shown_failed(client, party, secretary):
     client.force_login(secretary)
     url = reverse("orglife:meeting_record", args=[party.branch.pk]) + "?kind=general_assembly"
-    data = {"kind": "general_assembly", "held_on": yesterday().isoformat(), "status": "held", "topic": "大会",
-            "res_0_title": "关于推选优秀党员的决议", "res_0_yes": "10", "res_0_no": "2", "res_0_abstain": "1"}
+    data = {
+        "kind": "general_assembly",
+        "held_on": yesterday().isoformat(),
+        "status": "held",
+        "topic": "大会",
+        "res_0_title": "关于推选优秀党员的决议",
+        "res_0_yes": "10",
+        "res_0_no": "2",
+        "res_0_abstain": "1",
+    }
     for i, m in enumerate(party.full):
         data[f"att_{m.pk}"] = "present" if i < 13 else "absent"
     resp = client.post(url, data)
@@ -178,8 +207,9 @@ def test_a_member_reads_their_branchs_evaluation_and_only_their_own_entry(client
     ev.refresh_from_db()
     assert ev.state == "self_review"
     # Another branch's evaluation stays closed to them.
-    theirs = services.evaluation_start(actor=tree.users["district_admin"], org=party.branch_b,
-                                       year=services.today().year)
+    theirs = services.evaluation_start(
+        actor=tree.users["district_admin"], org=party.branch_b, year=services.today().year
+    )
     assert client.get(reverse("orglife:evaluation_detail", args=[theirs.pk])).status_code == 404
 
 
@@ -248,8 +278,14 @@ def test_planned_meeting_recorded_as_held_later(client, party, secretary):
 
     from linli.orglife.models import Status
 
-    m = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.PARTY_LECTURE, held_on=yesterday(),
-                                topic="党课", status=Status.PLANNED)
+    m = services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.PARTY_LECTURE,
+        held_on=yesterday(),
+        topic="党课",
+        status=Status.PLANNED,
+    )
     client.force_login(secretary)
     url = reverse("orglife:meeting_mark_held", args=[m.pk])
     assert 'data-testid="mark-held"' in client.get(reverse("orglife:meeting_detail", args=[m.pk])).content.decode()
@@ -259,8 +295,14 @@ def test_planned_meeting_recorded_as_held_later(client, party, secretary):
     assert bad.status_code == 302
     m.refresh_from_db()
     assert (m.status, m.entitled_count, m.present_count) == (Status.HELD, 23, 0)
-    future = services.meeting_record(actor=secretary, org=party.branch, kind=Kind.PARTY_LECTURE, topic="下月党课",
-                                     held_on=services.today() + dt.timedelta(days=10), status=Status.PLANNED)
+    future = services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.PARTY_LECTURE,
+        topic="下月党课",
+        held_on=services.today() + dt.timedelta(days=10),
+        status=Status.PLANNED,
+    )
     resp = client.post(reverse("orglife:meeting_mark_held", args=[future.pk]), {})
     assert resp.status_code == 400
     future.refresh_from_db()
@@ -283,8 +325,15 @@ def test_calendar_page_shows_last_months_missing_committee_red(client, party, se
     assert cell is not None and "ol-missing" in cell.group(1).split()
     # And the legend explains the colour; a make-up this month turns it into "held late" (not red).
     assert 'class="ol-chip ol-missing"' in html
-    services.meeting_record(actor=secretary, org=party.branch, kind="committee", held_on=today, topic="补开",
-                            counts_for=last.end, attendance={m.pk: "present" for m in party.committee})
+    services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind="committee",
+        held_on=today,
+        topic="补开",
+        counts_for=last.end,
+        attendance={m.pk: "present" for m in party.committee},
+    )
     html = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()
     cell = re.search(rf'<span class="([^"]*)" data-testid="cell-committee-{re.escape(last.key)}"', html)
     assert "ol-overdue" in cell.group(1).split()

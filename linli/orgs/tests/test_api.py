@@ -11,10 +11,19 @@ VALID_CREDIT = VALID_CREDIT + credit_code_check_char(VALID_CREDIT)
 
 def test_create_property_company_with_compounds(tree, client, token_for):
     h = token_for("district_admin")
-    resp = client.post("/api/v1/organisations", {
-        "kind": "property", "name": "雨山物业", "area": tree.district.code, "credit_code": VALID_CREDIT,
-        "contact_phone": "0555-2345678", "managed_compounds": [tree.compound_a1.code],
-    }, content_type="application/json", **h)
+    resp = client.post(
+        "/api/v1/organisations",
+        {
+            "kind": "property",
+            "name": "雨山物业",
+            "area": tree.district.code,
+            "credit_code": VALID_CREDIT,
+            "contact_phone": "0555-2345678",
+            "managed_compounds": [tree.compound_a1.code],
+        },
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 201, resp.content
     assert resp.json()["managed_compounds"] == [tree.compound_a1.code]
 
@@ -48,6 +57,7 @@ def test_community_sees_district_departments_but_cannot_edit_them(tree, client, 
     h = token_for("secretary_a1")
     names = {o["name"] for o in client.get("/api/v1/organisations", **h).json()["results"]}
     assert tree.dept.name in names
-    resp = client.patch(f"/api/v1/organisations/{tree.dept.pk}", {"contact_name": "改"},
-                        content_type="application/json", **h)
+    resp = client.patch(
+        f"/api/v1/organisations/{tree.dept.pk}", {"contact_name": "改"}, content_type="application/json", **h
+    )
     assert resp.status_code == 403

@@ -22,9 +22,17 @@ def login(client, tree):
 
 
 def org_data(tree, **overrides):
-    data = {"kind": "department", "name": "雨山区民政局", "short_name": "民政局", "credit_code": GOOD_CODE,
-            "area": tree.district.code, "managed_compounds": "", "contact_name": "王主任",
-            "contact_phone": "0555-2345678", "address": "雨山路1号"}
+    data = {
+        "kind": "department",
+        "name": "雨山区民政局",
+        "short_name": "民政局",
+        "credit_code": GOOD_CODE,
+        "area": tree.district.code,
+        "managed_compounds": "",
+        "contact_name": "王主任",
+        "contact_phone": "0555-2345678",
+        "address": "雨山路1号",
+    }
     data.update(overrides)
     return data
 
@@ -84,8 +92,9 @@ def test_list_query_count_is_constant(tree, login):
 
     def make(n, start):
         for i in range(n):
-            org = services.organisation_create(actor=system_user(), area=tree.street_a, kind="property",
-                                               name=f"物业{start + i}")
+            org = services.organisation_create(
+                actor=system_user(), area=tree.street_a, kind="property", name=f"物业{start + i}"
+            )
             org.managed_compounds.set([tree.compound_a1])
 
     make(2, 0)
@@ -181,9 +190,17 @@ def test_create_property_company_with_compounds(tree, login):
 
     other = areas.place_create(actor=system_user(), parent=tree.comm_a1, name="雨秀苑")
     client = login("district_admin")
-    resp = client.post(reverse("orgs:create"), org_data(
-        tree, kind="property", name="雨秀物业", credit_code="", area=tree.comm_a1.code,
-        managed_compounds=f"{tree.compound_a1.code}，\n{other.code}"))
+    resp = client.post(
+        reverse("orgs:create"),
+        org_data(
+            tree,
+            kind="property",
+            name="雨秀物业",
+            credit_code="",
+            area=tree.comm_a1.code,
+            managed_compounds=f"{tree.compound_a1.code}，\n{other.code}",
+        ),
+    )
     assert resp.status_code == 302, resp.context["form"].errors
     org = Organisation.objects.get(name="雨秀物业")
     assert resp["Location"] == reverse("orgs:detail", args=[org.pk])
@@ -209,14 +226,22 @@ def test_edit_saves_through_the_service_with_audit(tree, login):
     resp = client.get(reverse("orgs:edit", args=[tree.property_co.pk]))
     assert resp.status_code == 200
     assert tree.compound_a1.code in resp.content.decode()
-    data = org_data(tree, kind="property", name=tree.property_co.name, credit_code="",
-                    managed_compounds=tree.compound_a1.code, contact_phone="13912345678", is_active="on")
+    data = org_data(
+        tree,
+        kind="property",
+        name=tree.property_co.name,
+        credit_code="",
+        managed_compounds=tree.compound_a1.code,
+        contact_phone="13912345678",
+        is_active="on",
+    )
     resp = client.post(reverse("orgs:edit", args=[tree.property_co.pk]), data)
     assert resp.status_code == 302, resp.context["form"].errors
     tree.property_co.refresh_from_db()
     assert tree.property_co.contact_phone == "13912345678"
-    row = AuditLog.objects.filter(object_type="orgs.organisation", object_id=str(tree.property_co.pk),
-                                  action="update").latest("id")
+    row = AuditLog.objects.filter(
+        object_type="orgs.organisation", object_id=str(tree.property_co.pk), action="update"
+    ).latest("id")
     assert row.actor == tree.users["district_admin"]
     assert ("contact_phone", "", "13912345678") in row.changed_fields()
 
@@ -224,8 +249,9 @@ def test_edit_saves_through_the_service_with_audit(tree, login):
 def test_edit_with_bad_phone_changes_nothing(tree, login):
     client = login("district_admin")
     audits = AuditLog.objects.count()
-    resp = client.post(reverse("orgs:edit", args=[tree.dept.pk]),
-                       org_data(tree, name="新名字", credit_code="", contact_phone="abc"))
+    resp = client.post(
+        reverse("orgs:edit", args=[tree.dept.pk]), org_data(tree, name="新名字", credit_code="", contact_phone="abc")
+    )
     assert resp.context["form"].errors["contact_phone"]
     tree.dept.refresh_from_db()
     assert tree.dept.name == "雨山区住房和城乡建设局"

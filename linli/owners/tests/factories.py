@@ -19,8 +19,13 @@ END = services.add_years(START, 5) - dt.timedelta(days=1)
 
 
 def resident(home, name=None, registered_at=None):
-    return registry.resident_create(actor=system_user(), name=name or f"业主{next(_n)}", home=home,
-                                    registered_at=registered_at, phone=f"1380000{next(_n):04d}")
+    return registry.resident_create(
+        actor=system_user(),
+        name=name or f"业主{next(_n)}",
+        home=home,
+        registered_at=registered_at,
+        phone=f"1380000{next(_n):04d}",
+    )
 
 
 def own(person, home, *, since=None, kind="owner"):
@@ -29,11 +34,19 @@ def own(person, home, *, since=None, kind="owner"):
     from linli.areas import services as areas
 
     n = next(_n)
-    house = areas.place_create(actor=system_user(), parent=home.parent, name=f"{900 + n}", floor=9,
-                               number=f"{900 + n}", area=Decimal("88.00"), area_source="registered",
-                               use="residential")
-    return registry.occupancy_add(actor=system_user(), house=house, resident=person, kind=kind,
-                                  since=since or dt.date(2005, 1, 1))
+    house = areas.place_create(
+        actor=system_user(),
+        parent=home.parent,
+        name=f"{900 + n}",
+        floor=9,
+        number=f"{900 + n}",
+        area=Decimal("88.00"),
+        area_source="registered",
+        use="residential",
+    )
+    return registry.occupancy_add(
+        actor=system_user(), house=house, resident=person, kind=kind, since=since or dt.date(2005, 1, 1)
+    )
 
 
 def owner(home, name=None, **kw):
@@ -45,10 +58,15 @@ def owner(home, name=None, **kw):
 
 def committee(compound, *, actor=None, start=START, end=END, **attrs):
     attrs.setdefault("name", f"{compound.name}业主委员会")
-    return services.committee_create(actor=actor or system_user(), compound=compound, term_start=start,
-                                     term_end=end, **attrs)
+    return services.committee_create(
+        actor=actor or system_user(), compound=compound, term_start=start, term_end=end, **attrs
+    )
 
 
 def seats(c, n, *, home, position="member", since=None):
-    return [services.seat_add(actor=system_user(), committee=c, resident=owner(home), position=position,
-                              since=since or c.term_start) for _ in range(n)]
+    return [
+        services.seat_add(
+            actor=system_user(), committee=c, resident=owner(home), position=position, since=since or c.term_start
+        )
+        for _ in range(n)
+    ]

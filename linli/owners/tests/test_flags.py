@@ -16,13 +16,20 @@ def codes(c, n, today=TODAY):
 
 
 def make(start, end, filed=True):
-    c = OwnersCommittee(name="x", term_start=start, term_end=end, is_active=True,
-                        filed_on=start + dt.timedelta(days=10) if filed else None)
+    c = OwnersCommittee(
+        name="x",
+        term_start=start,
+        term_end=end,
+        is_active=True,
+        filed_on=start + dt.timedelta(days=10) if filed else None,
+    )
     return c
 
 
-@pytest.mark.parametrize(("n", "flagged"), [(0, True), (3, True), (4, True), (5, False), (6, True), (7, False),
-                                            (11, False), (12, True), (13, True)])
+@pytest.mark.parametrize(
+    ("n", "flagged"),
+    [(0, True), (3, True), (4, True), (5, False), (6, True), (7, False), (11, False), (12, True), (13, True)],
+)
 def test_members_odd_between_5_and_11(n, flagged):
     c = make(TODAY - dt.timedelta(days=100), TODAY + dt.timedelta(days=1000))
     assert ("members" in codes(c, n)) is flagged
@@ -51,8 +58,12 @@ def test_inactive_committees_are_not_flagged():
 
 def test_flags_on_the_pages_and_ended_seats_do_not_count(client, tree):
     start = TODAY - dt.timedelta(days=5 * 365 - 30)
-    c = committee(tree.compound_a1, start=start, end=services.add_years(start, 5) - dt.timedelta(days=1),
-                  filed_on=start + dt.timedelta(days=5))
+    c = committee(
+        tree.compound_a1,
+        start=start,
+        end=services.add_years(start, 5) - dt.timedelta(days=1),
+        filed_on=start + dt.timedelta(days=5),
+    )
     rows = seats(c, 6, home=tree.house_a1)
     client.force_login(tree.users["secretary_a1"])
     html = client.get(reverse("owners:list")).content.decode()

@@ -39,35 +39,78 @@ def test_committee_create_is_scoped_to_the_compound_and_audited(tree):
 
 @pytest.mark.parametrize("where", ["comm_a1", "building_a1", "house_a1"])
 def test_committee_create_refuses_a_place_that_is_not_a_compound(tree, where):
-    err = refused("compound", services.committee_create, actor=system_user(), compound=getattr(tree, where),
-                  name="某业委会", term_start=START, term_end=END)
+    err = refused(
+        "compound",
+        services.committee_create,
+        actor=system_user(),
+        compound=getattr(tree, where),
+        name="某业委会",
+        term_start=START,
+        term_end=END,
+    )
     assert "小区" in " ".join(err.message_dict["compound"])  # translated: "业主委员会对应一个小区…"
 
 
 def test_committee_create_refuses_a_term_ending_before_it_starts(tree):
-    refused("term_end", services.committee_create, actor=system_user(), compound=tree.compound_a1, name="x",
-            term_start=START, term_end=START - dt.timedelta(days=1))
+    refused(
+        "term_end",
+        services.committee_create,
+        actor=system_user(),
+        compound=tree.compound_a1,
+        name="x",
+        term_start=START,
+        term_end=START - dt.timedelta(days=1),
+    )
 
 
 def test_committee_create_refuses_a_term_longer_than_five_years(tree):
-    refused("term_end", services.committee_create, actor=system_user(), compound=tree.compound_a1, name="x",
-            term_start=START, term_end=services.add_years(START, 5) + dt.timedelta(days=1))
+    refused(
+        "term_end",
+        services.committee_create,
+        actor=system_user(),
+        compound=tree.compound_a1,
+        name="x",
+        term_start=START,
+        term_end=services.add_years(START, 5) + dt.timedelta(days=1),
+    )
 
 
 def test_committee_create_refuses_filing_before_the_term(tree):
-    refused("filed_on", services.committee_create, actor=system_user(), compound=tree.compound_a1, name="x",
-            term_start=START, term_end=END, filed_on=START - dt.timedelta(days=1))
+    refused(
+        "filed_on",
+        services.committee_create,
+        actor=system_user(),
+        compound=tree.compound_a1,
+        name="x",
+        term_start=START,
+        term_end=END,
+        filed_on=START - dt.timedelta(days=1),
+    )
 
 
 def test_committee_create_refuses_an_empty_name(tree):
-    refused("name", services.committee_create, actor=system_user(), compound=tree.compound_a1, name="  ",
-            term_start=START, term_end=END)
+    refused(
+        "name",
+        services.committee_create,
+        actor=system_user(),
+        compound=tree.compound_a1,
+        name="  ",
+        term_start=START,
+        term_end=END,
+    )
 
 
 def test_one_active_committee_per_compound(tree):
     old = committee(tree.compound_a1)
-    refused("is_active", services.committee_create, actor=system_user(), compound=tree.compound_a1, name="新一届",
-            term_start=TODAY, term_end=services.add_years(TODAY, 5))
+    refused(
+        "is_active",
+        services.committee_create,
+        actor=system_user(),
+        compound=tree.compound_a1,
+        name="新一届",
+        term_start=TODAY,
+        term_end=services.add_years(TODAY, 5),
+    )
     services.committee_update(actor=system_user(), committee=old, is_active=False)
     new = committee(tree.compound_a1, start=TODAY, end=services.add_years(TODAY, 5), name="新一届")
     assert new.is_active
@@ -77,8 +120,12 @@ def test_one_active_committee_per_compound(tree):
 def test_committee_create_out_of_scope_and_view_only_roles_are_denied(tree):
     compound_a2 = tree.building_a2.parent
     before = counts()
-    for name, compound in [("secretary_a1", compound_a2), ("grid_a", tree.compound_a1),
-                           ("head_a1", tree.compound_a1), ("resident_a1", tree.compound_a1)]:
+    for name, compound in [
+        ("secretary_a1", compound_a2),
+        ("grid_a", tree.compound_a1),
+        ("head_a1", tree.compound_a1),
+        ("resident_a1", tree.compound_a1),
+    ]:
         with pytest.raises(PermissionDenied):
             committee(compound, actor=tree.users[name])
     assert counts() == before
@@ -90,8 +137,9 @@ def test_committee_update_is_audited_and_refuses_unknown_fields(tree):
     row = AuditLog.objects.get(object_id=str(c.pk), object_type="owners.ownerscommittee", action="update")
     assert row.before["filed_on"] is None and row.after["filed_on"] == str(START + dt.timedelta(days=5))
     refused("compound", services.committee_update, actor=system_user(), committee=c, compound=tree.comm_a1)
-    refused("term_end", services.committee_update, actor=system_user(), committee=c,
-            term_end=START - dt.timedelta(days=1))
+    refused(
+        "term_end", services.committee_update, actor=system_user(), committee=c, term_end=START - dt.timedelta(days=1)
+    )
     with pytest.raises(PermissionDenied):
         services.committee_update(actor=tree.users["grid_a"], committee=c, name="改名")
 

@@ -24,10 +24,17 @@ def login(client, tree, name):
     return client
 
 
-@pytest.mark.parametrize(("name", "sees_a1", "sees_a2"), [
-    ("secretary_a1", True, False), ("social_a1", True, False), ("street_a", True, True),
-    ("district_admin", True, True), ("grid_a", True, False), ("head_a1", True, False),
-])
+@pytest.mark.parametrize(
+    ("name", "sees_a1", "sees_a2"),
+    [
+        ("secretary_a1", True, False),
+        ("social_a1", True, False),
+        ("street_a", True, True),
+        ("district_admin", True, True),
+        ("grid_a", True, False),
+        ("head_a1", True, False),
+    ],
+)
 def test_list_and_detail_in_and_out_of_scope(client, tree, committees, name, sees_a1, sees_a2):
     a1, a2 = committees
     c = login(client, tree, name)
@@ -77,19 +84,40 @@ def test_create_committee_through_the_form(client, tree):
     c = login(client, tree, "secretary_a1")
     page = c.get(reverse("owners:create")).content.decode()
     assert tree.compound_a1.name in page and "西苑新村" not in page  # only compounds in scope
-    bad = c.post(reverse("owners:create"), {"compound": tree.compound_a1.pk, "name": "怡心花园业主委员会",
-                                            "term_start": "2025-01-01", "term_end": "2024-12-31",
-                                            "is_active": "on"})
+    bad = c.post(
+        reverse("owners:create"),
+        {
+            "compound": tree.compound_a1.pk,
+            "name": "怡心花园业主委员会",
+            "term_start": "2025-01-01",
+            "term_end": "2024-12-31",
+            "is_active": "on",
+        },
+    )
     assert bad.status_code == 200 and "field-error" in bad.content.decode()
     assert not OwnersCommittee.objects.exists()
-    resp = c.post(reverse("owners:create"), {"compound": tree.compound_a1.pk, "name": "怡心花园业主委员会",
-                                             "term_start": "2025-01-01", "term_end": "2029-12-31",
-                                             "is_active": "on"})
+    resp = c.post(
+        reverse("owners:create"),
+        {
+            "compound": tree.compound_a1.pk,
+            "name": "怡心花园业主委员会",
+            "term_start": "2025-01-01",
+            "term_end": "2029-12-31",
+            "is_active": "on",
+        },
+    )
     committee_ = OwnersCommittee.objects.get()
     assert resp.status_code == 302 and resp["Location"] == reverse("owners:detail", args=[committee_.pk])
-    resp = c.post(reverse("owners:edit", args=[committee_.pk]), {
-        "name": "怡心花园业主委员会", "term_start": "2025-01-01", "term_end": "2029-12-31",
-        "filed_on": "2025-01-20", "is_active": "on"})
+    resp = c.post(
+        reverse("owners:edit", args=[committee_.pk]),
+        {
+            "name": "怡心花园业主委员会",
+            "term_start": "2025-01-01",
+            "term_end": "2029-12-31",
+            "filed_on": "2025-01-20",
+            "is_active": "on",
+        },
+    )
     assert resp.status_code == 302
     committee_.refresh_from_db()
     assert committee_.filed_on == dt.date(2025, 1, 20)

@@ -50,23 +50,31 @@ def test_add_member_errors_use_the_standard_body(client, tree, setup, token_for)
     b, _b2, ms = setup
     h = token_for("secretary_a1")
     other = branch(tree, name="第二支部")
-    resp = client.post(f"/api/v1/party/orgs/{other.pk}/members", {"resident_id": ms[0].resident_id,
-                                                                   "joined_on": "2010-07-01"},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/orgs/{other.pk}/members",
+        {"resident_id": ms[0].resident_id, "joined_on": "2010-07-01"},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 400
     err = resp.json()["error"]
     assert "resident" in err["fields"] and err["code"]
-    resp = client.post(f"/api/v1/party/orgs/{other.pk}/members", {"resident_id": "abc"},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/orgs/{other.pk}/members", {"resident_id": "abc"}, content_type="application/json", **h
+    )
     assert resp.status_code in (400, 422) and "error" in resp.json()
     r = resident(tree.house_a1)
-    resp = client.post(f"/api/v1/party/orgs/{other.pk}/members", {"resident_id": r.pk, "joined_on": "2010-07-01",
-                                                                   "full_on": "2011-07-01"},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/orgs/{other.pk}/members",
+        {"resident_id": r.pk, "joined_on": "2010-07-01", "full_on": "2011-07-01"},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 201, resp.content
     new = resp.json()
-    resp = client.post(f"/api/v1/party/members/{new['id']}/transfer", {"to_org_id": b.pk},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/members/{new['id']}/transfer", {"to_org_id": b.pk}, content_type="application/json", **h
+    )
     assert resp.status_code == 201
     assert PartyMember.objects.filter(resident=r).count() == 2
     assert JOINED
@@ -77,13 +85,19 @@ def test_inservice_api(client, tree, setup, token_for):
     h = token_for("secretary_a1")
     body = client.get("/api/v1/party/inservice", {"stale": "true"}, **h).json()
     assert [r["id"] for r in body["results"]] == [ins.pk] and body["results"][0]["stale"] is True
-    resp = client.post(f"/api/v1/party/inservice/{ins.pk}/records", {"date": TODAY.isoformat(), "content": "巡逻",
-                                                                      "hours": "2.5"},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/inservice/{ins.pk}/records",
+        {"date": TODAY.isoformat(), "content": "巡逻", "hours": "2.5"},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 201, resp.content
-    resp = client.post(f"/api/v1/party/inservice/{ins.pk}/records", {"date": TODAY.isoformat(), "content": "巡逻",
-                                                                      "hours": "99"},
-                       content_type="application/json", **h)
+    resp = client.post(
+        f"/api/v1/party/inservice/{ins.pk}/records",
+        {"date": TODAY.isoformat(), "content": "巡逻", "hours": "99"},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code in (400, 422) and "error" in resp.json()
     hours = client.get(f"/api/v1/party/inservice/{ins.pk}/hours", {"year": TODAY.year}, **h).json()
     assert hours["hours"] in ("2.5", 2.5)
@@ -91,11 +105,17 @@ def test_inservice_api(client, tree, setup, token_for):
     assert dept["count"] == 1
     assert client.get("/api/v1/party/inservice", **token_for("dept_other_staff")).json()["count"] == 0
     r = resident(tree.house_a1)
-    resp = client.post("/api/v1/party/inservice", {"resident_id": r.pk, "community": tree.comm_a1.code,
-                                                    "employer_id": tree.dept.pk},
-                       content_type="application/json", **h)
+    resp = client.post(
+        "/api/v1/party/inservice",
+        {"resident_id": r.pk, "community": tree.comm_a1.code, "employer_id": tree.dept.pk},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 201
-    resp = client.post("/api/v1/party/inservice", {"resident_id": r.pk, "community": tree.comm_a2.code,
-                                                    "employer_id": tree.dept.pk},
-                       content_type="application/json", **h)
+    resp = client.post(
+        "/api/v1/party/inservice",
+        {"resident_id": r.pk, "community": tree.comm_a2.code, "employer_id": tree.dept.pk},
+        content_type="application/json",
+        **h,
+    )
     assert resp.status_code == 400

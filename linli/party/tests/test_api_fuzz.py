@@ -45,8 +45,9 @@ def test_party_operations_survive_fuzzing(tree, token_for):
 
     users = ("district_admin", "secretary_a1", "dept_staff", "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in users}
-    passes = [("positive", core.GenerationMode.POSITIVE, False, "district_admin", 8),
-              ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 8),
-              *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 6) for who in users]]
-    core.run_fuzz(prefixes=("/api/v1/party",), passes=passes, auth=auth, pools=pools, seeder=seed,
-                  min_operations=12)
+    passes = [
+        ("positive", core.GenerationMode.POSITIVE, False, "district_admin", 8),
+        ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 8),
+        *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 6) for who in users],
+    ]
+    core.run_fuzz(prefixes=("/api/v1/party",), passes=passes, auth=auth, pools=pools, seeder=seed, min_operations=12)

@@ -29,8 +29,11 @@ def test_party_demo_registers_about_six_percent_of_adults(seeded):
     from linli.registry.models import Resident
 
     today = timezone.localdate()
-    adult_born = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) \
+    adult_born = (
+        today.replace(year=today.year - 18)
+        if not (today.month == 2 and today.day == 29)
         else dt.date(today.year - 18, 2, 28)
+    )
     adults = Resident.objects.filter(is_active=True, birth_date__lte=adult_born, home__isnull=False).count()
     members = PartyMember.objects.filter(is_active=True)
     assert adults > 500
@@ -42,8 +45,9 @@ def test_party_demo_registers_about_six_percent_of_adults(seeded):
     assert 0 < members.filter(status="probationary").count() < members.count() // 5
     assert PartyOrg.objects.filter(kind="branch").exists() and PartyOrg.objects.filter(kind="group").exists()
     # 小区党支部, 网格党支部 (a compound too large for one branch, split along its grids) and 物业党支部.
-    assert {"compound", "grid", "property"} <= set(PartyOrg.objects.filter(kind="branch")
-                                                  .values_list("branch_type", flat=True))
+    assert {"compound", "grid", "property"} <= set(
+        PartyOrg.objects.filter(kind="branch").values_list("branch_type", flat=True)
+    )
     grid_branch = PartyOrg.objects.filter(branch_type="grid").first()
     assert "网格党支部" in grid_branch.name
 

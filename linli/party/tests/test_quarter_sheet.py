@@ -28,14 +28,31 @@ def _wish_claims(tree, member):
 
     now = timezone.now()
     out = []
-    for title, state, claim_state in (("给独居老人送米面油", "confirmed", "done"),
-                                      ("辅导三年级数学", "claimed", "active")):
-        wish = Wish.objects.create(resident=member.resident, community=tree.comm_a1, scope_path=tree.house_a1.path,
-                                   public_name="王某", title=title, need="…", state=state)
-        out.append(WishClaim.objects.create(wish=wish, kind="in_service", resident=member.resident,
-                                            user=tree.users["resident_a1"], due_date=TODAY + dt.timedelta(days=14),
-                                            state=claim_state, ended_at=now if claim_state == "done" else None,
-                                            scope_path=wish.scope_path))
+    for title, state, claim_state in (
+        ("给独居老人送米面油", "confirmed", "done"),
+        ("辅导三年级数学", "claimed", "active"),
+    ):
+        wish = Wish.objects.create(
+            resident=member.resident,
+            community=tree.comm_a1,
+            scope_path=tree.house_a1.path,
+            public_name="王某",
+            title=title,
+            need="…",
+            state=state,
+        )
+        out.append(
+            WishClaim.objects.create(
+                wish=wish,
+                kind="in_service",
+                resident=member.resident,
+                user=tree.users["resident_a1"],
+                due_date=TODAY + dt.timedelta(days=14),
+                state=claim_state,
+                ended_at=now if claim_state == "done" else None,
+                scope_path=wish.scope_path,
+            )
+        )
     return out
 
 
@@ -68,9 +85,10 @@ def test_sheet_lists_posts_projects_wishes_and_hours(client, tree):
     assert "政策宣讲" in values and Decimal("2.5") in [Decimal(str(v)) for v in values if isinstance(v, float)]
     # The summary line counts them: 1 post, 1 project, 2 wishes claimed (1 fulfilled), 2.5 hours.
     with translation.override(settings.LANGUAGE_CODE):
-        summary = translation.gettext("%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
-                                      "(%(fulfilled)s fulfilled), %(hours)s service hours") % {
-            "posts": 1, "projects": 1, "wishes": 2, "fulfilled": 1, "hours": Decimal("2.5")}
+        summary = translation.gettext(
+            "%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
+            "(%(fulfilled)s fulfilled), %(hours)s service hours"
+        ) % {"posts": 1, "projects": 1, "wishes": 2, "fulfilled": 1, "hours": Decimal("2.5")}
     assert summary in values
 
 

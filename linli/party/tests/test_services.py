@@ -35,6 +35,7 @@ def codes(org):
 
 # -- organisations --------------------------------------------------------------------------------------------------
 
+
 def test_org_create_sets_five_year_term_and_audits(tree):
     before = AuditLog.objects.count()
     org = branch(tree, term_start=dt.date(2024, 3, 1), covered_places=[tree.compound_a1])
@@ -46,10 +47,13 @@ def test_org_create_sets_five_year_term_and_audits(tree):
     assert AuditLog.objects.count() > before
 
 
-@pytest.mark.parametrize("kind,place_attr,error_field", [
-    ("group", "comm_a1", "parent"),              # a group must sit under a branch
-    ("community_committee", "compound_a1", "place"),  # a committee sits at a community
-])
+@pytest.mark.parametrize(
+    "kind,place_attr,error_field",
+    [
+        ("group", "comm_a1", "parent"),  # a group must sit under a branch
+        ("community_committee", "compound_a1", "place"),  # a committee sits at a community
+    ],
+)
 def test_org_create_refuses_bad_structure(tree, kind, place_attr, error_field):
     count, audits = PartyOrg.objects.count(), AuditLog.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -93,8 +97,13 @@ def test_secretary_out_of_scope_cannot_create_or_change(tree):
 def test_move_refuses_cycles_and_archive_needs_empty_org(tree):
     b = branch(tree)
     group = services.org_create(actor=system_user(), place=tree.compound_a1, kind="group", name="1栋党小组", parent=b)
-    general = services.org_create(actor=system_user(), place=tree.comm_a1, kind="general_branch", name="总支",
-                                  parent=committee(tree, tree.comm_a1))
+    general = services.org_create(
+        actor=system_user(),
+        place=tree.comm_a1,
+        kind="general_branch",
+        name="总支",
+        parent=committee(tree, tree.comm_a1),
+    )
     assert services.org_move(actor=system_user(), org=b, new_parent=general).parent == general
     with pytest.raises(ValidationError):
         services.org_move(actor=system_user(), org=general, new_parent=general)
@@ -109,6 +118,7 @@ def test_move_refuses_cycles_and_archive_needs_empty_org(tree):
 
 
 # -- flags ----------------------------------------------------------------------------------------------------------
+
 
 def test_branch_below_three_full_members_is_flagged(tree):
     b = branch(tree)
@@ -130,7 +140,7 @@ def test_seven_full_members_need_a_committee_of_three_to_five(tree):
     assert "needs_committee" not in codes(b) and "no_secretary" not in codes(b)
     for m in ms[3:6]:
         services.seat_add(actor=system_user(), org=b, member=m, position="member")
-    assert "committee_large" in codes(b)   # 6 seats: usually 3–5
+    assert "committee_large" in codes(b)  # 6 seats: usually 3–5
     for m in ms[6:8]:
         services.seat_add(actor=system_user(), org=b, member=m, position="member")
     assert "committee_too_big" in codes(b)  # 8 seats: more than 7
@@ -153,8 +163,14 @@ def test_term_flags(tree):
 
 def test_tree_selector_nests_and_flags(tree):
     b = branch(tree)
-    group = services.org_create(actor=system_user(), place=tree.compound_a1, kind="group", name="1栋党小组", parent=b,
-                                covered_places=[tree.building_a1])
+    group = services.org_create(
+        actor=system_user(),
+        place=tree.compound_a1,
+        kind="group",
+        name="1栋党小组",
+        parent=b,
+        covered_places=[tree.building_a1],
+    )
     members(b, 2, home=tree.house_a1, group=group)
     roots = selectors.org_tree(tree.users["secretary_a1"])
     assert [n.org.name for n in roots] == ["雨秀社区党委"]
@@ -166,6 +182,7 @@ def test_tree_selector_nests_and_flags(tree):
 
 
 # -- members --------------------------------------------------------------------------------------------------------
+
 
 def test_member_in_two_branches_is_refused_and_nothing_written(tree):
     b1, b2 = branch(tree), branch(tree)
@@ -186,14 +203,16 @@ def test_member_bad_input(tree):
         services.member_add(actor=system_user(), org=b, resident=r, joined_on=TODAY + dt.timedelta(days=1))
     assert "joined_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.member_add(actor=system_user(), org=b, resident=r, joined_on=JOINED, status="probationary",
-                            full_on=JOINED)
+        services.member_add(
+            actor=system_user(), org=b, resident=r, joined_on=JOINED, status="probationary", full_on=JOINED
+        )
     assert "full_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.member_add(actor=system_user(), org=b, resident=r, joined_on=JOINED, nickname="x")
     assert "nickname" in exc.value.message_dict
-    group_elsewhere = services.org_create(actor=system_user(), place=tree.compound_a1, kind="group", name="g",
-                                          parent=branch(tree))
+    group_elsewhere = services.org_create(
+        actor=system_user(), place=tree.compound_a1, kind="group", name="g", parent=branch(tree)
+    )
     with pytest.raises(ValidationError) as exc:
         services.member_add(actor=system_user(), org=b, resident=r, joined_on=JOINED, group=group_elsewhere)
     assert "group" in exc.value.message_dict
@@ -255,12 +274,15 @@ def test_election_starts_new_term(tree):
     ms = members(b, 3, home=tree.house_a1)
     services.seat_add(actor=system_user(), org=b, member=ms[0], position="secretary")
     held = TODAY - dt.timedelta(days=1)
-    services.election_record(actor=system_user(), org=b, held_on=held, seats=[(ms[1], "secretary"),
-                                                                              (ms[2], "organisation")])
+    services.election_record(
+        actor=system_user(), org=b, held_on=held, seats=[(ms[1], "secretary"), (ms[2], "organisation")]
+    )
     b.refresh_from_db()
     assert b.term_start == held and b.term_end == add_years(held, 5)
     assert set(CommitteeSeat.objects.filter(org=b, is_active=True).values_list("member", flat=True)) == {
-        ms[1].pk, ms[2].pk}
+        ms[1].pk,
+        ms[2].pk,
+    }
     with pytest.raises(ValidationError):
         services.election_record(actor=system_user(), org=b, held_on=held, seats=[(ms[1], "member")])
 
@@ -280,14 +302,16 @@ def test_center_household(tree):
 
 # -- reminders ------------------------------------------------------------------------------------------------------
 
+
 def test_term_reminder_goes_to_the_branch_secretary_once(tree):
     from linli.accounts import services as acc
 
     b = branch(tree, term_start=add_years(TODAY, -5) + dt.timedelta(days=60))
     m = members(b, 3, home=tree.house_a1)[0]
     services.seat_add(actor=system_user(), org=b, member=m, position="secretary")
-    account = acc.user_create(actor=system_user(), username="branch_sec", password="Test-pass-2026",
-                              home=tree.comm_a1, display_name="支书")
+    account = acc.user_create(
+        actor=system_user(), username="branch_sec", password="Test-pass-2026", home=tree.comm_a1, display_name="支书"
+    )
     type(m.resident).objects.filter(pk=m.resident_id).update(account=account)
     far = branch(tree, term_start=TODAY - dt.timedelta(days=10))
     result = tasks.term_reminders.enqueue()
@@ -302,8 +326,9 @@ def test_term_reminder_goes_to_the_branch_secretary_once(tree):
 def test_term_reminder_falls_back_to_community_secretary(tree):
     branch(tree, term_start=add_years(TODAY, -5) - dt.timedelta(days=5))
     reminders.term_reminders()
-    assert Notification.objects.filter(user=tree.users["secretary_a1"], kind=reminders.TERM_KIND,
-                                       title__contains="overdue").exists()
+    assert Notification.objects.filter(
+        user=tree.users["secretary_a1"], kind=reminders.TERM_KIND, title__contains="overdue"
+    ).exists()
 
 
 def test_branch_terms_five_years_for_community_three_for_other_units(tree):
@@ -378,11 +403,17 @@ def test_a_term_recorded_longer_than_the_rule_is_flagged(tree):
 
 # -- 双报到 -----------------------------------------------------------------------------------------------------------
 
+
 def test_report_and_report_again(tree):
     first = inservice(tree, reported_on=TODAY - dt.timedelta(days=300))
     assert first.first_reported_on == first.reported_on
-    again = services.inservice_report(actor=tree.users["secretary_a1"], resident=first.resident,
-                                      community=tree.comm_a1, employer=tree.dept_other, skills="医疗")
+    again = services.inservice_report(
+        actor=tree.users["secretary_a1"],
+        resident=first.resident,
+        community=tree.comm_a1,
+        employer=tree.dept_other,
+        skills="医疗",
+    )
     assert again.pk == first.pk and again.reported_on == TODAY and again.skills == "医疗"
     assert again.first_reported_on == TODAY - dt.timedelta(days=300)
     assert InServiceMember.objects.count() == 1
@@ -394,11 +425,17 @@ def test_report_refusals(tree):
         services.inservice_report(actor=system_user(), resident=r, community=tree.compound_a1, employer=tree.dept)
     assert "community" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.inservice_report(actor=system_user(), resident=r, community=tree.comm_a1, employer=tree.dept,
-                                  reported_on=TODAY + dt.timedelta(days=2))
+        services.inservice_report(
+            actor=system_user(),
+            resident=r,
+            community=tree.comm_a1,
+            employer=tree.dept,
+            reported_on=TODAY + dt.timedelta(days=2),
+        )
     with pytest.raises(PermissionDenied):
-        services.inservice_report(actor=tree.users["secretary_a1"], resident=r, community=tree.comm_a2,
-                                  employer=tree.dept)
+        services.inservice_report(
+            actor=tree.users["secretary_a1"], resident=r, community=tree.comm_a2, employer=tree.dept
+        )
     assert not InServiceMember.objects.exists()
 
 
@@ -412,13 +449,15 @@ def test_only_a_party_member_reports_as_an_in_service_member(tree, status):
     assert "resident" in exc.value.message_dict
     assert not InServiceMember.objects.exists()
     probationary = resident(tree.house_a1, political_status="cpc_probationary")
-    assert services.inservice_report(actor=system_user(), resident=probationary, community=tree.comm_a1,
-                                     employer=tree.dept).pk
+    assert services.inservice_report(
+        actor=system_user(), resident=probationary, community=tree.comm_a1, employer=tree.dept
+    ).pk
     on_the_roll = members(branch(tree), 1, home=tree.house_a1)[0].resident
     type(on_the_roll).objects.filter(pk=on_the_roll.pk).update(political_status="masses")  # a stale status field
     on_the_roll.refresh_from_db()
-    assert services.inservice_report(actor=system_user(), resident=on_the_roll, community=tree.comm_a1,
-                                     employer=tree.dept).pk
+    assert services.inservice_report(
+        actor=system_user(), resident=on_the_roll, community=tree.comm_a1, employer=tree.dept
+    ).pk
 
 
 def test_stale_members_flagged_with_configurable_months(tree):
@@ -437,8 +476,13 @@ def test_stale_members_flagged_with_configurable_months(tree):
 
 
 def test_employer_registration(tree):
-    reg = services.employer_register(actor=tree.users["secretary_a1"], organisation=tree.dept, community=tree.comm_a1,
-                                     contact_name="王", commitments="每季度服务一次")
+    reg = services.employer_register(
+        actor=tree.users["secretary_a1"],
+        organisation=tree.dept,
+        community=tree.comm_a1,
+        contact_name="王",
+        commitments="每季度服务一次",
+    )
     assert reg.scope_path == tree.comm_a1.path
     with pytest.raises(ValidationError):
         services.employer_register(actor=system_user(), organisation=tree.dept, community=tree.comm_a1)
@@ -480,6 +524,7 @@ def test_quarter_bounds():
 
 
 # -- visibility -----------------------------------------------------------------------------------------------------
+
 
 def test_visibility_matrix(tree):
     b1 = branch(tree)

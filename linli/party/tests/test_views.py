@@ -85,12 +85,19 @@ def test_register_member_form_refuses_second_branch(client, tree, setup):
 def test_create_org_and_transfer_through_pages(client, tree, setup):
     b, _b2, ms = setup
     c = login(client, tree, "secretary_a1")
-    resp = c.post(reverse("party:org_create"), {"kind": "group", "name": "1栋党小组", "parent": b.pk,
-                                                 "place": tree.compound_a1.code, "covered": tree.building_a1.code})
+    resp = c.post(
+        reverse("party:org_create"),
+        {
+            "kind": "group",
+            "name": "1栋党小组",
+            "parent": b.pk,
+            "place": tree.compound_a1.code,
+            "covered": tree.building_a1.code,
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:2000]
     other = branch(tree, name="湖东支部")
-    resp = c.post(reverse("party:member_transfer", args=[ms[0].pk]), {"to_org": other.pk,
-                                                                        "on": TODAY.isoformat()})
+    resp = c.post(reverse("party:member_transfer", args=[ms[0].pk]), {"to_org": other.pk, "on": TODAY.isoformat()})
     assert resp.status_code == 302
     ms[0].refresh_from_db()
     assert not ms[0].is_active
@@ -151,8 +158,9 @@ def test_party_exports_write_typed_names_as_text(client, tree, setup):
     ins = inservice(tree)
     Resident.objects.filter(pk=ins.resident.pk).update(name=FORMULA_NAME)
     services.service_record_add(actor=system_user(), member=ins, date=TODAY, content=FORMULA_NAME + "宣讲", hours="2")
-    resp = login(client, tree, "dept_staff").get(reverse("party:quarter_sheet", args=[ins.pk]),
-                                                 {"year": TODAY.year, "quarter": (TODAY.month - 1) // 3 + 1})
+    resp = login(client, tree, "dept_staff").get(
+        reverse("party:quarter_sheet", args=[ins.pk]), {"year": TODAY.year, "quarter": (TODAY.month - 1) // 3 + 1}
+    )
     assert len(assert_text_not_formula(resp)) == 2  # the name and the record's content
 
 
@@ -170,8 +178,9 @@ def test_quarter_sheet_for_employer(client, tree, setup):
     assert AuditLog.objects.filter(action="export", object_type="party.inservicemember").count() == 2
     assert login(client, tree, "dept_other_staff").get(url, {"year": TODAY.year, "quarter": q}).status_code == 404
     assert login(client, tree, "secretary_a1").get(url, {"year": "x", "quarter": 9}).status_code == 404
-    resp = login(client, tree, "dept_staff").get(reverse("party:employer_sheet", args=[tree.dept.pk]),
-                                                 {"year": TODAY.year, "quarter": q})
+    resp = login(client, tree, "dept_staff").get(
+        reverse("party:employer_sheet", args=[tree.dept.pk]), {"year": TODAY.year, "quarter": q}
+    )
     assert resp.status_code == 200
 
 
@@ -183,17 +192,21 @@ def test_inservice_pages(client, tree, setup):
     assert stale.resident.name in html and 'data-flag="stale"' in html
     only = c.get(reverse("party:inservice_list"), {"stale": "on"}).content.decode()
     assert stale.resident.name in only and fresh.resident.name not in only
-    resp = c.post(reverse("party:record_add", args=[fresh.pk]), {"date": TODAY.isoformat(), "content": "巡逻",
-                                                                  "hours": "3"})
+    resp = c.post(
+        reverse("party:record_add", args=[fresh.pk]), {"date": TODAY.isoformat(), "content": "巡逻", "hours": "3"}
+    )
     assert resp.status_code == 302
-    resp = c.post(reverse("party:record_add", args=[fresh.pk]), {"date": TODAY.isoformat(), "content": "巡逻",
-                                                                  "hours": "30"})
+    resp = c.post(
+        reverse("party:record_add", args=[fresh.pk]), {"date": TODAY.isoformat(), "content": "巡逻", "hours": "30"}
+    )
     assert resp.status_code == 400
     detail = c.get(reverse("party:inservice_detail", args=[fresh.pk])).content.decode()
     assert "3.0" in detail
     r = resident(tree.house_a1)
-    resp = c.post(reverse("party:inservice_report"), {"resident": r.pk, "community": tree.comm_a1.code,
-                                                       "employer": tree.dept.pk, "reported_on": TODAY.isoformat()})
+    resp = c.post(
+        reverse("party:inservice_report"),
+        {"resident": r.pk, "community": tree.comm_a1.code, "employer": tree.dept.pk, "reported_on": TODAY.isoformat()},
+    )
     assert resp.status_code == 302
     assert c.get(reverse("party:employer_list")).status_code == 200
     resp = c.post(reverse("party:post_create"), {"community": tree.comm_a1.code, "title": "助老服务员", "slots": 2})
@@ -245,14 +258,17 @@ def test_building_page_shows_centre_households(client, tree, setup):
     services.center_household_add(actor=system_user(), member=ms[0], household=household)
     resp = login(client, tree, "head_a1").get(reverse("party:building", args=[tree.building_a1.code]))
     assert resp.status_code == 200 and ms[0].resident.name in resp.content.decode()
-    assert login(client, tree, "head_a1").get(reverse("party:building", args=[tree.building_a2.code])
-                                              ).status_code == 404
+    assert (
+        login(client, tree, "head_a1").get(reverse("party:building", args=[tree.building_a2.code])).status_code == 404
+    )
 
 
 def test_joined_date_in_future_is_a_field_error(client, tree, setup):
     b, _b2, _ms = setup
     r = resident(tree.house_a1)
-    resp = login(client, tree, "secretary_a1").post(reverse("party:member_add", args=[b.pk]), {
-        "resident": r.pk, "status": "full", "joined_on": (TODAY + dt.timedelta(days=3)).isoformat()})
+    resp = login(client, tree, "secretary_a1").post(
+        reverse("party:member_add", args=[b.pk]),
+        {"resident": r.pk, "status": "full", "joined_on": (TODAY + dt.timedelta(days=3)).isoformat()},
+    )
     assert resp.status_code == 200 and not PartyMember.objects.filter(resident=r).exists()
     assert JOINED  # shared default date in factories

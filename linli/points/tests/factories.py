@@ -23,8 +23,9 @@ def resident_with_login(username: str, home, *, role_place=None, name: str = "å¼
 def fund(resident, amount, source_id="seed"):
     from linli.points import services
 
-    return services.credit(resident=resident, amount=Decimal(str(amount)), reason="adjustment",
-                           source_type="test", source_id=source_id)
+    return services.credit(
+        resident=resident, amount=Decimal(str(amount)), reason="adjustment", source_type="test", source_id=source_id
+    )
 
 
 def link(user, resident):

@@ -40,8 +40,14 @@ def test_ledger_is_append_only(tree, member):
 
 def test_hours_confirmed_credit_capped_and_idempotent(tree, member, django_capture_on_commit_callbacks):
     _, resident = member
-    payload = {"record_id": 77, "volunteer_id": 1, "resident_id": resident.pk, "hours": "3.50", "activity_id": 9,
-               "confirmed_at": "2026-11-01T10:00:00Z"}
+    payload = {
+        "record_id": 77,
+        "volunteer_id": 1,
+        "resident_id": resident.pk,
+        "hours": "3.50",
+        "activity_id": 9,
+        "confirmed_at": "2026-11-01T10:00:00Z",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         events.publish("volunteering.hours.confirmed", payload)
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,8 +60,7 @@ def test_hours_confirmed_credit_capped_and_idempotent(tree, member, django_captu
 def test_rule_is_configurable(tree, member, django_capture_on_commit_callbacks):
     _, resident = member
     rule = EarningRule.objects.get(code="volunteer_hours")
-    services.rule_update(actor=tree.users["district_admin"], rule=rule, cap_units=None,
-                         points_per_unit=Decimal("2"))
+    services.rule_update(actor=tree.users["district_admin"], rule=rule, cap_units=None, points_per_unit=Decimal("2"))
     with pytest.raises(PermissionDenied):
         services.rule_update(actor=tree.users["secretary_a1"], rule=rule, cap_units=Decimal("1"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,8 +71,9 @@ def test_rule_is_configurable(tree, member, django_capture_on_commit_callbacks):
 def test_redeem_beyond_balance_is_refused_and_changes_nothing(tree, member):
     user, resident = member
     fund(resident, 10)
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"),
-                                stock=5)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"), stock=5
+    )
     services.redeem(actor=user, item=item)
     audits = AuditLog.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -82,8 +88,9 @@ def test_redeem_beyond_balance_is_refused_and_changes_nothing(tree, member):
 def test_bad_quantity_and_out_of_stock(tree, member):
     user, resident = member
     fund(resident, 100)
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="伞", price=Decimal("1"),
-                                stock=1)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="伞", price=Decimal("1"), stock=1
+    )
     for bad in (0, -1, "x", 21):
         with pytest.raises(ValidationError):
             services.redeem(actor=user, item=item, quantity=bad)
@@ -95,16 +102,18 @@ def test_bad_quantity_and_out_of_stock(tree, member):
 def test_cancel_refunds_and_restocks_fulfil_is_final(tree, member):
     user, resident = member
     fund(resident, 20)
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="油", price=Decimal("7"),
-                                stock=2)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="油", price=Decimal("7"), stock=2
+    )
     order = services.redeem(actor=user, item=item)
     services.order_cancel(actor=user, order=order)
     assert services.balance_of(resident.points_account) == Decimal("20.00")
     assert ShopItem.objects.get(pk=item.pk).stock == 2
     order2 = services.redeem(actor=user, item=item)
     with pytest.raises(PermissionDenied):
-        services.order_fulfil(actor=tree.users["secretary_a2"] if "secretary_a2" in tree.users
-                              else tree.users["grid_a"], order=order2)
+        services.order_fulfil(
+            actor=tree.users["secretary_a2"] if "secretary_a2" in tree.users else tree.users["grid_a"], order=order2
+        )
     services.order_fulfil(actor=tree.users["secretary_a1"], order=order2)
     with pytest.raises(ValidationError):
         services.order_cancel(actor=user, order=order2)
@@ -137,19 +146,31 @@ def test_residents_see_only_their_own_ledger(tree, member):
     fund(other, 4)
     assert [a.resident for a in selectors.accounts(user)] == [resident]
     assert {a.resident for a in selectors.accounts(tree.users["secretary_a1"])} == {resident, other}
-    assert list(selectors.accounts(tree.users["secretary_a2"] if "secretary_a2" in tree.users
-                                   else tree.users["dept_staff"])) == []
+    assert (
+        list(
+            selectors.accounts(tree.users["secretary_a2"] if "secretary_a2" in tree.users else tree.users["dept_staff"])
+        )
+        == []
+    )
 
 
 def test_yearly_expiry_first_in_first_out(tree, member):
     user, resident = member
     account = services.account_for(resident)
-    old = LedgerEntry(account=account, amount=Decimal("10"), reason="volunteer_hours", source_type="t",
-                      source_id="old", scope_path=account.scope_path, at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    old = LedgerEntry(
+        account=account,
+        amount=Decimal("10"),
+        reason="volunteer_hours",
+        source_type="t",
+        source_id="old",
+        scope_path=account.scope_path,
+        at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
+    )
     old.save()
     fund(resident, 5, "new")
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="a", price=Decimal("4"),
-                                stock=5)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="a", price=Decimal("4"), stock=5
+    )
     services.redeem(actor=user, item=item)  # spends 4 of the oldest points
     assert services.expire_year(year=2024) == 1
     assert services.expire_year(year=2024) == 0  # idempotent
@@ -160,8 +181,9 @@ def test_yearly_expiry_first_in_first_out(tree, member):
 def test_pages_and_query_counts(client, tree, member):
     user, resident = member
     fund(resident, 50)
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"),
-                                stock=5)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"), stock=5
+    )
     client.force_login(user)
     assert client.get("/points/").status_code == 200
     resp = client.post(f"/points/shop/{item.pk}/redeem/", {"quantity": 1})
@@ -192,15 +214,14 @@ def test_pages_and_query_counts(client, tree, member):
 def test_api_balance_and_redeem(client, tree, member, token_for):
     _user, resident = member
     fund(resident, 9)
-    item = services.item_create(actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"),
-                                stock=1)
+    item = services.item_create(
+        actor=tree.users["secretary_a1"], shop=tree.comm_a1, name="米", price=Decimal("8"), stock=1
+    )
     h = token_for("member")
     assert client.get("/api/v1/points/me", **h).json()["balance"] in ("9.00", 9.0, "9")
-    resp = client.post(f"/api/v1/points/items/{item.pk}/redeem", {"quantity": 1}, content_type="application/json",
-                       **h)
+    resp = client.post(f"/api/v1/points/items/{item.pk}/redeem", {"quantity": 1}, content_type="application/json", **h)
     assert resp.status_code == 201, resp.content
-    resp = client.post(f"/api/v1/points/items/{item.pk}/redeem", {"quantity": 1}, content_type="application/json",
-                       **h)
+    resp = client.post(f"/api/v1/points/items/{item.pk}/redeem", {"quantity": 1}, content_type="application/json", **h)
     assert resp.status_code == 400 and "error" in resp.json()
 
 
@@ -212,8 +233,16 @@ def test_rules_page_admin_edits_others_read(client, tree):
     assert EarningRule.objects.get(pk=rule.pk).points_per_unit == Decimal("1.00")
     client.force_login(tree.users["district_admin"])
     p = f"r{rule.pk}-"
-    resp = client.post("/points/rules/", {"rule": rule.pk, p + "name": "志愿服务", p + "points_per_unit": "1.5",
-                                          p + "cap_units": "3", p + "is_active": "on"})
+    resp = client.post(
+        "/points/rules/",
+        {
+            "rule": rule.pk,
+            p + "name": "志愿服务",
+            p + "points_per_unit": "1.5",
+            p + "cap_units": "3",
+            p + "is_active": "on",
+        },
+    )
     assert resp.status_code == 302
     rule = EarningRule.objects.get(pk=rule.pk)
     assert (rule.points_per_unit, rule.cap_units) == (Decimal("1.50"), Decimal("3.00"))
@@ -222,7 +251,8 @@ def test_rules_page_admin_edits_others_read(client, tree):
 
 
 def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
-        tree, django_capture_on_commit_callbacks):
+    tree, django_capture_on_commit_callbacks
+):
     """A real case walked through the work-order services: the reporter earns the rule's points once, when the
     final verdict closes it (not on 办结 alone, not again on archiving, nothing for a reopened round)."""
     from linli.registry import services as reg
@@ -233,8 +263,14 @@ def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
     u = tree.users
     reporter = link(u["resident_a1"], reg.resident_create(actor=system_user(), name="王五", home=tree.house_a1))
     with django_capture_on_commit_callbacks(execute=True):
-        case = wo.case_create(actor=u["resident_a1"], category="illegal-building", title="楼顶违章搭建",
-                              description="3栋楼顶有人在搭彩钢棚", place=tree.building_a1, case_type="complaint")
+        case = wo.case_create(
+            actor=u["resident_a1"],
+            category="illegal-building",
+            title="楼顶违章搭建",
+            description="3栋楼顶有人在搭彩钢棚",
+            place=tree.building_a1,
+            case_type="complaint",
+        )
     assert case.reporter_id == u["resident_a1"].pk and case.reporter_resident_id == reporter.pk  # their own record
     entries = LedgerEntry.objects.filter(account__resident=reporter)
     for verdict in ("unsatisfied", "satisfied"):
@@ -250,7 +286,8 @@ def test_confirmed_report_credits_the_reporter_through_the_work_order_services(
             assert case.state == "dispatched" and not entries.exists()  # sent back: not closed yet
     assert case.state == "evaluated"
     assert [(e.amount, e.reason, e.source_type, e.source_id) for e in entries] == [
-        (Decimal("2.00"), "report_confirmed", "workorders.case", str(case.pk))]
+        (Decimal("2.00"), "report_confirmed", "workorders.case", str(case.pk))
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         wo.case_archive(actor=u["secretary_a1"], case=case)
     assert entries.count() == 1
@@ -287,8 +324,7 @@ def test_ledger_and_orders_exports_scoped_named_and_audited(client, tree, member
     _far_user, far = resident_with_login("far", tree.house_b1, name="远方人")
     fund(far, 9, source_id="b")
     sec = tree.users["secretary_a1"]
-    item = services.item_create(actor=sec, shop=tree.comm_a1, name="=HYPERLINK(\"x\")油", price=Decimal("7"),
-                                stock=3)
+    item = services.item_create(actor=sec, shop=tree.comm_a1, name='=HYPERLINK("x")油', price=Decimal("7"), stock=3)
     kept = services.redeem(actor=user, item=item)
     services.order_fulfil(actor=sec, order=kept)
     services.redeem(actor=user, item=item)
@@ -314,9 +350,11 @@ def test_ledger_and_orders_exports_scoped_named_and_audited(client, tree, member
     orders = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)][2:]
     assert len(orders) == 2 and {r[2] for r in orders} == {"李四"}
     name_cell = wb.worksheets[0].cell(row=3, column=5)
-    assert name_cell.value == "=HYPERLINK(\"x\")油" and name_cell.data_type == "s" and name_cell.quotePrefix  # text
-    assert {r[7] for r in orders} == {Order._meta.get_field("state").choices[0][1],
-                                      Order._meta.get_field("state").choices[1][1]}
+    assert name_cell.value == '=HYPERLINK("x")油' and name_cell.data_type == "s" and name_cell.quotePrefix  # text
+    assert {r[7] for r in orders} == {
+        Order._meta.get_field("state").choices[0][1],
+        Order._meta.get_field("state").choices[1][1],
+    }
     wb = _book(client.get("/points/orders/export/", {"state": "fulfilled"}))
     assert [r[0] for r in list(wb.worksheets[0].iter_rows(values_only=True))[2:]] == [kept.pk]
     assert AuditLog.objects.filter(action="export", object_type="points.order").count() == 2

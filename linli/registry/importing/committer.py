@@ -155,8 +155,16 @@ def model_defaults(model) -> dict:
 
 
 class ResidentCommitter(BaseCommitter):
-    PLAIN = ("gender", "birth_date", "ethnicity", "political_status", "residence_status", "employer", "education",
-             "notes")
+    PLAIN = (
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "political_status",
+        "residence_status",
+        "employer",
+        "education",
+        "notes",
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -210,8 +218,14 @@ class ResidentCommitter(BaseCommitter):
         for path, ids in moved.items():
             ResidentTag.objects.filter(resident_id__in=ids).update(scope_path=path)
         for record, before in self.changed:
-            audit.record(actor=self.user, action="update", obj=record, before=before,
-                         after=audit.snapshot(record), note=f"import #{self.job.pk}")
+            audit.record(
+                actor=self.user,
+                action="update",
+                obj=record,
+                before=before,
+                after=audit.snapshot(record),
+                note=f"import #{self.job.pk}",
+            )
         self.updated = len(self.changed)
 
     def _new(self, d: dict) -> dict:
@@ -231,12 +245,18 @@ class ResidentCommitter(BaseCommitter):
                 row["birth_date"], row["gender"] = d["derived_birth"], d["derived_gender"]
             # identity.seal_id(id_type, number), reusing the keyed hash the check computed
             sealed = identity.Sealed(crypto.encrypt(number), d["id_hash"], mask_id(number), number[-4:])
-            row.update(id_type=id_type, id_cipher=sealed.cipher, id_hash=sealed.hash, id_masked=sealed.masked,
-                       id_last4=sealed.last4)
+            row.update(
+                id_type=id_type,
+                id_cipher=sealed.cipher,
+                id_hash=sealed.hash,
+                id_masked=sealed.masked,
+                id_last4=sealed.last4,
+            )
         if d.get("phone"):
             sealed = identity.seal_phone(d["phone_text"])
-            row.update(phone_cipher=sealed.cipher, phone_hash=sealed.hash, phone_masked=sealed.masked,
-                       phone_last4=sealed.last4)
+            row.update(
+                phone_cipher=sealed.cipher, phone_hash=sealed.hash, phone_masked=sealed.masked, phone_last4=sealed.last4
+            )
         row["name_pinyin"], row["name_initials"] = self.pinyin(name)
         row["address"] = self.addresses[house]
         self.paths.add(house.path)
@@ -331,25 +351,38 @@ class HouseholdCommitter(BaseCommitter):
         for key, rows in groups.items():
             house = rows[0].data["house"]
             head = next(r.data["person"] for r in rows if r.data["relation"] == Relation.HEAD)
-            households.append(Household(number=key[1] if key[0] == "n" else numbers[key], house=house,
-                                        scope_path=house.path, head_id=head.pk))
+            households.append(
+                Household(
+                    number=key[1] if key[0] == "n" else numbers[key],
+                    house=house,
+                    scope_path=house.path,
+                    head_id=head.pk,
+                )
+            )
         Household.objects.bulk_create(households, batch_size=INSERT_BATCH)
         self.addresses.load({h.house for h in households})
         members, moves = [], defaultdict(list)
         for household, rows in zip(households, groups.values(), strict=True):
             for res in rows:
                 d = res.data
-                members.append(HouseholdMember(household=household, resident_id=d["person"].pk,
-                                               relation=d["relation"], since=d["since"],
-                                               scope_path=household.scope_path))
+                members.append(
+                    HouseholdMember(
+                        household=household,
+                        resident_id=d["person"].pk,
+                        relation=d["relation"],
+                        since=d["since"],
+                        scope_path=household.scope_path,
+                    )
+                )
                 if d["person"].home_id != household.house_id:
                     moves[household.house].append(d["person"].pk)
             self.paths.add(household.scope_path)
         HouseholdMember.objects.bulk_create(members, batch_size=INSERT_BATCH)
         now = timezone.now()
         for house, ids in moves.items():
-            Resident.objects.filter(pk__in=ids).update(home=house, scope_path=house.path,
-                                                       address=self.addresses[house], updated_at=now)
+            Resident.objects.filter(pk__in=ids).update(
+                home=house, scope_path=house.path, address=self.addresses[house], updated_at=now
+            )
             ResidentTag.objects.filter(resident_id__in=ids).update(scope_path=house.path)
         self.created = len(households)
         self.updated = sum(len(ids) for ids in moves.values())
@@ -363,10 +396,19 @@ class OrganisationCommitter(BaseCommitter):
         for res in results:
             d = res.data
             area = d["area"]
-            orgs.append(Organisation(kind=d["kind"], name=d["name"].strip(), short_name=d["short_name"].strip(),
-                                     credit_code=d["credit_code"], area_id=area.pk, scope_path=area.path,
-                                     contact_name=d["contact_name"].strip(), contact_phone=d["contact_phone"],
-                                     address=d["address"].strip()))
+            orgs.append(
+                Organisation(
+                    kind=d["kind"],
+                    name=d["name"].strip(),
+                    short_name=d["short_name"].strip(),
+                    credit_code=d["credit_code"],
+                    area_id=area.pk,
+                    scope_path=area.path,
+                    contact_name=d["contact_name"].strip(),
+                    contact_phone=d["contact_phone"],
+                    address=d["address"].strip(),
+                )
+            )
             self.paths.add(area.path)
         Organisation.objects.bulk_create(orgs, batch_size=INSERT_BATCH)  # a few hundred rows: no COPY needed
         self.created += len(orgs)

@@ -19,7 +19,10 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"))
     file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": XLSX_TYPES}))
     place = forms.CharField(
-        label=_("Only within"), required=False, max_length=24, widget=PlacePicker(),
+        label=_("Only within"),
+        required=False,
+        max_length=24,
+        widget=PlacePicker(),
         help_text=_("Optional: rows outside this place are reported as errors."),
     )
 
@@ -28,7 +31,9 @@ class ImportForm(forms.Form):
         self.user = user
         self.fields["kind"].choices = kinds
         self.fields["file"].help_text = _("At most %(mb)s MB and %(rows)s rows. Use the templates below.") % {
-            "mb": limit("LINLI_IMPORT_MAX_MB"), "rows": f"{limit('LINLI_IMPORT_MAX_ROWS'):,}"}
+            "mb": limit("LINLI_IMPORT_MAX_MB"),
+            "rows": f"{limit('LINLI_IMPORT_MAX_ROWS'):,}",
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

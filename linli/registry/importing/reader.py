@@ -61,6 +61,7 @@ def limit(name: str):
 
 # -- 1 and 2: the container ---------------------------------------------------------------------------------
 
+
 def check_container(data: bytes) -> zipfile.ZipFile:
     max_bytes = limit("LINLI_IMPORT_MAX_MB") * MB
     if not data:
@@ -125,8 +126,9 @@ def first_sheet_member(archive: zipfile.ZipFile) -> tuple[str, str]:
             out[rel.get("Id", "")] = (rel.get("Type", ""), path)
         return out
 
-    workbook = next((path for kind, path in targets("_rels/.rels", "").values()
-                     if kind.endswith("/officeDocument")), None)
+    workbook = next(
+        (path for kind, path in targets("_rels/.rels", "").values() if kind.endswith("/officeDocument")), None
+    )
     if workbook is None:
         raise Refusal("not_xlsx")
     folder, name = posixpath.split(workbook)
@@ -142,8 +144,10 @@ def first_sheet_member(archive: zipfile.ZipFile) -> tuple[str, str]:
 # -- 4: the pre-scan of the sheet XML ------------------------------------------------------------------------
 
 NS = rb"(?:[A-Za-z_][\w.-]*:)?"
-DIMENSION = re.compile(rb"<" + NS + rb'dimension\s[^>]{0,200}?ref="\$?([A-Z]{1,3})?\$?(\d{1,7})?(?::\$?([A-Z]{1,3})'
-                       rb'\$?(\d{1,7}))?"')
+DIMENSION = re.compile(
+    rb"<" + NS + rb'dimension\s[^>]{0,200}?ref="\$?([A-Z]{1,3})?\$?(\d{1,7})?(?::\$?([A-Z]{1,3})'
+    rb'\$?(\d{1,7}))?"'
+)
 ROW_TAG = re.compile(rb"<" + NS + rb"row[\s>/]")
 MERGE = re.compile(rb"<" + NS + rb'mergeCell\s[^>]{0,200}?ref="([A-Z0-9:$]{1,30})"')
 FORMULA_TAG = re.compile(rb"<" + NS + rb"f[\s>/]")
@@ -234,8 +238,12 @@ def _place(out: Prescan, buf: bytes, end: int) -> None:
 def _check_range(out: Prescan, max_rows: int) -> None:
     max_columns = limit("LINLI_IMPORT_MAX_COLUMNS")
     if out.max_column > max_columns or out.max_row > max_rows + HEADER_SEARCH_ROWS:
-        raise Refusal("used_range", cell=f"{column_letters(max(out.max_column, 1))}{max(out.max_row, 1)}",
-                      rows=f"{max_rows:,}", columns=max_columns)
+        raise Refusal(
+            "used_range",
+            cell=f"{column_letters(max(out.max_column, 1))}{max(out.max_row, 1)}",
+            rows=f"{max_rows:,}",
+            columns=max_columns,
+        )
 
 
 def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
@@ -265,8 +273,12 @@ def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
                 if m:
                     columns = m.group(3) or m.group(1)
                     if columns and column_index(columns.decode()) + 1 > limit("LINLI_IMPORT_MAX_COLUMNS"):
-                        raise Refusal("used_range", cell=(columns + (m.group(4) or m.group(2) or b"")).decode(),
-                                      rows=f"{max_rows:,}", columns=limit("LINLI_IMPORT_MAX_COLUMNS"))
+                        raise Refusal(
+                            "used_range",
+                            cell=(columns + (m.group(4) or m.group(2) or b"")).decode(),
+                            rows=f"{max_rows:,}",
+                            columns=limit("LINLI_IMPORT_MAX_COLUMNS"),
+                        )
                 if m and m.group(4):
                     out.declared_rows = int(m.group(4))
                 elif m and m.group(2):
@@ -306,6 +318,7 @@ def prescan(archive: zipfile.ZipFile, member: str, *, max_rows: int) -> Prescan:
 
 # -- 3 and 5: opening, headers, rows -----------------------------------------------------------------------
 
+
 @dataclass
 class Row:
     number: int  # the Excel row number (the header is usually row 1)
@@ -340,9 +353,15 @@ class Sheet:
     # -- parsing happens in a child process with a memory limit (worker.py) --------------------------
     def _stream(self, engine: str, first: int = 0) -> Iterator[tuple[int, tuple]]:
         try:
-            yield from worker.stream(self.data, engine=engine, title=self.title, first=first,
-                                     memory_mb=limit("LINLI_IMPORT_WORKER_MEMORY_MB"),
-                                     seconds=limit("LINLI_IMPORT_WORKER_SECONDS"), on_member=self._check_member)
+            yield from worker.stream(
+                self.data,
+                engine=engine,
+                title=self.title,
+                first=first,
+                memory_mb=limit("LINLI_IMPORT_WORKER_MEMORY_MB"),
+                seconds=limit("LINLI_IMPORT_WORKER_SECONDS"),
+                on_member=self._check_member,
+            )
         except worker.WorkerFailed as failed:
             if failed.code == "worker_limit":
                 raise Refusal("worker_limit", limit=limit("LINLI_IMPORT_WORKER_MEMORY_MB")) from None
@@ -444,8 +463,9 @@ def as_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
-                     text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    m = re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text
+    ) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
     if not m:
         return None
     try:

@@ -72,6 +72,7 @@ def _sheet(job: ImportJob, data: bytes) -> Sheet:
 
 # -- upload ---------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def import_upload(*, actor, kind: str, upload, place: Place | None = None) -> ImportJob:
     """Store an uploaded workbook as a new job after the whole-file checks; the rows are checked later."""
@@ -92,13 +93,23 @@ def import_upload(*, actor, kind: str, upload, place: Place | None = None) -> Im
     except Refusal as refusal:
         raise ValidationError({"file": str(refusal)}) from None
     job = ImportJob.objects.create(
-        kind=kind, created_by=actor, scope_path=place.path if place else "",
-        file_name=(getattr(upload, "name", "") or "upload.xlsx")[-200:], file_size=len(data),
-        file_sha256=hashlib.sha256(data).hexdigest(), file_data=crypto.fernet().encrypt(data),
+        kind=kind,
+        created_by=actor,
+        scope_path=place.path if place else "",
+        file_name=(getattr(upload, "name", "") or "upload.xlsx")[-200:],
+        file_size=len(data),
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        file_data=crypto.fernet().encrypt(data),
         total_rows=sheet.total_rows,
     )
-    audit.record(actor=actor, action="create", obj=job, after=audit.snapshot(job),
-                 scope_path=job.scope_path, note=f"upload {kind}: {sheet.total_rows} rows")
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=job,
+        after=audit.snapshot(job),
+        scope_path=job.scope_path,
+        note=f"upload {kind}: {sheet.total_rows} rows",
+    )
     return job
 
 
@@ -109,6 +120,7 @@ def start_validation(job: ImportJob) -> None:
 
 
 # -- the background check -------------------------------------------------------------------------------
+
 
 def _progress(job_id: int):
     def report(n: int) -> None:
@@ -148,8 +160,14 @@ def run_validation(job_id: int) -> str:
             ImportIssue.objects.bulk_create(_issues(job, pending))
         if ok + bad == 0:
             raise Refusal("no_rows")
-        _finish(job, ImportStatus.VALID if bad == 0 else ImportStatus.INVALID, valid_rows=ok, error_rows=bad,
-                rows_done=ok + bad, total_rows=ok + bad)
+        _finish(
+            job,
+            ImportStatus.VALID if bad == 0 else ImportStatus.INVALID,
+            valid_rows=ok,
+            error_rows=bad,
+            rows_done=ok + bad,
+            total_rows=ok + bad,
+        )
     except Refusal as refusal:
         _finish(job, ImportStatus.FAILED, message_code=refusal.code, message_params=refusal.params)
     except Exception:
@@ -167,6 +185,7 @@ def _finish(job: ImportJob, status: str, **fields) -> None:
 
 # -- commit ---------------------------------------------------------------------------------------------
 
+
 def request_commit(*, actor, job: ImportJob) -> ImportJob:
     """Mark a valid job for import (the task does the work). Only its uploader, only once."""
     job = job_for(actor, job.pk)
@@ -177,7 +196,8 @@ def request_commit(*, actor, job: ImportJob) -> ImportJob:
     if job.scope_path:
         require_at(actor, Action.ADD, MODELS[job.kind], job.scope_path)
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
-        status=ImportStatus.COMMITTING, rows_done=0, started_at=timezone.now(), updated_at=timezone.now())
+        status=ImportStatus.COMMITTING, rows_done=0, started_at=timezone.now(), updated_at=timezone.now()
+    )
     if not claimed:
         raise ValidationError(render("already_running"))
     job.status = ImportStatus.COMMITTING
@@ -232,19 +252,35 @@ def run_commit(job_id: int) -> str:
                 raise _Rollback
             committer.finish()
             now = timezone.now()
-            counts = {"created_count": committer.created, "updated_count": committer.updated,
-                      "unchanged_count": committer.unchanged}
-            _finish(job, ImportStatus.COMMITTED, committed_at=now, rows_done=ok, valid_rows=ok, error_rows=0,
-                    file_data=b"", **counts)
+            counts = {
+                "created_count": committer.created,
+                "updated_count": committer.updated,
+                "unchanged_count": committer.unchanged,
+            }
+            _finish(
+                job,
+                ImportStatus.COMMITTED,
+                committed_at=now,
+                rows_done=ok,
+                valid_rows=ok,
+                error_rows=0,
+                file_data=b"",
+                **counts,
+            )
             audit.record(
-                actor=actor, action="import", obj=job, scope_path=job.scope_path or common_path(committer.paths),
-                note=(f"import #{job.pk} {job.kind} from {job.file_name}: {ok} rows, {committer.created} created, "
-                      f"{committer.updated} updated, {committer.unchanged} unchanged"),
+                actor=actor,
+                action="import",
+                obj=job,
+                scope_path=job.scope_path or common_path(committer.paths),
+                note=(
+                    f"import #{job.pk} {job.kind} from {job.file_name}: {ok} rows, {committer.created} created, "
+                    f"{committer.updated} updated, {committer.unchanged} unchanged"
+                ),
             )
     except _Rollback:
         job.issues.all().delete()
         for chunk in range(0, len(problems), ISSUE_BATCH):
-            ImportIssue.objects.bulk_create(_issues(job, problems[chunk:chunk + ISSUE_BATCH]))
+            ImportIssue.objects.bulk_create(_issues(job, problems[chunk : chunk + ISSUE_BATCH]))
         if ok == 0 and not problems:
             _finish(job, ImportStatus.FAILED, message_code="no_rows", message_params={})
         else:
@@ -254,8 +290,9 @@ def run_commit(job_id: int) -> str:
         # refused a row: someone registered the same person since the check. Nothing was written; check the
         # file again so that the preview says which rows.
         log.info("import %s: a unique constraint refused the commit; checking again", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, message_code="conflict",
-                                                   message_params={})
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.PENDING, message_code="conflict", message_params={}
+        )
         run_validation(job.pk)
     except Refusal as refusal:
         _finish(job, ImportStatus.FAILED, message_code=refusal.code, message_params=refusal.params)
@@ -282,12 +319,16 @@ def discard(*, actor, job: ImportJob) -> ImportJob:
 def purge_old_files(days: int = 7) -> int:
     """Delete the stored files of jobs not imported within ``days`` (they hold personal numbers)."""
     cutoff = timezone.now() - dt.timedelta(days=days)
-    stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file_data=b"").exclude(
-        status__in=[ImportStatus.COMMITTING, ImportStatus.VALIDATING])
+    stale = (
+        ImportJob.objects.filter(created_at__lt=cutoff)
+        .exclude(file_data=b"")
+        .exclude(status__in=[ImportStatus.COMMITTING, ImportStatus.VALIDATING])
+    )
     return stale.update(file_data=b"", status=ImportStatus.DISCARDED, updated_at=timezone.now())
 
 
 # -- the error file -------------------------------------------------------------------------------------
+
 
 def error_file(*, actor, job: ImportJob):
     """The uploaded rows plus an error column, as a temporary xlsx file (only for the uploader)."""

@@ -223,8 +223,12 @@ class BaseValidator:
         if not wanted:
             return
         self._query()
-        found = {p.code: p for p in restrict(Place.objects.filter(code__in=wanted), self.user, Action.VIEW)
-                 .only("id", "code", "path", "level", "name", "is_active")}
+        found = {
+            p.code: p
+            for p in restrict(Place.objects.filter(code__in=wanted), self.user, Action.VIEW).only(
+                "id", "code", "path", "level", "name", "is_active"
+            )
+        }
         for code in wanted:
             self._places[code] = found.get(code)
 
@@ -258,6 +262,7 @@ class BaseValidator:
 
 
 # -- residents ---------------------------------------------------------------------------------------------
+
 
 class ResidentValidator(BaseValidator):
     """New people (no 档案编号) and updates of existing records (档案编号 from an export).
@@ -343,7 +348,7 @@ class ResidentValidator(BaseValidator):
         """The records of update rows that the uploader may change (locked while committing)."""
         todo = [i for i in ids if i not in self._record_cache]
         for start in range(0, len(todo), BATCH):
-            chunk = todo[start:start + BATCH]
+            chunk = todo[start : start + BATCH]
             self._query()
             qs = restrict(Resident.objects.filter(pk__in=chunk), self.user, Action.CHANGE).select_related("home")
             if self.committing:
@@ -435,11 +440,22 @@ class ResidentValidator(BaseValidator):
         if not pending or self.committing:
             return
         # only the id_hash index is usable: no other condition may tempt the planner into a scan
-        clashes = [(pk, id_type, id_hash) for pk, id_type, id_hash, merged in
-                   Resident.objects.filter(id_hash__in=list(pending))
-                   .values_list("pk", "id_type", "id_hash", "merged_into_id") if merged is None]
-        visible = set(restrict(Resident.objects.filter(pk__in=[c[0] for c in clashes]), self.user, Action.VIEW)
-                      .values_list("pk", flat=True)) if clashes else set()
+        clashes = [
+            (pk, id_type, id_hash)
+            for pk, id_type, id_hash, merged in Resident.objects.filter(id_hash__in=list(pending)).values_list(
+                "pk", "id_type", "id_hash", "merged_into_id"
+            )
+            if merged is None
+        ]
+        visible = (
+            set(
+                restrict(Resident.objects.filter(pk__in=[c[0] for c in clashes]), self.user, Action.VIEW).values_list(
+                    "pk", flat=True
+                )
+            )
+            if clashes
+            else set()
+        )
         for pk, id_type, id_hash in clashes:
             res = pending[id_hash]
             d = res.data
@@ -452,6 +468,7 @@ class ResidentValidator(BaseValidator):
 
 
 # -- households --------------------------------------------------------------------------------------------
+
 
 class HouseholdValidator(BaseValidator):
     """One row per member; rows with the same 户号 (or, without one, the same house) form a household.
@@ -491,13 +508,18 @@ class HouseholdValidator(BaseValidator):
         hashes = {identity.id_hash(r.data["id_type"], r.data["parsed"][0]): r for r in batch if r.data["parsed"]}
         people = {}
         if hashes:
-            qs = restrict(Resident.objects.filter(id_hash__in=list(hashes), merged_into__isnull=True), self.user,
-                          Action.VIEW).only("id", "name", "id_type", "id_hash", "home_id", "scope_path")
+            qs = restrict(
+                Resident.objects.filter(id_hash__in=list(hashes), merged_into__isnull=True), self.user, Action.VIEW
+            ).only("id", "name", "id_type", "id_hash", "home_id", "scope_path")
             people = {(p.id_type, p.id_hash): p for p in qs}
         current = {}
         if people:
-            current = {m.resident_id: m.household.number for m in HouseholdMember.objects.filter(
-                resident_id__in=[p.pk for p in people.values()], until__isnull=True).select_related("household")}
+            current = {
+                m.resident_id: m.household.number
+                for m in HouseholdMember.objects.filter(
+                    resident_id__in=[p.pk for p in people.values()], until__isnull=True
+                ).select_related("household")
+            }
         for res in batch:
             d = res.data
             d["house"] = self.house(res, "house", d["house_code"], Household)
@@ -532,8 +554,12 @@ class HouseholdValidator(BaseValidator):
             head_row = None
             for res in rows:
                 d = res.data
-                if key[0] == "n" and d["house_code"] and first.data["house_code"] \
-                        and d["house_code"] != first.data["house_code"]:
+                if (
+                    key[0] == "n"
+                    and d["house_code"]
+                    and first.data["house_code"]
+                    and d["house_code"] != first.data["house_code"]
+                ):
                     res.add("house", "household_house_differs", number=d["number"], row=first.number)
                 if d["relation"] == Relation.HEAD:
                     if head_row is not None:
@@ -556,6 +582,7 @@ class HouseholdValidator(BaseValidator):
 
 
 # -- organisations -----------------------------------------------------------------------------------------
+
 
 class OrganisationValidator(BaseValidator):
     spec = ORGANISATIONS

@@ -42,6 +42,7 @@ def clean(value):
 
 # -- values on the wire: JSON, with the four kinds of time tagged --------------------------------------------
 
+
 def _encode(value):
     if isinstance(value, dt.datetime):
         return {"$": "dt", "v": value.isoformat()}
@@ -54,8 +55,12 @@ def _encode(value):
     return value
 
 
-DECODERS = {"dt": dt.datetime.fromisoformat, "d": dt.date.fromisoformat, "t": dt.time.fromisoformat,
-            "td": lambda s: dt.timedelta(seconds=s)}
+DECODERS = {
+    "dt": dt.datetime.fromisoformat,
+    "d": dt.date.fromisoformat,
+    "t": dt.time.fromisoformat,
+    "td": lambda s: dt.timedelta(seconds=s),
+}
 
 
 def _decode(obj: dict):
@@ -71,6 +76,7 @@ def _send(out, message) -> None:
 
 
 # -- the child -----------------------------------------------------------------------------------------------
+
 
 def _limit(memory_mb: int, seconds: int) -> None:
     import resource
@@ -140,14 +146,14 @@ def child(argv: list[str]) -> int:
 
 # -- the parent ----------------------------------------------------------------------------------------------
 
+
 class WorkerFailed(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
 
 
-def stream(data: bytes, *, engine: str, title: str, memory_mb: int, seconds: int, first: int = 0,
-           on_member=None):
+def stream(data: bytes, *, engine: str, title: str, memory_mb: int, seconds: int, first: int = 0, on_member=None):
     """Yield (row number, cleaned cells) from a child parsing ``data``; ``first`` > 0 stops after that many
     non-empty rows. Raises ``WorkerFailed`` with a message code when the child refuses or dies."""
     import subprocess
@@ -156,7 +162,10 @@ def stream(data: bytes, *, engine: str, title: str, memory_mb: int, seconds: int
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script, no shell
             [sys.executable, "-I", __file__, engine, title, str(memory_mb), str(seconds), str(first)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
         ended = False
         try:
             try:
@@ -180,8 +189,9 @@ def stream(data: bytes, *, engine: str, title: str, memory_mb: int, seconds: int
                     if on_member is not None:
                         on_member(message["member"])
                 elif "error" in message:
-                    raise WorkerFailed(message["error"] if message["error"] in ("worker_limit", "not_xlsx")
-                                       else "not_xlsx")
+                    raise WorkerFailed(
+                        message["error"] if message["error"] in ("worker_limit", "not_xlsx") else "not_xlsx"
+                    )
                 elif message.get("end"):
                     ended = True
                     break

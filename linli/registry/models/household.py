@@ -23,10 +23,17 @@ class Relation(models.TextChoices):
 
 class Household(ScopedModel, BaseModel):
     number = models.CharField(_("household number"), max_length=32, unique=True)
-    house = models.ForeignKey("areas.Place", verbose_name=_("house"), on_delete=models.PROTECT,
-                              related_name="households")
-    head = models.ForeignKey("registry.Resident", verbose_name=_("head of household"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="headed_households")
+    house = models.ForeignKey(
+        "areas.Place", verbose_name=_("house"), on_delete=models.PROTECT, related_name="households"
+    )
+    head = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("head of household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="headed_households",
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -41,10 +48,12 @@ class Household(ScopedModel, BaseModel):
 
 
 class HouseholdMember(ScopedModel, BaseModel):
-    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.CASCADE,
-                                  related_name="memberships")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="memberships")
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="memberships"
+    )
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
     since = models.DateField(_("moved in"))
     until = models.DateField(_("moved out"), null=True, blank=True)
@@ -56,8 +65,9 @@ class HouseholdMember(ScopedModel, BaseModel):
         ordering = ["household_id", "since", "id"]
         constraints = [
             # a person belongs to at most one household at a time
-            models.UniqueConstraint(fields=["resident"], condition=models.Q(until__isnull=True),
-                                    name="member_one_current_household"),
+            models.UniqueConstraint(
+                fields=["resident"], condition=models.Q(until__isnull=True), name="member_one_current_household"
+            ),
         ]
 
     def __str__(self):

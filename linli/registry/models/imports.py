@@ -39,10 +39,12 @@ RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTIN
 
 class ImportJob(ScopedModel, BaseModel):
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
-                                   on_delete=models.PROTECT, related_name="import_jobs")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
     # "" = wherever the uploader may add; else only rows under this place path are accepted
     scope_path = models.CharField(_("place path"), max_length=24, blank=True, db_index=True)
 

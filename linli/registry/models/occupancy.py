@@ -25,10 +25,12 @@ OWNER_KINDS = (OccupancyKind.OWNER, OccupancyKind.CO_OWNER)
 
 
 class Occupancy(ScopedModel, BaseModel):
-    house = models.ForeignKey("areas.Place", verbose_name=_("house"), on_delete=models.PROTECT,
-                              related_name="occupancies")
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT,
-                                 related_name="occupancies")
+    house = models.ForeignKey(
+        "areas.Place", verbose_name=_("house"), on_delete=models.PROTECT, related_name="occupancies"
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="occupancies"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=OccupancyKind.choices)
     share_numerator = models.PositiveIntegerField(_("share numerator"), default=1)
     share_denominator = models.PositiveIntegerField(_("share denominator"), default=1)
@@ -41,11 +43,16 @@ class Occupancy(ScopedModel, BaseModel):
         verbose_name_plural = _("occupancies")
         ordering = ["house_id", "kind", "since"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(share_denominator__gt=0)
-                                   & models.Q(share_numerator__lte=models.F("share_denominator")),
-                                   name="occupancy_share_is_a_fraction"),
-            models.UniqueConstraint(fields=["house", "resident", "kind"], condition=models.Q(until__isnull=True),
-                                    name="occupancy_one_current_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(share_denominator__gt=0)
+                & models.Q(share_numerator__lte=models.F("share_denominator")),
+                name="occupancy_share_is_a_fraction",
+            ),
+            models.UniqueConstraint(
+                fields=["house", "resident", "kind"],
+                condition=models.Q(until__isnull=True),
+                name="occupancy_one_current_per_kind",
+            ),
         ]
 
     def __str__(self):

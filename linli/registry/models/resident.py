@@ -81,14 +81,19 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 class Resident(ScopedModel, BaseModel):
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True, editable=False)
-    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True,
-                                     editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
 
     # The resident's own login, if they have one (volunteer, party member, resident on the phone pages).
-    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="resident")
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident",
+    )
 
     id_type = models.CharField(_("ID document type"), max_length=16, choices=IdType.choices, blank=True)
     id_cipher = models.TextField(blank=True, editable=False)
@@ -102,23 +107,33 @@ class Resident(ScopedModel, BaseModel):
     phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
 
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
-    political_status = models.CharField(_("political status"), max_length=20, choices=PoliticalStatus.choices,
-                                        default=PoliticalStatus.MASSES)
-    residence_status = models.CharField(_("residence status"), max_length=16, choices=ResidenceStatus.choices,
-                                        default=ResidenceStatus.PERMANENT)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    residence_status = models.CharField(
+        _("residence status"), max_length=16, choices=ResidenceStatus.choices, default=ResidenceStatus.PERMANENT
+    )
     employer = models.CharField(_("employer"), max_length=100, blank=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     # Where the person lives now (a house), or the community that registered them.
-    home = models.ForeignKey("areas.Place", verbose_name=_("home"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="residents")
+    home = models.ForeignKey(
+        "areas.Place", verbose_name=_("home"), null=True, blank=True, on_delete=models.PROTECT, related_name="residents"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True, db_index=True, editable=False)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
 
     is_active = models.BooleanField(_("active"), default=True)
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_from", editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
 
     objects = ResidentQuerySet.as_manager()
 
@@ -131,8 +146,11 @@ class Resident(ScopedModel, BaseModel):
         ordering = ["scope_path", "name", "id"]
         constraints = [
             # one person, one record: an ID number (by its keyed hash) belongs to one active record
-            models.UniqueConstraint(fields=["id_type", "id_hash"], condition=~models.Q(id_hash="")
-                                    & models.Q(merged_into__isnull=True), name="resident_one_record_per_id"),
+            models.UniqueConstraint(
+                fields=["id_type", "id_hash"],
+                condition=~models.Q(id_hash="") & models.Q(merged_into__isnull=True),
+                name="resident_one_record_per_id",
+            ),
         ]
         indexes = [models.Index(fields=["scope_path", "name"], name="resident_scope_name_idx")]
 
@@ -144,5 +162,8 @@ class Resident(ScopedModel, BaseModel):
         if not self.birth_date:
             return None
         today = timezone.localdate()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month,
-                                                                                  self.birth_date.day))
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )

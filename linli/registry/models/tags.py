@@ -12,7 +12,8 @@ class CareTag(BaseModel):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=30, unique=True)
     sensitive = models.BooleanField(
-        _("sensitive"), default=False,
+        _("sensitive"),
+        default=False,
         help_text=_("Sensitive tags (e.g. subsistence allowance, disability) are shown only to the roles listed."),
     )
     # comma-wrapped role codes (",community_secretary,social_worker,"): portable "contains" on every engine
@@ -37,10 +38,10 @@ class CareTag(BaseModel):
 
 
 class ResidentTag(ScopedModel, BaseModel):
-    resident = models.ForeignKey("registry.Resident", verbose_name=_("resident"), on_delete=models.CASCADE,
-                                 related_name="tags")
-    tag = models.ForeignKey(CareTag, verbose_name=_("care group"), on_delete=models.PROTECT,
-                            related_name="assignments")
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("resident"), on_delete=models.CASCADE, related_name="tags"
+    )
+    tag = models.ForeignKey(CareTag, verbose_name=_("care group"), on_delete=models.PROTECT, related_name="assignments")
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -51,8 +52,9 @@ class ResidentTag(ScopedModel, BaseModel):
         verbose_name_plural = _("care group memberships")
         ordering = ["resident_id", "tag_id", "since"]
         constraints = [
-            models.UniqueConstraint(fields=["resident", "tag"], condition=models.Q(until__isnull=True),
-                                    name="resident_tag_one_open"),
+            models.UniqueConstraint(
+                fields=["resident", "tag"], condition=models.Q(until__isnull=True), name="resident_tag_one_open"
+            ),
         ]
 
     def __str__(self):

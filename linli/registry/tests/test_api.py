@@ -133,8 +133,12 @@ def test_reveal_without_the_right_is_403(client, tree, world, token_for):
 
 def test_create_and_patch(client, tree, token_for):
     auth = token_for("grid_a")
-    r = post(client, "/api/v1/residents", {"name": "王五", "id_number": ID.lower(), "phone": PHONE,
-                                           "home": tree.house_a1.code}, auth)
+    r = post(
+        client,
+        "/api/v1/residents",
+        {"name": "王五", "id_number": ID.lower(), "phone": PHONE, "home": tree.house_a1.code},
+        auth,
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["id_masked"] == "110105********002X" and body["gender"] == "F"
@@ -182,8 +186,12 @@ def test_households(client, tree, world, token_for):
     h = r.json()
     assert h["head_id"] == a1.pk and [m["resident_id"] for m in h["members"]] == [a1.pk]
     child = make(tree, name="张小三")
-    r = post(client, f"/api/v1/households/{h['id']}/members",
-             {"resident": child.pk, "relation": "child", "since": "2021-01-01"}, auth)
+    r = post(
+        client,
+        f"/api/v1/households/{h['id']}/members",
+        {"resident": child.pk, "relation": "child", "since": "2021-01-01"},
+        auth,
+    )
     assert r.status_code == 201 and len(r.json()["members"]) == 2
     member = HouseholdMember.objects.get(resident=child)
     r = post(client, f"/api/v1/households/{h['id']}/members/{member.pk}/move-out", {"until": "2020-06-01"}, auth)
@@ -199,20 +207,43 @@ def test_households(client, tree, world, token_for):
     other = services.household_create(actor=tree.users["district_admin"], house=tree.house_a2, head=world["a2"])
     assert client.get(f"/api/v1/households/{other.pk}", **token_for("grid_a")).status_code == 404
     assert client.get(f"/api/v1/households/{h['id']}", **token_for("grid_a")).status_code == 200
-    r = post(client, f"/api/v1/households/{h['id']}/members", {"resident": child.pk, "relation": "child",
-                                                              "since": "2024-01-01"}, token_for("head_a1"))
+    r = post(
+        client,
+        f"/api/v1/households/{h['id']}/members",
+        {"resident": child.pk, "relation": "child", "since": "2024-01-01"},
+        token_for("head_a1"),
+    )
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("username", ["district_admin", "street_a", "secretary_a1", "social_a1", "grid_a",
-                                      "head_a1", "dept_staff", "property_staff", "resident_a1", "nobody"])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "district_admin",
+        "street_a",
+        "secretary_a1",
+        "social_a1",
+        "grid_a",
+        "head_a1",
+        "dept_staff",
+        "property_staff",
+        "resident_a1",
+        "nobody",
+    ],
+)
 def test_no_full_number_in_any_api_response(client, tree, world, token_for, username):
     a1 = world["a1"]
     h = services.household_create(actor=tree.users["secretary_a1"], house=tree.house_a1, head=a1)
     auth = token_for(username)
-    for url in ("/api/v1/residents", f"/api/v1/residents?q={ID}", f"/api/v1/residents?q={PHONE}",
-                f"/api/v1/residents/{a1.pk}", f"/api/v1/residents/{world['a2'].pk}", "/api/v1/households",
-                f"/api/v1/households/{h.pk}"):
+    for url in (
+        "/api/v1/residents",
+        f"/api/v1/residents?q={ID}",
+        f"/api/v1/residents?q={PHONE}",
+        f"/api/v1/residents/{a1.pk}",
+        f"/api/v1/residents/{world['a2'].pk}",
+        "/api/v1/households",
+        f"/api/v1/households/{h.pk}",
+    ):
         body = client.get(url, **auth).content.decode()
         assert all(s not in body for s in SECRETS), (username, url)
         assert "gAAAAA" not in body, (username, url)

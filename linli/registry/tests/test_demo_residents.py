@@ -141,7 +141,8 @@ def test_care_groups(seeded):
 
 def test_organisations_registry_search_and_one_audit_row(seeded):
     registry = Organisation.objects.filter(kind__in=["stationed", "enterprise", "social"]).select_related(
-        "area", "location")
+        "area", "location"
+    )
     assert {o.kind for o in registry} == {"stationed", "enterprise", "social"}
     assert registry.count() >= 30
     for org in registry:
@@ -162,8 +163,9 @@ def test_organisations_registry_search_and_one_audit_row(seeded):
     someone = Resident.objects.filter(id_hash__gt="").order_by("pk").first()
     assert someone.pk in {h.id for h in search_residents(district, someone.name_initials, limit=100)}
     assert someone.pk in {h.id for h in search_residents(district, someone.id_last4, limit=100)}
-    buildings = tuple(Place.objects.filter(grid__in=gridworker.role_bindings.values("grid")).values_list("path",
-                                                                                                        flat=True))
+    buildings = tuple(
+        Place.objects.filter(grid__in=gridworker.role_bindings.values("grid")).values_list("path", flat=True)
+    )
     inside = next(r for r in Resident.objects.order_by("pk") if r.scope_path.startswith(buildings))
     outside = next(r for r in Resident.objects.order_by("pk") if not r.scope_path.startswith(buildings))
     grid_hits = search_residents(gridworker, inside.name[0], limit=100)

@@ -31,8 +31,9 @@ def idn(seq: int, birth: str = "19800101") -> str:
 
 def add(tree, name, seq, home=None, **kw):
     kw.setdefault("phone", f"139{seq:08d}")
-    return registry.resident_create(actor=system_user(), name=name, id_number=idn(seq), home=home or tree.house_a1,
-                                    **kw)
+    return registry.resident_create(
+        actor=system_user(), name=name, id_number=idn(seq), home=home or tree.house_a1, **kw
+    )
 
 
 def download(client, url_name="registry:resident_export", **params):
@@ -55,11 +56,27 @@ def all_xml(content: bytes) -> str:
 def people(tree):
     root = system_user()
     unit = areas.place_create(actor=root, parent=tree.building_a1b, name="1单元")
-    outside_grid = areas.place_create(actor=root, parent=unit, name="101", floor=1, number="101",
-                                      area=Decimal("80"), area_source="registered", use="residential")
+    outside_grid = areas.place_create(
+        actor=root,
+        parent=unit,
+        name="101",
+        floor=1,
+        number="101",
+        area=Decimal("80"),
+        area_source="registered",
+        use="residential",
+    )
     return {
-        "in_grid": add(tree, "网格内", 1, employer="马钢", education="bachelor", ethnicity="汉族",
-                       political_status="cpc_member", notes="=1+1"),
+        "in_grid": add(
+            tree,
+            "网格内",
+            1,
+            employer="马钢",
+            education="bachelor",
+            ethnicity="汉族",
+            political_status="cpc_member",
+            notes="=1+1",
+        ),
         "in_grid_2": add(tree, "网格内二", 2, residence_status="floating"),
         "outside_grid": add(tree, "网格外", 3, home=outside_grid),
         "other_community": add(tree, "西苑", 4, home=tree.house_a2),
@@ -148,6 +165,7 @@ def test_export_costs_a_constant_number_of_queries(client, tree, people):
 
 # -- the round trip --------------------------------------------------------------------------------------
 
+
 def _reimport(user, content: bytes):
     job = imports.import_upload(actor=user, kind="residents", upload=SimpleUploadedFile("导出.xlsx", content))
     imports.run_validation(job.pk)
@@ -157,8 +175,10 @@ def _reimport(user, content: bytes):
 
 def _state():
     skip = {"updated_at"}
-    return {r.pk: {f.attname: getattr(r, f.attname) for f in Resident._meta.concrete_fields if f.attname not in skip}
-            for r in Resident.objects.all()}
+    return {
+        r.pk: {f.attname: getattr(r, f.attname) for f in Resident._meta.concrete_fields if f.attname not in skip}
+        for r in Resident.objects.all()
+    }
 
 
 def test_an_exported_file_imports_back_unchanged(client, tree, people):
@@ -173,8 +193,7 @@ def test_an_exported_file_imports_back_unchanged(client, tree, people):
     imports.request_commit(actor=user, job=job)
     imports.run_commit(job.pk)
     job.refresh_from_db()
-    assert (job.status, job.created_count, job.updated_count, job.unchanged_count) == (
-        ImportStatus.COMMITTED, 0, 0, 3)
+    assert (job.status, job.created_count, job.updated_count, job.unchanged_count) == (ImportStatus.COMMITTED, 0, 0, 3)
     assert _state() == before  # no duplicates, nothing changed
 
 
@@ -215,6 +234,7 @@ def test_a_street_exporter_cannot_reimport_what_they_may_not_change(client, tree
 
 
 # -- households and organisations ------------------------------------------------------------------------
+
 
 def test_households_export(client, tree, people):
     user = tree.users["secretary_a1"]

@@ -32,8 +32,21 @@ from linli.registry.models import Household, HouseholdMember, ImportJob, ImportS
 
 pytestmark = pytest.mark.django_db
 
-H = ["姓名", "证件类型", "证件号码", "手机号码", "性别", "出生日期", "民族", "政治面貌", "居住状态", "工作单位",
-     "文化程度", "房屋编码", "备注"]
+H = [
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "手机号码",
+    "性别",
+    "出生日期",
+    "民族",
+    "政治面貌",
+    "居住状态",
+    "工作单位",
+    "文化程度",
+    "房屋编码",
+    "备注",
+]
 ENGINES = ["calamine", "openpyxl"]
 
 
@@ -43,9 +56,18 @@ def idn(seq: int, birth: str = "19900101", area: str = "340504") -> str:
 
 
 def person(tree, name="张三", seq=1, **kw):
-    row = {"姓名": name, "证件类型": "居民身份证", "证件号码": idn(seq), "手机号码": f"138{seq:08d}",
-           "民族": "汉族", "政治面貌": "群众", "居住状态": "常住", "工作单位": "马钢", "文化程度": "本科",
-           "房屋编码": tree.house_a1.code}
+    row = {
+        "姓名": name,
+        "证件类型": "居民身份证",
+        "证件号码": idn(seq),
+        "手机号码": f"138{seq:08d}",
+        "民族": "汉族",
+        "政治面貌": "群众",
+        "居住状态": "常住",
+        "工作单位": "马钢",
+        "文化程度": "本科",
+        "房屋编码": tree.house_a1.code,
+    }
     row.update(kw)
     return [row.get(h) for h in H]
 
@@ -105,6 +127,7 @@ def engine(request, settings):
 
 # -- templates -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", list(SPECS))
 def test_templates_have_chinese_headers_and_a_guide(client, sec, kind):
     client.force_login(sec)
@@ -144,11 +167,13 @@ def test_filled_template_imports(client, tree, sec):
 
 # -- the happy path through the pages -------------------------------------------------------------------
 
+
 def test_upload_check_preview_commit_through_pages(client, tree, sec):
     client.force_login(sec)
     data = book([person(tree, "张三", 1), person(tree, "李四", 2, 手机号码="")])
-    resp = client.post(reverse("registry:import_new"),
-                       {"kind": "residents", "file": SimpleUploadedFile("a.xlsx", data)})
+    resp = client.post(
+        reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("a.xlsx", data)}
+    )
     job = ImportJob.objects.get()
     assert resp.status_code == 302 and resp["Location"] == reverse("registry:import_detail", args=[job.pk])
     assert job.status == ImportStatus.VALID and job.valid_rows == 2  # the immediate task backend ran the check
@@ -180,10 +205,19 @@ def test_imported_residents_are_stored_exactly_as_resident_create(tree, sec):
     got = {f.attname: getattr(imported, f.attname) for f in Resident._meta.concrete_fields if f.attname not in skip}
     plain = (crypto.decrypt(imported.id_cipher), crypto.decrypt(imported.phone_cipher))
     imported.delete()
-    made = registry.resident_create(actor=sec, name="欧阳娜娜", id_number=idn(5), phone=f"138{5:08d}",
-                                    home=tree.house_a1, ethnicity="汉族", political_status="masses",
-                                    residence_status="permanent", employer="马钢", education="bachelor",
-                                    notes="备注一")
+    made = registry.resident_create(
+        actor=sec,
+        name="欧阳娜娜",
+        id_number=idn(5),
+        phone=f"138{5:08d}",
+        home=tree.house_a1,
+        ethnicity="汉族",
+        political_status="masses",
+        residence_status="permanent",
+        employer="马钢",
+        education="bachelor",
+        notes="备注一",
+    )
     want = {f.attname: getattr(made, f.attname) for f in Resident._meta.concrete_fields if f.attname not in skip}
     assert got == want
     assert plain == (crypto.decrypt(made.id_cipher), crypto.decrypt(made.phone_cipher))
@@ -209,6 +243,7 @@ def test_no_plaintext_numbers_in_the_database(tree, sec):
 
 
 # -- per-row errors --------------------------------------------------------------------------------------
+
 
 def test_every_row_is_checked_and_errors_are_per_column(tree, sec, engine):
     registry.resident_create(actor=sec, name="已登记", id_number=idn(50), home=tree.house_a1)
@@ -267,8 +302,15 @@ def test_every_row_is_checked_and_errors_are_per_column(tree, sec, engine):
 
 
 def test_numbers_typed_as_numbers_are_refused_per_cell(tree, sec):
-    rows = [person(tree, "数字", 1, 证件号码=int(idn(1)[:17] + "0") if idn(1)[-1] != "X" else 1.5e17,
-                   房屋编码=int(tree.house_a1.code))]
+    rows = [
+        person(
+            tree,
+            "数字",
+            1,
+            证件号码=int(idn(1)[:17] + "0") if idn(1)[-1] != "X" else 1.5e17,
+            房屋编码=int(tree.house_a1.code),
+        )
+    ]
     job = upload(sec, book(rows))
     assert codes(job)[2] == {"id_number": ["number_cell"], "house": ["number_cell"]}
 
@@ -286,10 +328,21 @@ def test_house_visible_but_not_writable_and_the_jobs_own_place(tree):
     acc.binding_add(actor=root, user=user, role="building_head", place=tree.building_a2)
     user.refresh_from_db()
     unit = areas.place_create(actor=root, parent=tree.building_a1, name="2单元")
-    other = areas.place_create(actor=root, parent=unit, name="201", floor=2, number="201", area=Decimal("80"),
-                               area_source="registered", use="residential")
-    rows = [person(tree, "可写", 1), person(tree, "只读", 2, 房屋编码=tree.house_a2.code),
-            person(tree, "单元外", 3, 房屋编码=other.code)]
+    other = areas.place_create(
+        actor=root,
+        parent=unit,
+        name="201",
+        floor=2,
+        number="201",
+        area=Decimal("80"),
+        area_source="registered",
+        use="residential",
+    )
+    rows = [
+        person(tree, "可写", 1),
+        person(tree, "只读", 2, 房屋编码=tree.house_a2.code),
+        person(tree, "单元外", 3, 房屋编码=other.code),
+    ]
     got = codes(upload(user, book(rows)))
     assert 2 not in got and 4 not in got
     assert got[3] == {"house": ["house_forbidden"]}  # visible (building head there) but not writable
@@ -352,6 +405,7 @@ def test_preview_is_paginated_with_a_constant_number_of_queries(client, tree, se
 
 
 # -- all or nothing --------------------------------------------------------------------------------------
+
 
 def test_commit_rechecks_and_writes_nothing_when_a_row_became_invalid(tree, sec, monkeypatch):
     monkeypatch.setattr(services, "ISSUE_BATCH", 2)  # several write batches before the bad row
@@ -424,9 +478,11 @@ def test_my_recent_jobs(client, tree, sec):
 
 # -- updates by record number ----------------------------------------------------------------------------
 
+
 def test_rows_with_a_record_number_update_that_record(tree, sec):
-    r = registry.resident_create(actor=sec, name="老王", id_number=idn(30), phone="13800000030", home=tree.house_a1,
-                                 employer="旧单位")
+    r = registry.resident_create(
+        actor=sec, name="老王", id_number=idn(30), phone="13800000030", home=tree.house_a1, employer="旧单位"
+    )
     headers = ["档案编号", *H]
     row = [r.pk, "老王", "居民身份证", r.id_masked, r.phone_masked, "", "", "", "", "", "新单位", "", "", ""]
     job = commit(sec, upload(sec, book([row], headers=headers)))
@@ -437,11 +493,14 @@ def test_rows_with_a_record_number_update_that_record(tree, sec):
     wrong = [r.pk, "老王", "", "340504********9999", "", "", "", "", "", "", "=新单位", "", "", ""]
     unknown = [999999, "谁", "", "", "", "", "", "", "", "", "", "", "", ""]
     job = upload(sec, book([wrong, unknown], headers=headers))
-    assert codes(job) == {2: {"id_number": ["masked_mismatch"], "employer": ["formula"]},
-                          3: {"record": ["record_unknown"]}}
+    assert codes(job) == {
+        2: {"id_number": ["masked_mismatch"], "employer": ["formula"]},
+        3: {"record": ["record_unknown"]},
+    }
 
 
 # -- bad input: the whole file ---------------------------------------------------------------------------
+
 
 def test_wrong_missing_and_repeated_headers_are_refused(client, tree, sec):
     cases = {
@@ -454,16 +513,20 @@ def test_wrong_missing_and_repeated_headers_are_refused(client, tree, sec):
     for code, data in cases.items():
         exc = refused(sec, data)
         assert refusal_message(exc) == render(code, exc_params(code)), code
-        resp = client.post(reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("a.xlsx",
-                                                                                                          data)})
+        resp = client.post(
+            reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("a.xlsx", data)}
+        )
         assert resp.status_code == 200 and refusal_message(exc).encode() in resp.content
     assert not ImportJob.objects.exists()
 
 
 def exc_params(code):
-    return {"headers_unknown": {"columns": ["爱好"]}, "headers_missing": {"columns": ["房屋编码"]},
-            "headers_duplicate": {"columns": ["姓名"]},
-            "no_header": {"example": "档案编号、姓名、证件类型、证件号码"}}[code]
+    return {
+        "headers_unknown": {"columns": ["爱好"]},
+        "headers_missing": {"columns": ["房屋编码"]},
+        "headers_duplicate": {"columns": ["姓名"]},
+        "no_header": {"example": "档案编号、姓名、证件类型、证件号码"},
+    }[code]
 
 
 def test_a_title_row_above_the_headers_is_skipped(tree, sec):
@@ -535,8 +598,10 @@ def _rows_xml(n: int, *, dimension: bool):
         head = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         if dimension:
             head += f'<dimension ref="A1:B{n + 1}"/>'
-        head += ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
-                 '<c r="B1" t="inlineStr"><is><t>证件号码</t></is></c></row>')
+        head += (
+            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>证件号码</t></is></c></row>'
+        )
         fh.write(head.encode())
         chunk = []
         for i in range(2, n + 2):
@@ -579,19 +644,23 @@ def test_the_row_cap_is_enforced_while_reading_too(tree, sec, settings):
     assert stop.value.code == "too_many_rows"
 
 
-@pytest.mark.parametrize("payload,code", [
-    (b"name,id\n\xe5\xbc\xa0\xe4\xb8\x89,1\n", "not_xlsx"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not_xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy_xls"),
-    (b"", "empty_file"),
-    (b"PK\x03\x04 truncated", "bad_zip"),
-])
+@pytest.mark.parametrize(
+    "payload,code",
+    [
+        (b"name,id\n\xe5\xbc\xa0\xe4\xb8\x89,1\n", "not_xlsx"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not_xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy_xls"),
+        (b"", "empty_file"),
+        (b"PK\x03\x04 truncated", "bad_zip"),
+    ],
+)
 def test_files_that_are_not_xlsx_are_refused(client, sec, payload, code):
     exc = refused(sec, payload)
     assert refusal_message(exc) == render(code)
     client.force_login(sec)
-    resp = client.post(reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("a.xlsx",
-                                                                                                      payload)})
+    resp = client.post(
+        reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("a.xlsx", payload)}
+    )
     assert resp.status_code == 200 and b"field-error" in resp.content
     if payload:  # an empty upload is already refused by Django's own file field
         assert render(code).encode() in resp.content
@@ -632,8 +701,10 @@ def test_xlsx_bombs_are_refused_before_parsing(sec, mb, code):
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert code in MESSAGES and refusal_message(exc).split(" ")[0] == render(code, {"size": "x", "limit": "x",
-                                                                                     "ratio": "x"}).split(" ")[0]
+    assert (
+        code in MESSAGES
+        and refusal_message(exc).split(" ")[0] == render(code, {"size": "x", "limit": "x", "ratio": "x"}).split(" ")[0]
+    )
     assert peak < 16 * 1024 * 1024
     assert not ImportJob.objects.exists()
 
@@ -663,17 +734,34 @@ HH = ["户号", "房屋编码", "证件类型", "成员证件号码", "姓名", 
 
 def test_households_import(tree, sec):
     people = {}
-    for seq, name in ((61, "户主甲"), (62, "配偶甲"), (63, "户主乙"), (64, "子乙"), (65, "他户"), (66, "外人"),
-                      (67, "新人")):
+    for seq, name in (
+        (61, "户主甲"),
+        (62, "配偶甲"),
+        (63, "户主乙"),
+        (64, "子乙"),
+        (65, "他户"),
+        (66, "外人"),
+        (67, "新人"),
+    ):
         people[name] = registry.resident_create(actor=sec, name=name, id_number=idn(seq), home=tree.house_a1)
     registry.household_create(actor=sec, house=tree.house_a1, head=people["他户"])
     unit = tree.house_a1.parent
-    house2 = areas.place_create(actor=system_user(), parent=unit, name="102", floor=1, number="102",
-                                area=Decimal("70"), area_source="registered", use="residential")
-    good = [["HH-001", tree.house_a1.code, "", idn(61), "户主甲", "户主", "2020-01-01"],
-            ["HH-001", tree.house_a1.code, "", idn(62), "配偶甲", "配偶", "2020-01-01"],
-            ["", house2.code, "居民身份证", idn(63), "", "户主", ""],
-            ["", house2.code, "", idn(64), "", "子女", ""]]
+    house2 = areas.place_create(
+        actor=system_user(),
+        parent=unit,
+        name="102",
+        floor=1,
+        number="102",
+        area=Decimal("70"),
+        area_source="registered",
+        use="residential",
+    )
+    good = [
+        ["HH-001", tree.house_a1.code, "", idn(61), "户主甲", "户主", "2020-01-01"],
+        ["HH-001", tree.house_a1.code, "", idn(62), "配偶甲", "配偶", "2020-01-01"],
+        ["", house2.code, "居民身份证", idn(63), "", "户主", ""],
+        ["", house2.code, "", idn(64), "", "子女", ""],
+    ]
     job = commit(sec, upload(sec, book(good, headers=HH, title="户"), kind="households"))
     assert job.status == ImportStatus.COMMITTED and job.created_count == 2
     h1 = Household.objects.get(number="HH-001")
@@ -682,10 +770,12 @@ def test_households_import(tree, sec):
     assert h2.number == f"{house2.code}H01" and h2.head == people["户主乙"]
     moved = Resident.objects.get(pk=people["子乙"].pk)
     assert moved.home == house2 and moved.scope_path == house2.path and moved.address == house2.full_address()
-    bad = [["HH-002", tree.house_a1.code, "", idn(66), "", "配偶", ""],  # no head
-           ["HH-003", tree.house_a1.code, "", idn(65), "", "户主", ""],  # already in a household
-           ["HH-003", tree.house_a1.code, "", idn(99), "", "子女", ""],  # not registered
-           ["HH-001", tree.house_a1.code, "", idn(67), "错名", "户主", ""]]  # number taken, name differs
+    bad = [
+        ["HH-002", tree.house_a1.code, "", idn(66), "", "配偶", ""],  # no head
+        ["HH-003", tree.house_a1.code, "", idn(65), "", "户主", ""],  # already in a household
+        ["HH-003", tree.house_a1.code, "", idn(99), "", "子女", ""],  # not registered
+        ["HH-001", tree.house_a1.code, "", idn(67), "错名", "户主", ""],
+    ]  # number taken, name differs
     job = upload(sec, book(bad, headers=HH, title="户"), kind="households")
     got = codes(job)
     assert got[2] == {"relation": ["household_no_head"]}
@@ -701,19 +791,26 @@ ORG = ["单位名称", "简称", "单位类型", "统一社会信用代码", "�
 def test_organisations_import(tree):
     street = tree.users["street_a"]
     good_code = "91340500MA2N0X1Y2N"
-    rows = [["甲科技有限公司", "甲科技", "企业", good_code, tree.comm_a1.code, "王", "0555-2345678", "某路1号"],
-            ["乙协会", "", "社会组织", "", tree.street_a.code, "", "", ""]]
+    rows = [
+        ["甲科技有限公司", "甲科技", "企业", good_code, tree.comm_a1.code, "王", "0555-2345678", "某路1号"],
+        ["乙协会", "", "社会组织", "", tree.street_a.code, "", "", ""],
+    ]
     job = commit(street, upload(street, book(rows, headers=ORG, title="单位"), kind="organisations"))
     assert job.status == ImportStatus.COMMITTED and job.created_count == 2
     org = Organisation.objects.get(name="甲科技有限公司")
     assert org.kind == "enterprise" and org.scope_path == tree.comm_a1.path and org.credit_code == good_code
-    bad = [["甲科技有限公司", "", "企业", good_code, tree.comm_a1.code, "", "", ""],
-           ["丙", "", "企业", good_code[:-1] + "0", tree.house_a1.code, "", "123", ""],
-           ["丁", "", "外星组织", "", tree.comm_b1.code, "", "", ""]]
+    bad = [
+        ["甲科技有限公司", "", "企业", good_code, tree.comm_a1.code, "", "", ""],
+        ["丙", "", "企业", good_code[:-1] + "0", tree.house_a1.code, "", "123", ""],
+        ["丁", "", "外星组织", "", tree.comm_b1.code, "", "", ""],
+    ]
     got = codes(upload(street, book(bad, headers=ORG, title="单位"), kind="organisations"))
     assert got[2] == {"name": ["org_name_in_db"], "credit_code": ["credit_dup_in_db"]}
-    assert got[3] == {"credit_code": ["credit_code_checksum"], "area": ["area_level"],
-                      "contact_phone": ["phone_format"]}
+    assert got[3] == {
+        "credit_code": ["credit_code_checksum"],
+        "area": ["area_level"],
+        "contact_phone": ["phone_format"],
+    }
     assert got[4] == {"kind": ["choice"], "area": ["area_unknown"]}
 
 
@@ -729,16 +826,44 @@ def test_engines_agree(tree, sec, settings):
 
 def test_every_message_renders(settings):
     for code in MESSAGES:
-        assert render(code, {"size": 1, "limit": 2, "ratio": 3, "rows": 4, "columns": ["a"], "ranges": ["A1:B2"],
-                             "example": "x", "max": 5, "value": "v", "choices": ["c"], "date": "d", "row": 6,
-                             "record": 7, "code": "8", "level": "l", "name": "n", "number": "9", "cell": "A1"})
+        assert render(
+            code,
+            {
+                "size": 1,
+                "limit": 2,
+                "ratio": 3,
+                "rows": 4,
+                "columns": ["a"],
+                "ranges": ["A1:B2"],
+                "example": "x",
+                "max": 5,
+                "value": "v",
+                "choices": ["c"],
+                "date": "d",
+                "row": 6,
+                "record": 7,
+                "code": "8",
+                "level": "l",
+                "name": "n",
+                "number": "9",
+                "cell": "A1",
+            },
+        )
 
 
 def test_commit_rechecks_rights_and_places(tree, sec):
     """Rights and places are checked again at commit: a house archived since the check refuses the import."""
     unit = tree.house_a1.parent
-    extra = areas.place_create(actor=system_user(), parent=unit, name="103", floor=1, number="103",
-                               area=Decimal("60"), area_source="registered", use="residential")
+    extra = areas.place_create(
+        actor=system_user(),
+        parent=unit,
+        name="103",
+        floor=1,
+        number="103",
+        area=Decimal("60"),
+        area_source="registered",
+        use="residential",
+    )
     job = upload(sec, book([person(tree, "甲", 1), person(tree, "乙", 2, 房屋编码=extra.code)]))
     assert job.status == ImportStatus.VALID
     from linli.areas.models import Place

@@ -94,8 +94,9 @@ def test_the_crafted_files_are_small_and_otherwise_valid():
 @pytest.mark.parametrize("kind", CRAFTED)
 def test_a_huge_used_range_is_refused_on_the_upload_page(client, sec, kind):
     client.force_login(sec)
-    resp = client.post(reverse("registry:import_new"),
-                       {"kind": "residents", "file": SimpleUploadedFile("居民.xlsx", crafted(kind))})
+    resp = client.post(
+        reverse("registry:import_new"), {"kind": "residents", "file": SimpleUploadedFile("居民.xlsx", crafted(kind))}
+    )
     body = resp.content.decode()
     assert resp.status_code == 200 and "field-error" in body
     assert "超出" in body and "删除" in body, body  # the Chinese message says what is wrong and what to do
@@ -111,8 +112,10 @@ def test_a_huge_used_range_is_refused_by_the_service(sec, kind):
     assert not ImportJob.objects.exists()
 
 
-@pytest.mark.parametrize("kind,cell", [("far_cell", "XFD1048576"), ("dimension_lie", "XFD1048576"),
-                                       ("row_20000", "XFD20000"), ("unreferenced", None)])
+@pytest.mark.parametrize(
+    "kind,cell",
+    [("far_cell", "XFD1048576"), ("dimension_lie", "XFD1048576"), ("row_20000", "XFD20000"), ("unreferenced", None)],
+)
 def test_the_used_range_is_read_from_the_xml_without_a_parser(kind, cell, settings):
     archive = check_container(crafted(kind))
     member, _title = first_sheet_member(archive)
@@ -137,8 +140,7 @@ def test_the_used_range_is_read_from_the_xml_without_a_parser(kind, cell, settin
 @pytest.mark.parametrize("kind", CRAFTED)
 def test_a_huge_used_range_fails_the_background_check_cleanly(tree, sec, kind):
     """A file stored before the guard existed (or otherwise past the upload) fails its job, nothing else."""
-    job = services.import_upload(actor=sec, kind="residents",
-                                 upload=SimpleUploadedFile("a.xlsx", book([person(tree)])))
+    job = services.import_upload(actor=sec, kind="residents", upload=SimpleUploadedFile("a.xlsx", book([person(tree)])))
     ImportJob.objects.filter(pk=job.pk).update(file_data=crypto.fernet().encrypt(crafted(kind)))
     services.run_validation(job.pk)
     job.refresh_from_db()
@@ -156,8 +158,7 @@ def test_parsing_runs_under_a_memory_limit(tree, sec, settings):
     with pytest.raises(Exception) as exc:
         services.import_upload(actor=sec, kind="residents", upload=SimpleUploadedFile("x.xlsx", data))
     assert " ".join(exc.value.message_dict["file"]) == render("worker_limit", {"limit": 2048})
-    job = services.import_upload(actor=sec, kind="residents",
-                                 upload=SimpleUploadedFile("a.xlsx", book([person(tree)])))
+    job = services.import_upload(actor=sec, kind="residents", upload=SimpleUploadedFile("a.xlsx", book([person(tree)])))
     ImportJob.objects.filter(pk=job.pk).update(file_data=crypto.fernet().encrypt(data))
     services.run_validation(job.pk)
     job.refresh_from_db()

@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 def test_rotate_data_keys_command_moves_every_record_to_the_new_key(tree, settings):
     old, new = crypto.generate_key(), crypto.generate_key()
     settings.LINLI_DATA_KEYS = [old]
-    r = services.resident_create(actor=tree.users["secretary_a1"], name="王五", home=tree.house_a1,
-                                 id_number="440524188001010014", phone="13900001111")
+    r = services.resident_create(
+        actor=tree.users["secretary_a1"],
+        name="王五",
+        home=tree.house_a1,
+        id_number="440524188001010014",
+        phone="13900001111",
+    )
     settings.LINLI_DATA_KEYS = [new, old]
     call_command("rotate_data_keys", verbosity=0)
     settings.LINLI_DATA_KEYS = [new]  # the old key is gone

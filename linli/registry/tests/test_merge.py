@@ -42,6 +42,7 @@ def pair(tree):
 
 # -- suspected duplicates ----------------------------------------------------------------------------
 
+
 def test_suspected_duplicates_same_name_birth_and_home(tree, pair):
     keep, drop = pair
     make(tree, name="王秀英", birth_date=dt.date(1951, 3, 1))  # another birth date
@@ -87,17 +88,21 @@ def test_suspected_duplicates_query_count_is_constant(tree, pair):
 
 # -- the merge service --------------------------------------------------------------------------------
 
+
 def test_every_reference_moves_and_clashes_are_closed(tree, pair):
     keep, drop = pair
     root = system_user()
     # both are in the same household currently; drop heads another one (historic), holds a house, has tags
     household = services.household_create(actor=root, house=tree.house_a1, head=keep, since=dt.date(2000, 1, 1))
-    services.household_move_in(actor=root, household=household, resident=drop, relation="other",
-                               since=dt.date(2010, 1, 1))
-    services.occupancy_add(actor=root, house=tree.house_a1, resident=keep, kind="co_owner", since=dt.date(2000, 1, 1),
-                           share=1 / 2)
-    services.occupancy_add(actor=root, house=tree.house_a1, resident=drop, kind="co_owner", since=dt.date(2000, 1, 1),
-                           share=1 / 2)
+    services.household_move_in(
+        actor=root, household=household, resident=drop, relation="other", since=dt.date(2010, 1, 1)
+    )
+    services.occupancy_add(
+        actor=root, house=tree.house_a1, resident=keep, kind="co_owner", since=dt.date(2000, 1, 1), share=1 / 2
+    )
+    services.occupancy_add(
+        actor=root, house=tree.house_a1, resident=drop, kind="co_owner", since=dt.date(2000, 1, 1), share=1 / 2
+    )
     services.occupancy_add(actor=root, house=tree.house_a2, resident=drop, kind="owner", since=dt.date(2005, 1, 1))
     alone, old = tag("elderly_alone"), tag("oldest_old")
     services.tag_assign(actor=root, resident=keep, tag=alone, since=dt.date(2015, 1, 1))
@@ -108,8 +113,13 @@ def test_every_reference_moves_and_clashes_are_closed(tree, pair):
 
     report = merge.merge(actor=tree.users["secretary_a1"], keep=keep, drop=drop, today=TODAY)
 
-    for model, field in ((HouseholdMember, "resident"), (Occupancy, "resident"), (ResidentTag, "resident"),
-                         (Household, "head"), (Resident, "merged_into")):
+    for model, field in (
+        (HouseholdMember, "resident"),
+        (Occupancy, "resident"),
+        (ResidentTag, "resident"),
+        (Household, "head"),
+        (Resident, "merged_into"),
+    ):
         assert not model.objects.filter(**{field: drop}).exists(), model
     # same household: the duplicate membership ended today, keep's stays open, history kept
     memberships = HouseholdMember.objects.filter(resident=keep).order_by("since")
@@ -123,8 +133,11 @@ def test_every_reference_moves_and_clashes_are_closed(tree, pair):
     assert Occupancy.objects.filter(resident=keep, house=tree.house_a1, until__isnull=True).count() == 1
     assert Occupancy.objects.get(resident=keep, house=tree.house_a2).until is None
     assert Resident.objects.get(pk=earlier.pk).merged_into_id == keep.pk
-    assert report.ended == {"registry.householdmember.resident": 1, "registry.occupancy.resident": 1,
-                            "registry.residenttag.resident": 1}
+    assert report.ended == {
+        "registry.householdmember.resident": 1,
+        "registry.occupancy.resident": 1,
+        "registry.residenttag.resident": 1,
+    }
     assert report.moved["registry.occupancy.resident"] == 1 and report.moved["registry.resident.merged_into"] == 1
 
     drop.refresh_from_db()
@@ -173,8 +186,13 @@ def test_references_are_found_generically():
                 expected.add(f"{model._meta.label_lower}.{f.name}")
     found = {ref.label for ref in merge.references()}
     assert expected <= found
-    assert {"registry.householdmember.resident", "registry.occupancy.resident", "registry.residenttag.resident",
-            "registry.household.head", "registry.resident.merged_into"} <= found
+    assert {
+        "registry.householdmember.resident",
+        "registry.occupancy.resident",
+        "registry.residenttag.resident",
+        "registry.household.head",
+        "registry.resident.merged_into",
+    } <= found
 
 
 def test_refusals_write_nothing(tree, pair):
@@ -223,6 +241,7 @@ def test_merge_is_audited_with_both_records(tree, pair):
 
 # -- pages -------------------------------------------------------------------------------------------
 
+
 def test_list_page_compare_and_merge(client, tree, pair):
     keep, drop = pair
     client.force_login(tree.users["secretary_a1"])
@@ -261,8 +280,9 @@ def test_pages_are_scoped_and_need_the_change_right(client, tree, pair):
     assert client.post(url, {"confirm": "on"}).status_code == 403
     client.force_login(tree.users["secretary_a1"])
     assert client.get(reverse("registry:merge_compare", args=[keep.pk, outside.pk])).status_code == 404
-    assert client.post(reverse("registry:merge_compare", args=[keep.pk, outside.pk]),
-                       {"confirm": "on"}).status_code == 404
+    assert (
+        client.post(reverse("registry:merge_compare", args=[keep.pk, outside.pk]), {"confirm": "on"}).status_code == 404
+    )
     assert not Resident.objects.filter(merged_into__isnull=False).exists()
     client.logout()
     assert client.get(reverse("registry:merge_list")).status_code == 302

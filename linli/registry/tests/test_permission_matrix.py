@@ -19,14 +19,28 @@ from linli.registry import services
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["district_admin", "street_a", "secretary_a1", "social_a1", "grid_a", "head_a1", "dept_staff",
-         "property_staff", "resident_a1", "nobody"]
+USERS = [
+    "district_admin",
+    "street_a",
+    "secretary_a1",
+    "social_a1",
+    "grid_a",
+    "head_a1",
+    "dept_staff",
+    "property_staff",
+    "resident_a1",
+    "nobody",
+]
 
 # valid ID card numbers (GB 11643 check characters) for the people of the world below
-IDS = {"a1": "11010519491231002X", "a2": "440524188001010014", "b1": "110105194912310011",
-       "comm": "110105194912310038", "other": "110105194912310046"}
-PHONES = {"a1": "13800000001", "a2": "13800000002", "b1": "13800000003", "comm": "13800000004",
-          "other": "13800000005"}
+IDS = {
+    "a1": "11010519491231002X",
+    "a2": "440524188001010014",
+    "b1": "110105194912310011",
+    "comm": "110105194912310038",
+    "other": "110105194912310046",
+}
+PHONES = {"a1": "13800000001", "a2": "13800000002", "b1": "13800000003", "comm": "13800000004", "other": "13800000005"}
 
 
 def world():
@@ -51,8 +65,10 @@ def world():
         "other": person("other", "戊五", home=o_house),
     }
     homes = {k: r for k, r in people.items() if r.home_id}
-    households = {k: services.household_create(actor=root, house=r.home, head=r, since=dt.date(2020, 1, 1))
-                  for k, r in homes.items()}
+    households = {
+        k: services.household_create(actor=root, house=r.home, head=r, since=dt.date(2020, 1, 1))
+        for k, r in homes.items()
+    }
 
     # user -> (in-scope key or None, out-of-scope key, may change, may reveal)
     expect = {
@@ -80,8 +96,7 @@ def test_permission_matrix(username, client):
     secrets = _secrets()
     user = t.users[username]
     api = client.__class__()
-    resp = api.post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                    content_type="application/json")
+    resp = api.post("/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json")
     assert resp.status_code == 201
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {resp.json()['token']}"}
     client.force_login(user)
@@ -118,11 +133,15 @@ def test_permission_matrix(username, client):
     r = client.get(reverse("registry:resident_list"))
     check("page resident list status", r.status_code, 200)
     body = r.content.decode()
-    check("page resident list hides out-of-scope", reverse("registry:resident_detail", args=[out_r.pk]) + '"' in body,
-          False)
+    check(
+        "page resident list hides out-of-scope",
+        reverse("registry:resident_detail", args=[out_r.pk]) + '"' in body,
+        False,
+    )
     if in_r:
-        check("page resident list shows in-scope",
-              reverse("registry:resident_detail", args=[in_r.pk]) + '"' in body, True)
+        check(
+            "page resident list shows in-scope", reverse("registry:resident_detail", args=[in_r.pk]) + '"' in body, True
+        )
     no_secrets("page resident list", body)
 
     listed = api_json("get", "/api/v1/households?page_size=200")
@@ -139,8 +158,11 @@ def test_permission_matrix(username, client):
 
     # -- out of scope: 404 everywhere, nothing leaked, nothing audited -------------------------------------
     check("API get out-of-scope resident", api_json("get", f"/api/v1/residents/{out_r.pk}").status_code, 404)
-    check("API patch out-of-scope resident",
-          api_json("patch", f"/api/v1/residents/{out_r.pk}", {"notes": "matrix"}).status_code, 404)
+    check(
+        "API patch out-of-scope resident",
+        api_json("patch", f"/api/v1/residents/{out_r.pk}", {"notes": "matrix"}).status_code,
+        404,
+    )
     r = api_json("post", f"/api/v1/residents/{out_r.pk}/reveal", {"field": "id_number"})
     check("API reveal out-of-scope", r.status_code, 404)
     no_secrets("API reveal out-of-scope", r.content.decode())
@@ -151,10 +173,15 @@ def test_permission_matrix(username, client):
     if outside in households:
         hh = households[outside]
         check("API get out-of-scope household", api_json("get", f"/api/v1/households/{hh.pk}").status_code, 404)
-        check("page household out-of-scope",
-              client.get(reverse("registry:household_detail", args=[hh.pk])).status_code, 404)
-        r = client.post(reverse("registry:household_move_in", args=[hh.pk]),
-                        {"resident": out_r.pk, "relation": "head", "since": "2024-01-01"})
+        check(
+            "page household out-of-scope",
+            client.get(reverse("registry:household_detail", args=[hh.pk])).status_code,
+            404,
+        )
+        r = client.post(
+            reverse("registry:household_move_in", args=[hh.pk]),
+            {"resident": out_r.pk, "relation": "head", "since": "2024-01-01"},
+        )
         check("page move-in out-of-scope", r.status_code, 404)
     if out_r.home_id:
         r = client.get(reverse("registry:building_view", args=[out_r.home.parent.parent.code]))
@@ -178,8 +205,11 @@ def test_permission_matrix(username, client):
     body = r.content.decode()
     no_secrets("page detail in-scope", body)
     check("page detail offers reveal", 'data-testid="reveal-id_number"' in body, may_reveal)
-    check("page edit in-scope", client.get(reverse("registry:resident_edit", args=[in_r.pk])).status_code,
-          200 if may_change else 403)
+    check(
+        "page edit in-scope",
+        client.get(reverse("registry:resident_edit", args=[in_r.pk])).status_code,
+        200 if may_change else 403,
+    )
 
     before = AuditLog.objects.filter(action="unmask").count()
     r = api_json("post", f"/api/v1/residents/{in_r.pk}/reveal", {"field": "id_number", "purpose": "matrix"})
@@ -197,8 +227,9 @@ def test_permission_matrix(username, client):
         hh = households[inside]
         r = api_json("get", f"/api/v1/households/{hh.pk}")
         check("API get in-scope household", r.status_code, 200)
-        check("page household in-scope", client.get(reverse("registry:household_detail", args=[hh.pk])).status_code,
-              200)
+        check(
+            "page household in-scope", client.get(reverse("registry:household_detail", args=[hh.pk])).status_code, 200
+        )
         # the head "moving in" again: allowed users get a validation error (nothing written), others 403
         body = {"resident": in_r.pk, "relation": "head", "since": "2024-01-01"}
         r = api_json("post", f"/api/v1/households/{hh.pk}/members", body)
@@ -206,7 +237,10 @@ def test_permission_matrix(username, client):
         r = client.post(reverse("registry:household_move_in", args=[hh.pk]), body)
         check("page move-in in-scope", r.status_code, 400 if may_change else 403)
         building = in_r.home.parent.parent
-        check("page building table in-scope",
-              client.get(reverse("registry:building_view", args=[building.code])).status_code, 200)
+        check(
+            "page building table in-scope",
+            client.get(reverse("registry:building_view", args=[building.code])).status_code,
+            200,
+        )
 
     assert not problems, "\n".join(problems)

@@ -38,7 +38,11 @@ def names(hits):
 
 def test_parse_reads_each_kind_of_term():
     assert [(t.kind, t.value) for t in parse("  张三  zsf 123x 5678 ")] == [
-        ("text", "张三"), ("pinyin", "zsf"), ("last4", "123X"), ("last4", "5678")]
+        ("text", "张三"),
+        ("pinyin", "zsf"),
+        ("last4", "123X"),
+        ("last4", "5678"),
+    ]
     full = id_number("19450312", "001")
     assert parse(full.lower())[0].kind == "id"
     assert parse("13812345678")[0].kind == "phone"
@@ -149,6 +153,10 @@ def test_limit_and_constant_query_count(tree, people):
 
 
 def test_composable_filter_and_rank_for_other_selectors(tree, people):
-    qs = (Resident.objects.filter(search_q("zs")).annotate(r=search_rank("zs")).order_by("r", "name")
-          .values_list("name", flat=True))
+    qs = (
+        Resident.objects.filter(search_q("zs"))
+        .annotate(r=search_rank("zs"))
+        .order_by("r", "name")
+        .values_list("name", flat=True)
+    )
     assert qs.first() == "张三"

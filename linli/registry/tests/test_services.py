@@ -70,18 +70,23 @@ def test_reveal_needs_the_right_and_is_audited(tree):
         # building head: view only
         services.reveal(actor=tree.users["head_a1"], resident=r, field="id_number", purpose="核实身份")
     with pytest.raises(PermissionDenied):
-        services.reveal(actor=tree.users["secretary_a1"].__class__.objects.get(username="grid_a"),
-                        resident=make(tree, name="外格", home=tree.house_a2, actor="district_admin"),
-                        field="id_number", purpose="核实身份")
+        services.reveal(
+            actor=tree.users["secretary_a1"].__class__.objects.get(username="grid_a"),
+            resident=make(tree, name="外格", home=tree.house_a2, actor="district_admin"),
+            field="id_number",
+            purpose="核实身份",
+        )
 
 
 def test_household_move_in_and_out_keeps_history(tree):
     head = make(tree, id_number=ID)
     child = make(tree, name="张小三")
-    h = services.household_create(actor=tree.users["secretary_a1"], house=tree.house_a1, head=head,
-                                  since=dt.date(2020, 1, 1))
-    m = services.household_move_in(actor=tree.users["secretary_a1"], household=h, resident=child,
-                                   relation="child", since=dt.date(2021, 5, 1))
+    h = services.household_create(
+        actor=tree.users["secretary_a1"], house=tree.house_a1, head=head, since=dt.date(2020, 1, 1)
+    )
+    m = services.household_move_in(
+        actor=tree.users["secretary_a1"], household=h, resident=child, relation="child", since=dt.date(2021, 5, 1)
+    )
     services.household_move_out(actor=tree.users["secretary_a1"], membership=m, until=dt.date(2024, 9, 1))
     assert h.memberships.count() == 2
     assert h.memberships.filter(until__isnull=True).count() == 1
@@ -92,13 +97,21 @@ def test_household_move_in_and_out_keeps_history(tree):
 def test_co_owner_shares_are_exact_and_bounded(tree):
     a, b = make(tree, name="甲"), make(tree, name="乙")
     actor = tree.users["secretary_a1"]
-    services.occupancy_add(actor=actor, house=tree.house_a1, resident=a, kind="co_owner", share=Fraction(2, 3),
-                           since=dt.date(2020, 1, 1))
+    services.occupancy_add(
+        actor=actor, house=tree.house_a1, resident=a, kind="co_owner", share=Fraction(2, 3), since=dt.date(2020, 1, 1)
+    )
     with pytest.raises(ValidationError):
-        services.occupancy_add(actor=actor, house=tree.house_a1, resident=b, kind="co_owner", share=Fraction(1, 2),
-                               since=dt.date(2020, 1, 1))
-    o = services.occupancy_add(actor=actor, house=tree.house_a1, resident=b, kind="co_owner",
-                               share=Fraction(1, 3), since=dt.date(2020, 1, 1))
+        services.occupancy_add(
+            actor=actor,
+            house=tree.house_a1,
+            resident=b,
+            kind="co_owner",
+            share=Fraction(1, 2),
+            since=dt.date(2020, 1, 1),
+        )
+    o = services.occupancy_add(
+        actor=actor, house=tree.house_a1, resident=b, kind="co_owner", share=Fraction(1, 3), since=dt.date(2020, 1, 1)
+    )
     assert sum(x.share for x in Occupancy.objects.filter(house=tree.house_a1)) == 1
     assert o.share == Fraction(1, 3)
 

@@ -59,6 +59,7 @@ def scrub(body: str, *typed: str) -> str:
 
 # -- list ---------------------------------------------------------------------------------------------
 
+
 def test_list_scope_and_masking(client, tree, world):
     login(client, tree, "grid_a")
     r = client.get(reverse("registry:resident_list"))
@@ -97,7 +98,7 @@ def test_list_filters(client, tree, world):
     body = html(client.get(url, {"age_max": 5}))
     assert a1_url not in body and a2_url not in body
     r = client.get(url, {"age_min": 30, "age_max": 20})
-    assert 'form-errors' in html(r) and a1_url not in html(r)
+    assert "form-errors" in html(r) and a1_url not in html(r)
     body = html(client.get(url, {"status": "floating"}))
     assert a1_url not in body
     r = client.get(url, {"place": "999999999999"})
@@ -161,6 +162,7 @@ def test_export_button_only_when_the_view_exists_and_the_user_may_export(client,
 
 # -- detail, panels, reveal ---------------------------------------------------------------------------
 
+
 def test_detail_is_masked_and_out_of_scope_is_404(client, tree, world):
     login(client, tree, "grid_a")
     r = client.get(reverse("registry:resident_detail", args=[world["a1"].pk]))
@@ -206,8 +208,13 @@ def test_reveal_asks_a_purpose_and_stores_it_decoded(client, tree, world):
 
     login(client, tree, "grid_a")
     url = reverse("registry:resident_reveal", args=[world["a1"].pk])
-    r = client.post(url, {"field": "id_number"}, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT=quote("上门核实 低保复核"),
-                    HTTP_HX_PROMPT_URI_AUTOENCODED="true")
+    r = client.post(
+        url,
+        {"field": "id_number"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_PROMPT=quote("上门核实 低保复核"),
+        HTTP_HX_PROMPT_URI_AUTOENCODED="true",
+    )
     assert r.status_code == 200 and ID in html(r)
     assert AuditLog.objects.get(action="unmask").note == "id_number: 上门核实 低保复核"
     r = client.post(url, {"field": "id_number"}, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="  ")
@@ -220,10 +227,20 @@ def test_reveal_asks_a_purpose_and_stores_it_decoded(client, tree, world):
 def test_panels_are_registered_and_a_new_domain_can_add_one(client, tree, world):
     keys = [p.key for p in registry.resident_panels]
     assert {"household", "occupancy", "care_groups"} <= set(keys)
-    extra = ResidentPanel(key="test_extra", title="Extra panel", template="registry/panels/occupancy.html",
-                          context=lambda user, resident: {"occupancies": []}, order=99)
-    hidden = ResidentPanel(key="test_hidden", title="Hidden panel", template="registry/panels/occupancy.html",
-                           context=lambda user, resident: None, order=98)
+    extra = ResidentPanel(
+        key="test_extra",
+        title="Extra panel",
+        template="registry/panels/occupancy.html",
+        context=lambda user, resident: {"occupancies": []},
+        order=99,
+    )
+    hidden = ResidentPanel(
+        key="test_hidden",
+        title="Hidden panel",
+        template="registry/panels/occupancy.html",
+        context=lambda user, resident: None,
+        order=98,
+    )
     registry.add_resident_panel(extra)
     registry.add_resident_panel(hidden)
     try:
@@ -244,15 +261,17 @@ def test_detail_query_count_does_not_grow_with_history(client, tree, world):
     actor = tree.users["secretary_a1"]
     h = services.household_create(actor=actor, house=tree.house_a1, head=a1, since=dt.date(2020, 1, 1))
     for i in range(4):
-        services.household_move_in(actor=actor, household=h, resident=make(tree, name=f"家人{i}"),
-                                   relation="child", since=dt.date(2021, 1, 1))
+        services.household_move_in(
+            actor=actor, household=h, resident=make(tree, name=f"家人{i}"), relation="child", since=dt.date(2021, 1, 1)
+        )
     services.occupancy_add(actor=actor, house=tree.house_a1, resident=a1, kind="owner", since=dt.date(2020, 1, 1))
     with count_queries() as big:
         body = html(client.get(url))
     assert "家人3" in body
     for i in range(4, 8):
-        services.household_move_in(actor=actor, household=h, resident=make(tree, name=f"家人{i}"),
-                                   relation="child", since=dt.date(2021, 1, 1))
+        services.household_move_in(
+            actor=actor, household=h, resident=make(tree, name=f"家人{i}"), relation="child", since=dt.date(2021, 1, 1)
+        )
     with count_queries() as bigger:
         body = html(client.get(url))
     assert "家人7" in body
@@ -262,16 +281,34 @@ def test_detail_query_count_does_not_grow_with_history(client, tree, world):
 
 # -- forms --------------------------------------------------------------------------------------------
 
+
 def test_create_with_field_errors_writes_nothing(client, tree):
     login(client, tree, "grid_a")
     url = reverse("registry:resident_create")
     n = Resident.objects.count()
-    r = client.post(url, {"name": "王五", "gender": "U", "id_type": "id_card", "id_number": "110105194912310021",
-                          "political_status": "masses", "residence_status": "permanent",
-                          "home": tree.house_a1.code})
+    r = client.post(
+        url,
+        {
+            "name": "王五",
+            "gender": "U",
+            "id_type": "id_card",
+            "id_number": "110105194912310021",
+            "political_status": "masses",
+            "residence_status": "permanent",
+            "home": tree.house_a1.code,
+        },
+    )
     assert r.status_code == 200 and 'id="id_id_number-error"' in html(r)
-    r = client.post(url, {"name": "王五", "gender": "U", "political_status": "masses",
-                          "residence_status": "permanent", "home": tree.house_a2.code})  # outside grid A
+    r = client.post(
+        url,
+        {
+            "name": "王五",
+            "gender": "U",
+            "political_status": "masses",
+            "residence_status": "permanent",
+            "home": tree.house_a2.code,
+        },
+    )  # outside grid A
     assert r.status_code == 200 and 'id="id_home-error"' in html(r)
     r = client.post(url, {"name": "", "gender": "U", "political_status": "masses", "residence_status": "permanent"})
     assert 'id="id_name-error"' in html(r) and 'id="id_home-error"' in html(r)
@@ -282,9 +319,18 @@ def test_duplicate_outside_scope_names_no_record(client, tree, world):
     """Issue 11 item 8: the form says the number is registered and whom to ask; nothing of the other record."""
     login(client, tree, "grid_a")
     other = world["a2"]
-    r = client.post(reverse("registry:resident_create"), {
-        "name": "王五", "gender": "U", "id_type": "id_card", "id_number": ID2, "political_status": "masses",
-        "residence_status": "permanent", "home": tree.house_a1.code})
+    r = client.post(
+        reverse("registry:resident_create"),
+        {
+            "name": "王五",
+            "gender": "U",
+            "id_type": "id_card",
+            "id_number": ID2,
+            "political_status": "masses",
+            "residence_status": "permanent",
+            "home": tree.house_a1.code,
+        },
+    )
     body = html(r)
     assert r.status_code == 200 and 'id="id_id_number-error"' in body
     assert other.id_masked not in body and f"#{other.pk}" not in body and other.name not in body
@@ -293,18 +339,40 @@ def test_duplicate_outside_scope_names_no_record(client, tree, world):
 
 def test_create_and_edit(client, tree):
     login(client, tree, "grid_a")
-    r = client.post(reverse("registry:resident_create"), {
-        "name": "王五", "gender": "U", "id_type": "id_card", "id_number": ID, "phone": PHONE,
-        "political_status": "masses", "residence_status": "permanent", "home": tree.house_a1.code})
+    r = client.post(
+        reverse("registry:resident_create"),
+        {
+            "name": "王五",
+            "gender": "U",
+            "id_type": "id_card",
+            "id_number": ID,
+            "phone": PHONE,
+            "political_status": "masses",
+            "residence_status": "permanent",
+            "home": tree.house_a1.code,
+        },
+    )
     assert r.status_code == 302
     resident = Resident.objects.get(name="王五")
     assert resident.id_masked == "110105********002X" and resident.gender == "F"
     edit = reverse("registry:resident_edit", args=[resident.pk])
     r = client.get(edit)
     assert r.status_code == 200 and ID not in html(r) and PHONE not in html(r)
-    r = client.post(edit, {"name": "王五一", "gender": "F", "birth_date": "1949-12-31", "id_type": "id_card",
-                           "id_number": "", "phone": "", "political_status": "masses",
-                           "residence_status": "floating", "home": tree.house_a1.code, "employer": "钢铁厂"})
+    r = client.post(
+        edit,
+        {
+            "name": "王五一",
+            "gender": "F",
+            "birth_date": "1949-12-31",
+            "id_type": "id_card",
+            "id_number": "",
+            "phone": "",
+            "political_status": "masses",
+            "residence_status": "floating",
+            "home": tree.house_a1.code,
+            "employer": "钢铁厂",
+        },
+    )
     assert r.status_code == 302, html(r)
     resident.refresh_from_db()
     assert resident.name == "王五一" and resident.residence_status == "floating"
@@ -341,22 +409,27 @@ def test_care_group_assign_and_end(client, tree, world):
 
 # -- households ---------------------------------------------------------------------------------------
 
+
 def test_household_pages(client, tree, world):
     login(client, tree, "secretary_a1")
     a1 = world["a1"]
-    r = client.post(reverse("registry:household_create"), {"house": tree.house_a1.code, "head": "999999",
-                                                            "since": "2020-01-01"})
+    r = client.post(
+        reverse("registry:household_create"), {"house": tree.house_a1.code, "head": "999999", "since": "2020-01-01"}
+    )
     assert r.status_code == 200 and 'id="id_head-error"' in html(r)
-    r = client.post(reverse("registry:household_create"), {"house": tree.house_a1.code, "head": str(a1.pk),
-                                                            "since": "2020-01-01"})
+    r = client.post(
+        reverse("registry:household_create"), {"house": tree.house_a1.code, "head": str(a1.pk), "since": "2020-01-01"}
+    )
     assert r.status_code == 302
     h = Household.objects.get(head=a1)
     child = make(tree, name="张小三")
     detail = reverse("registry:household_detail", args=[h.pk])
     body = html(client.get(detail))
     assert "张三丰" in body and f"#{child.pk}" in body
-    r = client.post(reverse("registry:household_move_in", args=[h.pk]),
-                    {"resident": str(child.pk), "relation": "child", "since": "2021-05-01"})
+    r = client.post(
+        reverse("registry:household_move_in", args=[h.pk]),
+        {"resident": str(child.pk), "relation": "child", "since": "2021-05-01"},
+    )
     assert r.status_code == 302
     m = HouseholdMember.objects.get(resident=child)
     r = client.post(reverse("registry:household_move_out", args=[h.pk, m.pk]), {"until": "2021-01-01"})
@@ -370,8 +443,10 @@ def test_household_pages(client, tree, world):
     login(client, tree, "grid_a")
     assert client.get(detail).status_code == 200
     login(client, tree, "head_a1")
-    r = client.post(reverse("registry:household_move_in", args=[h.pk]),
-                    {"resident": str(child.pk), "relation": "child", "since": "2024-01-01"})
+    r = client.post(
+        reverse("registry:household_move_in", args=[h.pk]),
+        {"resident": str(child.pk), "relation": "child", "since": "2024-01-01"},
+    )
     assert r.status_code == 403
     login(client, tree, "social_a1")
     h2 = services.household_create(actor=tree.users["district_admin"], house=tree.house_a2, head=world["a2"])
@@ -383,8 +458,7 @@ def test_household_without_head_is_listed_and_flagged(client, tree, world, role)
     """A household whose head moved out stays on the list, flagged 无户主, and the list answers 200 (it was a 500
     for every staff role as soon as one such household was in scope)."""
     actor = tree.users["secretary_a1"]
-    headless = services.household_create(actor=actor, house=tree.house_a1, head=world["a1"],
-                                         since=dt.date(2020, 1, 1))
+    headless = services.household_create(actor=actor, house=tree.house_a1, head=world["a1"], since=dt.date(2020, 1, 1))
     services.household_move_out(actor=actor, membership=headless.memberships.get(), until=dt.date(2024, 1, 1))
     headed = services.household_create(actor=actor, house=tree.house_a1, head=make(tree, name="王户主"))
     login(client, tree, role)
@@ -419,6 +493,7 @@ def test_household_list_query_count(client, tree):
 
 # -- the building table -------------------------------------------------------------------------------
 
+
 def building(tree, units=2, floors=3, per_floor=2):
     root = system_user()
     b = areas.place_create(actor=root, parent=tree.compound_a1, name="9栋", floors=floors, unit_count=units)
@@ -429,8 +504,9 @@ def building(tree, units=2, floors=3, per_floor=2):
         for f in range(1, floors + 1):
             for k in range(1, per_floor + 1):
                 number = f"{f}{k:02d}"
-                houses[(u, number)] = areas.place_create(actor=root, parent=unit, name=number, floor=f,
-                                                         number=number, use="residential")
+                houses[(u, number)] = areas.place_create(
+                    actor=root, parent=unit, name=number, floor=f, number=number, use="residential"
+                )
     return b, houses
 
 
@@ -438,11 +514,13 @@ def test_building_table_layout(client, tree):
     b, houses = building(tree)
     actor = tree.users["secretary_a1"]
     owner = make(tree, name="业主", home=houses[(1, "101")])
-    services.occupancy_add(actor=actor, house=houses[(1, "101")], resident=owner, kind="owner",
-                           since=dt.date(2020, 1, 1))
+    services.occupancy_add(
+        actor=actor, house=houses[(1, "101")], resident=owner, kind="owner", since=dt.date(2020, 1, 1)
+    )
     tenant = make(tree, name="租客", home=houses[(2, "302")])
-    services.occupancy_add(actor=actor, house=houses[(2, "302")], resident=tenant, kind="tenant",
-                           since=dt.date(2020, 1, 1))
+    services.occupancy_add(
+        actor=actor, house=houses[(2, "302")], resident=tenant, kind="tenant", since=dt.date(2020, 1, 1)
+    )
     make(tree, name="住户", home=houses[(2, "302")])
     login(client, tree, "grid_a")
     r = client.get(reverse("registry:building_view", args=[b.code]))
@@ -451,7 +529,7 @@ def test_building_table_layout(client, tree):
     floors = re.findall(r'data-floor="(-?\d+)"', body)
     assert floors == ["3", "2", "1"]  # top floor first
     assert body.index(">1单元<") < body.index(">2单元<")  # units as columns, in order
-    row3 = body[body.index('data-floor="3"'):body.index('data-floor="2"')]
+    row3 = body[body.index('data-floor="3"') : body.index('data-floor="2"')]
     assert row3.index(houses[(1, "301")].code) < row3.index(houses[(2, "301")].code)
     assert re.search(rf'class="house st-owner" href="[^"]*place={houses[(1, "101")].code}"', body)
     assert re.search(rf'class="house st-tenant" href="[^"]*place={houses[(2, "302")].code}"', body)
@@ -490,18 +568,37 @@ def test_place_page_links_to_the_building_table(client, tree):
 
 # -- no full number anywhere ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("username", ["district_admin", "street_a", "secretary_a1", "social_a1", "grid_a",
-                                      "head_a1", "dept_staff", "property_staff", "resident_a1", "nobody"])
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "district_admin",
+        "street_a",
+        "secretary_a1",
+        "social_a1",
+        "grid_a",
+        "head_a1",
+        "dept_staff",
+        "property_staff",
+        "resident_a1",
+        "nobody",
+    ],
+)
 def test_no_full_number_in_any_page(client, tree, world, username):
     a1 = world["a1"]
     h = services.household_create(actor=tree.users["secretary_a1"], house=tree.house_a1, head=a1)
     client.force_login(tree.users[username])
-    urls = [reverse("registry:resident_list"), reverse("registry:resident_list") + "?q=" + ID,
-            reverse("registry:resident_list") + "?q=" + PHONE,
-            reverse("registry:resident_detail", args=[a1.pk]), reverse("registry:resident_edit", args=[a1.pk]),
-            reverse("registry:household_list"), reverse("registry:household_detail", args=[h.pk]),
-            reverse("registry:building_view", args=[tree.building_a1.code]),
-            reverse("registry:resident_tag_add", args=[a1.pk])]
+    urls = [
+        reverse("registry:resident_list"),
+        reverse("registry:resident_list") + "?q=" + ID,
+        reverse("registry:resident_list") + "?q=" + PHONE,
+        reverse("registry:resident_detail", args=[a1.pk]),
+        reverse("registry:resident_edit", args=[a1.pk]),
+        reverse("registry:household_list"),
+        reverse("registry:household_detail", args=[h.pk]),
+        reverse("registry:building_view", args=[tree.building_a1.code]),
+        reverse("registry:resident_tag_add", args=[a1.pk]),
+    ]
     for url in urls:
         body = html(client.get(url))
         body = scrub(body, ID, PHONE)
@@ -516,8 +613,12 @@ def test_ensure_care_tags_is_idempotent(db):
     call_command("ensure_care_tags")
     tags = {t.code: t for t in CareTag.objects.all()}
     assert len(tags) == 9
-    assert {c for c, t in tags.items() if t.sensitive} == {"disabled", "subsistence", "extreme_poverty",
-                                                          "key_attention"}
+    assert {c for c, t in tags.items() if t.sensitive} == {
+        "disabled",
+        "subsistence",
+        "extreme_poverty",
+        "key_attention",
+    }
     assert set(tags["subsistence"].roles) == {"community_secretary", "social_worker", "district_admin"}
     assert tags["elderly_alone"].roles == []
     assert AuditLog.objects.filter(object_type="registry.caretag", action="create").count() == 9

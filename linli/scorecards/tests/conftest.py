@@ -25,13 +25,15 @@ def orgs_alliance(tree, year):
     m2 = al.member_add(actor=root, alliance=a, organisation=tree.dept)
     c = al.commitment_create(actor=root, member=m1, year=year, items=["a", "b", "c", "d"])
     for item in list(c.items.order_by("pk"))[:3]:
-        al.commitment_item_update(actor=root, item=item, status=ItemStatus.FULFILLED, evidence="记录",
-                                  fulfilled_on=dt.date(year, 6, 1))
+        al.commitment_item_update(
+            actor=root, item=item, status=ItemStatus.FULFILLED, evidence="记录", fulfilled_on=dt.date(year, 6, 1)
+        )
     al.meeting_record(actor=root, alliance=a, held_on=dt.date(year, 2, 10), topic="Q1", attendees=[m1, m2])
     al.meeting_record(actor=root, alliance=a, held_on=dt.date(year, 3, 10), topic="Q1 again", attendees=[m1])
     al.meeting_record(actor=root, alliance=a, held_on=dt.date(year, 8, 10), topic="Q3", attendees=[m1])
-    p = al.problem_create(actor=root, alliance=a, title="路灯", description="坏", responsible=m1,
-                          found_on=dt.date(year, 4, 1))
+    p = al.problem_create(
+        actor=root, alliance=a, title="路灯", description="坏", responsible=m1, found_on=dt.date(year, 4, 1)
+    )
     al.problem_solve(actor=root, problem=p, solution="修好", solved_on=dt.date(year, 5, 1))
     for i in range(3):
         w = al.wish_claim_record(actor=root, member=m1, title=f"心愿{i}", claimed_on=dt.date(year, 3, 1))

@@ -29,8 +29,15 @@ def party(tree):
 def _meeting(party, kind, day, present, counts_for=None):
     from linli.orglife import services as orglife
 
-    return orglife.meeting_record(actor=system_user(), org=party.branch, kind=kind, held_on=day, topic=f"{kind} {day}",
-                                  present_count=present, counts_for=counts_for)
+    return orglife.meeting_record(
+        actor=system_user(),
+        org=party.branch,
+        kind=kind,
+        held_on=day,
+        topic=f"{kind} {day}",
+        present_count=present,
+        counts_for=counts_for,
+    )
 
 
 @pytest.fixture
@@ -50,8 +57,14 @@ def branch_year(party, year):
     for month in range(1, 13):
         _meeting(party, "theme_day", dt.date(year, month, 1), 20)
     _meeting(party, "life_meeting", dt.date(year, 12, 20), 23)
-    orglife.talk_record(actor=system_user(), org=party.branch, held_on=dt.date(year, 6, 6), member_a=party.full[0],
-                        member_b=party.full[1], topic="谈心")
+    orglife.talk_record(
+        actor=system_user(),
+        org=party.branch,
+        held_on=dt.date(year, 6, 6),
+        member_a=party.full[0],
+        member_b=party.full[1],
+        topic="谈心",
+    )
     return party
 
 
@@ -110,20 +123,40 @@ def member_year(tree, party, year):
     root = system_user()
     m = party.full[5]
     for month, status in ((3, "present"), (5, "present"), (7, "absent"), (9, ("leave", "病假"))):
-        orglife.meeting_record(actor=root, org=party.branch, kind="theme_day", held_on=dt.date(year, month, 1),
-                               topic=f"主题党日{month}", attendance={m.pk: status})
+        orglife.meeting_record(
+            actor=root,
+            org=party.branch,
+            kind="theme_day",
+            held_on=dt.date(year, month, 1),
+            topic=f"主题党日{month}",
+            attendance={m.pk: status},
+        )
     ev = orglife.evaluation_start(actor=root, org=party.branch, year=year)
     ev = orglife.evaluation_advance(actor=root, evaluation=ev, step="start_peer_review")
     ev = orglife.evaluation_advance(actor=root, evaluation=ev, step="start_poll")
     EvaluationEntry.objects.filter(evaluation=ev).update(grade="qualified", votes_qualified=10)  # the poll held
     orglife.evaluation_advance(actor=root, evaluation=ev, step="rate")
     confirmed = timezone.make_aware(dt.datetime(year, 6, 1, 10, 0))
-    wish = Wish.objects.create(resident=party.full[0].resident, community=tree.comm_a1, scope_path=tree.house_a1.path,
-                               public_name="党某", title="代买药品", need="…", state="confirmed",
-                               confirmed_at=confirmed)
-    WishClaim.objects.create(wish=wish, kind="party_member", resident=m.resident, user=tree.users["resident_a1"],
-                             due_date=dt.date(year, 6, 10), state="done", ended_at=confirmed,
-                             scope_path=wish.scope_path)
+    wish = Wish.objects.create(
+        resident=party.full[0].resident,
+        community=tree.comm_a1,
+        scope_path=tree.house_a1.path,
+        public_name="党某",
+        title="代买药品",
+        need="…",
+        state="confirmed",
+        confirmed_at=confirmed,
+    )
+    WishClaim.objects.create(
+        wish=wish,
+        kind="party_member",
+        resident=m.resident,
+        user=tree.users["resident_a1"],
+        due_date=dt.date(year, 6, 10),
+        state="done",
+        ended_at=confirmed,
+        scope_path=wish.scope_path,
+    )
     return m
 
 

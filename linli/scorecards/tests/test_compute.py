@@ -47,31 +47,49 @@ def test_each_score_explains_itself(tree, orgs_alliance, year):
     absent = [r for r in meetings["records"] if r.get("state") == "missing"]
     assert len(attended) == 3 and all(r["url"].startswith("/alliance/") for r in attended)
     assert [r["label"] for r in absent] == [
-        gettext("%(year)s Q%(q)s: no joint meeting attended") % {"year": year, "q": q} for q in (2, 4)]
+        gettext("%(year)s Q%(q)s: no joint meeting attended") % {"year": year, "q": q} for q in (2, 4)
+    ]
     assert meetings["count"] == 5 and "2" in meetings["display"]
 
 
 def test_stars_by_thresholds():
     t = [Decimal(60), Decimal(70), Decimal(80), Decimal(90)]
-    assert [stars_for(Decimal(p), t) for p in ("0", "59.9", "60", "69.9", "70", "80", "89.9", "90", "100")] == \
-        [1, 1, 2, 2, 3, 4, 4, 5, 5]
+    assert [stars_for(Decimal(p), t) for p in ("0", "59.9", "60", "69.9", "70", "80", "89.9", "90", "100")] == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        4,
+        4,
+        5,
+        5,
+    ]
 
 
 def test_thresholds_are_configurable(tree, orgs_alliance, year):
-    services.settings_save(actor=tree.users["district_admin"], card_type="org", star2=Decimal(10), star3=Decimal(20),
-                           star4=Decimal(50), star5=Decimal(60))
+    services.settings_save(
+        actor=tree.users["district_admin"],
+        card_type="org",
+        star2=Decimal(10),
+        star3=Decimal(20),
+        star4=Decimal(50),
+        star5=Decimal(60),
+    )
     run = services.run_compute(actor=system_user(), place=tree.comm_a1, year=year, card_type="org")
     assert run.cards.get(subject_key=f"orgs.organisation:{orgs_alliance.ent.pk}").stars == 5
     with pytest.raises(ValidationError):
-        services.settings_save(actor=tree.users["district_admin"], card_type="org", star2=Decimal(70),
-                               star3=Decimal(20))
+        services.settings_save(
+            actor=tree.users["district_admin"], card_type="org", star2=Decimal(70), star3=Decimal(20)
+        )
     with pytest.raises(PermissionDenied):
         services.settings_save(actor=tree.users["secretary_a1"], card_type="org", star2=Decimal(1))
 
 
 def test_weight_zero_and_unavailable_provider_do_not_score(tree, orgs_alliance, year):
-    Indicator.objects.create(card_type="org", code="missing", label="Not there", provider="nowhere.nothing",
-                             target=1, max_points=50)
+    Indicator.objects.create(
+        card_type="org", code="missing", label="Not there", provider="nowhere.nothing", target=1, max_points=50
+    )
     Indicator.objects.filter(card_type="org", code="activities").update(weight=0)
     run = services.run_compute(actor=system_user(), place=tree.comm_a1, year=year, card_type="org")
     assert [u["code"] for u in run.unavailable] == ["missing"]
@@ -92,8 +110,7 @@ def test_query_count_independent_of_subject_count(tree, orgs_alliance, year):
         org = orgs.organisation_create(actor=root, area=tree.comm_a1, kind="enterprise", name=f"企业{i}")
         m = al.member_add(actor=root, alliance=orgs_alliance, organisation=org)
         al.commitment_create(actor=root, member=m, year=year, items=["x", "y"])
-        al.meeting_record(actor=root, alliance=orgs_alliance, held_on=dt.date(year, 5, i + 1), topic="t",
-                          attendees=[m])
+        al.meeting_record(actor=root, alliance=orgs_alliance, held_on=dt.date(year, 5, i + 1), topic="t", attendees=[m])
     with count_queries() as many:
         run = services.run_compute(actor=root, place=tree.comm_a1, year=year, card_type="org")
     assert run.subject_count == 8
@@ -103,8 +120,9 @@ def test_query_count_independent_of_subject_count(tree, orgs_alliance, year):
 def _holiday_calendar():
     # 2025: 国庆节/中秋节 1–8 October off, Sunday 28 September and Saturday 11 October worked (调休).
     for d in range(1, 9):
-        CalendarDay.objects.update_or_create(date=dt.date(2025, 10, d), defaults={"is_workday": False,
-                                                                                    "name": "国庆节"})
+        CalendarDay.objects.update_or_create(
+            date=dt.date(2025, 10, d), defaults={"is_workday": False, "name": "国庆节"}
+        )
     for day in (dt.date(2025, 9, 28), dt.date(2025, 10, 11)):
         CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": True, "name": "调休"})
 
@@ -187,26 +205,41 @@ def test_alliance_wish_claimed_on_the_board_too_counts_once(tree, orgs_alliance,
     from linli.wishes.models import Wish, WishClaim
 
     confirmed = timezone.make_aware(dt.datetime(year, 6, 1, 10, 0))
-    wish = Wish.objects.create(resident=_resident(tree), community=tree.comm_a1, scope_path=tree.house_a1.path,
-                               public_name="王某", title="轮椅一台", need="…", state="confirmed",
-                               confirmed_at=confirmed)
-    WishClaim.objects.create(wish=wish, kind="organisation", organisation=orgs_alliance.ent,
-                             user=tree.users["secretary_a1"], due_date=dt.date(year, 6, 10), state="done",
-                             ended_at=confirmed, scope_path=wish.scope_path)
+    wish = Wish.objects.create(
+        resident=_resident(tree),
+        community=tree.comm_a1,
+        scope_path=tree.house_a1.path,
+        public_name="王某",
+        title="轮椅一台",
+        need="…",
+        state="confirmed",
+        confirmed_at=confirmed,
+    )
+    WishClaim.objects.create(
+        wish=wish,
+        kind="organisation",
+        organisation=orgs_alliance.ent,
+        user=tree.users["secretary_a1"],
+        due_date=dt.date(year, 6, 10),
+        state="done",
+        ended_at=confirmed,
+        scope_path=wish.scope_path,
+    )
     root = system_user()
-    linked = al.wish_claim_record(actor=root, member=orgs_alliance.m1, title="轮椅一台", wish=wish,
-                                  claimed_on=dt.date(year, 5, 1))
+    linked = al.wish_claim_record(
+        actor=root, member=orgs_alliance.m1, title="轮椅一台", wish=wish, claimed_on=dt.date(year, 5, 1)
+    )
     al.wish_claim_fulfil(actor=root, claim=linked, fulfilled_on=dt.date(year, 6, 1))
     run = services.run_compute(actor=root, place=tree.comm_a1, year=year, card_type="org")
     line = _line(run.cards.get(subject_key=f"orgs.organisation:{orgs_alliance.ent.pk}"), "wishes")
     assert line["value"] == "4"  # the three alliance wishes of the fixture + the wheelchair, once
     assert line["count"] == 4
-    assert sum(r["ref"] in (f"wishes.wish:{wish.pk}", f"alliance.wishclaim:{linked.pk}")
-               for r in line["records"]) == 1
+    assert sum(r["ref"] in (f"wishes.wish:{wish.pk}", f"alliance.wishclaim:{linked.pk}") for r in line["records"]) == 1
 
 
 def _resident(tree):
     from linli.registry.models import Resident
 
-    return Resident.objects.create(name="王阿姨", home=tree.house_a1, scope_path=tree.house_a1.path,
-                                   address=tree.house_a1.name)
+    return Resident.objects.create(
+        name="王阿姨", home=tree.house_a1, scope_path=tree.house_a1.path, address=tree.house_a1.name
+    )

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_score_cards(monkeypatch):
     from linli.core.registry import registry
 
-    monkeypatch.setattr(registry, "demo_seeders",
-                        [s for s in registry.demo_seeders if s.key in ("alliance", "scorecards")])
+    monkeypatch.setattr(
+        registry, "demo_seeders", [s for s in registry.demo_seeders if s.key in ("alliance", "scorecards")]
+    )
     call_command("seed_demo", "--small", stdout=StringIO())
     assert ScoreRun.objects.filter(state=RunState.FINAL).count() == 4
     assert ScoreRun.objects.filter(state=RunState.PUBLICISED).count() == 4

@@ -17,17 +17,25 @@ def inservice(tree, year):
     from linli.registry import services as registry
 
     root = system_user()
-    people = [registry.resident_create(actor=root, name=n, home=tree.house_a1, political_status="cpc_member")
-              for n in ("王芳", "李强")]
-    members = [party.inservice_report(actor=root, resident=r, community=tree.comm_a1, employer=tree.dept,
-                                      reported_on=dt.date(year, 1, 10)) for r in people]
+    people = [
+        registry.resident_create(actor=root, name=n, home=tree.house_a1, political_status="cpc_member")
+        for n in ("王芳", "李强")
+    ]
+    members = [
+        party.inservice_report(
+            actor=root, resident=r, community=tree.comm_a1, employer=tree.dept, reported_on=dt.date(year, 1, 10)
+        )
+        for r in people
+    ]
     # 王芳: 30 hours in Q1, Q2 and Q4; 李强: 60 hours, all in Q3.
     for month, hours in ((2, 10), (5, 10), (11, 10)):
-        party.service_record_add(actor=root, member=members[0], date=dt.date(year, month, 3), content="助老服务",
-                                 hours=Decimal(hours))
+        party.service_record_add(
+            actor=root, member=members[0], date=dt.date(year, month, 3), content="助老服务", hours=Decimal(hours)
+        )
     for day in range(1, 6):
-        party.service_record_add(actor=root, member=members[1], date=dt.date(year, 8, day), content="环境整治",
-                                 hours=Decimal(12))
+        party.service_record_add(
+            actor=root, member=members[1], date=dt.date(year, 8, day), content="环境整治", hours=Decimal(12)
+        )
     return members
 
 
@@ -36,8 +44,7 @@ def _line(card, code):
 
 
 def test_inservice_card_known_points(tree, inservice, year):
-    run = services.run_compute(actor=tree.users["secretary_a1"], place=tree.comm_a1, year=year,
-                               card_type="inservice")
+    run = services.run_compute(actor=tree.users["secretary_a1"], place=tree.comm_a1, year=year, card_type="inservice")
     assert run.subject_count == 2
     wang = run.cards.get(subject_key=f"party.inservicemember:{inservice[0].pk}")
     li = run.cards.get(subject_key=f"party.inservicemember:{inservice[1].pk}")
@@ -48,5 +55,6 @@ def test_inservice_card_known_points(tree, inservice, year):
     assert {r["ref"].split(":")[0] for r in _line(wang, "hours")["records"]} == {"party.servicerecord"}
     assert wang.subject_detail == tree.dept.name and wang.subject_label == "王芳"
     # Nothing of another community is scored in A1's run.
-    assert not services.run_compute(actor=tree.users["street_a"], place=tree.comm_a2, year=year,
-                                    card_type="inservice").cards.exists()
+    assert not services.run_compute(
+        actor=tree.users["street_a"], place=tree.comm_a2, year=year, card_type="inservice"
+    ).cards.exists()

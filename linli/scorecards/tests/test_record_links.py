@@ -29,8 +29,10 @@ def member_with_wish(tree):
     user, resident = resident_with_login("member_a1", tree.house_a1, name="党员甲")
     m = party_member(branch, resident)
     needy = reg.resident_create(actor=root, name="张秀英", home=tree.house_a1)
-    wish = wishes.wish_approve(actor=sec, wish=wishes.wish_submit(
-        actor=sec, resident=needy, title="轮椅一台", need="…", estimated_value=Decimal("80")))
+    wish = wishes.wish_approve(
+        actor=sec,
+        wish=wishes.wish_submit(actor=sec, resident=needy, title="轮椅一台", need="…", estimated_value=Decimal("80")),
+    )
     wishes.claim(actor=user, wish=wish, kind="party_member")
     wish = wishes.wish_fulfil(actor=user, wish=Wish.objects.get(pk=wish.pk), photos=[png()])
     wish = wishes.wish_confirm(actor=sec, wish=wish)

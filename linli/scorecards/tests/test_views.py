@@ -17,9 +17,18 @@ def run(tree, orgs_alliance, year):
     return services.run_compute(actor=tree.users["secretary_a1"], place=tree.comm_a1, year=year, card_type="org")
 
 
-@pytest.mark.parametrize("user,status", [("secretary_a1", 200), ("street_a", 200), ("district_admin", 200),
-                                         ("social_a1", 200), ("grid_a", 404), ("dept_staff", 404),
-                                         ("resident_a1", 404)])
+@pytest.mark.parametrize(
+    "user,status",
+    [
+        ("secretary_a1", 200),
+        ("street_a", 200),
+        ("district_admin", 200),
+        ("social_a1", 200),
+        ("grid_a", 404),
+        ("dept_staff", 404),
+        ("resident_a1", 404),
+    ],
+)
 def test_run_page_scope(client, tree, run, user, status):
     client.force_login(tree.users[user])
     assert client.get(reverse("scorecards:run", args=[run.pk])).status_code == status
@@ -74,8 +83,9 @@ def test_export_xlsx_signed_and_audited(client, tree, run, orgs_alliance):
 
 
 def test_export_writes_names_as_text_not_formulas(client, tree, run):
-    ScoreCard.objects.filter(pk=run.cards.first().pk).update(subject_label=FORMULA_NAME,
-                                                             subject_detail=FORMULA_NAME + "x")
+    ScoreCard.objects.filter(pk=run.cards.first().pk).update(
+        subject_label=FORMULA_NAME, subject_detail=FORMULA_NAME + "x"
+    )
     client.force_login(tree.users["secretary_a1"])
     assert len(assert_text_not_formula(client.get(reverse("scorecards:export", args=[run.pk])))) == 2
 

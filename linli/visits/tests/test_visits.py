@@ -61,8 +61,7 @@ def test_event_rule_hospitalised_must_be_visited_within_n_days(tree, elderly):
     services.visit_log(actor=grid, resident=chen, visited_on=TODAY - dt.timedelta(days=10), purpose="走访")
     services.visit_log(actor=grid, resident=elderly[1], visited_on=TODAY, purpose="走访")
     assert names(selectors.due_visits(grid)) == []
-    services.care_event_record(actor=grid, resident=chen, kind="hospitalised",
-                               occurred_on=TODAY - dt.timedelta(days=5))
+    services.care_event_record(actor=grid, resident=chen, kind="hospitalised", occurred_on=TODAY - dt.timedelta(days=5))
     due = selectors.due_visits(grid)
     assert [(d.resident.name, d.rule.event_kind, d.overdue_days) for d in due] == [("陈老伯", "hospitalised", 2)]
     # a visit before the event does not count; one after it does
@@ -113,8 +112,9 @@ def test_visit_log_validation_and_scope(tree, elderly):
 
 def test_need_becomes_a_wish_in_one_click(tree, elderly):
     grid = tree.users["grid_a"]
-    visit = services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose="走访",
-                               needs=["需要一床厚棉被", "  "])
+    visit = services.visit_log(
+        actor=grid, resident=elderly[0], visited_on=TODAY, purpose="走访", needs=["需要一床厚棉被", "  "]
+    )
     need = visit.needs.get()
     wish = services.need_to_wish(actor=grid, need=need)
     assert wish.state == State.SUBMITTED and wish.resident == elderly[0] and wish.title == "需要一床厚棉被"
@@ -129,8 +129,7 @@ def test_need_becomes_a_work_order_in_one_click(tree, elderly):
     from linli.workorders.models import Case
 
     grid = tree.users["grid_a"]
-    visit = services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose="走访",
-                               needs=["楼道灯坏了"])
+    visit = services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose="走访", needs=["楼道灯坏了"])
     need = visit.needs.get()
     case = services.need_to_case(actor=grid, need=need, category="other")
     need.refresh_from_db()
@@ -144,17 +143,19 @@ def test_need_becomes_a_work_order_in_one_click(tree, elderly):
 def test_pairing_and_the_paired_member_logs_visits(tree, elderly):
     sec = tree.users["secretary_a1"]
     member_user, member = resident_with_login("member", tree.house_a2, name="党员甲")
-    pairing = services.pairing_create(actor=sec, resident=elderly[0], partner_kind="in_service",
-                                      partner_resident=member, note="每月上门")
+    pairing = services.pairing_create(
+        actor=sec, resident=elderly[0], partner_kind="in_service", partner_resident=member, note="每月上门"
+    )
     with pytest.raises(ValidationError):
         services.pairing_create(actor=sec, resident=elderly[0], partner_kind="organisation")
     with pytest.raises(PermissionDenied):
-        services.pairing_create(actor=sec, resident=elderly[2], partner_kind="organisation",
-                                partner_org=tree.dept)
-    org_pairing = services.pairing_create(actor=sec, resident=elderly[1], partner_kind="organisation",
-                                          partner_org=tree.dept)
-    visit = services.visit_log(actor=member_user, resident=elderly[0], pairing=pairing, visited_on=TODAY,
-                               purpose="结对上门", kind="pairing")
+        services.pairing_create(actor=sec, resident=elderly[2], partner_kind="organisation", partner_org=tree.dept)
+    org_pairing = services.pairing_create(
+        actor=sec, resident=elderly[1], partner_kind="organisation", partner_org=tree.dept
+    )
+    visit = services.visit_log(
+        actor=member_user, resident=elderly[0], pairing=pairing, visited_on=TODAY, purpose="结对上门", kind="pairing"
+    )
     with pytest.raises(PermissionDenied):  # not their pairing's resident
         services.visit_log(actor=member_user, resident=elderly[1], visited_on=TODAY, purpose="x")
     assert list(selectors.pairings(member_user)) == [pairing]
@@ -179,9 +180,17 @@ def test_errand_record(tree, elderly):
 def test_pages(client, tree, elderly):
     grid = tree.users["grid_a"]
     client.force_login(grid)
-    resp = client.post(f"/visits/log/new/?resident={elderly[0].pk}", {
-        "resident": elderly[0].pk, "kind": "routine", "visited_on": TODAY.isoformat(), "purpose": "例行走访",
-        "findings": "良好", "needs": "需要助餐\n腿脚不便"})
+    resp = client.post(
+        f"/visits/log/new/?resident={elderly[0].pk}",
+        {
+            "resident": elderly[0].pk,
+            "kind": "routine",
+            "visited_on": TODAY.isoformat(),
+            "purpose": "例行走访",
+            "findings": "良好",
+            "needs": "需要助餐\n腿脚不便",
+        },
+    )
     assert resp.status_code == 302
     visit = Visit.objects.get()
     page = client.get(f"/visits/log/{visit.pk}/").content.decode()
@@ -203,8 +212,10 @@ def test_rules_page_admin_edits_staff_read(client, tree):
     client.post("/visits/rules/", {"rule": rule.pk, f"r{rule.pk}-name": "x", f"r{rule.pk}-days": "1"})
     assert VisitRule.objects.get(pk=rule.pk).days == 30
     client.force_login(tree.users["district_admin"])
-    resp = client.post("/visits/rules/", {"rule": rule.pk, f"r{rule.pk}-name": rule.name, f"r{rule.pk}-days": "20",
-                                          f"r{rule.pk}-is_active": "on"})
+    resp = client.post(
+        "/visits/rules/",
+        {"rule": rule.pk, f"r{rule.pk}-name": rule.name, f"r{rule.pk}-days": "20", f"r{rule.pk}-is_active": "on"},
+    )
     assert resp.status_code == 302 and VisitRule.objects.get(pk=rule.pk).days == 20
     client.force_login(tree.users["dept_staff"])
     assert client.get("/visits/rules/").status_code == 403
@@ -217,8 +228,7 @@ def test_export_visit_log_and_errands(client, tree, elderly):
 
     grid = tree.users["grid_a"]
     services.visit_log(actor=grid, resident=elderly[0], visited_on=TODAY, purpose=FORMULA_NAME, needs=["棉被"])
-    services.errand_record(actor=grid, resident=elderly[0], matter="代缴水电费", handled_on=TODAY,
-                           note=FORMULA_NAME)
+    services.errand_record(actor=grid, resident=elderly[0], matter="代缴水电费", handled_on=TODAY, note=FORMULA_NAME)
     client.force_login(grid)
     before = AuditLog.objects.filter(action="export").count()
     resp = client.get("/visits/log/export/")
@@ -247,20 +257,24 @@ def test_bereaved_household_must_be_visited_within_three_days(client, tree):
     son = reg.resident_create(actor=root, name="王小军", home=tree.house_a1)
     neighbour = reg.resident_create(actor=root, name="隔壁李", home=tree.house_a1)
     household = reg.household_create(actor=root, house=tree.house_a1, head=widow, since=TODAY - dt.timedelta(days=900))
-    reg.household_move_in(actor=root, household=household, resident=son, relation="child",
-                          since=TODAY - dt.timedelta(days=900))
+    reg.household_move_in(
+        actor=root, household=household, resident=son, relation="child", since=TODAY - dt.timedelta(days=900)
+    )
     services.visit_log(actor=grid, resident=widow, visited_on=TODAY - dt.timedelta(days=6), purpose="例行走访")
     assert selectors.due_visits(grid) == []
     with pytest.raises(ValidationError):
-        services.care_event_record(actor=grid, resident=widow, kind="bereaved",
-                                   occurred_on=TODAY + dt.timedelta(days=1))
-    event = services.care_event_record(actor=grid, resident=widow, kind="bereaved",
-                                       occurred_on=TODAY - dt.timedelta(days=4), note="老伴去世")
+        services.care_event_record(
+            actor=grid, resident=widow, kind="bereaved", occurred_on=TODAY + dt.timedelta(days=1)
+        )
+    event = services.care_event_record(
+        actor=grid, resident=widow, kind="bereaved", occurred_on=TODAY - dt.timedelta(days=4), note="老伴去世"
+    )
     rule = VisitRule.objects.get(event_kind="bereaved")
     assert (rule.name, rule.days) == ("丧事必访", 3)
     due = selectors.due_visits(grid)
     assert [(d.resident.name, d.rule.event_kind, d.due_on, d.overdue_days, d.event) for d in due] == [
-        ("王阿姨", "bereaved", TODAY - dt.timedelta(days=1), 1, event)]
+        ("王阿姨", "bereaved", TODAY - dt.timedelta(days=1), 1, event)
+    ]
     assert due[0].last_visit == TODAY - dt.timedelta(days=6)  # the visit before the bereavement does not count
     assert [d.resident.name for d in selectors.due_visits(tree.users["secretary_a1"])] == ["王阿姨"]
     assert selectors.due_visits(tree.users["district_admin"])[0].event == event
@@ -279,8 +293,9 @@ def test_bereaved_household_must_be_visited_within_three_days(client, tree):
     # someone who is not of the household does not clear it; the son does
     services.visit_log(actor=grid, resident=neighbour, visited_on=TODAY, purpose="走访")
     assert [d.resident.name for d in selectors.due_visits(grid)] == ["王阿姨"]
-    services.visit_log(actor=grid, resident=son, visited_on=TODAY - dt.timedelta(days=2), purpose="吊唁慰问",
-                       kind="care")
+    services.visit_log(
+        actor=grid, resident=son, visited_on=TODAY - dt.timedelta(days=2), purpose="吊唁慰问", kind="care"
+    )
     assert selectors.due_visits(grid) == []
     # the rule switched off: a new bereavement elsewhere is not listed
     services.rule_update(actor=tree.users["district_admin"], rule=rule, is_active=False)

@@ -79,7 +79,9 @@ def test_the_worklist_groups_by_grid_and_building_most_urgent_first(tree, alone,
     assert [i.resident.name for i in items] == ["乙", "丁", "丙", "甲"]
     groups = selectors.grouped(items)
     assert [(g.grid, g.building, [i.resident.pk for i in g.items]) for g in groups] == [
-        (None, unassigned, [b.pk, d.pk]), (tree.grid_a, grid_a1, [c.pk, a.pk])]
+        (None, unassigned, [b.pk, d.pk]),
+        (tree.grid_a, grid_a1, [c.pk, a.pk]),
+    ]
 
 
 def test_the_worklist_is_paged_with_a_constant_number_of_queries(client, tree, alone, rule):
@@ -119,7 +121,9 @@ def test_a_batch_marked_done_records_one_visit_per_household_through_the_service
     assert resp.status_code == 302
     visits = Visit.objects.order_by("id")
     assert [(v.resident_id, v.visitor_id, v.visited_on, v.purpose) for v in visits] == [
-        (husband.pk, grid.pk, TODAY, "例行走访"), (neighbour.pk, grid.pk, TODAY, "例行走访")]
+        (husband.pk, grid.pk, TODAY, "例行走访"),
+        (neighbour.pk, grid.pk, TODAY, "例行走访"),
+    ]
     assert AuditLog.objects.filter(object_type="visits.visit", action="create").count() == 2
     # the household's visit serves the wife too: nobody of the three is due any more
     assert selectors.due_visits(grid) == []

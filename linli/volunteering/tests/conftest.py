@@ -19,8 +19,14 @@ def make_resident(tree, root):
 
     def make(name=None, *, home=None, birth=dt.date(1985, 5, 1), account=None, id_number=""):
         n = next(counter)
-        r = reg.resident_create(actor=root, name=name or f"居民{n}", home=home or tree.house_a1, birth_date=birth,
-                                id_type="id_card" if id_number else "", id_number=id_number)
+        r = reg.resident_create(
+            actor=root,
+            name=name or f"居民{n}",
+            home=home or tree.house_a1,
+            birth_date=birth,
+            id_type="id_card" if id_number else "",
+            id_number=id_number,
+        )
         if account is not None:
             type(r).objects.filter(pk=r.pk).update(account=account)
             r.refresh_from_db()
@@ -56,10 +62,19 @@ def make_activity(tree):
     def make(*, start_in=dt.timedelta(days=2), length=dt.timedelta(hours=3), slots=5, publish=True, **fields):
         actor = tree.users["secretary_a1"]
         start = timezone.now() + start_in
-        a = services.activity_create(actor=actor, community=tree.comm_a1, place=tree.compound_a1,
-                                     title=fields.pop("title", "小区清洁日"), content="清理楼道杂物",
-                                     starts_at=start, ends_at=start + length, slots=slots,
-                                     person_in_charge="李书记", contact="0555-1234567", **fields)
+        a = services.activity_create(
+            actor=actor,
+            community=tree.comm_a1,
+            place=tree.compound_a1,
+            title=fields.pop("title", "小区清洁日"),
+            content="清理楼道杂物",
+            starts_at=start,
+            ends_at=start + length,
+            slots=slots,
+            person_in_charge="李书记",
+            contact="0555-1234567",
+            **fields,
+        )
         if publish:
             a = services.activity_publish(actor=actor, activity=a)
         return a

@@ -32,8 +32,11 @@ def test_volunteering_operations_survive_fuzzing(tree, token_for, make_activity,
 
     users = ("district_admin", "secretary_a1", "dept_staff", "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in users}
-    passes = [("positive", core.GenerationMode.POSITIVE, False, "district_admin", 6),
-              ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 6),
-              *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 5) for who in users]]
-    core.run_fuzz(prefixes=("/api/v1/volunteering",), passes=passes, auth=auth, pools=pools, seeder=seed,
-                  min_operations=7)
+    passes = [
+        ("positive", core.GenerationMode.POSITIVE, False, "district_admin", 6),
+        ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 6),
+        *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 5) for who in users],
+    ]
+    core.run_fuzz(
+        prefixes=("/api/v1/volunteering",), passes=passes, auth=auth, pools=pools, seeder=seed, min_operations=7
+    )

@@ -35,6 +35,7 @@ def _english():
 
 # --- registration -----------------------------------------------------------------------------------------
 
+
 def test_register_numbers_and_no_personal_numbers_copied(tree, make_volunteer, me):
     v1, v2 = make_volunteer(), make_volunteer()
     year = timezone.localdate().year
@@ -77,13 +78,15 @@ def test_team_leader_and_duty_rhythm(tree, make_volunteer):
     rhythm = {r["kind"]: r["done"] for r in selectors.rhythm(team)}
     assert rhythm == {"daily": True, "weekly": False, "monthly": False}
     with pytest.raises(ValidationError):
-        services.duty_log_add(actor=actor, team=team, kind="weekly", on=timezone.localdate() + dt.timedelta(days=1),
-                              findings="x")
+        services.duty_log_add(
+            actor=actor, team=team, kind="weekly", on=timezone.localdate() + dt.timedelta(days=1), findings="x"
+        )
     with pytest.raises(PermissionDenied):
         services.team_create(actor=tree.users["secretary_a1"], community=tree.comm_b1, name="x", kind="patrol")
 
 
 # --- activities: risk, sign-up, waiting list, overlap, age ---------------------------------------------
+
 
 def test_risky_activity_needs_insurance_to_publish_and_close(tree, make_activity):
     actor = tree.users["secretary_a1"]
@@ -153,6 +156,7 @@ def test_signing_up_someone_else_needs_staff(tree, make_activity, make_volunteer
 
 
 # --- check-in by code ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def running(tree, make_activity, me):
@@ -258,6 +262,7 @@ def test_only_organiser_in_scope_shows_codes(tree, running):
 
 # --- hours, cap, confirmation, event ---------------------------------------------------------------------
 
+
 def test_hours_capped_and_confirmed_once_with_event(tree, running, me):
     got = []
     events.subscribe("volunteering.hours.confirmed", got.append)
@@ -321,8 +326,9 @@ def test_migration_backfills_place_and_recorder_of_earlier_records(tree, running
     SignUp.objects.filter(pk=s.pk).update(checked_in_at=running.starts_at, checked_out_at=running.ends_at)
     record = services.record_confirm(actor=staff, signup=s)
     with connection.cursor() as cur:  # as a record confirmed before the columns existed
-        cur.execute(f"UPDATE {ServiceRecord._meta.db_table} SET location = '', recorder = '' WHERE id = %s",
-                    [record.pk])
+        cur.execute(
+            f"UPDATE {ServiceRecord._meta.db_table} SET location = '', recorder = '' WHERE id = %s", [record.pk]
+        )
     from django.db.migrations.loader import MigrationLoader
 
     name = "0004_record_place_and_recorder"
@@ -343,8 +349,16 @@ def test_event_published_after_commit(tree, make_activity, me):
     SignUp.objects.filter(pk=s.pk).update(checked_in_at=a.starts_at, checked_out_at=a.ends_at)
     record = services.record_confirm(actor=staff, signup=s)
     payload = [p for p in got if p["record_id"] == record.pk]
-    assert payload == [{"record_id": record.pk, "volunteer_id": me.pk, "resident_id": me.resident_id,
-                        "hours": "1.00", "activity_id": a.pk, "confirmed_at": record.confirmed_at.isoformat()}]
+    assert payload == [
+        {
+            "record_id": record.pk,
+            "volunteer_id": me.pk,
+            "resident_id": me.resident_id,
+            "hours": "1.00",
+            "activity_id": a.pk,
+            "confirmed_at": record.confirmed_at.isoformat(),
+        }
+    ]
 
 
 def test_list_ticking_and_confirm_all(tree, running, make_volunteer):
@@ -357,6 +371,7 @@ def test_list_ticking_and_confirm_all(tree, running, make_volunteer):
 
 
 # --- certificate -----------------------------------------------------------------------------------------
+
 
 def test_certificate_content(tree, running, me):
     staff = tree.users["secretary_a1"]
@@ -383,6 +398,7 @@ def test_certificate_request_notifies_staff(tree, me):
 
 
 # --- stars -----------------------------------------------------------------------------------------------
+
 
 def test_star_thresholds_notice_and_award(tree, make_volunteer, me):
     Volunteer.objects.filter(pk=me.pk).update(total_hours=Decimal("99.99"))
@@ -421,10 +437,24 @@ def test_star_withdrawn_during_notice_and_thresholds_configurable(tree, make_vol
 def test_bad_input_changes_nothing(tree, make_activity, me):
     before = AuditLog.objects.count()
     with pytest.raises(ValidationError):
-        services.activity_create(actor=tree.users["secretary_a1"], community=tree.comm_a1, title="x", content="y",
-                                 starts_at=timezone.now() + dt.timedelta(days=1), ends_at=timezone.now(), slots=3)
+        services.activity_create(
+            actor=tree.users["secretary_a1"],
+            community=tree.comm_a1,
+            title="x",
+            content="y",
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            ends_at=timezone.now(),
+            slots=3,
+        )
     with pytest.raises(ValidationError):
-        services.activity_create(actor=tree.users["district_admin"], community=tree.comm_a1, place=tree.house_b1,
-                                 title="x", content="y", starts_at=timezone.now() + dt.timedelta(days=1),
-                                 ends_at=timezone.now() + dt.timedelta(days=1, hours=1), slots=3)
+        services.activity_create(
+            actor=tree.users["district_admin"],
+            community=tree.comm_a1,
+            place=tree.house_b1,
+            title="x",
+            content="y",
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
+            slots=3,
+        )
     assert AuditLog.objects.count() == before

@@ -36,8 +36,16 @@ def neighbour(tree):
 
     root = system_user()
     unit = areas.place_create(actor=root, parent=tree.building_a1b, name="1单元")
-    house = areas.place_create(actor=root, parent=unit, name="202", floor=2, number="202", area=Decimal("70"),
-                               area_source="registered", use="residential")
+    house = areas.place_create(
+        actor=root,
+        parent=unit,
+        name="202",
+        floor=2,
+        number="202",
+        area=Decimal("70"),
+        area_source="registered",
+        use="residential",
+    )
     return _resident_login(tree, "neighbour", house)
 
 
@@ -62,8 +70,15 @@ def test_public_notice_is_readable_by_the_community_without_personal_numbers(cli
     r = on_notice.resident
     for secret in (r.id_masked, on_notice.number, "123X"):
         assert secret and secret not in text
-    assert set(selectors.public_notices(neighbour)[0]) == {"pk", "level", "hours", "notice_from", "notice_until",
-                                                           "name", "community"}
+    assert set(selectors.public_notices(neighbour)[0]) == {
+        "pk",
+        "level",
+        "hours",
+        "notice_from",
+        "notice_until",
+        "name",
+        "community",
+    }
     # Staff of the community and the grid read it too; another community and a department do not.
     for who, rows in (("secretary_a1", 1), ("grid_a", 1), ("head_a1", 1), ("district_admin", 1)):
         assert len(selectors.public_notices(tree.users[who])) == rows, who
@@ -108,8 +123,13 @@ def test_levels_page_district_admin_edits_other_staff_read(client, tree):
     # Every level moved past the old value of the one above: fine as a whole table.
     new = {"level_1": "320", "level_2": "650", "level_3": "1100", "level_4": "1600", "level_5": "2000"}
     assert client.post(url, new).status_code == 302
-    assert services.thresholds() == [(1, Decimal("320.0")), (2, Decimal("650.0")), (3, Decimal("1100.0")),
-                                     (4, Decimal("1600.0")), (5, Decimal("2000.0"))]
+    assert services.thresholds() == [
+        (1, Decimal("320.0")),
+        (2, Decimal("650.0")),
+        (3, Decimal("1100.0")),
+        (4, Decimal("1600.0")),
+        (5, Decimal("2000.0")),
+    ]
     assert AuditLog.objects.filter(object_type="volunteering.starthreshold").count() == before + 5
     bad = dict(new, level_3="600")
     resp = client.post(url, bad)

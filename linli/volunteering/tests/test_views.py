@@ -52,8 +52,9 @@ def test_self_registration_page(client, tree, make_resident):
     user = tree.users["resident_a1"]
     make_resident("赵志愿", account=user)
     client.force_login(user)
-    resp = client.post(reverse("volunteering:me"), {"skills": ["medical"], "availability": "weekends",
-                                                   "contact_preference": "app"})
+    resp = client.post(
+        reverse("volunteering:me"), {"skills": ["medical"], "availability": "weekends", "contact_preference": "app"}
+    )
     assert resp.status_code == 302
     page = client.get(reverse("volunteering:me")).content.decode()
     assert "my-number" in page and "YS" in page
@@ -75,8 +76,9 @@ def test_organiser_code_page_rotates(client, tree, make_activity):
 def _qr_of(url: str) -> str:
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", border=4, svgclass="vol-qr",
-                                                 omitsize=True)
+    return segno.make(url, error="m").svg_inline(
+        scale=8, dark="#000", light="#fff", border=4, svgclass="vol-qr", omitsize=True
+    )
 
 
 def test_code_page_shows_a_qr_of_the_absolute_check_url_that_checks_in(client, tree, make_activity, me):
@@ -110,8 +112,9 @@ def test_code_page_shows_a_qr_of_the_absolute_check_url_that_checks_in(client, t
     assert SignUp.objects.get().checked_in_by == "code"
 
 
-def test_code_url_uses_the_public_site_address_when_the_organiser_is_on_localhost(client, tree, make_activity,
-                                                                                  settings):
+def test_code_url_uses_the_public_site_address_when_the_organiser_is_on_localhost(
+    client, tree, make_activity, settings
+):
     a = make_activity()
     client.force_login(tree.users["secretary_a1"])
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
@@ -121,8 +124,9 @@ def test_code_url_uses_the_public_site_address_when_the_organiser_is_on_localhos
     url = text.split('data-testid="code-link">')[1].split("<")[0]
     assert url.startswith("https://linli.example.cn/volunteering/check/?c=") and _qr_of(url) in text
     settings.LINLI_SITE_URL = "http://127.0.0.1:8000"
-    text = client.get(reverse("volunteering:activity_code", args=[a.pk, "out"]),
-                      HTTP_HOST="localhost:8000").content.decode()
+    text = client.get(
+        reverse("volunteering:activity_code", args=[a.pk, "out"]), HTTP_HOST="localhost:8000"
+    ).content.decode()
     assert "http://localhost:8000/volunteering/check/" in text and 'data-testid="qr-local"' in text
 
 
@@ -163,12 +167,23 @@ def test_certificate_page_masks_id(client, tree, make_activity, me):
     started(a, ago=dt.timedelta(days=1))
     SignUp.objects.filter(pk=s.pk).update(checked_in_at=a.starts_at, checked_out_at=a.ends_at)
     services.record_confirm(actor=tree.users["secretary_a1"], signup=s)
-    cert = services.certificate_issue(actor=tree.users["secretary_a1"], volunteer=me, person_in_charge="李书记",
-                                      contact="0555-1234567")
+    cert = services.certificate_issue(
+        actor=tree.users["secretary_a1"], volunteer=me, person_in_charge="李书记", contact="0555-1234567"
+    )
     client.force_login(tree.users["resident_a1"])  # the volunteer sees their own certificate
     page = client.get(reverse("volunteering:certificate", args=[cert.pk])).content.decode()
-    for text in (cert.number, "王小明", me.number, "3.00", "小区清洁日", tree.comm_a1.name, "李书记",
-                 "0555-1234567", "@media print", me.resident.id_masked):
+    for text in (
+        cert.number,
+        "王小明",
+        me.number,
+        "3.00",
+        "小区清洁日",
+        tree.comm_a1.name,
+        "李书记",
+        "0555-1234567",
+        "@media print",
+        me.resident.id_masked,
+    ):
         assert text in page, text
     assert "34050419850501123X" not in page
     client.force_login(tree.users["secretary_a1"])
@@ -179,9 +194,18 @@ def test_certificate_page_masks_id(client, tree, make_activity, me):
     assert client.get(reverse("volunteering:certificate", args=[cert.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name,status", [("secretary_a1", 200), ("street_a", 200), ("district_admin", 200),
-                                         ("grid_a", 200), ("resident_a1", 403), ("dept_staff", 403),
-                                         ("nobody", 403)])
+@pytest.mark.parametrize(
+    "name,status",
+    [
+        ("secretary_a1", 200),
+        ("street_a", 200),
+        ("district_admin", 200),
+        ("grid_a", 200),
+        ("resident_a1", 403),
+        ("dept_staff", 403),
+        ("nobody", 403),
+    ],
+)
 def test_staff_pages_permissions(client, tree, name, status):
     client.force_login(tree.users[name])
     for url in ("volunteering:activities", "volunteering:volunteers", "volunteering:teams", "volunteering:stars"):
@@ -260,13 +284,32 @@ def test_staff_ticks_list_and_confirms(client, tree, make_activity, me):
 
 def test_activity_and_team_forms(client, tree, make_volunteer):
     client.force_login(tree.users["secretary_a1"])
-    resp = client.post(reverse("volunteering:activity_new"), {
-        "community": tree.comm_a1.pk, "kind": "volunteer", "title": "义剪", "content": "为老人理发",
-        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T08:00", "slots": 3})
+    resp = client.post(
+        reverse("volunteering:activity_new"),
+        {
+            "community": tree.comm_a1.pk,
+            "kind": "volunteer",
+            "title": "义剪",
+            "content": "为老人理发",
+            "starts_at": "2031-05-01T09:00",
+            "ends_at": "2031-05-01T08:00",
+            "slots": 3,
+        },
+    )
     assert resp.status_code == 200 and "field-error" in resp.content.decode()
-    resp = client.post(reverse("volunteering:activity_new"), {
-        "community": tree.comm_a1.pk, "kind": "volunteer", "title": "义剪", "content": "为老人理发",
-        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-01T11:00", "slots": 3, "is_risky": "on"})
+    resp = client.post(
+        reverse("volunteering:activity_new"),
+        {
+            "community": tree.comm_a1.pk,
+            "kind": "volunteer",
+            "title": "义剪",
+            "content": "为老人理发",
+            "starts_at": "2031-05-01T09:00",
+            "ends_at": "2031-05-01T11:00",
+            "slots": 3,
+            "is_risky": "on",
+        },
+    )
     assert resp.status_code == 302
     from linli.volunteering.models import Activity
 
@@ -274,14 +317,16 @@ def test_activity_and_team_forms(client, tree, make_volunteer):
     client.post(reverse("volunteering:activity_op", args=[a.pk, "publish"]))
     a.refresh_from_db()
     assert a.status == "draft"  # risky without insurance
-    resp = client.post(reverse("volunteering:team_new"), {"community": tree.comm_a1.pk, "name": "文明创建督查队",
-                                                          "kind": "inspection"})
+    resp = client.post(
+        reverse("volunteering:team_new"), {"community": tree.comm_a1.pk, "name": "文明创建督查队", "kind": "inspection"}
+    )
     assert resp.status_code == 302
     v = make_volunteer()
     team_url = resp["Location"]
     client.post(team_url, {"form": "member", "number": v.number, "leader": "on"})
-    client.post(team_url, {"form": "duty", "kind": "weekly", "on": timezone.localdate().isoformat(),
-                           "findings": "督促整改"})
+    client.post(
+        team_url, {"form": "duty", "kind": "weekly", "on": timezone.localdate().isoformat(), "findings": "督促整改"}
+    )
     page = client.get(team_url).content.decode()
     assert v.resident.name in page and "督促整改" in page
 
@@ -297,8 +342,7 @@ def _workbook(resp):
     return load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
 
 
-def test_activity_signup_list_export_with_hours_masked_and_audited(client, tree, make_activity, me,
-                                                                    make_volunteer):
+def test_activity_signup_list_export_with_hours_masked_and_audited(client, tree, make_activity, me, make_volunteer):
     from decimal import Decimal
 
     from linli.registry.models import Resident

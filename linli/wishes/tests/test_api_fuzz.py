@@ -9,5 +9,4 @@ PREFIXES = ("/api/v1/wishes", "/api/v1/points", "/api/v1/visits")
 
 def test_our_operations_survive_fuzzing(tree, token_for):
     auth = core.tokens(token_for, {who for *_, who, _ in core.PASSES})
-    core.run_fuzz(prefixes=PREFIXES, passes=core.PASSES, auth=auth, pools=core.reference_pools(tree),
-                  min_operations=10)
+    core.run_fuzz(prefixes=PREFIXES, passes=core.PASSES, auth=auth, pools=core.reference_pools(tree), min_operations=10)

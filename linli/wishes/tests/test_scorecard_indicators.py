@@ -35,8 +35,12 @@ def world(tree):
     w.needy = reg.resident_create(actor=root, name="张秀英", home=tree.house_a1)
     committee = party_org("community_committee", "雨秀社区党委", tree.comm_a1)
     w.branch = party_org("branch", "怡心花园党支部", tree.compound_a1, parent=committee)
-    w.branch_b = party_org("branch", "半山花园党支部", tree.comm_b1,
-                           parent=party_org("community_committee", "半山花园社区党委", tree.comm_b1))
+    w.branch_b = party_org(
+        "branch",
+        "半山花园党支部",
+        tree.comm_b1,
+        parent=party_org("community_committee", "半山花园社区党委", tree.comm_b1),
+    )
     w.u1, r1 = resident_with_login("m1", tree.house_a1, name="党员甲")
     w.u2, r2 = resident_with_login("m2", tree.house_a1, name="党员乙")
     w.u3, r3 = resident_with_login("m3", tree.house_b1, name="党员丙")
@@ -115,7 +119,9 @@ def test_member_fulfilled(tree, world, wishes):
     assert before[f"party.partymember:{world.m1.pk}"].value == Decimal(0)
     # A community's run sees only its own members.
     assert set(_values("wishes.member_fulfilled", "member", tree.comm_a1.path)) == {
-        f"party.partymember:{world.m1.pk}", f"party.partymember:{world.m2.pk}"}
+        f"party.partymember:{world.m1.pk}",
+        f"party.partymember:{world.m2.pk}",
+    }
 
 
 def test_inservice_fulfilled(tree, world, wishes):

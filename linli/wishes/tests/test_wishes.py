@@ -63,13 +63,13 @@ def member(tree):
 
 def published(tree, needy, **kw):
     sec = tree.users["secretary_a1"]
-    wish = services.wish_submit(actor=sec, resident=needy, title="一台电风扇", need="夏天闷热",
-                                estimated_value=Decimal("150.00"), **kw)
+    wish = services.wish_submit(
+        actor=sec, resident=needy, title="一台电风扇", need="夏天闷热", estimated_value=Decimal("150.00"), **kw
+    )
     return services.wish_approve(actor=sec, wish=wish)
 
 
-def test_full_path_credits_points_and_publishes_claimer_info(tree, needy, member,
-                                                            django_capture_on_commit_callbacks):
+def test_full_path_credits_points_and_publishes_claimer_info(tree, needy, member, django_capture_on_commit_callbacks):
     sec = tree.users["secretary_a1"]
     with django_capture_on_commit_callbacks(execute=True):
         wish = published(tree, needy)
@@ -127,8 +127,7 @@ def test_claimer_kinds_are_checked(tree, needy):
     with pytest.raises(ValidationError):
         services.claim(actor=tree.users["grid_a"], wish=wish, kind="volunteer")  # no resident record
     with pytest.raises(ValidationError):
-        services.claim(actor=tree.users["dept_staff"], wish=wish, kind="organisation",
-                       organisation=tree.dept_other)
+        services.claim(actor=tree.users["dept_staff"], wish=wish, kind="organisation", organisation=tree.dept_other)
     for bad in ("0", "101", "abc", "-5"):
         with pytest.raises(ValidationError):
             services.claim(actor=plain, wish=wish, kind="volunteer", share=bad)
@@ -159,8 +158,11 @@ def test_fulfil_needs_a_real_image_and_strips_exif(tree, needy, member):
     wish = published(tree, needy)
     services.claim(actor=member, wish=wish, kind="volunteer")
     audits = AuditLog.objects.count()
-    for bad in ([], [SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")],
-                [SimpleUploadedFile("x.gif", b"GIF89a" + b"\0" * 40, content_type="image/gif")]):
+    for bad in (
+        [],
+        [SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")],
+        [SimpleUploadedFile("x.gif", b"GIF89a" + b"\0" * 40, content_type="image/gif")],
+    ):
         with pytest.raises(ValidationError) as exc:
             services.wish_fulfil(actor=member, wish=wish, photos=bad)
         assert "photos" in exc.value.message_dict
@@ -251,17 +253,29 @@ def test_public_pages_hide_name_and_address(client, tree, needy, member):
 def test_browser_flow_pages(client, tree, needy, member):
     sec = tree.users["secretary_a1"]
     client.force_login(sec)
-    resp = client.post(f"/wishes/manage/new/?resident={needy.pk}", {
-        "resident": needy.pk, "title": "一副老花镜", "need": "看不清报纸", "kind": "goods", "estimated_value": "60",
-        "fulfil_within_days": 7})
+    resp = client.post(
+        f"/wishes/manage/new/?resident={needy.pk}",
+        {
+            "resident": needy.pk,
+            "title": "一副老花镜",
+            "need": "看不清报纸",
+            "kind": "goods",
+            "estimated_value": "60",
+            "fulfil_within_days": 7,
+        },
+    )
     assert resp.status_code == 302, resp.content.decode()[:2000]
     wish = Wish.objects.get(title="一副老花镜")
     assert client.post(f"/wishes/manage/{wish.pk}/", {"do": "approve"}).status_code == 302
     client.force_login(member)
     page = client.get(f"/wishes/board/{wish.pk}/").content.decode()
     assert "party_member:" in page
-    assert client.post(f"/wishes/board/{wish.pk}/", {"do": "claim", "claim_as": "party_member:",
-                                                      "share": "100"}).status_code == 302
+    assert (
+        client.post(
+            f"/wishes/board/{wish.pk}/", {"do": "claim", "claim_as": "party_member:", "share": "100"}
+        ).status_code
+        == 302
+    )
     resp = client.post(f"/wishes/board/{wish.pk}/", {"do": "fulfil", "note": "ok", "photos": [png()]})
     assert resp.status_code == 302
     wish = Wish.objects.get(pk=wish.pk)
@@ -362,8 +376,7 @@ def test_wish_list_export_with_claimers_and_states(client, tree, needy, member):
 
     wish = published(tree, needy)
     services.claim(actor=member, wish=wish, kind="party_member", share="60")
-    services.claim(actor=tree.users["dept_staff"], wish=wish, kind="organisation", share="40",
-                   organisation=tree.dept)
+    services.claim(actor=tree.users["dept_staff"], wish=wish, kind="organisation", share="40", organisation=tree.dept)
     far = reg.resident_create(actor=system_user(), name="远方人", home=tree.house_b1)
     services.wish_submit(actor=tree.users["district_admin"], resident=far, title="外社区的心愿", need="…")
     client.force_login(tree.users["secretary_a1"])

@@ -74,10 +74,12 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
     description = models.TextField(_("description"), validators=[MaxLengthValidator(DESCRIPTION_MAX)])
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.RESIDENT)
-    external_ref = models.CharField(_("external reference"), max_length=40, blank=True,
-                                    help_text=_("e.g. the 12345 ticket number"))
-    origin = models.CharField(_("originates from"), max_length=80, blank=True,
-                              help_text=_('The record it came from, as "app.model:pk".'))
+    external_ref = models.CharField(
+        _("external reference"), max_length=40, blank=True, help_text=_("e.g. the 12345 ticket number")
+    )
+    origin = models.CharField(
+        _("originates from"), max_length=80, blank=True, help_text=_('The record it came from, as "app.model:pk".')
+    )
 
     # Where: a place in the tree (house, building, compound, community) and/or a map point with an address.
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
@@ -87,25 +89,51 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
     lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     # Who: the account that reported (tracks and evaluates), the resident record, a name/phone given by phone.
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="reported_cases")
-    reporter_resident = models.ForeignKey("registry.Resident", verbose_name=_("reporting resident"), null=True,
-                                          blank=True, on_delete=models.SET_NULL, related_name="reported_cases")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    reporter_resident = models.ForeignKey(
+        "registry.Resident",
+        verbose_name=_("reporting resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
     reporter_phone_cipher = models.TextField(blank=True, editable=False)
     reporter_phone_masked = models.CharField(_("reporter's phone"), max_length=20, blank=True, editable=False)
-    confidentiality = models.CharField(_("confidentiality"), max_length=12, choices=Confidentiality.choices,
-                                       default=Confidentiality.NONE)
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=12, choices=Confidentiality.choices, default=Confidentiality.NONE
+    )
 
     # The state machine and who holds the case.
-    state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.ACCEPTED, protected=True,
-                     db_index=True)
+    state = FSMField(
+        _("state"), max_length=12, choices=State.choices, default=State.ACCEPTED, protected=True, db_index=True
+    )
     level = models.CharField(_("handled at"), max_length=10, choices=Level.choices, default=Level.COMMUNITY)
     whistled_at = models.DateTimeField(_("whistled at"), null=True, blank=True)
-    lead_org = models.ForeignKey("orgs.Organisation", verbose_name=_("lead handler"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="led_cases")
-    task_force = models.ForeignKey("workorders.TaskForce", verbose_name=_("task force"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="cases")
+    lead_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("lead handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    task_force = models.ForeignKey(
+        "workorders.TaskForce",
+        verbose_name=_("task force"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
 
     # Deadlines (end of the n-th working day) and milestones.
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
@@ -118,8 +146,9 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
     reply = models.TextField(_("reply to the resident"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
 
     # The resident's verdict.
-    verdict = models.ForeignKey(VerdictLevel, verbose_name=_("verdict"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    verdict = models.ForeignKey(
+        VerdictLevel, verbose_name=_("verdict"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     verdict_reasons = models.JSONField(_("verdict reasons"), default=list, blank=True)
     verdict_note = models.CharField(_("verdict note"), max_length=500, blank=True)
     ever_unsatisfied = models.BooleanField(_("ever judged unsatisfactory"), default=False)
@@ -133,8 +162,14 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
     sign_overdue = models.BooleanField(_("signed late"), default=False)
     handle_overdue = models.BooleanField(_("completed late"), default=False)
 
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_cases")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
     close_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     audit_exclude = frozenset({"reporter_phone_cipher"})
@@ -174,27 +209,46 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         return None
 
     # --- the state machine (each transition is wrapped by a service in services.py) ---------------------
-    @transition(field=state, source=State.ACCEPTED, target=State.ACCEPTED,
-                permission=lambda case, user: case.level == Level.COMMUNITY and policy.is_community_staff(case, user),
-                custom={"label": _("Whistle to the district (吹哨)"), "style": "warning"})
+    @transition(
+        field=state,
+        source=State.ACCEPTED,
+        target=State.ACCEPTED,
+        permission=lambda case, user: case.level == Level.COMMUNITY and policy.is_community_staff(case, user),
+        custom={"label": _("Whistle to the district (吹哨)"), "style": "warning"},
+    )
     def whistle(self):
         self.level = Level.DISTRICT
         self.whistled_at = timezone.now()
 
-    @transition(field=state, source=State.ACCEPTED, target=State.DISPATCHED, permission=policy.controls_queue,
-                custom={"label": _("Dispatch (派单)"), "style": "primary"})
+    @transition(
+        field=state,
+        source=State.ACCEPTED,
+        target=State.DISPATCHED,
+        permission=policy.controls_queue,
+        custom={"label": _("Dispatch (派单)"), "style": "primary"},
+    )
     def dispatch(self):
         self.dispatched_at = timezone.now()
 
-    @transition(field=state, source=State.DISPATCHED, target=State.SIGNED, permission=policy.is_lead_handler,
-                custom={"label": _("Sign for it (签收)"), "style": "primary"})
+    @transition(
+        field=state,
+        source=State.DISPATCHED,
+        target=State.SIGNED,
+        permission=policy.is_lead_handler,
+        custom={"label": _("Sign for it (签收)"), "style": "primary"},
+    )
     def sign(self):
         self.signed_at = timezone.now()
         if self.sign_due and self.signed_at > self.sign_due:
             self.sign_overdue = True
 
-    @transition(field=state, source=[State.DISPATCHED, State.SIGNED], target=State.ACCEPTED,
-                permission=policy.is_lead_handler, custom={"label": _("Return it (退单)"), "style": "secondary"})
+    @transition(
+        field=state,
+        source=[State.DISPATCHED, State.SIGNED],
+        target=State.ACCEPTED,
+        permission=policy.is_lead_handler,
+        custom={"label": _("Return it (退单)"), "style": "secondary"},
+    )
     def return_case(self):
         self.lead_org = None
         self.task_force = None
@@ -203,43 +257,78 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
         self.handle_due = None
         self.signed_at = None
 
-    @transition(field=state, source=State.SIGNED, target=State.HANDLING, permission=policy.is_lead_handler,
-                custom={"label": _("Start handling"), "style": "primary"})
+    @transition(
+        field=state,
+        source=State.SIGNED,
+        target=State.HANDLING,
+        permission=policy.is_lead_handler,
+        custom={"label": _("Start handling"), "style": "primary"},
+    )
     def start(self):
         pass
 
-    @transition(field=state, source=[State.SIGNED, State.HANDLING], target=State.COMPLETED,
-                permission=policy.is_lead_handler, custom={"label": _("Complete (办结)"), "style": "primary"})
+    @transition(
+        field=state,
+        source=[State.SIGNED, State.HANDLING],
+        target=State.COMPLETED,
+        permission=policy.is_lead_handler,
+        custom={"label": _("Complete (办结)"), "style": "primary"},
+    )
     def complete(self):
         self.completed_at = timezone.now()
         if self.handle_due and self.completed_at > self.handle_due:
             self.handle_overdue = True
 
-    @transition(field=state, source=State.COMPLETED, target=State.EVALUATED, permission=policy.may_evaluate,
-                custom={"label": _("Give your verdict"), "style": "primary"})
+    @transition(
+        field=state,
+        source=State.COMPLETED,
+        target=State.EVALUATED,
+        permission=policy.may_evaluate,
+        custom={"label": _("Give your verdict"), "style": "primary"},
+    )
     def evaluate(self):
         self.evaluated_at = timezone.now()
 
-    @transition(field=state, source=State.COMPLETED, target=State.DISPATCHED, permission=policy.may_evaluate,
-                custom={"label": _("Send back for re-doing (发回重办)"), "hidden": True})
+    @transition(
+        field=state,
+        source=State.COMPLETED,
+        target=State.DISPATCHED,
+        permission=policy.may_evaluate,
+        custom={"label": _("Send back for re-doing (发回重办)"), "hidden": True},
+    )
     def reopen(self):
         self.reopen_count += 1
         self.dispatched_at = timezone.now()
         self.signed_at = None
         self.completed_at = None
 
-    @transition(field=state, source=State.EVALUATED, target=State.ARCHIVED, permission=policy.controls_queue,
-                custom={"label": _("Archive (归档)"), "style": "secondary"})
+    @transition(
+        field=state,
+        source=State.EVALUATED,
+        target=State.ARCHIVED,
+        permission=policy.controls_queue,
+        custom={"label": _("Archive (归档)"), "style": "secondary"},
+    )
     def archive(self):
         self.closed_at = timezone.now()
 
-    @transition(field=state, source=list(OPEN_STATES), target=State.CANCELLED, permission=policy.may_cancel,
-                custom={"label": _("Withdraw (撤销)"), "style": "secondary"})
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.CANCELLED,
+        permission=policy.may_cancel,
+        custom={"label": _("Withdraw (撤销)"), "style": "secondary"},
+    )
     def cancel(self):
         self.closed_at = timezone.now()
 
-    @transition(field=state, source=list(OPEN_STATES), target=State.MERGED, permission=policy.controls_queue,
-                custom={"label": _("Merge into another case (合并)"), "style": "secondary"})
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.MERGED,
+        permission=policy.controls_queue,
+        custom={"label": _("Merge into another case (合并)"), "style": "secondary"},
+    )
     def merge(self):
         self.closed_at = timezone.now()
 
@@ -326,16 +415,19 @@ class CaseAssignment(ScopedModel, BaseModel):
     scope_field = "case__scope_path"
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
-                                     related_name="case_assignments")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="case_assignments"
+    )
     role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices)
-    status = models.CharField(_("status"), max_length=10, choices=AssignmentStatus.choices,
-                              default=AssignmentStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    queue_rank = models.PositiveSmallIntegerField(_("place in the queue"), choices=QueueRank.choices,
-                                                  default=QueueRank.OFF, editable=False)
+    queue_rank = models.PositiveSmallIntegerField(
+        _("place in the queue"), choices=QueueRank.choices, default=QueueRank.OFF, editable=False
+    )
     due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -364,8 +456,14 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_label = models.CharField(_("by"), max_length=120, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     from_state = models.CharField(_("from"), max_length=12, blank=True)
@@ -398,15 +496,27 @@ class CaseAttachment(ScopedModel, BaseModel):
     scope_field = "case__scope_path"
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(CaseEvent, verbose_name=_("timeline entry"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent,
+        verbose_name=_("timeline entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.REPORT)
     file = models.FileField(_("file"), upload_to="workorders/%Y/%m/")
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     original_name = models.CharField(_("file name"), max_length=120, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -439,12 +549,20 @@ class ExtensionRequest(ScopedModel, BaseModel):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("extra working days"))
     reason = models.CharField(_("reason"), max_length=500)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=ExtensionStatus.choices,
-                              default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
     old_due = models.DateTimeField(_("old deadline"), null=True, blank=True)
@@ -454,8 +572,9 @@ class ExtensionRequest(ScopedModel, BaseModel):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status="pending"),
-                                               name="wo_one_pending_extension")]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="wo_one_pending_extension")
+        ]
 
     def __str__(self):
         return f"{self.case_id} +{self.days}"

@@ -31,21 +31,38 @@ class Category(DistrictWide, BaseModel):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    parent = models.ForeignKey("self", verbose_name=_("parent category"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
-    keywords = models.CharField(_("keywords"), max_length=200, blank=True,
-                                help_text=_("Other words residents use for it, separated by commas (Open311 "
-                                            "keywords)."))
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=200,
+        blank=True,
+        help_text=_("Other words residents use for it, separated by commas (Open311 keywords)."),
+    )
     default_handler = models.ForeignKey(
-        "orgs.Organisation", verbose_name=_("default handling department"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text=_("Suggested to the dispatcher as the lead department."))
+        "orgs.Organisation",
+        verbose_name=_("default handling department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Suggested to the dispatcher as the lead department."),
+    )
     handled_by_property = models.BooleanField(
-        _("property company first"), default=False,
-        help_text=_("The community dispatches it to the compound's property company first."))
-    is_public = models.BooleanField(_("offered to residents"), default=True,
-                                    help_text=_("Shown on the residents' report page and in Open311."))
+        _("property company first"),
+        default=False,
+        help_text=_("The community dispatches it to the compound's property company first."),
+    )
+    is_public = models.BooleanField(
+        _("offered to residents"), default=True, help_text=_("Shown on the residents' report page and in Open311.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort = models.PositiveSmallIntegerField(_("order"), default=100)
 
@@ -69,11 +86,18 @@ class TimeLimit(DistrictWide, BaseModel):
     working days; emergencies the same day.
     """
 
-    case_type = models.CharField(_("case type"), max_length=16, choices=CaseType.choices, blank=True,
-                                 help_text=_("Blank: any type."))
-    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="time_limits",
-                                 help_text=_("Blank: any category."))
+    case_type = models.CharField(
+        _("case type"), max_length=16, choices=CaseType.choices, blank=True, help_text=_("Blank: any type.")
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="time_limits",
+        help_text=_("Blank: any category."),
+    )
     sign_days = models.PositiveSmallIntegerField(_("sign within (working days)"), default=1)
     handle_days = models.PositiveSmallIntegerField(_("handle within (working days)"))
 
@@ -82,8 +106,9 @@ class TimeLimit(DistrictWide, BaseModel):
         verbose_name_plural = _("time limits")
         constraints = [
             models.UniqueConstraint(fields=["case_type", "category"], name="wo_timelimit_type_category"),
-            models.UniqueConstraint(fields=["case_type"], condition=models.Q(category__isnull=True),
-                                    name="wo_timelimit_type_any_category"),
+            models.UniqueConstraint(
+                fields=["case_type"], condition=models.Q(category__isnull=True), name="wo_timelimit_type_any_category"
+            ),
         ]
 
     def __str__(self):
@@ -112,8 +137,9 @@ class VerdictLevel(DistrictWide, BaseModel):
 class VerdictReason(models.Model):
     """A reason chip offered with a verdict level (e.g. 处理不及时, 问题未解决)."""
 
-    level = models.ForeignKey(VerdictLevel, verbose_name=_("verdict level"), on_delete=models.CASCADE,
-                              related_name="reasons")
+    level = models.ForeignKey(
+        VerdictLevel, verbose_name=_("verdict level"), on_delete=models.CASCADE, related_name="reasons"
+    )
     text = models.CharField(_("reason"), max_length=40)
     sort = models.PositiveSmallIntegerField(_("order"), default=100)
 

@@ -28,16 +28,25 @@ class Open311Key(ScopedModel, BaseModel):
     name = models.CharField(_("name"), max_length=80, help_text=_("Who uses it, e.g. the city's 12345 app."))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
-    place = models.ForeignKey("areas.Place", verbose_name=_("may report in"), on_delete=models.PROTECT,
-                              related_name="+")
+    place = models.ForeignKey(
+        "areas.Place", verbose_name=_("may report in"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("acts as"), on_delete=models.PROTECT,
-                                   related_name="open311_key")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("acts as"), on_delete=models.PROTECT, related_name="open311_key"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     objects = Open311KeyQuerySet.as_manager()
@@ -64,10 +73,12 @@ class Open311Key(ScopedModel, BaseModel):
 class Open311Request(BaseModel):
     """What an Open311 POST brought besides the case: the key, the token, the media link (stored, never fetched)."""
 
-    case = models.OneToOneField("workorders.Case", verbose_name=_("case"), on_delete=models.CASCADE,
-                                related_name="open311")
-    key = models.ForeignKey(Open311Key, verbose_name=_("API key"), null=True, on_delete=models.SET_NULL,
-                            related_name="requests")
+    case = models.OneToOneField(
+        "workorders.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="open311"
+    )
+    key = models.ForeignKey(
+        Open311Key, verbose_name=_("API key"), null=True, on_delete=models.SET_NULL, related_name="requests"
+    )
     token = models.CharField(_("token"), max_length=40, unique=True, editable=False)
     media_url = models.URLField(_("media link"), max_length=1000, blank=True)
 

@@ -23,16 +23,25 @@ class TaskForce(ScopedModel, BaseModel):
 
     kind = models.CharField(_("kind"), max_length=10, choices=TaskForceKind.choices, default=TaskForceKind.COMPOUND)
     name = models.CharField(_("name"), max_length=100)
-    place = models.ForeignKey("areas.Place", verbose_name=_("compound or area"), on_delete=models.PROTECT,
-                              related_name="+")
+    place = models.ForeignKey(
+        "areas.Place", verbose_name=_("compound or area"), on_delete=models.PROTECT, related_name="+"
+    )
     road = models.CharField(_("road"), max_length=100, blank=True)
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    lead = models.ForeignKey("orgs.Organisation", verbose_name=_("lead unit (包保单位)"), on_delete=models.PROTECT,
-                             related_name="led_task_forces")
-    members = models.ManyToManyField("orgs.Organisation", verbose_name=_("member units"), blank=True,
-                                     related_name="task_forces")
-    people = models.TextField(_("residents and volunteers"), blank=True,
-                              help_text=_("The N in 1+5+N: names and roles, one per line (no ID or phone numbers)."))
+    lead = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("lead unit (包保单位)"),
+        on_delete=models.PROTECT,
+        related_name="led_task_forces",
+    )
+    members = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("member units"), blank=True, related_name="task_forces"
+    )
+    people = models.TextField(
+        _("residents and volunteers"),
+        blank=True,
+        help_text=_("The N in 1+5+N: names and roles, one per line (no ID or phone numbers)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -47,20 +56,29 @@ class TaskForce(ScopedModel, BaseModel):
 class JointAction(ScopedModel, BaseModel):
     """联合行动: a task force (or several units) acting together on site, with the outcome."""
 
-    task_force = models.ForeignKey(TaskForce, verbose_name=_("task force"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="actions")
-    case = models.ForeignKey("workorders.Case", verbose_name=_("case"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="joint_actions")
+    task_force = models.ForeignKey(
+        TaskForce, verbose_name=_("task force"), null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    case = models.ForeignKey(
+        "workorders.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_actions",
+    )
     title = models.CharField(_("title"), max_length=100)
     held_at = models.DateTimeField(_("held at"))
     place = models.ForeignKey("areas.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
-    units = models.ManyToManyField("orgs.Organisation", verbose_name=_("participating units"), blank=True,
-                                   related_name="+")
+    units = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("participating units"), blank=True, related_name="+"
+    )
     participants = models.TextField(_("participants"), blank=True)
     outcome = models.TextField(_("outcome"))
-    recorded_by = models.ForeignKey("accounts.User", verbose_name=_("recorded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("joint action")

@@ -13,8 +13,15 @@ from django.utils import timezone
 from linli.core.validators import strip_control_chars
 
 # The XML element of one item of each list, by the list's element name (as the GeoReport v2 examples show them).
-ITEM_TAGS = {"services": "service", "attributes": "attribute", "values": "value", "endpoints": "endpoint",
-             "formats": "format", "service_requests": "request", "errors": "error"}
+ITEM_TAGS = {
+    "services": "service",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "service_requests": "request",
+    "errors": "error",
+}
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 

@@ -35,14 +35,25 @@ def key_issue(*, actor, name: str, place: Place) -> tuple[Open311Key, str]:
     prefix = raw[:8]
     # The service account: no password (it never logs in), no role binding (it reads nothing); its one right,
     # reporting inside the key's area, is granted per request by the Open311 endpoint (services._may_report).
-    account = User(username=f"open311-{secrets.token_hex(6)}", scope_path=place.path,
-                   display_name=(_("Open311: %(name)s") % {"name": name})[:60])
+    account = User(
+        username=f"open311-{secrets.token_hex(6)}",
+        scope_path=place.path,
+        display_name=(_("Open311: %(name)s") % {"name": name})[:60],
+    )
     account.set_unusable_password()
     account.save()
-    audit.record(actor=actor, action="create", obj=account, after=audit.snapshot(account),
-                 note="open311 service account")
-    key = Open311Key(name=name, key_hash=Open311Key.hash(raw), prefix=prefix, place=place, scope_path=place.path,
-                     account=account, issued_by=actor)
+    audit.record(
+        actor=actor, action="create", obj=account, after=audit.snapshot(account), note="open311 service account"
+    )
+    key = Open311Key(
+        name=name,
+        key_hash=Open311Key.hash(raw),
+        prefix=prefix,
+        place=place,
+        scope_path=place.path,
+        account=account,
+        issued_by=actor,
+    )
     key.full_clean(exclude=["account", "issued_by"])
     key.save()
     audit.record(actor=actor, action="open311_key_issue", obj=key, after=audit.snapshot(key))
@@ -79,20 +90,45 @@ def key_authenticate(raw: str) -> Open311Key | None:
 
 
 @transaction.atomic
-def request_create(*, key: Open311Key, category, place: Place, description: str, title: str, lat=None, lng=None,
-                   address: str = "", case_type: str = "help", priority: str = "normal",
-                   confidentiality: str = "none", reporter_name: str = "", reporter_phone: str = "",
-                   media_url: str = "") -> Open311Request:
+def request_create(
+    *,
+    key: Open311Key,
+    category,
+    place: Place,
+    description: str,
+    title: str,
+    lat=None,
+    lng=None,
+    address: str = "",
+    case_type: str = "help",
+    priority: str = "normal",
+    confidentiality: str = "none",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    media_url: str = "",
+) -> Open311Request:
     """受理 an Open311 request as a case (source open311) acting as the key's service account, inside the key's
     area only."""
     if key.revoked_at is not None or not key.account.is_active:
         raise PermissionDenied(_("This API key has been revoked."))
     account = key.account
     account._open311_paths = [key.scope_path]
-    case: Case = wo.case_create(actor=account, category=category, title=title, description=description, place=place,
-                                case_type=case_type, source=Source.OPEN311, priority=priority, address=address,
-                                lat=lat, lng=lng, confidentiality=confidentiality, reporter_name=reporter_name,
-                                reporter_phone=reporter_phone)
+    case: Case = wo.case_create(
+        actor=account,
+        category=category,
+        title=title,
+        description=description,
+        place=place,
+        case_type=case_type,
+        source=Source.OPEN311,
+        priority=priority,
+        address=address,
+        lat=lat,
+        lng=lng,
+        confidentiality=confidentiality,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+    )
     req = Open311Request(case=case, key=key, token=secrets.token_hex(16), media_url=media_url)
     req.full_clean(exclude=["case", "key"])
     req.save()

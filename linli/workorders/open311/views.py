@@ -110,8 +110,7 @@ def throttled(request) -> ratelimit.Verdict:
     """Reads are limited per client address; posts per address and per ``api_key`` (docs/adr/0012)."""
     if request.method != "POST":
         return ratelimit.hit_address(request, group="open311-read", rate=settings.LINLI_RATE_OPEN311_READ_PER_ADDRESS)
-    verdict = ratelimit.hit_address(request, group="open311-write",
-                                    rate=settings.LINLI_RATE_OPEN311_WRITE_PER_ADDRESS)
+    verdict = ratelimit.hit_address(request, group="open311-write", rate=settings.LINLI_RATE_OPEN311_WRITE_PER_ADDRESS)
     key = request.POST.get("api_key", "")[:200]
     if not verdict and key:
         verdict = ratelimit.hit(request, group="open311-key", value=key, rate=settings.LINLI_RATE_OPEN311_WRITE_PER_KEY)
@@ -125,6 +124,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 # -- reference data -----------------------------------------------------------------------------------------
+
 
 def public_categories():
     return Category.objects.filter(is_public=True, is_active=True).select_related("parent").order_by("sort", "code")
@@ -145,11 +145,19 @@ ATTRIBUTE_DEFAULTS = {"case_type": CaseType.HELP, "priority": Priority.NORMAL, "
 
 
 def _attributes() -> list[dict]:
-    return [{"variable": True, "code": code, "datatype": "singlevaluelist", "required": required,
-             "datatype_description": "", "order": order,
-             "description": str(ATTRIBUTE_LABELS[code]()),
-             "values": [{"key": value, "name": str(label)} for value, label in choices.choices]}
-            for order, (code, choices, required) in enumerate(ATTRIBUTES, start=1)]
+    return [
+        {
+            "variable": True,
+            "code": code,
+            "datatype": "singlevaluelist",
+            "required": required,
+            "datatype_description": "",
+            "order": order,
+            "description": str(ATTRIBUTE_LABELS[code]()),
+            "values": [{"key": value, "name": str(label)} for value, label in choices.choices],
+        }
+        for order, (code, choices, required) in enumerate(ATTRIBUTES, start=1)
+    ]
 
 
 def _service(category: Category, children: dict) -> dict:
@@ -158,9 +166,15 @@ def _service(category: Category, children: dict) -> dict:
     else:
         group, keywords = category.name, children.get(category.pk, [])
     keywords = list(dict.fromkeys([*keywords, *category.keyword_list]))  # the category's own keywords too
-    return {"service_code": category.code, "service_name": category.name,
-            "description": category.description or category.name, "metadata": bool(ATTRIBUTES),
-            "type": "realtime", "keywords": ",".join(keywords), "group": group}
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or category.name,
+        "metadata": bool(ATTRIBUTES),
+        "type": "realtime",
+        "keywords": ",".join(keywords),
+        "group": group,
+    }
 
 
 @endpoint("GET")
@@ -172,8 +186,15 @@ def discovery(request, fmt):
         "changeset": changeset,
         "contact": getattr(settings, "LINLI_OPEN311_CONTACT", "") or _("The district dispatch centre"),
         "key_service": _("API keys are issued by the district administrator or the dispatch centre."),
-        "endpoints": [{"specification": SPEC_URL, "url": base, "changeset": changeset, "type": "production",
-                       "formats": ["text/xml", "application/json"]}],
+        "endpoints": [
+            {
+                "specification": SPEC_URL,
+                "url": base,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
     return formats.render(fmt, "discovery", doc)
 
@@ -198,14 +219,21 @@ def service_definition(request, fmt, code):
 
 # -- requests -----------------------------------------------------------------------------------------------
 
+
 def public_requests():
     """Cases in public categories, with what a public answer needs (status notes: the last public note)."""
-    last_note = (CaseEvent.objects.filter(case=OuterRef("pk"), public=True).exclude(note="")
-                 .order_by("-at", "-pk").values("note")[:1])
+    last_note = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), public=True)
+        .exclude(note="")
+        .order_by("-at", "-pk")
+        .values("note")[:1]
+    )
     media = Open311Request.objects.filter(case=OuterRef("pk")).values("media_url")[:1]
-    return (Case.objects.filter(category__is_public=True)
-            .select_related("category", "lead_org", "place")
-            .annotate(status_notes=Subquery(last_note), media_link=Subquery(media)))
+    return (
+        Case.objects.filter(category__is_public=True)
+        .select_related("category", "lead_org", "place")
+        .annotate(status_notes=Subquery(last_note), media_link=Subquery(media))
+    )
 
 
 BUILDING_PATH = 18  # a building's path: community 12 + compound 3 + building 3 digits
@@ -230,9 +258,12 @@ def _public_places(cases: list[Case]) -> dict[int, tuple[str, str, object, objec
             name = f"{b.parent.name}{b.name}" if b.parent_id and b.parent else b.name
             out[c.pk] = (b.address or name, b.code, b.latitude, b.longitude)
         else:
-            out[c.pk] = (c.address or c.place.address or c.place.name, c.place.code,
-                         c.lat if c.lat is not None else c.place.latitude,
-                         c.lng if c.lng is not None else c.place.longitude)
+            out[c.pk] = (
+                c.address or c.place.address or c.place.name,
+                c.place.code,
+                c.lat if c.lat is not None else c.place.latitude,
+                c.lng if c.lng is not None else c.place.longitude,
+            )
     return out
 
 
@@ -243,25 +274,27 @@ def _request_docs(cases: list[Case]) -> list[dict]:
     docs = []
     for c in cases:
         address, address_id, lat, lng = places[c.pk]
-        docs.append({
-            "service_request_id": c.number,
-            "status": "open" if c.state in OPEN_STATES else "closed",
-            "status_notes": mask_personal_numbers(c.status_notes or ""),
-            "service_name": c.category.name,
-            "service_code": c.category.code,
-            "description": mask_personal_numbers(c.description),
-            "agency_responsible": c.lead_org.name if c.lead_org_id else names.get(c.scope_path[:12], ""),
-            "service_notice": "",
-            "requested_datetime": formats.iso(c.created_at),
-            "updated_datetime": formats.iso(c.updated_at),
-            "expected_datetime": formats.iso(c.handle_due),
-            "address": mask_personal_numbers(address),
-            "address_id": address_id,
-            "zipcode": "",
-            "lat": lat,
-            "long": lng,
-            "media_url": c.media_link or "",
-        })
+        docs.append(
+            {
+                "service_request_id": c.number,
+                "status": "open" if c.state in OPEN_STATES else "closed",
+                "status_notes": mask_personal_numbers(c.status_notes or ""),
+                "service_name": c.category.name,
+                "service_code": c.category.code,
+                "description": mask_personal_numbers(c.description),
+                "agency_responsible": c.lead_org.name if c.lead_org_id else names.get(c.scope_path[:12], ""),
+                "service_notice": "",
+                "requested_datetime": formats.iso(c.created_at),
+                "updated_datetime": formats.iso(c.updated_at),
+                "expected_datetime": formats.iso(c.handle_due),
+                "address": mask_personal_numbers(address),
+                "address_id": address_id,
+                "zipcode": "",
+                "lat": lat,
+                "long": lng,
+                "media_url": c.media_link or "",
+            }
+        )
     return docs
 
 
@@ -277,8 +310,9 @@ def _when(name: str, value: str) -> dt.datetime:
     except ValueError:
         moment = None
     if moment is None:
-        raise Refused(400, _("%(name)s is not a W3C/ISO 8601 date and time, e.g. 2026-10-01T00:00:00+08:00.")
-                      % {"name": name})
+        raise Refused(
+            400, _("%(name)s is not a W3C/ISO 8601 date and time, e.g. 2026-10-01T00:00:00+08:00.") % {"name": name}
+        )
     try:  # far from now, the day cannot be moved by the window nor converted to UTC
         check_date(moment, FILTER)
     except ValidationError as exc:
@@ -300,8 +334,9 @@ def _int(params, name: str, default: int, low: int, high: int) -> int:
     except ValueError as exc:
         raise Refused(400, _("%(name)s must be a whole number.") % {"name": name}) from exc
     if not low <= value <= high:
-        raise Refused(400, _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low,
-                                                                                 "high": high})
+        raise Refused(
+            400, _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}
+        )
     return value
 
 
@@ -347,7 +382,7 @@ def requests_view(request, fmt):
     page = _int(params, "page", 1, 1, 100000)
     size = _int(params, "page_size", MAX_RECORDS, 1, MAX_RECORDS)
     offset = (page - 1) * size
-    cases = list(qs.order_by("-created_at", "-pk")[offset:offset + size])
+    cases = list(qs.order_by("-created_at", "-pk")[offset : offset + size])
     return formats.render(fmt, "service_requests", _request_docs(cases))
 
 
@@ -361,14 +396,14 @@ def request_detail(request, fmt, request_id):
 
 @endpoint("GET")
 def token_detail(request, fmt, token):
-    req = (Open311Request.objects.select_related("case").filter(token=token[:40], case__category__is_public=True)
-           .first())
+    req = Open311Request.objects.select_related("case").filter(token=token[:40], case__category__is_public=True).first()
     if req is None:
         raise Refused(404, _("Unknown token: %(token)s") % {"token": token[:40]})
     return formats.render(fmt, "service_requests", [{"service_request_id": req.case.number, "token": req.token}])
 
 
 # -- POST requests --------------------------------------------------------------------------------------------
+
 
 def _decimal(name: str, value: str, limit: int) -> Decimal:
     try:
@@ -398,10 +433,16 @@ def nearest_compound(key: Open311Key, lat: Decimal, lng: Decimal) -> Place | Non
     Coordinates live on buildings (``Place.latitude``/``longitude``); candidates are narrowed to a box of about
     ±2 km by index-free comparisons, then the nearest is picked in Python by great-circle distance."""
     box = Decimal("0.02")
-    rows = list(Place.objects.under(key.scope_path).filter(
-        level__in=[4, 5], is_active=True, latitude__range=(lat - box, lat + box),
-        longitude__range=(lng - box, lng + box),
-    ).values_list("pk", "level", "parent_id", "latitude", "longitude")[:5000])
+    rows = list(
+        Place.objects.under(key.scope_path)
+        .filter(
+            level__in=[4, 5],
+            is_active=True,
+            latitude__range=(lat - box, lat + box),
+            longitude__range=(lng - box, lng + box),
+        )
+        .values_list("pk", "level", "parent_id", "latitude", "longitude")[:5000]
+    )
     if not rows:
         return None
     best = min(rows, key=lambda r: _metres(lat, lng, r[3], r[4]))
@@ -415,8 +456,13 @@ def place_for_address(key: Open311Key, text: str) -> Place | None:
     text = (text or "").strip()
     if not text:
         return None
-    found = [(len(name), level, pk) for pk, name, level in Place.objects.under(key.scope_path).filter(
-        level__in=[3, 4], is_active=True).values_list("pk", "name", "level") if name and name in text]
+    found = [
+        (len(name), level, pk)
+        for pk, name, level in Place.objects.under(key.scope_path)
+        .filter(level__in=[3, 4], is_active=True)
+        .values_list("pk", "name", "level")
+        if name and name in text
+    ]
     if not found:
         return None
     _length, _level, pk = max(found)
@@ -445,8 +491,13 @@ def _location(key: Open311Key, data) -> tuple[Place, Decimal | None, Decimal | N
     if address:
         place = place_for_address(key, address)
         if place is None:
-            raise Refused(400, _("The address_string names no compound or community this key may report in; "
-                                 "send lat and long or an address_id."))
+            raise Refused(
+                400,
+                _(
+                    "The address_string names no compound or community this key may report in; "
+                    "send lat and long or an address_id."
+                ),
+            )
         return place, None, None
     raise Refused(400, _("A location is required: lat and long, address_string or address_id."))
 
@@ -465,8 +516,11 @@ def _attribute_values(data) -> dict[str, str]:
                 raise Refused(400, _("attribute[%(code)s] is required.") % {"code": code})
             chosen[code] = ATTRIBUTE_DEFAULTS[code]
         elif value not in choices.values:
-            raise Refused(400, _("attribute[%(code)s] must be one of: %(values)s.")
-                          % {"code": code, "values": ", ".join(choices.values)})
+            raise Refused(
+                400,
+                _("attribute[%(code)s] must be one of: %(values)s.")
+                % {"code": code, "values": ", ".join(choices.values)},
+            )
         else:
             chosen[code] = value
     return chosen
@@ -509,21 +563,39 @@ def post_request(request, fmt):
     summary = description.splitlines()[0] if description else ""
     title = f"{category.name}：{summary}" if summary else category.name
     req = services.request_create(
-        key=key, category=category, place=place, description=description or category.name, title=title[:100],
-        lat=lat, lng=lng, address=(data.get("address_string") or "").strip()[:200],
-        case_type=attrs["case_type"], priority=attrs["priority"], confidentiality=attrs["confidentiality"],
-        reporter_name=name, reporter_phone=(data.get("phone") or "").strip()[:20], media_url=media_url)
+        key=key,
+        category=category,
+        place=place,
+        description=description or category.name,
+        title=title[:100],
+        lat=lat,
+        lng=lng,
+        address=(data.get("address_string") or "").strip()[:200],
+        case_type=attrs["case_type"],
+        priority=attrs["priority"],
+        confidentiality=attrs["confidentiality"],
+        reporter_name=name,
+        reporter_phone=(data.get("phone") or "").strip()[:20],
+        media_url=media_url,
+    )
     notice = _("Received. You can follow it with service_request_id %(id)s.") % {"id": req.case.number}
-    return formats.render(fmt, "service_requests", [{"service_request_id": req.case.number, "token": req.token,
-                                                     "service_notice": notice, "account_id": ""}])
+    return formats.render(
+        fmt,
+        "service_requests",
+        [{"service_request_id": req.case.number, "token": req.token, "service_notice": notice, "account_id": ""}],
+    )
 
 
 # -- the staff page: issue and revoke keys ----------------------------------------------------------------------
 
+
 def _key_places(user) -> list[Place]:
     """The districts, streets and communities ``user`` may issue keys for."""
-    return [p for p in Place.objects.filter(level__lte=3, is_active=True).order_by("path")
-            if can_at(user, "add", Open311Key, p.path)]
+    return [
+        p
+        for p in Place.objects.filter(level__lte=3, is_active=True).order_by("path")
+        if can_at(user, "add", Open311Key, p.path)
+    ]
 
 
 @login_required
@@ -544,10 +616,18 @@ def keys_page(request):
             errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             errors["general"] = errors.pop("__all__", [])
     keys = restrict(Open311Key.objects.select_related("place", "issued_by", "revoked_by"), user)
-    return render(request, "workorders/open311_keys.html", {
-        "keys": keys, "places": _key_places(user), "issued": issued, "raw": raw, "errors": errors,
-        "base_url": request.build_absolute_uri(reverse("open311:discovery", args=["json"])).rsplit("/", 1)[0] + "/",
-    })
+    return render(
+        request,
+        "workorders/open311_keys.html",
+        {
+            "keys": keys,
+            "places": _key_places(user),
+            "issued": issued,
+            "raw": raw,
+            "errors": errors,
+            "base_url": request.build_absolute_uri(reverse("open311:discovery", args=["json"])).rsplit("/", 1)[0] + "/",
+        },
+    )
 
 
 @login_required

@@ -40,8 +40,11 @@ def case_state(case):
     except ValueError:
         label = case.state
     badge = format_html('<span class="wo-state {}" data-testid="state">{}</span>', case.state, label)
-    rest = format_html_join("", ' <span class="wo-flag {}"{}>{}</span>', (
-        (cls, format_html(' data-testid="{}"', testid) if testid else "", label) for cls, testid, label in flags))
+    rest = format_html_join(
+        "",
+        ' <span class="wo-flag {}"{}>{}</span>',
+        ((cls, format_html(' data-testid="{}"', testid) if testid else "", label) for cls, testid, label in flags),
+    )
     return badge + rest
 
 
@@ -83,9 +86,18 @@ def queue_rows(cases, kind):
             details.append(c.lead_org.name)
         if c.handle_due:
             details.append(f"{due_word} {short_when(c.handle_due)}")
-        out.append(format_html(
-            '<li data-testid="queue-row" data-state="{}"><div><a class="title" href="{}{}{}">{}</a>{}</div>'
-            '<div class="small">{} <span class="muted">{}</span></div></li>',
-            c.state, head, c.pk, tail, c.title, mark_safe("".join(badges)),  # noqa: S308 (each part escaped)
-            case_state(c), " · ".join(details)))
+        out.append(
+            format_html(
+                '<li data-testid="queue-row" data-state="{}"><div><a class="title" href="{}{}{}">{}</a>{}</div>'
+                '<div class="small">{} <span class="muted">{}</span></div></li>',
+                c.state,
+                head,
+                c.pk,
+                tail,
+                c.title,
+                mark_safe("".join(badges)),  # noqa: S308 (each part escaped)
+                case_state(c),
+                " · ".join(details),
+            )
+        )
     return mark_safe("\n".join(out))  # noqa: S308 (each row built by format_html)

@@ -30,9 +30,18 @@ def post(client, url, data, headers):
 
 def test_create_and_walk_through_the_api(tree, client, token_for):
     resident, secretary, prop = token_for("resident_a1"), token_for("secretary_a1"), token_for("property_staff")
-    resp = post(client, f"{BASE}/cases", {"category": "property-repair", "title": "楼道灯坏了",
-                                          "description": "<b>2栋</b>楼道灯不亮", "place": tree.building_a1.code,
-                                          "case_type": "help"}, resident)
+    resp = post(
+        client,
+        f"{BASE}/cases",
+        {
+            "category": "property-repair",
+            "title": "楼道灯坏了",
+            "description": "<b>2栋</b>楼道灯不亮",
+            "place": tree.building_a1.code,
+            "case_type": "help",
+        },
+        resident,
+    )
     assert resp.status_code == 201, resp.content
     body = resp.json()
     pk = body["id"]
@@ -87,11 +96,25 @@ def test_bad_input_is_400_with_fields_and_changes_nothing(tree, client, token_fo
 
 def test_scope_permissions_and_404(tree, client, token_for):
     case = report(tree)
-    other = wo.case_create(actor=tree.users["district_admin"], category="noise", title="噪音", description="d",
-                           place=tree.building_b1, source="hotline")
+    other = wo.case_create(
+        actor=tree.users["district_admin"],
+        category="noise",
+        title="噪音",
+        description="d",
+        place=tree.building_b1,
+        source="hotline",
+    )
     # role × scope: who finds the case at all (404 out of scope), who may act (403 / 409)
-    expect = {"secretary_a1": 200, "street_a": 200, "dispatcher": 200, "grid_a": 200, "resident_a1": 200,
-              "dept_staff": 404, "property_staff": 404, "nobody": 404}
+    expect = {
+        "secretary_a1": 200,
+        "street_a": 200,
+        "dispatcher": 200,
+        "grid_a": 200,
+        "resident_a1": 200,
+        "dept_staff": 404,
+        "property_staff": 404,
+        "nobody": 404,
+    }
     for username, status in expect.items():
         resp = client.get(f"{BASE}/cases/{case.pk}", **token_for(username))
         assert resp.status_code == status, (username, resp.status_code)
@@ -190,8 +213,10 @@ def test_whistle_merge_notes_extensions_urge(tree, client, token_for):
     assert resp.status_code == 400 and "into" in resp.json()["error"]["fields"]
     resp = post(client, f"{BASE}/cases/{case.pk}/whistle", {"note": ""}, secretary)
     assert resp.status_code == 400 and "note" in resp.json()["error"]["fields"]
-    assert post(client, f"{BASE}/cases/{case.pk}/dispatch", {"lead_org": tree.property_co.pk},
-                secretary).status_code == 200
+    assert (
+        post(client, f"{BASE}/cases/{case.pk}/dispatch", {"lead_org": tree.property_co.pk}, secretary).status_code
+        == 200
+    )
     assert post(client, f"{BASE}/cases/{case.pk}/sign", {}, prop).status_code == 200
     resp = post(client, f"{BASE}/cases/{case.pk}/notes", {"note": "已联系施工方"}, prop)
     assert resp.status_code == 201 and resp.json()["action"] == "note"
@@ -223,19 +248,28 @@ def test_attachments_multipart(tree, client, token_for):
 
     case = report(tree)
     headers = token_for("resident_a1")
-    resp = client.post(f"{BASE}/cases/{case.pk}/attachments",
-                       {"files": [SimpleUploadedFile("a.png", _png(), "image/png")]}, **headers)
+    resp = client.post(
+        f"{BASE}/cases/{case.pk}/attachments", {"files": [SimpleUploadedFile("a.png", _png(), "image/png")]}, **headers
+    )
     assert resp.status_code == 201, resp.content
     assert resp.json()[0]["content_type"] == "image/png"
-    resp = client.post(f"{BASE}/cases/{case.pk}/attachments",
-                       {"files": [SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", "image/png")]},
-                       **headers)
+    resp = client.post(
+        f"{BASE}/cases/{case.pk}/attachments",
+        {"files": [SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", "image/png")]},
+        **headers,
+    )
     assert resp.status_code == 400 and "attachments" in resp.json()["error"]["fields"]
-    resp = client.post(f"{BASE}/cases/{case.pk}/attachments", {"kind": "after",
-                       "files": [SimpleUploadedFile("a.png", _png(), "image/png")]}, **headers)
+    resp = client.post(
+        f"{BASE}/cases/{case.pk}/attachments",
+        {"kind": "after", "files": [SimpleUploadedFile("a.png", _png(), "image/png")]},
+        **headers,
+    )
     assert resp.status_code == 400
-    resp = client.post(f"{BASE}/cases/{case.pk}/attachments",
-                       {"files": [SimpleUploadedFile("a.png", _png(), "image/png")]}, **token_for("grid_a"))
+    resp = client.post(
+        f"{BASE}/cases/{case.pk}/attachments",
+        {"files": [SimpleUploadedFile("a.png", _png(), "image/png")]},
+        **token_for("grid_a"),
+    )
     assert resp.status_code == 403
     assert CaseAttachment.objects.filter(case=case).count() == 1
 
@@ -300,8 +334,13 @@ def test_create_costs_a_fixed_small_number_of_queries(tree, client, token_for):
 @pytest.mark.parametrize("source", ["iot", "open311"])
 def test_sources_reserved_to_the_system_are_refused(tree, client, token_for, source):
     headers = token_for("secretary_a1")
-    data = {"category": "noise", "title": "噪音", "description": "夜间施工", "place": tree.building_a1.code,
-            "source": source}
+    data = {
+        "category": "noise",
+        "title": "噪音",
+        "description": "夜间施工",
+        "place": tree.building_a1.code,
+        "source": source,
+    }
     resp = post(client, f"{BASE}/cases", data, headers)
     assert resp.status_code == 400, resp.content
     assert "source" in resp.json()["error"]["fields"]

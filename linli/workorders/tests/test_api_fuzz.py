@@ -17,8 +17,9 @@ def cases_in_every_state(tree) -> list[int]:
     u = tree.users
     made = []
     for n in range(4):
-        case = wo.case_create(actor=u["resident_a1"], category="noise", title=f"噪音{n}", description="夜间施工",
-                              place=tree.building_a1)
+        case = wo.case_create(
+            actor=u["resident_a1"], category="noise", title=f"噪音{n}", description="夜间施工", place=tree.building_a1
+        )
         made.append(case)
     wo.case_dispatch(actor=u["secretary_a1"], case=made[1], lead_org=tree.property_co)
     wo.case_dispatch(actor=u["secretary_a1"], case=made[2], lead_org=tree.property_co)
@@ -55,8 +56,11 @@ def test_workorder_operations_survive_fuzzing(tree, token_for):
 
     users = ("district_admin", "secretary_a1", "property_staff", "resident_a1")
     auth = {who: {"Authorization": token_for(who)["HTTP_AUTHORIZATION"]} for who in users}
-    passes = [("positive", core.GenerationMode.POSITIVE, False, "district_admin", 10),
-              ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 10),
-              *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 10) for who in users]]
-    core.run_fuzz(prefixes=("/api/v1/workorders",), passes=passes, auth=auth, pools=pools, seeder=seed,
-                  min_operations=20)
+    passes = [
+        ("positive", core.GenerationMode.POSITIVE, False, "district_admin", 10),
+        ("negative", core.GenerationMode.NEGATIVE, False, "district_admin", 10),
+        *[(f"seeded, {who}", core.GenerationMode.POSITIVE, True, who, 10) for who in users],
+    ]
+    core.run_fuzz(
+        prefixes=("/api/v1/workorders",), passes=passes, auth=auth, pools=pools, seeder=seed, min_operations=20
+    )

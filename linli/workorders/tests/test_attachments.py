@@ -19,8 +19,10 @@ from linli.workorders.models import CaseAttachment, CaseEvent
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/workorders"
-PDF = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
-       b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
+    b"endobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def gps_jpeg() -> bytes:
@@ -46,8 +48,13 @@ def upload(name, data, content_type):
 
 
 def report(tree):
-    return wo.case_create(actor=tree.users["resident_a1"], category="property-repair", title="楼道灯坏了",
-                          description="d", place=tree.building_a1)
+    return wo.case_create(
+        actor=tree.users["resident_a1"],
+        category="property-repair",
+        title="楼道灯坏了",
+        description="d",
+        place=tree.building_a1,
+    )
 
 
 def stored_files() -> set[str]:
@@ -102,14 +109,29 @@ def test_a_pdf_is_accepted_as_is(tree, client, token_for):
     assert served["Content-Type"] == "application/pdf" and served["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("name", "data", "content_type", "message"), [
-    ("report.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n", "application/pdf",
-     "report.pdf 不是有效的 PDF 文件。"),
-    ("page.pdf", b"<!doctype html><html><body><script>alert(1)</script></body></html>", "application/pdf",
-     "page.pdf：只接受 JPEG、PNG、WebP 图片或 PDF 文件。"),
-    ("photo.jpg", b"<html><img src=x onerror=alert(1)></html>", "image/jpeg",
-     "photo.jpg：只接受 JPEG、PNG、WebP 图片或 PDF 文件。"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "content_type", "message"),
+    [
+        (
+            "report.pdf",
+            b"%PDF-1.4\n<html><script>alert(1)</script></html>\n",
+            "application/pdf",
+            "report.pdf 不是有效的 PDF 文件。",
+        ),
+        (
+            "page.pdf",
+            b"<!doctype html><html><body><script>alert(1)</script></body></html>",
+            "application/pdf",
+            "page.pdf：只接受 JPEG、PNG、WebP 图片或 PDF 文件。",
+        ),
+        (
+            "photo.jpg",
+            b"<html><img src=x onerror=alert(1)></html>",
+            "image/jpeg",
+            "photo.jpg：只接受 JPEG、PNG、WebP 图片或 PDF 文件。",
+        ),
+    ],
+)
 def test_fake_files_are_refused_and_nothing_is_written(tree, client, token_for, name, data, content_type, message):
     case = report(tree)
     headers = token_for("resident_a1")
@@ -138,10 +160,18 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_named(tree, client, tok
 
 def test_the_report_page_refuses_a_fake_pdf_in_chinese(tree, client):
     client.force_login(tree.users["resident_a1"])
-    resp = client.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "complaint", "title": "噪音", "description": "夜间施工",
-        "place": [tree.comm_a1.code], "confidentiality": "none",
-        "photos": [upload("x.pdf", b"%PDF-1.7 not really", "application/pdf")]})
+    resp = client.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "complaint",
+            "title": "噪音",
+            "description": "夜间施工",
+            "place": [tree.comm_a1.code],
+            "confidentiality": "none",
+            "photos": [upload("x.pdf", b"%PDF-1.7 not really", "application/pdf")],
+        },
+    )
     assert resp.status_code == 400
     assert "x.pdf 不是有效的 PDF 文件。" in resp.content.decode()
     assert not CaseAttachment.objects.exists() and not CaseEvent.objects.exists()

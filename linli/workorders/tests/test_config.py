@@ -15,7 +15,6 @@ from linli.workorders.models import Category, State, TimeLimit, VerdictLevel
 pytestmark = pytest.mark.django_db
 
 
-
 def as_user(client, tree, name):
     client.force_login(tree.users[name])
     return client
@@ -26,13 +25,22 @@ def menu_urls(user) -> set[str]:
 
 
 def category_post(**overrides):
-    data = {"name": "电梯", "parent": "", "description": "", "keywords": "", "default_handler": "",
-            "is_public": "on", "is_active": "on", "sort": "30"}
+    data = {
+        "name": "电梯",
+        "parent": "",
+        "description": "",
+        "keywords": "",
+        "default_handler": "",
+        "is_public": "on",
+        "is_active": "on",
+        "sort": "30",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
 # --- menus ------------------------------------------------------------------------------------------------
+
 
 def test_menu_entries_for_statistics_keys_and_settings_only_for_those_who_may_use_them(tree, client):
     stats, keys, config = reverse("workorders_stats:stats"), reverse("open311:keys"), reverse("workorders:config")
@@ -59,6 +67,7 @@ def test_queue_links_to_the_settings(tree, client):
 
 # --- reading ----------------------------------------------------------------------------------------------
 
+
 def test_staff_read_the_settings_only_administrators_edit(tree, client):
     html = as_user(client, tree, "district_admin").get(reverse("workorders:config")).content.decode()
     assert "工单配置" in html and "飞线充电" in html and "不满意" in html
@@ -77,12 +86,20 @@ def test_staff_read_the_settings_only_administrators_edit(tree, client):
 
 # --- categories -------------------------------------------------------------------------------------------
 
+
 def test_administrator_edits_a_category(tree, client):
     c = as_user(client, tree, "district_admin")
     elevator = Category.objects.get(code="elevator")
-    resp = c.post(reverse("workorders:category_edit", args=[elevator.pk]), category_post(
-        name="电梯故障", keywords="电梯, 困人，停运、电梯", default_handler=str(tree.dept.pk), is_public=None,
-        parent=str(Category.objects.get(code="property").pk)))
+    resp = c.post(
+        reverse("workorders:category_edit", args=[elevator.pk]),
+        category_post(
+            name="电梯故障",
+            keywords="电梯, 困人，停运、电梯",
+            default_handler=str(tree.dept.pk),
+            is_public=None,
+            parent=str(Category.objects.get(code="property").pk),
+        ),
+    )
     assert resp.status_code == 302, resp.content.decode()[:2000]
     elevator.refresh_from_db()
     assert elevator.name == "电梯故障" and elevator.keywords == "电梯,困人,停运"
@@ -100,15 +117,23 @@ def test_administrator_edits_a_category(tree, client):
 
 def test_new_category_and_its_default_handler_is_suggested(tree, client):
     c = as_user(client, tree, "district_admin")
-    resp = c.post(reverse("workorders:category_add"), category_post(
-        code="e-bike", name="电动车充电", parent=str(Category.objects.get(code="fire-safety").pk),
-        default_handler=str(tree.dept_other.pk)))
+    resp = c.post(
+        reverse("workorders:category_add"),
+        category_post(
+            code="e-bike",
+            name="电动车充电",
+            parent=str(Category.objects.get(code="fire-safety").pk),
+            default_handler=str(tree.dept_other.pk),
+        ),
+    )
     assert resp.status_code == 302
     created = Category.objects.get(code="e-bike")
-    assert AuditLog.objects.filter(action="create", object_type="workorders.category",
-                                   object_id=str(created.pk)).exists()
-    case = wo.case_create(actor=tree.users["resident_a1"], category="e-bike", title="楼道充电", description="d",
-                          place=tree.building_a1)
+    assert AuditLog.objects.filter(
+        action="create", object_type="workorders.category", object_id=str(created.pk)
+    ).exists()
+    case = wo.case_create(
+        actor=tree.users["resident_a1"], category="e-bike", title="楼道充电", description="d", place=tree.building_a1
+    )
     from linli.workorders.views import suggested_lead
 
     assert suggested_lead(case) == tree.dept_other
@@ -136,8 +161,10 @@ def test_bad_category_input_is_refused_with_field_errors(tree, client):
         assert f'data-testid="error-{field}"' in resp.content.decode()
     # A top-level category with subcategories cannot itself become a subcategory.
     prop = Category.objects.get(code="property")
-    resp = c.post(reverse("workorders:category_edit", args=[prop.pk]),
-                  category_post(name="物业管理", parent=str(Category.objects.get(code="sanitation").pk)))
+    resp = c.post(
+        reverse("workorders:category_edit", args=[prop.pk]),
+        category_post(name="物业管理", parent=str(Category.objects.get(code="sanitation").pk)),
+    )
     assert resp.status_code == 400 and "parent" in resp.context["form"].errors
     # The service refuses three levels whoever calls it.
     with pytest.raises(ValidationError) as refused:
@@ -149,6 +176,7 @@ def test_bad_category_input_is_refused_with_field_errors(tree, client):
 
 # --- time limits ------------------------------------------------------------------------------------------
 
+
 def limit_post(**overrides):
     data = {"case_type": "", "category": "", "sign_days": "1", "handle_days": "10"}
     data.update(overrides)
@@ -159,17 +187,24 @@ def test_time_limits_per_type_and_category(tree, client):
     c = as_user(client, tree, "district_admin")
     noise = Category.objects.get(code="noise")
     assert wo.limits_for("complaint", noise) == (1, 10)
-    resp = c.post(reverse("workorders:time_limit_add"),
-                  limit_post(case_type="complaint", category=str(noise.pk), sign_days="0", handle_days="3"))
+    resp = c.post(
+        reverse("workorders:time_limit_add"),
+        limit_post(case_type="complaint", category=str(noise.pk), sign_days="0", handle_days="3"),
+    )
     assert resp.status_code == 302, resp.context["form"].errors if resp.context else resp
     assert wo.limits_for("complaint", noise) == (0, 3)
     assert wo.limits_for("help", noise) == (1, 5)  # the type's rule still applies to the other types
     rule = TimeLimit.objects.get(case_type="complaint", category=noise)
-    assert AuditLog.objects.filter(action="create", object_type="workorders.timelimit",
-                                   object_id=str(rule.pk)).exists()
+    assert AuditLog.objects.filter(action="create", object_type="workorders.timelimit", object_id=str(rule.pk)).exists()
     # A case dispatched now gets it.
-    case = wo.case_create(actor=tree.users["resident_a1"], category="noise", title="噪音", description="d",
-                          place=tree.building_a1, case_type="complaint")
+    case = wo.case_create(
+        actor=tree.users["resident_a1"],
+        category="noise",
+        title="噪音",
+        description="d",
+        place=tree.building_a1,
+        case_type="complaint",
+    )
     wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.property_co)
     from linli.core.workdays import deadline
 
@@ -177,8 +212,10 @@ def test_time_limits_per_type_and_category(tree, client):
 
     # The default rule's days change; it cannot be deleted or turned into another rule.
     default = TimeLimit.objects.get(case_type="", category__isnull=True)
-    assert c.post(reverse("workorders:time_limit_edit", args=[default.pk]),
-                  limit_post(handle_days="12")).status_code == 302
+    assert (
+        c.post(reverse("workorders:time_limit_edit", args=[default.pk]), limit_post(handle_days="12")).status_code
+        == 302
+    )
     assert TimeLimit.objects.get(pk=default.pk).handle_days == 12
     resp = c.post(reverse("workorders:time_limit_edit", args=[default.pk]), limit_post(case_type="consult"))
     assert resp.status_code == 400 and "case_type" in resp.context["form"].errors
@@ -187,8 +224,7 @@ def test_time_limits_per_type_and_category(tree, client):
     # Another rule is deleted, audited.
     resp = c.post(reverse("workorders:time_limit_delete", args=[rule.pk]))
     assert resp.status_code == 302 and not TimeLimit.objects.filter(pk=rule.pk).exists()
-    assert AuditLog.objects.filter(action="delete", object_type="workorders.timelimit",
-                                   object_id=str(rule.pk)).exists()
+    assert AuditLog.objects.filter(action="delete", object_type="workorders.timelimit", object_id=str(rule.pk)).exists()
 
 
 def test_bad_time_limits_are_refused_with_field_errors(tree, client):
@@ -213,16 +249,23 @@ def test_bad_time_limits_are_refused_with_field_errors(tree, client):
     assert (TimeLimit.objects.count(), AuditLog.objects.count()) == before
     # Refused by the service itself too, whoever calls it.
     with pytest.raises(PermissionDenied):
-        svc.time_limit_save(actor=tree.users["secretary_a1"], case_type="help", category=None, sign_days=1,
-                            handle_days=3)
+        svc.time_limit_save(
+            actor=tree.users["secretary_a1"], case_type="help", category=None, sign_days=1, handle_days=3
+        )
 
 
 # --- the verdict scale -------------------------------------------------------------------------------------
 
+
 def verdict_post(level, **overrides):
-    data = {"label": level.label, "counts_as_satisfied": "on" if level.counts_as_satisfied else "",
-            "reopens": "on" if level.reopens else "", "is_active": "on" if level.is_active else "",
-            "sort": str(level.sort), "reasons": "\n".join(r.text for r in level.reasons.all())}
+    data = {
+        "label": level.label,
+        "counts_as_satisfied": "on" if level.counts_as_satisfied else "",
+        "reopens": "on" if level.reopens else "",
+        "is_active": "on" if level.is_active else "",
+        "sort": str(level.sort),
+        "reasons": "\n".join(r.text for r in level.reasons.all()),
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v}
 
@@ -230,8 +273,10 @@ def verdict_post(level, **overrides):
 def test_verdict_scale_levels_reasons_and_which_reopen(tree, client):
     c = as_user(client, tree, "district_admin")
     basic = VerdictLevel.objects.get(code="basic")
-    resp = c.post(reverse("workorders:verdict_edit", args=[basic.pk]), verdict_post(
-        basic, counts_as_satisfied="", reopens="on", reasons="部分解决\n 仍需跟进 \n\n部分解决"))
+    resp = c.post(
+        reverse("workorders:verdict_edit", args=[basic.pk]),
+        verdict_post(basic, counts_as_satisfied="", reopens="on", reasons="部分解决\n 仍需跟进 \n\n部分解决"),
+    )
     assert resp.status_code == 302, resp.context["form"].errors if resp.context else resp
     basic.refresh_from_db()
     assert basic.reopens and not basic.counts_as_satisfied
@@ -240,8 +285,9 @@ def test_verdict_scale_levels_reasons_and_which_reopen(tree, client):
     assert row.before["reasons"] == ["部分解决", "处理较慢"] and row.after["reasons"] == ["部分解决", "仍需跟进"]
     # 基本满意 now sends a case back for re-doing.
     u = tree.users
-    case = wo.case_create(actor=u["resident_a1"], category="property-repair", title="t", description="d",
-                          place=tree.building_a1)
+    case = wo.case_create(
+        actor=u["resident_a1"], category="property-repair", title="t", description="d", place=tree.building_a1
+    )
     wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
     wo.case_sign(actor=u["property_staff"], case=case)
     wo.case_complete(actor=u["property_staff"], case=case, reply="ok")
@@ -249,9 +295,17 @@ def test_verdict_scale_levels_reasons_and_which_reopen(tree, client):
     assert case.state == State.DISPATCHED and case.reopen_count == 1
 
     # A new level is offered on the verdict page and the API.
-    resp = c.post(reverse("workorders:verdict_add"), {"code": "very", "label": "非常满意",
-                                                      "counts_as_satisfied": "on", "is_active": "on", "sort": "5",
-                                                      "reasons": "超出预期"})
+    resp = c.post(
+        reverse("workorders:verdict_add"),
+        {
+            "code": "very",
+            "label": "非常满意",
+            "counts_as_satisfied": "on",
+            "is_active": "on",
+            "sort": "5",
+            "reasons": "超出预期",
+        },
+    )
     assert resp.status_code == 302
     body = c.get("/api/v1/workorders/verdict-levels").json()
     assert body[0]["code"] == "very" and body[0]["reasons"] == ["超出预期"]
@@ -283,8 +337,12 @@ def test_bad_verdict_input_is_refused_with_field_errors(tree, client):
 
 def test_settings_pages_fit_a_phone(tree, client):
     c = as_user(client, tree, "district_admin")
-    for url in (reverse("workorders:config"), reverse("workorders:category_add"),
-                reverse("workorders:time_limit_add"), reverse("workorders:verdict_add")):
+    for url in (
+        reverse("workorders:config"),
+        reverse("workorders:category_add"),
+        reverse("workorders:time_limit_add"),
+        reverse("workorders:verdict_add"),
+    ):
         html = c.get(url).content.decode()
         assert 'name="viewport"' in html, url
     home = c.get(reverse("workorders:config")).content.decode()

@@ -63,8 +63,15 @@ def test_discovery_and_services_in_both_formats(tree, client):
     codes = [s["service_code"] for s in services]
     assert "elevator" in codes and "property-repair" in codes
     repair = next(s for s in services if s["service_code"] == "property-repair")
-    assert repair == {"service_code": "property-repair", "service_name": "公共设施维修", "description": "公共设施维修",
-                      "metadata": True, "type": "realtime", "keywords": "物业管理", "group": "物业管理"}
+    assert repair == {
+        "service_code": "property-repair",
+        "service_name": "公共设施维修",
+        "description": "公共设施维修",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "物业管理",
+        "group": "物业管理",
+    }
     Category.objects.filter(code="elevator").update(is_public=False)
     Category.objects.filter(code="noise").update(is_active=False)
     codes = [s["service_code"] for s in client.get(f"{BASE}/services.json").json()]
@@ -110,10 +117,19 @@ def test_post_needs_a_valid_key(tree, client, key):
 
 
 def test_post_by_address_id_then_read_it_back(tree, client, key):
-    resp = post(client, api_key=key.raw, service_code="property-repair", address_id=tree.building_a1.code,
-                description="<script>alert(1)</script> 楼道灯坏了", first_name="小明", last_name="王",
-                phone="13912345678", email="wang@example.com", media_url="https://img.example.com/a.jpg",
-                **{"attribute[case_type]": "complaint", "attribute[priority]": "urgent"})
+    resp = post(
+        client,
+        api_key=key.raw,
+        service_code="property-repair",
+        address_id=tree.building_a1.code,
+        description="<script>alert(1)</script> 楼道灯坏了",
+        first_name="小明",
+        last_name="王",
+        phone="13912345678",
+        email="wang@example.com",
+        media_url="https://img.example.com/a.jpg",
+        **{"attribute[case_type]": "complaint", "attribute[priority]": "urgent"},
+    )
     assert resp.status_code == 200, resp.content
     answer = resp.json()[0]
     case = Case.objects.get(number=answer["service_request_id"])
@@ -153,8 +169,9 @@ def test_post_by_address_id_then_read_it_back(tree, client, key):
 
 def test_post_by_lat_long_finds_the_nearest_compound_in_the_keys_area(located, client, key):
     tree = located
-    resp = post(client, api_key=key.raw, service_code="noise", lat="31.650100", long="118.500050",
-                description="夜间施工噪音")
+    resp = post(
+        client, api_key=key.raw, service_code="noise", lat="31.650100", long="118.500050", description="夜间施工噪音"
+    )
     assert resp.status_code == 200, resp.content
     case = Case.objects.get(number=resp.json()[0]["service_request_id"])
     # building B1 is nearer but in street B, outside the key's area; A1's compound wins.
@@ -168,8 +185,13 @@ def test_post_by_lat_long_finds_the_nearest_compound_in_the_keys_area(located, c
 
 
 def test_post_by_address_string(tree, client, key):
-    resp = post(client, api_key=key.raw, service_code="noise", address_string="平湖街道怡心花园3栋楼下",
-                description="广场舞噪音")
+    resp = post(
+        client,
+        api_key=key.raw,
+        service_code="noise",
+        address_string="平湖街道怡心花园3栋楼下",
+        description="广场舞噪音",
+    )
     assert resp.status_code == 200, resp.content
     case = Case.objects.get(number=resp.json()[0]["service_request_id"])
     assert case.place == tree.compound_a1 and case.address == "平湖街道怡心花园3栋楼下"
@@ -206,16 +228,21 @@ def test_post_bad_input_is_400_in_the_spec_format_and_changes_nothing(tree, clie
 
 def test_get_requests_filters(tree, client, key):
     def make(code, **kw):
-        resp = post(client, api_key=key.raw, service_code=code, address_id=tree.building_a1.code, description="d",
-                    **kw)
+        resp = post(client, api_key=key.raw, service_code=code, address_id=tree.building_a1.code, description="d", **kw)
         return Case.objects.get(number=resp.json()[0]["service_request_id"])
 
     a, _b, c = make("noise"), make("dogs"), make("noise")
     wo.case_cancel(actor=tree.users["secretary_a1"], case=c, reason="重复")
     old = make("noise")
     Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=120))
-    hidden = wo.case_create(actor=tree.users["secretary_a1"], category="noise", title="t", description="d",
-                            place=tree.building_a1, source="patrol")
+    hidden = wo.case_create(
+        actor=tree.users["secretary_a1"],
+        category="noise",
+        title="t",
+        description="d",
+        place=tree.building_a1,
+        source="patrol",
+    )
     Category.objects.filter(code="dogs").update(is_public=False)
 
     def ids(query="", fmt="json"):
@@ -237,9 +264,15 @@ def test_get_requests_filters(tree, client, key):
     assert ids(f"?start_date={start}&end_date={end}") == {old.number}
     assert ids(f"?start_date={start}") == {old.number}
     assert len(ids("?page_size=1")) == 1 and ids("?page_size=1&page=2") != ids("?page_size=1")
-    for bad in ("?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", "?start_date=yesterday",
-                "?end_date=2026-01-01&start_date=2026-02-01", "?status=pending", "?page=0", "?page_size=5000",
-                "?page=x"):
+    for bad in (
+        "?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
+        "?start_date=yesterday",
+        "?end_date=2026-01-01&start_date=2026-02-01",
+        "?status=pending",
+        "?page=0",
+        "?page_size=5000",
+        "?page=x",
+    ):
         for fmt in ("json", "xml"):
             resp = client.get(f"{BASE}/requests.{fmt}{bad}")
             assert resp.status_code == 400, (bad, resp.content)
@@ -257,8 +290,14 @@ def test_get_requests_query_count_is_constant(tree, client, key):
     post(client, api_key=key.raw, service_code="noise", address_id=tree.building_a1.code, description="d")
     small = count()
     for _ in range(10):
-        case = wo.case_create(actor=tree.users["secretary_a1"], category="noise", title="t", description="d",
-                              place=tree.building_a1, source="patrol")
+        case = wo.case_create(
+            actor=tree.users["secretary_a1"],
+            category="noise",
+            title="t",
+            description="d",
+            place=tree.building_a1,
+            source="patrol",
+        )
         wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.property_co)
     assert count() == small
 
@@ -267,8 +306,13 @@ def test_unknown_format_method_and_garbage_never_5xx(tree, client, key):
     assert client.get(f"{BASE}/services.html").status_code == 404
     resp = client.delete(f"{BASE}/requests.json")
     assert resp.status_code == 405 and errors_of(resp)[0][0] == 405
-    for query in ("?start_date=%00", "?service_request_id=" + "9" * 500, "?start_date=9999-99-99",
-                  "?start_date=0001-01-01T00:00:00-23:59", "?page_size=-1"):
+    for query in (
+        "?start_date=%00",
+        "?service_request_id=" + "9" * 500,
+        "?start_date=9999-99-99",
+        "?start_date=0001-01-01T00:00:00-23:59",
+        "?page_size=-1",
+    ):
         assert client.get(f"{BASE}/requests.json{query}").status_code < 500
     resp = client.post(f"{BASE}/requests.json", data=b"\xff\xfe", content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 403
@@ -301,8 +345,9 @@ def test_keys_page_command_and_audit(tree, client):
     from io import StringIO
 
     out = StringIO()
-    call_command("open311_keys", "issue", "--name", "cli", "--place", tree.comm_a1.code, "--by", "district_admin",
-                 stdout=out)
+    call_command(
+        "open311_keys", "issue", "--name", "cli", "--place", tree.comm_a1.code, "--by", "district_admin", stdout=out
+    )
     cli = Open311Key.objects.get(name="cli")
     assert cli.key_hash == Open311Key.hash(out.getvalue().strip().splitlines()[-1])
     call_command("open311_keys", "revoke", "--prefix", cli.prefix, "--by", "district_admin", stdout=out)

@@ -40,10 +40,21 @@ def test_georeport_client_against_live_server(live_server, tree, fmt):
     assert {"case_type", "priority", "confidentiality"} <= codes
 
     # POST requests.{fmt} (not in the library): form-encoded with the library's api_key
-    resp = requests.post(f"{client.root_address}/requests.{fmt}", timeout=10, data={
-        "api_key": client.api_key, "jurisdiction_id": client.jurisdiction, "service_code": "property-repair",
-        "address_id": tree.building_a1.code, "description": "2栋楼道灯坏了", "attribute[case_type]": "help",
-        "first_name": "明", "last_name": "李", "media_url": "https://img.example.com/light.jpg"})
+    resp = requests.post(
+        f"{client.root_address}/requests.{fmt}",
+        timeout=10,
+        data={
+            "api_key": client.api_key,
+            "jurisdiction_id": client.jurisdiction,
+            "service_code": "property-repair",
+            "address_id": tree.building_a1.code,
+            "description": "2栋楼道灯坏了",
+            "attribute[case_type]": "help",
+            "first_name": "明",
+            "last_name": "李",
+            "media_url": "https://img.example.com/light.jpg",
+        },
+    )
     assert resp.status_code == 200, resp.text
     if fmt == "json":
         request_id = resp.json()[0]["service_request_id"]
@@ -55,8 +66,9 @@ def test_georeport_client_against_live_server(live_server, tree, fmt):
     assert case.source == Source.OPEN311 and case.reporter_name == "李明"
 
     # A POST without a valid key is refused in the spec's format.
-    resp = requests.post(f"{client.root_address}/requests.{fmt}", timeout=10,
-                         data={"api_key": "nope", "service_code": "property-repair"})
+    resp = requests.post(
+        f"{client.root_address}/requests.{fmt}", timeout=10, data={"api_key": "nope", "service_code": "property-repair"}
+    )
     assert resp.status_code == 403
 
     found = client.get_service_requests(service_request_id=request_id)

@@ -40,9 +40,15 @@ def named(tree):
 
 def protected_case(tree, confidentiality):
     u = tree.users
-    case = wo.case_create(actor=u["resident_a1"], category="property-repair", title="楼道灯坏了",
-                          description="2栋楼道灯不亮", place=tree.building_a1, case_type="help",
-                          confidentiality=confidentiality)
+    case = wo.case_create(
+        actor=u["resident_a1"],
+        category="property-repair",
+        title="楼道灯坏了",
+        description="2栋楼道灯不亮",
+        place=tree.building_a1,
+        case_type="help",
+        confidentiality=confidentiality,
+    )
     wo.case_attach(actor=u["resident_a1"], case=case, files=[png()])  # the reporter acts again
     wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
     return case
@@ -113,8 +119,12 @@ def test_entries_written_before_the_fix_are_masked_too(named, client, token_for)
 
 def test_note_answer_names_the_handler(named, client, token_for):
     case = protected_case(named, "confidential")
-    resp = client.post(f"{API}/cases/{case.pk}/notes", {"note": "已到现场", "public": True},
-                       content_type="application/json", **token_for("property_staff"))
+    resp = client.post(
+        f"{API}/cases/{case.pk}/notes",
+        {"note": "已到现场", "public": True},
+        content_type="application/json",
+        **token_for("property_staff"),
+    )
     assert resp.status_code == 201, resp.content
     assert resp.json()["actor"].startswith("property_staff")
 
@@ -133,11 +143,27 @@ def test_open311_never_names_a_protected_reporter(named, client):
 def test_resident_page_hides_confidential_reports_from_those_who_may_not_see_the_reporter(tree, client):
     u = tree.users
     person = registry.resident_create(actor=u["secretary_a1"], name="钱阿姨", home=tree.house_a1)
-    wo.case_create(actor=u["secretary_a1"], category="noise", title="保密的噪音投诉", description="d",
-                   place=tree.house_a1, source="counter", reporter_resident=person, reporter_name="钱阿姨",
-                   confidentiality="confidential")
-    wo.case_create(actor=u["secretary_a1"], category="elevator", title="电梯停运", description="d",
-                   place=tree.house_a1, source="counter", reporter_resident=person, reporter_name="钱阿姨")
+    wo.case_create(
+        actor=u["secretary_a1"],
+        category="noise",
+        title="保密的噪音投诉",
+        description="d",
+        place=tree.house_a1,
+        source="counter",
+        reporter_resident=person,
+        reporter_name="钱阿姨",
+        confidentiality="confidential",
+    )
+    wo.case_create(
+        actor=u["secretary_a1"],
+        category="elevator",
+        title="电梯停运",
+        description="d",
+        place=tree.house_a1,
+        source="counter",
+        reporter_resident=person,
+        reporter_name="钱阿姨",
+    )
     client.force_login(u["secretary_a1"])  # the community owns the queue: may see the reporter
     assert "保密的噪音投诉" in client.get(f"/registry/residents/{person.pk}/").content.decode()
     client.force_login(u["grid_a"])  # sees the resident and the cases of the grid, not who reported in confidence
@@ -149,14 +175,28 @@ def test_resident_page_hides_confidential_reports_from_those_who_may_not_see_the
 
 # --- Open311 never publishes a home ----------------------------------------------------------------------
 
+
 def test_open311_shows_a_home_report_at_its_building(tree, client):
     Place.objects.filter(pk=tree.building_a1.pk).update(latitude=Decimal("31.650000"), longitude=Decimal("118.5"))
     u = tree.users
-    home = wo.case_create(actor=u["resident_a1"], category="property-repair", title="家门口灯坏",
-                          description="楼道灯不亮", place=tree.house_a1, address="怡心花园1栋1单元101室",
-                          lat=Decimal("31.650321"), lng=Decimal("118.500789"))
-    building = wo.case_create(actor=u["resident_a1"], category="property-repair", title="楼下灯坏",
-                              description="路灯不亮", place=tree.building_a1, address="1栋东侧")
+    home = wo.case_create(
+        actor=u["resident_a1"],
+        category="property-repair",
+        title="家门口灯坏",
+        description="楼道灯不亮",
+        place=tree.house_a1,
+        address="怡心花园1栋1单元101室",
+        lat=Decimal("31.650321"),
+        lng=Decimal("118.500789"),
+    )
+    building = wo.case_create(
+        actor=u["resident_a1"],
+        category="property-repair",
+        title="楼下灯坏",
+        description="路灯不亮",
+        place=tree.building_a1,
+        address="1栋东侧",
+    )
     docs = {d["service_request_id"]: d for d in client.get("/open311/v2/requests.json").json()}
     doc = docs[home.number]
     assert doc["address_id"] == tree.building_a1.code
@@ -179,8 +219,9 @@ def test_migration_clears_names_stored_before_the_fix(named):
 
     migration = importlib.import_module("linli.workorders.migrations.0004_timeline_protect_reporter_names")
     case = protected_case(named, "anonymous")
-    plain = wo.case_create(actor=named.users["resident_a1"], category="noise", title="噪音", description="d",
-                           place=named.building_a1)
+    plain = wo.case_create(
+        actor=named.users["resident_a1"], category="noise", title="噪音", description="d", place=named.building_a1
+    )
     CaseEvent.objects.filter(case__in=[case, plain], action="create").update(actor_label=NAME, data={"source": "x"})
     migration.forwards(apps, None)
     scrubbed = CaseEvent.objects.get(case=case, action="create")
@@ -192,9 +233,14 @@ def test_open311_masks_personal_numbers_typed_into_public_text(tree, client):
     """A resident types their own phone and a neighbour's ID number into a report: the public answer masks both;
     the handlers' own API shows the text as written (it is scoped, not public)."""
     u = tree.users
-    case = wo.case_create(actor=u["resident_a1"], category="property-repair", title="楼道灯坏了",
-                          description="楼道灯不亮，请联系我 138-1234-5678；邻居身份证11010519491231002X代报",
-                          place=tree.building_a1, address="1栋东侧，电话13900001111")
+    case = wo.case_create(
+        actor=u["resident_a1"],
+        category="property-repair",
+        title="楼道灯坏了",
+        description="楼道灯不亮，请联系我 138-1234-5678；邻居身份证11010519491231002X代报",
+        place=tree.building_a1,
+        address="1栋东侧，电话13900001111",
+    )
     for fmt in ("json", "xml"):
         text = client.get(f"/open311/v2/requests/{case.number}.{fmt}").content.decode()
         assert "138****5678" in text and "110105********002X" in text and "139****1111" in text

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def report(tree, title="楼顶违章搭建"):
-    return wo.case_create(actor=tree.users["resident_a1"], place=tree.building_a1, case_type="complaint",
-                          category="illegal-building", title=title, description="3栋楼顶有人在搭彩钢棚")
+    return wo.case_create(
+        actor=tree.users["resident_a1"],
+        place=tree.building_a1,
+        case_type="complaint",
+        category="illegal-building",
+        title=title,
+        description="3栋楼顶有人在搭彩钢棚",
+    )
 
 
 def expected(a: CaseAssignment):

@@ -28,10 +28,19 @@ def test_the_residents_form_has_no_proxy_fields_and_ignores_them(client, tree, m
     client.force_login(me)
     page = client.get(reverse("workorders:report")).content.decode()
     assert 'name="reporter_name"' not in page and 'name="reporter_phone"' not in page
-    resp = client.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "complaint", "title": "夜间噪音", "description": "楼上装修",
-        "place": [tree.comm_a1.code, tree.compound_a1.code], "confidentiality": "none",
-        "reporter_name": "张三", "reporter_phone": "13912345678"})
+    resp = client.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "complaint",
+            "title": "夜间噪音",
+            "description": "楼上装修",
+            "place": [tree.comm_a1.code, tree.compound_a1.code],
+            "confidentiality": "none",
+            "reporter_name": "张三",
+            "reporter_phone": "13912345678",
+        },
+    )
     assert resp.status_code == 302
     case = Case.objects.get()
     assert case.reporter == me and case.reporter_resident.account_id == me.pk
@@ -43,8 +52,13 @@ def test_the_residents_form_has_no_proxy_fields_and_ignores_them(client, tree, m
 
 def test_the_api_refuses_proxy_fields_from_a_resident_and_files_under_their_own_name(client, tree, me, token_for):
     auth = token_for("resident_a1")
-    body = {"category": "property-repair", "title": "楼道灯坏了", "description": "2栋楼道灯不亮",
-            "place": tree.building_a1.code, "case_type": "help"}
+    body = {
+        "category": "property-repair",
+        "title": "楼道灯坏了",
+        "description": "2栋楼道灯不亮",
+        "place": tree.building_a1.code,
+        "case_type": "help",
+    }
     for extra in ({"reporter_name": "张三"}, {"reporter_phone": "13912345678"}, {"source": "counter"}):
         resp = client.post(f"{API}/cases", {**body, **extra}, content_type="application/json", **auth)
         assert resp.status_code == 400, (extra, resp.content)
@@ -60,10 +74,21 @@ def test_the_api_refuses_proxy_fields_from_a_resident_and_files_under_their_own_
 
 
 def test_staff_keep_the_proxy_fields(client, tree, token_for):
-    resp = client.post(f"{API}/cases", {
-        "category": "noise", "title": "噪音", "description": "电话反映夜间施工", "place": tree.compound_a1.code,
-        "case_type": "complaint", "source": "counter", "reporter_name": "王阿姨", "reporter_phone": "13800138000",
-    }, content_type="application/json", **token_for("secretary_a1"))
+    resp = client.post(
+        f"{API}/cases",
+        {
+            "category": "noise",
+            "title": "噪音",
+            "description": "电话反映夜间施工",
+            "place": tree.compound_a1.code,
+            "case_type": "complaint",
+            "source": "counter",
+            "reporter_name": "王阿姨",
+            "reporter_phone": "13800138000",
+        },
+        content_type="application/json",
+        **token_for("secretary_a1"),
+    )
     assert resp.status_code == 201, resp.content
     case = Case.objects.get()
     assert case.reporter_name == "王阿姨" and case.reporter_phone_masked == "138****8000" and case.reporter is None

@@ -27,11 +27,19 @@ EXPECTED = {
 
 def test_case_visibility_matrix(tree):
     u = tree.users
-    mine = wo.case_create(actor=u["resident_a1"], category="elevator", title="电梯停运", description="d",
-                          place=tree.house_a1)
+    mine = wo.case_create(
+        actor=u["resident_a1"], category="elevator", title="电梯停运", description="d", place=tree.house_a1
+    )
     wo.case_dispatch(actor=u["secretary_a1"], case=mine, lead_org=tree.property_co)
-    far = wo.case_create(actor=u["district_admin"], category="noise", title="噪音", description="d",
-                         place=tree.building_b1, source="hotline", reporter_name="王女士")
+    far = wo.case_create(
+        actor=u["district_admin"],
+        category="noise",
+        title="噪音",
+        description="d",
+        place=tree.building_b1,
+        source="hotline",
+        reporter_name="王女士",
+    )
     wo.case_dispatch(actor=u["dispatcher"], case=far, lead_org=tree.dept)
     assert set(EXPECTED) == set(u), "every test user has an expectation"
     for name, (sees_mine, sees_far) in EXPECTED.items():
@@ -40,7 +48,14 @@ def test_case_visibility_matrix(tree):
 
 
 def test_pages_answer_404_out_of_scope(tree, client):
-    far = wo.case_create(actor=tree.users["district_admin"], category="noise", title="噪音", description="d",
-                         place=tree.building_b1, source="hotline", reporter_name="王女士")
+    far = wo.case_create(
+        actor=tree.users["district_admin"],
+        category="noise",
+        title="噪音",
+        description="d",
+        place=tree.building_b1,
+        source="hotline",
+        reporter_name="王女士",
+    )
     client.force_login(tree.users["secretary_a1"])
     assert client.get(f"/workorders/cases/{far.pk}/").status_code == 404

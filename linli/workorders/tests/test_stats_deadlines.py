@@ -20,8 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _case(tree, title="路灯不亮", category="municipal-light", actor="secretary_a1", place=None):
-    return wo.case_create(actor=tree.users[actor], category=category, title=title, description="d",
-                          place=place or tree.building_a1, source="patrol", case_type="help")
+    return wo.case_create(
+        actor=tree.users[actor],
+        category=category,
+        title=title,
+        description="d",
+        place=place or tree.building_a1,
+        source="patrol",
+        case_type="help",
+    )
 
 
 def _done(tree, case, verdict):
@@ -125,7 +132,10 @@ def test_deadline_job_urges_once_a_day_and_escalates(tree):
     assert deadlines.run(day1)["urged"] == 0  # once a day
     assert Notification.objects.filter(user=u["property_staff"], kind="workorders.urged").count() == 1
     assert deadlines.run(timezone.make_aware(dt.datetime(2026, 10, 3, 9, 0))) == {
-        "urged": 0, "escalated": 0, "revisit": 0}  # a holiday: the job rests
+        "urged": 0,
+        "escalated": 0,
+        "revisit": 0,
+    }  # a holiday: the job rests
     # Sep 30, Oct 8, 9, 10 (调休), 12 → 5 working days overdue on Monday 12 October.
     Case.objects.filter(pk=case.pk).update(last_urged_at=day1)  # the reminder above, as of its simulated day
     counts = deadlines.run(timezone.make_aware(dt.datetime(2026, 10, 12, 9, 0)))
@@ -166,23 +176,52 @@ def beijing_minute(value: str) -> str:
     return dt.datetime.fromisoformat(value).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-@pytest.mark.parametrize(("dispatched", "case_type", "priority", "sign_by", "handle_by"), [
-    # Dispatched Tuesday 29 September 2026. Working days after it on the seeded calendar: Wed 30 Sep; the
-    # National Day holiday runs 1–7 October; then Thu 8, Fri 9, Sat 10 (调休 working day), Mon 12 … Fri 16, Mon 19.
-    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "complaint", "normal", dt.date(2026, 9, 30),
-     dt.date(2026, 10, 19)),  # 10 working days
-    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "help", "normal", dt.date(2026, 9, 30),
-     dt.date(2026, 10, 12)),  # 5
-    (dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING), "consult", "normal", dt.date(2026, 9, 30),
-     dt.date(2026, 10, 9)),  # 3
-    # Dispatched on the last working day before the holiday: signing is due the first working day after it.
-    (dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING), "help", "normal", dt.date(2026, 10, 8),
-     dt.date(2026, 10, 13)),
-    (dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING), "help", "emergency", dt.date(2026, 9, 30),
-     dt.date(2026, 9, 30)),  # emergencies: the same day
-])
-def test_deadline_across_the_national_day_holiday_end_to_end(tree, client, token_for, dispatched, case_type,
-                                                             priority, sign_by, handle_by):
+@pytest.mark.parametrize(
+    ("dispatched", "case_type", "priority", "sign_by", "handle_by"),
+    [
+        # Dispatched Tuesday 29 September 2026. Working days after it on the seeded calendar: Wed 30 Sep; the
+        # National Day holiday runs 1–7 October; then Thu 8, Fri 9, Sat 10 (调休 working day), Mon 12 … Fri 16, Mon 19.
+        (
+            dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING),
+            "complaint",
+            "normal",
+            dt.date(2026, 9, 30),
+            dt.date(2026, 10, 19),
+        ),  # 10 working days
+        (
+            dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING),
+            "help",
+            "normal",
+            dt.date(2026, 9, 30),
+            dt.date(2026, 10, 12),
+        ),  # 5
+        (
+            dt.datetime(2026, 9, 29, 10, 0, tzinfo=BEIJING),
+            "consult",
+            "normal",
+            dt.date(2026, 9, 30),
+            dt.date(2026, 10, 9),
+        ),  # 3
+        # Dispatched on the last working day before the holiday: signing is due the first working day after it.
+        (
+            dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING),
+            "help",
+            "normal",
+            dt.date(2026, 10, 8),
+            dt.date(2026, 10, 13),
+        ),
+        (
+            dt.datetime(2026, 9, 30, 16, 30, tzinfo=BEIJING),
+            "help",
+            "emergency",
+            dt.date(2026, 9, 30),
+            dt.date(2026, 9, 30),
+        ),  # emergencies: the same day
+    ],
+)
+def test_deadline_across_the_national_day_holiday_end_to_end(
+    tree, client, token_for, dispatched, case_type, priority, sign_by, handle_by
+):
     from unittest import mock
 
     from linli.core.models import CalendarDay
@@ -191,15 +230,28 @@ def test_deadline_across_the_national_day_holiday_end_to_end(tree, client, token
     assert not CalendarDay.objects.get(date=dt.date(2026, 10, 5)).is_workday  # a Monday off
     assert CalendarDay.objects.get(date=dt.date(2026, 10, 10)).is_workday  # a Saturday on (调休)
     resident, secretary = token_for("resident_a1"), token_for("secretary_a1")
-    resp = client.post("/api/v1/workorders/cases", {
-        "category": "property-repair", "title": "楼道灯坏了", "description": "2栋楼道灯不亮",
-        "place": tree.building_a1.code, "case_type": case_type, "priority": priority}, content_type="application/json",
-        **resident)
+    resp = client.post(
+        "/api/v1/workorders/cases",
+        {
+            "category": "property-repair",
+            "title": "楼道灯坏了",
+            "description": "2栋楼道灯不亮",
+            "place": tree.building_a1.code,
+            "case_type": case_type,
+            "priority": priority,
+        },
+        content_type="application/json",
+        **resident,
+    )
     assert resp.status_code == 201, resp.content
     pk = resp.json()["id"]
     with mock.patch("django.utils.timezone.now", return_value=dispatched.astimezone(dt.UTC)):
-        resp = client.post(f"/api/v1/workorders/cases/{pk}/dispatch", {"lead_org": tree.property_co.pk},
-                           content_type="application/json", **secretary)
+        resp = client.post(
+            f"/api/v1/workorders/cases/{pk}/dispatch",
+            {"lead_org": tree.property_co.pk},
+            content_type="application/json",
+            **secretary,
+        )
     assert resp.status_code == 200, resp.content
     body = resp.json()
     # The API answers in UTC to the millisecond: the end of the working day in Beijing.

@@ -51,8 +51,17 @@ def timeline(tree):
     sec, staff = u["secretary_a1"], u["property_staff"]
     cases = {}
     for name, day in (("A", 16), ("B", 16), ("C", 20), ("D", 16), ("E", 16)):
-        case = step(at(day, 9), wo.case_create, actor=sec, category="municipal-light", title=f"路灯{name}",
-                    description="d", place=tree.building_a1, source="patrol", case_type="help")
+        case = step(
+            at(day, 9),
+            wo.case_create,
+            actor=sec,
+            category="municipal-light",
+            title=f"路灯{name}",
+            description="d",
+            place=tree.building_a1,
+            source="patrol",
+            case_type="help",
+        )
         step(at(day, 9), wo.case_dispatch, actor=sec, case=case, lead_org=tree.property_co)
         cases[name] = case
     a, b, c, d, e = (cases[k] for k in "ABCDE")
@@ -101,8 +110,16 @@ def test_figures_match_the_hand_computed_timeline(tree):
     assert sorted(row.handling_days) == [Fraction(1), Fraction(7, 2)]
     assert row.mean_handling_days == Fraction(9, 4)
     total = stats.totals(rows)
-    assert [fn(total) for _k, fn in stats.COLUMNS][1:] == [5, "50.0%", "66.7%", "50.0%", "100.0%", "50.0%",
-                                                           "66.7%", "2.2"]
+    assert [fn(total) for _k, fn in stats.COLUMNS][1:] == [
+        5,
+        "50.0%",
+        "66.7%",
+        "50.0%",
+        "100.0%",
+        "50.0%",
+        "66.7%",
+        "2.2",
+    ]
 
 
 def test_working_time_skips_weekends_and_holidays(tree):
@@ -142,8 +159,17 @@ def test_a_reopened_case_gets_a_new_handling_period(tree):
     """发回重办 starts a new round: the sign and handling limits of the case's type (求助: 1 and 5 working days) run
     again from the reopening — across the weekend — not from the first dispatch."""
     u = tree.users
-    case = step(at(2, 9), wo.case_create, actor=u["secretary_a1"], category="municipal-light", title="路灯",
-                description="d", place=tree.building_a1, source="patrol", case_type="help")
+    case = step(
+        at(2, 9),
+        wo.case_create,
+        actor=u["secretary_a1"],
+        category="municipal-light",
+        title="路灯",
+        description="d",
+        place=tree.building_a1,
+        source="patrol",
+        case_type="help",
+    )
     step(at(2, 9), wo.case_dispatch, actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
     case.refresh_from_db()
     assert case.handle_due.astimezone(BEIJING).date() == dt.date(2026, 11, 9)
@@ -166,8 +192,15 @@ def test_demo_timelines_take_time(tree):
 
     u = tree.users
     with clock(at(16, 9)):  # a Monday morning: the spread steps stay within the working week
-        case = wo.case_create(actor=u["secretary_a1"], category="municipal-light", title="路灯", description="d",
-                              place=tree.building_a1, source="patrol", case_type="help")
+        case = wo.case_create(
+            actor=u["secretary_a1"],
+            category="municipal-light",
+            title="路灯",
+            description="d",
+            place=tree.building_a1,
+            source="patrol",
+            case_type="help",
+        )
         wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
         wo.case_sign(actor=u["property_staff"], case=case)
         wo.case_complete(actor=u["property_staff"], case=case, reply="已修复")

@@ -57,6 +57,7 @@ def act(client, case, name, data=None, **extra):
 
 # --- the case page offers exactly the steps each role may take --------------------------------------------
 
+
 def test_detail_offers_exactly_the_allowed_steps_per_role(client, tree):
     case = report(tree)
     resp = detail(as_user(client, tree, "secretary_a1"), case)
@@ -95,6 +96,7 @@ def test_dispatch_form_preselects_the_property_company_for_property_categories(c
 
 
 # --- steps through the page ------------------------------------------------------------------------------
+
 
 def test_refused_step_shows_the_message_and_the_allowed_steps(client, tree):
     case = report(tree)
@@ -137,12 +139,20 @@ def test_bad_input_shows_field_errors_and_changes_nothing(client, tree):
 def test_full_walk_through_the_pages(client, tree):
     u = tree.users
     c = as_user(client, tree, "resident_a1")
-    resp = c.post(reverse("workorders:report"), {
-        "category": "illegal-building", "case_type": "complaint", "title": "楼顶违章搭建",
-        "description": "3栋楼顶有人在搭彩钢棚", "place": [tree.comm_a1.code, tree.compound_a1.code,
-                                                   tree.building_a1.code, ""],
-        "confidentiality": "none", "photos": [png()], "lat": "31.700001", "lng": "118.500002",
-    })
+    resp = c.post(
+        reverse("workorders:report"),
+        {
+            "category": "illegal-building",
+            "case_type": "complaint",
+            "title": "楼顶违章搭建",
+            "description": "3栋楼顶有人在搭彩钢棚",
+            "place": [tree.comm_a1.code, tree.compound_a1.code, tree.building_a1.code, ""],
+            "confidentiality": "none",
+            "photos": [png()],
+            "lat": "31.700001",
+            "lng": "118.500002",
+        },
+    )
     assert resp.status_code == 302, _errors(resp)
     case = Case.objects.get()
     assert case.place == tree.building_a1 and case.reporter == u["resident_a1"] and case.source == "resident"
@@ -150,20 +160,25 @@ def test_full_walk_through_the_pages(client, tree):
 
     resp = act(as_user(client, tree, "secretary_a1"), case, "whistle", {"whistle-note": "需城管执法"})
     assert resp.status_code == 302
-    resp = act(as_user(client, tree, "dispatcher"), case, "dispatch", {
-        "dispatch-lead_org": tree.dept_other.pk, "dispatch-co_orgs": [tree.dept.pk], "dispatch-note": "联合办理"})
+    resp = act(
+        as_user(client, tree, "dispatcher"),
+        case,
+        "dispatch",
+        {"dispatch-lead_org": tree.dept_other.pk, "dispatch-co_orgs": [tree.dept.pk], "dispatch-note": "联合办理"},
+    )
     assert resp.status_code == 302
     assert act(as_user(client, tree, "dept_staff"), case, "co_sign").status_code == 302
     c = as_user(client, tree, "dept_other_staff")
     assert act(c, case, "sign").status_code == 302
     assert act(c, case, "start", {"start-note": "到场", "start-photos": [png("before.png")]}).status_code == 302
-    assert act(c, case, "complete", {"complete-reply": "已责令拆除",
-                                     "complete-photos": [png("after.png")]}).status_code == 302
+    assert (
+        act(c, case, "complete", {"complete-reply": "已责令拆除", "complete-photos": [png("after.png")]}).status_code
+        == 302
+    )
     c = as_user(client, tree, "resident_a1")
     resp = c.get(reverse("workorders:evaluate", args=[case.pk]))
     assert resp.status_code == 200 and 'data-testid="verdict-unsatisfied"' in resp.content.decode()
-    resp = c.post(reverse("workorders:evaluate", args=[case.pk]), {"verdict": "unsatisfied",
-                                                                   "reasons": ["问题未解决"]})
+    resp = c.post(reverse("workorders:evaluate", args=[case.pk]), {"verdict": "unsatisfied", "reasons": ["问题未解决"]})
     assert resp.status_code == 302
     case.refresh_from_db()
     assert case.state == State.DISPATCHED and case.reopen_count == 1
@@ -198,8 +213,9 @@ def test_non_public_notes_are_hidden_from_the_resident(client, tree):
     case = report(tree)
     c = as_user(client, tree, "secretary_a1")
     assert act(c, case, "note", {"note-note": "内部：该户多次投诉", "note-kind": "before"}).status_code == 302
-    assert act(c, case, "note", {"note-note": "已联系物业", "note-kind": "before",
-                                 "note-public": "on"}).status_code == 302
+    assert (
+        act(c, case, "note", {"note-note": "已联系物业", "note-kind": "before", "note-public": "on"}).status_code == 302
+    )
     html = detail(as_user(client, tree, "resident_a1"), case).content.decode()
     assert "已联系物业" in html and "该户多次投诉" not in html
     assert "该户多次投诉" in detail(as_user(client, tree, "secretary_a1"), case).content.decode()
@@ -213,12 +229,22 @@ def test_html_in_description_is_escaped(client, tree):
 
 # --- reporting ------------------------------------------------------------------------------------------
 
+
 def test_non_image_upload_is_refused_and_nothing_is_created(client, tree):
     c = as_user(client, tree, "resident_a1")
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is an exe", content_type="image/jpeg")
-    resp = c.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "complaint", "title": "噪音", "description": "夜间施工",
-        "place": [tree.comm_a1.code], "confidentiality": "none", "photos": [fake]})
+    resp = c.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "complaint",
+            "title": "噪音",
+            "description": "夜间施工",
+            "place": [tree.comm_a1.code],
+            "confidentiality": "none",
+            "photos": [fake],
+        },
+    )
     assert resp.status_code == 400
     assert 'data-testid="error-photos"' in resp.content.decode()
     assert not Case.objects.exists()
@@ -226,9 +252,17 @@ def test_non_image_upload_is_refused_and_nothing_is_created(client, tree):
 
 def test_description_over_4000_characters_is_refused(client, tree):
     c = as_user(client, tree, "resident_a1")
-    resp = c.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "complaint", "title": "噪音", "description": "吵" * 4001,
-        "place": [tree.comm_a1.code], "confidentiality": "none"})
+    resp = c.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "complaint",
+            "title": "噪音",
+            "description": "吵" * 4001,
+            "place": [tree.comm_a1.code],
+            "confidentiality": "none",
+        },
+    )
     assert resp.status_code == 400 and not Case.objects.exists()
 
 
@@ -258,27 +292,53 @@ def test_place_picker_cascades_within_the_residents_community_only(client, tree)
     html = c.get(url, {"place": tree.building_a2.code}).content.decode()  # another community
     assert tree.house_a2.code not in html and "<select" not in html
     # Posting a place outside the community is refused.
-    resp = c.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "help", "title": "t", "description": "d",
-        "place": [tree.comm_a1.code, tree.building_b1.code], "confidentiality": "none"})
+    resp = c.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "help",
+            "title": "t",
+            "description": "d",
+            "place": [tree.comm_a1.code, tree.building_b1.code],
+            "confidentiality": "none",
+        },
+    )
     assert resp.status_code == 400 and not Case.objects.exists()
 
 
 def test_patrol_and_counter_reports(client, tree):
     c = as_user(client, tree, "grid_a")
-    resp = c.post(reverse("workorders:report_patrol"), {
-        "category": "flying-wire", "case_type": "report", "title": "飞线充电", "description": "1栋楼道飞线",
-        "place": [tree.building_a1.code], "priority": "urgent"})
+    resp = c.post(
+        reverse("workorders:report_patrol"),
+        {
+            "category": "flying-wire",
+            "case_type": "report",
+            "title": "飞线充电",
+            "description": "1栋楼道飞线",
+            "place": [tree.building_a1.code],
+            "priority": "urgent",
+        },
+    )
     assert resp.status_code == 302, _errors(resp)
     case = Case.objects.get()
     assert case.source == "patrol" and case.reporter is None and case.priority == "urgent"
     assert as_user(client, tree, "resident_a1").get(reverse("workorders:report_patrol")).status_code == 403
 
     c = as_user(client, tree, "secretary_a1")
-    resp = c.post(reverse("workorders:report_counter"), {
-        "category": "noise", "case_type": "complaint", "title": "噪音", "description": "电话反映夜间施工",
-        "place": [tree.comm_a1.code, tree.compound_a1.code], "reporter_name": "王阿姨",
-        "reporter_phone": "13800138000", "confidentiality": "none", "priority": "normal"})
+    resp = c.post(
+        reverse("workorders:report_counter"),
+        {
+            "category": "noise",
+            "case_type": "complaint",
+            "title": "噪音",
+            "description": "电话反映夜间施工",
+            "place": [tree.comm_a1.code, tree.compound_a1.code],
+            "reporter_name": "王阿姨",
+            "reporter_phone": "13800138000",
+            "confidentiality": "none",
+            "priority": "normal",
+        },
+    )
     assert resp.status_code == 302, _errors(resp)
     case = Case.objects.get(source="counter")
     assert case.reporter_name == "王阿姨" and case.reporter_phone_masked.startswith("138")
@@ -288,18 +348,24 @@ def test_patrol_and_counter_reports(client, tree):
     before = AuditLog.objects.filter(action="unmask").count()
     resp = c.post(reverse("workorders:reveal_phone", args=[case.pk]), HTTP_HX_REQUEST="true")
     assert resp.status_code == 400 and "13800138000" not in resp.content.decode()  # no purpose: refused
-    resp = c.post(reverse("workorders:reveal_phone", args=[case.pk]), HTTP_HX_REQUEST="true",
-                  HTTP_HX_PROMPT="%E5%9B%9E%E8%AE%BF%E6%A0%B8%E5%AE%9E", HTTP_HX_PROMPT_URI_AUTOENCODED="true")
+    resp = c.post(
+        reverse("workorders:reveal_phone", args=[case.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_PROMPT="%E5%9B%9E%E8%AE%BF%E6%A0%B8%E5%AE%9E",
+        HTTP_HX_PROMPT_URI_AUTOENCODED="true",
+    )
     assert resp.status_code == 200 and "13800138000" in resp.content.decode()
     row = AuditLog.objects.filter(action="unmask").latest("pk")  # the same action as every other reveal
     assert AuditLog.objects.filter(action="unmask").count() == before + 1 and row.note == "reporter_phone: 回访核实"
     assert not AuditLog.objects.filter(action="reveal").exists()
     # A handler that may not see a confidential reporter cannot reveal either.
-    assert as_user(client, tree, "resident_a1").post(
-        reverse("workorders:reveal_phone", args=[case.pk])).status_code == 404
+    assert (
+        as_user(client, tree, "resident_a1").post(reverse("workorders:reveal_phone", args=[case.pk])).status_code == 404
+    )
 
 
 # --- queues --------------------------------------------------------------------------------------------
+
 
 def _make(tree, n, *, whistle=False, dispatch_to=None):
     made = []
@@ -321,12 +387,15 @@ def _queries(client, url) -> int:
     return ctx.count
 
 
-@pytest.mark.parametrize("name,user,setup", [
-    ("workorders:dispatch_queue", "dispatcher", {"whistle": True}),
-    ("workorders:community_queue", "secretary_a1", {}),
-    ("workorders:org_queue", "property_staff", {"dispatch_to": "property_co"}),
-    ("workorders:my_cases", "resident_a1", {}),
-])
+@pytest.mark.parametrize(
+    "name,user,setup",
+    [
+        ("workorders:dispatch_queue", "dispatcher", {"whistle": True}),
+        ("workorders:community_queue", "secretary_a1", {}),
+        ("workorders:org_queue", "property_staff", {"dispatch_to": "property_co"}),
+        ("workorders:my_cases", "resident_a1", {}),
+    ],
+)
 def test_queue_query_count_is_constant(client, tree, name, user, setup):
     if "dispatch_to" in setup:
         setup = {"dispatch_to": getattr(tree, setup["dispatch_to"])}
@@ -382,15 +451,18 @@ def test_community_queue_groups_new_then_in_progress_then_awaiting_verdict(clien
         wo.case_dispatch(actor=u["secretary_a1"], case=case, lead_org=tree.property_co)
     wo.case_sign(actor=u["property_staff"], case=done)
     wo.case_complete(actor=u["property_staff"], case=done, reply="ok")
-    rows = list(as_user(client, tree, "secretary_a1").get(reverse("workorders:community_queue"))
-                .context["object_list"])
+    rows = list(as_user(client, tree, "secretary_a1").get(reverse("workorders:community_queue")).context["object_list"])
     assert rows == [new, progress, done]
     assert as_user(client, tree, "property_staff").get(reverse("workorders:community_queue")).status_code == 403
 
 
 def test_home_sends_each_role_to_its_queue(client, tree):
-    for name, target in (("dispatcher", "dispatch_queue"), ("dept_staff", "org_queue"),
-                         ("secretary_a1", "community_queue"), ("resident_a1", "my_cases")):
+    for name, target in (
+        ("dispatcher", "dispatch_queue"),
+        ("dept_staff", "org_queue"),
+        ("secretary_a1", "community_queue"),
+        ("resident_a1", "my_cases"),
+    ):
         resp = as_user(client, tree, name).get(reverse("workorders:home"))
         assert resp.status_code == 302 and resp["Location"] == reverse(f"workorders:{target}")
     # 我要报事 from the menu: staff land on the report form of their role; departments have none.
@@ -403,6 +475,7 @@ def test_home_sends_each_role_to_its_queue(client, tree):
 
 # --- attachments ---------------------------------------------------------------------------------------
 
+
 def test_attachment_served_only_within_scope(client, tree):
     case = report(tree, attachments=[png()])
     att = case.attachments.get()
@@ -414,18 +487,29 @@ def test_attachment_served_only_within_scope(client, tree):
 
 # --- task forces and joint actions ----------------------------------------------------------------------
 
+
 def test_task_force_and_joint_action(client, tree):
     c = as_user(client, tree, "dispatcher")
-    resp = c.post(reverse("workorders:taskforce_create"), {
-        "kind": "compound", "name": "怡心花园1+5+N专班", "place": tree.compound_a1.code,
-        "lead": tree.dept.pk, "members": [tree.dept_other.pk, tree.property_co.pk], "people": "张三 楼长"})
+    resp = c.post(
+        reverse("workorders:taskforce_create"),
+        {
+            "kind": "compound",
+            "name": "怡心花园1+5+N专班",
+            "place": tree.compound_a1.code,
+            "lead": tree.dept.pk,
+            "members": [tree.dept_other.pk, tree.property_co.pk],
+            "people": "张三 楼长",
+        },
+    )
     assert resp.status_code == 302, _errors(resp)
     tf = TaskForce.objects.get()
     assert set(tf.members.all()) == {tree.dept_other, tree.property_co}
     assert c.get(reverse("workorders:taskforce_list")).status_code == 200
     # Bad input: a road task force without its road; nothing written.
-    resp = c.post(reverse("workorders:taskforce_create"), {
-        "kind": "road", "name": "x", "place": tree.compound_a1.code, "lead": tree.dept.pk})
+    resp = c.post(
+        reverse("workorders:taskforce_create"),
+        {"kind": "road", "name": "x", "place": tree.compound_a1.code, "lead": tree.dept.pk},
+    )
     assert resp.status_code == 400 and TaskForce.objects.count() == 1
     # The community may not set one up.
     assert as_user(client, tree, "secretary_a1").get(reverse("workorders:taskforce_create")).status_code == 403
@@ -439,9 +523,17 @@ def test_task_force_and_joint_action(client, tree):
 
     # The lead department records a joint action on the case.
     c = as_user(client, tree, "dept_staff")
-    resp = c.post(reverse("workorders:joint_action_create") + f"?case={case.pk}", {
-        "title": "联合拆违", "held_at": "2026-01-05T09:30", "units": [tree.dept.pk, tree.dept_other.pk],
-        "participants": "城管队员6人", "outcome": "拆除彩钢棚", "case": case.number})
+    resp = c.post(
+        reverse("workorders:joint_action_create") + f"?case={case.pk}",
+        {
+            "title": "联合拆违",
+            "held_at": "2026-01-05T09:30",
+            "units": [tree.dept.pk, tree.dept_other.pk],
+            "participants": "城管队员6人",
+            "outcome": "拆除彩钢棚",
+            "case": case.number,
+        },
+    )
     assert resp.status_code == 302, _errors(resp)
     action = JointAction.objects.get()
     assert action.case == case and action.units.count() == 2
@@ -452,15 +544,23 @@ def test_task_force_and_joint_action(client, tree):
     # An unrelated property company may not record one on this case.
     resp = as_user(client, tree, "resident_a1").post(
         reverse("workorders:joint_action_create") + f"?case={case.pk}",
-        {"title": "x", "held_at": "2026-01-05T09:30", "outcome": "y"})
+        {"title": "x", "held_at": "2026-01-05T09:30", "outcome": "y"},
+    )
     assert resp.status_code == 403 and JointAction.objects.count() == 1
 
 
 def test_report_with_errors_keeps_the_chosen_place(client, tree):
     c = as_user(client, tree, "resident_a1")
-    resp = c.post(reverse("workorders:report"), {
-        "category": "noise", "case_type": "help", "title": "", "description": "d",
-        "place": [tree.comm_a1.code, tree.compound_a1.code, tree.building_a1.code, tree.house_a1.code]})
+    resp = c.post(
+        reverse("workorders:report"),
+        {
+            "category": "noise",
+            "case_type": "help",
+            "title": "",
+            "description": "d",
+            "place": [tree.comm_a1.code, tree.compound_a1.code, tree.building_a1.code, tree.house_a1.code],
+        },
+    )
     assert resp.status_code == 400
     html = resp.content.decode()
     for place in (tree.compound_a1, tree.building_a1, tree.house_a1):

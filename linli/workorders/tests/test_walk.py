@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def report(tree, **kw):
     kw.setdefault("category", "illegal-building")
     kw.setdefault("description", "3栋楼顶有人在搭彩钢棚")
-    return wo.case_create(actor=tree.users["resident_a1"], title="楼顶违章搭建", place=tree.building_a1,
-                          case_type="complaint", **kw)
+    return wo.case_create(
+        actor=tree.users["resident_a1"], title="楼顶违章搭建", place=tree.building_a1, case_type="complaint", **kw
+    )
 
 
 def test_full_loop_with_reopen(tree):
@@ -35,7 +36,9 @@ def test_full_loop_with_reopen(tree):
     wo.case_dispatch(actor=u["dispatcher"], case=case, lead_org=tree.dept_other, co_orgs=[tree.dept])
     assert case.state == State.DISPATCHED and case.sign_due and case.handle_due
     assert set(CaseAssignment.objects.filter(case=case).values_list("organisation_id", "role")) == {
-        (tree.dept_other.pk, "lead"), (tree.dept.pk, "co")}
+        (tree.dept_other.pk, "lead"),
+        (tree.dept.pk, "co"),
+    }
     # Both departments see it in their queue; another community's secretary does not.
     assert restrict(Case.objects.all(), u["dept_staff"]).filter(pk=case.pk).exists()
     assert restrict(Case.objects.all(), u["dept_other_staff"]).filter(pk=case.pk).exists()
@@ -61,8 +64,21 @@ def test_full_loop_with_reopen(tree):
     wo.case_archive(actor=u["dispatcher"], case=case)
     assert case.state == State.ARCHIVED
     actions = list(case.events.values_list("action", flat=True))
-    assert actions == ["create", "whistle", "dispatch", "co_sign", "sign", "start", "note", "complete", "reopen",
-                       "sign", "complete", "evaluate", "archive"]
+    assert actions == [
+        "create",
+        "whistle",
+        "dispatch",
+        "co_sign",
+        "sign",
+        "start",
+        "note",
+        "complete",
+        "reopen",
+        "sign",
+        "complete",
+        "evaluate",
+        "archive",
+    ]
 
 
 def test_transition_not_allowed_names_the_allowed_ones(tree):
@@ -108,8 +124,9 @@ def test_bad_input_changes_nothing(tree):
     with pytest.raises(ValidationError):
         report(tree, category="no-such")
     with pytest.raises(PermissionDenied):
-        wo.case_create(actor=tree.users["resident_a1"], category="noise", title="t", description="d",
-                       place=tree.building_b1)  # another street
+        wo.case_create(
+            actor=tree.users["resident_a1"], category="noise", title="t", description="d", place=tree.building_b1
+        )  # another street
     assert Case.objects.count() == before
 
 
@@ -117,8 +134,14 @@ def test_resident_sees_only_own_reports_and_confidential_reporter_is_hidden(tree
     from linli.workorders import policy
 
     case = report(tree, confidentiality="confidential")
-    other = wo.case_create(actor=tree.users["secretary_a1"], category="noise", title="噪音", description="夜间施工",
-                           place=tree.building_a1, source="patrol")
+    other = wo.case_create(
+        actor=tree.users["secretary_a1"],
+        category="noise",
+        title="噪音",
+        description="夜间施工",
+        place=tree.building_a1,
+        source="patrol",
+    )
     seen = restrict(Case.objects.all(), tree.users["resident_a1"])
     assert case in seen and other not in seen
     wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.property_co)

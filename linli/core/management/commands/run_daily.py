@@ -20,8 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--only", nargs="*", default=None, help="Run only these job keys.")
         parser.add_argument("--list", action="store_true", help="List the jobs and exit.")
-        parser.add_argument("--inline", action="store_true",
-                            help="Run the jobs in this process instead of enqueueing them for the task workers.")
+        parser.add_argument(
+            "--inline",
+            action="store_true",
+            help="Run the jobs in this process instead of enqueueing them for the task workers.",
+        )
 
     def handle(self, *args, only=None, list=False, inline=False, **options):
         jobs = [j for j in registry.daily_jobs if not only or j.key in only]

@@ -97,6 +97,7 @@ SMALL_PROFILE = Profile(
 
 # -- the plan (pure Python, no database) --------------------------------------------------------------
 
+
 @dataclass
 class BuildingPlan:
     name: str
@@ -149,14 +150,18 @@ def _plan_building(rng: random.Random, profile: Profile, number: int, near: tupl
     commercial = rng.random() < profile.commercial_share
     while floors > 1 and floors * units * per_floor - (units * per_floor if commercial else 0) > profile.building_cap:
         floors -= 1
-    source = rng.choices(
-        [AreaSource.REGISTERED, AreaSource.SURVEYED, AreaSource.CONTRACT], weights=[85, 10, 5]
-    )[0]
-    areas_ = [[(Decimal(rng.randint(4500, 16000)) / 100).quantize(CENT) for _ in range(per_floor)]
-              for _ in range(units)]
+    source = rng.choices([AreaSource.REGISTERED, AreaSource.SURVEYED, AreaSource.CONTRACT], weights=[85, 10, 5])[0]
+    areas_ = [
+        [(Decimal(rng.randint(4500, 16000)) / 100).quantize(CENT) for _ in range(per_floor)] for _ in range(units)
+    ]
     return BuildingPlan(
-        name=f"{number}栋", floors=floors, units=units, per_floor=per_floor, commercial_ground=commercial,
-        area_source=str(source), room_areas=areas_,
+        name=f"{number}栋",
+        floors=floors,
+        units=units,
+        per_floor=per_floor,
+        commercial_ground=commercial,
+        area_source=str(source),
+        room_areas=areas_,
         longitude=_coordinate(near[0] + rng.uniform(-0.0015, 0.0015), data.LON_RANGE),
         latitude=_coordinate(near[1] + rng.uniform(-0.0015, 0.0015), data.LAT_RANGE),
     )
@@ -200,6 +205,7 @@ def make_plan(profile: Profile, seed: int = RANDOM_SEED) -> list[CommunityPlan]:
 
 # -- writing -----------------------------------------------------------------------------------------
 
+
 def _segment(level: int, seq: int) -> str:
     return str(seq).zfill(SEGMENT_WIDTHS[level])
 
@@ -220,8 +226,15 @@ def _bulk(objs: list[Place]) -> list[Place]:
 
 
 class Seeder:
-    def __init__(self, command: BaseCommand, plan: list[CommunityPlan], password: str, *, small: bool = False,
-                 residents: int | None = None):
+    def __init__(
+        self,
+        command: BaseCommand,
+        plan: list[CommunityPlan],
+        password: str,
+        *,
+        small: bool = False,
+        residents: int | None = None,
+    ):
         self.small = small
         self.residents_target = residents
         self.out = command.stdout
@@ -249,19 +262,25 @@ class Seeder:
 
     def run(self) -> dict:
         self.admin = self.create_admin()
-        self.district = areas.place_create(actor=self.admin, parent=None, name=data.DISTRICT_NAME,
-                                           code=data.DISTRICT_CODE)
+        self.district = areas.place_create(
+            actor=self.admin, parent=None, name=data.DISTRICT_NAME, code=data.DISTRICT_CODE
+        )
         self.streets = [
-            areas.place_create(actor=self.admin, parent=self.district, name=name,
-                               code=f"{data.DISTRICT_CODE[:6]}{n:03d}000")
+            areas.place_create(
+                actor=self.admin, parent=self.district, name=name, code=f"{data.DISTRICT_CODE[:6]}{n:03d}000"
+            )
             for n, name in enumerate(data.STREETS, start=1)
         ]
         per_street: dict[int, int] = {}
         for community in self.plan:
             street = self.streets[community.street]
             per_street[community.street] = per_street.get(community.street, 0) + 1
-            place = areas.place_create(actor=self.admin, parent=street, name=community.name,
-                                       code=f"{street.code[:9]}{per_street[community.street]:03d}")
+            place = areas.place_create(
+                actor=self.admin,
+                parent=street,
+                name=community.name,
+                code=f"{street.code[:9]}{per_street[community.street]:03d}",
+            )
             self.community_places.append(place)
             self.seed_community(place, community)
             self.done["communities"] += 1
@@ -271,14 +290,22 @@ class Seeder:
         self.people = self.seed_people()
         counts = self.people_counts
         audit.record(
-            actor=self.admin, action="seed", obj=self.district,
-            after={"buildings": self.totals["buildings"], "units": self.units, "houses": self.totals["houses"],
-                   **counts},
-            note=(f"seed_demo bulk insert under {self.district.path}: {self.totals['buildings']} buildings "
-                  f"(each placed in its grid), {self.units} units, {self.totals['houses']} houses, "
-                  f"in {len(compounds)} compounds; {counts['residents']} residents (ID and phone numbers sealed), "
-                  f"{counts['households']} households, {counts['occupancies']} occupancies "
-                  f"({counts['unsold_houses']} houses left unsold), {counts['care_tags']} care-group memberships"),
+            actor=self.admin,
+            action="seed",
+            obj=self.district,
+            after={
+                "buildings": self.totals["buildings"],
+                "units": self.units,
+                "houses": self.totals["houses"],
+                **counts,
+            },
+            note=(
+                f"seed_demo bulk insert under {self.district.path}: {self.totals['buildings']} buildings "
+                f"(each placed in its grid), {self.units} units, {self.totals['houses']} houses, "
+                f"in {len(compounds)} compounds; {counts['residents']} residents (ID and phone numbers sealed), "
+                f"{counts['households']} households, {counts['occupancies']} occupancies "
+                f"({counts['unsold_houses']} houses left unsold), {counts['care_tags']} care-group memberships"
+            ),
         )
         self.organisations = self.create_organisations()
         self.organisations["registry"] = self.create_registry_organisations()
@@ -289,9 +316,16 @@ class Seeder:
     def run_domain_seeders(self, accounts_: list[tuple[User, str]]) -> None:
         """Each domain's demo data (``registry.demo_seeders``, from its registrations.py), in order."""
         ctx = DemoContext(
-            admin=self.admin, district=self.district, streets=self.streets, communities=self.community_places,
-            compounds=self.compounds_by_community, grids=self.grids, organisations=self.organisations,
-            users={u.username: u for u, _label in accounts_}, small=self.small, today=self.today,
+            admin=self.admin,
+            district=self.district,
+            streets=self.streets,
+            communities=self.community_places,
+            compounds=self.compounds_by_community,
+            grids=self.grids,
+            organisations=self.organisations,
+            users={u.username: u for u, _label in accounts_},
+            small=self.small,
+            today=self.today,
             rng=random.Random(RANDOM_SEED),  # noqa: S311 - demo data, not security
             out=self.out if self.verbose else None,
         )
@@ -303,8 +337,14 @@ class Seeder:
                 self.out.write(f"  {seeder.key}: {time.monotonic() - started:.1f} s")
 
     def create_admin(self) -> User:
-        user = User(username="admin", display_name=data.ACCOUNTS[0][2], is_staff=True, is_superuser=True,
-                    is_demo=True, scope_path=data.DISTRICT_CODE[:6])
+        user = User(
+            username="admin",
+            display_name=data.ACCOUNTS[0][2],
+            is_staff=True,
+            is_superuser=True,
+            is_demo=True,
+            scope_path=data.DISTRICT_CODE[:6],
+        )
         password_validation.validate_password(self.password, user)
         user.set_password(self.password)
         user.save()
@@ -312,30 +352,46 @@ class Seeder:
         return user
 
     def seed_community(self, community: Place, plan: CommunityPlan) -> None:
-        grids = [areas.grid_create(actor=self.admin, community=community, name=data.grid_name(n))
-                 for n in range(1, plan.grids + 1)]
+        grids = [
+            areas.grid_create(actor=self.admin, community=community, name=data.grid_name(n))
+            for n in range(1, plan.grids + 1)
+        ]
         self.grids.append(grids)
         compounds = []
         for compound_plan in plan.compounds:
-            compound = areas.place_create(actor=self.admin, parent=community, name=compound_plan.name,
-                                          address=compound_plan.address)
+            compound = areas.place_create(
+                actor=self.admin, parent=community, name=compound_plan.name, address=compound_plan.address
+            )
             self.bulk_buildings(compound, compound_plan, grids)
             compounds.append(compound)
             self.done["compounds"] += 1
         self.compounds_by_community.append(compounds)
 
     def bulk_buildings(self, compound: Place, plan: CompoundPlan, grids: list[Grid]) -> None:
-        buildings = _bulk([
-            _child(compound, Level.BUILDING, seq, name=b.name, floors=b.floors, unit_count=b.units,
-                   longitude=b.longitude, latitude=b.latitude, grid=grids[b.grid_no - 1],
-                   next_child_seq=b.units)
-            for seq, b in enumerate(plan.buildings, start=1)
-        ])
+        buildings = _bulk(
+            [
+                _child(
+                    compound,
+                    Level.BUILDING,
+                    seq,
+                    name=b.name,
+                    floors=b.floors,
+                    unit_count=b.units,
+                    longitude=b.longitude,
+                    latitude=b.latitude,
+                    grid=grids[b.grid_no - 1],
+                    next_child_seq=b.units,
+                )
+                for seq, b in enumerate(plan.buildings, start=1)
+            ]
+        )
         Place.objects.filter(pk=compound.pk).update(next_child_seq=len(buildings))
         units = []
         for building, b in zip(buildings, plan.buildings, strict=True):
-            units += [_child(building, Level.UNIT, u, name=f"{u}单元", next_child_seq=b.floors * b.per_floor)
-                      for u in range(1, b.units + 1)]
+            units += [
+                _child(building, Level.UNIT, u, name=f"{u}单元", next_child_seq=b.floors * b.per_floor)
+                for u in range(1, b.units + 1)
+            ]
         units = _bulk(units)
         self.units += len(units)
         houses = []
@@ -349,9 +405,19 @@ class Seeder:
                     for room in range(1, b.per_floor + 1):
                         seq += 1
                         number = f"{floor}{room:02d}"
-                        houses.append(_child(unit, Level.HOUSE, seq, name=number, floor=floor, number=number,
-                                             area=b.room_areas[u][room - 1], area_source=b.area_source,
-                                             use=str(use)))
+                        houses.append(
+                            _child(
+                                unit,
+                                Level.HOUSE,
+                                seq,
+                                name=number,
+                                floor=floor,
+                                number=number,
+                                area=b.room_areas[u][room - 1],
+                                area_source=b.area_source,
+                                use=str(use),
+                            )
+                        )
         _bulk(houses)
         self.done["buildings"] += len(buildings)
         self.done["houses"] += len(houses)
@@ -377,8 +443,9 @@ class Seeder:
         faker = Faker("zh_CN")
         faker.seed_instance(RANDOM_SEED + 1)
         communities = [(c.street, c.name, data.COMMUNITIES[i][3]) for i, c in enumerate(self.plan)]
-        plans = plan_organisations(rng, faker, data.STREETS, communities, enterprises=10 if self.small else 90,
-                                   small=self.small)
+        plans = plan_organisations(
+            rng, faker, data.STREETS, communities, enterprises=10 if self.small else 90, small=self.small
+        )
         shops: dict[str, list[int]] = {}
         for house in self.houses:
             if not house.residential:
@@ -400,34 +467,63 @@ class Seeder:
                 location = rng.choice(self.compounds_by_community[rng.choice(in_street)])
             else:
                 area = self.community_places[community]
-                location = (shop_places[wanted[org.name]] if org.name in wanted
-                            else rng.choice(self.compounds_by_community[community]))
-            created.append(orgs.organisation_create(
-                actor=self.admin, area=area, location=location, kind=org.kind, name=org.name,
-                short_name=org.short_name, credit_code=org.credit_code, contact_name=org.contact_name,
-                contact_phone=org.contact_phone, address=org.address))
+                location = (
+                    shop_places[wanted[org.name]]
+                    if org.name in wanted
+                    else rng.choice(self.compounds_by_community[community])
+                )
+            created.append(
+                orgs.organisation_create(
+                    actor=self.admin,
+                    area=area,
+                    location=location,
+                    kind=org.kind,
+                    name=org.name,
+                    short_name=org.short_name,
+                    credit_code=org.credit_code,
+                    contact_name=org.contact_name,
+                    contact_phone=org.contact_phone,
+                    address=org.address,
+                )
+            )
         return created
 
     def create_organisations(self) -> dict:
         result = {"departments": []}
         for name, short in data.DEPARTMENTS:
-            result["departments"].append(orgs.organisation_create(
-                actor=self.admin, area=self.district, kind=OrgKind.DEPARTMENT, name=name, short_name=short))
+            result["departments"].append(
+                orgs.organisation_create(
+                    actor=self.admin, area=self.district, kind=OrgKind.DEPARTMENT, name=name, short_name=short
+                )
+            )
         result["property"] = []
         for name, short, first17, community_indexes in data.PROPERTY_COMPANIES:
-            managed = [c for i in community_indexes if i < len(self.compounds_by_community)
-                       for c in self.compounds_by_community[i]]
-            result["property"].append(orgs.organisation_create(
-                actor=self.admin, area=self.district, kind=OrgKind.PROPERTY, name=name, short_name=short,
-                credit_code=first17 + credit_code_check_char(first17), managed_compounds=managed))
+            managed = [
+                c
+                for i in community_indexes
+                if i < len(self.compounds_by_community)
+                for c in self.compounds_by_community[i]
+            ]
+            result["property"].append(
+                orgs.organisation_create(
+                    actor=self.admin,
+                    area=self.district,
+                    kind=OrgKind.PROPERTY,
+                    name=name,
+                    short_name=short,
+                    credit_code=first17 + credit_code_check_char(first17),
+                    managed_compounds=managed,
+                )
+            )
         return result
 
     def create_accounts(self) -> list[tuple[User, str]]:
         first_community = self.community_places[0]
         first_grid = self.grids[0][0]
         building = Place.objects.filter(grid=first_grid).order_by("path").first()
-        house = (Place.objects.under(building).filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL)
-                 .order_by("path").first())
+        house = (
+            Place.objects.under(building).filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL).order_by("path").first()
+        )
         dept = self.organisations["departments"][0]
         company = self.organisations["property"][0]
         where = {
@@ -448,13 +544,20 @@ class Seeder:
             if not role:
                 continue
             home, scope = where[username]
-            user = accounts.user_create(actor=self.admin, username=username, password=self.password, home=home,
-                                        display_name=display_name)
+            user = accounts.user_create(
+                actor=self.admin, username=username, password=self.password, home=home, display_name=display_name
+            )
             before = audit.snapshot(user)
             user.is_demo = True
             user.save(update_fields=["is_demo"])
-            audit.record(actor=self.admin, action="update", obj=user, before=before, after=audit.snapshot(user),
-                         note="seed_demo: demo account")
+            audit.record(
+                actor=self.admin,
+                action="update",
+                obj=user,
+                before=before,
+                after=audit.snapshot(user),
+                note="seed_demo: demo account",
+            )
             binding = accounts.binding_add(actor=self.admin, user=user, role=role, **scope)
             result.append((user, f"{Role(role).label} @ {_scope_label(binding.scope_object)}"))
         return result
@@ -466,14 +569,22 @@ def _people_lines(seeder: Seeder) -> list[str]:
     total = max(1, counts["residents"])
     tags = Counter(code for person, _house in plan.residents() for code, _since in person.tags)
     return [
-        _("Residents: %(n)s in %(h)s households (%(mean).2f people each on average); "
-          "ID card numbers 340504… with valid check characters, sealed (cipher, keyed hash, mask).")
-        % {"n": f"{counts['residents']:,}", "h": f"{counts['households']:,}",
-           "mean": counts["members"] / max(1, counts["households"])},
-        _("Ages: %(bands)s") % {"bands": ", ".join(f"{band} {100 * n / total:.1f}%"
-                                                   for band, n in sorted(bands.items(), key=_band_key))},
-        _("Owners and tenants: %(n)s occupancy records; %(unsold)s houses (about 5%%) are left unsold and have "
-          "no owner.") % {"n": f"{counts['occupancies']:,}", "unsold": f"{counts['unsold_houses']:,}"},
+        _(
+            "Residents: %(n)s in %(h)s households (%(mean).2f people each on average); "
+            "ID card numbers 340504… with valid check characters, sealed (cipher, keyed hash, mask)."
+        )
+        % {
+            "n": f"{counts['residents']:,}",
+            "h": f"{counts['households']:,}",
+            "mean": counts["members"] / max(1, counts["households"]),
+        },
+        _("Ages: %(bands)s")
+        % {"bands": ", ".join(f"{band} {100 * n / total:.1f}%" for band, n in sorted(bands.items(), key=_band_key))},
+        _(
+            "Owners and tenants: %(n)s occupancy records; %(unsold)s houses (about 5%%) are left unsold and have "
+            "no owner."
+        )
+        % {"n": f"{counts['occupancies']:,}", "unsold": f"{counts['unsold_houses']:,}"},
         _("Care groups: %(tags)s") % {"tags": ", ".join(f"{code} {n}" for code, n in tags.most_common())},
         _("Suspected duplicates planted for the merge tool (same name, birth date and home, no ID): %(n)s")
         % {"n": counts["planted_duplicates"]},
@@ -496,8 +607,11 @@ def _scope_label(obj) -> str:
 
 def grid_households() -> dict[int, int]:
     """Residential households per grid id (houses whose building is in the grid)."""
-    rows = (Place.objects.filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL, parent__parent__grid__isnull=False)
-            .values("parent__parent__grid").annotate(n=Count("pk")))
+    rows = (
+        Place.objects.filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL, parent__parent__grid__isnull=False)
+        .values("parent__parent__grid")
+        .annotate(n=Count("pk"))
+    )
     return {r["parent__parent__grid"]: r["n"] for r in rows}
 
 
@@ -505,39 +619,60 @@ class Command(BaseCommand):
     help = gettext_lazy("Seed the demo district (Yushan, Ma'anshan): places, grids, organisations, demo accounts.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1,
-                            help=gettext_lazy("Multiply the number of compounds and buildings (for benchmarks)."))
-        parser.add_argument("--small", action="store_true",
-                            help=gettext_lazy("A tiny district with the same structure (for tests)."))
-        parser.add_argument("--residents", type=int, default=None,
-                            help=gettext_lazy("Plan households until about this many residents live in the district "
-                                              "(default: most sold homes are lived in, ~2.6 people each)."))
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help=gettext_lazy("Multiply the number of compounds and buildings (for benchmarks)."),
+        )
+        parser.add_argument(
+            "--small", action="store_true", help=gettext_lazy("A tiny district with the same structure (for tests).")
+        )
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=None,
+            help=gettext_lazy(
+                "Plan households until about this many residents live in the district "
+                "(default: most sold homes are lived in, ~2.6 people each)."
+            ),
+        )
 
     def handle(self, *args, scale: int = 1, small: bool = False, residents: int | None = None, **options):
         self.verbosity = options.get("verbosity", 1)
         if getattr(settings, "LINLI_ENV", "") == "production":
-            raise CommandError(_("Refusing to seed demo data: LINLI_ENV is 'production'. "
-                                 "Demo accounts share a published password and must never exist in production."))
+            raise CommandError(
+                _(
+                    "Refusing to seed demo data: LINLI_ENV is 'production'. "
+                    "Demo accounts share a published password and must never exist in production."
+                )
+            )
         if scale < 1:
             raise CommandError(_("--scale must be 1 or more."))
         if residents is not None and residents < 0:
             raise CommandError(_("--residents cannot be negative."))
         if Place.objects.filter(code=data.DISTRICT_CODE).exists():
-            self.stdout.write(_("The demo district %(code)s already exists: already seeded, nothing to do.")
-                              % {"code": data.DISTRICT_CODE})
+            self.stdout.write(
+                _("The demo district %(code)s already exists: already seeded, nothing to do.")
+                % {"code": data.DISTRICT_CODE}
+            )
             return
         usernames = [a[0] for a in data.ACCOUNTS]
         taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
         if taken:
-            raise CommandError(_("These usernames are already taken, so the demo accounts cannot be created: "
-                                 "%(names)s") % {"names": ", ".join(taken)})
+            raise CommandError(
+                _("These usernames are already taken, so the demo accounts cannot be created: %(names)s")
+                % {"names": ", ".join(taken)}
+            )
 
         started = time.monotonic()
         profile = SMALL_PROFILE if small else full_profile(scale)
         plan = make_plan(profile)
         if self.verbosity >= 1:
-            self.stdout.write(_("Seeding %(city)s%(district)s (%(code)s)…")
-                              % {"city": data.CITY_NAME, "district": data.DISTRICT_NAME, "code": data.DISTRICT_CODE})
+            self.stdout.write(
+                _("Seeding %(city)s%(district)s (%(code)s)…")
+                % {"city": data.CITY_NAME, "district": data.DISTRICT_NAME, "code": data.DISTRICT_CODE}
+            )
         seeder = Seeder(self, plan, settings.LINLI_DEMO_PASSWORD, small=small, residents=residents)
         with acting_as("command"), transaction.atomic():
             result = seeder.run()
@@ -554,24 +689,34 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(_("Seeded in %(seconds).1f s.") % {"seconds": seconds}))
         w(", ".join(f"{Level(level).label}: {levels.get(level, 0):,}" for level in Level.values))
         residential = Place.objects.under(seeder.district).filter(level=Level.HOUSE, use=HouseUse.RESIDENTIAL).count()
-        w(_("Houses: %(residential)s residential, %(other)s ground-floor commercial.")
-          % {"residential": f"{residential:,}", "other": f"{levels.get(Level.HOUSE, 0) - residential:,}"})
+        w(
+            _("Houses: %(residential)s residential, %(other)s ground-floor commercial.")
+            % {"residential": f"{residential:,}", "other": f"{levels.get(Level.HOUSE, 0) - residential:,}"}
+        )
         counts = grid_households()
-        w(_("Grids (residential households each, target %(min)s–%(max)s):")
-          % {"min": profile.grid_min, "max": profile.grid_max})
+        w(
+            _("Grids (residential households each, target %(min)s–%(max)s):")
+            % {"min": profile.grid_min, "max": profile.grid_max}
+        )
         for community, grids in zip(seeder.community_places, seeder.grids, strict=True):
             sizes = [counts.get(g.pk, 0) for g in grids]
-            w(f"  {community.name} ({community.code}): "
-              + _("%(n)s grids, %(lo)s–%(hi)s households") % {"n": len(grids), "lo": min(sizes), "hi": max(sizes)})
+            w(
+                f"  {community.name} ({community.code}): "
+                + _("%(n)s grids, %(lo)s–%(hi)s households") % {"n": len(grids), "lo": min(sizes), "hi": max(sizes)}
+            )
         self.people_summary(seeder)
         for line in seeder.domain_lines:
             w(line)
         orgs_ = seeder.organisations
-        w(_("Organisations: %(names)s") % {
-            "names": "、".join(o.name for o in [*orgs_["departments"], *orgs_["property"]])})
+        w(
+            _("Organisations: %(names)s")
+            % {"names": "、".join(o.name for o in [*orgs_["departments"], *orgs_["property"]])}
+        )
         registry = Counter(o.get_kind_display() for o in orgs_["registry"])
-        w(_("Organisations registry: %(n)s (%(kinds)s), each with a valid credit code and a location.")
-          % {"n": len(orgs_["registry"]), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(registry.items()))})
+        w(
+            _("Organisations registry: %(n)s (%(kinds)s), each with a valid credit code and a location.")
+            % {"n": len(orgs_["registry"]), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(registry.items()))}
+        )
         w(_("Demo accounts (password %(password)s):") % {"password": seeder.password})
         for user, role in result["accounts"]:
             w(f"  {user.username:<13} {role}")

@@ -29,8 +29,9 @@ class Command(BaseCommand):
         last = 0
         with context.acting_as("command"):
             while True:
-                rows = list(Resident.objects.filter(pk__gt=last).order_by("pk")
-                            .only("pk", "id_cipher", "phone_cipher")[:BATCH])
+                rows = list(
+                    Resident.objects.filter(pk__gt=last).order_by("pk").only("pk", "id_cipher", "phone_cipher")[:BATCH]
+                )
                 if not rows:
                     break
                 with transaction.atomic():
@@ -41,6 +42,11 @@ class Command(BaseCommand):
                 done += len(rows)
                 last = rows[-1].pk
                 self.stdout.write(_("re-encrypted %(n)s records…") % {"n": done})
-            audit.record(actor=None, action="rotate_keys", object_type="registry.resident", object_id="*",
-                         note=f"re-encrypted {done} records")
+            audit.record(
+                actor=None,
+                action="rotate_keys",
+                object_type="registry.resident",
+                object_id="*",
+                note=f"re-encrypted {done} records",
+            )
         self.stdout.write(_("done: %(n)s records now use the newest key") % {"n": done})

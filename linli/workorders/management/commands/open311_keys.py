@@ -1,8 +1,8 @@
 """Issue, list and revoke Open311 API keys from the command line (audited like the staff page).
 
-    manage.py open311_keys issue --name "12345 app" --place 340504000000 --by admin
-    manage.py open311_keys list
-    manage.py open311_keys revoke --prefix AbCdEf12 --by admin
+manage.py open311_keys issue --name "12345 app" --place 340504000000 --by admin
+manage.py open311_keys list
+manage.py open311_keys revoke --prefix AbCdEf12 --by admin
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
