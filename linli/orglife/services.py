@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events
+from linli.core import audit, events, uploads
 from linli.core.permissions import Action, can_at, may_any, require
 from linli.core.services import save_audited
 from linli.core.workdays import local_date
 
-from . import arithmetic, entitlement, photos
+from . import arithmetic, entitlement
 from .models import (
     ENTITLED_STATUSES,
     VOTING_KINDS,
@@ -267,14 +267,9 @@ def meeting_record(
     elif attendance or resolutions:
         raise ValidationError({"status": _("Attendance and votes are recorded once the meeting has been held.")})
     photo_files = list(photo_files or ())
-    if len(photo_files) > photos.max_files():
-        raise ValidationError({"photos": _("At most %(n)s photos at a time.") % {"n": photos.max_files()}})
-    clean_photos = []
-    for upload in photo_files:
-        try:
-            clean_photos.append(photos.sanitise(upload))
-        except ValidationError as exc:
-            raise ValidationError({"photos": exc.messages}) from exc
+    if len(photo_files) > uploads.max_files():
+        raise ValidationError({"photos": _("At most %(n)s photos at a time.") % {"n": uploads.max_files()}})
+    clean_photos = uploads.sanitise_all(photo_files, field="photos")
     meeting.full_clean()
     checked = [_check_resolution(meeting, **_resolution_args(r)) for r in (resolutions or ())]
 
@@ -346,14 +341,9 @@ def photos_add(*, actor, meeting: Meeting, files: Iterable) -> list[MeetingPhoto
     files = list(files)
     if not files:
         raise ValidationError({"photos": _("Choose at least one photo.")})
-    if len(files) + meeting.photos.count() > photos.max_files() * 3:
+    if len(files) + meeting.photos.count() > uploads.max_files() * 3:
         raise ValidationError({"photos": _("This meeting already has enough photos.")})
-    clean = []
-    for upload in files:
-        try:
-            clean.append(photos.sanitise(upload))
-        except ValidationError as exc:
-            raise ValidationError({"photos": exc.messages}) from exc
+    clean = uploads.sanitise_all(files, field="photos")
     created = [
         MeetingPhoto.objects.create(meeting=meeting, file=c, content_type=t, size=c.size, original_name=o)
         for c, t, o in clean

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from linli.areas.models import Place
-from linli.core import audit, events
+from linli.core import audit, events, uploads
 from linli.core.permissions import Action, bindings_for, can, require, require_at
 from linli.core.services import assign
 
-from .images import clean_image
 from .models import ORG_ROLES, ClaimerKind, ClaimState, State, Wish, WishClaim, WishPhoto, public_name
 
 WISH_FIELDS = ("title", "need", "kind", "estimated_value", "fulfil_within_days")
@@ -337,11 +336,11 @@ def wish_fulfil(*, actor, wish: Wish, note: str = "", photos: Iterable = ()) -> 
         raise ValidationError({"photos": _("Add at least one photo as proof.")})
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("At most %(n)s photos.") % {"n": MAX_PHOTOS}})
-    cleaned = [clean_image(p) for p in photos]  # all checked before anything is stored
+    cleaned = uploads.sanitise_all(photos, field="photos")  # all checked before anything is stored
     before = audit.snapshot(wish)
     wish.fulfil(note=(note or "").strip()[:300])
     _save(actor, wish, "fulfil", before)
-    for content, content_type in cleaned:
+    for content, content_type, _name in cleaned:
         photo = WishPhoto(wish=wish, content_type=content_type, uploaded_by=actor, scope_path=wish.scope_path)
         photo.image.save(content.name, content, save=False)
         photo.save()

@@ -189,6 +189,31 @@ def test_theme_day_expects_every_member_and_keeps_photos_without_exif(party, sec
     assert photo.content_type == "image/png" and photo.size > 0
 
 
+def test_a_meeting_photo_loses_its_gps_and_comment(party, secretary):
+    """The JPEG comment once survived re-encoding here (only workorders cleared it); one sanitiser now."""
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] = "N"
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 20)).save(buf, "JPEG", exif=exif, comment=b"secretary's home")
+    m = services.meeting_record(
+        actor=secretary,
+        org=party.branch,
+        kind=Kind.THEME_DAY,
+        held_on=yesterday(),
+        topic="主题党日",
+        attendance={},
+        photo_files=[SimpleUploadedFile("IMG_1.jpg", buf.getvalue(), content_type="image/jpeg")],
+    )
+    photo = MeetingPhoto.objects.get(meeting=m)
+    with photo.file.open("rb") as fh:
+        data = fh.read()
+    assert photo.original_name == "IMG_1.jpg" and photo.content_type == "image/jpeg"
+    assert b"PhoneMaker" not in data and b"Exif" not in data and b"secretary's home" not in data
+
+
 def test_fake_photo_refused_and_nothing_written(party, secretary):
     fake = SimpleUploadedFile("evil.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
     with pytest.raises(ValidationError) as exc:
