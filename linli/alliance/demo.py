@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from linli.core.paths import STREET, path_at
 from linli.orgs.models import Organisation, OrgKind
 
 from . import services
@@ -59,7 +60,7 @@ def seed(ctx) -> list[str]:
         )
         counts["alliances"] += 1
         local = [o for o in registry_orgs if o.scope_path.startswith(community.path) and o.is_active]
-        street_orgs = [o for o in registry_orgs if o.scope_path == community.path[:9] and o.is_active]
+        street_orgs = [o for o in registry_orgs if o.scope_path == path_at(community.path, STREET) and o.is_active]
         pool = local[:5] + street_orgs[:2] + departments[:1]
         members = []
         for org in dict.fromkeys(pool):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
 from linli.core import audit, events
+from linli.core.paths import is_under
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.orgs.models import Organisation, OrgKind
@@ -266,7 +267,7 @@ def problem_create(
     responsible: AllianceMember | None = None,
     found_on=None,
 ) -> Problem:
-    if place is not None and not place.path.startswith(alliance.scope_path):
+    if place is not None and not is_under(place.path, alliance.scope_path):
         raise ValidationError({"place": _("The place must lie within the alliance's community.")})
     problem = Problem(
         alliance=alliance,

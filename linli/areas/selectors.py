@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from linli.core.paths import minimal_prefixes, subtree_q
+from linli.core.paths import COMMUNITY, minimal_prefixes, path_at, subtree_q
 from linli.core.permissions import Action, bindings_for, restrict
 
 from .models import Grid, Level, Place
@@ -80,7 +80,7 @@ def grids(user, *, action: str = Action.VIEW, under: Place | None = None, q: str
         if under.level <= Level.COMMUNITY:
             qs = qs.filter(subtree_q("scope_path", under.path))
         else:
-            qs = qs.filter(scope_path=under.path[:12])
+            qs = qs.filter(scope_path=path_at(under.path, COMMUNITY))
     if not include_archived:
         qs = qs.filter(is_active=True)
     q = (q or "").strip()

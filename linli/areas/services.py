@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from linli.core import audit, events
-from linli.core.paths import PATH_LENGTHS, SEGMENT_WIDTHS, subtree_q
+from linli.core.paths import PATH_LENGTHS, SEGMENT_WIDTHS, is_under, subtree_q
 from linli.core.permissions import Action, require, require_at
 from linli.core.registry import registry
 from linli.core.services import assign, save_audited
@@ -164,7 +164,7 @@ def place_move(*, actor, place: Place, new_parent: Place) -> Place:
     for building in (
         Place.objects.under(new_path).filter(level=Level.BUILDING, grid__isnull=False).select_related("grid")
     ):
-        if not building.path.startswith(building.grid.scope_path):
+        if not is_under(building.path, building.grid.scope_path):
             building.grid = None
             building.save(update_fields=["grid"])
     audit.record(
@@ -263,7 +263,7 @@ def grid_assign_buildings(*, actor, grid: Grid, buildings) -> list[Place]:
     for b in buildings:
         if b.level != Level.BUILDING:
             errors.append(_("%(name)s is not a building.") % {"name": b.name})
-        elif not b.path.startswith(grid.scope_path):
+        elif not is_under(b.path, grid.scope_path):
             errors.append(
                 _("Building %(building)s is not in community %(community)s; a grid covers one community.")
                 % {"building": b.name, "community": grid.community.name}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.areas.models import Level, Place
 from linli.areas.pickers import PlacePicker
 from linli.areas.selectors import place_by_code
+from linli.core.paths import is_under
 from linli.core.permissions import Action, restrict
 from linli.core.validators import validate_credit_code, validate_phone
 
@@ -144,7 +145,7 @@ class OrganisationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         area, location = cleaned.get("area"), cleaned.get("location")
-        if area is not None and location is not None and not location.path.startswith(area.path):
+        if area is not None and location is not None and not is_under(location.path, area.path):
             self.add_error(
                 "location", _("The location must lie within the area served (%(area)s).") % {"area": area.name}
             )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
 from linli.core import audit
+from linli.core.paths import is_under
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign
 
@@ -33,7 +34,7 @@ def _check_compounds(org: Organisation, compounds) -> list[Place]:
 def _check_location(org: Organisation) -> None:
     """The location, when given, lies within the area served (a compound, building or house there)."""
     location = org.location
-    if location is not None and not location.path.startswith(org.area.path):
+    if location is not None and not is_under(location.path, org.area.path):
         raise ValidationError(
             {"location": _("The location must lie within the area served (%(area)s).") % {"area": org.area.name}}
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from linli.core import audit
+from linli.core.paths import BUILDING, COMPOUND, path_at
 from linli.core.workdays import add_years
 
 from . import conf
@@ -173,7 +174,7 @@ def seed(ctx) -> list[str]:
             .select_related("grid")
             .order_by("path")
         ):
-            buildings[b.path[:15]].append(b)
+            buildings[path_at(b.path, COMPOUND)].append(b)
 
         for compound in compounds:
             residents_here = by_compound.get(compound.path, [])
@@ -241,9 +242,11 @@ def seed(ctx) -> list[str]:
                 for pk, status, path, birth in mine:
                     taken_residents.add(pk)
                     all_members.append(
-                        _member(rng, today, branch, group_of_building.get(path[:18]), pk, status, path, birth)
+                        _member(
+                            rng, today, branch, group_of_building.get(path_at(path, BUILDING)), pk, status, path, birth
+                        )
                     )
-                    member_meta.append((all_members[-1], path[:18]))
+                    member_meta.append((all_members[-1], path_at(path, BUILDING)))
 
         if property_co is not None:
             co = property_co
@@ -266,7 +269,7 @@ def seed(ctx) -> list[str]:
             for pk, _status, path, birth in reserved:
                 taken_residents.add(pk)
                 all_members.append(_member(rng, today, prop, None, pk, "cpc_member", path, birth))
-                member_meta.append((all_members[-1], path[:18]))
+                member_meta.append((all_members[-1], path_at(path, BUILDING)))
         counts["spare"] += len(spare)
 
     PartyMember.objects.bulk_create(all_members, batch_size=1000)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
+from linli.core.paths import is_under
 
 
 class OwnRowsForResidents:
@@ -145,7 +146,7 @@ class PartyOrg(ScopedModel, BaseModel):
                     "kind": self.get_kind_display(),
                     "levels": "/".join(str(_level_label(lv)) for lv in PLACE_LEVELS[self.kind]),
                 }
-            elif self.parent_id and not (self.place.path + ":").startswith(self.parent.place.path):
+            elif self.parent_id and not is_under(self.place.path, self.parent.place.path):
                 errors["place"] = _("The place must lie inside the parent organisation's place.")
         if self.branch_type == BranchType.PROPERTY and not self.organisation_id:
             errors["organisation"] = _("A property company branch names its property company.")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import audit, events
-from linli.core.paths import is_within
+from linli.core.paths import is_under, is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
@@ -62,7 +62,7 @@ def _set_covered(org: PartyOrg, covered) -> None:
     if covered is None:
         return
     covered = list(covered)
-    bad = [p for p in covered if not (p.path + ":").startswith(org.place.path) or p.level not in (4, 5)]
+    bad = [p for p in covered if not is_under(p.path, org.place.path) or p.level not in (4, 5)]
     if bad:
         raise ValidationError(
             {

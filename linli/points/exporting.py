@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import audit
+from linli.core.paths import COMMUNITY, common_path, path_at
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
 from linli.core.xlsx import Book as _Workbook
 from linli.core.xlsx import signature
-from linli.registry.importing.committer import common_path
 
 from . import selectors
 from .models import LedgerEntry, Order, OrderState
@@ -108,7 +108,7 @@ def export_ledger(*, actor, q: str = ""):
             [
                 _local(e.at),
                 e.account.resident.name,
-                communities.get(e.scope_path[:12], ""),
+                communities.get(path_at(e.scope_path, COMMUNITY), ""),
                 e.get_reason_display(),
                 e.amount,
                 source,
@@ -120,7 +120,7 @@ def export_ledger(*, actor, q: str = ""):
     balances = book.sheet(_("Balances"), [_("Resident"), _("Community"), _("Balance")], [10, 12, 10])
     m = 0
     for a in selectors.accounts(actor, q=q, action=Action.EXPORT).iterator(chunk_size=CHUNK):
-        balances.append([a.resident.name, communities.get(a.scope_path[:12], ""), a.balance_value])
+        balances.append([a.resident.name, communities.get(path_at(a.scope_path, COMMUNITY), ""), a.balance_value])
         m += 1
     filters = {"q": q} if q else {}
     out = book.close(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
+from linli.core.paths import COMMUNITY, PATH_LENGTHS, lineage
 
 
 class OwnRowsForResidents(ScopedModel):
@@ -190,7 +191,7 @@ class ShopItem(ScopedModel, BaseModel):
         # Residents see the shops of the district, street and community they live in.
         if action == "view" and binding.place_id and str(binding.role) == "resident":
             path = binding.place.path
-            return models.Q(scope_path__in=[path[:n] for n in (6, 9, 12) if len(path) >= n])
+            return models.Q(scope_path__in=[p for p in lineage(path) if len(p) <= PATH_LENGTHS[COMMUNITY]])
         return None
 
 

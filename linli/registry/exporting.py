@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from linli.core import audit
+from linli.core.paths import common_path
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
 from linli.core.xlsx import Book, signature
 from linli.orgs.models import Organisation
@@ -40,7 +41,6 @@ from .importing.columns import (
     RESIDENTS,
     Spec,
 )
-from .importing.committer import common_path
 from .models import HouseholdMember, Resident
 
 CHUNK = 2000

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from linli.areas.models import Level, Place
 from linli.areas.selectors import place_by_code
 from linli.core import audit
-from linli.core.paths import subtree_q
+from linli.core.paths import UNIT, path_at, subtree_q
 from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 
@@ -583,7 +583,7 @@ def building_layout(user, building: Place) -> dict:
     floors = set(range(1, (building.floors or 0) + 1))
     orphans = []
     for house in houses:
-        unit_path = house.path[:20]
+        unit_path = path_at(house.path, UNIT)
         if unit_path not in unit_paths:
             orphans.append(house)
             continue

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import audit
+from linli.core.paths import common_path
 from linli.core.permissions import Action, bindings_for, may_any, require, restrict, role_may
 from linli.core.xlsx import Book as _Workbook
 from linli.core.xlsx import signature
-from linli.registry.importing.committer import common_path
 
 from . import selectors
 from .models import Activity, SignUp, Volunteer

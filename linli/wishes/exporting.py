@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import audit
+from linli.core.paths import common_path
 from linli.core.permissions import Action, bindings_for, may_any, restrict, role_may
 from linli.core.xlsx import Book, signature
-from linli.registry.importing.committer import common_path
 
 from . import selectors
 from .models import Wish, WishClaim

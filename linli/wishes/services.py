@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from linli.areas.models import Place
 from linli.core import audit, events, uploads
+from linli.core.paths import COMMUNITY, path_at
 from linli.core.permissions import Action, bindings_for, can, require, require_at
 from linli.core.services import assign
 
@@ -70,7 +71,7 @@ def wish_submit(*, actor, resident, **attrs) -> Wish:
     own = resident.account_id is not None and resident.account_id == getattr(actor, "pk", None)
     if not own:
         require_at(actor, Action.ADD, Wish, resident.scope_path)
-    community = Place.objects.filter(path=resident.scope_path[:12], level=3).first()
+    community = Place.objects.filter(path=path_at(resident.scope_path, COMMUNITY), level=3).first()
     if community is None:
         raise ValidationError({"resident": _("The resident has no community on record.")})
     wish = Wish(

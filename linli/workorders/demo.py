@@ -15,6 +15,7 @@ from django.db.models import F
 
 from linli.areas.models import Level, Place
 from linli.core import audit
+from linli.core.paths import COMPOUND, path_at
 from linli.core.registry import DemoContext
 from linli.orgs.models import Organisation, OrgKind
 
@@ -211,7 +212,7 @@ def _walk(ctx, case, outcome, actors, category, property_of, forces, by_resident
     if outcome == "cancelled":
         wo.case_cancel(actor=staff, case=case, reason="居民反映问题已自行解决")
         return
-    compound_path = case.scope_path[:15]
+    compound_path = path_at(case.scope_path, COMPOUND)
     company = property_of.get(compound_path) if category.handled_by_property else None
     if company is not None:
         wo.case_dispatch(actor=staff, case=case, lead_org=company)

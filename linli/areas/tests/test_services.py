@@ -109,3 +109,11 @@ def test_update_is_audited_with_before_and_after(tree):
     row = AuditLog.objects.filter(action="update", object_type="areas.place").first()
     assert row.actor_name == "secretary_a1"
     assert row.before["floors"] == 6 and row.after["floors"] == 18
+
+
+def test_core_paths_number_the_levels_as_areas_does():
+    """core cannot import areas, so ``linli.core.paths`` repeats the level numbers; they must agree."""
+    from linli.areas.models import Level
+    from linli.core import paths
+
+    assert [getattr(paths, level.name) for level in Level] == [level.value for level in Level]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from linli.areas.models import Place
 from linli.core import audit, crypto
-from linli.core.paths import PATH_LENGTHS, ancestor_paths
+from linli.core.paths import ancestor_paths
 from linli.core.validators import mask_id
 from linli.registry import identity
 from linli.registry.models import Household, HouseholdMember, IdType, Relation, Resident, ResidentTag
@@ -26,19 +26,6 @@ from linli.registry.models import Household, HouseholdMember, IdType, Relation, 
 from .validators import Result
 
 INSERT_BATCH = 1000
-
-
-def common_path(paths) -> str:
-    """The deepest place path above all of ``paths`` ("" when they share no district)."""
-    paths = [p for p in paths if p]
-    if not paths:
-        return ""
-    lo, hi = min(paths), max(paths)
-    n = 0
-    while n < min(len(lo), len(hi)) and lo[n] == hi[n]:
-        n += 1
-    lengths = [length for length in PATH_LENGTHS.values() if length <= n]
-    return lo[: max(lengths)] if lengths else ""
 
 
 class Addresses:

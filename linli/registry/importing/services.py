@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
 from linli.core import audit, crypto
+from linli.core.paths import common_path
 from linli.core.permissions import Action, may_any, require_at, restrict
 from linli.orgs.models import Organisation
 from linli.registry.models import Household, ImportIssue, ImportJob, ImportKind, ImportStatus, Resident
 
 from .columns import SPECS
-from .committer import COMMITTERS, common_path
+from .committer import COMMITTERS
 from .messages import Refusal, render
 from .reader import ERROR_HEADER, MB, Sheet, limit
 from .validators import VALIDATORS, Result

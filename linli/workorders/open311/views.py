@@ -33,7 +33,7 @@ from django.views.decorators.http import require_POST
 from linli.areas.models import Place
 from linli.core import ratelimit
 from linli.core.dates import FILTER, check_date
-from linli.core.paths import is_within
+from linli.core.paths import BUILDING, COMMUNITY, is_within, path_at
 from linli.core.permissions import can_at, may_any, restrict
 from linli.core.validators import mask_personal_numbers
 
@@ -236,9 +236,6 @@ def public_requests():
     )
 
 
-BUILDING_PATH = 18  # a building's path: community 12 + compound 3 + building 3 digits
-
-
 def _public_places(cases: list[Case]) -> dict[int, tuple[str, str, object, object]]:
     """case pk → (address, address_id, lat, long) as published. A case reported at a unit or a house (levels 6–7)
     points at somebody's home: publicly it is shown at its building, with the building's address and coordinates;
@@ -246,12 +243,14 @@ def _public_places(cases: list[Case]) -> dict[int, tuple[str, str, object, objec
     homes = [c for c in cases if c.place.level >= 6]
     buildings = {}
     if homes:
-        for b in Place.objects.filter(path__in={c.scope_path[:BUILDING_PATH] for c in homes}).select_related("parent"):
+        for b in Place.objects.filter(path__in={path_at(c.scope_path, BUILDING) for c in homes}).select_related(
+            "parent"
+        ):
             buildings[b.path] = b
     out = {}
     for c in cases:
         if c.place.level >= 6:
-            b = buildings.get(c.scope_path[:BUILDING_PATH])
+            b = buildings.get(path_at(c.scope_path, BUILDING))
             if b is None:  # not under a building (never in a sound tree): say nothing finer than the community
                 out[c.pk] = ("", "", None, None)
                 continue
@@ -268,7 +267,7 @@ def _public_places(cases: list[Case]) -> dict[int, tuple[str, str, object, objec
 
 
 def _request_docs(cases: list[Case]) -> list[dict]:
-    communities = {c.scope_path[:12] for c in cases if not c.lead_org_id}
+    communities = {path_at(c.scope_path, COMMUNITY) for c in cases if not c.lead_org_id}
     names = dict(Place.objects.filter(path__in=communities).values_list("path", "name")) if communities else {}
     places = _public_places(cases)
     docs = []
@@ -282,7 +281,9 @@ def _request_docs(cases: list[Case]) -> list[dict]:
                 "service_name": c.category.name,
                 "service_code": c.category.code,
                 "description": mask_personal_numbers(c.description),
-                "agency_responsible": c.lead_org.name if c.lead_org_id else names.get(c.scope_path[:12], ""),
+                "agency_responsible": c.lead_org.name
+                if c.lead_org_id
+                else names.get(path_at(c.scope_path, COMMUNITY), ""),
                 "service_notice": "",
                 "requested_datetime": formats.iso(c.created_at),
                 "updated_datetime": formats.iso(c.updated_at),

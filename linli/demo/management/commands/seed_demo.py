@@ -38,7 +38,7 @@ from linli.areas import services as areas
 from linli.areas.models import AreaSource, Grid, HouseUse, Level, Place
 from linli.core import audit
 from linli.core.context import acting_as
-from linli.core.paths import SEGMENT_WIDTHS
+from linli.core.paths import COMMUNITY, SEGMENT_WIDTHS, path_at
 from linli.core.registry import DemoContext
 from linli.core.registry import registry as linli_registry
 from linli.core.validators import credit_code_check_char
@@ -449,7 +449,7 @@ class Seeder:
         shops: dict[str, list[int]] = {}
         for house in self.houses:
             if not house.residential:
-                shops.setdefault(house.path[:12], []).append(house.pk)
+                shops.setdefault(path_at(house.path, COMMUNITY), []).append(house.pk)
         wanted = {}
         for org in plans:
             community = org.area_index[1]
