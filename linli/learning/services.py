@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from linli.core import audit, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.registry.selectors import resident_of
 
 from . import files
 from .models import Assignment, Course, CourseKind, Question, QuestionKind, QuizAttempt
@@ -104,7 +105,7 @@ def assign_course(*, actor, course: Course, users=(), orgs=(), due_on=None) -> A
     for user in users:
         if user is None or not user.is_active:
             continue
-        resident = getattr(user, "resident", None) if hasattr(user, "resident") else None
+        resident = resident_of(user)
         wanted.setdefault(
             user.pk,
             Assignment(

@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 from linli.core import audit, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.registry.selectors import resident_of
 
 from .models import (
     AgendaItem,
@@ -285,7 +286,7 @@ def invite(*, actor, meeting: Meeting, users=(), residents=()) -> list[Invitee]:
     for user in users:
         if user is None or not user.is_active:
             continue
-        wanted.setdefault(user.pk, (user, getattr(user, "resident", None) if hasattr(user, "resident") else None))
+        wanted.setdefault(user.pk, (user, resident_of(user)))
     if missing and not wanted:
         raise ValidationError(
             {

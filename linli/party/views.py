@@ -22,7 +22,7 @@ from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 from linli.orgs.models import Organisation
 from linli.registry.models import Household
-from linli.registry.selectors import resident_for
+from linli.registry.selectors import resident_for, resident_of
 
 from . import exporting, selectors, services
 from .forms import (
@@ -669,7 +669,7 @@ def building(request, code: str):
 def my_membership(request):
     """A resident's own party page: their membership, in-service registration and service hours."""
     user = request.user
-    resident = getattr(user, "resident", None)
+    resident = resident_of(user)
     memberships = list(selectors.memberships_of(user, resident)) if resident else []
     ins = selectors.inservice(user).filter(resident=resident).first() if resident else None
     year = _today().year

@@ -6,9 +6,10 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from linli.core.permissions import Action, restrict
+from linli.registry.selectors import resident_of
 
 from .models import EarningRule, LedgerEntry, Order, PointsAccount, ShopItem
-from .services import ZERO, resident_of
+from .services import ZERO
 
 
 def _balance_subquery():

@@ -19,20 +19,11 @@ from django.utils.translation import gettext as _
 from linli.core import audit, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.registry.selectors import resident_of
 
 from .models import EarningRule, LedgerEntry, Order, OrderState, PointsAccount, Reason, ShopItem
 
 ZERO = Decimal("0.00")
-
-
-def resident_of(user):
-    """The resident record linked to a login, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.resident
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
 
 
 def _decimal(value, field: str) -> Decimal:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from linli.areas.models import Place
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
+from linli.registry.selectors import resident_of
 
 from . import selectors, services
 from .forms import AdjustForm, ItemForm, RestockForm, RuleForm
@@ -39,7 +40,7 @@ def mine(request):
             "balance": services.balance_of(account) if account else services.ZERO,
             "page_obj": entries,
             "object_list": entries.object_list,
-            "has_resident": services.resident_of(request.user) is not None,
+            "has_resident": resident_of(request.user) is not None,
         },
     )
 

@@ -10,7 +10,7 @@ residents (the role must hold where the resident lives).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,18 @@ AGE_BANDS = {
     "60-79": (60, 79),
     "80+": (80, None),
 }
+
+
+def resident_of(user) -> Resident | None:
+    """The resident record linked to a login (``Resident.account``), or None: anonymous, a login without a record
+    (most staff), or no user at all. The one place that answers "who is this login as a resident"; it reads the
+    link itself, not through ``restrict`` — everyone may know their own record."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.resident
+    except ObjectDoesNotExist:
+        return None
 
 
 def _roles(user) -> set[str]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
+from linli.registry.selectors import resident_of
 
 from . import exporting, forms, selectors, services
 from .models import (
@@ -113,7 +114,7 @@ def find(request):
 @login_required
 def me(request):
     volunteer = services.volunteer_of(request.user)
-    resident = getattr(request.user, "resident", None) if hasattr(request.user, "resident") else None
+    resident = resident_of(request.user)
     ctx = {"volunteer": volunteer, "resident": resident, "section": "services"}
     if volunteer is None:
         form = forms.SelfRegisterForm(request.POST or None)

@@ -20,21 +20,13 @@ from linli.core import audit, events, uploads
 from linli.core.paths import COMMUNITY, path_at
 from linli.core.permissions import Action, bindings_for, can, require, require_at
 from linli.core.services import assign
+from linli.registry.selectors import resident_of
 
 from .models import ORG_ROLES, ClaimerKind, ClaimState, State, Wish, WishClaim, WishPhoto, public_name
 
 WISH_FIELDS = ("title", "need", "kind", "estimated_value", "fulfil_within_days")
 PARTY_STATUSES = ("cpc_member", "cpc_probationary")
 MAX_PHOTOS = 6
-
-
-def resident_of(user):
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.resident
-    except Exception:  # RelatedObjectDoesNotExist
-        return None
 
 
 def _notify(users, title, url="", obj=None, kind="wishes"):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.registry import selectors as reg_selectors
+from linli.registry.selectors import resident_of
 
 from . import selectors, services
 from .forms import ClaimForm, FulfilForm, RejectForm, WishForm
@@ -191,7 +192,7 @@ def wish_detail(request, pk):
 @login_required
 def wish_create(request):
     resident = None
-    own = services.resident_of(request.user)
+    own = resident_of(request.user)
     if request.GET.get("resident") or request.POST.get("resident"):
         resident = get_object_or_404(
             reg_selectors.residents(request.user, action=Action.VIEW),
@@ -224,7 +225,7 @@ def mine(request):
         {
             "wishes": selectors.my_wishes(request.user),
             "claims": selectors.claims(request.user, mine=True)[:100],
-            "has_resident": services.resident_of(request.user) is not None,
+            "has_resident": resident_of(request.user) is not None,
         },
     )
 

@@ -11,7 +11,6 @@ from linli.core.paths import (
     DISTRICT,
     HOUSE,
     PATH_LENGTHS,
-    STREET,
     common_path,
     is_under,
     lineage,

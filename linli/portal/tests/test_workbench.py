@@ -7,6 +7,7 @@ from django.urls import reverse
 from linli.core.registry import Todo, TodoSource, registry
 from linli.core.testing import count_queries
 from linli.core.workbench import todos_for
+from linli.registry.selectors import resident_of
 from linli.workorders import services as wo
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_wishes_wait_for_review_confirmation_and_the_claimer(tree):
     assert "wishes.review" not in todo_keys(sec)
 
     member, _resident = resident_with_login("member", tree.house_a2, name="李建国")
-    vol.volunteer_register(actor=system_user(), resident=ws.resident_of(member))
+    vol.volunteer_register(actor=system_user(), resident=resident_of(member))
     ws.claim(actor=member, wish=wish, kind="volunteer")
     todo = next(t for t in todos_for(member) if t.key == "wishes.claims")
     assert todo.count == 1 and todo.due is not None and todo.overdue == 0

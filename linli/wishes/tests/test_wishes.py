@@ -18,6 +18,7 @@ from linli.core.testing import FORMULA_NAME, assert_text_not_formula, build_tree
 from linli.points.models import LedgerEntry
 from linli.points.tests.factories import resident_with_login
 from linli.registry import services as reg
+from linli.registry.selectors import resident_of
 from linli.wishes import services, tasks
 from linli.wishes.models import ClaimState, State, Wish, WishClaim, WishPhoto
 
@@ -49,7 +50,7 @@ def volunteer(user):
     """Register the login's resident as a volunteer: only volunteers claim as a volunteer."""
     from linli.volunteering import services as vol
 
-    vol.volunteer_register(actor=system_user(), resident=services.resident_of(user))
+    vol.volunteer_register(actor=system_user(), resident=resident_of(user))
     return user
 
 
