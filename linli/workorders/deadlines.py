@@ -11,15 +11,14 @@ Rules (domain rules §4, configurable in settings):
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.workdays import is_workday, local_date, workdays_between, workdays_overdue
 from linli.notifications.services import notify
 
-from . import policy, services
-from .models import OPEN_STATES, Case, State
+from . import policy, selectors, services
+from .models import Case, State
 
 
 def escalate_after() -> int:
@@ -32,12 +31,7 @@ def run(now=None) -> dict:
     counts = {"urged": 0, "escalated": 0, "revisit": 0}
     if not is_workday(today):
         return counts
-    overdue = (
-        Case.objects.filter(state__in=OPEN_STATES)
-        .filter(Q(state=State.DISPATCHED, sign_due__lt=now) | Q(handle_due__lt=now))
-        .select_related("lead_org")
-        .order_by("pk")
-    )
+    overdue = selectors.open_overdue(now).select_related("lead_org").order_by("pk")
     for case in overdue.iterator(chunk_size=500):
         if case.last_urged_at is None or local_date(case.last_urged_at) < today:
             services.case_urge(actor=None, case=case, automatic=True)

@@ -10,7 +10,6 @@ from linli.core.permissions import restrict
 from . import policy
 from .models import (
     ACTIVE_STATES,
-    OPEN_STATES,
     AssignmentRole,
     Case,
     CaseAssignment,
@@ -146,8 +145,5 @@ def my_reports(user) -> QuerySet:
 
 
 def open_overdue(now=None) -> QuerySet:
-    """For the deadline job (runs as the system, not for display)."""
-    from django.utils import timezone
-
-    now = now or timezone.now()
-    return Case.objects.filter(state__in=OPEN_STATES, handle_due__lt=now)
+    """For the deadline job (runs as the system, not for display): every case past the deadline of its stage."""
+    return Case.objects.overdue(now)

@@ -44,11 +44,10 @@ from linli.core.permissions import restrict
 from linli.core.workdays import calendar_exceptions
 from linli.orgs.models import Organisation
 
-from .models import Case, CaseEvent, Category, State
+from .models import Case, CaseEvent, Category, State, handle_late_q, sign_late_q
 
 DONE_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED)
 JUDGED_STATES = (State.EVALUATED, State.ARCHIVED)
-HANDLING_STATES = (State.DISPATCHED, State.SIGNED, State.HANDLING)
 GROUPINGS = ("department", "community", "category")
 COUNTERS = (
     "volume",
@@ -249,8 +248,8 @@ def table(user, grouping: str, *, now=None, **filters) -> list[Row]:
             volume=Count("pk"),
             signed=Count("pk", filter=Q(signed_at__isnull=False)),
             signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, sign_overdue=False)),
-            sign_late_open=Count("pk", filter=Q(state=State.DISPATCHED, signed_at__isnull=True, sign_due__lt=now)),
-            handle_late_open=Count("pk", filter=Q(state__in=HANDLING_STATES, handle_due__lt=now)),
+            sign_late_open=Count("pk", filter=sign_late_q(now) & Q(signed_at__isnull=True)),
+            handle_late_open=Count("pk", filter=handle_late_q(now)),
             completed=Count("pk", filter=done),
             completed_on_time=Count("pk", filter=done & Q(handle_overdue=False)),
             not_withdrawn=Count("pk", filter=~Q(state=State.CANCELLED)),

@@ -16,7 +16,7 @@ from linli.core.permissions import bindings_for
 from linli.core.registry import Figure, Todo
 
 from . import policy, selectors
-from .models import ACTIVE_STATES, OPEN_STATES, CaseAssignment, Level, QueueRank, State
+from .models import ACTIVE_STATES, OPEN_STATES, CaseAssignment, Level, QueueRank, State, overdue_q
 
 SECTION = "government"
 
@@ -136,12 +136,6 @@ def collect(user) -> list[Todo]:
     return [t for t in out if t is not None]
 
 
-def _overdue_q(now) -> Q:
-    return Q(state=State.DISPATCHED, sign_due__lt=now) | Q(
-        state__in=[State.DISPATCHED, State.SIGNED, State.HANDLING], handle_due__lt=now
-    )
-
-
 def figures(user) -> list[Figure]:
     """Open cases in the user's scope and how many are past a deadline (staff who read cases beyond their own)."""
     roles = _roles(user)
@@ -153,7 +147,7 @@ def figures(user) -> list[Figure]:
         .filter(state__in=ACTIVE_STATES)
         .aggregate(
             open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            late=Count("pk", filter=_overdue_q(now)),
+            late=Count("pk", filter=overdue_q(now)),
             completed=Count("pk", filter=Q(state=State.COMPLETED)),
         )
     )

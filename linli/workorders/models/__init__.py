@@ -1,6 +1,7 @@
 from .case import (
     ACTIVE_STATES,
     CLOSED_STATES,
+    DEADLINE_STATES,
     DESCRIPTION_MAX,
     OPEN_STATES,
     AssignmentRole,
@@ -19,6 +20,9 @@ from .case import (
     QueueRank,
     Source,
     State,
+    handle_late_q,
+    overdue_q,
+    sign_late_q,
 )
 from .config import CaseType, Category, TimeLimit, VerdictLevel, VerdictReason
 from .open311 import Open311Key, Open311Request
@@ -27,6 +31,7 @@ from .taskforce import JointAction, TaskForce, TaskForceKind
 __all__ = [
     "ACTIVE_STATES",
     "CLOSED_STATES",
+    "DEADLINE_STATES",
     "DESCRIPTION_MAX",
     "OPEN_STATES",
     "AssignmentRole",
@@ -55,4 +60,7 @@ __all__ = [
     "TimeLimit",
     "VerdictLevel",
     "VerdictReason",
+    "handle_late_q",
+    "overdue_q",
+    "sign_late_q",
 ]

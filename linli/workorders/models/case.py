@@ -33,6 +33,33 @@ class State(models.TextChoices):
 OPEN_STATES = (State.ACCEPTED, State.DISPATCHED, State.SIGNED, State.HANDLING)
 ACTIVE_STATES = (*OPEN_STATES, State.COMPLETED)
 CLOSED_STATES = (State.COMPLETED, State.EVALUATED, State.ARCHIVED, State.CANCELLED, State.MERGED)
+#: the states in which the handling deadline runs (signing's runs only while DISPATCHED)
+DEADLINE_STATES = (State.DISPATCHED, State.SIGNED, State.HANDLING)
+
+
+# --- the one overdue rule: a case is overdue once the deadline of its stage has passed (``due < now``) --------
+# Signing's while it waits to be signed for, handling's while dispatched, signed for or being handled. Deadlines
+# are the end of a working day (``core.workdays.deadline`` over ``core.holidays``); an accepted case has none.
+
+
+def sign_late_q(now, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state": State.DISPATCHED, f"{prefix}sign_due__lt": now})
+
+
+def handle_late_q(now, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": DEADLINE_STATES, f"{prefix}handle_due__lt": now})
+
+
+def overdue_q(now=None, prefix: str = "") -> Q:
+    """Cases past the deadline of their stage at ``now``; ``prefix`` reaches the case from other rows
+    (``case__`` for assignment rows)."""
+    now = now or timezone.now()
+    return sign_late_q(now, prefix) | handle_late_q(now, prefix)
+
+
+class CaseQuerySet(models.QuerySet):
+    def overdue(self, now=None) -> CaseQuerySet:
+        return self.filter(overdue_q(now))
 
 
 class Source(models.TextChoices):
@@ -67,6 +94,8 @@ class Level(models.TextChoices):
 
 
 class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
+    objects = CaseQuerySet.as_manager()
+
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     case_type = models.CharField(_("type"), max_length=16, choices=CaseType.choices, default=CaseType.HELP)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases")
@@ -339,12 +368,11 @@ class Case(ConcurrentTransitionMixin, ScopedModel, BaseModel):
 
     @property
     def is_overdue(self) -> bool:
+        """``overdue_q`` for one case in memory."""
         now = timezone.now()
-        if self.state == State.DISPATCHED and self.sign_due:
-            return now > self.sign_due
-        if self.state in (State.DISPATCHED, State.SIGNED, State.HANDLING) and self.handle_due:
-            return now > self.handle_due
-        return False
+        sign_late = self.state == State.DISPATCHED and self.sign_due is not None and self.sign_due < now
+        handle_late = self.state in DEADLINE_STATES and self.handle_due is not None and self.handle_due < now
+        return sign_late or handle_late
 
     @property
     def handle_due_provisional(self) -> bool:
