@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Place
+from linli.core import dates
 from linli.core.dates import EVENT, BoundedDateField
 from linli.core.permissions import Action, restrict
 from linli.orgs.models import Organisation
@@ -86,7 +86,7 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args, user, alliance, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = _members(alliance)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = dates.today().year
 
     def clean_items(self):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel, ScopedModel
 
 
@@ -113,7 +114,7 @@ class JointMeeting(AllianceScoped):
         return (self.held_on.month - 1) // 3 + 1
 
     def clean(self):
-        if self.held_on and self.held_on > timezone.localdate():
+        if self.held_on and self.held_on > dates.today():
             raise ValidationError({"held_on": _("A meeting cannot be recorded as held in the future.")})
 
 
@@ -139,7 +140,7 @@ class Commitment(AllianceScoped):
         return f"{self.year} {self.member}"
 
     def clean(self):
-        if self.year and not 2000 <= self.year <= timezone.localdate().year + 1:
+        if self.year and not 2000 <= self.year <= dates.today().year + 1:
             raise ValidationError({"year": _("Enter a year between 2000 and next year.")})
 
 
@@ -238,7 +239,7 @@ class VolunteerActivity(AllianceScoped):
         return self.title
 
     def clean(self):
-        if self.held_on and self.held_on > timezone.localdate():
+        if self.held_on and self.held_on > dates.today():
             raise ValidationError({"held_on": _("An activity cannot be recorded as held in the future.")})
 
 
@@ -490,7 +491,7 @@ class ProjectClaim(AllianceScoped):
 
     def clean(self):
         errors = {}
-        today = timezone.localdate()
+        today = dates.today()
         if self.claimed_on and self.claimed_on > today:
             errors["claimed_on"] = _("This date is in the future.")
         if self.released_on and self.claimed_on and self.released_on < self.claimed_on:

@@ -8,11 +8,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.paths import is_under
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
@@ -115,7 +114,7 @@ def member_add(
         organisation=organisation,
         lead_name=(lead_name or "").strip(),
         lead_title=(lead_title or "").strip(),
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on or dates.today(),
     )
     return _create(actor, member, event="alliance.member.added")
 
@@ -181,8 +180,8 @@ def commitment_item_update(
     before = audit.snapshot(item)
     item.status, item.evidence = status, (evidence or "").strip()
     if status == ItemStatus.FULFILLED:
-        item.fulfilled_on = fulfilled_on or timezone.localdate()
-        if item.fulfilled_on > timezone.localdate():
+        item.fulfilled_on = fulfilled_on or dates.today()
+        if item.fulfilled_on > dates.today():
             raise ValidationError({"fulfilled_on": _("This date is in the future.")})
     else:
         item.fulfilled_on = None
@@ -202,10 +201,10 @@ def wish_claim_record(*, actor, member: AllianceMember, title: str, claimed_on=N
         member=member,
         scope_path=member.scope_path,
         title=_check_text(title or (str(wish) if wish is not None else ""), "title"),
-        claimed_on=claimed_on or timezone.localdate(),
+        claimed_on=claimed_on or dates.today(),
         wish_ref=_wish_ref(wish),
     )
-    if claim.claimed_on > timezone.localdate():
+    if claim.claimed_on > dates.today():
         raise ValidationError({"claimed_on": _("This date is in the future.")})
     return _create(actor, claim, event="alliance.wish.claimed")
 
@@ -217,8 +216,8 @@ def wish_claim_fulfil(*, actor, claim: WishClaim, fulfilled_on=None) -> WishClai
     if claim.fulfilled_on:
         raise ValidationError({"fulfilled_on": _("This wish is already fulfilled.")})
     before = audit.snapshot(claim)
-    claim.fulfilled_on = fulfilled_on or timezone.localdate()
-    if claim.fulfilled_on > timezone.localdate():
+    claim.fulfilled_on = fulfilled_on or dates.today()
+    if claim.fulfilled_on > dates.today():
         raise ValidationError({"fulfilled_on": _("This date is in the future.")})
     return save_audited(actor=actor, obj=claim, action="update", before=before)
 
@@ -277,9 +276,9 @@ def problem_create(
         place=place,
         raised_by=_own_member(alliance, raised_by, "raised_by"),
         responsible=_own_member(alliance, responsible, "responsible"),
-        found_on=found_on or timezone.localdate(),
+        found_on=found_on or dates.today(),
     )
-    if problem.found_on > timezone.localdate():
+    if problem.found_on > dates.today():
         raise ValidationError({"found_on": _("This date is in the future.")})
     return _create(actor, problem, event="alliance.problem.created")
 
@@ -350,8 +349,8 @@ def problem_solve(*, actor, problem: Problem, solution: str, solved_on=None) -> 
         raise ValidationError({"status": _("This problem is already solved.")})
     before = audit.snapshot(problem)
     problem.solution = _check_text(solution, "solution")
-    problem.solved_on = solved_on or timezone.localdate()
-    if problem.solved_on > timezone.localdate():
+    problem.solved_on = solved_on or dates.today()
+    if problem.solved_on > dates.today():
         raise ValidationError({"solved_on": _("This date is in the future.")})
     if problem.solved_on < problem.found_on:
         raise ValidationError({"solved_on": _("A problem cannot be solved before it was found.")})
@@ -377,7 +376,7 @@ def problem_solved_by_case(*, case) -> Problem | None:
     number = getattr(case, "number", case.pk)
     reply = (getattr(case, "reply", "") or "").strip()
     problem.solution = (reply or _("Solved through work order %(number)s.") % {"number": number})[:4000]
-    problem.solved_on = max(timezone.localdate(), problem.found_on)
+    problem.solved_on = max(dates.today(), problem.found_on)
     problem.status = ProblemStatus.SOLVED
     save_audited(actor=None, obj=problem, action="update", before=before, note=f"work order {number} archived")
     events.publish("alliance.problem.solved", {"id": problem.pk, "case_id": case.pk})
@@ -426,12 +425,12 @@ def fund_entry_add(
         kind=kind,
         amount=amount,
         reason=_check_text(reason, "reason"),
-        entry_date=entry_date or timezone.localdate(),
+        entry_date=entry_date or dates.today(),
         member=_own_member(alliance, member),
         balance_after=after,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    if entry.entry_date > timezone.localdate():
+    if entry.entry_date > dates.today():
         raise ValidationError({"entry_date": _("This date is in the future.")})
     return _create(actor, entry, event="alliance.fund.entry")
 
@@ -456,7 +455,7 @@ def partner_add(
         alliance=alliance,
         scope_path=alliance.scope_path,
         organisation=organisation,
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on or dates.today(),
         contact_name=(contact_name or "").strip(),
         note=note or "",
     )
@@ -497,7 +496,7 @@ def project_update(*, actor, project: PartnerProject, **changes) -> PartnerProje
     before = audit.snapshot(project)
     assign(project, changes, {"title", "description", "status", "started_on", "finished_on"})
     if project.status == ProjectStatus.IN_PROGRESS and not project.started_on:
-        project.started_on = timezone.localdate()
+        project.started_on = dates.today()
     return save_audited(actor=actor, obj=project, action="update", before=before)
 
 
@@ -524,7 +523,7 @@ def project_claim(*, actor, project: PartnerProject, member, role: str = "", cla
         member=member,
         scope_path=project.scope_path,
         role=(role or "").strip()[:200],
-        claimed_on=claimed_on or timezone.localdate(),
+        claimed_on=claimed_on or dates.today(),
     )
     return _create(actor, claim, event="alliance.project.claimed")
 
@@ -537,7 +536,7 @@ def project_claim_release(*, actor, claim: ProjectClaim, released_on=None) -> Pr
         raise ValidationError(_("This claim has already been released."))
     before = audit.snapshot(claim)
     claim.is_active = False
-    claim.released_on = released_on or timezone.localdate()
+    claim.released_on = released_on or dates.today()
     save_audited(actor=actor, obj=claim, action="update", before=before)
     events.publish("alliance.project.released", {"id": claim.pk, "path": claim.scope_path})
     return claim
@@ -552,7 +551,7 @@ def release_member_claims(*, member_id: int, on=None) -> int:
         with transaction.atomic():
             claim = _lock(claim)
             before = audit.snapshot(claim)
-            claim.is_active, claim.released_on = False, on or timezone.localdate()
+            claim.is_active, claim.released_on = False, on or dates.today()
             claim.save(update_fields=["is_active", "released_on", "updated_at"])
             audit.record(
                 actor=None,

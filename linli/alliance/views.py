@@ -8,12 +8,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from linli.core import dates
 from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView
 
@@ -58,15 +58,15 @@ class AllianceDetailView(LoginRequiredMixin, TemplateView):
         try:
             year = int(self.request.GET.get("year", ""))
         except ValueError:
-            year = timezone.localdate().year
-        year = max(2000, min(year, timezone.localdate().year + 1))
+            year = dates.today().year
+        year = max(2000, min(year, dates.today().year + 1))
         editable = can(user, Action.ADD, alliance)
         ctx.update(selectors.detail(user, alliance, year=year))
         ctx.update(
             section="party",
             alliance=alliance,
             year=year,
-            years=range(timezone.localdate().year, 2019, -1),
+            years=range(dates.today().year, 2019, -1),
             can_add=editable,
             can_change=can(user, Action.CHANGE, alliance),
             fund_totals=services.fund_totals(alliance),
@@ -358,7 +358,7 @@ class ProjectClaimView(ServiceFormView):
         return {**super().get_form_kwargs(), "projects": self.projects}
 
     def get_initial(self):
-        return {"claimed_on": timezone.localdate()}
+        return {"claimed_on": dates.today()}
 
     def get_context_data(self, **kwargs):
         return {

@@ -5,6 +5,8 @@ import functools
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
+
 from .permissions import may_any
 from .registry import SECTIONS, registry
 
@@ -54,14 +56,12 @@ def provisional_calendar_years(user) -> list[int]:
     """For those who keep the calendar: this or next year with no State Council arrangement entered yet."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from .models import CalendarDay
     from .workdays import provisional_years
 
     if not getattr(user, "is_authenticated", False) or not may_any(user, CalendarDay, "change"):
         return []
-    year = timezone.localdate().year
+    year = dates.today().year
     return provisional_years(dt.date(year, 1, 1), dt.date(year + 1, 12, 31))
 
 

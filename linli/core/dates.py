@@ -29,6 +29,13 @@ EVENT_YEARS_AHEAD = 10
 PAST, EVENT, FILTER = "past", "event", "filter"
 
 
+def today() -> dt.date:
+    """Today in the platform's time zone (``TIME_ZONE``, Asia/Shanghai): the one "today" of every domain.
+
+    Call it as ``dates.today()`` (``from linli.core import dates``), so a test can fix the day for all of them."""
+    return timezone.localdate()
+
+
 def _years_from(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -38,7 +45,7 @@ def _years_from(day: dt.date, years: int) -> dt.date:
 
 def bounds(family: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day a date of ``family`` may be, inclusive."""
-    today = today or timezone.localdate()
+    today = today or globals()["today"]()  # the module-level today(), which the parameter hides
     if family == PAST:
         return EARLIEST, today
     if family == EVENT:

@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from linli.core import dates
 
 DIGITS = re.compile(r"^\d+$")
 
@@ -88,7 +89,7 @@ def parse_id_card(value: str):
         raise ValidationError(
             _("The birth date inside this ID card number is not a real date."), code="id_birth"
         ) from None
-    if birth.year < 1880 or birth > timezone.localdate():
+    if birth.year < 1880 or birth > dates.today():
         raise ValidationError(_("The birth date inside this ID card number is not plausible."), code="id_birth")
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(_("The check character of this ID card number is wrong."), code="id_checksum")

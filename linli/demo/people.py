@@ -31,8 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.utils import timezone
-
+from linli.core import dates
 from linli.core.validators import id_check_char
 
 AREA_CODE = "340504"
@@ -186,7 +185,7 @@ class Planner:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
         self.faker = Faker("zh_CN")
         self.faker.seed_instance(seed)
-        self.today = today or timezone.localdate()
+        self.today = today or dates.today()
         self.id_seq: Counter = Counter()
         self.phones: set[str] = set()
         self.employers = [f"马鞍山{self.faker.company()}" for _ in range(300)]

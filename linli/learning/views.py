@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any
 from linli.core.views import apply_validation_error
 
@@ -238,8 +238,8 @@ def _year(request) -> int | None:
     try:
         year = int(raw)
     except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return dates.today().year
+    return year if 2000 <= year <= 2100 else dates.today().year
 
 
 @login_required
@@ -250,7 +250,7 @@ def stats(request):
     if request.GET.get("format") == "xlsx":
         out, _n = exporting.export_stats(actor=request.user, year=year)
         return FileResponse(out, as_attachment=True, filename=f"learning-{year or 'all'}.xlsx")
-    this_year = timezone.localdate().year
+    this_year = dates.today().year
     return render(
         request,
         "learning/stats.html",

@@ -6,6 +6,7 @@ import datetime as dt
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from linli.core import dates
 from linli.core.api import ERROR_RESPONSES, PageNumber
 
 from . import selectors
@@ -178,5 +179,5 @@ def compliance_json(comp) -> dict:
 )
 def org_compliance(request, query: Query[YearQuery], org_id: int = Path(..., ge=1, le=2**62)):
     org = selectors.party_org_for(request.auth, org_id)
-    year = query.year or selectors._today().year
+    year = query.year or dates.today().year
     return compliance_json(selectors.compliance(org, year))

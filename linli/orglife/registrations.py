@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, TodoSource, registry
 from linli.party.registrations import in_party_work
 
@@ -20,9 +21,9 @@ registry.add_menu(
 
 
 def _reminders() -> str:
-    from . import reminders, selectors
+    from . import reminders
 
-    today = selectors._today()
+    today = dates.today()
     # Items of a period that is over and were never held: every day (each closed period is reminded once).
     missed = "missed periods: {organisations} organisations ({messages} messages)".format(
         **reminders.run_missing(today)

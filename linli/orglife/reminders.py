@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from linli.core import dates
 from linli.core.paths import is_within
 from linli.notifications.models import Notification
 from linli.notifications.services import notify
@@ -62,7 +63,7 @@ def secretaries(org) -> list:
 def run(today: dt.date | None = None) -> dict:
     from linli.party.models import PartyOrg
 
-    today = today or selectors._today()
+    today = today or dates.today()
     month = periods.period_containing(periods.MONTH, today)
     orgs = PartyOrg.objects.filter(kind__in=selectors.CALENDAR_ORG_KINDS, is_active=True).order_by("pk")
     already = set(
@@ -100,7 +101,7 @@ def run_missing(today: dt.date | None = None) -> dict:
     previous month (that month; the quarter and the year too when they ended with it) that were never held."""
     from linli.party.models import PartyOrg
 
-    today = today or selectors._today()
+    today = today or dates.today()
     closed_on = periods.period_containing(periods.MONTH, today).start - dt.timedelta(days=1)
     kind = missing_kind(closed_on)
     orgs = PartyOrg.objects.filter(kind__in=selectors.CALENDAR_ORG_KINDS, is_active=True).order_by("pk")

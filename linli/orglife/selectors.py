@@ -14,6 +14,7 @@ from fractions import Fraction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from linli.core import dates
 from linli.core.paths import subtree_q
 from linli.core.permissions import restrict
 
@@ -32,7 +33,6 @@ from .models import (
     Status,
     Talk,
 )
-from .services import today as _today
 
 CALENDAR_ORG_KINDS = ("branch", "general_branch", "group")
 # A 支部委员会 has 3–5 (at most 7) members; a branch with fewer seats (under 7 full members it elects only a
@@ -203,7 +203,7 @@ def _seat_counts(org_ids: list[int]) -> dict[int, int]:
 
 def compliance_many(orgs, year: int, today: dt.date | None = None) -> list[Compliance]:
     """The calendars of many organisations at a constant number of queries (five)."""
-    today = today or _today()
+    today = today or dates.today()
     orgs = list(orgs)
     rules = rhythm_rules()
     records = _held_records([o.pk for o in orgs], year)

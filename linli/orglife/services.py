@@ -12,13 +12,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events, uploads
+from linli.core import audit, dates, events, uploads
 from linli.core.permissions import Action, can_at, may_any, require
 from linli.core.services import save_audited
-from linli.core.workdays import local_date
 
 from . import arithmetic, entitlement
 from .models import (
@@ -36,10 +34,6 @@ from .models import (
     Status,
     Talk,
 )
-
-
-def today() -> dt.date:
-    return local_date(timezone.now())
 
 
 def may_add(user, model, org) -> bool:
@@ -206,7 +200,7 @@ def meeting_record(
         raise ValidationError({"status": _("Unknown status.")})
     if held_on is None:
         raise ValidationError({"held_on": _("Give the date of the meeting.")})
-    if status == Status.HELD and held_on > today():
+    if status == Status.HELD and held_on > dates.today():
         errors.setdefault("held_on", []).append(
             _("A meeting dated in the future (%(day)s) cannot be recorded as held; record it as planned.")
             % {"day": held_on.isoformat()}
@@ -375,7 +369,7 @@ def meeting_mark_held(*, actor, meeting: Meeting, attendance: dict, minutes: str
     require(actor, Action.CHANGE, meeting)
     if meeting.status != Status.PLANNED:
         raise ValidationError({"status": _("This meeting is already recorded as held.")})
-    if meeting.held_on > today():
+    if meeting.held_on > dates.today():
         raise ValidationError(
             {
                 "held_on": _(
@@ -423,7 +417,7 @@ def evaluation_start(*, actor, org, year: int) -> Evaluation:
     require_add(actor, Evaluation, org)
     if not entitlement.org_may_hold(org, Kind.EVALUATION):
         raise ValidationError({"org": _("The democratic evaluation is held by a party branch.")})
-    if year > today().year:
+    if year > dates.today().year:
         raise ValidationError({"year": _("An evaluation cannot be started for a future year.")})
     if Evaluation.objects.filter(org=org, year=year).exists():
         raise ValidationError({"year": _("This branch already has an evaluation for %(year)s.") % {"year": year}})
@@ -516,7 +510,7 @@ def evaluation_advance(*, actor, evaluation: Evaluation, step: str) -> Evaluatio
             raise ValidationError(
                 {"step": _("%(n)s members have no grade yet; give every member a grade first.") % {"n": missing}}
             )
-        ev.rated_on = today()
+        ev.rated_on = dates.today()
     before = audit.snapshot(ev)
     method()
     save_audited(actor=actor, obj=ev, action="update", before=before, note=step, exclude_from_validation=("state",))
@@ -536,7 +530,7 @@ def suggested_grade(entry: EvaluationEntry) -> str:
 def talk_record(*, actor, org, held_on: dt.date, member_a, member_b, topic: str, note: str = "") -> Talk:
     require_add(actor, Talk, org)
     errors = {}
-    if held_on is None or held_on > today():
+    if held_on is None or held_on > dates.today():
         errors["held_on"] = _("A talk can only be recorded once it has taken place.")
     if member_a is None or member_b is None or member_a.pk == member_b.pk:
         errors["member_b"] = _("A talk is between two different members.")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.permissions import Action, can_at, may_any
 from linli.core.registry import Figure, Todo
 
-from . import periods, selectors, services
+from . import periods, selectors
 from .models import Meeting, seat_org_ids
 
 SECTION = "party"
@@ -29,7 +30,7 @@ def _orgs(user) -> list:
 
 def _compliance(user):
     orgs = _orgs(user)
-    return orgs, selectors.compliance_many(orgs, services.today().year) if orgs else []
+    return orgs, selectors.compliance_many(orgs, dates.today().year) if orgs else []
 
 
 def collect(user) -> list[Todo]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any
 from linli.core.views import ScopedListView, apply_validation_error
 
@@ -38,14 +39,14 @@ SECTION = "party"
 
 def _year(request) -> int:
     try:
-        year = int(request.GET.get("year") or services.today().year)
+        year = int(request.GET.get("year") or dates.today().year)
     except ValueError:
-        year = services.today().year
-    return min(max(year, 2000), services.today().year + 1)
+        year = dates.today().year
+    return min(max(year, 2000), dates.today().year + 1)
 
 
 def _years():
-    this = services.today().year
+    this = dates.today().year
     return list(range(this, this - 4, -1))
 
 
@@ -61,7 +62,7 @@ def overview(request):
     year = _year(request)
     orgs = list(selectors.party_orgs(user).select_related("parent"))
     comps = selectors.compliance_many(orgs, year)
-    today = services.today()
+    today = dates.today()
     rows = []
     for comp in comps:
         current = {row.kind: cell for row, cell in comp.current()} if year == today.year else {}
@@ -217,7 +218,7 @@ def meeting_record(request, pk: int):
     kind = request.POST.get("kind") or request.GET.get("kind") or kinds[0]
     if kind not in [k.value for k in kinds]:
         kind = kinds[0].value
-    on = services.today()
+    on = dates.today()
     members = list(entitlement.entitled(org, kind, on))
     observers = list(entitlement.observers(org, kind, on))
     form = MeetingForm(request.POST or None, initial={"held_on": on})
@@ -327,7 +328,7 @@ def meeting_detail(request, pk: int):
             "may_change": may_change,
             "res_form": res_form,
             "needed": meeting.entitled_count // 2 + 1,
-            "may_mark_held": meeting.held_on <= services.today(),
+            "may_mark_held": meeting.held_on <= dates.today(),
             "attendance": list(meeting.attendance.all()),
             "photos": list(meeting.photos.all()),
             "resolutions": list(meeting.resolutions.all()),
@@ -345,7 +346,7 @@ def meeting_mark_held(request, pk: int):
         raise PermissionDenied
     if meeting.status != Status.PLANNED:
         return HttpResponseRedirect(reverse("orglife:meeting_detail", args=[meeting.pk]))
-    on = min(meeting.held_on, services.today())
+    on = min(meeting.held_on, dates.today())
     members = list(entitlement.entitled(meeting.org, meeting.kind, on))
     observers = list(entitlement.observers(meeting.org, meeting.kind, on))
     errors, attendance = [], {}
@@ -491,7 +492,7 @@ def talk_record(request, pk: int):
     if not services.may_add(user, Talk, org):
         raise PermissionDenied
     members = list(entitlement.members_of(org).select_related("resident").order_by("resident__name", "pk"))
-    form = TalkForm(request.POST or None, members=members, initial={"held_on": services.today()})
+    form = TalkForm(request.POST or None, members=members, initial={"held_on": dates.today()})
     if request.method == "POST" and form.is_valid():
         by_pk = {m.pk: m for m in members}
         data = form.cleaned_data

@@ -11,9 +11,9 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel, ScopedModel
 from linli.core.paths import PATH_LENGTHS
 
@@ -88,7 +88,7 @@ POSITION_ORDER = {Position.CHAIR: 0, Position.VICE_CHAIR: 1, Position.MEMBER: 2}
 
 def open_seat_q(today: dt.date | None = None, prefix: str = "") -> Q:
     """Seats not ended: no end date or one in the future."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": today})
 
 
@@ -127,7 +127,7 @@ class CommitteeSeat(CompoundScoped, BaseModel):
 
     def is_open(self, today: dt.date | None = None) -> bool:
         """Not ended (``open_seat_q`` for one row)."""
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.until is None or self.until > today
 
     @property

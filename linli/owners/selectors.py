@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import dates
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
 
@@ -17,10 +17,6 @@ from .models import POSITION_ORDER, CommitteeSeat, OwnersCommittee, current_seat
 MIN_MEMBERS, MAX_MEMBERS = 5, 11
 REELECTION_LEAD_DAYS = 90  # re-election starts 90 days before the term ends
 FILING_DAYS = 30  # filed with the street within 30 days of the election
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def committees(
@@ -33,7 +29,7 @@ def committees(
     today: dt.date | None = None,
 ) -> QuerySet:
     """Committees ``user`` may ``action``, each with ``n_seats`` (current seats), compound and community."""
-    today = today or _today()
+    today = today or dates.today()
     qs = restrict(OwnersCommittee.objects.all(), user, action).select_related("compound__parent")
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
@@ -48,7 +44,7 @@ def committees(
 
 def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> tuple[list, list]:
     """(current, past) seats of ``committee`` the user may see; current ones chair first."""
-    today = today or _today()
+    today = today or dates.today()
     rows = list(
         restrict(CommitteeSeat.objects.filter(committee=committee), user)
         .select_related("resident", "committee")
@@ -63,7 +59,7 @@ def seats(user, committee: OwnersCommittee, *, today: dt.date | None = None) -> 
 def members_in_office(committee_id: int, *, today: dt.date | None = None) -> QuerySet:
     """The seats of a committee held today (an active committee's open seats): its members, the base of its votes
     (it decides with more than half of ALL its members). A rule's read, not restricted to a user."""
-    return CommitteeSeat.objects.filter(current_seat_q(today or _today()), committee_id=committee_id)
+    return CommitteeSeat.objects.filter(current_seat_q(today or dates.today()), committee_id=committee_id)
 
 
 def compound_of(committee_id: int):
@@ -83,7 +79,7 @@ def flags(committee: OwnersCommittee, n_seats: int, *, today: dt.date | None = N
     """What 业主大会和业主委员会指导规则 (建房〔2009〕274号) asks and the record does not show. Only for active
     committees: an odd number of 5–11 members; re-election from 90 days before the term ends; a term that has
     ended; the filing (备案) with the street within 30 days of the election."""
-    today = today or _today()
+    today = today or dates.today()
     if not committee.is_active:
         return []
     out = []
@@ -122,7 +118,7 @@ def flags(committee: OwnersCommittee, n_seats: int, *, today: dt.date | None = N
 
 def with_flags(rows, *, today: dt.date | None = None) -> list[OwnersCommittee]:
     """Attach ``flags`` to committees annotated with ``n_seats`` (no queries)."""
-    today = today or _today()
+    today = today or dates.today()
     rows = list(rows)
     for c in rows:
         c.flags = flags(c, c.n_seats, today=today)

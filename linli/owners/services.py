@@ -6,11 +6,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_years
@@ -20,10 +19,6 @@ from .models import CommitteeSeat, OwnersCommittee, Position, open_seat_q
 # 业主大会和业主委员会指导规则 (建房〔2009〕274号): a term of an owners' committee lasts at most 5 years.
 TERM_MAX_YEARS = 5
 COMMITTEE_FIELDS = ("name", "term_start", "term_end", "filed_on", "is_active")
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _check_term(committee: OwnersCommittee) -> None:
@@ -110,7 +105,7 @@ def _check_owner(committee: OwnersCommittee, resident, since: dt.date) -> None:
     not hold a seat."""
     from linli.registry.selectors import owner_holdings
 
-    today = _today()
+    today = dates.today()
     for day in sorted({min(since, today), today}):
         if not owner_holdings(committee.compound, day).filter(resident=resident).exists():
             raise ValidationError(
@@ -140,7 +135,7 @@ def seat_add(
         raise ValidationError({"resident": _("Choose the resident.")})
     if not resident.is_active or resident.merged_into_id:
         raise ValidationError({"resident": _("This resident record is no longer active.")})
-    since = since or _today()
+    since = since or dates.today()
     if since < committee.term_start or since > committee.term_end:
         raise ValidationError(
             {
@@ -149,7 +144,7 @@ def seat_add(
             }
         )
     _check_owner(committee, resident, since)
-    held = CommitteeSeat.objects.filter(open_seat_q(_today()), committee=committee, resident=resident)
+    held = CommitteeSeat.objects.filter(open_seat_q(dates.today()), committee=committee, resident=resident)
     if held.exists():
         raise ValidationError({"resident": _("This resident already holds a seat on this committee.")})
     seat = CommitteeSeat(
@@ -164,9 +159,9 @@ def seat_add(
 def seat_end(*, actor, seat: CommitteeSeat, until: dt.date | None = None) -> CommitteeSeat:
     seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
     require(actor, Action.CHANGE, seat)
-    if not seat.is_open(_today()):
+    if not seat.is_open(dates.today()):
         raise ValidationError({"until": _("This seat has already ended.")})
-    until = until or _today()
+    until = until or dates.today()
     if until < seat.since:
         raise ValidationError({"until": _("A seat cannot end before it started.")})
     before = audit.snapshot(seat)

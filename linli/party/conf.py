@@ -17,8 +17,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
+from linli.core import dates
 from linli.core.workdays import add_months
 
 MIN_FULL_MEMBERS = 3  # 支部工作条例: a branch needs at least 3 full members
@@ -57,4 +57,4 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def stale_before(today: dt.date | None = None) -> dt.date:
     """Members whose last 报到 is before this date are stale."""
-    return months_before(today or timezone.localdate(), stale_months())
+    return months_before(today or dates.today(), stale_months())

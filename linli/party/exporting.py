@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from linli.core import audit
+from linli.core import audit, dates
 from linli.core.permissions import Action, may_any, require
 from linli.core.xlsx import Book, signature
 
@@ -188,7 +188,7 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         ws.append([_("Quarter total"), "", total, ""], bold=True)
         ws.append([_("Year to date"), "", year_hours.get(m.pk, Decimal("0")), ""])
         ws.append()
-        ws.append([_("Community (seal)"), "", _("Date"), timezone.localdate()])
+        ws.append([_("Community (seal)"), "", _("Date"), dates.today()])
     audit.record(
         actor=actor,
         action="export",

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel, ScopedModel
 from linli.core.paths import is_under
 
@@ -235,7 +235,7 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
     def dues_overdue(self) -> bool:
         if not self.is_active:
             return False
-        today = timezone.localdate()
+        today = dates.today()
         first_of_month = today.replace(day=1)
         return self.dues_paid_until is None or self.dues_paid_until < first_of_month - dt.timedelta(days=1)
 
@@ -249,7 +249,7 @@ class PartyMember(OwnRowsForResidents, ScopedModel, BaseModel):
             errors["full_on"] = _("A member becomes full after joining.")
         if self.status == MemberStatus.PROBATIONARY and self.full_on:
             errors["full_on"] = _("A probationary member has no full-member date yet.")
-        if self.joined_on and self.joined_on > timezone.localdate():
+        if self.joined_on and self.joined_on > dates.today():
             errors["joined_on"] = _("The joining date cannot be in the future.")
         if self.is_active and self.resident_id:
             other = PartyMember.objects.filter(resident_id=self.resident_id, is_active=True).exclude(pk=self.pk)
@@ -399,7 +399,7 @@ class InServiceMember(OwnRowsForResidents, ScopedModel, BaseModel):
         errors = {}
         if self.community_id and self.community.level != 3:
             errors["community"] = _("Choose a community.")
-        if self.reported_on and self.reported_on > timezone.localdate():
+        if self.reported_on and self.reported_on > dates.today():
             errors["reported_on"] = _("The reporting date cannot be in the future.")
         if (
             self.is_active
@@ -463,7 +463,7 @@ class EmployerRegistration(ScopedModel, BaseModel):
         errors = {}
         if self.community_id and self.community.level != 3:
             errors["community"] = _("Choose a community.")
-        if self.registered_on and self.registered_on > timezone.localdate():
+        if self.registered_on and self.registered_on > dates.today():
             errors["registered_on"] = _("The registration date cannot be in the future.")
         if (
             self.is_active
@@ -595,7 +595,7 @@ class ServiceRecord(OwnRowsForResidents, ScopedModel, BaseModel):
         from decimal import Decimal
 
         errors = {}
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > dates.today():
             errors["date"] = _("A service cannot be recorded before it happens.")
         if self.hours is not None and not (Decimal("0") < self.hours <= Decimal("24")):
             errors["hours"] = _("Hours must be more than 0 and at most 24 for one day.")

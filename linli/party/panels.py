@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from linli.core import dates
 
 from . import selectors
 
@@ -13,7 +13,7 @@ def resident_panel_context(user, resident) -> dict | None:
     if not memberships and not inservice:
         return None
     selectors.attach_badges([m for m in memberships if m.is_active])
-    year = timezone.localdate().year
+    year = dates.today().year
     for ins in inservice:
         ins.hours_year = selectors.service_hours(ins, year)
     return {"memberships": memberships, "inservice": inservice, "year": year}

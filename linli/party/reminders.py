@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import dates
 from linli.core.paths import is_within
 from linli.notifications.models import Notification
 from linli.notifications.services import notify
@@ -48,7 +48,7 @@ def secretary_accounts(org: PartyOrg) -> list:
 
 
 def term_reminders(today: dt.date | None = None) -> dict:
-    today = today or timezone.localdate()
+    today = today or dates.today()
     horizon = today + dt.timedelta(days=conf.term_reminder_days())
     orgs = PartyOrg.objects.filter(
         is_active=True,
@@ -86,7 +86,7 @@ def term_reminders(today: dt.date | None = None) -> dict:
 
 def stale_reminders(today: dt.date | None = None) -> dict:
     """Tell each community's secretaries, once a month, how many in-service members have not reported."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     cutoff = conf.stale_before(today)
     by_community: dict[int, list[InServiceMember]] = {}
     for m in (

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import dates
 from linli.core.paths import subtree_q
 from linli.core.permissions import Action, restrict
 from linli.core.workdays import add_years
@@ -31,10 +31,6 @@ from .models import (
     ServicePost,
     ServiceRecord,
 )
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def branches_under(path: str, *, active_only: bool = True) -> QuerySet:
@@ -107,7 +103,7 @@ def org_flags(
     today: dt.date | None = None,
 ) -> list[Flag]:
     """The 支部工作条例 checks for one organisation (counts passed in when annotated, else queried)."""
-    today = today or _today()
+    today = today or dates.today()
     flags: list[Flag] = []
     if not org.is_active:
         return flags
@@ -284,7 +280,7 @@ def members(
             Q(resident__name__icontains=q) | Q(resident__name_initials__icontains=q.lower()) | Q(org__name__icontains=q)
         )
     if dues_overdue:
-        month_end = _today().replace(day=1) - dt.timedelta(days=1)
+        month_end = dates.today().replace(day=1) - dt.timedelta(days=1)
         qs = qs.filter(Q(dues_paid_until__isnull=True) | Q(dues_paid_until__lt=month_end))
     if not include_ended:
         qs = qs.filter(is_active=True)
@@ -561,7 +557,7 @@ def inservice_hours_in(qs: QuerySet, year: int) -> QuerySet:
 
 def dashboard(user, *, under: str | None = None, today: dt.date | None = None) -> dict:
     """Headline numbers for the party home page (a handful of queries)."""
-    today = today or _today()
+    today = today or dates.today()
     org_qs = orgs(user, under=under)
     member_qs = members(user, under=under)
     ins = inservice(user, under=under, today=today)

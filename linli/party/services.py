@@ -10,10 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.paths import is_under, is_within
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
@@ -43,10 +42,6 @@ MEMBER_CHANGE_FIELDS = ("group", "status", "full_on", "dues_paid_until")
 INSERVICE_FIELDS = ("employer", "employer_party_org", "skills", "service_intention", "reported_on")
 REGISTRATION_FIELDS = ("party_org_name", "registered_on", "contact_name", "contact_phone", "commitments")
 POST_FIELDS = ("title", "description", "slots", "is_open")
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _save(*, actor, obj, action, before=None, note=""):
@@ -149,7 +144,7 @@ def org_archive(*, actor, org: PartyOrg) -> PartyOrg:
         raise ValidationError({"members": _("Transfer its members to another branch first.")})
     before = audit.snapshot(org)
     org.is_active = False
-    org.archived_on = _today()
+    org.archived_on = dates.today()
     org.save(update_fields=["is_active", "archived_on", "updated_at"])
     PartyMember.objects.filter(group=org, is_active=True).update(group=None)
     CommitteeSeat.objects.filter(org=org, is_active=True).update(is_active=False, term_end=org.archived_on)
@@ -184,7 +179,7 @@ def member_add(
     )
     assign(member, attrs, MEMBER_FIELDS)
     if member.registered_on is None:
-        member.registered_on = _today()
+        member.registered_on = dates.today()
     _save(actor=actor, obj=member, action="create")
     events.publish("party.member.added", {"id": member.pk, "org": org.pk, "path": member.scope_path})
     return member
@@ -199,7 +194,7 @@ def member_update(*, actor, member: PartyMember, **changes) -> PartyMember:
     before = audit.snapshot(member)
     assign(member, changes, MEMBER_CHANGE_FIELDS)
     if changes.get("status") == MemberStatus.FULL and not member.full_on:
-        member.full_on = _today()
+        member.full_on = dates.today()
     _save(actor=actor, obj=member, action="update", before=before)
     return member
 
@@ -219,14 +214,14 @@ def member_transfer(
     require(actor, Action.CHANGE, member)
     to_org = PartyOrg.objects.select_for_update().get(pk=to_org.pk)
     require_at(actor, Action.ADD, PartyMember, to_org.scope_path)
-    on = on or _today()
+    on = on or dates.today()
     if not member.is_active:
         raise ValidationError({"member": _("This membership has already ended.")})
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": _("The member is already registered in this branch.")})
     if not to_org.is_active:
         raise ValidationError({"to_org": _("This organisation is archived.")})
-    if on > _today():
+    if on > dates.today():
         raise ValidationError({"on": _("A transfer cannot be dated in the future.")})
     before = audit.snapshot(member)
     member.is_active = False
@@ -265,7 +260,7 @@ def member_end(*, actor, member: PartyMember, on: dt.date | None = None, reason:
         raise ValidationError({"reason": _("Say why the membership ends.")})
     before = audit.snapshot(member)
     member.is_active = False
-    member.ended_on = on or _today()
+    member.ended_on = on or dates.today()
     member.end_reason = reason.strip()[:100]
     member.save(update_fields=["is_active", "ended_on", "end_reason", "updated_at"])
     CommitteeSeat.objects.filter(member=member, is_active=True).update(is_active=False, term_end=member.ended_on)
@@ -308,7 +303,7 @@ def seat_add(
         raise ValidationError({"member": _("Committee members come from the organisation's own members.")})
     if member.status != MemberStatus.FULL:
         raise ValidationError({"member": _("A probationary member cannot hold a committee seat.")})
-    term_start = term_start or org.term_start or _today()
+    term_start = term_start or org.term_start or dates.today()
     seat = CommitteeSeat(
         org=org,
         member=member,
@@ -330,7 +325,7 @@ def seat_end(*, actor, seat: CommitteeSeat, on: dt.date | None = None) -> Commit
         raise ValidationError(_("This seat has already ended."))
     before = audit.snapshot(seat)
     seat.is_active = False
-    seat.term_end = on or _today()
+    seat.term_end = on or dates.today()
     seat.save(update_fields=["is_active", "term_end", "updated_at"])
     audit.record(actor=actor, action="update", obj=seat, before=before, after=audit.snapshot(seat), note="ended")
     return seat
@@ -341,7 +336,7 @@ def election_record(*, actor, org: PartyOrg, held_on: dt.date, seats: list[tuple
     """换届: end every current seat, start a new term (``org.term_years``) with the elected committee."""
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
     require(actor, Action.CHANGE, org)
-    if held_on > _today():
+    if held_on > dates.today():
         raise ValidationError({"held_on": _("An election cannot be recorded before it is held.")})
     if not seats:
         raise ValidationError({"seats": _("Name the elected committee.")})
@@ -386,7 +381,7 @@ def center_household_add(
         household=household,
         building=building,
         duties=duties,
-        since=since or _today(),
+        since=since or dates.today(),
         scope_path=household.scope_path,
     )
     if CenterHousehold.objects.filter(household=household, is_active=True).exists():
@@ -421,7 +416,7 @@ def employer_register(
         organisation=organisation,
         community=community,
         scope_path=community.path,
-        registered_on=registered_on or _today(),
+        registered_on=registered_on or dates.today(),
     )
     assign(reg, attrs, REGISTRATION_FIELDS)
     _save(actor=actor, obj=reg, action="create")
@@ -460,7 +455,7 @@ def inservice_report(
                 % {"name": resident.name, "status": resident.get_political_status_display()}
             }
         )
-    reported_on = reported_on or _today()
+    reported_on = reported_on or dates.today()
     type(resident).objects.select_for_update().filter(pk=resident.pk).first()
     current = InServiceMember.objects.select_for_update().filter(resident=resident, is_active=True).first()
     if current is not None:
@@ -497,7 +492,7 @@ def inservice_end(*, actor, member: InServiceMember) -> InServiceMember:
     before = audit.snapshot(member)
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
-    PostClaim.objects.filter(member=member, is_active=True).update(is_active=False, released_on=_today())
+    PostClaim.objects.filter(member=member, is_active=True).update(is_active=False, released_on=dates.today())
     audit.record(actor=actor, action="update", obj=member, before=before, after=audit.snapshot(member), note="ended")
     # Other domains end what hangs on the registration (the alliance releases the member's project claims).
     events.publish("party.inservice.ended", {"id": member.pk, "path": member.scope_path})
@@ -541,7 +536,7 @@ def post_claim(*, actor, post: ServicePost, member: InServiceMember, on: dt.date
         raise ValidationError({"post": _("All %(n)s slots of this post are taken.") % {"n": post.slots}})
     if post.claims.filter(is_active=True, member=member).exists():
         raise ValidationError({"member": _("This member has already claimed this post.")})
-    claim = PostClaim(post=post, member=member, claimed_on=on or _today(), scope_path=post.scope_path)
+    claim = PostClaim(post=post, member=member, claimed_on=on or dates.today(), scope_path=post.scope_path)
     _save(actor=actor, obj=claim, action="create")
     events.publish("party.post.claimed", {"id": claim.pk, "post": post.pk, "member": member.pk})
     return claim
@@ -555,7 +550,7 @@ def post_release(*, actor, claim: PostClaim) -> PostClaim:
         raise ValidationError(_("This claim has already been released."))
     before = audit.snapshot(claim)
     claim.is_active = False
-    claim.released_on = _today()
+    claim.released_on = dates.today()
     claim.save(update_fields=["is_active", "released_on", "updated_at"])
     audit.record(actor=actor, action="update", obj=claim, before=before, after=audit.snapshot(claim))
     return claim

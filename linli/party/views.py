@@ -5,8 +5,6 @@ Thin: parse → selector or service → render. Lookups 404 out of scope; servic
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.areas.selectors import place_by_code
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 from linli.orgs.models import Organisation
@@ -41,10 +40,6 @@ from .models import BRANCH_KINDS, CenterHousehold, CommitteeSeat, PartyMember, P
 
 SECTION = "party"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _place(user, form, field, code, action=Action.VIEW):
@@ -444,7 +439,7 @@ class MemberListView(ScopedListView):
                 "filter_form": self.filter_form,
                 "under": self.under,
                 "export_url": export,
-                "today": _today(),
+                "today": dates.today(),
                 "viewable_orgs": _viewable_orgs(self.request.user, {m.org_id for m in rows}),
             }
         )
@@ -585,7 +580,7 @@ class MemberTransferView(_MemberForm):
         return kw
 
     def get_initial(self):
-        return {"on": _today()}
+        return {"on": dates.today()}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -603,7 +598,7 @@ class MemberEndView(_MemberForm):
         return _("End the membership of %(name)s")
 
     def get_initial(self):
-        return {"on": _today()}
+        return {"on": dates.today()}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -672,7 +667,7 @@ def my_membership(request):
     resident = resident_of(user)
     memberships = list(selectors.memberships_of(user, resident)) if resident else []
     ins = selectors.inservice(user).filter(resident=resident).first() if resident else None
-    year = _today().year
+    year = dates.today().year
     return render(
         request,
         "party/mine.html",

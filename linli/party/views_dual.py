@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView
 from linli.orgs.models import Organisation
@@ -20,7 +21,7 @@ from linli.registry.selectors import resident_for
 from . import conf, exporting, selectors, services
 from .forms import ClaimForm, InServiceFilterForm, PostForm, RecordForm, RegistrationForm, ReportForm, SheetForm
 from .models import EmployerRegistration, InServiceMember, PostClaim, ServicePost, ServiceRecord
-from .views import SECTION, XLSX, _place, _today
+from .views import SECTION, XLSX, _place
 
 
 def _employers(user):
@@ -48,11 +49,11 @@ class InServiceListView(ScopedListView):
         qs = selectors.inservice(
             user, under=self.under.path if self.under else None, q=data["q"], stale=True if data["stale"] else None
         )
-        return selectors.inservice_hours_in(qs, _today().year)
+        return selectors.inservice_hours_in(qs, dates.today().year)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = _today()
+        today = dates.today()
         ctx.update(
             {
                 "section": SECTION,
@@ -86,7 +87,7 @@ def _project_claims(user, member):
 def inservice_detail(request, pk: int):
     user = request.user
     member = selectors.inservice_for(user, pk)
-    today = _today()
+    today = dates.today()
     year, quarter = today.year, (today.month - 1) // 3 + 1
     may_record = member.is_active and can_at(user, Action.ADD, ServiceRecord, member.scope_path)
     return render(
@@ -141,7 +142,7 @@ class ReportView(ServiceFormView):
         m = self.member
         if m is None:
             r = self.request.GET.get("resident", "")
-            return {"reported_on": _today(), **({"resident": int(r)} if r.isdigit() else {})}
+            return {"reported_on": dates.today(), **({"resident": int(r)} if r.isdigit() else {})}
         return {
             "resident": m.resident_id,
             "community": m.community.code,
@@ -149,7 +150,7 @@ class ReportView(ServiceFormView):
             "employer_party_org": m.employer_party_org,
             "skills": m.skills,
             "service_intention": m.service_intention,
-            "reported_on": _today(),
+            "reported_on": dates.today(),
         }
 
     def get_context_data(self, **kwargs):
@@ -294,7 +295,7 @@ def employer_list(request):
         counts[key] = counts.get(key, 0) + 1
     for r in regs:
         r.n_members = counts.get((r.organisation_id, r.community_id), 0)
-    today = _today()
+    today = dates.today()
     return render(
         request,
         "party/employer_list.html",
@@ -323,7 +324,7 @@ class RegistrationView(ServiceFormView):
         return kw
 
     def get_initial(self):
-        return {"registered_on": _today()}
+        return {"registered_on": dates.today()}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks import task
 
+from linli.core import dates
 from linli.core.context import acting_as
 
 
@@ -22,7 +22,7 @@ def expire_points_if_due() -> str:
     """In January, expire points earned up to the end of the year before last when
     ``LINLI_POINTS_EXPIRE_AFTER_YEARS`` (e.g. 1) is set; off by default."""
     years = getattr(settings, "LINLI_POINTS_EXPIRE_AFTER_YEARS", None)
-    today = timezone.localdate()
+    today = dates.today()
     if not years or today.month != 1:
         return "points expiry off" if not years else "points expiry runs in January"
     n = expire_points.call(today.year - 1 - int(years))

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.areas.models import Place
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.registry.selectors import resident_of
@@ -235,7 +235,7 @@ def ledger_export(request):
     from .exporting import export_ledger
 
     out, _n = export_ledger(actor=request.user, q=request.GET.get("q", ""))
-    return FileResponse(out, as_attachment=True, filename=f"points-ledger-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"points-ledger-{dates.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -244,4 +244,4 @@ def orders_export(request):
     from .exporting import export_orders
 
     out, _n = export_orders(actor=request.user, state=request.GET.get("state", ""))
-    return FileResponse(out, as_attachment=True, filename=f"shop-orders-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"shop-orders-{dates.today():%Y%m%d}.xlsx")

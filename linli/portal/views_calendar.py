@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core import calendar as services
+from linli.core import dates
 from linli.core.holidays import FIRST_YEAR, LAST_YEAR, statutory_holidays
 from linli.core.models import CalendarDay, CalendarYear
 from linli.core.permissions import may_any, restrict
@@ -32,9 +32,9 @@ class DayForm(forms.Form):
 
 def _year(request) -> int:
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or request.POST.get("year") or dates.today().year)
     except ValueError:
-        year = timezone.localdate().year
+        year = dates.today().year
     return min(max(year, FIRST_YEAR), LAST_YEAR)
 
 

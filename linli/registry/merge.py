@@ -31,7 +31,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit
+from linli.core import audit, dates
 from linli.core.permissions import Action, can, require, restrict
 
 from .models import Gender, Household, HouseholdMember, Resident
@@ -334,7 +334,7 @@ def merge(*, actor, keep: Resident, drop: Resident, today: dt.date | None = None
     if keep.merged_into_id or drop.merged_into_id:
         raise ValidationError({"drop": _("One of these records has already been merged into another.")})
     _check_same_person(keep, drop)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     before_keep, before_drop = audit.snapshot(keep), audit.snapshot(drop)
     report = MergeReport(keep=keep, drop=drop)
 

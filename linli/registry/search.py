@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils import timezone
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.core.validators import MOBILE, parse_id_card
 
@@ -92,7 +92,7 @@ class ResidentHit:
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = timezone.localdate()
+        today = dates.today()
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
 from linli.areas.selectors import place_by_code
+from linli.core import dates
 from linli.core.paths import any_subtree_q, subtree_q
 from linli.core.permissions import Action, bindings_for, restrict
 
@@ -96,7 +96,7 @@ def assignments(user, *, current_only: bool = False, action: str = Action.VIEW):
 
 
 def _current_q(prefix: str = "") -> Q:
-    today = timezone.localdate()
+    today = dates.today()
     return Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": today})
 
 
@@ -104,7 +104,7 @@ def owner_holdings(place: Place, on=None):
     """The owner and co-owner records (业主) of the houses under ``place`` in force on ``on`` (default today):
     begun by that day and not ended before it. A rule's read (who may hold an owners' committee seat), not a
     page's: not restricted to a user — the caller has already been allowed to act on ``place``."""
-    on = on or timezone.localdate()
+    on = on or dates.today()
     return Occupancy.objects.filter(subtree_q("scope_path", place.path), kind__in=OWNER_KINDS, since__lte=on).filter(
         Q(until__isnull=True) | Q(until__gte=on)
     )

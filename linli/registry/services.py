@@ -7,11 +7,10 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
-from linli.core import audit, crypto
+from linli.core import audit, crypto, dates
 from linli.core.permissions import Action, require, require_at, restrict
 from linli.core.services import assign
 
@@ -244,7 +243,7 @@ def household_create(
     household.save()
     audit.record(actor=actor, action="create", obj=household, after=audit.snapshot(household))
     household_move_in(
-        actor=actor, household=household, resident=head, relation=Relation.HEAD, since=since or timezone.localdate()
+        actor=actor, household=household, resident=head, relation=Relation.HEAD, since=since or dates.today()
     )
     return household
 

@@ -17,14 +17,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from linli.areas.models import Level, Place
 from linli.areas.selectors import place_by_code
-from linli.core import audit
+from linli.core import audit, dates
 from linli.core.paths import UNIT, path_at, subtree_q
 from linli.core.permissions import Action, can, can_at, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
@@ -138,7 +137,7 @@ class ResidentListView(ScopedListView):
                 "under": self.under,
                 "may_add": may_any(user, Resident, Action.ADD),
                 "export_url": export_url(user, ctx["querystring"]),
-                "today": timezone.localdate(),
+                "today": dates.today(),
             }
         )
         return ctx

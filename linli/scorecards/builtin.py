@@ -12,10 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core import dates
 from linli.core.paths import subtree_q
 
 from .models import CardType
@@ -370,7 +370,7 @@ def orglife_compliance(subs, year):
     orgs = list(PartyOrg.objects.filter(pk__in=[s.pk for s in subs]))
     # Today, not the year's last day: on 31 December that month and the year's items are still running ("due", not
     # counted), so a year-end card computed in January would never count December's or the yearly gaps.
-    today = timezone.localdate()
+    today = dates.today()
     out = {}
     for comp in compliance_many(orgs, year, today):
         c = comp.counts

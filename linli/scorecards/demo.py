@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from linli.core import dates
 from linli.core.workdays import add_workdays
 
 from . import services
@@ -21,7 +20,7 @@ def seed(ctx) -> list[str]:
         # Last year's notice ran in January; it is final now.
         start = dt.date(this, 1, 5)
         run = services.run_publicise(actor=actor, run=run, start=start)
-        if add_workdays(start, 5) < timezone.localdate():
+        if add_workdays(start, 5) < dates.today():
             run = services.run_finalise(actor=actor, run=run)
         current = services.run_compute(actor=actor, place=district, year=this, card_type=card_type)
         current = services.run_publicise(actor=actor, run=current)

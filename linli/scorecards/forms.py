@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Place
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 
 from .models import CardSettings, CardType, Indicator
@@ -23,7 +23,7 @@ class RunForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = restrict(Place.objects.filter(level__lte=3), user).order_by("path")
-        self.fields["year"].initial = timezone.localdate().year - 1
+        self.fields["year"].initial = dates.today().year - 1
 
 
 class ObjectionForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.core.workdays import add_workdays
@@ -211,7 +211,7 @@ def _check_year(year) -> int:
         year = int(year)
     except (TypeError, ValueError) as exc:
         raise ValidationError({"year": _("Enter a year.")}) from exc
-    if not 2000 <= year <= timezone.localdate().year:
+    if not 2000 <= year <= dates.today().year:
         raise ValidationError({"year": _("Score cards are computed for this year or an earlier one.")})
     return year
 
@@ -283,7 +283,7 @@ def run_publicise(*, actor, run: ScoreRun, start=None) -> ScoreRun:
         )
     before = audit.snapshot(run)
     run.publicise()
-    run.publicised_on = start or timezone.localdate()
+    run.publicised_on = start or dates.today()
     days = int((run.rules or {}).get("notice_days") or settings_for(run.card_type).notice_days)
     run.notice_ends = add_workdays(run.publicised_on, days)
     run.save()
@@ -300,7 +300,7 @@ def run_publicise(*, actor, run: ScoreRun, start=None) -> ScoreRun:
 
 
 def notice_open(run: ScoreRun, today=None) -> bool:
-    today = today or timezone.localdate()
+    today = today or dates.today()
     return run.state == RunState.PUBLICISED and run.notice_ends is not None and today <= run.notice_ends
 
 
@@ -308,7 +308,7 @@ def notice_open(run: ScoreRun, today=None) -> bool:
 def run_finalise(*, actor, run: ScoreRun, today=None) -> ScoreRun:
     run = _lock(run)
     require(actor, Action.CHANGE, run)
-    today = today or timezone.localdate()
+    today = today or dates.today()
     if run.state != RunState.PUBLICISED:
         raise ValidationError({"state": _("Score cards become final only after their public notice.")})
     if notice_open(run, today):

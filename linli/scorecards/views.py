@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 
@@ -98,7 +98,7 @@ def run_detail(request, pk):
         "can_change": can(user, Action.CHANGE, run),
         "can_export": can(user, Action.EXPORT, run),
         "notice_open": services.notice_open(run),
-        "today": timezone.localdate(),
+        "today": dates.today(),
         "indicators": (run.rules or {}).get("indicators", []),
         "answer_form": AnswerForm(),
     }
@@ -172,9 +172,7 @@ def card_detail(request, pk):
 @login_required
 def card_certificate(request, pk):
     card = selectors.card_for(request.user, pk)
-    return render(
-        request, "scorecards/certificate.html", {"card": card, "run": card.run, "issued": timezone.localdate()}
-    )
+    return render(request, "scorecards/certificate.html", {"card": card, "run": card.run, "issued": dates.today()})
 
 
 @login_required

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.dates import EVENT, PAST, BoundedDateField, bound_form_dates
 from linli.registry.pickers import ResidentChoiceField
 
@@ -23,7 +24,7 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["visited_on"].initial = dates.today()
         bound_form_dates(self, {"visited_on": PAST})
         self.fields["kind"].choices = VisitKind.choices
 

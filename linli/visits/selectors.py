@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.registry import selectors as registry_selectors
 from linli.registry.models import HouseholdMember
@@ -109,7 +109,7 @@ def due_visits(user, *, today: dt.date | None = None, within_days: int = 7) -> l
       ``days`` after it happened.
     Lists what is overdue and what falls due within ``within_days``, most urgent first. A constant number of
     queries (the resident's building and grid come along, for grouping)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     if not _may_visit(user):
         return []
     active = list(rules())

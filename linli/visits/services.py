@@ -7,11 +7,10 @@ import inspect
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
 from linli.registry.models import HouseholdMember
@@ -21,14 +20,10 @@ from .models import CareEvent, Errand, NeedState, Pairing, PartnerKind, Visit, V
 MAX_NEEDS = 10
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def _not_future(day, field):
     if day is None:
         raise ValidationError({field: _("Enter a date.")})
-    if day > _today():
+    if day > dates.today():
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
@@ -57,7 +52,7 @@ def pairing_create(
         partner_kind=partner_kind,
         partner_resident=partner_resident if partner_kind == PartnerKind.IN_SERVICE else None,
         partner_org=partner_org if partner_kind == PartnerKind.ORGANISATION else None,
-        since=since or _today(),
+        since=since or dates.today(),
         note=note,
         created_by=actor,
         scope_path=resident.scope_path,
@@ -71,7 +66,7 @@ def pairing_create(
 def pairing_end(*, actor, pairing: Pairing, until: dt.date | None = None) -> Pairing:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     require(actor, Action.CHANGE, pairing)
-    until = until or _today()
+    until = until or dates.today()
     if pairing.until is not None:
         raise ValidationError({"until": _("This pairing has already ended.")})
     if until < pairing.since:

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.orgs.models import Organisation
@@ -328,7 +328,7 @@ def visits_export(request):
     from .exporting import export_visits
 
     out, _n = export_visits(actor=request.user)
-    return FileResponse(out, as_attachment=True, filename=f"visits-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"visits-{dates.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -336,4 +336,4 @@ def errands_export(request):
     from .exporting import export_errands
 
     out, _n = export_errands(actor=request.user)
-    return FileResponse(out, as_attachment=True, filename=f"errands-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"errands-{dates.today():%Y%m%d}.xlsx")

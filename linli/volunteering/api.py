@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from linli.core import dates
 from linli.core.api import ERROR_RESPONSES, PageNumber
 from linli.core.permissions import Action, restrict
 
@@ -125,9 +126,8 @@ def me(request):
     v = services.volunteer_of(request.auth)
     if v is None:
         raise ValidationError(_("Register as a volunteer first."))
-    from django.utils import timezone
 
-    return {"volunteer": v, "hours_this_year": selectors.hours(v, timezone.localdate().year)}
+    return {"volunteer": v, "hours_this_year": selectors.hours(v, dates.today().year)}
 
 
 @router.get(

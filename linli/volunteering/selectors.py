@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 
 from .models import (
@@ -69,7 +70,7 @@ def team_for(user, pk: int) -> Team:
 
 def rhythm(team: Team, today: dt.date | None = None) -> list[dict]:
     """The 日巡查、周督促、月整改 rhythm: was each duty logged in the current day / week / month?"""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     starts = {
         DutyKind.DAILY_PATROL: today,
         DutyKind.WEEKLY_URGE: today - dt.timedelta(days=today.weekday()),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.registry.selectors import resident_of
@@ -362,9 +363,7 @@ def activity_export(request, pk):
     """The sign-up and attendance list of one activity with hours (xlsx, masked, audited)."""
     activity = selectors.activity_for(request.user, pk)
     out, _n = exporting.export_signups(actor=request.user, activity=activity)
-    return FileResponse(
-        out, as_attachment=True, filename=f"activity-{activity.pk}-signups-{timezone.localdate():%Y%m%d}.xlsx"
-    )
+    return FileResponse(out, as_attachment=True, filename=f"activity-{activity.pk}-signups-{dates.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -478,7 +477,7 @@ def volunteers_export(request):
     if not may_any(request.user, Volunteer, Action.EXPORT):
         raise PermissionDenied(_("You may not export volunteers."))
     out, _n = exporting.export_volunteers(actor=request.user, q=request.GET.get("q", ""))
-    return FileResponse(out, as_attachment=True, filename=f"volunteers-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"volunteers-{dates.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -578,7 +577,7 @@ def team(request, pk):
     which = request.POST.get("form")
     member_form = forms.MemberForm(request.POST if which == "member" else None, user=user)
     duty_form = forms.DutyLogForm(
-        request.POST if which == "duty" else None, initial={"on": timezone.localdate(), "kind": "daily"}
+        request.POST if which == "duty" else None, initial={"on": dates.today(), "kind": "daily"}
     )
     if request.method == "POST":
         if not manage:

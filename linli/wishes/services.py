@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from linli.areas.models import Place
-from linli.core import audit, events, uploads
+from linli.core import audit, dates, events, uploads
 from linli.core.paths import COMMUNITY, path_at
 from linli.core.permissions import Action, bindings_for, can, require, require_at
 from linli.core.services import assign
@@ -242,7 +242,7 @@ def claim(*, actor, wish: Wish, kind: str, share=None, organisation=None) -> Wis
         user=actor,
         share=share,
         scope_path=wish.scope_path,
-        due_date=timezone.localdate() + dt.timedelta(days=wish.fulfil_within_days),
+        due_date=dates.today() + dt.timedelta(days=wish.fulfil_within_days),
     )
     if kind == ClaimerKind.ORGANISATION:
         c.organisation = organisation
@@ -284,7 +284,7 @@ def claim_withdraw(*, actor, claim: WishClaim) -> None:
 
 def release_overdue(*, today: dt.date | None = None, actor=None) -> int:
     """Release every active claim past its due date on a wish not yet fulfilled. Each in its own transaction."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     ids = list(
         WishClaim.objects.filter(
             state=ClaimState.ACTIVE, due_date__lt=today, wish__state__in=(State.PUBLISHED, State.CLAIMED)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.core.registry import Figure, Todo
 
@@ -46,7 +46,7 @@ def collect(user) -> list[Todo]:
             )
         )
     row = WishClaim.objects.filter(user_id=user.pk, state=ClaimState.ACTIVE).aggregate(
-        n=Count("id"), due=Min("due_date"), late=Count("id", filter=Q(due_date__lt=timezone.localdate()))
+        n=Count("id"), due=Min("due_date"), late=Count("id", filter=Q(due_date__lt=dates.today()))
     )
     if row["n"]:
         out.append(

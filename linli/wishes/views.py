@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.core import dates
 from linli.core.permissions import Action, can, may_any, restrict
 from linli.core.views import apply_validation_error
 from linli.registry import selectors as reg_selectors
@@ -142,7 +142,7 @@ def wish_export(request):
     from .exporting import export_wishes
 
     out, _n = export_wishes(actor=request.user, state=request.GET.get("state", ""), q=request.GET.get("q", ""))
-    return FileResponse(out, as_attachment=True, filename=f"wishes-{timezone.localdate():%Y%m%d}.xlsx")
+    return FileResponse(out, as_attachment=True, filename=f"wishes-{dates.today():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import pgettext
 
+from linli.core import dates
+
 register = template.Library()
 
 
@@ -24,7 +26,7 @@ def _local(value):
 
 
 def _this_year(value) -> bool:
-    return value.year == timezone.localdate().year
+    return value.year == dates.today().year
 
 
 def short_day(value) -> str:

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from linli.core import dates
 from linli.notifications.models import Notification
 from linli.orglife import periods, reminders, selectors, services
 from linli.orglife.models import Kind, RhythmRule
@@ -38,7 +39,7 @@ def test_rhythm_rules_seeded_with_the_statutory_defaults():
 
 
 def test_branch_missing_last_months_committee_shows_missing(party, secretary):
-    today = services.today()
+    today = dates.today()
     last = periods.previous_period(periods.MONTH, today)
     before_last = periods.previous_period(periods.MONTH, last.start)
     record(party, secretary, Kind.COMMITTEE, before_last.start + dt.timedelta(days=9))
@@ -54,7 +55,7 @@ def test_branch_missing_last_months_committee_shows_missing(party, secretary):
 
 
 def test_calendar_rows_follow_the_rhythm_rules(party, secretary):
-    year = services.today().year
+    year = dates.today().year
     kinds = [row.kind for row in selectors.compliance(party.branch, year).rows]
     assert Kind.COMMITTEE in kinds and Kind.GROUP_MEETING not in kinds
     assert [row.kind for row in selectors.compliance(party.group, year).rows] == [Kind.GROUP_MEETING]
@@ -69,7 +70,7 @@ def test_calendar_rows_follow_the_rhythm_rules(party, secretary):
 
 
 def test_talks_and_rated_evaluations_count(party, secretary):
-    today = services.today()
+    today = dates.today()
     services.talk_record(
         actor=secretary, org=party.branch, held_on=today, member_a=party.full[0], member_b=party.full[1], topic="谈心"
     )
@@ -81,7 +82,7 @@ def test_talks_and_rated_evaluations_count(party, secretary):
 def test_compliance_many_constant_queries(party, secretary, django_assert_max_num_queries):
     from linli.party.models import PartyOrg
 
-    year = services.today().year
+    year = dates.today().year
     orgs = list(PartyOrg.objects.all())
     with django_assert_max_num_queries(5):
         result = selectors.compliance_many(orgs, year)
@@ -89,7 +90,7 @@ def test_compliance_many_constant_queries(party, secretary, django_assert_max_nu
 
 
 def test_attendance_rate(party, secretary):
-    day = services.today() - dt.timedelta(days=1)
+    day = dates.today() - dt.timedelta(days=1)
     member = party.full[0]
     services.meeting_record(
         actor=secretary,
@@ -124,7 +125,7 @@ def test_reminders_notify_the_secretary_once_per_month(party, secretary, tree):
     sec_resident = party.committee[0].resident
     sec_resident.account = tree.users["resident_a1"]
     sec_resident.save(update_fields=["account"])
-    today = services.today()
+    today = dates.today()
     record(party, secretary, Kind.THEME_DAY, today, members=party.full)
     counts = reminders.run(today)
     assert counts["organisations"] == 2  # branch A and its group; branch B has nobody to tell (no secretary login)
@@ -143,13 +144,13 @@ def test_reminders_notify_the_secretary_once_per_month(party, secretary, tree):
 def test_last_years_evaluation_rated_this_year_counts_for_last_year(party, secretary):
     from linli.orglife.models import EvaluationEntry
 
-    last = services.today().year - 1
+    last = dates.today().year - 1
     ev = services.evaluation_start(actor=secretary, org=party.group.parent, year=last)
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_peer_review")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_poll")
     EvaluationEntry.objects.filter(evaluation=ev).update(votes_qualified=15, grade="qualified")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
-    assert ev.rated_on == services.today()
+    assert ev.rated_on == dates.today()
     comp = selectors.compliance(party.branch, last)
     assert comp.cell(Kind.EVALUATION, str(last)).state == periods.DONE
 
@@ -160,7 +161,7 @@ def test_last_months_missing_committee_is_reminded_once(party, secretary, tree, 
     sec_resident = party.committee[0].resident
     sec_resident.account = tree.users["resident_a1"]
     sec_resident.save(update_fields=["account"])
-    today = services.today()
+    today = dates.today()
     last = periods.previous_period(periods.MONTH, today)
     # Every monthly item of last month held except the 支委会 (and the groups' 党小组会).
     record(party, secretary, Kind.THEME_DAY, last.start + dt.timedelta(days=2), members=party.full)
@@ -168,7 +169,7 @@ def test_last_months_missing_committee_is_reminded_once(party, secretary, tree, 
     early = dt.date(today.year, today.month, 3)
     if early > today:
         early = today
-    monkeypatch.setattr(selectors, "_today", lambda: early)
+    monkeypatch.setattr(dates, "today", lambda: early)  # the one today() of every domain
     job = next(j for j in registry.daily_jobs if j.key == "orglife.reminders")
     job.run()
     kind = reminders.missing_kind(last.end)
@@ -185,7 +186,7 @@ def test_last_months_missing_committee_is_reminded_once(party, secretary, tree, 
 
 
 def test_no_missed_reminder_after_a_make_up(party, secretary, tree):
-    today = services.today()
+    today = dates.today()
     last = periods.previous_period(periods.MONTH, today)
     record(party, secretary, Kind.COMMITTEE, today, counts_for=last.end)  # 补开 before the reminder went out
     reminders.run_missing(today)
@@ -198,7 +199,7 @@ def test_no_missed_reminder_after_a_make_up(party, secretary, tree):
 def test_an_inquorate_general_assembly_does_not_count_as_held(party, secretary, client):
     """8 of 21 full members present: no quorum (more than half needed), so the quarter is not done — it stays
     missing, and the calendar says why (未达法定人数)."""
-    today = services.today()
+    today = dates.today()
     last = periods.previous_period(periods.QUARTER, today)
     services.meeting_record(
         actor=secretary,

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from linli.core import dates
 from linli.orglife import entitlement, services
 from linli.orglife.models import Attendance, Kind
 
@@ -26,7 +27,7 @@ def branch15(tree):
 
 
 def _yesterday():
-    return services.today() - dt.timedelta(days=1)
+    return dates.today() - dt.timedelta(days=1)
 
 
 def _record(secretary, b, full, probationary, present=8, status="present", **kw):

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from linli.core import dates
 from linli.core.models import AuditLog
 from linli.orglife import services
 from linli.orglife.models import Attendance, Kind, Meeting, MeetingPhoto, Resolution, Status
@@ -23,7 +24,7 @@ def png(name="p.png", size=(20, 10)):
 
 
 def yesterday():
-    return services.today() - dt.timedelta(days=1)
+    return dates.today() - dt.timedelta(days=1)
 
 
 def assembly(party, actor, present: int, **kw):
@@ -81,7 +82,7 @@ def test_more_votes_than_present_refused(party, secretary):
 
 
 def test_future_meeting_cannot_be_recorded_as_held(party, secretary):
-    tomorrow = services.today() + dt.timedelta(days=1)
+    tomorrow = dates.today() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
         services.meeting_record(
             actor=secretary,
@@ -275,7 +276,7 @@ def test_talk_between_two_members(party, secretary):
 def test_evaluation_walks_its_stages_to_a_grade_per_member(party, secretary):
     from linli.orglife.models import EvalState
 
-    year = services.today().year
+    year = dates.today().year
     ev = services.evaluation_start(actor=secretary, org=party.branch, year=year)
     entries = list(ev.entries.all())
     assert len(entries) == 23 and ev.state == EvalState.SELF_REVIEW
@@ -295,7 +296,7 @@ def test_evaluation_walks_its_stages_to_a_grade_per_member(party, secretary):
     for e in entries:
         services.evaluation_entry_update(actor=secretary, entry=e, votes_qualified=20, grade="qualified")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="rate")
-    assert ev.state == EvalState.RATED and ev.rated_on == services.today()
+    assert ev.state == EvalState.RATED and ev.rated_on == dates.today()
     with pytest.raises(ValidationError):
         services.evaluation_start(actor=secretary, org=party.branch, year=year)
     with pytest.raises(PermissionDenied):
@@ -307,7 +308,7 @@ def test_evaluation_cannot_be_rated_without_poll_votes(party, secretary):
     has none, and no grade is ever suggested without votes (it used to default)."""
     from linli.orglife.models import EvalState
 
-    ev = services.evaluation_start(actor=secretary, org=party.branch, year=services.today().year)
+    ev = services.evaluation_start(actor=secretary, org=party.branch, year=dates.today().year)
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_peer_review")
     ev = services.evaluation_advance(actor=secretary, evaluation=ev, step="start_poll")
     entries = list(ev.entries.all())

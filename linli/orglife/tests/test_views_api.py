@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from linli.core import dates
 from linli.core.permissions import restrict
 from linli.core.testing import count_queries
 from linli.orglife import services
@@ -24,7 +25,7 @@ def png():
 
 
 def yesterday():
-    return services.today() - dt.timedelta(days=1)
+    return dates.today() - dt.timedelta(days=1)
 
 
 def theme_day(party, actor, org=None, members=None, **kw):
@@ -80,7 +81,7 @@ def test_future_date_in_the_form_is_a_field_error(client, party, secretary):
         url,
         {
             "kind": "theme_day",
-            "held_on": (services.today() + dt.timedelta(days=3)).isoformat(),
+            "held_on": (dates.today() + dt.timedelta(days=3)).isoformat(),
             "status": "held",
             "topic": "x",
         },
@@ -192,7 +193,7 @@ def test_a_member_reads_their_branchs_evaluation_and_only_their_own_entry(client
     me = party.full[10]
     me.resident.account = user
     me.resident.save(update_fields=["account"])
-    ev = services.evaluation_start(actor=secretary, org=party.branch, year=services.today().year)
+    ev = services.evaluation_start(actor=secretary, org=party.branch, year=dates.today().year)
     other = ev.entries.exclude(member=me).select_related("member__resident").first()
     services.evaluation_entry_update(actor=secretary, entry=ev.entries.get(member=me), self_assessment="我的自评")
     services.evaluation_entry_update(actor=secretary, entry=other, self_assessment="别人的自评")
@@ -207,9 +208,7 @@ def test_a_member_reads_their_branchs_evaluation_and_only_their_own_entry(client
     ev.refresh_from_db()
     assert ev.state == "self_review"
     # Another branch's evaluation stays closed to them.
-    theirs = services.evaluation_start(
-        actor=tree.users["district_admin"], org=party.branch_b, year=services.today().year
-    )
+    theirs = services.evaluation_start(actor=tree.users["district_admin"], org=party.branch_b, year=dates.today().year)
     assert client.get(reverse("orglife:evaluation_detail", args=[theirs.pk])).status_code == 404
 
 
@@ -258,7 +257,7 @@ def test_api_detail_and_compliance(client, party, secretary, token_for):
 
 def test_evaluation_pages(client, party, secretary):
     client.force_login(secretary)
-    year = services.today().year
+    year = dates.today().year
     resp = client.post(reverse("orglife:evaluation_start", args=[party.branch.pk]), {"year": year})
     assert resp.status_code == 302
     page = client.get(resp["Location"])
@@ -300,7 +299,7 @@ def test_planned_meeting_recorded_as_held_later(client, party, secretary):
         org=party.branch,
         kind=Kind.PARTY_LECTURE,
         topic="下月党课",
-        held_on=services.today() + dt.timedelta(days=10),
+        held_on=dates.today() + dt.timedelta(days=10),
         status=Status.PLANNED,
     )
     resp = client.post(reverse("orglife:meeting_mark_held", args=[future.pk]), {})
@@ -317,7 +316,7 @@ def test_calendar_page_shows_last_months_missing_committee_red(client, party, se
 
     from linli.orglife import periods
 
-    today = services.today()
+    today = dates.today()
     last = periods.previous_period(periods.MONTH, today)
     client.force_login(secretary)
     html = client.get(reverse("orglife:calendar", args=[party.branch.pk]), {"year": last.start.year}).content.decode()

@@ -4,6 +4,7 @@ section tabs show only sections that open for the user."""
 import pytest
 from django.urls import reverse
 
+from linli.core import dates
 from linli.core.registry import Todo, TodoSource, registry
 from linli.core.testing import count_queries
 from linli.core.workbench import todos_for
@@ -163,7 +164,7 @@ def test_organisational_life_due_and_missed_wait_for_whoever_records_it(tree):
     party = PartyTree(tree)
     secretary = tree.users["secretary_a1"]
     todos = {t.key: t for t in todos_for(secretary)}
-    comp = selectors.compliance(party.branch, services.today().year)
+    comp = selectors.compliance(party.branch, dates.today().year)
     due_now = [c for _row, c in comp.current() if c.state == periods.DUE]
     assert todos["orglife.due"].count >= len(due_now) > 0
     assert todos["orglife.due"].due == min(c.period.end for c in due_now)
@@ -176,7 +177,7 @@ def test_organisational_life_due_and_missed_wait_for_whoever_records_it(tree):
         actor=secretary,
         org=party.branch,
         kind=Kind.COMMITTEE,
-        held_on=services.today(),
+        held_on=dates.today(),
         topic="支委会",
         attendance={m.pk: "present" for m in party.committee},
     )

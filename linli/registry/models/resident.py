@@ -11,9 +11,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel, ScopedModel
 
 
@@ -62,7 +62,7 @@ class ResidentQuerySet(models.QuerySet):
 
     def aged_between(self, low: int | None, high: int | None, today: dt.date | None = None):
         """Age in whole years within [low, high] (either end open)."""
-        today = today or timezone.localdate()
+        today = today or dates.today()
         qs = self
         if low is not None:
             qs = qs.filter(birth_date__lte=_years_before(today, low))
@@ -161,7 +161,7 @@ class Resident(ScopedModel, BaseModel):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = timezone.localdate()
+        today = dates.today()
         return (
             today.year
             - self.birth_date.year
