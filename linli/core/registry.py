@@ -112,7 +112,11 @@ class DailyJob:
 class Todo:
     """One kind of work waiting for the user: ``count`` items, the earliest ``due`` (date or aware datetime, or
     None), how many are already ``overdue``, and ``url``, the page where they are done (one tap from the
-    workbench). ``section`` places it on a section page too."""
+    workbench). ``section`` places it on a section page too.
+
+    ``workdays``: the due date is counted in working days on the statutory calendar (a work-order time limit, a
+    公示 period); ``todos_for`` then sets ``provisional`` when it falls in a year whose State Council arrangement
+    (调休) is not entered yet (ADR 0011), and the workbench says the date may move."""
 
     key: str
     label: str | Promise
@@ -121,6 +125,8 @@ class Todo:
     section: str
     due: object = None
     overdue: int = 0
+    workdays: bool = False
+    provisional: bool = False
 
     @property
     def due_date(self):

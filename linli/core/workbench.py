@@ -3,6 +3,7 @@ domain registers (``registry.todo_sources`` / ``registry.figure_sources``). Core
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from .registry import Figure, Todo, registry
@@ -21,7 +22,24 @@ def todos_for(user, section: str | None = None) -> list[Todo]:
     out = []
     for source in registry.todo_sources:
         out.extend(t for t in source.collect(user) or () if t.count and (section is None or t.section == section))
-    return sorted(out, key=_sort_key)
+    return sorted(_mark_provisional(out), key=_sort_key)
+
+
+def _mark_provisional(todos: list[Todo]) -> list[Todo]:
+    """Mark working-day due dates that fall in a provisional calendar year (one query, only when there is one)."""
+    if not any(t.workdays and t.due for t in todos):
+        return todos
+    from .workdays import CalendarRangeError, arranged_years, due_is_provisional
+
+    arranged = arranged_years()
+
+    def provisional(todo: Todo) -> bool:
+        try:
+            return due_is_provisional(todo.due, arranged)
+        except CalendarRangeError:  # a date beyond the calendar's years: nothing to say about 调休
+            return False
+
+    return [dataclasses.replace(t, provisional=True) if t.workdays and t.due and provisional(t) else t for t in todos]
 
 
 def figures_for(user, section: str | None = None) -> list[Figure]:

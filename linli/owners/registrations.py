@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DemoSeeder, MenuItem, registry
+from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 registry.add_place_path_field("owners.ownerscommittee", "scope_path")
 registry.add_place_path_field("owners.committeeseat", "scope_path")
@@ -20,3 +20,12 @@ def _seed(ctx):
 
 # After the party seeder (200): some seats go to party members so their badge shows.
 registry.add_demo_seeder(DemoSeeder("owners", _seed, order=240))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("owners", _todos, order=65))

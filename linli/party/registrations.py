@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in (
     "party.partyorg",
@@ -116,3 +116,12 @@ def _demo(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("party", _demo, order=200))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("party", _todos, order=25))

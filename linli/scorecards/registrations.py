@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DemoSeeder, MenuItem, registry
+from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 from .builtin import register_builtin
 
@@ -19,3 +19,12 @@ def _seed(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("scorecards", _seed, order=290))
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("scorecards", _todos, order=35))

@@ -38,7 +38,16 @@ def _todo(key, label, qs, due_field, url, now) -> Todo | None:
         row = qs.aggregate(n=Count("pk"), due=Min(due_field), late=Count("pk", filter=Q(**{f"{due_field}__lt": now})))
     if not row["n"]:
         return None
-    return Todo(key=key, label=label, count=row["n"], url=url, section=SECTION, due=row["due"], overdue=row["late"])
+    return Todo(
+        key=key,
+        label=label,
+        count=row["n"],
+        url=url,
+        section=SECTION,
+        due=row["due"],
+        overdue=row["late"],
+        workdays=due_field is not None,  # time limits are counted in working days
+    )
 
 
 def collect(user) -> list[Todo]:

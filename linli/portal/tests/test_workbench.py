@@ -204,3 +204,51 @@ def test_figures_are_for_staff_only(tree):
 
     assert {f.key for f in figures_for(tree.users["secretary_a1"])} >= {"registry.residents", "workorders.open"}
     assert not figures_for(tree.users["resident_a1"])
+
+
+def test_a_time_limit_in_a_provisional_calendar_year_is_marked_on_the_workbench(client, tree):
+    """ADR 0011: a working-day deadline falling in a year whose 调休 arrangement is not entered may move; the
+    workbench says so as the case page does. Dates that are no working-day deadline (a meeting) never say so."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.core.models import CalendarYear
+    from linli.workorders.models import CaseAssignment
+
+    far = 2030
+    CalendarYear.objects.filter(year=far).delete()
+    case = report(tree)
+    wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.dept)
+    CaseAssignment.objects.filter(case=case).update(due_at=timezone.make_aware(dt.datetime(far, 1, 7, 23, 59)))
+    staff = tree.users["dept_staff"]
+    sign = next(t for t in todos_for(staff) if t.key == "workorders.sign")
+    assert sign.workdays and sign.provisional
+    client.force_login(staff)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="todo-provisional"' in html and "暂定：该年度放假安排尚未公布" in html
+
+    CalendarYear.objects.create(year=far, source="国务院办公厅关于2030年部分节假日安排的通知")
+    assert not next(t for t in todos_for(staff) if t.key == "workorders.sign").provisional
+    assert 'data-testid="todo-provisional"' not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_only_working_day_deadlines_can_be_provisional():
+    import datetime as dt
+
+    far = dt.date(2030, 1, 8)
+    source = TodoSource(
+        "test.provisional",
+        lambda user: [
+            Todo("meeting", "meeting", 1, "/", "workbench", due=far),
+            Todo("limit", "limit", 1, "/", "government", due=far, workdays=True),
+            Todo("undated", "undated", 1, "/", "government", workdays=True),
+        ],
+    )
+    saved = list(registry.todo_sources)
+    registry.todo_sources[:] = [source]
+    try:
+        user = type("U", (), {"is_authenticated": True})()
+        assert {t.key: t.provisional for t in todos_for(user)} == {"meeting": False, "limit": True, "undated": False}
+    finally:
+        registry.todo_sources[:] = saved

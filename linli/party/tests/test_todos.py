@@ -1,0 +1,87 @@
+"""Party organisations on the workbench (#12 item 5): an election (换届) due or overdue and a branch without a
+secretary — flags the party pages show — wait for whoever keeps the record, one tap from the organisation; scoped,
+a constant few queries, and counted as the pages flag them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from linli.core.testing import count_queries, system_user
+from linli.core.workbench import todos_for
+from linli.core.workdays import add_years
+from linli.party import selectors, services
+
+from .factories import branch, members
+
+pytestmark = pytest.mark.django_db
+
+
+def party_todos(user) -> dict:
+    return {t.key: t for t in todos_for(user) if t.key.startswith("party.")}
+
+
+def flag_counts(user) -> dict:
+    """How many organisations the party pages flag, per to-do."""
+    flagged = selectors.flagged_orgs(user)
+    return {
+        "party.election": sum(1 for o in flagged if {f.code for f in o.flags} & {"term_due", "term_over"}),
+        "party.no_secretary": sum(1 for o in flagged if any(f.code == "no_secretary" for f in o.flags)),
+    }
+
+
+def test_an_election_due_and_a_missing_secretary_wait_for_the_record_keepers(client, tree):
+    today = timezone.localdate()
+    due = branch(tree, term_start=add_years(today, -5) + dt.timedelta(days=30))  # the 5-year term ends in 30 days
+    assert due.term_end == today + dt.timedelta(days=30)
+    secretary = tree.users["secretary_a1"]
+
+    todos = party_todos(secretary)
+    assert set(todos) == {"party.election", "party.no_secretary"}
+    assert (
+        {k: t.count for k, t in todos.items()}
+        == flag_counts(secretary)
+        == {
+            "party.election": 1,
+            "party.no_secretary": 1,
+        }
+    )
+    assert todos["party.election"].due == due.term_end and todos["party.election"].overdue == 0
+    # One organisation: the to-do opens its page, which shows the flags.
+    assert todos["party.election"].url == reverse("party:org_detail", args=[due.pk])
+    client.force_login(secretary)
+    html = client.get(todos["party.election"].url).content.decode()
+    assert 'data-flag="term_due"' in html and 'data-flag="no_secretary"' in html
+
+    # The street over it sees the same; a grid worker (read only), a resident and a department do not.
+    assert set(party_todos(tree.users["street_a"])) == set(todos)
+    for name in ("grid_a", "resident_a1", "dept_staff", "social_a1"):
+        assert not party_todos(tree.users[name]), name
+
+    # A secretary elected: that to-do goes.
+    member = members(due, 1, home=tree.house_a1)[0]
+    services.seat_add(actor=system_user(), org=due, member=member, position="secretary")
+    assert set(party_todos(secretary)) == {"party.election"}
+
+
+def test_an_ended_term_is_overdue_and_several_open_the_tree_with_few_queries(tree):
+    from linli.party.todos import collect
+
+    today = timezone.localdate()
+    user = tree.users["street_a"]
+    branch(tree, term_start=add_years(today, -5) + dt.timedelta(days=30))
+    collect(user)  # the user's role bindings, read once per request
+    with count_queries() as one:
+        collect(user)
+
+    late = branch(tree, term_start=add_years(today, -5) - dt.timedelta(days=10))
+    assert late.term_end < today
+    branch(tree, place=tree.building_a2.parent)  # another community's branch, no term recorded: no election due
+    with count_queries() as many:
+        todos = {t.key: t for t in collect(user)}
+    assert many.count == one.count
+    assert todos["party.election"].count == 2 and todos["party.election"].overdue == 1
+    assert todos["party.election"].due == late.term_end
+    assert todos["party.election"].url == todos["party.no_secretary"].url == reverse("party:tree")
+    assert {k: t.count for k, t in todos.items()} == flag_counts(user)

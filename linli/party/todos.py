@@ -1,0 +1,74 @@
+"""Party organisations on the workbench, for whoever keeps their record (community, street and district staff): two
+of the flags the party pages show (``selectors.org_flags``, 支部工作条例) as work — organisations whose term has
+ended or ends within the reminder period (换届), and branches without a secretary. One aggregate query, whatever the
+scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.permissions import Action, restrict
+from linli.core.registry import Todo
+
+from . import conf
+from .models import BRANCH_KINDS, CommitteeSeat, PartyOrg, PartyOrgKind, SeatPosition
+
+SECTION = "party"
+TERM_KINDS = (*BRANCH_KINDS, PartyOrgKind.COMMUNITY_COMMITTEE)  # the kinds ``org_flags`` checks the term of
+
+
+def _url(first, last) -> str:
+    if first is not None and first == last:
+        return reverse("party:org_detail", args=[first])
+    return reverse("party:tree")
+
+
+def collect(user) -> list[Todo]:
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=conf.term_reminder_days())
+    election = Q(kind__in=TERM_KINDS, term_end__isnull=False, term_end__lte=soon)
+    no_secretary = Q(kind__in=BRANCH_KINDS, has_secretary=False)
+    secretaries = CommitteeSeat.objects.filter(org=OuterRef("pk"), is_active=True, position=SeatPosition.SECRETARY)
+    row = (
+        restrict(PartyOrg.objects.filter(is_active=True), user, Action.CHANGE)
+        .annotate(has_secretary=Exists(secretaries))
+        .aggregate(
+            election=Count("pk", filter=election),
+            election_late=Count("pk", filter=election & Q(term_end__lt=today)),
+            election_due=Min("term_end", filter=election),
+            election_first=Min("pk", filter=election),
+            election_last=Max("pk", filter=election),
+            no_secretary=Count("pk", filter=no_secretary),
+            no_secretary_first=Min("pk", filter=no_secretary),
+            no_secretary_last=Max("pk", filter=no_secretary),
+        )
+    )
+    out = []
+    if row["election"]:
+        out.append(
+            Todo(
+                "party.election",
+                _("Party organisations due for election (换届)"),
+                row["election"],
+                _url(row["election_first"], row["election_last"]),
+                SECTION,
+                due=row["election_due"],
+                overdue=row["election_late"],
+            )
+        )
+    if row["no_secretary"]:
+        out.append(
+            Todo(
+                "party.no_secretary",
+                _("Party branches without a secretary"),
+                row["no_secretary"],
+                _url(row["no_secretary_first"], row["no_secretary_last"]),
+                SECTION,
+            )
+        )
+    return out
