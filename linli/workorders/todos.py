@@ -117,7 +117,9 @@ def collect(user) -> list[Todo]:
                 _("Cases to sign for (签收)"),
                 mine.filter(queue_rank=QueueRank.TO_SIGN),
                 "due_at",
-                _url("workorders:org_queue", state=State.DISPATCHED),
+                # The queue lists what is to be signed for first, marked; not filtered on 已派单: a co-handler
+                # (协办) signs for cases the lead has already signed (签收, 办理中).
+                _url("workorders:org_queue"),
                 now,
             )
         )

@@ -252,3 +252,18 @@ def test_only_working_day_deadlines_can_be_provisional():
         assert {t.key: t.provisional for t in todos_for(user)} == {"meeting": False, "limit": True, "undated": False}
     finally:
         registry.todo_sources[:] = saved
+
+
+def test_a_co_handler_to_sign_finds_the_case_one_tap_from_the_workbench(client, tree):
+    """Found by the browser walk: a co-handler (协办) signs for a case the lead has already signed (state 签收 or
+    办理中); the to-do's link filtered the queue on 已派单 and showed none of them."""
+    case = report(tree)
+    wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.dept_other, co_orgs=[tree.dept])
+    wo.case_sign(actor=tree.users["dept_other_staff"], case=case)
+    staff = tree.users["dept_staff"]
+    sign = next(t for t in todos_for(staff) if t.key == "workorders.sign")
+    assert sign.count == 1
+    client.force_login(staff)
+    html = client.get(sign.url).content.decode()
+    assert f'href="{reverse("workorders:case_detail", args=[case.pk])}"' in html
+    assert 'data-testid="to-sign"' in html

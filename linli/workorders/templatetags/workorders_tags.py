@@ -78,7 +78,7 @@ def queue_rows(cases, kind):
         if kind == "org" and getattr(c, "as_co", False):
             badges.append(format_html(' <span class="wo-co" data-testid="co-handled">{}</span>', _("co-handling")))
         if kind == "org" and getattr(c, "pending", False):
-            badges.append(format_html(' <span class="wo-flag soon">{}</span>', _("to sign for")))
+            badges.append(format_html(' <span class="wo-flag soon" data-testid="to-sign">{}</span>', _("to sign for")))
         if kind == "dispatch" and c.state == "accepted":
             badges.append(format_html(' <span class="wo-flag soon">{}</span>', _("to dispatch")))
         details = [c.number, str(c.category), c.place.name]
