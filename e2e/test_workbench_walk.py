@@ -62,6 +62,7 @@ SHOWS = {
     "owners.filing": "[data-flag=not_filed]",
     "party.election": "[data-flag=term_due], [data-flag=term_over]",
     "party.no_secretary": "[data-flag=no_secretary]",
+    "party.structure": "[data-flag=too_few], [data-flag=needs_committee], [data-flag=committee_too_big]",
 }
 
 
