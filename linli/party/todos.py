@@ -11,9 +11,9 @@ import datetime as dt
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.core.registry import Todo
 
@@ -37,7 +37,7 @@ def _url(first, last) -> str:
 
 
 def collect(user) -> list[Todo]:
-    today = timezone.localdate()
+    today = dates.today()
     soon = today + dt.timedelta(days=conf.term_reminder_days())
     election = Q(kind__in=TERM_KINDS, term_end__isnull=False, term_end__lte=soon)
     no_secretary = Q(kind__in=BRANCH_KINDS, has_secretary=False)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.core.registry import Todo
 
@@ -25,7 +25,7 @@ def _url(first, last, anchor: str = "") -> str:
 
 
 def collect(user) -> list[Todo]:
-    today = timezone.localdate()
+    today = dates.today()
     runs = restrict(ScoreRun.objects.all(), user, Action.CHANGE)
     out = []
 

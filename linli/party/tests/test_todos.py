@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from linli.core import dates
 from linli.core.testing import count_queries, system_user
 from linli.core.workbench import todos_for
 from linli.core.workdays import add_years
@@ -35,7 +35,7 @@ def flag_counts(user) -> dict:
 
 
 def test_an_election_due_and_a_missing_secretary_wait_for_the_record_keepers(client, tree):
-    today = timezone.localdate()
+    today = dates.today()
     due = branch(tree, term_start=add_years(today, -5) + dt.timedelta(days=30))  # the 5-year term ends in 30 days
     assert due.term_end == today + dt.timedelta(days=30)
     secretary = tree.users["secretary_a1"]
@@ -73,7 +73,7 @@ def test_an_election_due_and_a_missing_secretary_wait_for_the_record_keepers(cli
 def test_an_ended_term_is_overdue_and_several_open_the_tree_with_few_queries(tree):
     from linli.party.todos import collect
 
-    today = timezone.localdate()
+    today = dates.today()
     user = tree.users["street_a"]
     branch(tree, term_start=add_years(today, -5) + dt.timedelta(days=30))
     collect(user)  # the user's role bindings, read once per request

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from linli.core import dates
 from linli.core.models import CalendarYear
 from linli.core.testing import count_queries
 from linli.core.workbench import todos_for
@@ -31,7 +31,7 @@ def test_each_step_of_a_notice_waits_for_whoever_runs_it(client, tree, orgs_alli
 
     # Under notice since 10 days ago: an objection raised then waits for an answer, overdue now the notice has
     # ended (the cards cannot become final before it is answered).
-    start = timezone.localdate() - dt.timedelta(days=10)
+    start = dates.today() - dt.timedelta(days=10)
     run = services.run_publicise(actor=sec, run=run, start=start)
     assert set(card_todos(sec)) == {"scorecards.finalise"}  # the notice has ended with no objection
     services.objection_raise(actor=sec, run=run, card=run.cards.first(), text="分数有误", today=start)
