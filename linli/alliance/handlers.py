@@ -1,4 +1,5 @@
-"""Event subscribers (registered in ``registrations.py``); each one quick, idempotent and run after commit."""
+"""Event subscribers (registered in ``registrations.py``); each one quick and idempotent — a redelivered event (a
+retry, a replayed dead letter) finds the problem solved or the claims released already and changes nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from linli.core.context import acting_as
 log = logging.getLogger(__name__)
 
 
-def on_case_archived(payload: dict) -> None:
+def on_case_archived(payload: dict, event_id=None) -> None:
     """``workorders.case.archive``: a work order made from a problem-list item was closed (归档) — the item is
     solved (see ``services.problem_solved_by_case`` for the verdict rule)."""
     try:
@@ -31,7 +32,7 @@ def on_case_archived(payload: dict) -> None:
         services.problem_solved_by_case(case=case)
 
 
-def on_inservice_ended(payload: dict) -> None:
+def on_inservice_ended(payload: dict, event_id=None) -> None:
     """``party.inservice.ended``: the member's project claims are released with their posts."""
     from . import services
 

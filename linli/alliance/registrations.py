@@ -27,3 +27,46 @@ registry.add_demo_seeder(DemoSeeder("alliance", _seed, order=260))
 events.subscribe("workorders.case.archive", handlers.on_case_archived)
 # 双报到: an in-service member's project claims end with their registration.
 events.subscribe("party.inservice.ended", handlers.on_inservice_ended)
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare("alliance.created", publisher="alliance", keys=("id", "path"), aggregate=("alliance.alliance", "id"))
+events.declare("alliance.member.added", publisher="alliance", keys=("id", "path"), aggregate=("alliance.member", "id"))
+events.declare(
+    "alliance.meeting.recorded", publisher="alliance", keys=("id", "path"), aggregate=("alliance.meeting", "id")
+)
+events.declare(
+    "alliance.commitment.created", publisher="alliance", keys=("id", "path"), aggregate=("alliance.commitment", "id")
+)
+events.declare(
+    "alliance.wish.claimed", publisher="alliance", keys=("id", "path"), aggregate=("alliance.wishclaim", "id")
+)
+events.declare(
+    "alliance.activity.recorded", publisher="alliance", keys=("id", "path"), aggregate=("alliance.activity", "id")
+)
+events.declare(
+    "alliance.problem.created", publisher="alliance", keys=("id", "path"), aggregate=("alliance.problem", "id")
+)
+events.declare(
+    "alliance.problem.case_opened", publisher="alliance", keys=("id", "case_id"), aggregate=("alliance.problem", "id")
+)
+events.declare(
+    "alliance.problem.solved",
+    publisher="alliance",
+    keys=("id",),
+    optional=("case_id",),
+    aggregate=("alliance.problem", "id"),
+)
+events.declare("alliance.fund.entry", publisher="alliance", keys=("id", "path"), aggregate=("alliance.fundentry", "id"))
+events.declare(
+    "alliance.partner.added", publisher="alliance", keys=("id", "path"), aggregate=("alliance.partner", "id")
+)
+events.declare(
+    "alliance.project.added", publisher="alliance", keys=("id", "path"), aggregate=("alliance.project", "id")
+)
+events.declare(
+    "alliance.project.claimed", publisher="alliance", keys=("id", "path"), aggregate=("alliance.projectclaim", "id")
+)
+events.declare(
+    "alliance.project.released", publisher="alliance", keys=("id", "path"), aggregate=("alliance.projectclaim", "id")
+)

@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("rules")
         autodiscover_modules("registrations")
+        # Every subscription names a declared event: a typo stops the start-up here.
+        from . import events
+
+        events.seal()

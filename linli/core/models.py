@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -288,6 +291,81 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.source}"
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> models.Q | None:
+        return models.Q()
+
+
+# --- the transactional outbox (linli.core.events, linli.core.outbox; ADR 0013) -------------------------------
+
+
+class OutboxEvent(models.Model):
+    """One published domain event, written in the same transaction as the change it announces.
+
+    ``id`` orders events (and, within an ``aggregate`` such as ``workorders.case:123``, the order subscribers see
+    them in); ``uuid`` is the event id handed to handlers, so they can be idempotent by it. Events of every type are
+    kept here whether or not anyone subscribes, so later readers (webhooks, the live screen, alarms) can read them.
+    """
+
+    uuid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("event"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    aggregate = models.CharField(_("aggregate"), max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.name} {self.aggregate}".strip()
+
+    @classmethod
+    def scope_q(cls, binding, action: str) -> models.Q | None:
+        # Plumbing, not placed in the tree: what a role may do is decided by its grants alone.
+        return models.Q()
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class EventDelivery(models.Model):
+    """The delivery of one event to one subscriber (its dotted name): pending until the handler returns, retried
+    with back-off when it raises, dead after ``LINLI_OUTBOX_MAX_ATTEMPTS`` failures (an administrator replays it).
+    ``aggregate`` is the event's, copied here so the worker can keep each aggregate's events in order."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(_("subscriber"), max_length=200)
+    aggregate = models.CharField(_("aggregate"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        ordering = ["event_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="core_delivery_once")]
+        indexes = [
+            # The worker's scan: pending rows in event order; and "is an earlier event of this aggregate pending?"
+            models.Index(fields=["event"], condition=models.Q(status="pending"), name="core_delivery_pending"),
+            models.Index(
+                fields=["subscriber", "aggregate", "event"],
+                condition=models.Q(status="pending"),
+                name="core_delivery_pending_agg",
+            ),
+            models.Index(fields=["status", "event"], name="core_delivery_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.subscriber} ({self.status})"
 
     @classmethod
     def scope_q(cls, binding, action: str) -> models.Q | None:

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, registry
 
 for label in ("learning.course", "learning.question", "learning.assignment", "learning.quizattempt"):
@@ -38,3 +39,15 @@ def _scorecards() -> None:
 
 
 _scorecards()
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "learning.course.created", publisher="learning", keys=("id", "path"), aggregate=("learning.course", "id")
+)
+events.declare(
+    "learning.course.completed",
+    publisher="learning",
+    keys=("assignment", "user", "course"),
+    aggregate=("learning.assignment", "assignment"),
+)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 for label in ("meetings.meeting", "meetings.agendaitem", "meetings.invitee", "meetings.vote"):
@@ -24,3 +25,18 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("meetings", _todos, order=40))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "meetings.meeting.created", publisher="meetings", keys=("id", "path"), aggregate=("meetings.meeting", "id")
+)
+events.declare(
+    "meetings.meeting.scheduled", publisher="meetings", keys=("id", "path"), aggregate=("meetings.meeting", "id")
+)
+events.declare(
+    "meetings.meeting.opened", publisher="meetings", keys=("id", "path"), aggregate=("meetings.meeting", "id")
+)
+events.declare(
+    "meetings.meeting.closed", publisher="meetings", keys=("id", "path"), aggregate=("meetings.meeting", "id")
+)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core import dates
+from linli.core import dates, events
 from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, TodoSource, registry
 from linli.party.registrations import in_party_work
 
@@ -60,3 +60,33 @@ def _figures(user):
 
 registry.add_todo_source(TodoSource("orglife", _todos, order=30))
 registry.add_figure_source(FigureSource("orglife", _figures, order=30))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "orglife.meeting.recorded",
+    publisher="orglife",
+    keys=("id", "org", "kind", "path"),
+    aggregate=("orglife.meeting", "id"),
+)
+events.declare(
+    "orglife.resolution.recorded",
+    publisher="orglife",
+    keys=("id", "meeting", "passed"),
+    aggregate=("orglife.meeting", "meeting"),
+)
+events.declare(
+    "orglife.evaluation.start_peer_review",
+    publisher="orglife",
+    keys=("id", "org", "year"),
+    aggregate=("orglife.evaluation", "id"),
+)
+events.declare(
+    "orglife.evaluation.start_poll",
+    publisher="orglife",
+    keys=("id", "org", "year"),
+    aggregate=("orglife.evaluation", "id"),
+)
+events.declare(
+    "orglife.evaluation.rate", publisher="orglife", keys=("id", "org", "year"), aggregate=("orglife.evaluation", "id")
+)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 registry.add_place_path_field("owners.ownerscommittee", "scope_path")
@@ -29,3 +30,24 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("owners", _todos, order=65))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "owners.committee.created",
+    publisher="owners",
+    keys=("committee_id", "path"),
+    aggregate=("owners.committee", "committee_id"),
+)
+events.declare(
+    "owners.seat.added",
+    publisher="owners",
+    keys=("seat_id", "committee_id", "resident_id"),
+    aggregate=("owners.committee", "committee_id"),
+)
+events.declare(
+    "owners.seat.ended",
+    publisher="owners",
+    keys=("seat_id", "committee_id"),
+    aggregate=("owners.committee", "committee_id"),
+)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in (
@@ -125,3 +126,28 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("party", _todos, order=25))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare("party.org.created", publisher="party", keys=("id", "path", "kind"), aggregate=("party.org", "id"))
+events.declare("party.org.moved", publisher="party", keys=("id", "path"), aggregate=("party.org", "id"))
+events.declare("party.org.archived", publisher="party", keys=("id", "path"), aggregate=("party.org", "id"))
+events.declare("party.org.elected", publisher="party", keys=("id",), aggregate=("party.org", "id"))
+events.declare("party.seat.added", publisher="party", keys=("id", "org"), aggregate=("party.org", "org"))
+events.declare("party.member.added", publisher="party", keys=("id", "org", "path"), aggregate=("party.member", "id"))
+events.declare(
+    "party.member.transferred", publisher="party", keys=("old", "new", "to"), aggregate=("party.member", "old")
+)
+events.declare("party.member.ended", publisher="party", keys=("id", "path"), aggregate=("party.member", "id"))
+events.declare(
+    "party.employer.registered",
+    publisher="party",
+    keys=("id", "organisation", "path"),
+    aggregate=("party.employer", "id"),
+)
+events.declare("party.inservice.reported", publisher="party", keys=("id", "path"), aggregate=("party.inservice", "id"))
+events.declare("party.inservice.ended", publisher="party", keys=("id", "path"), aggregate=("party.inservice", "id"))
+events.declare("party.post.claimed", publisher="party", keys=("id", "post", "member"), aggregate=("party.post", "post"))
+events.declare(
+    "party.service.recorded", publisher="party", keys=("id", "member", "hours"), aggregate=("party.inservice", "member")
+)

@@ -1,4 +1,8 @@
-"""Event subscribers: points credited for what other domains confirm. Each is idempotent by its source."""
+"""Event subscribers: points credited for what other domains confirm.
+
+Each is idempotent by its source (the ledger's unique (account, reason, source) constraint, checked under the
+account's lock): a redelivered event — a retry after a crash, a replayed dead letter — or a second event about the
+same source credits nothing more. That is stronger than deduplicating by the event id, which handlers receive too."""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from .models import EarningRule, Reason
 log = logging.getLogger(__name__)
 
 
-def on_hours_confirmed(payload: dict) -> None:
+def on_hours_confirmed(payload: dict, event_id=None) -> None:
     """volunteering.hours.confirmed: 1 hour = 1 point by default, at most 2 hours credited per activity."""
     Resident = apps.get_model("registry", "Resident")
     resident = Resident.objects.filter(pk=payload.get("resident_id")).first()
     if resident is None:
-        log.warning("hours confirmed for unknown resident %s", payload.get("resident_id"))
+        log.warning("hours confirmed for unknown resident %s (event %s)", payload.get("resident_id"), event_id)
         return
     with acting_as("task"):
         services.credit_by_rule(
@@ -33,7 +37,7 @@ def on_hours_confirmed(payload: dict) -> None:
         )
 
 
-def on_wish_confirmed(payload: dict) -> None:
+def on_wish_confirmed(payload: dict, event_id=None) -> None:
     """wishes.wish.confirmed: each person who fulfilled it earns the rule's points times their share."""
     Resident = apps.get_model("registry", "Resident")
     with acting_as("task"):
@@ -54,7 +58,7 @@ def on_wish_confirmed(payload: dict) -> None:
             )
 
 
-def on_case_closed(payload: dict) -> None:
+def on_case_closed(payload: dict, event_id=None) -> None:
     """workorders.case.evaluate: the reporter's final verdict closes a handled case (办结 confirmed on the return
     visit). A reopening verdict publishes ``workorders.case.reopen`` instead, so each case is credited once, when
     it is really closed, whatever the verdict (points must not buy a "satisfied"). Withdrawn and merged cases never

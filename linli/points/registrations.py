@@ -54,3 +54,19 @@ registry.add_audit_actions(
         "restock": _("Restocked"),
     }
 )
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "points.credited",
+    publisher="points",
+    keys=("account_id", "entry_id", "amount", "reason"),
+    aggregate=("points.account", "account_id"),
+)
+events.declare(
+    "points.order.placed",
+    publisher="points",
+    keys=("order_id", "item_id", "quantity"),
+    aggregate=("points.order", "order_id"),
+)
+events.declare("points.order.fulfilled", publisher="points", keys=("order_id",), aggregate=("points.order", "order_id"))

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 from .builtin import register_builtin
@@ -28,3 +29,18 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("scorecards", _todos, order=35))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "scorecards.run.computed", publisher="scorecards", keys=("id", "path"), aggregate=("scorecards.run", "id")
+)
+events.declare(
+    "scorecards.run.publicised", publisher="scorecards", keys=("id", "path"), aggregate=("scorecards.run", "id")
+)
+events.declare(
+    "scorecards.run.finalised", publisher="scorecards", keys=("id", "path"), aggregate=("scorecards.run", "id")
+)
+events.declare(
+    "scorecards.objection.raised", publisher="scorecards", keys=("id", "run"), aggregate=("scorecards.run", "run")
+)

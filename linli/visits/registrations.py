@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("visits.pairing", "visits.visit", "visits.visitneed", "visits.careevent", "visits.errand"):
@@ -53,3 +54,24 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("visits", _todos, order=45))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "visits.pairing.created",
+    publisher="visits",
+    keys=("pairing_id", "path"),
+    aggregate=("visits.pairing", "pairing_id"),
+)
+events.declare(
+    "visits.visit.logged",
+    publisher="visits",
+    keys=("visit_id", "resident_id", "needs"),
+    aggregate=("registry.resident", "resident_id"),
+)
+events.declare(
+    "visits.care_event.recorded",
+    publisher="visits",
+    keys=("event_id", "kind"),
+    aggregate=("visits.careevent", "event_id"),
+)

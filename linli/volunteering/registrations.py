@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 from .models import SCOPED_MODELS
@@ -100,3 +101,51 @@ def _todos(user):
 
 
 registry.add_todo_source(TodoSource("volunteering", _todos, order=55))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "volunteering.volunteer.registered",
+    publisher="volunteering",
+    keys=("id", "resident_id", "path"),
+    aggregate=("volunteering.volunteer", "id"),
+)
+events.declare(
+    "volunteering.team.created", publisher="volunteering", keys=("id", "path"), aggregate=("volunteering.team", "id")
+)
+events.declare(
+    "volunteering.activity.created",
+    publisher="volunteering",
+    keys=("id", "path"),
+    aggregate=("volunteering.activity", "id"),
+)
+events.declare(
+    "volunteering.activity.published",
+    publisher="volunteering",
+    keys=("id", "path"),
+    aggregate=("volunteering.activity", "id"),
+)
+events.declare(
+    "volunteering.signup.created",
+    publisher="volunteering",
+    keys=("id", "activity_id", "volunteer_id", "status"),
+    aggregate=("volunteering.activity", "activity_id"),
+)
+events.declare(
+    "volunteering.signup.promoted",
+    publisher="volunteering",
+    keys=("id", "activity_id"),
+    aggregate=("volunteering.activity", "activity_id"),
+)
+events.declare(
+    "volunteering.hours.confirmed",
+    publisher="volunteering",
+    keys=("record_id", "volunteer_id", "resident_id", "hours", "activity_id", "confirmed_at"),
+    aggregate=("volunteering.volunteer", "volunteer_id"),
+)
+events.declare(
+    "volunteering.star.awarded",
+    publisher="volunteering",
+    keys=("volunteer_id", "level"),
+    aggregate=("volunteering.volunteer", "volunteer_id"),
+)

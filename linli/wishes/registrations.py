@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import events
 from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("wishes.wish", "wishes.wishclaim", "wishes.wishphoto"):
@@ -62,3 +63,31 @@ def _figures(user):
 
 registry.add_todo_source(TodoSource("wishes", _todos, order=50))
 registry.add_figure_source(FigureSource("wishes", _figures, order=50))
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+events.declare(
+    "wishes.wish.submitted", publisher="wishes", keys=("wish_id", "path"), aggregate=("wishes.wish", "wish_id")
+)
+events.declare(
+    "wishes.wish.published", publisher="wishes", keys=("wish_id", "path"), aggregate=("wishes.wish", "wish_id")
+)
+events.declare(
+    "wishes.wish.claimed",
+    publisher="wishes",
+    keys=("wish_id", "claim_id", "share"),
+    aggregate=("wishes.wish", "wish_id"),
+)
+events.declare(
+    "wishes.claim.ended",
+    publisher="wishes",
+    keys=("wish_id", "claim_id", "state"),
+    aggregate=("wishes.wish", "wish_id"),
+)
+events.declare("wishes.wish.fulfilled", publisher="wishes", keys=("wish_id",), aggregate=("wishes.wish", "wish_id"))
+events.declare(
+    "wishes.wish.confirmed",
+    publisher="wishes",
+    keys=("wish_id", "path", "value", "claimers"),
+    aggregate=("wishes.wish", "wish_id"),
+)

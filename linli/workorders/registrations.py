@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy
 
+from linli.core import events
 from linli.core.registry import DailyJob, DemoSeeder, FigureSource, MenuItem, ResidentPanel, TodoSource, registry
 
 for label in ("workorders.case", "workorders.taskforce", "workorders.jointaction"):
@@ -143,4 +144,57 @@ registry.add_audit_actions(
         "joint_action": gettext_lazy("Joint action recorded"),
     },
     object_types={"workorders.stats": gettext_lazy("Work-order statistics")},
+)
+
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+# Each transition of a case publishes workorders.case.<transition> from services._transition.
+for _step in (
+    "whistle",
+    "dispatch",
+    "sign",
+    "return_case",
+    "start",
+    "complete",
+    "reopen",
+    "evaluate",
+    "archive",
+    "cancel",
+    "merge",
+):
+    events.declare(
+        f"workorders.case.{_step}",
+        publisher="workorders",
+        keys=("case_id", "from", "to"),
+        aggregate=("workorders.case", "case_id"),
+    )
+events.declare(
+    "workorders.case.created",
+    publisher="workorders",
+    keys=("case_id", "source", "place"),
+    aggregate=("workorders.case", "case_id"),
+)
+events.declare(
+    "workorders.jointaction.recorded",
+    publisher="workorders",
+    keys=("joint_action_id", "case_id"),
+    aggregate=("workorders.case", "case_id"),
+)
+events.declare(
+    "workorders.open311.key_issued",
+    publisher="workorders",
+    keys=("key_id",),
+    aggregate=("workorders.open311key", "key_id"),
+)
+events.declare(
+    "workorders.open311.key_revoked",
+    publisher="workorders",
+    keys=("key_id",),
+    aggregate=("workorders.open311key", "key_id"),
+)
+events.declare(
+    "workorders.taskforce.created",
+    publisher="workorders",
+    keys=("task_force_id", "place"),
+    aggregate=("workorders.taskforce", "task_force_id"),
 )

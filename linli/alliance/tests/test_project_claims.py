@@ -105,7 +105,7 @@ def test_ending_a_registered_membership_is_not_an_in_service_ending(
             party.inservice_end(actor=tree.users["secretary_a1"], member=member)
         assert [h["id"] for h in heard] == [member.pk]
     finally:
-        events._subscribers["party.inservice.ended"].remove(heard.append)
+        events.unsubscribe("party.inservice.ended", heard.append)
 
 
 def test_claim_through_the_inservice_page(client, tree, alliance, project, member):

@@ -64,7 +64,17 @@ def test_rule_is_configurable(tree, member, django_capture_on_commit_callbacks):
     with pytest.raises(PermissionDenied):
         services.rule_update(actor=tree.users["secretary_a1"], rule=rule, cap_units=Decimal("1"))
     with django_capture_on_commit_callbacks(execute=True):
-        events.publish("volunteering.hours.confirmed", {"record_id": 1, "resident_id": resident.pk, "hours": "3"})
+        events.publish(
+            "volunteering.hours.confirmed",
+            {
+                "record_id": 1,
+                "volunteer_id": 1,
+                "resident_id": resident.pk,
+                "hours": "3",
+                "activity_id": 9,
+                "confirmed_at": "2026-11-01T10:00:00Z",
+            },
+        )
     assert services.balance_of(resident.points_account) == Decimal("6.00")
 
 
