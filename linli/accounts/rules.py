@@ -1,4 +1,4 @@
-from linli.core.models import AuditLog
+from linli.core.models import AuditLog, EventDelivery, OutboxEvent
 from linli.core.permissions import grant
 
 from .models import RoleBinding, User
@@ -12,3 +12,7 @@ grant(Role.SOCIAL_WORKER, RoleBinding, "view")
 
 # The audit trail: district administrators read it for their district (domain-rules §8).
 grant(Role.DISTRICT_ADMIN, AuditLog, "view")
+
+# The outbox's deliveries and dead letters (/outbox/): district administrators see and replay them.
+grant(Role.DISTRICT_ADMIN, OutboxEvent, "view")
+grant(Role.DISTRICT_ADMIN, EventDelivery, "view", "change")

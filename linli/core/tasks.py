@@ -27,3 +27,13 @@ def run_daily_job(key: str) -> str:
         raise LookupError(f"no daily job {key!r}")
     with context.acting_as("task"):
         return job.run() or ""
+
+
+@task()
+def drain_outbox() -> int:
+    """Deliver what is due in the outbox (retries of failed deliveries; the eager attempt after each commit does the
+    rest). Enqueue it every minute from the scheduler when no ``manage.py outbox_worker`` runs."""
+    from . import outbox
+
+    with context.acting_as("task"):
+        return outbox.run(once=True)
