@@ -191,6 +191,13 @@ MEDIA_URL = "media/"
 # LINLI_TASKS_BACKEND=database (default): django-tasks-db, run `manage.py db_worker`.
 # LINLI_TASKS_BACKEND=rq: Redis through django-tasks-rq; on any number of hosts run
 #   manage.py rqworker default --job-class django_tasks_rq.Job
+# The event outbox (linli.core.outbox, ADR 0013): an eager delivery attempt after each commit, then the worker
+# (manage.py outbox_worker) retries after 10 s, 20 s, 40 s … (at most an hour) and gives up after N attempts.
+LINLI_OUTBOX_EAGER = env.bool("LINLI_OUTBOX_EAGER", default=True)
+LINLI_OUTBOX_MAX_ATTEMPTS = env.int("LINLI_OUTBOX_MAX_ATTEMPTS", default=8)
+LINLI_OUTBOX_BACKOFF_SECONDS = env.int("LINLI_OUTBOX_BACKOFF_SECONDS", default=10)
+LINLI_OUTBOX_KEEP_DAYS = env.int("LINLI_OUTBOX_KEEP_DAYS", default=30)  # delivered events, then purged daily
+
 LINLI_TASKS_BACKEND = env.str("LINLI_TASKS_BACKEND", default="database")
 INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 RQ_QUEUES = {"default": {"URL": env.str("LINLI_REDIS_URL", default="redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
