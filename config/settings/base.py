@@ -191,7 +191,7 @@ MEDIA_URL = "media/"
 # LINLI_TASKS_BACKEND=database (default): django-tasks-db, run `manage.py db_worker`.
 # LINLI_TASKS_BACKEND=rq: Redis through django-tasks-rq; on any number of hosts run
 #   manage.py rqworker default --job-class django_tasks_rq.Job
-# The event outbox (linli.core.outbox, ADR 0013): an eager delivery attempt after each commit, then the worker
+# The event outbox (linli.core.outbox, ADR 0016): an eager delivery attempt after each commit, then the worker
 # (manage.py outbox_worker) retries after 10 s, 20 s, 40 s … (at most an hour) and gives up after N attempts.
 LINLI_OUTBOX_EAGER = env.bool("LINLI_OUTBOX_EAGER", default=True)
 LINLI_OUTBOX_MAX_ATTEMPTS = env.int("LINLI_OUTBOX_MAX_ATTEMPTS", default=8)

@@ -17,7 +17,7 @@ fails is retried with back-off by ``manage.py outbox_worker`` and ends as a dead
 
 Handlers are called ``handler(payload)`` or, when they take it, ``handler(payload, event_id=UUID)``; they run inside
 the delivery's transaction (a savepoint) and must be idempotent: a delivery can be attempted again after a crash.
-See docs/adr/0013-transactional-outbox.md.
+See docs/adr/0016-transactional-outbox.md.
 """
 
 from __future__ import annotations

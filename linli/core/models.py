@@ -297,7 +297,7 @@ class CalendarYear(models.Model):
         return models.Q()
 
 
-# --- the transactional outbox (linli.core.events, linli.core.outbox; ADR 0013) -------------------------------
+# --- the transactional outbox (linli.core.events, linli.core.outbox; ADR 0016) -------------------------------
 
 
 class OutboxEvent(models.Model):

@@ -1,4 +1,4 @@
-"""The transactional outbox: writing events, delivering them, retrying, dead letters and replay (ADR 0013).
+"""The transactional outbox: writing events, delivering them, retrying, dead letters and replay (ADR 0016).
 
 * ``write`` (called by ``events.publish``) inserts the event and one delivery row per subscriber in the caller's
   transaction, and queues an eager attempt for after the commit.
