@@ -261,3 +261,24 @@ def test_purge_removes_old_delivered_events_and_keeps_what_waits():
     assert outbox.purge_delivered(days=30) == 2
     assert list(OutboxEvent.objects.values_list("pk", flat=True)) == [waiting.pk]
     assert bare.pk not in OutboxEvent.objects.values_list("pk", flat=True)
+
+
+# --- the worker's two entry points ---------------------------------------------------------------------------------
+
+
+@override_settings(LINLI_OUTBOX_EAGER=False)
+def test_the_worker_command_and_the_periodic_task_drain_what_is_due():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from linli.core.tasks import drain_outbox
+
+    first, second = publish(1), publish(2)
+    out = StringIO()
+    call_command("outbox_worker", "--once", "--batch", "1", stdout=out)
+    assert "2" in out.getvalue() and probe.delivered == [1, 2]
+    third = publish(3)
+    assert drain_outbox.call() == 1
+    assert probe.delivered == [1, 2, 3]
+    assert {e.deliveries.get().status for e in (first, second, third)} == {"done"}
