@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.models import Grid, Place
-from linli.areas.pickers import PlacePicker
+from linli.areas.pickers import GridPicker, PlacePicker
 from linli.areas.selectors import place_by_code
 from linli.core.dates import BoundedDateField
 from linli.core.models import action_label, object_type_label
@@ -154,11 +154,11 @@ class RoleAddForm(forms.Form):
         widget=PlacePicker(),
     )
     grid = forms.CharField(
-        label=_("Grid code"),
+        label=_("Grid"),
         max_length=20,
         required=False,
         help_text=_("For grid workers."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=GridPicker(),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "accounts"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("users/<int:pk>/roles/<int:binding_id>/remove/", views.role_remove, name="role_remove"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("pick/users/", pickers.pick_users, name="pick_users"),
 ]

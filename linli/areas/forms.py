@@ -118,11 +118,15 @@ class PlaceForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    parent = forms.CharField(
-        label=_("New parent (place code)"),
-        max_length=24,
-        widget=forms.TextInput(attrs={**CODE_INPUT, "list": "parent-candidates"}),
-    )
+    parent = forms.CharField(label=_("New parent"), max_length=24, widget=PlacePicker())
+
+    def __init__(self, *args, level: int | None = None, **kwargs):
+        """``level``: the new parent's level (one above the place moved), the only level the picker lists."""
+        super().__init__(*args, **kwargs)
+        if level is not None:
+            field = self.fields["parent"]
+            field.widget = PlacePicker(levels=(level,))
+            field.widget.is_required = field.required
 
     def clean_parent(self):
         code = (self.cleaned_data.get("parent") or "").strip()

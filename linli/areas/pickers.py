@@ -1,5 +1,6 @@
 """Choosing a place by searching for it (name of the place or of any place above it, or the start of its code)
-instead of typing a 12–24 digit code: the ``PlacePicker`` widget and its endpoint ``areas:pick_places``.
+instead of typing a 12–24 digit code: the ``PlacePicker`` widget and its endpoint ``areas:pick_places``; a grid
+likewise by its name or its community's (``GridPicker``, ``areas:pick_grids``).
 
 The picked value is the place's code, so a form's existing ``place_by_code`` check (in the user's scope) stays
 the one validation; the endpoint only ever lists places ``restrict`` lets the user see.
@@ -16,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from linli.core.permissions import Action, restrict
 from linli.core.widgets import Option, Picker
 
-from .models import Level, Place
+from .models import Grid, Level, Place
 
 LIMIT = 15
 MAX_TERMS = 5
@@ -113,3 +114,54 @@ def pick_places(request):
     q = (request.GET.get("q") or "")[:60]
     found = search_places(request.user, q, levels=parse_levels(request.GET.get("levels", "")))
     return render_options(request, [place_option(p) for p in found], q)
+
+
+# -- grids ------------------------------------------------------------------------------------------------------
+
+
+def search_grids(user, q: str, *, limit: int = LIMIT) -> list[Grid]:
+    """Active grids ``user`` may see whose name, code, or community's or street's name contains every term."""
+    terms = (q or "").split()[:MAX_TERMS]
+    if not terms:
+        return []
+    qs = restrict(Grid.objects.filter(is_active=True), user, Action.VIEW)
+    for term in terms:
+        term = term[:30]
+        qs = qs.filter(
+            Q(name__contains=term)
+            | Q(code__istartswith=term)
+            | Q(community__name__contains=term)
+            | Q(community__parent__name__contains=term)
+        )
+    return list(qs.select_related("community__parent").order_by("community__path", "name")[:limit])
+
+
+def grid_option(grid: Grid) -> Option:
+    """Two grids of the same name are told apart by their community (and street)."""
+    street = grid.community.parent.name if grid.community.parent_id else ""
+    label = f"{grid.name} · {grid.community.name}"
+    return Option(grid.code, label, " · ".join(part for part in (street, grid.code) if part))
+
+
+def label_for_grid(code) -> str:
+    grid = Grid.objects.select_related("community").filter(code=str(code)).first()
+    return f"{grid.name} · {grid.community.name}" if grid is not None else str(code)
+
+
+class GridPicker(Picker):
+    """A grid-code field's widget: the value is the grid's code, still checked in the user's scope by the form."""
+
+    def __init__(self, *, placeholder: str = "", **kwargs):
+        super().__init__(
+            "areas:pick_grids",
+            label_for=label_for_grid,
+            placeholder=placeholder or _("Type a grid or community name"),
+            **kwargs,
+        )
+
+
+@never_cache
+@login_required
+def pick_grids(request):
+    q = (request.GET.get("q") or "")[:60]
+    return render_options(request, [grid_option(g) for g in search_grids(request.user, q)], q)

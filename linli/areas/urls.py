@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.PlaceListView.as_view(), name="place_list"),
     path("add/", views.PlaceCreateView.as_view(), name="place_create"),
     path("pick/", pickers.pick_places, name="pick_places"),
+    path("pick/grids/", pickers.pick_grids, name="pick_grids"),
     path("grids/", views.GridListView.as_view(), name="grid_list"),
     path("grids/add/", views.GridCreateView.as_view(), name="grid_create"),
     path("grids/<str:code>/", views.grid_detail, name="grid_detail"),

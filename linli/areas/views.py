@@ -239,11 +239,11 @@ class PlaceMoveView(PlaceFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Move %(name)s") % {"name": self.place.name}
         ctx["parent_level"] = Level(self.place.level - 1).label
-        ctx["candidates"] = selectors.places(self.request.user, action=Action.ADD, level=self.place.level - 1).exclude(
-            pk=self.place.parent_id
-        )[:MAX_CANDIDATES]
         ctx["cancel_url"] = reverse("areas:place_detail", args=[self.place.code])
         return ctx
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "level": self.place.level - 1}
 
     def perform(self, form):
         new_parent = selectors.place_by_code(self.request.user, form.cleaned_data["parent"], field="parent")

@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.pickers import UserPicker, picked_users
 from linli.areas.models import Place
 from linli.core.dates import EVENT, BoundedDateField
 from linli.core.permissions import Action, restrict
+from linli.core.widgets import PickedListField
 
 from . import files
 from .models import Course, QuestionKind
@@ -78,8 +79,12 @@ class QuestionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    usernames = forms.CharField(
-        label=_("Usernames"), max_length=2000, required=False, help_text=_("Separated by spaces or commas.")
+    usernames = PickedListField(
+        label=_("People"),
+        required=False,
+        max_items=500,
+        help_text=_("Search by name and pick each person; × removes one."),
+        widget=UserPicker(multiple=True),
     )
     branches = forms.ModelMultipleChoiceField(
         label=_("Whole party branches (their active members)"), queryset=None, required=False
@@ -90,14 +95,10 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         from linli.party.models import BRANCH_KINDS, PartyOrg
 
+        self.user = user
         self.fields["branches"].queryset = restrict(
             PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW
         )
 
     def clean_usernames(self):
-        names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]
-        users = list(get_user_model().objects.filter(username__in=names, is_active=True))
-        unknown = sorted(set(names) - {u.username for u in users})
-        if unknown:
-            raise forms.ValidationError(_("Unknown users: %(names)s") % {"names": ", ".join(unknown)})
-        return users
+        return picked_users(self.user, self.cleaned_data["usernames"])

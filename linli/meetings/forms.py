@@ -1,10 +1,12 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.pickers import UserPicker, picked_users
+from linli.accounts.selectors import visible_users
 from linli.areas.models import Place
 from linli.core.dates import EVENT, bound_form_dates
 from linli.core.permissions import Action, restrict
+from linli.core.widgets import PickedListField
 
 from .models import OWNERS_COMMITTEE_REF, HostKind, Meeting
 
@@ -27,10 +29,11 @@ class MeetingForm(forms.ModelForm):
         ),
     )
     chair_username = forms.CharField(
-        label=_("Chair (username)"),
+        label=_("Chair"),
         max_length=150,
         required=False,
         help_text=_("Optional: e.g. the council's convenor, who may then run it."),
+        widget=UserPicker(),
     )
 
     class Meta:
@@ -56,6 +59,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from linli.party.models import BRANCH_KINDS, PartyOrg
 
+        self.user = user
         bound_form_dates(self, {"starts_at": EVENT, "ends_at": EVENT})  # typed times: no year 1, no 9999
 
         self.fields["place"].queryset = restrict(
@@ -82,9 +86,11 @@ class MeetingForm(forms.ModelForm):
         name = self.cleaned_data.get("chair_username", "").strip()
         if not name:
             return None
-        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if self.instance.pk and self.instance.chair_id and name == self.instance.chair.get_username():
+            return self.instance.chair  # the chair already set stays, even if the editor cannot see the account
+        user = visible_users(self.user).filter(username=name, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(_("No active user with this username."))
+            raise forms.ValidationError(_("Choose the chair from the list: an active account in your area."))
         return user
 
     def clean(self):
@@ -128,8 +134,12 @@ class ItemForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    usernames = forms.CharField(
-        label=_("Usernames"), max_length=2000, required=False, help_text=_("Separated by spaces or commas.")
+    usernames = PickedListField(
+        label=_("People"),
+        required=False,
+        max_items=500,
+        help_text=_("Search by name and pick each person; × removes one."),
+        widget=UserPicker(multiple=True),
     )
     branch = forms.ModelChoiceField(label=_("All members of a party branch"), queryset=None, required=False)
     committee = forms.ModelChoiceField(label=_("All members of an owners' committee"), queryset=None, required=False)
@@ -138,6 +148,7 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         from linli.party.models import BRANCH_KINDS, PartyOrg
 
+        self.user = user
         self.fields["branch"].queryset = restrict(
             PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True), user, Action.VIEW
         )
@@ -148,12 +159,7 @@ class InviteForm(forms.Form):
         ).order_by("scope_path", "pk")
 
     def clean_usernames(self):
-        names = [n for n in self.cleaned_data["usernames"].replace(",", " ").replace("，", " ").split() if n]
-        users = list(get_user_model().objects.filter(username__in=names, is_active=True))
-        unknown = sorted(set(names) - {u.username for u in users})
-        if unknown:
-            raise forms.ValidationError(_("Unknown users: %(names)s") % {"names": ", ".join(unknown)})
-        return users
+        return picked_users(self.user, self.cleaned_data["usernames"])
 
 
 class MinutesForm(forms.Form):

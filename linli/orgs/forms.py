@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,19 +12,9 @@ from linli.areas.selectors import place_by_code
 from linli.core.paths import is_under
 from linli.core.permissions import Action, restrict
 from linli.core.validators import validate_credit_code, validate_phone
+from linli.core.widgets import PickedListField
 
 from .models import Organisation, OrgKind
-
-CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-def split_codes(text: str) -> list[str]:
-    """Place codes typed one per line or separated by commas (Chinese punctuation too), deduplicated."""
-    seen: dict[str, None] = {}
-    for code in CODE_SEPARATORS.split(text or ""):
-        if code:
-            seen.setdefault(code, None)
-    return list(seen)
 
 
 class OrganisationFilterForm(forms.Form):
@@ -62,11 +50,12 @@ class OrganisationForm(forms.Form):
         help_text=_("Optional: the compound, building or house where it sits, within the area served."),
         widget=PlacePicker(levels=(4, 5, 6, 7)),
     )
-    managed_compounds = forms.CharField(
-        label=_("Managed compounds (place codes)"),
+    managed_compounds = PickedListField(
+        label=_("Managed compounds"),
         required=False,
-        help_text=_("Property companies only: compound codes, one per line or separated by commas."),
-        widget=forms.Textarea(attrs={"rows": 3, "inputmode": "numeric"}),
+        max_items=500,
+        help_text=_("Property companies only: search by name and pick each compound; × removes one."),
+        widget=PlacePicker(levels=(Level.COMPOUND,), multiple=True, placeholder=_("Type a compound, e.g. 怡心花园")),
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
     contact_phone = forms.CharField(
@@ -89,7 +78,7 @@ class OrganisationForm(forms.Form):
                 "credit_code": instance.credit_code,
                 "area": instance.area.code,
                 "location": instance.location.code if instance.location_id else "",
-                "managed_compounds": "\n".join(c.code for c in instance.managed_compounds.all()),
+                "managed_compounds": [c.code for c in instance.managed_compounds.order_by("path")],
                 "contact_name": instance.contact_name,
                 "contact_phone": instance.contact_phone,
                 "address": instance.address,
@@ -152,9 +141,7 @@ class OrganisationForm(forms.Form):
         return cleaned
 
     def clean_managed_compounds(self) -> list[Place]:
-        codes = split_codes(self.cleaned_data.get("managed_compounds", ""))
-        if len(codes) > 500:
-            raise ValidationError(_("At most 500 compounds."))
+        codes = self.cleaned_data.get("managed_compounds") or []
         if not codes:
             return []
         visible = restrict(Place.objects.filter(code__in=codes), self.user, Action.VIEW)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.areas.pickers import PlacePicker
 from linli.core.dates import EVENT, PAST, BoundedDateField
+from linli.core.widgets import PickedListField
 from linli.registry.pickers import HouseholdPicker, ResidentPicker, label_for_resident
 
 from .models import BranchType, MemberStatus, PartyOrgKind, SeatPosition
@@ -59,11 +60,14 @@ class OrgForm(forms.Form):
         empty_value=None,
         help_text=_("For a property company branch."),
     )
-    covered = forms.CharField(
+    covered = PickedListField(
         label=_("Covered compounds or buildings"),
         required=False,
-        max_length=1000,
-        help_text=_("Place codes separated by spaces or commas."),
+        max_items=100,
+        help_text=_("Search by name and pick each compound or building; × removes one."),
+        widget=PlacePicker(
+            levels=(4, 5), multiple=True, placeholder=_("Type a compound or building, e.g. 怡心花园 3栋")
+        ),
     )
     term_start = date_field(
         _("Term start"),
@@ -87,10 +91,10 @@ class OrgForm(forms.Form):
         return clean_code(self.cleaned_data.get("place"))
 
     def clean_covered(self):
-        raw = (self.cleaned_data.get("covered") or "").replace(",", " ").replace("，", " ").split()
-        for code in raw:
+        codes = self.cleaned_data.get("covered") or []
+        for code in codes:
             clean_code(code)
-        return raw
+        return codes
 
 
 class MoveForm(forms.Form):

@@ -165,7 +165,7 @@ class OrgFormView(ServiceFormView):
                 "organisation": o.organisation_id,
                 "term_start": o.term_start,
                 "term_end": o.term_end,
-                "covered": " ".join(p.code for p in o.covered_places.all()),
+                "covered": [p.code for p in o.covered_places.order_by("path")],
             }
         initial = {"kind": self.request.GET.get("kind", "")}
         parent = self.request.GET.get("parent")

@@ -1,11 +1,14 @@
-// The type-ahead picker (linli/core/widgets.py Picker): search as you type, pick with a tap, arrows + Enter.
+// The type-ahead picker (linli/core/widgets.py Picker): search as you type, pick with a tap, arrows + Enter;
+// data-picker-multiple: each pick becomes a removable chip and the box empties for the next search.
 (function () {
   "use strict";
   var seq = 0;
 
   function setup(root) {
     var input = root.querySelector("[data-picker-input]");
-    var hidden = root.querySelector("[data-picker-value]");
+    var multiple = root.hasAttribute("data-picker-multiple");
+    var chips = root.querySelector("[data-picker-chips]");
+    var hidden = multiple ? null : root.querySelector("[data-picker-value]");
     var list = root.querySelector("[role=listbox]");
     var timer = null, controller = null, active = -1, listId = list.id || ("picker-" + (++seq));
     list.id = listId;
@@ -25,7 +28,45 @@
         opts[i].scrollIntoView({block: "nearest"});
       }
     }
+    function hiddenInput(name, value) {
+      var el = document.createElement("input");
+      el.type = "hidden";
+      el.name = name;
+      el.value = value;
+      return el;
+    }
+    function addChip(value, label) {
+      // multiple: one chip a value (a hidden value, a hidden label, a remove button); a repeat is not added
+      var taken = Array.prototype.some.call(chips.querySelectorAll("[data-picker-value]"),
+        function (el) { return el.value === value; });
+      if (taken) return;
+      var chip = document.createElement("span");
+      chip.className = "picker-chip";
+      chip.setAttribute("data-testid", "picker-chip");
+      var v = hiddenInput(root.dataset.name, value);
+      v.setAttribute("data-picker-value", "");
+      chip.appendChild(v);
+      chip.appendChild(hiddenInput(root.dataset.labelName, label));
+      var text = document.createElement("span");
+      text.textContent = label;
+      chip.appendChild(text);
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "picker-remove";
+      remove.setAttribute("data-picker-remove", "");
+      remove.setAttribute("aria-label", (root.dataset.removeText || "") + " " + label);
+      remove.textContent = "×";
+      chip.appendChild(remove);
+      chips.appendChild(chip);
+      v.dispatchEvent(new Event("change", {bubbles: true}));
+    }
     function pick(o) {
+      if (multiple) {
+        addChip(o.dataset.value, o.dataset.label);
+        input.value = "";
+        open(false);
+        return;
+      }
       hidden.value = o.dataset.value;
       input.value = o.dataset.label;
       open(false);
@@ -49,7 +90,7 @@
         .catch(function () {});
     }
     input.addEventListener("input", function () {
-      hidden.value = "";
+      if (hidden) hidden.value = "";
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });
@@ -75,6 +116,15 @@
       if (o) pick(o);
     });
     input.addEventListener("blur", function () { setTimeout(function () { open(false); }, 150); });
+    if (chips) {
+      chips.addEventListener("click", function (e) {
+        var button = e.target.closest("[data-picker-remove]");
+        if (!button) return;
+        e.preventDefault();
+        button.closest(".picker-chip").remove();
+        input.focus();
+      });
+    }
   }
 
   function init(scope) {

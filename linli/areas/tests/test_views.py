@@ -318,17 +318,19 @@ def test_move_out_of_scope_target_is_unknown(client, tree):
     assert writes(tree) == before
 
 
-def test_move_offers_candidates_and_moves(client, tree):
+def test_move_picks_the_new_parent_by_name_and_moves(client, tree):
     root = system_user()
     target = services.place_create(actor=root, parent=tree.comm_a1, name="新城")
     login(client, tree, "secretary_a1")
     url = reverse("areas:place_move", args=[tree.building_a1b.code])
     resp = client.get(url)
     assert resp.status_code == 200
-    codes = [c.code for c in resp.context["candidates"]]
-    assert target.code in codes and tree.compound_a1.code not in codes
-    assert 'list="parent-candidates"' in resp.content.decode()
-    resp = client.post(url, {"parent": target.code})
+    page = resp.content.decode()
+    # a search box listing compounds only (a building moves under a compound), not a field for a typed code
+    assert "data-picker" in page and 'name="parent_label"' in page and "levels=4" in page
+    found = client.get(reverse("areas:pick_places"), {"q": "新城", "levels": "4"}).content.decode()
+    assert f'data-value="{target.code}"' in found
+    resp = client.post(url, {"parent": target.code, "parent_label": "新城"})
     assert resp.status_code == 302
     tree.building_a1b.refresh_from_db()
     assert tree.building_a1b.parent == target and tree.building_a1b.path.startswith(target.path)

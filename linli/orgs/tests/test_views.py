@@ -198,7 +198,7 @@ def test_create_property_company_with_compounds(tree, login):
             name="雨秀物业",
             credit_code="",
             area=tree.comm_a1.code,
-            managed_compounds=f"{tree.compound_a1.code}，\n{other.code}",
+            managed_compounds=[tree.compound_a1.code, other.code],
         ),
     )
     assert resp.status_code == 302, resp.context["form"].errors
