@@ -29,7 +29,7 @@ class MeetingForm(forms.ModelForm):
         ),
     )
     chair_username = forms.CharField(
-        label=_("Chair"),
+        label=_("Chaired by"),
         max_length=150,
         required=False,
         help_text=_("Optional: e.g. the council's convenor, who may then run it."),

@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 from linli.core import audit, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import assign, save_audited
+from linli.core.templatetags.linli_dates import short_when
 from linli.registry.selectors import resident_of
 
 from .models import (
@@ -371,7 +372,7 @@ def check_in(*, actor, meeting: Meeting, now=None) -> Invitee:
             {
                 "checked_in_at": _("Check-in is open only during the meeting (%(start)s–%(end)s).")
                 % {
-                    "start": timezone.localtime(meeting.starts_at).strftime("%m-%d %H:%M"),
+                    "start": short_when(meeting.starts_at),  # with the year when it is not this year's
                     "end": timezone.localtime(meeting.ends_at).strftime("%H:%M"),
                 }
             }
