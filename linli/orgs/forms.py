@@ -151,5 +151,7 @@ class OrganisationForm(forms.Form):
         found = {p.code: p for p in visible}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise ValidationError([_("Unknown place code: %(code)s") % {"code": c} for c in missing])
+            # named by the text the picker sent: a code out of scope is never looked up
+            names = "、".join(self.fields["managed_compounds"].widget.label(c) for c in missing)
+            raise ValidationError(_("Not a place in your area: %(names)s") % {"names": names})
         return [found[c] for c in codes]

@@ -189,12 +189,15 @@ class OrgFormView(ServiceFormView):
         return ctx
 
     def _covered(self, form, data):
-        places = []
+        """The picked places, each in the user's scope; the others are named by the text the picker sent."""
+        places, refused = [], []
         for code in data.get("covered") or []:
-            place = _place(self.request.user, form, "covered", code)
-            if place is None:
-                raise ValidationError({"covered": _("Unknown place code: %(code)s") % {"code": code}})
-            places.append(place)
+            try:
+                places.append(place_by_code(self.request.user, code, field="covered"))
+            except ValidationError:
+                refused.append(form.fields["covered"].widget.label(code))
+        if refused:
+            raise ValidationError({"covered": _("Not a place in your area: %(names)s") % {"names": "、".join(refused)}})
         return places
 
     def perform(self, form):

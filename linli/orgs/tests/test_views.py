@@ -214,8 +214,11 @@ def test_create_compounds_only_for_property_companies_and_known_codes(tree, logi
     client = login("district_admin")
     resp = client.post(reverse("orgs:create"), org_data(tree, managed_compounds=tree.compound_a1.code))
     assert resp.context["form"].errors["managed_compounds"]
-    resp = client.post(reverse("orgs:create"), org_data(tree, kind="property", managed_compounds="340504001001999"))
-    assert resp.context["form"].errors["managed_compounds"]
+    resp = client.post(
+        reverse("orgs:create"),
+        org_data(tree, kind="property", managed_compounds="340504001001999", managed_compounds_label="雨秀新苑"),
+    )
+    assert "雨秀新苑" in str(resp.context["form"].errors["managed_compounds"])  # named by the picked text
     resp = client.post(reverse("orgs:create"), org_data(tree, kind="property", managed_compounds=tree.comm_a1.code))
     assert resp.context["form"].errors["managed_compounds"]
     assert not Organisation.objects.filter(name="雨山区民政局").exists()
@@ -225,7 +228,9 @@ def test_edit_saves_through_the_service_with_audit(tree, login):
     client = login("district_admin")
     resp = client.get(reverse("orgs:edit", args=[tree.property_co.pk]))
     assert resp.status_code == 200
-    assert tree.compound_a1.code in resp.content.decode()
+    # the managed compound is a chip of the multiple picker: its code in a hidden input, its name shown
+    assert f'type="hidden" name="managed_compounds" value="{tree.compound_a1.code}"' in resp.content.decode()
+    assert 'data-testid="picker-chip"' in resp.content.decode() and "怡心花园" in resp.content.decode()
     data = org_data(
         tree,
         kind="property",

@@ -272,3 +272,26 @@ def test_joined_date_in_future_is_a_field_error(client, tree, setup):
     )
     assert resp.status_code == 200 and not PartyMember.objects.filter(resident=r).exists()
     assert JOINED  # shared default date in factories
+
+
+def test_covered_places_are_picked_several_at_once_and_one_out_of_scope_is_refused(client, tree, setup):
+    """The covered compounds and buildings: a multiple picker (chips), never a text area of place codes."""
+    b, _b2, _ms = setup
+    c = login(client, tree, "secretary_a1")
+    page = c.get(reverse("party:org_create") + f"?kind=group&parent={b.pk}").content.decode()
+    assert "data-picker-multiple" in page and "levels=4%2C5" in page
+    data = {"kind": "group", "name": "1栋党小组", "parent": b.pk, "place": tree.compound_a1.code}
+    resp = c.post(
+        reverse("party:org_create"),
+        {**data, "covered": [tree.building_a1.code, tree.building_b1.code], "covered_label": ["1栋", "半山花园 1栋"]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert resp.status_code == 200 and "不在您辖区内的地点：半山花园 1栋" in resp.content.decode()
+    assert not b.children.filter(name="1栋党小组").exists()
+    resp = c.post(reverse("party:org_create"), {**data, "covered": [tree.building_a1.code, tree.building_a1b.code]})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    group = b.children.get(name="1栋党小组")
+    assert set(group.covered_places.all()) == {tree.building_a1, tree.building_a1b}
+    # the edit form shows them as chips named by their place, not as codes to read
+    page = c.get(reverse("party:org_update", args=[group.pk])).content.decode()
+    assert page.count('data-testid="picker-chip"') == 2 and 'value="怡心花园 1栋"' in page
