@@ -212,6 +212,23 @@ def test_assign_page_names_the_skipped_members(client, tree):
     assert "赵大爷" in resp.content.decode()
 
 
+def test_assign_page_takes_picked_people_and_refuses_one_out_of_scope(client, tree):
+    """People are picked by searching (a multiple user picker), never typed as usernames."""
+    here, far = resident_user(tree.house_a1, username="learner_here"), resident_user(tree.house_b1, username="far1")
+    c = course(tree)
+    client.force_login(tree.users["secretary_a1"])
+    url = reverse("learning:manage", args=[c.pk])
+    page = client.get(url).content.decode()
+    assert "data-picker-multiple" in page and reverse("accounts:pick_users") in page
+    resp = client.post(
+        url, {"do": "assign", "usernames": [here.username, far.username]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert resp.status_code == 200 and "不是您辖区内的有效账号：far1" in resp.content.decode()
+    assert not Assignment.objects.exists()
+    resp = client.post(url, {"do": "assign", "usernames": [here.username]})
+    assert resp.status_code == 302 and Assignment.objects.get().user == here
+
+
 def test_progress_and_completion_without_quiz(tree):
     u = resident_user(tree.house_a1)
     c = course(tree, quiz=False)
