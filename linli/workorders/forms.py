@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from linli.areas.pickers import PlacePicker
+
 from .attachments import max_files
 from .models import (
     DESCRIPTION_MAX,
@@ -239,9 +241,10 @@ class TaskForceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TaskForceKind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     place = forms.RegexField(
-        label=_("Compound or area (place code)"),
+        label=_("Compound or area"),
         regex=r"^\d{6,24}$",
         error_messages={"invalid": _("Digits only, as in a place code.")},
+        widget=PlacePicker(levels=(2, 3, 4)),
     )
     road = forms.CharField(label=_("Road"), max_length=100, required=False)
     lead = forms.TypedChoiceField(label=_("Lead unit (包保单位)"), coerce=int)

@@ -490,6 +490,8 @@ def test_attachment_served_only_within_scope(client, tree):
 
 def test_task_force_and_joint_action(client, tree):
     c = as_user(client, tree, "dispatcher")
+    page = c.get(reverse("workorders:taskforce_create")).content.decode()
+    assert 'name="place_label"' in page and "data-picker" in page  # the place is searched for, not typed as a code
     resp = c.post(
         reverse("workorders:taskforce_create"),
         {
