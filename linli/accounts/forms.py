@@ -12,6 +12,7 @@ from linli.core.permissions import Action, bindings_for, restrict, role_may
 from linli.orgs.models import Organisation, OrgKind
 
 from .models import RoleBinding
+from .pickers import UserPicker
 from .roles import ROLE_RANK, ROLE_SCOPES, Role, ScopeKind
 
 
@@ -217,7 +218,7 @@ class RoleAddForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=150, widget=UserPicker())
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Action"), required=False)

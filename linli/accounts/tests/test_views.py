@@ -390,8 +390,10 @@ def test_audit_list_filters(tree, login):
     target = tree.users["resident_a1"]
     services.user_update(actor=tree.users["district_admin"], user=target, display_name="李四")
 
-    rows = client.get(url, {"actor": "district_admin"}).context["object_list"]
+    resp = client.get(url, {"actor": "district_admin", "actor_label": "district_admin"})
+    rows = resp.context["object_list"]
     assert rows and {r.actor_name for r in rows} == {"district_admin"}
+    assert f'data-url="{reverse("accounts:pick_users")}"' in resp.content.decode()  # picked, not typed
 
     rows = client.get(url, {"object_type": "orgs.organisation"}).context["object_list"]
     assert rows and {r.object_type for r in rows} == {"orgs.organisation"}
