@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.areas.pickers import PlacePicker
 from linli.core.dates import BoundedDateField
 from linli.core.permissions import may_any
 
@@ -23,10 +24,11 @@ class StatsFilter(forms.Form):
     start = BoundedDateField(label=_("From"), required=False)
     end = BoundedDateField(label=_("To"), required=False)
     under = forms.RegexField(
-        label=_("Place code or path"),
+        label=_("Within"),
         regex=r"^\d{6,24}$",
         required=False,
         error_messages={"invalid": _("Digits only, as in a place path.")},
+        widget=PlacePicker(levels=(1, 2, 3, 4)),
     )
 
     def clean(self):

@@ -140,6 +140,7 @@ def test_stats_page_shows_the_figures_and_their_definitions(tree, client):
     assert 'data-testid="stats-definitions"' in body
     assert "满意率" in body and "重办率" in body and "平均办理时长" in body
     assert "50.0%" in body and "66.7%" in body and "2.2" in body
+    assert 'name="under_label"' in body and "data-picker" in body  # the area is searched for, not typed as a code
 
 
 def test_stats_query_count_is_constant(tree, client):
