@@ -68,7 +68,9 @@ class Picker(forms.TextInput):
         if self.multiple:
             values = _getlist(data, name)
             labels = _getlist(data, name + LABEL_SUFFIX)
-            self._posted_labels = {str(v): (labels[i] if i < len(labels) else "") for i, v in enumerate(values)}
+            self._posted_labels = {
+                str(v).strip(): (labels[i] if i < len(labels) else "") for i, v in reversed(list(enumerate(values)))
+            }
             return values
         self._posted_label = data.get(name + LABEL_SUFFIX) or ""
         return super().value_from_datadict(data, files, name)
@@ -85,7 +87,7 @@ class Picker(forms.TextInput):
             return []
         if isinstance(value, str):
             value = value.replace(",", " ").split()
-        return [str(v) for v in value if str(v) != ""]
+        return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))  # one chip a value
 
     def url(self) -> str:
         url = reverse(self.url_name)

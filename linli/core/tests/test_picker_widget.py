@@ -39,6 +39,7 @@ def test_the_posted_values_are_the_list_and_their_posted_labels_are_shown_back()
     assert form.cleaned_data["places"] == ["340504001001", "340504001002"]
     html = str(form["places"])
     assert 'value="我输入的"' in html and "雨秀社区" not in html  # shown back, not looked up
+    assert html.count('data-testid="picker-chip"') == 2  # a repeat is one chip
 
 
 def test_nothing_posted_is_an_empty_list_and_too_many_is_refused():
