@@ -1,11 +1,47 @@
 import pytest
 
 
-@pytest.fixture
-def tree(db):
-    from linli.core.testing import build_tree
+@pytest.fixture(scope="session")
+def _tree_snapshot(django_db_setup, django_db_blocker):
+    """``build_tree()`` once per test process (rolled back), its rows kept for :func:`tree` to replay."""
+    from linli.core.testing import TreeSnapshot
 
-    return build_tree()
+    with django_db_blocker.unblock():
+        return TreeSnapshot.take()
+
+
+@pytest.fixture
+def tree(db, _tree_snapshot):
+    """The small place tree with one user per role (``linli.core.testing.build_tree``), fresh in every test:
+    replayed from the process's snapshot (a few INSERTs) instead of built again through the services."""
+    return _tree_snapshot.tree()
+
+
+@pytest.fixture(scope="session")
+def _small_demo_snapshot(django_db_setup, django_db_blocker):
+    """``seed_demo --small`` once per test process (rolled back), its rows kept for :func:`small_demo`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from linli.core.testing import RowSnapshot
+
+    def seed():
+        out = StringIO()
+        call_command("seed_demo", "--small", stdout=out)
+        return out.getvalue()
+
+    with django_db_blocker.unblock():
+        return RowSnapshot.take(seed)
+
+
+@pytest.fixture
+def small_demo(db, _small_demo_snapshot):
+    """The demo district as ``seed_demo --small`` leaves it (every domain's seeder), replayed from the process's
+    snapshot; returns what the command printed."""
+    snapshot, output = _small_demo_snapshot
+    snapshot.replay()
+    return output
 
 
 @pytest.fixture

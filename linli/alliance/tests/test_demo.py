@@ -1,7 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from linli.alliance.models import Alliance, FundEntry, Problem
@@ -9,13 +6,7 @@ from linli.alliance.models import Alliance, FundEntry, Problem
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_alliances(client, monkeypatch):
-    # Only this domain's seeder: the others are tested by their own domains.
-    from linli.core.registry import registry
-
-    monkeypatch.setattr(registry, "demo_seeders", [s for s in registry.demo_seeders if s.key == "alliance"])
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
+def test_demo_alliances(client, small_demo):
     assert Alliance.objects.count() >= 1
     alliance = Alliance.objects.order_by("pk").first()
     assert alliance.members.count() >= 1 and alliance.meetings.exists()

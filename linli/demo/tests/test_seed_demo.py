@@ -190,8 +190,8 @@ def test_full_seed_at_scale_1(client):
     assert counts == (Place.objects.count(), Grid.objects.count(), User.objects.count(), AuditLog.objects.count())
 
 
-def test_small_seed_has_the_same_structure(client):
-    seed("--small")
+def test_small_seed_has_the_same_structure(client, small_demo):
+    # small_demo is the real `seed_demo --small`, run once per test process and replayed (conftest)
     assert Place.objects.filter(level=Level.STREET).count() == len(data.STREETS)
     assert Place.objects.filter(level=Level.COMMUNITY).count() == len(data.COMMUNITIES)
     check_tree()
@@ -235,8 +235,7 @@ def test_refuses_when_a_demo_username_is_taken():
 
 
 @override_settings(AUTHENTICATION_BACKENDS=PRODUCTION_BACKENDS)
-def test_demo_accounts_cannot_log_in_or_stay_logged_in_in_production(client):
-    seed("--small")
+def test_demo_accounts_cannot_log_in_or_stay_logged_in_in_production(client, small_demo):
     real = User.objects.create_user(username="real_admin", password="Real-pass-2026", is_superuser=True)
     assert not real.is_demo
 

@@ -1,21 +1,12 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_learning_and_meetings(monkeypatch):
-    from linli.core.registry import registry
+def test_demo_learning_and_meetings(small_demo):
     from linli.learning.models import Assignment, Course
     from linli.meetings.models import AgendaItem, Meeting, State
 
-    monkeypatch.setattr(
-        registry, "demo_seeders", [s for s in registry.demo_seeders if s.key in ("party", "learning", "meetings")]
-    )
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
     assert Course.objects.count() == 3
     assert Assignment.objects.filter(completed_at__isnull=False).exists()
     assert Assignment.objects.filter(via_org__isnull=False).exists()

@@ -1,7 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from linli.owners import selectors
@@ -12,14 +9,8 @@ from linli.registry.selectors import owner_holdings
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_committees_and_the_party_badge(client, monkeypatch):
-    # Only the party seeder (whose members get seats) and this domain's.
-    from linli.core.registry import registry
-
-    monkeypatch.setattr(registry, "demo_seeders", [s for s in registry.demo_seeders if s.key in ("party", "owners")])
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
-    assert "owners: 2 owners' committees" in out.getvalue()
+def test_demo_committees_and_the_party_badge(client, small_demo):
+    assert "owners: 2 owners' committees" in small_demo
     committees = list(OwnersCommittee.objects.order_by("pk"))
     assert len(committees) == 2
     for c in committees:

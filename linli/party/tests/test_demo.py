@@ -2,10 +2,8 @@
 registered members, and the year of organisational life leaves gaps that the compliance calendar finds."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from linli.party.models import PartyMember, PartyOrg
@@ -14,15 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(monkeypatch):
-    # Only the party and organisational-life seeders (the place tree, people and organisations are seed_demo's
-    # own); the other domains test their demo data themselves.
-    from linli.core.registry import registry
-
-    monkeypatch.setattr(registry, "demo_seeders", [s for s in registry.demo_seeders if s.key in ("party", "orglife")])
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
-    return out.getvalue()
+def seeded(small_demo):
+    return small_demo  # the whole small demo, seeded once per test process (conftest)
 
 
 def test_party_demo_registers_about_six_percent_of_adults(seeded):

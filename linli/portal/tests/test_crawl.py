@@ -2,14 +2,11 @@
 every link shown opens (no 403, 404 or 5xx) and the Chinese UI shows no raw code (``elderly_alone``,
 ``case_dispatch``, ``orglife.compliance``) and no English sentence (#12 items 8 and 9).
 
-One test seeds once and crawls each demo account in turn (``linli.core.crawl``); a failure lists every finding
-with the page that linked to it."""
-
-from io import StringIO
+One test takes the seeded demo (the ``small_demo`` fixture) and crawls each demo account in turn
+(``linli.core.crawl``); a failure lists every finding with the page that linked to it."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from linli.core.crawl import crawl, text_problems
@@ -31,8 +28,7 @@ ROLES = (
 PAGES_PER_ROLE = 120
 
 
-def test_every_role_reaches_only_pages_that_open_and_read_chinese():
-    call_command("seed_demo", "--small", stdout=StringIO())
+def test_every_role_reaches_only_pages_that_open_and_read_chinese(small_demo):
     users = get_user_model().objects
     report = []
     for name in ROLES:

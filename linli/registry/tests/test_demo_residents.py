@@ -3,10 +3,8 @@
 import datetime as dt
 from collections import Counter, defaultdict
 from fractions import Fraction
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -26,10 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
-    return out.getvalue()
+def seeded(small_demo):
+    return small_demo
 
 
 def age(birth: dt.date, today: dt.date) -> int:

@@ -1,20 +1,11 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from linli.scorecards.models import Objection, RunState, ScoreCard, ScoreRun
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_score_cards(monkeypatch):
-    from linli.core.registry import registry
-
-    monkeypatch.setattr(
-        registry, "demo_seeders", [s for s in registry.demo_seeders if s.key in ("alliance", "scorecards")]
-    )
-    call_command("seed_demo", "--small", stdout=StringIO())
+def test_demo_score_cards(small_demo):
     assert ScoreRun.objects.filter(state=RunState.FINAL).count() == 4
     assert ScoreRun.objects.filter(state=RunState.PUBLICISED).count() == 4
     assert ScoreCard.objects.filter(run__card_type="org").exists()

@@ -1,7 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from linli.volunteering.models import ServiceRecord, SignUp, StarAward, Team, Volunteer
@@ -9,13 +6,7 @@ from linli.volunteering.models import ServiceRecord, SignUp, StarAward, Team, Vo
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_volunteering(client, monkeypatch):
-    # Only this domain's seeder: the others are tested by their own domains.
-    from linli.core.registry import registry
-
-    monkeypatch.setattr(registry, "demo_seeders", [s for s in registry.demo_seeders if s.key == "volunteering"])
-    out = StringIO()
-    call_command("seed_demo", "--small", stdout=out)
+def test_demo_volunteering(client, small_demo):
     assert Team.objects.filter(kind="inspection", duty_logs__kind="weekly").exists()
     assert Volunteer.objects.count() >= 50
     assert ServiceRecord.objects.exists() and SignUp.objects.filter(status="waiting").exists()
