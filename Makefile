@@ -60,8 +60,10 @@ lock:
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra serve --python-version 3.11 -o requirements.lock
 
+## make bench: every benchmark figure on PostgreSQL (DATABASE_URL, default the local server), one dated table in
+## bench/results/; exits 1 on a miss. Heavy: run it when the machine is otherwise idle.
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py --all --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

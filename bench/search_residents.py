@@ -84,6 +84,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from common import Figures
     from django.core.management import call_command
     from django.db import connection
 
@@ -92,7 +93,7 @@ def main() -> int:
     from linli.registry.models import Resident
     from linli.registry.search import search_residents
 
-    failures = []
+    figures = Figures("search_residents")
     rng = random.Random(340504)
 
     def measure(label_suffix="", compare_only=False):
@@ -120,15 +121,12 @@ def main() -> int:
                     times.append((time.perf_counter() - t0) * 1000)
                     hits += len(found)
                 p50, p95 = statistics.median(times), pct(times, 95)
-                ok = p95 <= LIMIT_MS
-                verdict = "" if compare_only else ("ok" if ok else "MISSED")
-                example = qs[0]
-                print(
-                    f"  {kind:<9} e.g. {example!r:<22} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  limit {LIMIT_MS:.0f} ms "
-                    f"{verdict:<6} ({hits / args.runs:.1f} hits/query)"
-                )
-                if not ok and not compare_only:
-                    failures.append(f"{username}/{kind}")
+                name = f"search p95, {username}{label_suffix}, {kind}"
+                side = f"p50 {p50:.1f} ms, e.g. {qs[0]!r}, {hits / args.runs:.1f} hits/query"
+                if compare_only:
+                    figures.note(name, p95, "ms", side=side)
+                else:
+                    figures.check(name, p95, LIMIT_MS, "ms", side=side)
 
     try:
         print(
@@ -175,8 +173,7 @@ def main() -> int:
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    print("\nbench:", "all figures within their limits" if not failures else f"MISSED: {', '.join(failures)}")
-    return 1 if failures else 0
+    return figures.finish()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ other with the same server, ``wrk -c<connections>``:
                                                    number + timeline + audit rows in one transaction, the response
 
 and prints requests/s, p50 and p99 for each, the API's ratio to both, and its queries per create, each beside the
-issue's limits (ratio ≥ 0.5 of the bare JSON endpoint, p99 < 100 ms). Needs ``wrk`` on PATH
+limits of issue 18 item 2, measured side by side in this run: the API create reaches ≥ 0.5 of the bare insert's
+requests/s, and its p99 is ≤ 2 × the bare insert's p99 (the earlier limit against the bare JSON endpoint was
+withdrawn: no durable write can reach it; the JSON figure is printed for comparison). Needs ``wrk`` on PATH
 (``apt-get install wrk``; a benchmark-only tool). Exit 1 when a figure misses its limit. See bench/README.md.
 """
 
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DB = "linli_bench_wo_create"
-LIMITS = {"ratio": 0.5, "p99_ms": 100.0}
+LIMITS = {"ratio": 0.5, "p99_ratio": 2.0}  # issue 18 item 2: against the bare one-row insert
 
 POST_LUA = """
 wrk.method = "POST"
@@ -133,6 +135,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from common import Figures
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -141,13 +144,7 @@ def main() -> int:
     from linli.accounts.services import token_issue
     from linli.core.testing import build_tree
 
-    failures: list[str] = []
-
-    def report(name, figure, limit, unit, higher_is_worse=True):
-        ok = figure <= limit if higher_is_worse else figure >= limit
-        print(f"  {name:<44} {figure:>10.2f} {unit:<6} limit {limit:>8.2f} {unit:<6} {'ok' if ok else 'MISSED'}")
-        if not ok:
-            failures.append(name)
+    figures = Figures("workorders_create")
 
     server = None
     tmp = Path(tempfile.mkdtemp(prefix="wo_bench_"))
@@ -238,14 +235,30 @@ def main() -> int:
             extra += f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
             print(f"  {label:<44} {r['rps']:>10.1f} req/s   p50 {r['p50']:>7.2f} ms   p99 {r['p99']:>7.2f} ms{extra}")
             if r["non2xx"]:
-                failures.append(f"{label}: {r['non2xx']} non-2xx answers")
+                figures.fail(label, f"{r['non2xx']} non-2xx answers")
 
         bare, insert, api = results.values()
         print()
-        report("API create / bare JSON (ratio)", api["rps"] / bare["rps"], LIMITS["ratio"], "", higher_is_worse=False)
-        print(f"  {'(for comparison) API create / bare insert':<44} {api['rps'] / insert['rps']:>10.2f}")
-        report("API create p99", api["p99"], LIMITS["p99_ms"], "ms")
-        print(f"  {'queries per API create':<44} {queries:>10d}")
+        c = args.connections
+        figures.ratio(
+            f"case create req/s ÷ bare insert, {c} clients", api["rps"], insert["rps"], LIMITS["ratio"], unit="req/s"
+        )
+        figures.ratio(
+            f"case create p99 ÷ bare insert p99, {c} clients",
+            api["p99"],
+            insert["p99"],
+            LIMITS["p99_ratio"],
+            higher_is_worse=True,
+            unit="ms",
+        )
+        figures.note(
+            "(comparison) case create req/s ÷ bare JSON",
+            api["rps"] / bare["rps"],
+            "×",
+            side=f"{api['rps']:,.1f} vs {bare['rps']:,.1f} req/s",
+        )
+        figures.note("case create p50 / p99", api["p50"], "ms", side=f"p99 {api['p99']:.1f} ms")
+        figures.note("queries per case create", queries)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -257,8 +270,7 @@ def main() -> int:
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    print("\nbench:", "all figures within their limits" if not failures else f"MISSED: {', '.join(failures)}")
-    return 1 if failures else 0
+    return figures.finish()
 
 
 if __name__ == "__main__":

@@ -168,6 +168,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from common import Figures
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -179,13 +180,7 @@ def main() -> int:
     from linli.orgs.models import Organisation
     from linli.workorders.models import Case
 
-    failures: list[str] = []
-
-    def report(name, figure, limit, unit):
-        ok = figure <= limit
-        print(f"  {name:<48} {figure:>9.2f} {unit:<4} limit {limit:>7.2f} {unit:<4} {'ok' if ok else 'MISSED'}")
-        if not ok:
-            failures.append(name)
+    figures = Figures("workorders_queue")
 
     rng = random.Random(311)
     try:
@@ -225,11 +220,11 @@ def main() -> int:
             times = timed(lambda: client.get(path), args.runs)
             with CaptureQueriesContext(connection) as ctx:
                 client.get(path)
+            side = f"p50 {statistics.median(times):.1f} ms"
             if label.startswith("page"):
-                report(f"{label} p95", pct(times, 95), LIMITS["p95_ms"], "ms")
+                figures.check(f"{label} p95", pct(times, 95), LIMITS["p95_ms"], "ms", side=side)
             else:  # issue 4's limit is the queue page's; the API list is shown beside it for comparison
-                print(f"  {label + ' p95':<48} {pct(times, 95):>9.2f} ms   (for comparison; no limit)")
-            print(f"  {'  p50':<48} {statistics.median(times):>9.2f} ms")
+                figures.note(f"{label} p95", pct(times, 95), "ms", side=side)
             return len(ctx.captured_queries)
 
         counts = {label: measure(label, path) for label, path in targets.items()}
@@ -251,13 +246,12 @@ def main() -> int:
         for label, path in targets.items():
             with CaptureQueriesContext(connection) as ctx:
                 client.get(path)
-            same = len(ctx.captured_queries) == counts[label]
-            print(
-                f"  {label + ' queries':<48} {counts[label]:>9d}      then {len(ctx.captured_queries)} after "
-                f"+1,000 cases {'ok (constant)' if same else 'MISSED (grows)'}"
+            figures.check(
+                f"{label} queries after +1,000 cases",
+                len(ctx.captured_queries),
+                counts[label],
+                side=f"{counts[label]} before: constant",
             )
-            if not same:
-                failures.append(f"{label} query count")
     finally:
         from django.db import connections
 
@@ -265,8 +259,7 @@ def main() -> int:
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    print("\nbench:", "all figures within their limits" if not failures else f"MISSED: {', '.join(failures)}")
-    return 1 if failures else 0
+    return figures.finish()
 
 
 if __name__ == "__main__":
