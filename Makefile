@@ -34,12 +34,14 @@ demo: migrate
 serve: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+## make test: the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL). --dist worksteal: a worker
+## that runs out of tests takes some of the other's, so a few long tests (fuzzing, the full seed) do not leave one
+## worker idle at the end.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	LINLI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	LINLI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker
