@@ -52,6 +52,7 @@ BENCHES = [
     Bench("workorders_create", "workorders_create.py", needs=("wrk",)),
     Bench("workorders_queue", "workorders_queue.py"),
     Bench("scorecards", "scorecards.py"),
+    Bench("outbox", "outbox.py"),
 ]
 
 
