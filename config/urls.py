@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from linli.core import errors
+from linli.core import errors, health
 
 from .api import api
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/stream", health.healthz_stream, name="healthz_stream"),
 ]
 
 handler400 = errors.bad_request

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "linli.core.middleware.RequestContextMiddleware",
     "linli.core.middleware.HtmxVaryMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception is asked first: the database is away → 503, not 500 (linli/core/unavailable.py)
+    "linli.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 if LINLI_ENV in ("demo", "production"):

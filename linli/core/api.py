@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -219,6 +219,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _data_out_of_range(request, exc):
         # PostgreSQL's "integer out of range" and the like: the value cannot be stored, nothing was written.
         return error_response(400, "invalid", _("A number in the request is out of range."))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request, exc):
+        # The database cannot be reached: 503 with the error body, like every page (linli/core/unavailable.py).
+        from .unavailable import unavailable_response
+
+        log.error("database unavailable: %s %s: %s", request.method, request.path, exc)
+        return unavailable_response(request)
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):

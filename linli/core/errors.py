@@ -51,6 +51,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    from .unavailable import current_exception_is_database_unavailable, unavailable_response
+
+    if current_exception_is_database_unavailable():  # raised in a middleware, e.g. saving the session
+        return unavailable_response(request)
     if _is_api(request):
         return error_response(500, "server_error", _("Something went wrong on our side. Please try again."))
     message = _("Something went wrong on our side.")
