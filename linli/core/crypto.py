@@ -71,3 +71,18 @@ def lookup_hash(kind: str, normalized: str) -> str:
 
 def generate_key() -> str:
     return Fernet.generate_key().decode()
+
+
+def _fingerprint(material: bytes) -> str:
+    return hashlib.sha256(b"linli:key-fingerprint:" + material).hexdigest()[:16]
+
+
+def key_fingerprints() -> dict:
+    """Short one-way fingerprints of the keys in use (never the keys): ``data`` one per Fernet key, first = the one
+    that encrypts; ``hash`` the lookup-hash key. A backup's manifest records them so a restore can say, before it
+    touches anything, that the configured keys are not the ones the records were sealed with."""
+    keys = tuple(settings.LINLI_DATA_KEYS) or (base64.urlsafe_b64encode(_derived("data-key")).decode(),)
+    return {
+        "data": [_fingerprint(k.encode() if isinstance(k, str) else k) for k in keys],
+        "hash": _fingerprint(_hash_key()),
+    }

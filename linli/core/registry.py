@@ -8,7 +8,9 @@
 * ``place_path_fields``: every (model, field) holding a copy of a place path, rewritten when a
   place moves so scoped rows follow their place;
 * ``todo_sources``: what is waiting for the user (the workbench's 待办), each domain its own;
-* ``figure_sources``: the counts that matter for the user's scope, shown on the workbench and the section pages.
+* ``figure_sources``: the counts that matter for the user's scope, shown on the workbench and the section pages;
+* ``sealed_checks``: how ``manage.py restore_backup`` proves a restored database's sealed personal data can be read
+  with the configured keys (a sample decrypted and its lookup hash recomputed).
 """
 
 from __future__ import annotations
@@ -171,6 +173,16 @@ class FigureSource:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SealedCheck:
+    """``run(sample: int) -> tuple[int, list[str]]``: decrypt up to ``sample`` sealed values of one model with the
+    configured keys and recompute their lookup hashes; returns how many values were checked and one line per failure
+    (which row, which field, what failed — never the value). An operator's integrity check, not a user's read."""
+
+    key: str
+    run: Callable
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -181,6 +193,7 @@ class Registry:
     daily_jobs: list[DailyJob] = field(default_factory=list)
     todo_sources: list[TodoSource] = field(default_factory=list)
     figure_sources: list[FigureSource] = field(default_factory=list)
+    sealed_checks: list[SealedCheck] = field(default_factory=list)
     # Audit action codes a domain writes (e.g. "case_dispatch") → their label in the audit trail.
     audit_actions: dict = field(default_factory=dict)
     # Audit object types that are no model (e.g. "workorders.stats" for an export) → their label.
@@ -199,6 +212,10 @@ class Registry:
         self.figure_sources[:] = [s for s in self.figure_sources if s.key != source.key]
         self.figure_sources.append(source)
         self.figure_sources.sort(key=lambda s: (s.order, s.key))
+
+    def add_sealed_check(self, check: SealedCheck) -> None:
+        self.sealed_checks[:] = [c for c in self.sealed_checks if c.key != check.key]
+        self.sealed_checks.append(check)
 
     def add_daily_job(self, job: DailyJob) -> None:
         self.daily_jobs[:] = [j for j in self.daily_jobs if j.key != job.key]

@@ -64,3 +64,37 @@ def pinyin(name: str) -> tuple[str, str]:
     full = "".join(lazy_pinyin(name or "", errors="ignore")).lower()
     initials = "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="ignore")).lower()
     return full[:200], initials[:50]
+
+
+def verify_sample(sample: int) -> tuple[int, list[str]]:
+    """Decrypt up to ``sample`` residents' sealed ID and phone numbers with the configured keys and recompute their
+    lookup hashes (``manage.py restore_backup``; registry.sealed_checks). Failures name the row and the field, never
+    the number."""
+    from .models import Resident
+
+    rows = (
+        Resident._base_manager.exclude(id_cipher="", phone_cipher="")
+        .order_by("?")
+        .values_list("pk", "id_type", "id_cipher", "id_hash", "id_last4", "phone_cipher", "phone_hash", "phone_last4")[
+            :sample
+        ]
+    )
+    checked, failures = 0, []
+    for pk, id_type, id_cipher, id_hash_, id_last4, phone_cipher, phone_hash_, phone_last4 in rows:
+        for field, cipher, stored_hash, last4, rehash in (
+            ("id", id_cipher, id_hash_, id_last4, lambda n, t=id_type: id_hash(t, n)),
+            ("phone", phone_cipher, phone_hash_, phone_last4, phone_hash),
+        ):
+            if not cipher:
+                continue
+            checked += 1
+            try:
+                number = crypto.decrypt(cipher)
+            except ValueError:
+                failures.append(f"resident {pk} {field}: cannot be decrypted with LINLI_DATA_KEYS")
+                continue
+            if rehash(number) != stored_hash:
+                failures.append(f"resident {pk} {field}: lookup hash differs (LINLI_HASH_KEY is not the one used)")
+            elif number.replace("-", "")[-4:] != last4:
+                failures.append(f"resident {pk} {field}: last four characters differ")
+    return checked, failures

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, FigureSource, MenuItem, TodoSource, registry
+from linli.core.registry import DailyJob, FigureSource, MenuItem, SealedCheck, TodoSource, registry
+
+from . import identity
 
 for label in (
     "registry.resident",
@@ -73,3 +75,5 @@ def _figures(user):
 
 registry.add_todo_source(TodoSource("registry", _todos, order=60))
 registry.add_figure_source(FigureSource("registry", _figures, order=60))
+
+registry.add_sealed_check(SealedCheck("registry.resident", identity.verify_sample))
