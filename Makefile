@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE ?= 1
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test install serve seed lint fmt migrate messages lock bench worker clean
+.PHONY: demo test install serve seed lint fmt migrate messages lock bench worker clean stack stack-smoke stack-down
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,17 @@ lock:
 ## bench/results/; exits 1 on a miss. Heavy: run it when the machine is otherwise idle.
 bench: $(STAMP)
 	$(PY) bench/run.py --all --scale $(SCALE)
+
+## make stack: the production-like stack on loopback (nginx → two granian processes, a task worker, PostgreSQL,
+## Redis; LINLI_ENV=production); make stack-smoke checks it through nginx; make stack-down stops it (docs/deployment.md)
+stack: $(STAMP)
+	deploy/stack/up.sh
+
+stack-smoke: $(STAMP)
+	$(PY) deploy/stack/smoke.py
+
+stack-down:
+	deploy/stack/down.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
