@@ -9,7 +9,7 @@ A backup is one directory, ``linli-backup-<UTC time>/``, written under a tempora
   code version, and one-way fingerprints of the data keys (never the keys);
 * ``SHA256SUMS`` — of the three encrypted files, so a copy can be checked for damage without the passphrase.
 
-Encryption: ``gpg --symmetric`` (AES-256, OpenPGP with integrity protection; ADR 0016) under a passphrase file that
+Encryption: ``gpg --symmetric`` (AES-256, OpenPGP with integrity protection; ADR 0018) under a passphrase file that
 is NOT the data keys. ``LINLI_DATA_KEYS`` and ``LINLI_HASH_KEY`` are never written into a backup: a stolen backup and
 passphrase still do not reveal ID or phone numbers, and a restore needs the keys from the secret store they live in.
 Each gpg call runs with a throwaway home directory (no keyring, no cached passphrase) whose agent is stopped after.
