@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Stop the production-like stack that deploy/stack/up.sh started (`make stack-down`): nginx, both app processes and
-# the task worker, each by the pid up.sh recorded (their process groups). PostgreSQL and Redis keep running (they
-# are the machine's services). LINLI_STACK_DROP=1 also drops the database linli_stack and removes var/stack/.
+# Stop the production-like stack that deploy/stack/up.sh started (`make stack-down`): nginx, both app processes, the
+# task worker and the outbox worker, each by the pid up.sh recorded (their process groups). PostgreSQL and Redis keep
+# running (they are the machine's services). LINLI_STACK_DROP=1 also drops the database linli_stack and var/stack/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 STACK=${LINLI_STACK_DIR:-$PWD/var/stack}
@@ -13,7 +13,7 @@ if [[ -f "$STACK/run/nginx.pid" ]] && kill -0 "$(cat "$STACK/run/nginx.pid")" 2>
     for _ in $(seq 1 20); do [[ -f "$STACK/run/nginx.pid" ]] || break; sleep 0.25; done
     say "nginx stopped"
 fi
-for name in app-1 app-2 worker; do
+for name in app-1 app-2 worker outbox; do
     pidfile=$STACK/run/$name.pid
     [[ -f "$pidfile" ]] || continue
     pid=$(cat "$pidfile")
