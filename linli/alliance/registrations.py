@@ -70,3 +70,16 @@ events.declare(
 events.declare(
     "alliance.project.released", publisher="alliance", keys=("id", "path"), aggregate=("alliance.projectclaim", "id")
 )
+
+
+def _scorecards() -> None:
+    """This domain's score-card subjects and providers (``scorecard.py``), when score cards are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.scorecards"):
+        from .scorecard import register
+
+        register()
+
+
+_scorecards()

@@ -90,3 +90,16 @@ events.declare(
 events.declare(
     "orglife.evaluation.rate", publisher="orglife", keys=("id", "org", "year"), aggregate=("orglife.evaluation", "id")
 )
+
+
+def _scorecards() -> None:
+    """This domain's score-card subjects and providers (``scorecard.py``), when score cards are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.scorecards"):
+        from .scorecard import register
+
+        register()
+
+
+_scorecards()

@@ -151,3 +151,16 @@ events.declare("party.post.claimed", publisher="party", keys=("id", "post", "mem
 events.declare(
     "party.service.recorded", publisher="party", keys=("id", "member", "hours"), aggregate=("party.inservice", "member")
 )
+
+
+def _scorecards() -> None:
+    """This domain's score-card subjects and providers (``scorecard.py``), when score cards are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.scorecards"):
+        from .scorecard import register
+
+        register()
+
+
+_scorecards()

@@ -2,14 +2,21 @@
 is read (providers).
 
 A provider is ``fn(subjects: list[Subject], year: int) -> dict[subject key, Value]`` and MUST be bulk: a handful
-of queries for all subjects together, never one per subject (a district has thousands of members). It reads its
-domain through that domain's selectors, imported lazily; when the domain (or the selector) is not there yet it
+of queries for all subjects together, never one per subject (a district has thousands of members). Each domain
+writes its own providers and subject sources in its ``scorecard.py``, reading its own tables (and the selectors of
+domains below it), and registers them from its ``registrations.py`` when score cards are installed::
+
+    def _scorecards() -> None:
+        from django.apps import apps
+
+        if apps.is_installed("linli.scorecards"):
+            from .scorecard import register
+
+            register()
+
+where ``register()`` calls ``providers.register("wishes.fulfilled", fn, label=..., card_types=("member",))`` and
+``subjects.register(card_type, fn)``. Score cards themselves read no domain's tables. A provider that cannot answer
 raises ``Unavailable`` with a message, and the card shows the indicator as "no data" without scoring it.
-
-Other domains may register their own providers from their ``registrations.py``::
-
-    from linli.scorecards.providers import providers
-    providers.register("wishes.fulfilled", fn, label=_("Micro-wishes fulfilled"), card_types=("member",))
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 
@@ -125,24 +133,28 @@ def record(ref: str, label: str, url: str = "", state: str = "") -> dict:
     return out
 
 
-def selector(module: str, name: str) -> Callable:
-    """Import ``linli.<module>.selectors.<name>`` lazily; Unavailable when the domain has not delivered it yet."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(f"linli.{module}.selectors")
-    except ImportError as exc:
-        raise Unavailable(f"linli.{module}.selectors") from exc
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise Unavailable(f"linli.{module}.selectors.{name}")
-    return fn
+HUNDRED = Decimal("100")
 
 
-def model(label: str):
-    from django.apps import apps
+def pct(num: int, den: int) -> Decimal | None:
+    """``num`` out of ``den`` as a percentage with one decimal; None when there is nothing to count."""
+    if not den:
+        return None
+    return (Decimal(num) * HUNDRED / Decimal(den)).quantize(Decimal("0.1"))
 
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError) as exc:
-        raise Unavailable(label) from exc
+
+_PLACEHOLDER = 987654321
+_patterns: dict[str, str] = {}
+
+
+def url_for(name: str, pk) -> str:
+    """``reverse(name, args=[pk])`` for URLs taking one id, from a pattern reversed once (providers build tens of
+    thousands of links per run; reverse() each time would dominate the computation). "" when the URL is unknown."""
+    pattern = _patterns.get(name)
+    if pattern is None:
+        try:
+            pattern = reverse(name, args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
+        except NoReverseMatch:
+            pattern = ""
+        _patterns[name] = pattern
+    return pattern.format(pk) if pattern else ""

@@ -3,10 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from linli.core import events
 from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
-from .builtin import register_builtin
-
-register_builtin()
-
 for _label in ("scorecards.scorerun", "scorecards.scorecard", "scorecards.objection"):
     registry.add_place_path_field(_label, "scope_path")
 

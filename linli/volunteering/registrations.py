@@ -149,3 +149,16 @@ events.declare(
     keys=("volunteer_id", "level"),
     aggregate=("volunteering.volunteer", "volunteer_id"),
 )
+
+
+def _scorecards() -> None:
+    """This domain's score-card subjects and providers (``scorecard.py``), when score cards are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.scorecards"):
+        from .scorecard import register
+
+        register()
+
+
+_scorecards()

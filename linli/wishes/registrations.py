@@ -91,3 +91,16 @@ events.declare(
     keys=("wish_id", "path", "value", "claimers"),
     aggregate=("wishes.wish", "wish_id"),
 )
+
+
+def _scorecards() -> None:
+    """This domain's score-card subjects and providers (``scorecard.py``), when score cards are installed."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.scorecards"):
+        from .scorecard import register
+
+        register()
+
+
+_scorecards()

@@ -105,6 +105,30 @@ def fulfilled_by(
     return {"count": agg["count"] or 0, "value": (agg["value"] or Decimal("0")).quantize(Decimal("0.01"))}
 
 
+def fulfilled_claims(residents=None, org_ids=None, year=None):
+    """For score cards (unscoped; they restrict their own subjects): confirmed micro-wishes claimed, whole or in
+    part, by these residents (ids or a subquery) or organisations, confirmed in ``year``. One query of
+    ``(resident_id, organisation_id, wish_id, wish title, share)``."""
+    qs = WishClaim.objects.filter(state=ClaimState.DONE, wish__state=State.CONFIRMED, wish__confirmed_at__year=year)
+    if residents is not None:
+        qs = qs.filter(resident_id__in=residents)
+    if org_ids is not None:
+        qs = qs.filter(organisation_id__in=org_ids)
+    return qs.values_list("resident_id", "organisation_id", "wish_id", "wish__title", "share")
+
+
+def board_fulfilled_pairs(org_ids, wish_ids) -> set[tuple[int, int]]:
+    """(organisation, wish) pairs among ``wish_ids`` that the organisations fulfilled on the board (confirmed, any
+    year). One query; unscoped, for score cards."""
+    if not wish_ids:
+        return set()
+    return set(
+        WishClaim.objects.filter(
+            organisation_id__in=org_ids, wish_id__in=wish_ids, state=ClaimState.DONE, wish__state=State.CONFIRMED
+        ).values_list("organisation_id", "wish_id")
+    )
+
+
 def stats_by_state(user) -> dict[str, int]:
     rows = restrict(Wish.objects.all(), user).values("state").annotate(n=Count("id"))
     return {r["state"]: r["n"] for r in rows}

@@ -465,7 +465,7 @@ def test_api(client, tree, token_for):
 
 
 def test_scorecard_providers(tree):
-    from linli.scorecards.builtin import branch_subjects, member_subjects
+    from linli.party.scorecard import branch_subjects, member_subjects
     from linli.scorecards.providers import providers
 
     assert providers.get("learning.member_completion") and providers.get("learning.branch_completion")
