@@ -83,3 +83,16 @@ def _scorecards() -> None:
 
 
 _scorecards()
+
+
+def _party_hooks() -> None:
+    """This domain's badges, sheet sections and panels on the party's pages (``party_hooks.py``)."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.party"):
+        from .party_hooks import register
+
+        register()
+
+
+_party_hooks()

@@ -51,3 +51,16 @@ events.declare(
     keys=("seat_id", "committee_id"),
     aggregate=("owners.committee", "committee_id"),
 )
+
+
+def _party_hooks() -> None:
+    """This domain's badges, sheet sections and panels on the party's pages (``party_hooks.py``)."""
+    from django.apps import apps
+
+    if apps.is_installed("linli.party"):
+        from .party_hooks import register
+
+        register()
+
+
+_party_hooks()

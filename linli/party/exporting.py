@@ -130,22 +130,13 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         mine = items[m.pk]
         recs = records.get(m.pk, [])
         total = sum((rec.hours for rec in recs), Decimal("0"))
-        wishes = mine["wishes"] or []
-        fulfilled = sum(1 for w in wishes if w.state == "done")
+        parts = [_("%(n)s posts") % {"n": len(mine["posts"])}]
+        parts += [section.summary(items) for section, items in mine["sections"]]
         ws.append(
             [
                 _("This quarter"),
-                _(
-                    "%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
-                    "(%(fulfilled)s fulfilled), %(hours)s service hours"
-                )
-                % {
-                    "posts": len(mine["posts"]),
-                    "projects": len(mine["projects"] or []),
-                    "wishes": len(wishes),
-                    "fulfilled": fulfilled,
-                    "hours": total,
-                },
+                _("%(items)s, %(hours)s service hours")
+                % {"items": pgettext("enumeration", ", ").join(str(p) for p in parts), "hours": total},
             ],
             bold=True,
         )
@@ -156,29 +147,13 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
             ws.append([c.claimed_on, c.post.title, "", c.released_on or ""])
         if not mine["posts"]:
             ws.append(["", _("none")])
-        if mine["projects"] is not None:
+        for section, items in mine["sections"]:
             ws.append()
-            ws.append([_("Claimed projects")], bold=True)
-            ws.append([_("Claimed on"), _("Project"), _("Partner"), _("Released on")])
-            for c in mine["projects"]:
-                title = f"{c.project.title} — {c.role}" if c.role else c.project.title
-                ws.append([c.claimed_on, title, c.project.partner.organisation.name, c.released_on or ""])
-            if not mine["projects"]:
-                ws.append(["", _("none")])
-        if mine["wishes"] is not None:
-            ws.append()
-            ws.append([_("Micro-wishes")], bold=True)
-            ws.append([_("Claimed on"), _("Micro-wish"), _("State"), _("Ended on")])
-            for c in wishes:
-                ws.append(
-                    [
-                        timezone.localtime(c.created_at).date(),
-                        c.wish.title,
-                        c.get_state_display(),
-                        timezone.localtime(c.ended_at).date() if c.ended_at else "",
-                    ]
-                )
-            if not wishes:
+            ws.append([section.title], bold=True)
+            ws.append(list(section.headers))
+            for item in items:
+                ws.append(section.row(item))
+            if not items:
                 ws.append(["", _("none")])
         ws.append()
         ws.append([_("Service records")], bold=True)

@@ -185,11 +185,17 @@ class MemberFilterForm(forms.Form):
             ("building_head", _("Building heads")),
             ("committee", _("Committee members")),
             ("center", _("Centre households")),
-            ("owners_committee", _("Owners' committee members")),
         ],
     )
     dues = forms.BooleanField(label=_("Dues overdue only"), required=False)
     ended = forms.BooleanField(label=_("Include ended memberships"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .hooks import hooks
+
+        # Badges other domains give members (e.g. 业委会 seats) filter the list too.
+        self.fields["badge"].choices = [*self.fields["badge"].choices, *((b.key, b.label) for b in hooks.member_badges)]
 
     def clean_under(self):
         return clean_code(self.cleaned_data.get("under"))

@@ -16,6 +16,7 @@ from linli.core.permissions import Action, restrict
 from linli.core.workdays import add_years
 
 from . import conf
+from .hooks import hooks
 from .models import (
     BRANCH_KINDS,
     CenterHousehold,
@@ -290,10 +291,8 @@ def members(
         qs = qs.filter(seats__is_active=True).distinct()
     elif badge == "center":
         qs = qs.filter(center_households__is_active=True).distinct()
-    elif badge == "owners_committee":
-        from linli.owners.selectors import current_member_ids
-
-        qs = qs.filter(resident_id__in=current_member_ids())
+    elif badge and (hook := hooks.member_badge(badge)) is not None:
+        qs = qs.filter(resident_id__in=hook.holders())
     return qs.order_by("scope_path", "resident__name", "pk")
 
 
@@ -310,10 +309,10 @@ def building_head_user_ids() -> QuerySet:
 
 
 def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
-    """Badges for a page of members: 楼栋长, committee seat, 党员中心户, 业委会 seat (four queries whatever the page
-    size). A member's owners'-committee seats are those of their resident record (``owners.CommitteeSeat``)."""
+    """Badges for a page of members: 楼栋长, committee seat, 党员中心户 (three queries whatever the page size), plus
+    the badges other domains register (``hooks.member_badges``, e.g. 业委会 seats from owners; one query each),
+    given by the member's resident record, in ``m.extra_badges``."""
     from linli.accounts.models import RoleBinding
-    from linli.owners.selectors import current_seats_of
 
     accounts = [m.resident.account_id for m in rows if m.resident.account_id]
     heads = {}
@@ -324,12 +323,13 @@ def attach_badges(rows: list[PartyMember]) -> list[PartyMember]:
     for s in CommitteeSeat.objects.filter(member_id__in=ids, is_active=True).select_related("org"):
         seats.setdefault(s.member_id, []).append(s)
     centers = set(CenterHousehold.objects.filter(member_id__in=ids, is_active=True).values_list("member_id", flat=True))
-    owners = current_seats_of({m.resident_id for m in rows})
+    residents = {m.resident_id for m in rows if m.resident_id}
+    extra = [hook.badges(residents) for hook in hooks.member_badges] if residents else []
     for m in rows:
         m.head_of = heads.get(m.resident.account_id, [])
         m.seat_list = seats.get(m.pk, [])
         m.is_center = m.pk in centers
-        m.owners_seats = owners.get(m.resident_id, [])
+        m.extra_badges = [b for found in extra for b in found.get(m.resident_id, [])]
     return rows
 
 
@@ -457,45 +457,22 @@ def _active_between(qs, start: dt.date, end: dt.date):
 
 
 def sheet_items(user, members: list[InServiceMember], start: dt.date, end: dt.date) -> dict[int, dict]:
-    """What the quarterly record sheet lists for each member besides the service records: the posts, projects
-    (alliance domain) and micro-wishes (wishes domain) they held or claimed in [start, end], each read through
-    that domain's selectors and ``restrict``. ``{member pk: {"posts": [...], "projects": [...] | None,
-    "wishes": [...] | None}}`` — None when the domain is not installed."""
+    """What the quarterly record sheet lists for each member besides the service records: the posts they held in
+    [start, end], and each registered section's items (``hooks.sheet_sections``: the alliance's projects, the
+    micro-wishes…), each read by its domain through ``restrict``.
+    ``{member pk: {"posts": [...], "sections": [(section, [items]), ...]}}``."""
     ids = [m.pk for m in members]
-    out = {m.pk: {"posts": [], "projects": None, "wishes": None} for m in members}
+    out = {m.pk: {"posts": [], "sections": []} for m in members}
     for claim in (
         _active_between(restrict(PostClaim.objects.filter(member__in=ids), user), start, end)
         .select_related("post")
         .order_by("claimed_on", "pk")
     ):
         out[claim.member_id]["posts"].append(claim)
-    try:
-        from linli.alliance import selectors as alliance
-    except ImportError:
-        alliance = None
-    if alliance is not None:
+    for section in hooks.sheet_sections:
+        found = section.collect(user, members, start, end)
         for m in members:
-            out[m.pk]["projects"] = []
-        for claim in alliance.project_claims(user, members=ids, start=start, end=end).order_by("claimed_on", "pk"):
-            out[claim.member_id]["projects"].append(claim)
-    try:
-        from linli.wishes import selectors as wishes
-    except ImportError:
-        wishes = None
-    if wishes is not None:
-        by_resident = {}
-        for m in members:
-            out[m.pk]["wishes"] = []
-            by_resident.setdefault(m.resident_id, []).append(m.pk)
-        claims = (
-            wishes.claims(user)
-            .filter(resident_id__in=list(by_resident), created_at__date__lte=end)
-            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
-            .order_by("created_at", "pk")
-        )
-        for claim in claims:
-            for pk in by_resident.get(claim.resident_id, []):
-                out[pk]["wishes"].append(claim)
+            out[m.pk]["sections"].append((section, found.get(m.pk, [])))
     return out
 
 

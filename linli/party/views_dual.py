@@ -20,6 +20,7 @@ from linli.registry.selectors import resident_for
 
 from . import conf, exporting, selectors, services
 from .forms import ClaimForm, InServiceFilterForm, PostForm, RecordForm, RegistrationForm, ReportForm, SheetForm
+from .hooks import hooks
 from .models import EmployerRegistration, InServiceMember, PostClaim, ServicePost, ServiceRecord
 from .views import SECTION, XLSX, _place
 
@@ -68,19 +69,14 @@ class InServiceListView(ScopedListView):
         return ctx
 
 
-def _project_claims(user, member):
-    """The member's claimed projects (认领项目) from the alliance domain, when it is installed: (claims, may_claim,
-    may_release) — or None, and the page leaves the section out."""
-    try:
-        from linli.alliance import selectors as alliance
-        from linli.alliance.models import ProjectClaim
-    except ImportError:
-        return None
-    return {
-        "claims": list(alliance.project_claims(user, member=member)),
-        "may_claim": member.is_active and can_at(user, Action.ADD, ProjectClaim, member.scope_path),
-        "may_release": can_at(user, Action.CHANGE, ProjectClaim, member.scope_path),
-    }
+def _panels(user, member) -> list[dict]:
+    """The panels other domains add to the member's page (``hooks.inservice_panels``), each with its context."""
+    out = []
+    for panel in hooks.inservice_panels:
+        ctx = panel.context(user, member)
+        if ctx is not None:
+            out.append({"panel": panel, "template": panel.template, **ctx})
+    return out
 
 
 @login_required
@@ -111,7 +107,7 @@ def inservice_detail(request, pk: int):
             if may_record
             else None,
             "may_change": member.is_active and can(user, Action.CHANGE, member),
-            "projects": _project_claims(user, member),
+            "panels": _panels(user, member),
         },
     )
 

@@ -6,12 +6,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.party import services
 
 from .factories import inservice
@@ -83,12 +82,9 @@ def test_sheet_lists_posts_projects_wishes_and_hours(client, tree):
     assert "红色物业微工坊 — 每月义务维修" in values and tree.property_co.name in values
     assert "给独居老人送米面油" in values and "辅导三年级数学" in values
     assert "政策宣讲" in values and Decimal("2.5") in [Decimal(str(v)) for v in values if isinstance(v, float)]
-    # The summary line counts them: 1 post, 1 project, 2 wishes claimed (1 fulfilled), 2.5 hours.
-    with translation.override(settings.LANGUAGE_CODE):
-        summary = translation.gettext(
-            "%(posts)s posts, %(projects)s projects, %(wishes)s micro-wishes claimed "
-            "(%(fulfilled)s fulfilled), %(hours)s service hours"
-        ) % {"posts": 1, "projects": 1, "wishes": 2, "fulfilled": 1, "hours": Decimal("2.5")}
+    # The summary line counts them: 1 post, then each domain's section (1 project, 2 wishes claimed, 1 fulfilled),
+    # then 2.5 hours — one sentence in Chinese whichever domains add their sections.
+    summary = "认领岗位 1 个、项目 1 个、微心愿 2 个（已实现 1 个），服务 2.5 小时"
     assert summary in values
 
 
