@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture(scope="session")
 def _tree_snapshot(django_db_setup, django_db_blocker):
     """``build_tree()`` once per test process (rolled back), its rows kept for :func:`tree` to replay."""
-    from linli.core.testing import TreeSnapshot
+    from linli.accounts.testing import TreeSnapshot
 
     with django_db_blocker.unblock():
         return TreeSnapshot.take()
@@ -12,7 +12,7 @@ def _tree_snapshot(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def tree(db, _tree_snapshot):
-    """The small place tree with one user per role (``linli.core.testing.build_tree``), fresh in every test:
+    """The small place tree with one user per role (``linli.accounts.testing.build_tree``), fresh in every test:
     replayed from the process's snapshot (a few INSERTs) instead of built again through the services."""
     return _tree_snapshot.tree()
 
@@ -54,7 +54,7 @@ def api_client():
 @pytest.fixture
 def token_for(client):
     """Issue a bearer token for a username through the real endpoint; returns request headers."""
-    from linli.core.testing import PASSWORD
+    from linli.accounts.testing import PASSWORD
 
     def _token(username):
         resp = client.post(

@@ -115,9 +115,9 @@ def main() -> int:
     from django.db import connection
 
     from linli.accounts import services as acc
+    from linli.accounts.testing import system_user
     from linli.areas import services as areas
     from linli.areas.models import Level, Place
-    from linli.core.testing import system_user
     from linli.registry.importing import services
     from linli.registry.models import ImportJob, Resident
 

@@ -37,6 +37,7 @@ DB = "linli_bench_scorecards"
 def seed(members: int, year: int, rng: random.Random) -> dict:
     from django.apps import apps
 
+    from linli.accounts.testing import system_user
     from linli.alliance.models import (
         Alliance,
         AllianceMember,
@@ -46,7 +47,6 @@ def seed(members: int, year: int, rng: random.Random) -> dict:
         JointMeeting,
     )
     from linli.areas import services as areas
-    from linli.core.testing import system_user
     from linli.orgs.models import Organisation
     from linli.party.models import InServiceMember, PartyMember, PartyOrg, ServiceRecord
     from linli.registry.models import Resident
@@ -294,7 +294,7 @@ def main() -> int:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
     from linli.scorecards import services
     from linli.scorecards.models import CardType
 

@@ -5,7 +5,7 @@ Usage:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/pytho
             [--duration 15] [--connections 32] [--workers 2] [--threads 4] [--keep]
 
 Creates the throwaway database ``linli_bench_wo_create``, migrates it, builds the test tree
-(``linli.core.testing.build_tree``: one district, a resident at home in community A1), issues a bearer token,
+(``linli.accounts.testing.build_tree``: one district, a resident at home in community A1), issues a bearer token,
 starts granian (WSGI, ``bench/workorders_wsgi.py``: the project plus two bare endpoints) and drives, one after the
 other with the same server, ``wrk -c<connections>``:
 
@@ -142,7 +142,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from linli.accounts.services import token_issue
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
 
     figures = Figures("workorders_create")
 

@@ -175,7 +175,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from linli.accounts.models import User
-    from linli.core.testing import build_tree, system_user
+    from linli.accounts.testing import build_tree, system_user
     from linli.orgs import services as orgs_services
     from linli.orgs.models import Organisation
     from linli.workorders.models import Case

@@ -1,4 +1,4 @@
-"""What the browser walks share: logging in as a test user (``linli.core.testing.PASSWORD``)."""
+"""What the browser walks share: logging in as a test user (``linli.accounts.testing.PASSWORD``)."""
 
 from django.urls import reverse
 
@@ -9,7 +9,7 @@ def login(page, url: str, username: str, *, viewport: dict | None = None, passwo
     The previous page is left first: a redirect still in flight would otherwise come back after the cookies are
     cleared, as an anonymous request, and set a CSRF cookie that no longer matches the login form's token (this
     made walks with several users flaky on PostgreSQL)."""
-    from linli.core.testing import PASSWORD
+    from linli.accounts.testing import PASSWORD
 
     page.goto("about:blank")
     page.context.clear_cookies()

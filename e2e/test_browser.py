@@ -29,7 +29,7 @@ def assert_no_horizontal_overflow(page, what: str):
 def test_grid_worker_sees_only_their_building(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import PASSWORD, build_tree
+    from linli.accounts.testing import PASSWORD, build_tree
 
     tree = build_tree()
     url = live_server.url

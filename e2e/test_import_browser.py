@@ -57,7 +57,7 @@ def upload(page, data: bytes, name: str):
 def test_upload_see_errors_fix_and_commit(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import PASSWORD, build_tree
+    from linli.accounts.testing import PASSWORD, build_tree
     from linli.registry.models import Resident
 
     tree = build_tree()

@@ -15,7 +15,7 @@ def test_invitee_checks_in_and_votes_on_a_phone(browser, live_server, transactio
     from django.utils import timezone
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
     from linli.meetings import services
     from linli.meetings.models import Vote
     from linli.meetings.tests.factories import resident_user

@@ -28,7 +28,7 @@ def _photo(path):
 def test_secretary_records_a_theme_day_with_attendance_and_photo(page, live_server, transactional_db, tmp_path):
     from playwright.sync_api import expect
 
-    from linli.core.testing import PASSWORD, build_tree
+    from linli.accounts.testing import PASSWORD, build_tree
     from linli.orglife import services
     from linli.orglife.models import Meeting, MeetingPhoto
     from linli.orglife.tests.factories import PartyTree

@@ -19,7 +19,7 @@ NARROW = 375
 def test_secretary_fixes_a_branch_below_three_members(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import PASSWORD, build_tree, system_user
+    from linli.accounts.testing import PASSWORD, build_tree, system_user
     from linli.party import services
     from linli.registry import services as registry
 

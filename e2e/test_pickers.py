@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_pick_a_member_in_the_pairing_form(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree, system_user
+    from linli.accounts.testing import build_tree, system_user
     from linli.registry import services as reg
     from linli.visits.models import Pairing
 

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.browser
 def test_secretary_computes_publicises_and_prints(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
+    from linli.accounts.testing import PASSWORD, build_tree, system_user
     from linli.alliance import services as al
     from linli.alliance.models import ItemStatus
-    from linli.core.testing import PASSWORD, build_tree, system_user
     from linli.orgs import services as orgs
 
     tree = build_tree()

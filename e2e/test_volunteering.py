@@ -24,7 +24,7 @@ def assert_fits_a_phone(page, what):
 
 
 def sign_in(page, url, username, *, then=None):
-    from linli.core.testing import PASSWORD
+    from linli.accounts.testing import PASSWORD
 
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
@@ -61,7 +61,7 @@ def organiser_link(screen, url, activity, action):
 def test_resident_signs_up_and_checks_in_on_a_phone(page, browser, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree, system_user
+    from linli.accounts.testing import build_tree, system_user
     from linli.registry import services as reg
     from linli.registry.models import Resident
     from linli.volunteering import services

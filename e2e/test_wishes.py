@@ -23,7 +23,7 @@ def test_wish_from_publication_to_points(page, live_server, transactional_db, tm
     from PIL import Image
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree, system_user
+    from linli.accounts.testing import build_tree, system_user
     from linli.party import services as party
     from linli.points.tests.factories import resident_with_login
     from linli.scorecards import services as scorecards

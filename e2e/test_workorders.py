@@ -75,7 +75,7 @@ def evaluate(page, url, case, verdict, reasons=()):
 def test_whistle_loop_from_report_to_archive(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
     from linli.workorders.models import Case, CaseAssignment
 
     tree = build_tree()
@@ -198,7 +198,7 @@ def test_grid_worker_patrol_find_on_a_phone_with_gps(page, live_server, transact
     """A grid worker's phone view: report a patrol find with a photo, the GPS point and the building."""
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
     from linli.workorders.models import Case
 
     tree = build_tree()
@@ -232,7 +232,7 @@ def test_settings_on_a_phone_refuse_bad_input_in_chinese(page, live_server, tran
     """The district administrator changes a time limit on a phone: bad input is refused with a field error."""
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
     from linli.workorders.models import TimeLimit
 
     build_tree()

@@ -12,3 +12,13 @@ registry.add_menu(
 registry.add_menu(
     MenuItem("management", _("Audit trail"), "accounts:audit_list", model="core.auditlog", order=90, audience="staff")
 )
+
+
+def _token_user(raw):
+    from .services import token_authenticate
+
+    return token_authenticate(raw)
+
+
+# The API's bearer auth (linli.core.api) asks who holds a token; core imports no domain app.
+registry.add_token_authenticator(_token_user)

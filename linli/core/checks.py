@@ -8,7 +8,7 @@ start-up, and ``manage.py check --deploy`` flags them in every environment, so a
     linli.W001  DEBUG is on
     linli.W002  the secret key is the public development default
     linli.W003  personal-data keys are derived from the secret key (LINLI_DATA_KEYS / LINLI_HASH_KEY unset)
-    linli.W004  demo accounts, with their published password, can log in
+    linli.W004  demo accounts, with their published password, can log in (registered by linli.demo)
     linli.W005  the rate-limit counters are not shared between app processes (local-memory cache)
 """
 
@@ -22,9 +22,8 @@ PUBLIC_SECRET_PREFIX = "insecure-"
 
 
 def findings() -> list[Warning]:
-    from linli.demo.backends import demo_login_allowed
+    from .registry import registry
 
-    env = settings.LINLI_ENV
     out = []
     if settings.DEBUG:
         out.append(
@@ -52,14 +51,8 @@ def findings() -> list[Warning]:
                 id="linli.W003",
             )
         )
-    if demo_login_allowed():
-        out.append(
-            Warning(
-                f"Demo accounts can log in with their published password (LINLI_ENV={env}).",
-                hint="Demo accounts are refused only under LINLI_ENV=production; never seed demo data elsewhere.",
-                id="linli.W004",
-            )
-        )
+    for more in registry.security_findings:  # e.g. linli.W004 from the demo app's registrations.py
+        out.extend(more())
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if getattr(settings, "RATELIMIT_ENABLE", True) and backend.endswith(("LocMemCache", "DummyCache")):
         out.append(

@@ -67,11 +67,10 @@ def provisional_calendar_years(user) -> list[int]:
 
 def shell(request):
     user = getattr(request, "user", None)
-    from linli.notifications.services import unread_count
-
     return {
-        # Called (one COUNT query) only by templates that show it.
-        "notification_count": functools.partial(unread_count, user),
+        # What domains show in the shell, e.g. ``notification_count`` (notifications' registrations.py: a callable,
+        # one COUNT query only where a template shows it).
+        **{v.key: v.value(user) for v in registry.shell_values},
         # Called (one query) only by templates that show it: the banner of a provisional calendar year.
         "calendar_provisional": functools.partial(provisional_calendar_years, user),
         "nav_sections": [(s, SECTION_LABELS[s]) for s in SECTIONS],

@@ -10,7 +10,12 @@
 * ``todo_sources``: what is waiting for the user (the workbench's 待办), each domain its own;
 * ``figure_sources``: the counts that matter for the user's scope, shown on the workbench and the section pages;
 * ``sealed_checks``: how ``manage.py restore_backup`` proves a restored database's sealed personal data can be read
-  with the configured keys (a sample decrypted and its lookup hash recomputed).
+  with the configured keys (a sample decrypted and its lookup hash recomputed);
+* ``token_authenticators``: who a bearer token belongs to (accounts' API tokens), for ``core.api``'s auth;
+* ``shell_values``: what every page's shell shows from a domain (the notifications bell's count);
+* ``security_findings``: further development-default findings of ``core.checks`` (demo accounts that can log in).
+
+Core itself imports no domain app: what it needs from accounts, notifications or demo is registered here by them.
 """
 
 from __future__ import annotations
@@ -183,6 +188,15 @@ class SealedCheck:
     run: Callable
 
 
+@dataclass(frozen=True)
+class ShellValue:
+    """``value(user)`` is put in every page's context as ``key`` (``core.context_processors.shell``); make it cheap —
+    e.g. a ``functools.partial`` a template calls only where it shows the value."""
+
+    key: str
+    value: Callable
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -198,6 +212,23 @@ class Registry:
     audit_actions: dict = field(default_factory=dict)
     # Audit object types that are no model (e.g. "workorders.stats" for an export) → their label.
     audit_object_types: dict = field(default_factory=dict)
+    # ``fn(raw_token) -> user | None``, tried in order by the API's bearer auth (accounts registers its API tokens).
+    token_authenticators: list[Callable] = field(default_factory=list)
+    shell_values: list[ShellValue] = field(default_factory=list)
+    # ``fn() -> list[django.core.checks.CheckMessage]``: findings added to core.checks' development defaults.
+    security_findings: list[Callable] = field(default_factory=list)
+
+    def add_token_authenticator(self, fn: Callable) -> None:
+        if fn not in self.token_authenticators:
+            self.token_authenticators.append(fn)
+
+    def add_shell_value(self, value: ShellValue) -> None:
+        self.shell_values[:] = [v for v in self.shell_values if v.key != value.key]
+        self.shell_values.append(value)
+
+    def add_security_finding(self, fn: Callable) -> None:
+        if fn not in self.security_findings:
+            self.security_findings.append(fn)
 
     def add_audit_actions(self, labels: dict, object_types: dict | None = None) -> None:
         self.audit_actions.update(labels)

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from linli.accounts import services
 from linli.accounts.models import ApiToken, RoleBinding
+from linli.accounts.testing import PASSWORD, system_user
 from linli.core.models import AuditLog
-from linli.core.testing import PASSWORD, system_user
 
 pytestmark = pytest.mark.django_db
 

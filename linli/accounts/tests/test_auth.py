@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from linli.accounts.models import ApiToken
-from linli.core.testing import PASSWORD
+from linli.accounts.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_wrong_password_and_lockout(tree, client, settings):
 
 def test_inactive_user_token_stops_working(tree, client):
     from linli.accounts import services
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
 
     raw = _token(client, "grid_a").json()["token"]
     services.user_update(actor=system_user(), user=tree.users["grid_a"], is_active=False)
@@ -98,7 +98,7 @@ def test_admin_only_for_superusers(tree, client):
     client.force_login(staff)
     resp = client.get("/admin/")
     assert resp.status_code in (302, 403)
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
 
     client.force_login(system_user())
     assert client.get("/admin/").status_code == 200

@@ -4,7 +4,7 @@ a short per-username slowdown; nobody can lock someone else out from their own a
 import pytest
 from django.core.cache import cache
 
-from linli.core.testing import PASSWORD
+from linli.accounts.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

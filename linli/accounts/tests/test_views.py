@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from linli.accounts import services
 from linli.accounts.models import RoleBinding, User
+from linli.accounts.testing import PASSWORD, system_user
 from linli.core.models import AuditLog
-from linli.core.testing import PASSWORD, count_queries, system_user
+from linli.core.testing import count_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 
 
 @pytest.fixture

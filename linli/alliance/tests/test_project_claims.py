@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.alliance import services
 from linli.alliance.models import ProblemStatus, ProjectClaim, ProjectStatus
 from linli.core.models import AuditLog
-from linli.core.testing import system_user
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.accounts.testing import system_user
 from linli.areas import services
 from linli.areas.models import Level, Place
 from linli.core.models import AuditLog
-from linli.core.testing import system_user
 
 pytestmark = pytest.mark.django_db
 

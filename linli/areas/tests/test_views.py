@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from linli.accounts.testing import system_user
 from linli.areas import services
 from linli.areas.models import Grid, Level, Place
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 
 pytestmark = pytest.mark.django_db
 

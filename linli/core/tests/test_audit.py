@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.areas import services
 from linli.core import audit
 from linli.core.models import AuditLog
-from linli.core.testing import system_user
 
 pytestmark = pytest.mark.django_db
 

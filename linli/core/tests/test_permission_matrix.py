@@ -10,8 +10,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from linli.accounts import services as acc
+from linli.accounts.testing import PASSWORD, build_tree, system_user
 from linli.areas import services as areas
-from linli.core.testing import PASSWORD, build_tree, system_user
 from linli.orgs import services as orgs
 
 pytestmark = pytest.mark.django_db

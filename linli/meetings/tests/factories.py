@@ -8,7 +8,7 @@ import itertools
 from django.utils import timezone
 
 from linli.accounts import services as acc
-from linli.core.testing import PASSWORD, system_user
+from linli.accounts.testing import PASSWORD, system_user
 from linli.meetings import services
 from linli.registry import services as reg
 

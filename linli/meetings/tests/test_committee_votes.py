@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.meetings import services
 from linli.meetings.models import Outcome
 from linli.owners import services as owners

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.registry.models import Resident
 
 JOINED = dt.date(2010, 7, 1)

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.core.validators import credit_code_check_char
 from linli.orgs import services
 from linli.orgs.models import Organisation, OrgKind

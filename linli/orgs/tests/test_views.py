@@ -70,7 +70,7 @@ def test_list_htmx_returns_only_the_results_fragment(tree, login):
 
 
 def test_list_is_scoped(tree, login):
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
     from linli.orgs import services
 
     far = services.organisation_create(actor=system_user(), area=tree.comm_b1, kind="social", name="半山志愿者协会")
@@ -85,7 +85,7 @@ def test_list_is_scoped(tree, login):
 
 
 def test_list_query_count_is_constant(tree, login):
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
     from linli.orgs import services
 
     client = login("district_admin")
@@ -185,8 +185,8 @@ def test_create_rejects_duplicate_credit_code_on_the_field(tree, login):
 
 
 def test_create_property_company_with_compounds(tree, login):
+    from linli.accounts.testing import system_user
     from linli.areas import services as areas
-    from linli.core.testing import system_user
 
     other = areas.place_create(actor=system_user(), parent=tree.comm_a1, name="雨秀苑")
     client = login("district_admin")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.owners import services
 from linli.registry import services as registry
 

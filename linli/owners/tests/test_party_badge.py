@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from linli.core.testing import count_queries, system_user
+from linli.accounts.testing import system_user
+from linli.core.testing import count_queries
 from linli.owners import services
 from linli.party.tests.factories import branch, members
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from linli.accounts.testing import system_user
 from linli.areas import services as areas
 from linli.core.models import AuditLog
-from linli.core.testing import system_user
 from linli.owners import services
 from linli.owners.models import CommitteeSeat, OwnersCommittee
 

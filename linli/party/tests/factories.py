@@ -7,7 +7,7 @@ import itertools
 
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.party import services
 from linli.registry import services as registry
 

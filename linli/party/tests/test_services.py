@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import system_user
 from linli.core.workdays import add_years
 from linli.notifications.models import Notification
 from linli.party import reminders, selectors, services, tasks

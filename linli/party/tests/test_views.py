@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.party import services
 from linli.party.models import PartyMember
 

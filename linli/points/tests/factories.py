@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from linli.accounts import services as acc
-from linli.core.testing import PASSWORD, system_user
+from linli.accounts.testing import PASSWORD, system_user
 from linli.registry import services as reg
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 
-from linli.core.testing import build_tree, system_user
+from linli.accounts.testing import build_tree, system_user
 from linli.points import services
 from linli.points.models import LedgerEntry, Order, ShopItem
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.core import events
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.points import services
 from linli.points.models import EarningRule, LedgerEntry, Order, ShopItem
 

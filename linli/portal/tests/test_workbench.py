@@ -133,7 +133,7 @@ def test_a_residents_tabs_show_only_sections_that_open(client, tree, name):
 def test_wishes_wait_for_review_confirmation_and_the_claimer(tree):
     from decimal import Decimal
 
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
     from linli.points.tests.factories import resident_with_login
     from linli.registry import services as reg
     from linli.volunteering import services as vol

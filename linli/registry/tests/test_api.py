@@ -5,8 +5,9 @@ import json
 
 import pytest
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.registry import services
 from linli.registry.care_tags import ensure_care_tags
 from linli.registry.models import CareTag, HouseholdMember, Resident

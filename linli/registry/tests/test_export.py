@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from linli.accounts.testing import system_user
 from linli.areas import services as areas
 from linli.core import crypto
 from linli.core.models import AuditLog
-from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.core.validators import id_check_char
 from linli.registry import services as registry
 from linli.registry.importing import services as imports

@@ -17,10 +17,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from linli.accounts import services as acc
+from linli.accounts.testing import PASSWORD, system_user
 from linli.areas import services as areas
 from linli.core import crypto
 from linli.core.models import AuditLog
-from linli.core.testing import PASSWORD, count_queries, system_user
+from linli.core.testing import count_queries
 from linli.core.validators import id_check_char
 from linli.orgs.models import Organisation
 from linli.registry import services as registry

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.core.validators import id_check_char
 from linli.registry import merge, services
 from linli.registry.models import CareTag, Household, HouseholdMember, Occupancy, Resident, ResidentTag

@@ -12,9 +12,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from linli.accounts.testing import PASSWORD, build_tree, system_user
 from linli.areas import services as areas
 from linli.core.models import AuditLog
-from linli.core.testing import PASSWORD, build_tree, system_user
 from linli.registry import services
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.core.widgets import Picker
 from linli.registry import services
 from linli.registry.pickers import ResidentChoiceField

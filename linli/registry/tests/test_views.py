@@ -6,10 +6,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from linli.accounts.testing import system_user
 from linli.areas import services as areas
 from linli.core.models import AuditLog
 from linli.core.registry import ResidentPanel, registry
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.registry import services
 from linli.registry.care_tags import ensure_care_tags
 from linli.registry.models import CareTag, Household, HouseholdMember, Resident, ResidentTag

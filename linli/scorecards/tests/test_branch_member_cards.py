@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.scorecards import services
 from linli.scorecards.models import Indicator, RunState
 

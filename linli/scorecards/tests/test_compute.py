@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog, CalendarDay
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.scorecards import services
 from linli.scorecards.models import Indicator, Objection, RunState, ScoreCard, stars_for
 from linli.scorecards.providers import Value, providers

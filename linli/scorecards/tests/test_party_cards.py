@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.scorecards import services
 
 pytestmark = pytest.mark.django_db

@@ -120,8 +120,8 @@ def test_run_list_query_count_constant(client, tree, orgs_alliance, year):
 
 
 def test_community_staff_see_a_street_run_with_only_their_cards(client, tree, orgs_alliance, year):
+    from linli.accounts.testing import system_user
     from linli.alliance import services as al
-    from linli.core.testing import system_user
     from linli.orgs import services as orgs
 
     root = system_user()

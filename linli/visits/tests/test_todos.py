@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.core.workbench import todos_for
 from linli.registry import services as reg
 from linli.registry.care_tags import ensure_care_tags

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.core.models import AuditLog
-from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.points.tests.factories import resident_with_login
 from linli.registry import services as reg
 from linli.registry.care_tags import ensure_care_tags

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from linli.accounts.testing import system_user
 from linli.areas import services as areas
 from linli.core.models import AuditLog
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.registry import services as reg
 from linli.registry.care_tags import ensure_care_tags
 from linli.registry.models import CareTag

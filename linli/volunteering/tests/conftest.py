@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 
 
 @pytest.fixture

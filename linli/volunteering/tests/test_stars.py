@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from linli.accounts.testing import PASSWORD, system_user
 from linli.core.context_processors import visible_menu
 from linli.core.models import AuditLog
 from linli.core.permissions import restrict
-from linli.core.testing import PASSWORD, system_user
 from linli.volunteering import selectors, services
 from linli.volunteering.models import StarAward, StarStatus, StarThreshold, Volunteer
 

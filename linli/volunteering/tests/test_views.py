@@ -218,7 +218,7 @@ def test_out_of_scope_is_404(client, tree, make_activity, make_volunteer):
     client.force_login(tree.users["secretary_a1"])
     assert client.get(reverse("volunteering:activity", args=[a.pk])).status_code == 200
     from linli.accounts import services as acc
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
 
     other = acc.user_create(actor=system_user(), username="sec_b1", password="Test-pass-2026", home=tree.comm_b1)
     acc.binding_add(actor=system_user(), user=other, role="community_secretary", place=tree.comm_b1)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.orglife.tests.factories import member as party_member
 from linli.orglife.tests.factories import org as party_org
 from linli.points.tests.factories import resident_with_login

@@ -13,8 +13,9 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from PIL import Image
 
+from linli.accounts.testing import build_tree, system_user
 from linli.core.models import AuditLog
-from linli.core.testing import FORMULA_NAME, assert_text_not_formula, build_tree, count_queries, system_user
+from linli.core.testing import FORMULA_NAME, assert_text_not_formula, count_queries
 from linli.points.models import LedgerEntry
 from linli.points.tests.factories import resident_with_login
 from linli.registry import services as reg

@@ -132,7 +132,7 @@ def test_scope_permissions_and_404(tree, client, token_for):
 
 
 def test_confidential_reporter_hidden_from_handlers_and_private_notes_from_the_reporter(tree, client, token_for):
-    from linli.core.testing import system_user
+    from linli.accounts.testing import system_user
     from linli.registry import services as reg
 
     own = reg.resident_create(actor=system_user(), name="刘居民", home=tree.house_a1, phone="13912345678")
@@ -278,7 +278,7 @@ def test_attachments_multipart(tree, client, token_for):
 def test_two_simultaneous_signs_exactly_one_wins(tree, token_for):
     """Two staff of the lead department press 签收 at the same moment: one 200, one 409."""
     from linli.accounts import services as acc
-    from linli.core.testing import PASSWORD, system_user
+    from linli.accounts.testing import PASSWORD, system_user
 
     second = acc.user_create(actor=system_user(), username="prop2", password=PASSWORD, home=tree.district)
     acc.binding_add(actor=system_user(), user=second, role="property_staff", organisation=tree.property_co)

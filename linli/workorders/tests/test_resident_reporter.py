@@ -5,7 +5,7 @@ their own case afterwards; staff keep them."""
 import pytest
 from django.urls import reverse
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.registry import services as reg
 from linli.workorders.models import Case
 
