@@ -287,11 +287,10 @@ DEFAULT_CASE_CATEGORY = "other"
 
 
 def workorders_available() -> bool:
-    try:
-        from linli.workorders import services as wo
-    except ImportError:
-        return False
-    return hasattr(wo, "case_create")
+    """Work orders are installed (an optional neighbour: without them the button to file a case is not shown)."""
+    from django.apps import apps
+
+    return apps.is_installed("linli.workorders")
 
 
 @transaction.atomic

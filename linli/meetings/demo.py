@@ -119,10 +119,12 @@ def seed(ctx) -> list[str]:
     lines.append("meetings: council meeting in progress (secret ballot) open to the demo resident")
 
     # 3. A party-branch meeting next week, if the party demo made a branch here.
-    try:
-        from linli.party.models import BRANCH_KINDS, PartyMember, PartyOrg
-    except ImportError:  # pragma: no cover
+    from django.apps import apps
+
+    if not apps.is_installed("linli.party"):
         return lines
+    from linli.party.models import BRANCH_KINDS, PartyMember, PartyOrg
+
     org = (
         PartyOrg.objects.filter(kind__in=BRANCH_KINDS, is_active=True, scope_path__startswith=community.path)
         .order_by("id")

@@ -139,10 +139,8 @@ def visit_create(request):
 def _categories():
     if not services.workorders_available():
         return []
-    try:
-        from linli.workorders.models import Category
-    except ImportError:
-        return []
+    from linli.workorders.models import Category
+
     return list(
         Category.objects.filter(is_active=True, children__isnull=True)
         .order_by("code")
