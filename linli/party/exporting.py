@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
