@@ -308,7 +308,7 @@ def release_overdue(*, today: dt.date | None = None, actor=None) -> int:
     return released
 
 
-def _is_claimer(user, c: WishClaim) -> bool:
+def is_claimer(user, c: WishClaim) -> bool:
     if c.user_id == getattr(user, "pk", None):
         return True
     return bool(c.organisation_id) and any(
@@ -321,7 +321,7 @@ def wish_fulfil(*, actor, wish: Wish, note: str = "", photos: Iterable = ()) -> 
     """A claimer marks the wish fulfilled, with at least one photo as proof."""
     wish = _locked(wish)
     active = list(wish.claims.filter(state=ClaimState.ACTIVE).select_related("organisation"))
-    if not any(_is_claimer(actor, c) for c in active):
+    if not any(is_claimer(actor, c) for c in active):
         raise PermissionDenied(_("Only a claimer of this wish can mark it fulfilled."))
     _step(wish, "fulfil")
     photos = list(photos)

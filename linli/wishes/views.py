@@ -55,7 +55,7 @@ def board_detail(request, pk):
     wish = Wish.objects.only("id", "state", "fulfil_within_days").get(pk=pk)
     options = services.claim_options(request.user)
     my_claims = list(WishClaim.objects.filter(wish_id=pk, state=ClaimState.ACTIVE).select_related("organisation"))
-    my_claims = [c for c in my_claims if services._is_claimer(request.user, c)]
+    my_claims = [c for c in my_claims if services.is_claimer(request.user, c)]
     claim_form = ClaimForm(options=options)
     fulfil_form = FulfilForm()
     if request.method == "POST":
@@ -236,7 +236,7 @@ def photo(request, pk):
     if item is None:
         raise Http404
     allowed = restrict(WishPhoto.objects.filter(pk=pk), request.user).exists() or any(
-        services._is_claimer(request.user, c) for c in item.wish.claims.all()
+        services.is_claimer(request.user, c) for c in item.wish.claims.all()
     )
     if not allowed:
         raise Http404
