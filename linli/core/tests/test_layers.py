@@ -19,6 +19,7 @@ builds places, organisations and accounts through their services), so ``core/tes
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -154,9 +155,29 @@ def test_every_app_has_a_layer():
     assert placed - apps == set()
 
 
+#: Violations being removed by the branch that splits workorders and party views into packages (issue #13 item 4:
+#: ``workorders.policy``/``services`` give these helpers public names, ``party.views.common.place_field``). Matched
+#: without the line number; an entry that no longer occurs fails the test below, so the list empties as they go.
+PENDING = {
+    "linli.party.views_dual: imports private _place from linli.party.views",
+    "linli.workorders.deadlines: uses private linli.workorders.services._users_with_roles_over",
+    "linli.workorders.deadlines: uses private linli.workorders.services._case_url",
+    "linli.workorders.open311.services: uses private linli.workorders.services._event",
+    "linli.workorders.registrations: imports private _report_mode_allowed from linli.workorders.views",
+    "linli.workorders.services_taskforce: imports private _event from linli.workorders.services",
+}
+
+
+def _without_line(violation: str) -> str:
+    return re.sub(r":\d+:", ":", violation, count=1)
+
+
 def test_the_tree_keeps_the_layers():
     found = scan(ROOT)
-    assert found == [], "\n".join(found)
+    new = [v for v in found if _without_line(v) not in PENDING]
+    assert new == [], "\n".join(new)
+    gone = PENDING - {_without_line(v) for v in found}
+    assert not gone, f"fixed — remove from PENDING: {sorted(gone)}"
 
 
 # --- the checker fails when a forbidden import is added --------------------------------------------------------
