@@ -71,8 +71,8 @@ def test_several_committees_open_the_list_and_the_queries_stay_few(tree):
         todos = {t.key: t for t in collect(user)}
     assert todos["owners.members"].url != reverse("owners:list")  # one committee: its own page
 
+    from linli.accounts.testing import system_user
     from linli.areas import services as areas
-    from linli.core.testing import system_user
 
     for i in range(3):
         compound = areas.place_create(actor=system_user(), parent=tree.comm_a2, name=f"小区{i}")

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from linli.accounts.testing import system_user
 from linli.core import dates
-from linli.core.testing import count_queries, system_user
+from linli.core.testing import count_queries
 from linli.core.workbench import todos_for
 from linli.core.workdays import add_years
 from linli.party import selectors, services

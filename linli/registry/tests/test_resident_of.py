@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from linli.core.testing import system_user
+from linli.accounts.testing import system_user
 from linli.registry import services as reg
 from linli.registry.models import Resident
 from linli.registry.selectors import resident_of
