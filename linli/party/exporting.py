@@ -130,7 +130,7 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
         recs = records.get(m.pk, [])
         total = sum((rec.hours for rec in recs), Decimal("0"))
         parts = [_("%(n)s posts") % {"n": len(mine["posts"])}]
-        parts += [section.summary(items) for section, items in mine["sections"]]
+        parts += [section.summary(rows) for section, rows in mine["sections"]]
         ws.append(
             [
                 _("This quarter"),
@@ -146,13 +146,13 @@ def export_quarter_sheet(*, actor, members: list[InServiceMember], year: int, qu
             ws.append([c.claimed_on, c.post.title, "", c.released_on or ""])
         if not mine["posts"]:
             ws.append(["", _("none")])
-        for section, items in mine["sections"]:
+        for section, rows in mine["sections"]:
             ws.append()
             ws.append([section.title], bold=True)
             ws.append(list(section.headers))
-            for item in items:
+            for item in rows:
                 ws.append(section.row(item))
-            if not items:
+            if not rows:
                 ws.append(["", _("none")])
         ws.append()
         ws.append([_("Service records")], bold=True)

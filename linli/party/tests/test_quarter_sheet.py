@@ -96,3 +96,30 @@ def test_sheet_of_an_earlier_quarter_leaves_out_later_claims(client, tree):
     client.force_login(tree.users["secretary_a1"])
     resp = client.get(reverse("party:quarter_sheet", args=[member.pk]), {"year": TODAY.year - 1, "quarter": 2})
     assert "垃圾分类督导员" not in _sheet_values(resp)
+
+
+def test_employer_sheet_gives_each_member_their_own_sections(client, tree):
+    """One workbook for all in-service members of an employer: each member's sheet lists their own projects and
+    micro-wishes (the sections the alliance and wishes domains add), the member without any shows "none"."""
+    from linli.alliance import services as alliance
+
+    root = system_user()
+    first = inservice(tree)
+    second = inservice(tree, home=tree.house_a1)
+    a = alliance.alliance_create(actor=root, community=tree.comm_a1)
+    partner = alliance.partner_add(actor=root, alliance=a, organisation=tree.property_co)
+    project = alliance.project_add(actor=root, partner=partner, title="红色物业微工坊", status="in_progress")
+    alliance.project_claim(actor=root, project=project, member=first, role="每月义务维修")
+
+    client.force_login(tree.users["dept_staff"])
+    resp = client.get(reverse("party:employer_sheet", args=[tree.dept.pk]), {"year": TODAY.year, "quarter": QUARTER})
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    assert len(wb.worksheets) == 2
+    by_name = {
+        ws.title: [v for row in ws.iter_rows(values_only=True) for v in row if v is not None] for ws in wb.worksheets
+    }
+    assert "红色物业微工坊 — 每月义务维修" in by_name[first.resident.name]
+    assert "认领岗位 0 个、项目 1 个、微心愿 0 个（已实现 0 个），服务 0 小时" in by_name[first.resident.name]
+    assert "红色物业微工坊 — 每月义务维修" not in by_name[second.resident.name]
+    assert "认领岗位 0 个、项目 0 个、微心愿 0 个（已实现 0 个），服务 0 小时" in by_name[second.resident.name]
