@@ -52,7 +52,7 @@ def main() -> int:
     from django.test import Client
 
     from linli.accounts.services import token_issue
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
 
     try:
         call_command("migrate", verbosity=0)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_pick_the_covered_buildings_of_a_party_group(page, live_server, transactional_db):
     from playwright.sync_api import expect
 
-    from linli.core.testing import build_tree
+    from linli.accounts.testing import build_tree
     from linli.party.models import PartyOrg
     from linli.party.tests.factories import branch
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from linli.accounts import services as acc
-from linli.core.testing import PASSWORD, system_user
+from linli.accounts.testing import PASSWORD, system_user
 
 pytestmark = pytest.mark.django_db
 
