@@ -29,14 +29,14 @@ def test_secretary_records_a_theme_day_with_attendance_and_photo(page, live_serv
     from playwright.sync_api import expect
 
     from linli.accounts.testing import PASSWORD, build_tree
-    from linli.orglife import services
+    from linli.core import dates
     from linli.orglife.models import Meeting, MeetingPhoto
     from linli.orglife.tests.factories import PartyTree
 
     tree = build_tree()
     party = PartyTree(tree)
     url = live_server.url
-    day = services.today()  # held today: it counts for this month
+    day = dates.today()  # held today: it counts for this month
 
     page.set_viewport_size({"width": NARROW, "height": 812})
     page.goto(url + reverse("accounts:login"))
