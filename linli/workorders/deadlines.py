@@ -46,10 +46,10 @@ def run(now=None) -> dict:
     for case in waiting.iterator(chunk_size=500):
         if workdays_between(local_date(case.completed_at), today) == 1:
             notify(
-                users=services._users_with_roles_over(case.scope_path, policy.COMMUNITY_ROLES),
+                users=services.users_with_roles_over(case.scope_path, policy.COMMUNITY_ROLES),
                 title=_("Return visit due (回访): %(title)s") % {"title": case.title},
                 body=_("Completed yesterday; please ask the resident for their verdict."),
-                url=services._case_url(case),
+                url=services.case_url(case),
                 kind="workorders.revisit",
                 obj=case,
             )

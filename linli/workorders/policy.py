@@ -107,3 +107,84 @@ def by_reporter(case, event) -> bool:
 
 def identity_protected(case) -> bool:
     return case.confidentiality in ("confidential", "anonymous")
+
+
+# --- pages: who sees which page and step ------------------------------------------------------------------
+
+STAFF_ROLES = {r for r in Role.values if r != Role.RESIDENT}
+PATROL_ROLES = {Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER}
+COUNTER_ROLES = {
+    Role.COMMUNITY_SECRETARY,
+    Role.SOCIAL_WORKER,
+    Role.STREET_STAFF,
+    Role.DISPATCHER,
+    Role.DISTRICT_ADMIN,
+    Role.GRID_WORKER,
+}
+REPORT_MODES = ("resident", "patrol", "counter")
+
+
+def roles_of(user) -> set[str]:
+    return {b.role for b in bindings_for(user)}
+
+
+def is_resident_only(user) -> bool:
+    """A login with no staff role: sees the public timeline and the phone pages only."""
+    roles = roles_of(user)
+    return not user.is_superuser and not (roles & STAFF_ROLES)
+
+
+def report_mode_allowed(user, mode: str) -> bool:
+    """May ``user`` open the report form of ``mode`` (resident 我要报事, patrol finds, counter reports)?"""
+    if not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    if mode == "resident":
+        return Role.RESIDENT in roles
+    if mode == "patrol":
+        return user.is_superuser or bool(roles & PATROL_ROLES)
+    return user.is_superuser or bool(roles & COUNTER_ROLES)
+
+
+def may_attach(case, user) -> bool:
+    """The reporter adds photos while the case is open."""
+    from .models import OPEN_STATES
+
+    return is_reporter(case, user) and case.state in OPEN_STATES
+
+
+def extra_actions(case, user, pending_extension) -> list[str]:
+    """The steps besides transitions that ``user`` may take on ``case`` now."""
+    from django.utils import timezone
+
+    from .models import OPEN_STATES, AssignmentRole, AssignmentStatus, State
+
+    names = []
+    is_open = case.state in OPEN_STATES
+    ids = org_ids(user)
+    if (
+        is_open
+        and ids
+        and case.assignments.filter(
+            organisation_id__in=ids, role=AssignmentRole.CO, status=AssignmentStatus.PENDING
+        ).exists()
+    ):
+        names.append("co_sign")
+    lead = is_lead_handler(case, user)
+    if is_open and (lead or is_co_handler(case, user) or controls_queue(case, user)):
+        names.append("note")
+    if (
+        lead
+        and case.state in (State.SIGNED, State.HANDLING)
+        and pending_extension is None
+        and not (case.handle_due and timezone.now() > case.handle_due)
+    ):
+        names.append("extension")
+    if pending_extension is not None and controls_queue(case, user):
+        names.append("extension_decide")
+    supervisor = is_supervisor(case, user)
+    if is_open and supervisor and not case.supervised:
+        names.append("supervise")
+    if is_open and (supervisor or controls_queue(case, user)):
+        names.append("urge")
+    return names

@@ -86,9 +86,9 @@ registry.add_menu(
 
 
 def _may_report_somewhere(user) -> bool:
-    from .views import SOURCE_FOR_MODE, _report_mode_allowed
+    from .policy import REPORT_MODES, report_mode_allowed
 
-    return any(_report_mode_allowed(user, mode) for mode in SOURCE_FOR_MODE)
+    return any(report_mode_allowed(user, mode) for mode in REPORT_MODES)
 
 
 registry.add_menu(

@@ -15,7 +15,7 @@ docs/domains/workorders.md:
   satisfied: the problem was solved in the resident's judgement, after any re-doing.
 * 满意率 satisfaction_rate — of ALL verdicts given, the share that counts as satisfied (满意 + 基本满意 by default).
   A case evaluated twice contributes both verdicts: the 不满意 that sent it back (发回重办) stays in the base.
-  Every reopen is one verdict that does not count as satisfied (a reopening level cannot, services_config), so the
+  Every reopen is one verdict that does not count as satisfied (a reopening level cannot, services.config), so the
   verdicts are the final ones plus ``reopen_count``.
 * 重办率 reopen_rate — sent back at least once, of the cases completed at least once.
 * 平均办理时长 mean_handling_days — in working days, to the hour: for each completed case, the time from each

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_config
+from . import views
+from .views import config as views_config
 
 app_name = "workorders"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stats_views
+from .views import stats as stats_views
 
 app_name = "workorders_stats"
 

@@ -34,7 +34,7 @@ def key_issue(*, actor, name: str, place: Place) -> tuple[Open311Key, str]:
     raw = Open311Key.generate()
     prefix = raw[:8]
     # The service account: no password (it never logs in), no role binding (it reads nothing); its one right,
-    # reporting inside the key's area, is granted per request by the Open311 endpoint (services._may_report).
+    # reporting inside the key's area, is granted per request by the Open311 endpoint (services.may_report).
     account = User(
         username=f"open311-{secrets.token_hex(6)}",
         scope_path=place.path,
@@ -134,5 +134,5 @@ def request_create(
     req.save()
     if media_url:
         # A link, not a file: it is recorded on the timeline and never fetched by the server.
-        wo._event(case, "media_link", account, before=case.state, data={"media_url": media_url}, public=True)
+        wo.record_event(case, "media_link", account, before=case.state, data={"media_url": media_url}, public=True)
     return req

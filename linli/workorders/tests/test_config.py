@@ -9,8 +9,8 @@ from django.urls import reverse
 from linli.core.context_processors import visible_menu
 from linli.core.models import AuditLog
 from linli.workorders import services as wo
-from linli.workorders import services_config as svc
 from linli.workorders.models import Category, State, TimeLimit, VerdictLevel
+from linli.workorders.services import config as svc
 
 pytestmark = pytest.mark.django_db
 

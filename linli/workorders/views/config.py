@@ -1,7 +1,7 @@
 """The work-order settings pages: categories, time limits, the verdict scale.
 
 Staff with view rights read them; district administrators change them. Thin: forms parse, ``restrict`` reads,
-``services_config`` validates, writes and audits; its ValidationErrors come back as field errors (400).
+``services.config`` validates, writes and audits; its ValidationErrors come back as field errors (400).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from linli.core.permissions import may_any, restrict
 
-from . import forms as f
-from . import services_config as svc
-from .models import Category, TimeLimit, VerdictLevel
-from .views import SECTION, apply_validation_error
+from .. import forms as f
+from ..models import Category, TimeLimit, VerdictLevel
+from ..services import config as svc
+from .common import SECTION, apply_validation_error
 
 
 def _may_read(user) -> bool:

@@ -14,8 +14,9 @@ from linli.areas.models import Place
 from linli.core import audit, events
 from linli.core.permissions import can_at, require_at
 
-from . import policy
-from .models import Case, JointAction, TaskForce, TaskForceKind
+from .. import policy
+from ..models import Case, JointAction, TaskForce, TaskForceKind
+from .base import record_event
 
 
 def _orgs_active(orgs: Iterable, field: str) -> list:
@@ -119,9 +120,7 @@ def joint_action_record(
     action.save()
     action.units.set(units)
     if case is not None:
-        from .services import _event
-
-        _event(
+        record_event(
             case,
             "joint_action",
             actor,

@@ -19,7 +19,7 @@ from linli.core.permissions import may_any
 from linli.core.services import assign
 from linli.orgs.models import Organisation, OrgKind
 
-from .models import CaseType, Category, TimeLimit, VerdictLevel, VerdictReason
+from ..models import CaseType, Category, TimeLimit, VerdictLevel, VerdictReason
 
 HANDLER_KINDS = (OrgKind.DEPARTMENT, OrgKind.PROPERTY, OrgKind.STATIONED)
 CATEGORY_FIELDS = (

@@ -16,8 +16,8 @@ from linli.areas.pickers import PlacePicker
 from linli.core.dates import BoundedDateField
 from linli.core.permissions import may_any
 
-from . import stats
-from .models import Case, CaseStatistics
+from .. import stats
+from ..models import Case, CaseStatistics
 
 
 class StatsFilter(forms.Form):
