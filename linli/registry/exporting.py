@@ -8,7 +8,7 @@
   count; the workbook's properties carry the exporter too (domain rules §10: exports that leak are traceable).
 * Every export writes one audit row (action "export") with the filters and the row count.
 * The resident sheet has exactly the columns of the import template (plus the record number 档案编号 the
-  template also has), so an exported file imports back: see ``importing.validators.ResidentValidator``.
+  template also has), so an exported file imports back: see ``importing.validators.residents.ResidentValidator``.
 
 Streaming: openpyxl's write-only mode writes rows to a temporary file as they come from a server-side
 iterator, so memory does not grow with the list.
