@@ -1,4 +1,4 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
 from . import pickers, views
 
@@ -23,6 +23,19 @@ urlpatterns = [
         "households/<int:pk>/members/<int:member_pk>/move-out/", views.MoveOutView.as_view(), name="household_move_out"
     ),
     re_path(r"^buildings/(?P<code>\d{1,24})/$", views.building_view, name="building_view"),
-    path("", include("linli.registry.urls_io")),  # Excel import and export
-    path("merge/", include("linli.registry.urls_merge")),  # one person, one record: the merge tool
+    # Excel import and export
+    path("imports/", views.ImportListView.as_view(), name="import_list"),
+    path("imports/new/", views.ImportCreateView.as_view(), name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/templates/<str:kind>.xlsx", views.import_template, name="import_template"),
+    path("residents/export/", views.resident_export, name="resident_export"),
+    path("households/export/", views.household_export, name="household_export"),
+    path("organisations/export/", views.organisation_export, name="organisation_export"),
+    # one person, one record: the merge tool
+    path("merge/", views.duplicate_list, name="merge_list"),
+    path("merge/<int:keep>/<int:drop>/", views.merge_compare, name="merge_compare"),
 ]

@@ -18,7 +18,6 @@ EXCEPTIONS = {
     # owners of these are being reworked by issue #13 item 3 (score-card providers move into their domains)
     "linli/scorecards/builtin.py",
     # not yet split (issue #13 item 4, second round)
-    "linli/registry/views.py",
     "linli/workorders/open311/views.py",
     "linli/party/models.py",
     "linli/party/services.py",

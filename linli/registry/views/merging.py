@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from linli.core.permissions import Action, may_any, restrict
 from linli.core.views import apply_validation_error
 
-from . import merge
-from .models import Resident
+from .. import merge
+from ..models import Resident
 
 SECTION = "management"
 

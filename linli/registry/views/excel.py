@@ -24,14 +24,14 @@ from linli.core.permissions import Action, may_any
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 from linli.orgs.models import Organisation
 
-from . import exporting, selectors
-from .forms import HouseholdFilterForm, ResidentFilterForm
-from .importing import services
-from .importing.columns import SPECS, build_template
-from .importing.forms import ImportForm
-from .importing.messages import render as render_message
-from .importing.reader import limit
-from .models import ImportJob, ImportKind, ImportStatus, Resident
+from .. import exporting, selectors
+from ..forms import HouseholdFilterForm, ResidentFilterForm
+from ..importing import services
+from ..importing.columns import SPECS, build_template
+from ..importing.forms import ImportForm
+from ..importing.messages import render as render_message
+from ..importing.reader import limit
+from ..models import ImportJob, ImportKind, ImportStatus, Resident
 
 SECTION = "management"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
