@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dual
+from . import views
 
 app_name = "party"
 
@@ -24,21 +24,21 @@ urlpatterns = [
     path("members/<int:pk>/center/", views.CenterAddView.as_view(), name="center_add"),
     path("centers/<int:pk>/end/", views.center_end, name="center_end"),
     path("buildings/<str:code>/", views.building, name="building"),
-    path("inservice/", views_dual.InServiceListView.as_view(), name="inservice_list"),
-    path("inservice/report/", views_dual.ReportView.as_view(), name="inservice_report"),
-    path("inservice/<int:pk>/", views_dual.inservice_detail, name="inservice_detail"),
-    path("inservice/<int:pk>/report/", views_dual.ReportView.as_view(), name="inservice_rereport"),
-    path("inservice/<int:pk>/records/add/", views_dual.record_add, name="record_add"),
-    path("inservice/<int:pk>/sheet/", views_dual.quarter_sheet, name="quarter_sheet"),
-    path("inservice/<int:pk>/end/", views_dual.inservice_end, name="inservice_end"),
-    path("records/<int:pk>/delete/", views_dual.record_delete, name="record_delete"),
-    path("employers/", views_dual.employer_list, name="employer_list"),
-    path("employers/register/", views_dual.RegistrationView.as_view(), name="employer_register"),
-    path("employers/<int:pk>/sheet/", views_dual.employer_sheet, name="employer_sheet"),
-    path("posts/", views_dual.post_list, name="post_list"),
-    path("posts/new/", views_dual.PostCreateView.as_view(), name="post_create"),
-    path("posts/<int:pk>/", views_dual.post_detail, name="post_detail"),
-    path("posts/<int:pk>/claim/", views_dual.post_claim, name="post_claim"),
-    path("posts/<int:pk>/toggle/", views_dual.post_toggle, name="post_toggle"),
-    path("claims/<int:pk>/release/", views_dual.claim_release, name="claim_release"),
+    path("inservice/", views.InServiceListView.as_view(), name="inservice_list"),
+    path("inservice/report/", views.ReportView.as_view(), name="inservice_report"),
+    path("inservice/<int:pk>/", views.inservice_detail, name="inservice_detail"),
+    path("inservice/<int:pk>/report/", views.ReportView.as_view(), name="inservice_rereport"),
+    path("inservice/<int:pk>/records/add/", views.record_add, name="record_add"),
+    path("inservice/<int:pk>/sheet/", views.quarter_sheet, name="quarter_sheet"),
+    path("inservice/<int:pk>/end/", views.inservice_end, name="inservice_end"),
+    path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("employers/", views.employer_list, name="employer_list"),
+    path("employers/register/", views.RegistrationView.as_view(), name="employer_register"),
+    path("employers/<int:pk>/sheet/", views.employer_sheet, name="employer_sheet"),
+    path("posts/", views.post_list, name="post_list"),
+    path("posts/new/", views.PostCreateView.as_view(), name="post_create"),
+    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
+    path("posts/<int:pk>/claim/", views.post_claim, name="post_claim"),
+    path("posts/<int:pk>/toggle/", views.post_toggle, name="post_toggle"),
+    path("claims/<int:pk>/release/", views.claim_release, name="claim_release"),
 ]

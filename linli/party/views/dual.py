@@ -18,11 +18,11 @@ from linli.core.views import ScopedListView, ServiceFormView
 from linli.orgs.models import Organisation
 from linli.registry.selectors import resident_for
 
-from . import conf, exporting, selectors, services
-from .forms import ClaimForm, InServiceFilterForm, PostForm, RecordForm, RegistrationForm, ReportForm, SheetForm
-from .hooks import hooks
-from .models import EmployerRegistration, InServiceMember, PostClaim, ServicePost, ServiceRecord
-from .views import SECTION, XLSX, _place
+from .. import conf, exporting, selectors, services
+from ..forms import ClaimForm, InServiceFilterForm, PostForm, RecordForm, RegistrationForm, ReportForm, SheetForm
+from ..hooks import hooks
+from ..models import EmployerRegistration, InServiceMember, PostClaim, ServicePost, ServiceRecord
+from .common import SECTION, XLSX, place_field
 
 
 def _employers(user):
@@ -44,7 +44,7 @@ class InServiceListView(ScopedListView):
             return InServiceMember.objects.none()
         data = form.cleaned_data
         if data["under"]:
-            self.under = _place(user, form, "under", data["under"])
+            self.under = place_field(user, form, "under", data["under"])
             if self.under is None:
                 return InServiceMember.objects.none()
         qs = selectors.inservice(
@@ -168,7 +168,7 @@ class ReportView(ServiceFormView):
         resident = resident_for(user, data["resident"])
         if resident is None:
             raise ValidationError({"resident": _("No resident with this record number.")})
-        community = _place(user, form, "community", data["community"])
+        community = place_field(user, form, "community", data["community"])
         if community is None:
             raise ValidationError({"community": _("Unknown place code.")})
         employer = _employers(user).filter(pk=data["employer"]).first()
@@ -339,7 +339,7 @@ class RegistrationView(ServiceFormView):
         organisation = _employers(user).filter(pk=data.pop("organisation")).first()
         if organisation is None:
             raise ValidationError({"organisation": _("Unknown organisation.")})
-        community = _place(user, form, "community", data.pop("community"))
+        community = place_field(user, form, "community", data.pop("community"))
         if community is None:
             raise ValidationError({"community": _("Unknown place code.")})
         return services.employer_register(actor=user, organisation=organisation, community=community, **data)
@@ -384,7 +384,7 @@ class PostCreateView(ServiceFormView):
     def perform(self, form):
         user = self.request.user
         data = dict(form.cleaned_data)
-        community = _place(user, form, "community", data.pop("community"))
+        community = place_field(user, form, "community", data.pop("community"))
         if community is None:
             raise ValidationError({"community": _("Unknown place code.")})
         return services.post_create(actor=user, community=community, **data)

@@ -1,0 +1,81 @@
+"""Pages of the party organisation tree: the tree, organisation pages, members, committees, 党员中心户.
+
+
+One module per page family: ``orgs`` (the tree and organisations), ``members`` (members, seats, 党员中心户),
+``dual`` (双报到); ``common`` for what they share. ``urls.py`` uses ``views.<name>``.
+"""
+
+from .common import SECTION, XLSX
+from .dual import (
+    InServiceListView,
+    PostCreateView,
+    RegistrationView,
+    ReportView,
+    claim_release,
+    employer_list,
+    employer_sheet,
+    inservice_detail,
+    inservice_end,
+    post_claim,
+    post_detail,
+    post_list,
+    post_toggle,
+    quarter_sheet,
+    record_add,
+    record_delete,
+)
+from .members import (
+    CenterAddView,
+    MemberAddView,
+    MemberEditView,
+    MemberEndView,
+    MemberListView,
+    MemberTransferView,
+    SeatAddView,
+    building,
+    center_end,
+    member_detail,
+    member_export,
+    my_membership,
+    seat_end,
+)
+from .orgs import OrgFormView, OrgMoveView, org_archive, org_detail, tree
+
+__all__ = [
+    "SECTION",
+    "XLSX",
+    "CenterAddView",
+    "InServiceListView",
+    "MemberAddView",
+    "MemberEditView",
+    "MemberEndView",
+    "MemberListView",
+    "MemberTransferView",
+    "OrgFormView",
+    "OrgMoveView",
+    "PostCreateView",
+    "RegistrationView",
+    "ReportView",
+    "SeatAddView",
+    "building",
+    "center_end",
+    "claim_release",
+    "employer_list",
+    "employer_sheet",
+    "inservice_detail",
+    "inservice_end",
+    "member_detail",
+    "member_export",
+    "my_membership",
+    "org_archive",
+    "org_detail",
+    "post_claim",
+    "post_detail",
+    "post_list",
+    "post_toggle",
+    "quarter_sheet",
+    "record_add",
+    "record_delete",
+    "seat_end",
+    "tree",
+]
