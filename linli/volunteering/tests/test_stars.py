@@ -13,6 +13,7 @@ from linli.accounts.testing import PASSWORD, system_user
 from linli.core.context_processors import visible_menu
 from linli.core.models import AuditLog
 from linli.core.permissions import restrict
+from linli.core.workdays import add_workdays, workdays_between
 from linli.volunteering import selectors, services
 from linli.volunteering.models import StarAward, StarStatus, StarThreshold, Volunteer
 
@@ -60,7 +61,7 @@ def on_notice(tree, make_volunteer):
 
 def test_public_notice_is_readable_by_the_community_without_personal_numbers(client, tree, on_notice, neighbour):
     award = StarAward.objects.get()
-    assert award.notice_until == services.add_workdays(award.notice_from, 5)
+    assert award.notice_until == add_workdays(award.notice_from, 5)
     client.force_login(neighbour)
     page = client.get(reverse("volunteering:star_notice"))
     assert page.status_code == 200
@@ -97,7 +98,7 @@ def test_notice_stays_up_the_whole_period_and_award_waits_five_working_days(tree
     award = StarAward.objects.get()
     last_day = award.notice_until
     assert len(selectors.public_notices(neighbour, today=last_day)) == 1
-    assert services.workdays_between(award.notice_from, last_day) >= 5
+    assert workdays_between(award.notice_from, last_day) >= 5
     assert services.stars_finalise(today=last_day) == 0
     # A notice whose end date was shortened by hand is not awarded before it has really run 5 working days.
     StarAward.objects.filter(pk=award.pk).update(notice_until=award.notice_from)
