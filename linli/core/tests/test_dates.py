@@ -43,20 +43,6 @@ def test_a_fixed_today_reaches_the_date_windows(monkeypatch):
     assert dates.bounds(dates.PAST) == (dates.EARLIEST, dt.date(2030, 6, 1))
 
 
-# Issue #13: these modules are being split into packages (branch `splits`); the copies left in them move to the
-# shared helper right after the split lands. Remove each entry then — the rule holds for every other module.
-AWAITING_SPLIT = {
-    "linli/volunteering/services.py",
-    "linli/volunteering/models.py",
-    "linli/registry/importing/validators.py",
-    "linli/workorders/stats_views.py",
-}
-
-
-def _awaiting(path) -> bool:
-    return any(str(path).endswith(name) for name in AWAITING_SPLIT)
-
-
 def _violations(path) -> list[str]:
     """``timezone.localdate()`` without an argument, or a ``today()``/``_today()`` wrapper."""
     import ast
@@ -83,7 +69,7 @@ def test_no_second_today():
     here = root / "core" / "dates.py"
     bad = []
     for path in sorted(root.rglob("*.py")):
-        if path == here or "tests" in path.parts or "migrations" in path.parts or _awaiting(path):
+        if path == here or "tests" in path.parts or "migrations" in path.parts:
             continue
         bad += [f"{path.relative_to(root.parent)}: {item}" for item in _violations(path)]
     assert not bad, "use linli.core.dates.today(), not: " + ", ".join(bad)

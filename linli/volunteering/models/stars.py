@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel
 
 from .common import PersonalRows, own_q
@@ -84,7 +84,7 @@ class StarAward(PersonalRows, BaseModel):
 
 class StarNoticeQuerySet(models.QuerySet):
     def current(self, today: dt.date | None = None):
-        return self.filter(status=StarStatus.NOTICE, notice_until__gte=today or timezone.localdate())
+        return self.filter(status=StarStatus.NOTICE, notice_until__gte=today or dates.today())
 
 
 class StarNotice(StarAward):

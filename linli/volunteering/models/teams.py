@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel, ScopedModel
 
 from .common import own_q
@@ -104,5 +105,5 @@ class DutyLog(ScopedModel, BaseModel):
         return f"{self.on} {self.get_kind_display()}"
 
     def clean(self):
-        if self.on and self.on > timezone.localdate():
+        if self.on and self.on > dates.today():
             raise ValidationError({"on": _("A duty cannot be logged in the future.")})

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core import dates
 from linli.core.models import BaseModel
 
 from .common import PersonalRows, own_q
@@ -145,5 +146,5 @@ class Achievement(PersonalRows, BaseModel):
         return own_q("volunteer__resident__account_id", binding) if action == "view" else None
 
     def clean(self):
-        if self.on and self.on > timezone.localdate():
+        if self.on and self.on > dates.today():
             raise ValidationError({"on": _("This cannot be in the future.")})

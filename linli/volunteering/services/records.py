@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import save_audited
 
@@ -169,7 +169,7 @@ def certificate_issue(
     content = "、".join(titles)
     if len(content) > 3900:
         content = content[:3900] + "……"
-    today = timezone.localdate()
+    today = dates.today()
     cert = Certificate(
         volunteer=volunteer,
         scope_path=volunteer.scope_path,

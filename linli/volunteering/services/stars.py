@@ -8,10 +8,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, require
 from linli.core.services import save_audited
 from linli.core.workdays import add_workdays, workdays_between
@@ -43,7 +42,7 @@ def level_for(hours: Decimal, table: list[tuple[int, Decimal]] | None = None) ->
 @transaction.atomic
 def stars_propose(*, actor=None, today: dt.date | None = None) -> int:
     """Put on public notice (公示, 5 working days) every volunteer whose confirmed hours reached a higher star."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     table = thresholds()
     if not table:
         return 0
@@ -76,7 +75,7 @@ def stars_propose(*, actor=None, today: dt.date | None = None) -> int:
 def stars_finalise(*, actor=None, today: dt.date | None = None) -> int:
     """Award the stars whose public notice has run its 5 working days without being withdrawn (a notice whose
     dates were shortened some other way is held until it has really been up for 5 working days)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     n = 0
     for award in StarAward.objects.select_for_update().filter(status=StarStatus.NOTICE, notice_until__lt=today):
         if workdays_between(award.notice_from, today - dt.timedelta(days=1)) < NOTICE_WORKDAYS:
@@ -100,7 +99,7 @@ def star_withdraw(*, actor, award: StarAward, note: str) -> StarAward:
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why.")})
     before = audit.snapshot(award)
-    award.status, award.decided_on, award.note = StarStatus.WITHDRAWN, timezone.localdate(), note.strip()[:200]
+    award.status, award.decided_on, award.note = StarStatus.WITHDRAWN, dates.today(), note.strip()[:200]
     return save_audited(actor=actor, obj=award, action="update", before=before)
 
 

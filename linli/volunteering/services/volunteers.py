@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit, events
+from linli.core import audit, dates, events
 from linli.core.permissions import Action, can, require, require_at
 from linli.core.services import assign, save_audited
 
@@ -54,9 +53,9 @@ def volunteer_register(
         skills_note=(skills_note or "").strip(),
         availability=availability,
         contact_preference=contact_preference,
-        registered_on=timezone.localdate(),
+        registered_on=dates.today(),
     )
-    save_numbered(volunteer, f"YS{timezone.localdate().year}", actor=actor)
+    save_numbered(volunteer, f"YS{dates.today().year}", actor=actor)
     events.publish(
         "volunteering.volunteer.registered",
         {"id": volunteer.pk, "resident_id": resident.pk, "path": volunteer.scope_path},

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.areas.pickers import PlacePicker
+from linli.core import dates
 from linli.core.dates import BoundedDateField
 from linli.core.permissions import may_any
 
@@ -41,7 +41,7 @@ class StatsFilter(forms.Form):
 def _filters(request):
     data = request.GET.copy()
     if not data.get("start") and not data.get("end"):
-        today = timezone.localdate()
+        today = dates.today()
         data.setdefault("start", (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1).isoformat())
         data.setdefault("end", today.isoformat())
     form = StatsFilter(data)
@@ -92,7 +92,7 @@ def stats_export(request):
     if not form.is_valid():
         return stats_page(request)
     handle = stats.export_xlsx(request.user, **filters)
-    name = f"workorder-stats-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"workorder-stats-{dates.today():%Y%m%d}.xlsx"
     return FileResponse(
         handle,
         as_attachment=True,

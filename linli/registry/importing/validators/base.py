@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from linli.areas.models import Level, Place
+from linli.core import dates
 from linli.core.paths import is_within
 from linli.core.permissions import Action, can_at, restrict
 from linli.core.validators import mask_id
@@ -183,7 +183,7 @@ class BaseValidator:
         found = as_date(value)
         if found is None:
             res.add(key, "date", value=shown(value))
-        elif found > timezone.localdate():
+        elif found > dates.today():
             res.add(key, "date_future")
             return None
         return found

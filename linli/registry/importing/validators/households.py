@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from linli.core import dates
 from linli.core.permissions import Action, restrict
 from linli.core.validators import mask_id
 from linli.registry import identity
@@ -44,7 +43,7 @@ class HouseholdValidator(BaseValidator):
             d["relation"] = self.choice(res, row, "relation")
             if d["relation"] is None and "relation" not in res.errors:
                 res.add("relation", "required")
-            d["since"] = self.date(res, row, "since") or timezone.localdate()
+            d["since"] = self.date(res, row, "since") or dates.today()
             number = parsed[0] if parsed else id_text
             res.label = f"{d['name']} {mask_id(number) if number else ''}".strip()[:120]
             batch.append(res)
