@@ -50,19 +50,6 @@ def test_common_path_stops_at_a_whole_level():
 
 # -- the project rule ---------------------------------------------------------------------------------------
 
-# Issue #13: these modules are being split into packages (branch `splits`); the copies left in them move to the
-# shared helper right after the split lands. Remove each entry then — the rule holds for every other module.
-AWAITING_SPLIT = {
-    "linli/volunteering/models.py",
-    "linli/volunteering/services.py",
-    "linli/workorders/services.py",
-    "linli/workorders/views.py",
-}
-
-
-def _awaiting(path) -> bool:
-    return any(str(path).endswith(name) for name in AWAITING_SPLIT)
-
 
 def _violations(path: Path) -> list[str]:
     """``something_path[:12]``: a place path cut by a literal level length, or a second ``common_path``."""
@@ -86,7 +73,7 @@ def test_no_place_path_is_cut_by_hand():
     here = ROOT / "core" / "paths.py"
     bad = []
     for path in sorted(ROOT.rglob("*.py")):
-        if path == here or "tests" in path.parts or "migrations" in path.parts or _awaiting(path):
+        if path == here or "tests" in path.parts or "migrations" in path.parts:
             continue
         bad += [f"{path.relative_to(ROOT.parent)}: {item}" for item in _violations(path)]
     assert not bad, "use linli.core.paths (path_at, common_path), not: " + ", ".join(bad)

@@ -30,17 +30,6 @@ def test_the_linked_record_or_none(tree):
 
 # -- the project rule ---------------------------------------------------------------------------------------
 
-# Issue #13: these modules are being split into packages (branch `splits`); the copies left in them move to the
-# shared helper right after the split lands. Remove each entry then — the rule holds for every other module.
-AWAITING_SPLIT = {
-    "linli/workorders/services.py",
-    "linli/workorders/views.py",
-}
-
-
-def _awaiting(path) -> bool:
-    return any(str(path).endswith(name) for name in AWAITING_SPLIT)
-
 
 def _violations(path: Path) -> list[str]:
     """A second selector (``def resident_of``/``_own_resident``…) or a hand-read ``user.resident`` link."""
@@ -69,7 +58,7 @@ def test_no_second_resident_of():
     here = ROOT / "registry" / "selectors.py"
     bad = []
     for path in sorted(ROOT.rglob("*.py")):
-        if path == here or "tests" in path.parts or "migrations" in path.parts or _awaiting(path):
+        if path == here or "tests" in path.parts or "migrations" in path.parts:
             continue
         bad += [f"{path.relative_to(ROOT.parent)}: {item}" for item in _violations(path)]
     assert not bad, "use linli.registry.selectors.resident_of, not: " + ", ".join(bad)

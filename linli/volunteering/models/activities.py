@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.core.models import BaseModel, ScopedModel
+from linli.core.paths import COMMUNITY, path_at
 
 from .common import PersonalRows, own_q
 from .teams import Team
@@ -89,7 +90,7 @@ class Activity(ScopedModel, BaseModel):
         if action == "view" and binding.role == "resident" and binding.scope_path:
             from linli.core.paths import subtree_q
 
-            return subtree_q("scope_path", binding.scope_path[:12]) & models.Q(
+            return subtree_q("scope_path", path_at(binding.scope_path, COMMUNITY)) & models.Q(
                 status__in=[ActivityStatus.OPEN, ActivityStatus.CLOSED, ActivityStatus.FINISHED]
             )
         return None

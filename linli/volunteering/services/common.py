@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.areas.models import Place
+from linli.core.paths import COMMUNITY, path_at
 from linli.core.permissions import Action, can
 from linli.core.services import save_audited
 
@@ -51,7 +52,7 @@ def is_self(actor, volunteer: Volunteer) -> bool:
 
 
 def community_of(path: str) -> Place:
-    community = Place.objects.filter(path=path[:12], level=3).first()
+    community = Place.objects.filter(path=path_at(path, COMMUNITY), level=3).first()
     if community is None:
         raise ValidationError({"resident": _("This resident is not registered in a community.")})
     return community

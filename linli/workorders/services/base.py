@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from linli.areas.models import Place
 from linli.core import audit, events
-from linli.core.paths import is_within
+from linli.core.paths import COMMUNITY, is_within, path_at
 from linli.core.permissions import bindings_for, can_at
 from linli.core.validators import strip_control_chars
 from linli.core.workdays import deadline
@@ -319,6 +319,6 @@ def may_report(user, place: Place) -> bool:
         return True
     # A resident reports anywhere in the community of their home.
     for b in bindings_for(user):
-        if b.role == "resident" and b.place_id and is_within(place.path, [b.place.path[:12]]):
+        if b.role == "resident" and b.place_id and is_within(place.path, [path_at(b.place.path, COMMUNITY)]):
             return True
     return False

@@ -16,6 +16,7 @@ from linli.core.paths import is_within
 from linli.core.permissions import bindings_for, role_may
 from linli.core.validators import mask_phone, normalize_mobile, strip_control_chars, validate_phone
 from linli.core.workdays import local_date
+from linli.registry.selectors import resident_of
 
 from .. import policy
 from ..models import (
@@ -46,15 +47,6 @@ def _reports_for_others(user, place: Place) -> bool:
         b.role != "resident" and role_may(b.role, Case, "add") and is_within(place.path, Case.coverage_prefixes(b))
         for b in bindings_for(user)
     )
-
-
-def _own_resident(user):
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        return user.resident
-    except (ObjectDoesNotExist, AttributeError):
-        return None
 
 
 @transaction.atomic
@@ -114,7 +106,7 @@ def case_create(
             )
         if source != Source.RESIDENT:
             raise ValidationError({"source": _("Residents' reports have the source “resident”.")})
-        reporter, reporter_resident = actor, _own_resident(actor)
+        reporter, reporter_resident = actor, resident_of(actor)
     elif reporter is None and source in (Source.RESIDENT, Source.OPEN311) and not reporter_name:
         reporter = actor
     if confidentiality == Confidentiality.ANONYMOUS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from linli.core.paths import COMPOUND, path_at
 from linli.core.permissions import restrict
 from linli.core.views import apply_validation_error as _apply_core
 from linli.orgs.models import Organisation, OrgKind
@@ -40,7 +41,7 @@ def suggested_lead(case: Case) -> Organisation | None:
     by_property = category.handled_by_property or (category.parent_id and category.parent.handled_by_property)
     if by_property and len(case.scope_path) >= 15:
         company = Organisation.objects.filter(
-            kind=OrgKind.PROPERTY, is_active=True, managed_compounds__path=case.scope_path[:15]
+            kind=OrgKind.PROPERTY, is_active=True, managed_compounds__path=path_at(case.scope_path, COMPOUND)
         ).first()
         if company:
             return company

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.roles import Role
 from linli.areas.models import Place
-from linli.core.paths import is_within
+from linli.core.paths import COMMUNITY, is_within, path_at
 from linli.core.permissions import bindings_for
+from linli.registry.selectors import resident_of
 
 from .. import forms as f
 from .. import services
@@ -27,7 +28,7 @@ def report_roots(user) -> list[Place]:
     paths = set()
     for b in bindings_for(user):
         if b.role == Role.RESIDENT and b.place_id:
-            paths.add(b.place.path[:12])
+            paths.add(path_at(b.place.path, COMMUNITY))
         elif b.role in COUNTER_ROLES | PATROL_ROLES:
             paths.update(Case.coverage_prefixes(b))
     if user.is_superuser and not paths:
@@ -87,16 +88,6 @@ def place_options(request):
     return render(request, "workorders/_place_select.html", {"chain": chain})
 
 
-def _own_resident(user):
-    """The resident record linked to this login (``Resident.account``), if any."""
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        return user.resident
-    except (ObjectDoesNotExist, AttributeError):
-        return None
-
-
 SOURCE_FOR_MODE = {"resident": Source.RESIDENT, "patrol": Source.PATROL, "counter": Source.COUNTER}
 
 
@@ -149,7 +140,7 @@ def report(request, mode: str = "resident"):
                     reporter_name=d.get("reporter_name", ""),
                     reporter_phone=d.get("reporter_phone", ""),
                     attachments=d["photos"],
-                    reporter_resident=_own_resident(user) if mode == "resident" else None,
+                    reporter_resident=resident_of(user) if mode == "resident" else None,
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
