@@ -33,9 +33,9 @@ from ..models import (
     CaseEvent,
     Category,
     ExtensionRequest,
-    State,
     TaskForce,
     VerdictLevel,
+    overdue_q,
 )
 from .common import active_org, after_step, case_of, detail_of, place_for_report, refusals
 from .schemas import (
@@ -107,9 +107,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         qs = qs.filter(created_at__lte=end_of_day(filters.created_to))
     if filters.overdue is not None:
         now = timezone.now()
-        late = Q(state=State.DISPATCHED, sign_due__lt=now) | Q(
-            state__in=[State.DISPATCHED, State.SIGNED, State.HANDLING], handle_due__lt=now
-        )
+        late = overdue_q(now)
         qs = qs.filter(late) if filters.overdue else qs.exclude(late)
     if filters.q:
         qs = qs.filter(Q(number__startswith=filters.q) | Q(title__icontains=filters.q))

@@ -91,17 +91,6 @@ def test_an_accepted_case_is_never_overdue_and_the_job_leaves_it_alone(tree):
 
 # -- the project rule ---------------------------------------------------------------------------------------
 
-# Issue #13: these modules are being split into packages (branch `splits`); the copies left in them move to the
-# shared helper right after the split lands. Remove each entry then — the rule holds for every other module.
-AWAITING_SPLIT = {
-    "linli/workorders/api.py",
-    "linli/workorders/views.py",
-}
-
-
-def _awaiting(path) -> bool:
-    return any(str(path).endswith(name) for name in AWAITING_SPLIT)
-
 
 def _violations(path) -> list[str]:
     """A hand-written deadline comparison: a ``…due__lt``/``…due__lte`` lookup outside the rule."""
@@ -125,7 +114,7 @@ def test_no_second_overdue_rule():
     here = root / "workorders" / "models" / "case.py"
     bad = []
     for path in sorted(root.rglob("*.py")):
-        if path == here or "tests" in path.parts or "migrations" in path.parts or _awaiting(path):
+        if path == here or "tests" in path.parts or "migrations" in path.parts:
             continue
         bad += [f"{path.relative_to(root.parent)}: {item}" for item in _violations(path)]
     assert not bad, "use Case.objects.overdue / overdue_q from workorders.models, not: " + ", ".join(bad)

@@ -19,17 +19,10 @@ from linli.core.permissions import may_any
 
 from .. import forms as f
 from .. import policy, selectors
-from ..models import ACTIVE_STATES, AssignmentRole, CaseStatistics, Category, QueueRank, State, TimeLimit
+from ..models import ACTIVE_STATES, AssignmentRole, CaseStatistics, Category, QueueRank, State, TimeLimit, overdue_q
 from .common import PAGE_SIZE, SECTION
 
 COMMUNITY_QUEUE_ROLES = policy.COMMUNITY_ROLES | {Role.STREET_STAFF, Role.GRID_WORKER}
-
-
-def _overdue_q(now, prefix: str = "") -> Q:
-    p = prefix
-    return Q(**{f"{p}state": State.DISPATCHED, f"{p}sign_due__lt": now}) | Q(
-        **{f"{p}state__in": [State.DISPATCHED, State.SIGNED, State.HANDLING], f"{p}handle_due__lt": now}
-    )
 
 
 def _filtered(request, qs, states, prefix: str = ""):
@@ -46,7 +39,7 @@ def _filtered(request, qs, states, prefix: str = ""):
                 Q(**{f"{p}category__code": d["category"]}) | Q(**{f"{p}category__parent__code": d["category"]})
             )
         if d["overdue"]:
-            qs = qs.filter(_overdue_q(timezone.now(), p))
+            qs = qs.filter(overdue_q(timezone.now(), p))
         if d["period"]:
             qs = qs.filter(**{f"{p}created_at__gte": timezone.now() - dt.timedelta(days=int(d["period"]))})
     elif form.is_bound:
@@ -96,7 +89,7 @@ def _queue_page(
 def _overdue_first(qs):
     now = timezone.now()
     return qs.annotate(
-        overdue_rank=When_(When(_overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())
+        overdue_rank=When_(When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())
     )
 
 
