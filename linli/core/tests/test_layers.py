@@ -155,17 +155,9 @@ def test_every_app_has_a_layer():
     assert placed - apps == set()
 
 
-#: Violations being removed by the branch that splits workorders and party views into packages (issue #13 item 4:
-#: ``workorders.policy``/``services`` give these helpers public names, ``party.views.common.place_field``). Matched
-#: without the line number; an entry that no longer occurs fails the test below, so the list empties as they go.
-PENDING = {
-    "linli.party.views_dual: imports private _place from linli.party.views",
-    "linli.workorders.deadlines: uses private linli.workorders.services._users_with_roles_over",
-    "linli.workorders.deadlines: uses private linli.workorders.services._case_url",
-    "linli.workorders.open311.services: uses private linli.workorders.services._event",
-    "linli.workorders.registrations: imports private _report_mode_allowed from linli.workorders.views",
-    "linli.workorders.services_taskforce: imports private _event from linli.workorders.services",
-}
+#: Known violations still to fix, matched without the line number; an entry that no longer occurs fails the test
+#: below, so the list only empties. (The split of issue #13 item 4 fixed the last ones.)
+PENDING: set[str] = set()
 
 
 def _without_line(violation: str) -> str:
