@@ -8,8 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Each domain declares its role grants in ``rules.py`` and its menu entries,
-        # panels and place-path fields in ``registry.py``; load them once here.
+        # Each app declares its role grants in ``rules.py`` and, in ``registrations.py``, what it puts into
+        # core's registry (``linli/core/registry.py``: menu entries, resident panels, place-path fields, to-dos,
+        # daily jobs …), its events (``events.declare``/``subscribe``) and its hooks into lower domains. Both
+        # modules of every installed app are autodiscovered once here.
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks  # noqa: F401  (registers the development-defaults checks)

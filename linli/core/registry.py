@@ -2,7 +2,6 @@
 
 * ``menu``: entries under 工作台 / 党务 / 政务 / 管务 / 服务;
 * ``resident_panels``: panels of the resident 360° page (from the data-centre issue on);
-* ``search_providers``: global search;
 * ``daily_jobs``: what ``manage.py run_daily`` runs (deadlines, reminders, purges);
 * ``demo_seeders``: each domain's part of ``make demo``;
 * ``place_path_fields``: every (model, field) holding a copy of a place path, rewritten when a
@@ -201,7 +200,6 @@ class ShellValue:
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
     resident_panels: list[ResidentPanel] = field(default_factory=list)
-    search_providers: list = field(default_factory=list)
     place_path_fields: list[tuple[str, str]] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     daily_jobs: list[DailyJob] = field(default_factory=list)
