@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from linli.areas.pickers import PlacePicker
+from linli.core.uploads import max_files
 
-from .attachments import max_files
 from .models import (
     DESCRIPTION_MAX,
     AttachmentKind,

@@ -182,16 +182,6 @@ def test_size_label():
 
 # -- the project rule ---------------------------------------------------------------------------------------
 
-# Issue #13: these modules are being split into packages (branch `splits`); the copies left in them move to the
-# shared helper right after the split lands. Remove each entry then — the rule holds for every other module.
-AWAITING_SPLIT = {
-    "linli/workorders/attachments.py",
-}
-
-
-def _awaiting(path) -> bool:
-    return any(str(path).endswith(name) for name in AWAITING_SPLIT)
-
 
 def _violations(path: Path) -> list[str]:
     """Pillow decoding (``Image.open``, ``PIL.Image.open``, ``from PIL.Image import open``) or EXIF handling."""
@@ -212,7 +202,7 @@ def test_no_upload_is_opened_without_the_core_sanitiser():
     here = ROOT / "core" / "uploads.py"
     bad = []
     for path in sorted(ROOT.rglob("*.py")):
-        if path == here or "tests" in path.parts or "migrations" in path.parts or _awaiting(path):
+        if path == here or "tests" in path.parts or "migrations" in path.parts:
             continue
         bad += [f"{path.relative_to(ROOT.parent)}: {item}" for item in _violations(path)]
     assert not bad, "check uploads with linli.core.uploads.sanitise, not: " + ", ".join(bad)

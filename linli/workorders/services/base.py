@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from linli.areas.models import Place
-from linli.core import audit, events
+from linli.core import audit, events, uploads
 from linli.core.paths import COMMUNITY, is_within, path_at
 from linli.core.permissions import bindings_for, can_at
 from linli.core.validators import strip_control_chars
 from linli.core.workdays import deadline
 
 from .. import policy
-from ..attachments import max_files, sanitise
 from ..models import (
     ACTIVE_STATES,
     AssignmentStatus,
@@ -133,16 +132,11 @@ def record_event(
 
 def attach_files(case: Case, files: Iterable, *, actor, kind: str, event: CaseEvent | None = None) -> list:
     files = list(files or [])
-    if len(files) > max_files():
-        raise ValidationError({"attachments": _("At most %(n)s files at a time.") % {"n": max_files()}})
+    if len(files) > uploads.max_files():
+        raise ValidationError({"attachments": _("At most %(n)s files at a time.") % {"n": uploads.max_files()}})
     # Every file is checked before any is stored: one refused file means nothing is written (the database
     # rolls back, and file storage — which does not — has not been touched).
-    clean = []
-    for upload in files:
-        try:
-            clean.append(sanitise(upload))
-        except ValidationError as exc:
-            raise ValidationError({"attachments": exc.messages}) from exc
+    clean = uploads.sanitise_all(files, field="attachments", allow_pdf=True)
     return [
         CaseAttachment.objects.create(
             case=case,

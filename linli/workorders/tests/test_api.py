@@ -296,7 +296,8 @@ def test_two_simultaneous_signs_exactly_one_wins(tree, token_for):
             resp = Client().post(f"{BASE}/cases/{case.pk}/sign", {}, content_type="application/json", **h)
             if sqlite and resp.status_code == 503:
                 # The in-memory test database is SQLite's shared cache, whose table locks fail at once
-                # (SQLITE_LOCKED, an OperationalError answered 503 "try again" like any database error) instead of waiting like a file database with IMMEDIATE transactions does in
+                # (SQLITE_LOCKED, an OperationalError answered 503 "try again" like any database error) instead
+                # of waiting like a file database with IMMEDIATE transactions does in
                 # production. Waiting is what a real SQLite would have done: ask again once the other is done.
                 barrier.wait(timeout=10)
                 resp = Client().post(f"{BASE}/cases/{case.pk}/sign", {}, content_type="application/json", **h)

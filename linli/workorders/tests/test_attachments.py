@@ -12,8 +12,8 @@ from django.urls import reverse
 from PIL import ExifTags, Image
 
 from linli.core.models import AuditLog
+from linli.core.uploads import sanitise, size_label
 from linli.workorders import services as wo
-from linli.workorders.attachments import sanitise, size_label
 from linli.workorders.models import CaseAttachment, CaseEvent
 
 pytestmark = pytest.mark.django_db
