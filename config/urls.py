@@ -30,6 +30,7 @@ urlpatterns = [
     path("points/", include("linli.points.urls")),
     path("visits/", include("linli.visits.urls")),
     path("owners/", include("linli.owners.urls")),
+    path("deliberation/", include("linli.deliberation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "linli.points",
     "linli.visits",
     "linli.owners",
+    "linli.deliberation",
     "linli.portal",
     "linli.demo",
 ]

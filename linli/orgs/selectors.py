@@ -19,3 +19,13 @@ def search_q(q: str) -> Q | None:
     if CREDIT_PREFIX.match(code):
         where |= Q(credit_code__startswith=code)
     return where
+
+
+def property_companies_of(compound):
+    """The active property companies managing ``compound`` (a level-4 place). A rule's read (who sits for the
+    property company in a 三方议事), not a page's: not restricted to a user."""
+    from .models import Organisation, OrgKind
+
+    return Organisation.objects.filter(kind=OrgKind.PROPERTY, managed_compounds=compound, is_active=True).order_by(
+        "name", "pk"
+    )

@@ -144,3 +144,9 @@ def current_seats_of(resident_ids, *, today: dt.date | None = None) -> dict[int,
 def current_member_ids(today: dt.date | None = None) -> QuerySet:
     """Resident ids holding a current seat (a subquery for filters)."""
     return CommitteeSeat.objects.filter(current_seat_q(today)).values("resident_id")
+
+
+def committee_of_compound(compound) -> OwnersCommittee | None:
+    """The active owners' committee of ``compound``, or None. A rule's read (who sits for the committee in a
+    三方议事), not restricted to a user."""
+    return OwnersCommittee.objects.filter(compound=compound, is_active=True).first()

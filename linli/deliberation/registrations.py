@@ -1,0 +1,97 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core import events
+from linli.core.registry import DemoSeeder, FigureSource, MenuItem, TodoSource, registry
+
+from . import handlers
+from .models import SCOPED_MODELS
+
+for _model in SCOPED_MODELS:
+    if _model.scope_field == "scope_path":
+        registry.add_place_path_field(_model._meta.label_lower, "scope_path")
+
+registry.add_menu(
+    MenuItem("management", _("Deliberation meetings"), "deliberation:meetings", model="deliberation.meeting", order=45)
+)
+registry.add_menu(
+    MenuItem("services", _("Matters for deliberation"), "deliberation:matters", model="deliberation.matter", order=45)
+)
+
+registry.add_audit_actions(
+    {
+        "meeting_hold": _("Meeting held"),
+        "meeting_cancel": _("Meeting cancelled"),
+        "matter_on_agenda": _("Put on the agenda"),
+        "matter_solve": _("Matter solved"),
+        "matter_hand_over": _("Handed to a work order"),
+        "matter_decline": _("Matter declined"),
+    }
+)
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+def _figures(user):
+    from .todos import figures
+
+    return figures(user)
+
+
+registry.add_todo_source(TodoSource("deliberation", _todos, order=66))
+registry.add_figure_source(FigureSource("deliberation", _figures, order=66))
+
+
+def _seed(ctx):
+    from .demo import seed
+
+    return seed(ctx)
+
+
+# After owners (240) and work orders: the seats link the committees, matters hand cases over.
+registry.add_demo_seeder(DemoSeeder("deliberation", _seed, order=250))
+
+# A matter handed to a work order is solved when the case is archived (归档, the last step of the closed loop).
+events.subscribe("workorders.case.archive", handlers.on_case_archived)
+
+# The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
+for _name in ("created", "held", "cancelled"):
+    events.declare(
+        f"deliberation.meeting.{_name}",
+        publisher="deliberation",
+        keys=("meeting_id", "path", "kind"),
+        aggregate=("deliberation.meeting", "meeting_id"),
+    )
+events.declare(
+    "deliberation.matter.raised",
+    publisher="deliberation",
+    keys=("matter_id", "path", "source"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
+events.declare(
+    "deliberation.matter.on_agenda",
+    publisher="deliberation",
+    keys=("matter_id", "path", "meeting_id"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
+events.declare(
+    "deliberation.matter.handed",
+    publisher="deliberation",
+    keys=("matter_id", "path", "case_id"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
+events.declare(
+    "deliberation.matter.solved",
+    publisher="deliberation",
+    keys=("matter_id", "path", "outcome"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
+events.declare(
+    "deliberation.matter.declined",
+    publisher="deliberation",
+    keys=("matter_id", "path"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
