@@ -1,9 +1,8 @@
 """/api/v1/deliberation/: meetings (plan, seats, agenda, hold, cancel), matters (raise, solve, hand to a work order,
 decline), the compliance calendar and the figures — over the same selectors and services as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
+from types import SimpleNamespace
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -158,15 +157,17 @@ def _under(user, code):
 
 def _meeting_detail(user, meeting):
     seats = list(selectors.seats_of(user, meeting))
-    return {
-        **{k: getattr(meeting, k) for k in ("id", "kind", "title", "scheduled_on", "held_on", "address", "state")},
-        "compound": meeting.compound,
-        "minutes": meeting.minutes,
-        "cancel_reason": meeting.cancel_reason,
-        "seats": seats,
-        "items": list(selectors.items_of(user, meeting)),
-        "missing_seats": selectors.missing_seats(seats) if meeting.kind == Kind.TRIPARTITE else [],
-    }
+    return SimpleNamespace(
+        **{
+            **{k: getattr(meeting, k) for k in ("id", "kind", "title", "scheduled_on", "held_on", "address", "state")},
+            "compound": meeting.compound,
+            "minutes": meeting.minutes,
+            "cancel_reason": meeting.cancel_reason,
+            "seats": seats,
+            "items": list(selectors.items_of(user, meeting)),
+            "missing_seats": selectors.missing_seats(seats) if meeting.kind == Kind.TRIPARTITE else [],
+        }
+    )
 
 
 @router.get("/meetings", response={200: list[DeliberationMeetingOut], **ERROR_RESPONSES}, summary="Meetings in scope")

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 
 from linli.areas.models import Level, Place
 from linli.core import dates
-from linli.core.paths import path_at, subtree_q
-from linli.core.permissions import Action, restrict
+from linli.core.paths import any_subtree_q, path_at, subtree_q
+from linli.core.permissions import Action, bindings_for, restrict, role_may
 
 from . import calendar as cal
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     Rhythm,
     Seat,
 )
+from .models.base import COMPOUND_PATH_LENGTH
 from .models.matter import OPEN_STATES
 from .models.meeting import TRIPARTITE_SEATS
 
@@ -206,7 +207,22 @@ class CalendarRow:
 
 
 def compounds(user, *, under: str | None = None) -> QuerySet:
-    qs = restrict(Place.objects.filter(level=Level.COMPOUND, is_active=True), user).select_related("parent")
+    """The active compounds whose meetings ``user`` may see (the Meeting grants and bindings, not the place
+    tree's: department staff see places across their area but no deliberation)."""
+    qs = Place.objects.filter(level=Level.COMPOUND, is_active=True).select_related("parent")
+    if not (getattr(user, "is_superuser", False) and user.is_active):
+        prefixes, exact = [], []
+        for b in bindings_for(user):
+            if not role_may(b.role, Meeting, Action.VIEW):
+                continue
+            for p in Meeting.coverage_prefixes(b):
+                (exact if len(p) > COMPOUND_PATH_LENGTH else prefixes).append(p[:COMPOUND_PATH_LENGTH])
+        where = any_subtree_q("path", prefixes)
+        if exact:
+            where = Q(path__in=exact) if where is None else where | Q(path__in=exact)
+        if where is None:
+            return qs.none()
+        qs = qs.filter(where)
     if under:
         qs = qs.filter(subtree_q("path", under))
     return qs.order_by("path")
