@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from . import selectors, services, services_matters
-from .models import Kind, Seat
+from .models import Kind, Matter, Seat
+from .models.matter import UNDECIDED
 
 MATTERS = (
     ("楼道堆放杂物", "3单元一楼楼道堆满纸箱和旧家具，影响消防通道。"),
@@ -56,16 +57,13 @@ def seed(ctx) -> list[str]:
     compounds = [c for row in ctx.compounds[: 1 if ctx.small else 2] for c in row[:1]]
     n_meetings = n_matters = 0
     for k, compound in enumerate(compounds):
-        matters = []
-        for title, text in MATTERS[: 5 if ctx.small else len(MATTERS)]:
-            raised = max(_month_day(today, months, 1), today - dt.timedelta(days=rng.randint(3, 28 * months)))
-            matters.append(
-                services_matters.matter_raise(
-                    actor=actor, place=compound, title=title, description=text, raised_on=raised
-                )
-            )
+        start = _month_day(today, months, 1)
+        for i, (title, text) in enumerate(MATTERS[: 5 if ctx.small else len(MATTERS)]):
+            # the first two before the first meeting (one solved there, one handed over), the rest spread out
+            early = start + dt.timedelta(days=i)
+            raised = early if i < 2 else max(start, today - dt.timedelta(days=rng.randint(3, 28 * months)))
+            services_matters.matter_raise(actor=actor, place=compound, title=title, description=text, raised_on=raised)
             n_matters += 1
-        matters.sort(key=lambda m: m.raised_on)
         for back in range(months, -1, -1):
             day = _month_day(today, back)
             if back == 0:
@@ -83,7 +81,11 @@ def seed(ctx) -> list[str]:
             )
             n_meetings += 1
             _seats(actor, meeting, compound, skip_committee=back == 3)
-            due = [m for m in matters if m.raised_on <= day and m.state in ("raised", "discussing")][:2]
+            due = list(
+                Matter.objects.filter(compound=compound, state__in=UNDECIDED, raised_on__lte=day).order_by(
+                    "raised_on", "pk"
+                )[:2]
+            )
             for m in due:
                 services.agenda_add(actor=actor, meeting=meeting, matter=m)
             if back == 0:
@@ -94,7 +96,7 @@ def seed(ctx) -> list[str]:
                 actor=actor, meeting=meeting, held_on=held_on, minutes="三方围绕议题逐项协商，形成处理意见。"
             )
             for j, m in enumerate(due):
-                m = type(m).objects.get(pk=m.pk)
+                m = Matter.objects.get(pk=m.pk)
                 if j == 0:
                     services_matters.matter_solve(
                         actor=actor, matter=m, meeting=meeting, resolution="三方议定：物业一周内落实，业委会监督。"
