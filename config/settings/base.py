@@ -158,6 +158,8 @@ LINLI_API_TOKEN_TTL = timedelta(hours=env.int("LINLI_API_TOKEN_TTL_HOURS", defau
 
 # Audit retention: the network-security law asks for at least six months (up to 184 days; linli.core.audit).
 LINLI_AUDIT_RETENTION_DAYS = max(184, env.int("LINLI_AUDIT_RETENTION_DAYS", default=365))
+# 三方议事 every N months in a compound without its own rhythm (1, 2, 3, 6 or 12; anything else counts as 1).
+LINLI_DELIBERATION_TRIPARTITE_MONTHS = env.int("LINLI_DELIBERATION_TRIPARTITE_MONTHS", default=1)
 
 # Demo accounts (make demo) share this password; refused in production.
 LINLI_DEMO_PASSWORD = "linli-demo-2026"

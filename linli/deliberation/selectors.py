@@ -34,11 +34,14 @@ from .models import (
 )
 from .models.base import COMPOUND_PATH_LENGTH
 from .models.matter import OPEN_STATES
-from .models.meeting import TRIPARTITE_SEATS
+from .models.meeting import INTERVALS, TRIPARTITE_SEATS
 
 
 def tripartite_months() -> int:
-    return int(getattr(settings, "LINLI_DELIBERATION_TRIPARTITE_MONTHS", 1))
+    """The default rhythm of 三方议事 (``LINLI_DELIBERATION_TRIPARTITE_MONTHS``); a value that does not divide the
+    year into the allowed periods counts as monthly."""
+    value = getattr(settings, "LINLI_DELIBERATION_TRIPARTITE_MONTHS", 1)
+    return value if value in INTERVALS else 1
 
 
 # -- meetings ---------------------------------------------------------------------------------------------------

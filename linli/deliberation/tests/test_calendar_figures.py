@@ -106,3 +106,12 @@ def test_todos_and_figure_for_the_secretary(tree, django_assert_max_num_queries)
     assert fig.value == 1
     assert todos.collect(tree.users["nobody"]) == [] and todos.figures(tree.users["nobody"]) == []
     assert "deliberation.due" not in {t.key for t in todos.collect(tree.users["grid_a"])}
+
+
+def test_default_rhythm_from_settings(tree, settings):
+    settings.LINLI_DELIBERATION_TRIPARTITE_MONTHS = 3
+    rows = selectors.calendar(tree.users["secretary_a1"], year=2026)
+    assert {len(r.cells) for r in rows} == {4}
+    settings.LINLI_DELIBERATION_TRIPARTITE_MONTHS = 5  # not a divisor of the year: monthly
+    rows = selectors.calendar(tree.users["secretary_a1"], year=2026)
+    assert {len(r.cells) for r in rows} == {12}
