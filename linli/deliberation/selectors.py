@@ -188,6 +188,7 @@ class CalendarRow:
     kind: str
     interval: int
     cells: list = field(default_factory=list)
+    set_up: bool = False  # a rhythm or a meeting of this kind recorded for the compound
 
     @property
     def kind_label(self) -> str:
@@ -233,7 +234,7 @@ def compounds(user, *, under: str | None = None) -> QuerySet:
 
 def calendar(user, *, year: int, under: str | None = None, today: dt.date | None = None) -> list[CalendarRow]:
     """Every compound in scope × every kind with a rhythm (三方议事 always: the default rhythm), as done / late /
-    missing / due / upcoming per period of ``year``. Four queries."""
+    missing / due / upcoming per period of ``year``. Five queries."""
     today = today or dates.today()
     places = list(compounds(user, under=under))
     ids = [p.pk for p in places]
@@ -247,6 +248,9 @@ def calendar(user, *, year: int, under: str | None = None, today: dt.date | None
             )
         )
         .values_list("pk", "compound_id", "kind", "scheduled_on", "held_on", "n_present")
+    )
+    known = set(
+        restrict(Meeting.objects.filter(compound_id__in=ids), user).values_list("compound_id", "kind").distinct()
     )
     records: dict[tuple, list] = {}
     for pk, compound_id, kind, scheduled_on, held_on, n_present in held:
@@ -262,16 +266,19 @@ def calendar(user, *, year: int, under: str | None = None, today: dt.date | None
                 continue
             interval = rhythm.interval_months if rhythm else tripartite_months()
             cells = cal.cells(year, interval, records.get((place.pk, kind), []), today)
-            rows.append(CalendarRow(place, kind, interval, cells))
+            set_up = rhythm is not None or (place.pk, kind) in known
+            rows.append(CalendarRow(place, kind, interval, cells, set_up))
     return rows
 
 
 def due_now(user, *, today: dt.date | None = None) -> list[CalendarRow]:
-    """The calendar rows whose current period is still due (no meeting held for it yet)."""
+    """The calendar rows whose current period is still due (no meeting held for it yet), of compounds where
+    deliberation is set up (a rhythm or a meeting of the kind recorded): the workbench asks for the next meeting
+    there; the calendar page shows every compound, set up or not."""
     today = today or dates.today()
     out = []
     for row in calendar(user, year=today.year, today=today):
-        if any(c.state == cal.DUE for c in row.cells):
+        if row.set_up and any(c.state == cal.DUE for c in row.cells):
             out.append(row)
     return out
 

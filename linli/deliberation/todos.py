@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import dates
+from linli.core.context_processors import is_staff_user
 from linli.core.permissions import Action, may_any
 from linli.core.registry import Figure, Todo
 
@@ -54,7 +55,7 @@ def collect(user) -> list[Todo]:
 
 
 def figures(user) -> list[Figure]:
-    if not may_any(user, Matter):
+    if not is_staff_user(user) or not may_any(user, Matter):
         return []
     n = selectors.matters(user).filter(state__in=OPEN_STATES).count()
     return [

@@ -98,13 +98,16 @@ def test_figures_per_compound_and_community(tree, django_capture_on_commit_callb
 def test_todos_and_figure_for_the_secretary(tree, django_assert_max_num_queries):
     sec = tree.users["secretary_a1"]
     f.matter(tree)
+    assert "deliberation.due" not in {t.key for t in todos.collect(sec)}  # nothing set up yet
+    f.held(tree, day=f.last_month())  # deliberation runs here: this month's 三方议事 is due
     with django_assert_max_num_queries(12):
         items = {t.key: t for t in todos.collect(sec)}
     assert items["deliberation.waiting"].count == 1
-    assert items["deliberation.due"].count >= 1  # this month's 三方议事 not held yet
+    assert items["deliberation.due"].count == 1
     (fig,) = todos.figures(sec)
     assert fig.value == 1
     assert todos.collect(tree.users["nobody"]) == [] and todos.figures(tree.users["nobody"]) == []
+    assert todos.figures(tree.users["resident_a1"]) == []  # figures are for staff
     assert "deliberation.due" not in {t.key for t in todos.collect(tree.users["grid_a"])}
 
 
