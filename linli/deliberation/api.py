@@ -5,7 +5,9 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -109,7 +111,10 @@ class DeliberationMatterOut(Schema):
 
 
 class DeliberationMatterIn(Schema):
-    place: str = Field(..., max_length=24, description="Code of the compound or of a place inside it")
+    place: str | None = Field(
+        None, max_length=24, description="Code of the compound or of a place inside it (default: the work order's)"
+    )
+    from_case_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Raised from this work order")
     title: str = Field(..., min_length=1, max_length=100)
     description: str = Field("", max_length=4000)
 
@@ -263,9 +268,14 @@ def list_matters(request, filters: Query[DeliberationMatterFilters]):
 
 @router.post("/matters", response={201: DeliberationMatterOut, **ERROR_RESPONSES}, summary="Raise a matter")
 def raise_matter(request, payload: DeliberationMatterIn):
-    place = place_by_code(request.auth, payload.place, field="place")
+    from linli.workorders.selectors import case_for
+
+    place = place_by_code(request.auth, payload.place, field="place") if payload.place else None
+    from_case = case_for(request.auth, payload.from_case_id) if payload.from_case_id else None
+    if place is None and from_case is None:
+        raise ValidationError({"place": _("Choose a compound or a place inside one.")})
     matter = services_matters.matter_raise(
-        actor=request.auth, place=place, title=payload.title, description=payload.description
+        actor=request.auth, place=place, title=payload.title, description=payload.description, from_case=from_case
     )
     return Status(201, matter)
 

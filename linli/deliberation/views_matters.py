@@ -59,12 +59,24 @@ def matter_create(request):
     if not may_any(user, Matter, Action.ADD):
         raise PermissionDenied(_("You cannot raise matters."))
     staff = is_staff_user(user)
-    form = (MatterForm if staff else ReportForm)(request.POST or None)
+    from_case = None
+    raw_case = request.GET.get("case", "")
+    if staff and raw_case.isdigit():  # "raise as a matter" from a work order the user sees
+        from linli.workorders.selectors import case_for
+
+        from_case = case_for(user, int(raw_case))
+    initial = {"title": from_case.title, "description": from_case.description} if from_case else None
+    form = (MatterForm if staff else ReportForm)(request.POST or None, initial=initial)
+    if from_case is not None:
+        form.fields["place"].required = False
+        form.fields["place"].help_text = _("Empty: where the work order is.")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             if staff:
-                data["place"] = place_by_code(user, data["place"], field="place")
+                code = data.pop("place")
+                data["place"] = place_by_code(user, code, field="place") if code else None
+                data["from_case"] = from_case
             else:
                 data["place"] = home_of(user)
             matter = services_matters.matter_raise(actor=user, **data)
@@ -76,7 +88,7 @@ def matter_create(request):
     return render(
         request,
         "deliberation/matter_form.html",
-        {"section": SECTION, "form": form, "staff": staff, "title": _("Raise a matter")},
+        {"section": SECTION, "form": form, "staff": staff, "from_case": from_case, "title": _("Raise a matter")},
     )
 
 

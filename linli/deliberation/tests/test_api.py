@@ -98,3 +98,26 @@ def test_lists_take_under_and_pages(client, tree, token_for):
     assert client.get(f"{BASE}/matters", {"under": "999999"}, **h).status_code == 400
     r = client.get(f"{BASE}/matters", {"state": "open"}, **h).json()
     assert r["count"] == 4
+
+
+def test_raise_from_a_work_order_over_the_api(client, tree, token_for):
+    from linli.workorders import services as wo
+
+    case = wo.case_create(
+        actor=tree.users["secretary_a1"],
+        category="other",
+        title="小区停车难",
+        description="晚上没有车位",
+        place=tree.building_a1,
+        source="counter",
+        reporter_name="张三",
+    )
+    h = token_for("secretary_a1")
+    r = client.post(f"{BASE}/matters", {"title": "停车", "from_case_id": case.pk}, content_type="application/json", **h)
+    assert r.status_code == 201 and r.json()["from_case_id"] == case.pk and r.json()["source"] == "workorder"
+    r = client.post(f"{BASE}/matters", {"title": "停车"}, content_type="application/json", **h)
+    assert r.status_code == 400 and "place" in r.json()["error"]["fields"]
+    other = token_for("dept_other_staff")
+    body = {"title": "x", "from_case_id": case.pk}
+    r = client.post(f"{BASE}/matters", body, content_type="application/json", **other)
+    assert r.status_code == 404

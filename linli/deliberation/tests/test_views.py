@@ -124,3 +124,26 @@ def test_one_click_hand_over(client, tree):
     assert matter.state == MatterState.HANDED and matter.case_id
     page = client.get(reverse("deliberation:matter", args=[matter.pk])).content.decode()
     assert reverse("workorders:case_detail", args=[matter.case_id]) in page
+
+
+def test_raise_a_matter_from_a_work_order(client, tree):
+    from linli.workorders import services as wo
+
+    case = wo.case_create(
+        actor=tree.users["secretary_a1"],
+        category="other",
+        title="小区停车难",
+        description="晚上没有车位",
+        place=tree.building_a1,
+        source="counter",
+        reporter_name="张三",
+    )
+    login(client, tree, "secretary_a1")
+    url = reverse("deliberation:matter_create") + f"?case={case.pk}"
+    page = client.get(url).content.decode()
+    assert case.number in page and "小区停车难" in page
+    assert client.post(url, {"title": "停车位规划", "description": ""}).status_code == 302
+    matter = Matter.objects.get()
+    assert matter.from_case == case and matter.source == "workorder" and matter.place == tree.building_a1
+    login(client, tree, "dept_other_staff")
+    assert client.get(url).status_code in (403, 404)
