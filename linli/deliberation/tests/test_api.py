@@ -121,3 +121,41 @@ def test_raise_from_a_work_order_over_the_api(client, tree, token_for):
     body = {"title": "x", "from_case_id": case.pk}
     r = client.post(f"{BASE}/matters", body, content_type="application/json", **other)
     assert r.status_code == 404
+
+
+def test_api_lists_cost_the_same_for_more_rows(client, tree, token_for):
+    from linli.core.testing import count_queries
+
+    h = token_for("secretary_a1")
+    f.matter(tree)
+    f.meeting(tree)
+    for path in ("/matters", "/meetings"):
+        client.get(BASE + path, **h)
+    with count_queries() as few:
+        for path in ("/matters", "/meetings"):
+            assert client.get(BASE + path, **h).status_code == 200
+    for i in range(10):
+        f.matter(tree, title=f"m{i}")
+        f.meeting(tree, title=f"会{i}")
+    with count_queries() as many:
+        for path in ("/matters", "/meetings"):
+            client.get(BASE + path, **h)
+    assert many.count == few.count
+
+
+def test_participant_removed_only_before_the_meeting(tree):
+    from django.core.exceptions import ValidationError
+
+    from .. import services
+    from ..models import Participant
+
+    sec = tree.users["secretary_a1"]
+    m = f.meeting(tree)
+    f.three_seats(tree, m)
+    p = Participant.objects.filter(meeting=m).first()
+    services.participant_remove(actor=sec, participant=p)
+    assert Participant.objects.filter(meeting=m).count() == 2
+    services.meeting_hold(actor=sec, meeting=m, held_on=dates.today(), minutes="纪要")
+    with pytest.raises(ValidationError):
+        services.participant_remove(actor=sec, participant=Participant.objects.filter(meeting=m).first())
+    assert Participant.objects.filter(meeting=m).count() == 2
