@@ -58,6 +58,8 @@ SHOWS = {
     "scorecards.publicise": "[data-testid=publicise], [data-testid=run-table]",
     "scorecards.finalise": "[data-testid=finalise], [data-testid=run-table]",
     "owners.reelection": "[data-flag=reelection_due], [data-flag=term_ended]",
+    "deliberation.waiting": "[data-testid=matter-table] tbody a",
+    "deliberation.due": "[data-testid=calendar] [data-state=due]",
     "owners.members": "[data-flag=members]",
     "owners.filing": "[data-flag=not_filed]",
     "party.election": "[data-flag=term_due], [data-flag=term_over]",
