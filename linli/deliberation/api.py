@@ -16,7 +16,7 @@ from linli.core import dates
 from linli.core.api import ERROR_RESPONSES, PageNumber
 from linli.core.dates import EventDate
 
-from . import selectors, services, services_matters
+from . import selectors, services
 from .models import Kind, MatterState, MeetingState, Seat
 
 router = Router(tags=["deliberation"])
@@ -274,7 +274,7 @@ def raise_matter(request, payload: DeliberationMatterIn):
     from_case = case_for(request.auth, payload.from_case_id) if payload.from_case_id else None
     if place is None and from_case is None:
         raise ValidationError({"place": _("Choose a compound or a place inside one.")})
-    matter = services_matters.matter_raise(
+    matter = services.matter_raise(
         actor=request.auth, place=place, title=payload.title, description=payload.description, from_case=from_case
     )
     return Status(201, matter)
@@ -293,9 +293,7 @@ def get_matter(request, matter_id: int):
 def solve_matter(request, matter_id: int, payload: DeliberationSolveIn):
     matter = selectors.matter_for(request.auth, matter_id)
     meeting = get_object_or_404(selectors.meetings(request.auth), pk=payload.meeting_id)
-    return services_matters.matter_solve(
-        actor=request.auth, matter=matter, meeting=meeting, resolution=payload.resolution
-    )
+    return services.matter_solve(actor=request.auth, matter=matter, meeting=meeting, resolution=payload.resolution)
 
 
 @router.post(
@@ -305,7 +303,7 @@ def solve_matter(request, matter_id: int, payload: DeliberationSolveIn):
 )
 def hand_over(request, matter_id: int):
     matter = selectors.matter_for(request.auth, matter_id)
-    services_matters.matter_hand_over(actor=request.auth, matter=matter)
+    services.matter_hand_over(actor=request.auth, matter=matter)
     return selectors.matter_for(request.auth, matter_id)
 
 
@@ -316,7 +314,7 @@ def hand_over(request, matter_id: int):
 )
 def decline_matter(request, matter_id: int, payload: DeliberationReasonIn):
     matter = selectors.matter_for(request.auth, matter_id)
-    return services_matters.matter_decline(actor=request.auth, matter=matter, reason=payload.reason)
+    return services.matter_decline(actor=request.auth, matter=matter, reason=payload.reason)
 
 
 @router.get(

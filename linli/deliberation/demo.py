@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import selectors, services, services_matters
+from . import selectors, services
 from .models import Kind, Matter, Seat
 from .models.matter import UNDECIDED
 
@@ -62,7 +62,7 @@ def seed(ctx) -> list[str]:
             # the first two before the first meeting (one solved there, one handed over), the rest spread out
             early = start + dt.timedelta(days=i)
             raised = early if i < 2 else max(start, today - dt.timedelta(days=rng.randint(3, 28 * months)))
-            services_matters.matter_raise(actor=actor, place=compound, title=title, description=text, raised_on=raised)
+            services.matter_raise(actor=actor, place=compound, title=title, description=text, raised_on=raised)
             n_matters += 1
         for back in range(months, -1, -1):
             day = _month_day(today, back)
@@ -98,14 +98,12 @@ def seed(ctx) -> list[str]:
             for j, m in enumerate(due):
                 m = Matter.objects.get(pk=m.pk)
                 if j == 0:
-                    services_matters.matter_solve(
+                    services.matter_solve(
                         actor=actor, matter=m, meeting=meeting, resolution="三方议定：物业一周内落实，业委会监督。"
                     )
                 elif k == 0 and back == months:
-                    services_matters.matter_hand_over(actor=actor, matter=m)
+                    services.matter_hand_over(actor=actor, matter=m)
                 elif back == months - 1:
-                    services_matters.matter_decline(
-                        actor=actor, matter=m, reason="属于邻里个人纠纷，已引导到人民调解。"
-                    )
+                    services.matter_decline(actor=actor, matter=m, reason="属于邻里个人纠纷，已引导到人民调解。")
         # the rest wait for the planned meeting
     return [f"deliberation: {n_meetings} meetings, {n_matters} matters"]

@@ -19,7 +19,7 @@ def on_case_archived(payload: dict, event_id=None) -> None:
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         return
-    from . import services_matters
+    from . import services
 
     with acting_as("task"):
-        services_matters.matter_solved_by_case(case=case)
+        services.matter_solved_by_case(case=case)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_matters
+from . import views
 
 app_name = "deliberation"
 
@@ -18,11 +18,11 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("calendar/", views.calendar, name="calendar"),
     path("rhythm/", views.rhythm_set, name="rhythm"),
-    path("figures/", views_matters.figures, name="figures"),
-    path("matters/", views_matters.MatterListView.as_view(), name="matters"),
-    path("matters/new/", views_matters.matter_create, name="matter_create"),
-    path("matters/<int:pk>/", views_matters.matter_detail, name="matter"),
-    path("matters/<int:pk>/solve/", views_matters.matter_solve, name="matter_solve"),
-    path("matters/<int:pk>/hand-over/", views_matters.matter_hand_over, name="matter_hand_over"),
-    path("matters/<int:pk>/decline/", views_matters.matter_decline, name="matter_decline"),
+    path("figures/", views.figures, name="figures"),
+    path("matters/", views.MatterListView.as_view(), name="matters"),
+    path("matters/new/", views.matter_create, name="matter_create"),
+    path("matters/<int:pk>/", views.matter_detail, name="matter"),
+    path("matters/<int:pk>/solve/", views.matter_solve, name="matter_solve"),
+    path("matters/<int:pk>/hand-over/", views.matter_hand_over, name="matter_hand_over"),
+    path("matters/<int:pk>/decline/", views.matter_decline, name="matter_decline"),
 ]

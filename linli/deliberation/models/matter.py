@@ -6,10 +6,10 @@ A matter is raised by a resident (the phone form), by staff, or from a work orde
 * ``solved`` on the spot at a held meeting (``outcome=meeting``);
 * ``handed`` to a work order (one click), then ``solved`` when that case is archived (``outcome=workorder``,
   the subscriber ``handlers.on_case_archived``);
-* put to an owners' vote — not yet available: owners' decisions are #14 item 2 (see ``services_matters``);
+* put to an owners' vote — not yet available: owners' decisions are #14 item 2 (see ``services.matters``);
 * ``declined`` with a reason.
 
-The transitions are declared here (django-fsm-2); ``services_matters`` locks, checks, audits and publishes.
+The transitions are declared here (django-fsm-2); ``services.matters`` locks, checks, audits and publishes.
 """
 
 from __future__ import annotations

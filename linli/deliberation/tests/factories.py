@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.core import dates
 
-from .. import services, services_matters
+from .. import services
 from ..models import Kind, Seat
 
 
@@ -50,7 +50,7 @@ def held(tree, *, day=None, held_on=None, seats=True, **kw):
 
 
 def matter(tree, *, actor=None, place=None, title="楼道堆放杂物", description="3单元楼道堆满了纸箱"):
-    return services_matters.matter_raise(
+    return services.matter_raise(
         actor=actor or tree.users["secretary_a1"], place=place or tree.compound_a1, title=title, description=description
     )
 

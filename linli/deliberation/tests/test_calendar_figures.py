@@ -10,7 +10,7 @@ import pytest
 from linli.core import dates
 
 from .. import calendar as cal
-from .. import selectors, services, services_matters, todos
+from .. import selectors, services, todos
 from ..models import Kind
 from . import factories as f
 
@@ -76,16 +76,16 @@ def test_figures_per_compound_and_community(tree, django_capture_on_commit_callb
     services.agenda_add(actor=sec, meeting=m, matter=solved)
     f.three_seats(tree, m)
     m = services.meeting_hold(actor=sec, meeting=m, held_on=today, minutes="纪要")
-    services_matters.matter_solve(actor=sec, matter=solved, meeting=m, resolution="ok")
+    services.matter_solve(actor=sec, matter=solved, meeting=m, resolution="ok")
     handed = f.matter(tree, title="b", place=tree.building_a1)
-    case = services_matters.matter_hand_over(actor=sec, matter=handed)
+    case = services.matter_hand_over(actor=sec, matter=handed)
     from .test_matters import walk_to_archived
 
     with django_capture_on_commit_callbacks(execute=True):
         walk_to_archived(tree, case)
     f.matter(tree, title="c")  # open
     declined = f.matter(tree, title="d")
-    services_matters.matter_decline(actor=sec, matter=declined, reason="重复")
+    services.matter_decline(actor=sec, matter=declined, reason="重复")
     total, communities, compounds = selectors.figures(sec, year=today.year)
     assert (total.raised, total.solved, total.open, total.declined) == (4, 2, 1, 1)
     assert (total.by_meeting, total.by_workorder, total.share_meeting, total.share_workorder) == (1, 1, 50, 50)

@@ -10,7 +10,7 @@ from django.utils import translation
 from linli.core import dates, events
 from linli.core.models import AuditLog, OutboxEvent
 
-from .. import handlers, services, services_matters
+from .. import handlers, services
 from ..models import AgendaItem, Matter, MatterSource, MatterState, Outcome
 from . import factories as f
 
@@ -65,24 +65,24 @@ def test_agenda_then_solved_on_the_spot(tree):
     assert "matter" in exc.value.message_dict
     # not yet held: cannot be solved at it
     with pytest.raises(ValidationError) as exc:
-        services_matters.matter_solve(actor=sec, matter=matter, meeting=m, resolution="清理")
+        services.matter_solve(actor=sec, matter=matter, meeting=m, resolution="清理")
     assert "meeting" in exc.value.message_dict
     f.three_seats(tree, m)
     services.meeting_hold(actor=sec, meeting=m, held_on=dates.today(), minutes="纪要")
     other = f.held(tree)
     before = counts()
     with pytest.raises(ValidationError) as exc:  # not on that meeting's agenda
-        services_matters.matter_solve(actor=sec, matter=matter, meeting=other, resolution="清理")
+        services.matter_solve(actor=sec, matter=matter, meeting=other, resolution="清理")
     with pytest.raises(ValidationError) as exc:
-        services_matters.matter_solve(actor=sec, matter=matter, meeting=m, resolution=" ")
+        services.matter_solve(actor=sec, matter=matter, meeting=m, resolution=" ")
     assert "resolution" in exc.value.message_dict
     assert counts() == before
-    matter = services_matters.matter_solve(actor=sec, matter=matter, meeting=m, resolution="物业三日内清理")
+    matter = services.matter_solve(actor=sec, matter=matter, meeting=m, resolution="物业三日内清理")
     assert matter.state == MatterState.SOLVED and matter.outcome == Outcome.MEETING and matter.solved_at == m
     assert matter.closed_on == dates.today()
     assert AuditLog.objects.filter(action="matter_solve", object_id=str(matter.pk)).exists()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
-        services_matters.matter_decline(actor=sec, matter=matter, reason="重复")
+        services.matter_decline(actor=sec, matter=matter, reason="重复")
     assert has_chinese(exc, "state")
 
 
@@ -102,20 +102,20 @@ def test_decline_needs_a_reason(tree):
     matter = f.matter(tree)
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        services_matters.matter_decline(actor=sec, matter=matter, reason="")
+        services.matter_decline(actor=sec, matter=matter, reason="")
     assert "reason" in exc.value.message_dict
     assert counts() == before
-    matter = services_matters.matter_decline(actor=sec, matter=matter, reason="属于个人纠纷，已引导调解")
+    matter = services.matter_decline(actor=sec, matter=matter, reason="属于个人纠纷，已引导调解")
     assert matter.state == MatterState.DECLINED and matter.closed_on == dates.today()
     with pytest.raises(PermissionDenied):
-        services_matters.matter_decline(actor=tree.users["grid_a"], matter=f.matter(tree), reason="x")
+        services.matter_decline(actor=tree.users["grid_a"], matter=f.matter(tree), reason="x")
 
 
 def test_owners_vote_is_not_yet_available_and_writes_nothing(tree):
     matter = f.matter(tree)
     before = counts()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
-        services_matters.matter_to_vote(actor=tree.users["secretary_a1"], matter=matter)
+        services.matter_to_vote(actor=tree.users["secretary_a1"], matter=matter)
     assert has_chinese(exc, "outcome")
     assert counts() == before and Matter.objects.get(pk=matter.pk).state == MatterState.RAISED
 
@@ -135,13 +135,13 @@ def walk_to_archived(tree, case):
 def test_hand_over_creates_the_case_and_archiving_solves_the_matter(tree, django_capture_on_commit_callbacks):
     sec = tree.users["secretary_a1"]
     matter = f.matter(tree)
-    case = services_matters.matter_hand_over(actor=sec, matter=matter)
+    case = services.matter_hand_over(actor=sec, matter=matter)
     matter = Matter.objects.get(pk=matter.pk)
     assert matter.state == MatterState.HANDED and matter.case == case
     assert case.source == "deliberation" and case.origin == f"deliberation.matter:{matter.pk}"
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        services_matters.matter_hand_over(actor=sec, matter=matter)
+        services.matter_hand_over(actor=sec, matter=matter)
     assert "case" in exc.value.message_dict
     assert counts() == before
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,12 +182,12 @@ def test_matter_from_a_work_order(tree):
         source="counter",
         reporter_name="张三",
     )
-    matter = services_matters.matter_raise(actor=sec, place=None, title="停车位规划", from_case=case)
+    matter = services.matter_raise(actor=sec, place=None, title="停车位规划", from_case=case)
     assert matter.source == MatterSource.WORKORDER and matter.from_case == case and matter.compound == tree.compound_a1
     with pytest.raises(ValidationError):
-        services_matters.matter_raise(actor=sec, place=None, title="again", from_case=case)
+        services.matter_raise(actor=sec, place=None, title="again", from_case=case)
     with pytest.raises(PermissionDenied):
-        services_matters.matter_raise(
+        services.matter_raise(
             actor=tree.users["secretary_a1"].__class__.objects.get(username="nobody"),
             place=None,
             title="x",

@@ -17,10 +17,10 @@ from linli.core.context_processors import is_staff_user
 from linli.core.permissions import Action, can, may_any
 from linli.core.views import ScopedListView, apply_validation_error
 
-from . import selectors, services_matters
-from .forms import MatterForm, ReasonForm, ReportForm, SolveForm
-from .models import Matter, MatterState, MeetingState
-from .models.matter import UNDECIDED
+from .. import selectors, services
+from ..forms import MatterForm, ReasonForm, ReportForm, SolveForm
+from ..models import Matter, MatterState, MeetingState
+from ..models.matter import UNDECIDED
 
 SECTION = "services"
 
@@ -79,7 +79,7 @@ def matter_create(request):
                 data["from_case"] = from_case
             else:
                 data["place"] = home_of(user)
-            matter = services_matters.matter_raise(actor=user, **data)
+            matter = services.matter_raise(actor=user, **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -143,7 +143,7 @@ def matter_solve(request, pk: int):
     return _run(
         request,
         matter,
-        lambda: services_matters.matter_solve(actor=user, matter=matter, **form.cleaned_data),
+        lambda: services.matter_solve(actor=user, matter=matter, **form.cleaned_data),
         _("The matter is solved."),
     )
 
@@ -155,7 +155,7 @@ def matter_hand_over(request, pk: int):
     return _run(
         request,
         matter,
-        lambda: services_matters.matter_hand_over(actor=request.user, matter=matter),
+        lambda: services.matter_hand_over(actor=request.user, matter=matter),
         _("A work order has been created for the matter."),
     )
 
@@ -171,7 +171,7 @@ def matter_decline(request, pk: int):
     return _run(
         request,
         matter,
-        lambda: services_matters.matter_decline(actor=request.user, matter=matter, reason=form.cleaned_data["reason"]),
+        lambda: services.matter_decline(actor=request.user, matter=matter, reason=form.cleaned_data["reason"]),
         _("The matter is declined."),
     )
 

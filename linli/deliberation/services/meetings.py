@@ -1,6 +1,6 @@
 """Every write on deliberation meetings: atomic, permission-checked, audited, events published through the outbox.
 
-Matters (议题) are written by ``services_matters``."""
+Matters (议题) are written by ``services.matters``."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from linli.core import audit, dates, events, uploads
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import save_audited
 
-from .models import AgendaItem, Kind, Matter, Meeting, MeetingPhoto, MeetingState, Participant, Rhythm, Seat
-from .models.meeting import INTERVALS
+from ..models import AgendaItem, Kind, Matter, Meeting, MeetingPhoto, MeetingState, Participant, Rhythm, Seat
+from ..models.meeting import INTERVALS
 
 MAX_PHOTOS = 27
 PLAN_AHEAD_DAYS = 400  # a meeting is planned at most about a year ahead
@@ -144,7 +144,7 @@ def agenda_add(*, actor, meeting: Meeting, matter: Matter | None = None, title: 
     if meeting.state == MeetingState.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     if matter is not None:
-        from .services_matters import lock_matter
+        from .matters import lock_matter
 
         matter = lock_matter(matter)
         if matter.compound_id != meeting.compound_id:

@@ -18,10 +18,10 @@ from linli.core import dates
 from linli.core.permissions import Action, can, may_any
 from linli.core.views import ScopedListView, ServiceFormView, apply_validation_error
 
-from . import calendar as cal
-from . import selectors, services
-from .forms import AgendaForm, DecisionForm, HoldForm, MeetingForm, ReasonForm, RhythmForm, SeatForm
-from .models import AgendaItem, Kind, Meeting, MeetingState, Rhythm
+from .. import calendar as cal
+from .. import selectors, services
+from ..forms import AgendaForm, DecisionForm, HoldForm, MeetingForm, ReasonForm, RhythmForm, SeatForm
+from ..models import AgendaItem, Kind, Meeting, MeetingState, Rhythm
 
 SECTION = "management"
 
@@ -91,8 +91,8 @@ def meeting_detail(request, pk: int):
         "may_change": may_change,
     }
     if may_change and meeting.state != MeetingState.CANCELLED:
-        from .models import Matter
-        from .models.matter import UNDECIDED
+        from ..models import Matter
+        from ..models.matter import UNDECIDED
 
         ctx.update(
             seat_form=SeatForm(),
@@ -170,7 +170,7 @@ def seats_suggested(request, pk: int):
 @login_required
 @require_POST
 def agenda_add(request, pk: int):
-    from .models.matter import UNDECIDED
+    from ..models.matter import UNDECIDED
 
     user = request.user
     meeting = _changeable(user, pk)

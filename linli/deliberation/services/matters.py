@@ -20,8 +20,8 @@ from linli.core.paths import path_at
 from linli.core.permissions import Action, can, require, require_at
 from linli.core.services import save_audited
 
-from .models import AgendaItem, Matter, MatterSource, MatterState, Meeting, MeetingState
-from .services import check_compound, check_text
+from ..models import AgendaItem, Matter, MatterSource, MatterState, Meeting, MeetingState
+from .meetings import check_compound, check_text
 
 DEFAULT_CASE_CATEGORY = "other"
 MAX_BACKDATE_DAYS = 366
