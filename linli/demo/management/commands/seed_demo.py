@@ -27,7 +27,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import User
 from linli.areas.models import HouseUse, Level, Place
@@ -38,23 +37,24 @@ from linli.demo.seeder import Seeder, grid_households, people_lines
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Seed the demo district (Yushan, Ma'anshan): places, grids, organisations, demo accounts.")
+    # Plain text: argparse formats it before any translation could be resolved (a lazy string crashed `help`).
+    help = "Seed the demo district (Yushan, Ma'anshan): places, grids, organisations, demo accounts."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
             type=int,
             default=1,
-            help=gettext_lazy("Multiply the number of compounds and buildings (for benchmarks)."),
+            help=_("Multiply the number of compounds and buildings (for benchmarks)."),
         )
         parser.add_argument(
-            "--small", action="store_true", help=gettext_lazy("A tiny district with the same structure (for tests).")
+            "--small", action="store_true", help=_("A tiny district with the same structure (for tests).")
         )
         parser.add_argument(
             "--residents",
             type=int,
             default=None,
-            help=gettext_lazy(
+            help=_(
                 "Plan households until about this many residents live in the district "
                 "(default: most sold homes are lived in, ~2.6 people each)."
             ),
