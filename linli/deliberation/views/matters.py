@@ -21,6 +21,7 @@ from .. import selectors, services
 from ..forms import MatterForm, ReasonForm, ReportForm, SolveForm
 from ..models import Matter, MatterState, MeetingState
 from ..models.matter import UNDECIDED
+from .common import form_error_text, run_step
 
 SECTION = "services"
 
@@ -122,13 +123,7 @@ def _changeable(user, pk) -> Matter:
 
 
 def _run(request, matter, call, ok: str):
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, ok)
-    return redirect("deliberation:matter", pk=matter.pk)
+    return run_step(request, call, ok, back="deliberation:matter", pk=matter.pk)
 
 
 @login_required
@@ -138,7 +133,7 @@ def matter_solve(request, pk: int):
     matter = _changeable(user, pk)
     form = SolveForm(request.POST, meetings=selectors.meetings(user).filter(state=MeetingState.HELD))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_error_text(form))
         return redirect("deliberation:matter", pk=matter.pk)
     return _run(
         request,

@@ -22,12 +22,9 @@ from .. import calendar as cal
 from .. import selectors, services
 from ..forms import AgendaForm, DecisionForm, HoldForm, MeetingForm, ReasonForm, RhythmForm, SeatForm
 from ..models import AgendaItem, Kind, Meeting, MeetingState, Rhythm
+from .common import form_error_text, run_step
 
 SECTION = "management"
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 class MeetingListView(ScopedListView):
@@ -119,13 +116,7 @@ def _changeable(user, pk) -> Meeting:
 
 
 def _run(request, meeting, call, ok: str):
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, ok)
-    return redirect("deliberation:meeting", pk=meeting.pk)
+    return run_step(request, call, ok, back="deliberation:meeting", pk=meeting.pk)
 
 
 @login_required
@@ -134,7 +125,7 @@ def seat_add(request, pk: int):
     meeting = _changeable(request.user, pk)
     form = SeatForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_error_text(form))
         return redirect("deliberation:meeting", pk=meeting.pk)
     return _run(
         request,
@@ -195,7 +186,7 @@ def meeting_hold(request, pk: int):
     meeting = _changeable(request.user, pk)
     form = HoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_error_text(form))
         return redirect("deliberation:meeting", pk=meeting.pk)
     absent = [int(a) for a in request.POST.getlist("absent") if a.isdigit()]
     return _run(
@@ -306,9 +297,9 @@ def rhythm_set(request):
             services.rhythm_set(actor=user, **data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
-            messages.error(request, _error_text(exc))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Saved."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_error_text(form))
     return redirect("deliberation:calendar")
