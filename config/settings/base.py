@@ -155,6 +155,8 @@ AXES_VERBOSE = False
 
 # API bearer tokens
 LINLI_API_TOKEN_TTL = timedelta(hours=env.int("LINLI_API_TOKEN_TTL_HOURS", default=24 * 7))
+# Idempotency-Key answers of API POSTs are kept this long, then purged daily (linli.core.idempotency).
+LINLI_IDEMPOTENCY_KEEP_HOURS = env.int("LINLI_IDEMPOTENCY_KEEP_HOURS", default=24)
 
 # Audit retention: the network-security law asks for at least six months (up to 184 days; linli.core.audit).
 LINLI_AUDIT_RETENTION_DAYS = max(184, env.int("LINLI_AUDIT_RETENTION_DAYS", default=365))

@@ -285,4 +285,7 @@ def build_api() -> NinjaAPI:
         docs_url="/docs",
     )
     install_error_handlers(api)
+    from .idempotency import install as honour_idempotency_keys
+
+    honour_idempotency_keys(api)  # Idempotency-Key on every POST (linli/core/idempotency.py)
     return api

@@ -370,3 +370,30 @@ class EventDelivery(models.Model):
     @classmethod
     def scope_q(cls, binding, action: str) -> models.Q | None:
         return models.Q()
+
+
+# --- idempotency keys of API writes (linli.core.idempotency) --------------------------------------------------
+
+
+class IdempotencyKey(models.Model):
+    """The first successful answer to a POST sent with an ``Idempotency-Key`` header, kept so a retry of the same
+    request gets it again instead of doing the write twice. Unique per user and key: the constraint is what makes
+    two racing requests with one key write once. Purged daily after ``LINLI_IDEMPOTENCY_KEEP_HOURS``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("response status"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    body = models.TextField(_("response body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_once")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"

@@ -32,6 +32,15 @@ def _purge_outbox() -> str:
 
 registry.add_daily_job(DailyJob("core.purge_outbox", _purge_outbox, order=910))
 
+
+def _purge_idempotency() -> str:
+    from linli.core.idempotency import purge_expired
+
+    return _("%(n)s expired idempotency keys removed") % {"n": purge_expired()}
+
+
+registry.add_daily_job(DailyJob("core.purge_idempotency", _purge_idempotency, order=920))
+
 registry.add_menu(
     MenuItem(
         "management",
