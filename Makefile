@@ -44,7 +44,7 @@ test: $(STAMP)
 	LINLI_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 worker: $(STAMP)
-	$(PY) manage.py db_worker
+	$(PY) manage.py task_worker --queue-name '*'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

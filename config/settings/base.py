@@ -206,6 +206,10 @@ LINLI_OUTBOX_BACKOFF_SECONDS = env.int("LINLI_OUTBOX_BACKOFF_SECONDS", default=1
 LINLI_OUTBOX_KEEP_DAYS = env.int("LINLI_OUTBOX_KEEP_DAYS", default=30)  # delivered events, then purged daily
 
 LINLI_TASKS_BACKEND = env.str("LINLI_TASKS_BACKEND", default="database")
+# manage.py task_worker (linli.core.task_worker): tasks of a worker that died are queued again (checked every N s),
+# at most this many times.
+LINLI_TASK_REAP_SECONDS = env.int("LINLI_TASK_REAP_SECONDS", default=30)
+LINLI_TASK_MAX_ATTEMPTS = env.int("LINLI_TASK_MAX_ATTEMPTS", default=3)
 INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 RQ_QUEUES = {"default": {"URL": env.str("LINLI_REDIS_URL", default="redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
 if LINLI_TASKS_BACKEND == "rq":

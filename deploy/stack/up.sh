@@ -4,7 +4,7 @@
 #   nginx (Debian package, deploy/nginx/linli.conf)  127.0.0.1:${LINLI_STACK_PORT:-18080}
 #     → granian app process 1                         127.0.0.1:${LINLI_STACK_APP_1:-18001}
 #     → granian app process 2                         127.0.0.1:${LINLI_STACK_APP_2:-18002}
-#   task worker (manage.py db_worker) and the event outbox worker (manage.py outbox_worker)
+#   task worker (manage.py task_worker) and the event outbox worker (manage.py outbox_worker)
 #   PostgreSQL 127.0.0.1:5432 (database linli_stack) and Redis 127.0.0.1:6379 (cache db 3): started if down,
 #   left running by stack-down (they are the machine's services).
 #
@@ -125,7 +125,7 @@ for i in 0 1; do
     start "app-$((i + 1))" "$GRANIAN" --interface wsgi config.wsgi:application --host 127.0.0.1 \
         --port "${APP_PORTS[$i]}" --workers 1 --blocking-threads 4 --respawn-failed-workers --no-access-log
 done
-start worker "$PY" manage.py db_worker --queue-name '*'
+start worker "$PY" manage.py task_worker --queue-name '*'
 start outbox "$PY" manage.py outbox_worker
 
 # nginx: the repository's config, rendered, inside a private nginx.conf (prefix var/stack/nginx)
