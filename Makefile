@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE ?= 1
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test install serve seed lint fmt migrate messages lock bench worker clean stack stack-smoke stack-down
+.PHONY: demo test install serve seed lint fmt migrate messages lock bench faults worker clean stack stack-smoke stack-down
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ lock:
 ## bench/results/; exits 1 on a miss. Heavy: run it when the machine is otherwise idle.
 bench: $(STAMP)
 	$(PY) bench/run.py --all --scale $(SCALE)
+
+## make faults: break a private copy of the system on purpose (kill -9 an app process and the task worker, restart
+## PostgreSQL and Redis under load: private clusters on free ports, never the machine's) and print what survived
+## (bench/faults/run.py; needs nginx and the PostgreSQL server binaries); exits 1 when anything was lost or doubled.
+faults: $(STAMP)
+	$(PY) bench/faults/run.py
 
 ## make stack: the production-like stack on loopback (nginx → two granian processes, a task worker, PostgreSQL,
 ## Redis; LINLI_ENV=production); make stack-smoke checks it through nginx; make stack-down stops it (docs/deployment.md)
