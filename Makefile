@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE ?= 1
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test install serve seed lint fmt migrate messages lock bench faults worker clean stack stack-smoke stack-down
+.PHONY: demo test install serve seed lint fmt migrate messages lock bench faults replica-check worker clean stack stack-smoke stack-down
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: $(STAMP)
 ## (bench/faults/run.py; needs nginx and the PostgreSQL server binaries); exits 1 when anything was lost or doubled.
 faults: $(STAMP)
 	$(PY) bench/faults/run.py
+
+## make replica-check: the read-replica router against a real streaming replica (a private primary made with initdb
+## and a replica made with pg_basebackup, both on free ports; bench/faults/replica.py)
+replica-check: $(STAMP)
+	$(PY) bench/faults/replica.py
 
 ## make stack: the production-like stack on loopback (nginx → two granian processes, a task worker, PostgreSQL,
 ## Redis; LINLI_ENV=production); make stack-smoke checks it through nginx; make stack-down stops it (docs/deployment.md)

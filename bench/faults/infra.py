@@ -87,6 +87,7 @@ class PrivatePostgres:
         self._run(
             str(self.bin / "pg_basebackup"),
             *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-D", str(self.dir), "-R", "-X", "stream"),
+            "--checkpoint=fast",
         )
         self._configure()
 

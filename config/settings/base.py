@@ -121,6 +121,18 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# DATABASE_REPLICA_URL: a streaming replica that lists and the big screen may read from (linli.core.replica):
+# writes, reads inside a write's transaction and the requests that wrote stay on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["linli.core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "linli.core.replica.ReplicaPinMiddleware")  # outermost: the session's save is a write
+LINLI_REPLICA_PIN_SECONDS = env.int("LINLI_REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -----------------------------------------------------------------------------------------

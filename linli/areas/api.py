@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from linli.core.api import ERROR_RESPONSES, PageNumber
 from linli.core.permissions import Action, restrict
+from linli.core.replica import reads_from_replica
 
 from . import selectors, services
 from .models import AreaSource, Grid, HouseUse, Place
@@ -88,6 +89,7 @@ def _clean(data: dict) -> dict:
 
 
 @places_router.get("", response={200: list[PlaceOut], **ERROR_RESPONSES}, summary="List places in scope")
+@reads_from_replica  # a list: may read a streaming replica when one is configured (linli.core.replica)
 @paginate(PageNumber)
 def list_places(request, filters: Query[PlaceFilters]):
     under = selectors.place_by_code(request.auth, filters.under) if filters.under else None

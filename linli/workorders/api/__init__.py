@@ -25,6 +25,7 @@ from linli.areas.selectors import place_by_code
 from linli.core.api import ERROR_RESPONSES, PageNumber
 from linli.core.paths import subtree_q
 from linli.core.permissions import restrict
+from linli.core.replica import reads_from_replica
 from linli.core.workdays import end_of_day
 
 from .. import selectors, services
@@ -86,6 +87,7 @@ def list_verdict_levels(request):
 
 
 @router.get("/cases", response={200: list[CaseOut], **ERROR_RESPONSES}, summary="List cases in scope")
+@reads_from_replica  # a list: may read a streaming replica when one is configured (linli.core.replica)
 @paginate(PageNumber)
 def list_cases(request, filters: Query[CaseFilters]):
     user = request.auth
