@@ -31,6 +31,7 @@ urlpatterns = [
     path("visits/", include("linli.visits.urls")),
     path("owners/", include("linli.owners.urls")),
     path("deliberation/", include("linli.deliberation.urls")),
+    path("knowledge/", include("linli.knowledge.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

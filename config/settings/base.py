@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "linli.visits",
     "linli.owners",
     "linli.deliberation",
+    "linli.knowledge",
     "linli.portal",
     "linli.demo",
 ]

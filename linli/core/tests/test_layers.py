@@ -36,7 +36,7 @@ LAYERS: list[set[str]] = [
     {"workorders", "volunteering", "points"},
     {"party"},
     {"orglife", "owners", "wishes"},  # fill in party's hooks, read party members
-    {"alliance", "deliberation", "learning", "meetings", "visits"},
+    {"alliance", "deliberation", "knowledge", "learning", "meetings", "visits"},
     {"portal", "demo"},  # the shell and the demo district sit on top
 ]
 #: the apps of one layer that may import each other
