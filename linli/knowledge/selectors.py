@@ -13,25 +13,25 @@ from .engine.retrieval import Index
 from .models import Document, Faq, IndexBuild, IndexState, Question, QuestionState
 
 _lock = threading.Lock()
-_loaded: dict[str, object] = {"pk": None, "index": None}
+_loaded: dict[str, object] = {"key": None, "index": None}
 
 
 def current_index() -> Index | None:
     """The index of the newest finished build (one small query; the bytes are loaded only when it changes)."""
-    pk = (
+    key = (
         IndexBuild.objects.filter(state=IndexState.DONE, data__isnull=False)
         .order_by("-pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "key")
         .first()
     )
-    if pk is None:
+    if key is None:
         return None
-    if _loaded["pk"] != pk:
+    if _loaded["key"] != key:
         with _lock:
-            if _loaded["pk"] != pk:
-                data = IndexBuild.objects.filter(pk=pk).values_list("data", flat=True).first()
+            if _loaded["key"] != key:
+                data = IndexBuild.objects.filter(pk=key[0]).values_list("data", flat=True).first()
                 _loaded["index"] = Index.load(bytes(data))
-                _loaded["pk"] = pk
+                _loaded["key"] = key
     return _loaded["index"]
 
 

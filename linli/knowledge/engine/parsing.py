@@ -58,6 +58,8 @@ def kind_of(data: bytes, name: str) -> str:
     """pdf, docx, html or md — by the content (the name only tells Markdown from HTML-free text)."""
     if is_pdf(data):
         return "pdf"
+    if data[:5] == b"%PDF-":  # a PDF without its end: truncated or damaged
+        raise _refuse(name, _("the PDF could not be read."), "upload_broken")
     if data[:4] == b"PK\x03\x04":
         return "docx"
     if b"\x00" in data[:65536]:

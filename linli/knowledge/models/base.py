@@ -5,6 +5,8 @@ database, so every app process loads the same one; the newest finished build is 
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -131,6 +133,8 @@ class IndexBuild(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     error = models.CharField(_("problem"), max_length=200, blank=True)
+    # Which build an app process holds in memory: new for every finished build (a primary key may come back).
+    key = models.UUIDField(_("build key"), default=uuid.uuid4, editable=False)
 
     audit_exclude = frozenset({"data"})
 

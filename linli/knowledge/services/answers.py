@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.core import audit, dates
+from linli.core.paths import COMMUNITY, PATH_LENGTHS, path_at
 from linli.core.permissions import Action, bindings_for, require
 from linli.core.services import save_audited
 
@@ -111,8 +112,11 @@ def answer(user, raw, *, generate: bool = True) -> Answer:
 
 
 def _where(user) -> str:
+    """The community the asker belongs to (or their own place above one): whose staff see the question."""
     paths = selectors.asker_paths(user)
-    return paths[0][:9] if paths else ""
+    if not paths:
+        return ""
+    return path_at(paths[0], COMMUNITY) if len(paths[0]) >= PATH_LENGTHS[COMMUNITY] else paths[0]
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -208,7 +209,12 @@ def index_run(build_id: int) -> str:
                 IndexBuild.objects.filter(pk=build_id).update(done=n)
         data = retrieval.build(entries, tokens)
         IndexBuild.objects.filter(pk=build_id).update(
-            state=IndexState.DONE, data=data, done=len(entries), total=len(entries), finished_at=timezone.now()
+            state=IndexState.DONE,
+            data=data,
+            done=len(entries),
+            total=len(entries),
+            finished_at=timezone.now(),
+            key=uuid.uuid4(),
         )
         # Older builds are no longer used: keep the newest few.
         old = IndexBuild.objects.filter(state=IndexState.DONE).order_by("-pk").values_list("pk", flat=True)[3:]
