@@ -77,7 +77,8 @@ def _pdf(lines) -> bytes:
     objs = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -97,7 +98,10 @@ def test_reads_each_kind():
         ContentFile("# 一、对象\n年满80周岁\n\n# 二、标准\n每月100元".encode(), name="a.md"), "a.md"
     )
     assert kind == "md" and found == [("一、对象", "年满80周岁"), ("二、标准", "每月100元")]
-    html = "<html><head><title>x</title></head><body><h2>一、对象</h2><p>年满80周岁</p><script>alert(1)</script></body></html>"
+    html = (
+        "<html><head><title>x</title></head>"
+        "<body><h2>一、对象</h2><p>年满80周岁</p><script>alert(1)</script></body></html>"
+    )
     kind, found = parsing.read(ContentFile(html.encode(), name="a.html"), "a.html")
     assert kind == "html" and found == [("一、对象", "年满80周岁")]
     data = _docx(
