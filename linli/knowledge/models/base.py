@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import BaseModel, ScopedModel
+from linli.core.paths import ancestor_paths
 
 
 class DocumentKind(models.TextChoices):
@@ -35,7 +36,22 @@ class Validity(models.Model):
             raise ValidationError({"valid_until": _("The end of validity comes before its start.")})
 
 
-class Document(ScopedModel, Validity, BaseModel):
+class Library(ScopedModel):
+    """Texts and FAQ entries: staff read those of their places and of every place above (the district's texts
+    hold in every community); they change only those of their places."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def extra_scope_q(cls, binding, action: str) -> models.Q | None:
+        if action != "view":
+            return None
+        above = sorted({a for p in binding.place_prefixes() for a in ancestor_paths(p)})
+        return models.Q(scope_path__in=above) if above else None
+
+
+class Document(Library, Validity, BaseModel):
     place = models.ForeignKey("areas.Place", verbose_name=_("owner place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -55,7 +71,7 @@ class Document(ScopedModel, Validity, BaseModel):
         return self.title
 
 
-class Faq(ScopedModel, Validity, BaseModel):
+class Faq(Library, Validity, BaseModel):
     place = models.ForeignKey("areas.Place", verbose_name=_("owner place"), on_delete=models.PROTECT, related_name="+")
     scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
     question = models.CharField(_("question"), max_length=200)

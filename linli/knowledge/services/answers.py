@@ -25,6 +25,7 @@ from linli.core import audit, dates
 from linli.core.paths import COMMUNITY, PATH_LENGTHS, path_at
 from linli.core.permissions import Action, bindings_for, require
 from linli.core.services import save_audited
+from linli.core.validators import strip_control_chars
 
 from .. import llm, selectors
 from ..engine import text
@@ -160,7 +161,7 @@ def question_handover(*, actor, question: Question, category, details: str = "")
     place = home_place(actor)
     if place is None:
         raise ValidationError({"question": _("Your account has no home place; please report at the counter.")})
-    body = text.normalise(details or "") or question.text
+    body = strip_control_chars(details or "").strip() or question.text
     case = case_create(
         actor=actor,
         category=category,
