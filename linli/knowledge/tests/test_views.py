@@ -121,7 +121,7 @@ def test_staff_pages_and_index_progress(client, tree):
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get(reverse("knowledge:documents"), {"q": "高龄"}, **HX).status_code == 200
     status = client.get(reverse("knowledge:index_status"))
-    assert status.status_code == 200 and "passages" in status.content.decode() or "段" in status.content.decode()
+    assert (status.status_code == 200 and "passages" in status.content.decode()) or "段" in status.content.decode()
     doc = Document.objects.get(title="高龄津贴发放办法")
     assert client.get(reverse("knowledge:document", args=[doc.pk])).status_code == 200
     assert client.post(reverse("knowledge:reindex")).status_code == 302
