@@ -53,6 +53,7 @@ BENCHES = [
     Bench("workorders_queue", "workorders_queue.py"),
     Bench("scorecards", "scorecards.py"),
     Bench("outbox", "outbox.py"),
+    Bench("knowledge_answer", "knowledge_answer.py"),
 ]
 
 
