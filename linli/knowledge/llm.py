@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.request
 
 from django.conf import settings
@@ -20,18 +21,24 @@ SYSTEM = (
 )
 
 
+def setting(name: str, default: str = "") -> str:
+    """A setting of the generative step: from the settings when they name it, else from the environment."""
+    value = getattr(settings, name, None)
+    return str(os.environ.get(name, default) if value is None else value)
+
+
 def enabled() -> bool:
-    return bool(getattr(settings, "LINLI_ASSISTANT_LLM_URL", ""))
+    return bool(setting("LINLI_ASSISTANT_LLM_URL"))
 
 
 def generate(question: str, passages: list[str]) -> str:
     """The endpoint's grounded answer, or "" (off, unreachable, or anything unexpected)."""
-    url = getattr(settings, "LINLI_ASSISTANT_LLM_URL", "")
+    url = setting("LINLI_ASSISTANT_LLM_URL")
     if not url.startswith(("http://", "https://")) or not passages:
         return ""
     context = "\n\n".join(f"[{i}] {p}" for i, p in enumerate(passages, 1))
     body = {
-        "model": getattr(settings, "LINLI_ASSISTANT_LLM_MODEL", "local"),
+        "model": setting("LINLI_ASSISTANT_LLM_MODEL", "local"),
         "temperature": 0,
         "max_tokens": 400,
         "messages": [
@@ -46,7 +53,7 @@ def generate(question: str, passages: list[str]) -> str:
         method="POST",
     )
     try:
-        timeout = float(getattr(settings, "LINLI_ASSISTANT_LLM_TIMEOUT", 8))
+        timeout = float(setting("LINLI_ASSISTANT_LLM_TIMEOUT", "8"))
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (an http(s) URL from settings)
             reply = json.loads(response.read(200_000))
         content = reply["choices"][0]["message"]["content"]

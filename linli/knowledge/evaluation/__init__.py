@@ -29,6 +29,7 @@ class Result:
     hit3: float
     answered: float  # in-scope questions answered confidently
     unsure_out: float  # out-of-scope questions answered "unsure"
+    answered_right: float  # of the in-scope questions answered confidently: the answering section in the top 3
     threshold: float
     misses: list
 
@@ -89,6 +90,8 @@ def run(threshold: float | None = None, index=None) -> tuple[Result, list]:
         hit3=sum(1 for r, _c in scored_in if r) / n,
         answered=sum(1 for _r, c in scored_in if c >= threshold) / n,
         unsure_out=sum(1 for c in scored_out if c < threshold) / m,
+        answered_right=sum(1 for r, c in scored_in if r and c >= threshold)
+        / max(1, sum(1 for _r, c in scored_in if c >= threshold)),
         threshold=threshold,
         misses=misses,
     )

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             f"threshold {result.threshold:.2f}: in-scope answered {result.answered:.1%}, "
             f"out-of-scope unsure {result.unsure_out:.1%}   (target >= 80%)"
         )
+        w(f"of those answered confidently, the answering section among the quotes: {result.answered_right:.1%}")
         w("threshold sweep (in-scope answered / out-of-scope unsure):")
         for t, answered, unsure in sweep:
             w(f"  {t:.2f}  {answered:6.1%}  {unsure:6.1%}")
