@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from linli.core.models import AuditLog
 from linli.workorders.models import Case, Category
@@ -99,7 +100,7 @@ def test_english_question_answered_in_english_or_says_so(tree):
     ],
 )
 def test_bad_questions_refused_and_nothing_stored(tree, raw, message):
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.ask(actor=tree.users["resident_a1"], question=raw)
     assert message in " ".join(exc.value.messages)
     assert Question.objects.count() == 0
