@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DemoSeeder, MenuItem, registry
+from linli.core.registry import DemoSeeder, MenuItem, TodoSource, registry
 
 from .models import SCOPED_MODELS
 
@@ -26,6 +26,15 @@ registry.add_audit_actions(
         "knowledge_reindex": _("Index rebuild requested"),
     }
 )
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("knowledge", _todos, order=70))
 
 
 def _seed(ctx):

@@ -190,3 +190,14 @@ def test_validity_dates_checked(client, tree):
         },
     )
     assert resp.status_code == 400 and Document.objects.count() == 0
+
+
+def test_waiting_questions_are_a_todo(client, tree):
+    from linli.knowledge.todos import collect
+
+    login(client, tree, "resident_a1")
+    client.post(reverse("knowledge:ask"), {"question": "明天股票会涨吗"})
+    todos = collect(tree.users["secretary_a1"])
+    assert [(t.key, t.count) for t in todos] == [("knowledge.unanswered", 1)]
+    assert collect(tree.users["resident_a1"]) == [] and collect(tree.users["grid_a"]) == []
+    assert collect(tree.users["street_a"])[0].count == 1
