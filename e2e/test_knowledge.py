@@ -31,11 +31,17 @@ def test_resident_asks_on_a_phone(page, live_server, transactional_db):
     expect(page.locator("textarea[name=question]")).to_have_value("")
     assert page.evaluate("document.documentElement.scrollWidth") <= 376
 
+    page.locator("textarea[name=question]").fill("<script>alert(1)</script>")
+    page.get_by_test_id("ask-send").click()
+    expect(page.get_by_test_id("ask-error")).to_contain_text("请输入您的问题")
+    expect(page.locator("textarea[name=question]")).to_have_value("<script>alert(1)</script>")
+
     page.locator("textarea[name=question]").fill("明天股票会涨吗")
     page.get_by_test_id("ask-send").click()
     unsure = page.get_by_test_id("answer").last
     expect(unsure).to_have_attribute("data-confident", "no")
     expect(unsure.get_by_test_id("unsure")).to_be_visible()
+    expect(page.get_by_test_id("ask-error")).to_be_empty()
     unsure.get_by_test_id("handover").click()
     expect(page.locator("textarea[name=details]")).to_have_value("明天股票会涨吗")
     page.get_by_test_id("handover-send").click()

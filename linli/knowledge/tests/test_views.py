@@ -201,3 +201,16 @@ def test_waiting_questions_are_a_todo(client, tree):
     assert [(t.key, t.count) for t in todos] == [("knowledge.unanswered", 1)]
     assert collect(tree.users["resident_a1"]) == [] and collect(tree.users["grid_a"]) == []
     assert collect(tree.users["street_a"])[0].count == 1
+
+
+def test_running_build_shows_progress_and_polls(client, tree):
+    from ..models import IndexBuild, IndexState
+
+    IndexBuild.objects.create(state=IndexState.RUNNING, total=2000, done=500)
+    login(client, tree, "secretary_a1")
+    body = client.get(reverse("knowledge:index_status"), **HX).content.decode()
+    assert 'hx-trigger="every 2s"' in body and 'value="500" max="2000"' in body and "500 / 2000" in body
+    IndexBuild.objects.update(state=IndexState.DONE, done=2000)
+    assert 'hx-trigger="every 2s"' not in client.get(reverse("knowledge:index_status"), **HX).content.decode()
+    login(client, tree, "resident_a1")
+    assert client.get(reverse("knowledge:index_status")).status_code == 403

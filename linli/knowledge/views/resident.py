@@ -54,7 +54,9 @@ def ask(request):
     ctx = {"form": form, "result": result, "section": "services"}
     if getattr(request, "htmx", False) and request.method == "POST":
         if result is None:
-            return render(request, "knowledge/ask.html#error", ctx, status=200)
+            response = render(request, "knowledge/ask.html#error", ctx, status=200)
+            response["X-Ask-Error"] = "1"  # the form keeps what was typed
+            return response
         # The answer speaks the question's language (an English question gets its answer and labels in English).
         with translation.override("en" if result.lang == "en" else translation.get_language()):
             return render(request, "knowledge/ask.html#answer", ctx)
