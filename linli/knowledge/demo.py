@@ -59,7 +59,18 @@ def build_now(actor):
     return index_run(build.pk) if build else None
 
 
+#: what the demo resident asked: some answered from the texts, some waiting for staff (the unanswered list)
+ASKED = ("高龄津贴每月多少钱", "电瓶车能在楼道充电吗", "小区门口的路灯坏了归谁管", "社区有没有免费的法律咨询")
+
+
 def seed(ctx) -> list[str]:
+    from . import services
+
     docs = load(ctx.admin, ctx.district, ctx.communities, today=ctx.today)
     build_now(ctx.admin)
-    return [f"knowledge: {len(docs)} documents, {sum(d.passage_count for d in docs)} passages"]
+    resident = ctx.users.get("resident")
+    asked = [services.ask(actor=resident, question=q) for q in ASKED] if resident is not None else []
+    return [
+        f"knowledge: {len(docs)} documents, {sum(d.passage_count for d in docs)} passages, "
+        f"{sum(1 for a in asked if not a.confident)} questions waiting for staff"
+    ]

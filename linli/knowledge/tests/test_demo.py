@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from .. import services
 from ..demo import corpus_files
-from ..models import Document, IndexBuild, IndexState
+from ..models import Document, IndexBuild, IndexState, Question, QuestionState
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ def test_demo_knowledge_base(monkeypatch):
     assert "knowledge:" in out.getvalue()
     assert len(corpus_files()) >= 30 and Document.objects.count() == len(corpus_files())
     assert IndexBuild.objects.filter(state=IndexState.DONE).exists()
+    assert Question.objects.filter(state=QuestionState.OPEN).exists()
+    assert Question.objects.filter(state=QuestionState.ANSWERED).exists()
     resident = User.objects.get(username="resident")
     result = services.answer(resident, "居住证每年都要签注吗")
     assert result.confident and result.quotes[0].source == "居住证办理指南"
