@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "linli.owners",
     "linli.deliberation",
     "linli.knowledge",
+    "linli.access",
     "linli.portal",
     "linli.demo",
 ]
