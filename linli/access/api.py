@@ -59,7 +59,7 @@ class AccessEventQuery(Schema):
 
 @router.post("/device/events", auth=None, response={201: AccessEventAccepted, **ERROR_RESPONSES})
 def device_event(request):
-    """A door controller's event. Headers X-Linli-Door, X-Linli-Timestamp, X-Linli-Signature (docs/domains/access.md)."""
+    """A door controller's signed event (headers and body: docs/domains/access.md)."""
     try:
         event = ingest(
             key_id=request.headers.get("X-Linli-Door", ""),

@@ -26,7 +26,7 @@ def _window():
 
 
 def test_purpose_required(client, tree):
-    door, secret = door_and_secret(tree)
+    door, _secret = door_and_secret(tree)
     start, end = _window()
     user = tree.users["secretary_a1"]
     with pytest.raises(ValidationError) as exc:
