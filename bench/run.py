@@ -54,6 +54,7 @@ BENCHES = [
     Bench("scorecards", "scorecards.py"),
     Bench("outbox", "outbox.py"),
     Bench("knowledge_answer", "knowledge_answer.py"),
+    Bench("access", "access.py"),
 ]
 
 
