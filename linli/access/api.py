@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from linli.core.api import ERROR_RESPONSES, error_response
 
 from . import selectors
-from .models import Door, Purpose
+from .models import Purpose
 from .services import IngestError, ingest
 
 router = Router(tags=["access"])
@@ -92,7 +92,7 @@ def heatmap(request, door_id: int, start: dt.datetime, end: dt.datetime):
 @router.get("/events", response={200: list[AccessEventOut], **ERROR_RESPONSES})
 def events(request, q: Query[AccessEventQuery]):
     """Purpose-bound, audited read of one door's events in a window (at most 31 days)."""
-    door = get_object_or_404(Door, pk=q.door)
+    door = get_object_or_404(selectors.doors_for(request.auth), pk=q.door)
     rows = selectors.events_for_purpose(
         request.auth, purpose=q.purpose, case_ref=q.case_ref, start=q.start, end=q.end, door=door
     )

@@ -118,8 +118,10 @@ def _face(data: dict) -> tuple[bool | None, Decimal | None]:
 def ingest(*, key_id: str, timestamp: str, signature: str, body: bytes) -> AccessEvent:
     """Authenticate, validate and store one access event; returns it (its ``result`` is the decision for a QR)."""
     now = timezone.now()
-    data = _parse(body)
+    if len(body) > MAX_BODY:
+        raise IngestError(413, "too_large", f"body larger than {MAX_BODY} bytes")
     door = _authenticate(key_id, timestamp, signature, body, now)
+    data = _parse(body)
     event_id = str(data.get("event_id") or "")
     if not event_id or len(event_id) > 64:
         raise IngestError(400, "bad_event_id", "event_id: 1 to 64 characters")

@@ -120,3 +120,7 @@ def test_api_staff_reads(client, tree, token_for):
     )
     assert resp.status_code == 403
     assert client.get(f"{base}/doors").status_code == 401
+    far, _ = door_and_secret(tree, place=tree.building_a2)  # another community: not the secretary's
+    query = {**window, "door": far.pk, "purpose": "safety_incident", "case_ref": "S-1"}
+    assert client.get(f"{base}/events", query, **h).status_code == 404
+    assert AuditLog.objects.filter(action=selectors.READ_ACTION).count() == 1
