@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.areas.pickers import PlacePicker
 
-from .models import Method, Purpose
+from .models import CredentialKind, Method, Purpose
 
 
 class DoorForm(forms.Form):
@@ -44,3 +44,15 @@ class PassForm(forms.Form):
     )
     max_uses = forms.IntegerField(label=_("Entries allowed"), min_value=1, max_value=20, initial=2)
     note = forms.CharField(label=_("Note (e.g. who visits)"), max_length=60, required=False)
+
+
+class CredentialForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CredentialKind.choices, initial=CredentialKind.CARD)
+    value = forms.CharField(
+        label=_("Card number or password"), max_length=32, required=False, help_text=_("Empty for a QR code.")
+    )
+    consent = forms.BooleanField(
+        label=_("The resident has given separate consent to face enrolment"),
+        required=False,
+        help_text=_("Only for face enrolment. The face itself stays on the door device."),
+    )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.registry import DailyJob, DemoSeeder, MenuItem, registry
+from linli.core.registry import DailyJob, DemoSeeder, MenuItem, ResidentPanel, registry
 
 from .models import SCOPED_MODELS
 
@@ -37,3 +37,20 @@ def _seed(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("access", _seed, order=260))
+
+
+def _panel(user, resident):
+    from linli.core.permissions import Action, may_any
+
+    from .models import AccessCredential
+    from .selectors import credentials_of
+
+    can_issue = may_any(user, AccessCredential, Action.ADD)
+    return {"creds": list(credentials_of(user, resident)), "can_issue": can_issue}
+
+
+registry.add_resident_panel(
+    ResidentPanel(
+        "access", _("Door access"), "access/_panel.html", context=_panel, order=70, model="access.accesscredential"
+    )
+)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("doors/<int:pk>/", views.door_stats, name="door"),
     path("events/", views.event_search, name="events"),
     path("mine/", views.mine, name="mine"),
+    path("residents/<int:pk>/", views.resident_credentials, name="resident"),
 ]

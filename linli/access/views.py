@@ -18,10 +18,10 @@ from linli.areas.models import Place
 from linli.areas.selectors import place_by_code
 from linli.core.paths import BUILDING, path_at
 from linli.core.permissions import Action, may_any
-from linli.registry.models import Resident
+from linli.registry.selectors import resident_for, resident_of
 
 from . import selectors, services
-from .forms import DoorForm, EventSearchForm, PassForm
+from .forms import CredentialForm, DoorForm, EventSearchForm, PassForm
 from .models import AccessCredential, Door, VisitorPass
 
 
@@ -93,14 +93,10 @@ def event_search(request):
     return render(request, "access/events.html", {"form": form, "rows": rows})
 
 
-def _resident_of(user):
-    return Resident.objects.filter(account=user, is_active=True).select_related("home").first()
-
-
 @login_required
 def mine(request):
     user = request.user
-    resident = _resident_of(user)
+    resident = resident_of(user)
     building = None
     if resident is not None and resident.home is not None:
         building = Place.objects.filter(path=path_at(resident.home.path, BUILDING)).first()
@@ -143,3 +139,34 @@ def mine(request):
             "form": form,
         },
     )
+
+
+@login_required
+def resident_credentials(request, pk: int):
+    """A resident's credentials (staff): issue a card, QR or password — never conditional on a face — or, with the
+    resident's separate consent, record a face enrolment; revoke any (withdrawing face consent included)."""
+    user = request.user
+    resident = resident_for(user, pk)
+    if resident is None:
+        raise PermissionDenied(_("You cannot see this resident."))
+    if not may_any(user, AccessCredential, Action.ADD):
+        raise PermissionDenied(_("You cannot issue access credentials."))
+    form = CredentialForm(request.POST or None)
+    if request.method == "POST" and "revoke" in request.POST:
+        cred = get_object_or_404(selectors.credentials_of(user, resident), pk=request.POST.get("revoke"))
+        services.credential_revoke(actor=user, credential=cred)
+        messages.success(request, _("Credential revoked."))
+        return redirect("access:resident", pk=resident.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.credential_issue(
+                actor=user, resident=resident, kind=d["kind"], value=d["value"], consent=d["consent"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Credential issued."))
+            return redirect("access:resident", pk=resident.pk)
+    creds = selectors.credentials_of(user, resident)
+    return render(request, "access/resident.html", {"resident": resident, "creds": creds, "form": form})

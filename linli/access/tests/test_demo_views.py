@@ -124,3 +124,23 @@ def test_api_staff_reads(client, tree, token_for):
     query = {**window, "door": far.pk, "purpose": "safety_incident", "case_ref": "S-1"}
     assert client.get(f"{base}/events", query, **h).status_code == 404
     assert AuditLog.objects.filter(action=selectors.READ_ACTION).count() == 1
+
+
+def test_staff_issue_credentials_without_any_face(client, tree):
+    person = resident(tree)
+    _login(client, tree, "secretary_a1")
+    page = reverse("access:resident", args=[person.pk])
+    assert client.post(page, {"kind": "card", "value": "K1234567"}).status_code == 302
+    assert client.post(page, {"kind": "qr", "value": ""}).status_code == 302
+    resp = client.post(page, {"kind": "face", "value": ""})
+    assert resp.status_code == 200  # refused: no separate consent
+    from ..models import AccessCredential
+
+    creds = AccessCredential.objects.filter(resident=person)
+    assert sorted(creds.values_list("kind", flat=True)) == ["card", "qr"]
+    card = creds.get(kind="card")
+    assert client.post(page, {"revoke": card.pk}).status_code == 302
+    card.refresh_from_db()
+    assert card.revoked_at is not None
+    _login(client, tree, "grid_a")
+    assert client.get(page).status_code == 403
