@@ -54,7 +54,8 @@ def doors(request):
             form = DoorForm()
             secret = {"door": door, "secret": secret}
     rows = selectors.doors_for(user).order_by("scope_path", "name")
-    return render(request, "access/doors.html", {"doors": rows, "form": form, "can_add": can_add, "secret": secret})
+    ctx = {"doors": rows, "form": form, "can_add": can_add, "secret": secret}
+    return render(request, "access/doors.html", {**ctx, "can_read": selectors.may_read_events(user)})
 
 
 @login_required
