@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("--doors", type=int, default=20)
     parser.add_argument("--per-day", type=int, default=500)
     parser.add_argument("--db", default=DB)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -145,6 +146,10 @@ def main() -> int:
         f"heat-map {args.doors} doors × 24 h over 7 days, p95", p95, HEATMAP_P95_MS, "ms", side=f"{len(rows):,} rows"
     )
     figures.note(f"retention purge of {purged:,} events", purge_s, "s")
+    if not args.keep:
+        connection.close()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {db}")
     return figures.finish()
 
 
