@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "linli.deliberation",
     "linli.knowledge",
     "linli.access",
+    "linli.selections",
     "linli.portal",
     "linli.demo",
 ]

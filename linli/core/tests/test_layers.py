@@ -35,8 +35,8 @@ LAYERS: list[set[str]] = [
     {"scorecards"},  # the score-card registries; each domain's scorecard.py fills them
     {"workorders", "volunteering", "points"},
     {"party"},
-    {"orglife", "owners", "wishes", "access"},  # fill in party's hooks, read party members
-    {"alliance", "deliberation", "knowledge", "learning", "meetings", "visits"},
+    {"access", "orglife", "owners", "wishes"},  # fill in party's hooks, read party members
+    {"alliance", "deliberation", "knowledge", "learning", "meetings", "selections", "visits"},
     {"portal", "demo"},  # the shell and the demo district sit on top
 ]
 #: the apps of one layer that may import each other
