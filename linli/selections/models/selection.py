@@ -114,11 +114,15 @@ class Selection(ScopedModel, BaseModel):
     @classmethod
     def extra_scope_q(cls, binding, action: str) -> Q | None:
         """Everyone bound below a community or compound sees the selections held there (they are public to the
-        people they concern): the community and compound paths above each of the binding's places."""
+        people they concern): the community and compound paths above each of the binding's places (a property
+        company's staff: of the compounds it manages)."""
         if action != "view":
             return None
         lengths = (PATH_LENGTHS[COMMUNITY], PATH_LENGTHS[COMPOUND])
-        above = sorted({p[:n] for p in binding.place_prefixes() for n in lengths if len(p) > n})
+        prefixes = list(binding.place_prefixes())
+        if binding.organisation_id and binding.organisation.kind == "property":
+            prefixes += binding.organisation.served_prefixes()  # the compounds the company manages
+        above = sorted({p[:n] for p in prefixes for n in lengths if len(p) >= n})
         return Q(scope_path__in=above) if above else None
 
     @transition(field=state, source=SelectionState.NOMINATING, target=SelectionState.VOTING)

@@ -72,7 +72,7 @@ def voter(tree, make_resident, root):
 def make_selection(tree, today):
     from linli.selections import services
 
-    def make(kind="good_neighbour", place=None, **kw):
+    def make(kind="good_neighbour", place=None, actor=None, **kw):
         d = today.day
         fields = {
             "title": "好邻居评选",
@@ -86,7 +86,7 @@ def make_selection(tree, today):
             **kw,
         }
         return services.selection_create(
-            actor=tree.users["secretary_a1"], place=place or tree.comm_a1, kind=kind, **fields
+            actor=actor or tree.users["secretary_a1"], place=place or tree.comm_a1, kind=kind, **fields
         )
 
     return make

@@ -276,3 +276,31 @@ def test_honours_of_a_winner_and_their_household(tree, me, today, in_vote, root)
         selection=s, household=hh, name="王家", reason="x", channel="staff", state="accepted", is_winner=True, votes=1
     )
     assert len(selectors.honours(actor, me)) == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "sees"),
+    [
+        ("secretary_a1", True),
+        ("grid_a", True),
+        ("head_a1", True),
+        ("property_staff", True),
+        ("resident_a1", True),
+        ("dept_staff", False),
+        ("nobody", False),
+    ],
+)
+def test_who_sees_a_community_selection(tree, make_selection, user, sees):
+    from .. import selectors
+
+    s = make_selection()
+    assert selectors.selections(tree.users[user]).filter(pk=s.pk).exists() is sees
+
+
+def test_a_resident_elsewhere_does_not_see_it(tree, make_selection):
+    from .. import selectors
+
+    other = make_selection(place=tree.comm_a2, actor=tree.users["district_admin"])
+    assert selectors.selections(tree.users["district_admin"]).filter(pk=other.pk).exists()
+    for name in ("resident_a1", "grid_a", "property_staff"):
+        assert not selectors.selections(tree.users[name]).filter(pk=other.pk).exists()
