@@ -16,7 +16,7 @@ from linli.core import audit, dates
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import save_audited
 
-from ..models import Kind, Nomination, NominationState, Selection
+from ..models import Kind, Nomination, NominationState, Selection, Vote
 from ..models.selection import PLACE_LEVELS
 from .common import check_text, day, lock_selection, publish
 
@@ -146,13 +146,13 @@ def selection_announce(*, actor, selection: Selection) -> Selection:
         )
     before = audit.snapshot(selection)
     step(selection, "announce")
-    accepted = list(
-        Nomination.objects.select_for_update()
-        .filter(selection=selection, state=NominationState.ACCEPTED)
-        .annotate(n=Count("ballots"))
+    # the selection row is locked: no vote, review or step can run beside this count
+    counts = dict(
+        Vote.objects.filter(selection=selection).values_list("nomination_id").annotate(n=Count("pk")).order_by()
     )
+    accepted = list(Nomination.objects.filter(selection=selection, state=NominationState.ACCEPTED))
     for n in accepted:
-        n.votes = n.n
+        n.votes = counts.get(n.pk, 0)
     ranked = rank_nominations(accepted, selection.seats)
     Nomination.objects.bulk_update(ranked, ["votes", "rank", "is_winner"])
     selection.announced_on = today
