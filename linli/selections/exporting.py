@@ -5,6 +5,7 @@ sheet; every export writes one audit row."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.core import audit
 from linli.core.permissions import Action, require
@@ -54,7 +55,7 @@ def export_selection(*, actor, selection: Selection):
                 n.name,
                 n.building.name if n.building_id else "",
                 n.votes if announced else None,
-                _("yes") if n.is_winner else "",
+                pgettext("selections", "yes") if n.is_winner else "",
             ]
         )
     audit.record(actor=actor, action="export", obj=selection, note=f"{len(rows)} nominations")

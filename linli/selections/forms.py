@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.areas.pickers import PlacePicker
 from linli.core.dates import EVENT, BoundedDateField
@@ -23,9 +24,13 @@ class SelectionForm(forms.Form):
         help_text=_("Type the community's or compound's name."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=100, help_text=_("E.g. 雨秀社区2026年度好家庭评选."))
-    period = forms.CharField(label=_("Period"), max_length=20)
-    rules = forms.CharField(label=_("Rules"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    title = forms.CharField(
+        label=pgettext_lazy("selections", "Title"), max_length=100, help_text=_("E.g. 雨秀社区2026年度好家庭评选.")
+    )
+    period = forms.CharField(label=pgettext_lazy("selections", "Period"), max_length=20)
+    rules = forms.CharField(
+        label=pgettext_lazy("selections", "Rules"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     seats = forms.IntegerField(label=_("Number of winners"), min_value=1, max_value=50, initial=3)
     nominate_from = BoundedDateField(family=EVENT, label=_("Nominations open"), widget=DATE)
     nominate_until = BoundedDateField(family=EVENT, label=_("Nominations close"), widget=DATE)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.models import BaseModel, ScopedModel
 
@@ -23,8 +24,8 @@ class Channel(models.TextChoices):
 
 class NominationState(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("selections", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("selections", "Rejected")
 
 
 class SelectionChild(ScopedModel):
@@ -90,7 +91,7 @@ class Nomination(SelectionChild, BaseModel):
         related_name="+",
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
-    votes = models.PositiveIntegerField(_("votes"), default=0)
+    votes = models.PositiveIntegerField(pgettext_lazy("selections", "votes"), default=0)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     is_winner = models.BooleanField(_("winner"), default=False)
 
@@ -148,8 +149,8 @@ class Vote(SelectionChild, BaseModel):
     )
 
     class Meta:
-        verbose_name = _("vote")
-        verbose_name_plural = _("votes")
+        verbose_name = pgettext_lazy("selections", "vote")
+        verbose_name_plural = pgettext_lazy("selections", "votes")
         ordering = ["selection", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["selection", "resident"], name="selections_one_vote_per_resident")
@@ -176,7 +177,7 @@ class Objection(SelectionChild, BaseModel):
     text = models.TextField(_("objection"), max_length=1000)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
+        verbose_name=pgettext_lazy("selections", "raised by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

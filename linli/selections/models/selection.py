@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from linli.core.models import BaseModel, ScopedModel
@@ -49,7 +50,7 @@ class SelectionState(models.TextChoices):
     NOMINATING = "nominating", _("Taking nominations")
     VOTING = "voting", _("Voting")
     PUBLICITY = "publicity", _("Announced, in public notice (公示)")
-    FINAL = "final", _("Final")
+    FINAL = "final", pgettext_lazy("selections", "Final")
 
 
 class Selection(ScopedModel, BaseModel):
@@ -61,8 +62,14 @@ class Selection(ScopedModel, BaseModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100)
-    period = models.CharField(_("period"), max_length=20, help_text=_("E.g. 2026 or 2026年上半年."))
-    rules = models.TextField(_("rules"), max_length=4000, help_text=_("Who may be nominated, how winners are chosen."))
+    period = models.CharField(
+        pgettext_lazy("selections", "period"), max_length=20, help_text=_("E.g. 2026 or 2026年上半年.")
+    )
+    rules = models.TextField(
+        pgettext_lazy("selections", "rules"),
+        max_length=4000,
+        help_text=_("Who may be nominated, how winners are chosen."),
+    )
     seats = models.PositiveSmallIntegerField(_("number of winners"), default=3)
     nominate_from = models.DateField(_("nominations open"))
     nominate_until = models.DateField(_("nominations close"))
