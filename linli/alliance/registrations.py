@@ -96,3 +96,13 @@ def _party_hooks() -> None:
 
 
 _party_hooks()
+
+
+def _problem_ref(user, pk):
+    from .records import problem_ref
+
+    return problem_ref(user, pk)
+
+
+# Other domains point at a problem without importing this app (deliberation raises a matter from it).
+registry.add_record_source("alliance.problem", _problem_ref)

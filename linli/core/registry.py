@@ -12,7 +12,10 @@
   with the configured keys (a sample decrypted and its lookup hash recomputed);
 * ``token_authenticators``: who a bearer token belongs to (accounts' API tokens), for ``core.api``'s auth;
 * ``shell_values``: what every page's shell shows from a domain (the notifications bell's count);
-* ``security_findings``: further development-default findings of ``core.checks`` (demo accounts that can log in).
+* ``security_findings``: further development-default findings of ``core.checks`` (demo accounts that can log in);
+* ``record_sources`` and ``record_links``: one domain's record seen from another of any layer without an import — a
+  domain lends a neutral view of its records (``RecordRef``: title, description, place, page) by "app.model:pk",
+  and adds links to another domain's record page (``RecordLink``s, rendered by ``{% record_links obj %}``).
 
 Core itself imports no domain app: what it needs from accounts, notifications or demo is registered here by them.
 """
@@ -196,6 +199,38 @@ class ShellValue:
     value: Callable
 
 
+@dataclass(frozen=True)
+class RecordRef:
+    """A neutral view of one record, lent by its domain to the others: ``key`` is "app.model:pk" (as a work
+    order's ``origin``), ``url`` its page; ``place`` an ``areas.Place`` or None."""
+
+    key: str
+    title: str
+    description: str = ""
+    place: object = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """A link another domain shows on a record's page (``testid`` marks it for tests and browser walks)."""
+
+    label: str | Promise
+    url: str
+    testid: str = ""
+
+
+@dataclass(frozen=True)
+class RecordLinks:
+    """``collect(user, obj) -> list[RecordLink]``: what domain ``key`` links from the page of an ``model`` record
+    ("app.model"), read through ``restrict``; a link only to what ``user`` may open."""
+
+    model: str
+    key: str
+    collect: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: list[MenuItem] = field(default_factory=list)
@@ -215,6 +250,30 @@ class Registry:
     shell_values: list[ShellValue] = field(default_factory=list)
     # ``fn() -> list[django.core.checks.CheckMessage]``: findings added to core.checks' development defaults.
     security_findings: list[Callable] = field(default_factory=list)
+    # "app.model" -> ``resolve(user, pk) -> RecordRef | None`` (None: no such record, or not one ``user`` may see).
+    record_sources: dict = field(default_factory=dict)
+    record_links: list[RecordLinks] = field(default_factory=list)
+
+    def add_record_source(self, model: str, resolve: Callable) -> None:
+        self.record_sources[model.lower()] = resolve
+
+    def resolve_record(self, user, key: str) -> RecordRef | None:
+        """The record "app.model:pk" as ``user`` may see it, or None (unknown kind, malformed, missing, out of
+        scope)."""
+        model, _sep, pk = (key or "").partition(":")
+        resolve = self.record_sources.get(model.lower())
+        if resolve is None or not pk.isdigit():
+            return None
+        return resolve(user, int(pk))
+
+    def add_record_links(self, links: RecordLinks) -> None:
+        self.record_links[:] = [x for x in self.record_links if (x.model, x.key) != (links.model, links.key)]
+        self.record_links.append(links)
+        self.record_links.sort(key=lambda x: (x.order, x.key))
+
+    def links_for(self, user, obj) -> list[RecordLink]:
+        model = obj._meta.label_lower
+        return [link for x in self.record_links if x.model == model for link in x.collect(user, obj)]
 
     def add_token_authenticator(self, fn: Callable) -> None:
         if fn not in self.token_authenticators:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import events
-from linli.core.registry import DemoSeeder, FigureSource, MenuItem, TodoSource, registry
+from linli.core.registry import DemoSeeder, FigureSource, MenuItem, RecordLinks, TodoSource, registry
 
 from . import handlers
 from .models import SCOPED_MODELS
@@ -53,6 +53,24 @@ def _seed(ctx):
 
 # After owners (240) and work orders: the seats link the committees, matters hand cases over.
 registry.add_demo_seeder(DemoSeeder("deliberation", _seed, order=250))
+
+
+def _case_links(user, case):
+    from .records import case_links
+
+    return case_links(user, case)
+
+
+def _problem_links(user, problem):
+    from .records import problem_links
+
+    return problem_links(user, problem)
+
+
+# The work-order case page links the matter it came from / was handed to; the alliance problem list offers "raise
+# as a matter" (the alliance lends the problem through ``registry.add_record_source``: a sibling layer, no import).
+registry.add_record_links(RecordLinks("workorders.case", "deliberation", _case_links, order=50))
+registry.add_record_links(RecordLinks("alliance.problem", "deliberation", _problem_links, order=50))
 
 # A matter handed to a work order is solved when the case is archived (归档, the last step of the closed loop).
 events.subscribe("workorders.case.archive", handlers.on_case_archived)

@@ -1,6 +1,8 @@
 """Matters (议题) brought to deliberation, and how each ends.
 
-A matter is raised by a resident (the phone form), by staff, or from a work order. It waits for a meeting
+A matter is raised by a resident (the phone form), by staff, from a work order (``from_case``) or from an alliance
+problem (``origin`` = "alliance.problem:<pk>", read through ``registry.resolve_record``: the alliance is a sibling
+layer, never imported). It waits for a meeting
 (``raised``), is put on one or more agendas (``discussing``) and ends as one of:
 
 * ``solved`` on the spot at a held meeting (``outcome=meeting``);
@@ -29,6 +31,7 @@ class MatterSource(models.TextChoices):
     RESIDENT = "resident", _("Raised by a resident")
     STAFF = "staff", _("Raised by staff")
     WORKORDER = "workorder", _("From a work order")
+    ALLIANCE = "alliance", _("From an alliance problem")
 
 
 class MatterState(models.TextChoices):
@@ -74,6 +77,12 @@ class Matter(DeliberationScoped, BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    origin = models.CharField(
+        _("raised from"),
+        max_length=80,
+        blank=True,
+        help_text=_("The record of another domain it was raised from, as app.model:pk (an alliance problem)."),
+    )
     case = models.ForeignKey(
         "workorders.Case",
         verbose_name=_("handed to work order"),
@@ -104,6 +113,7 @@ class Matter(DeliberationScoped, BaseModel):
         indexes = [models.Index(fields=["compound", "state"], name="delib_matter_compound_state")]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(case__isnull=False), name="delib_one_matter_per_case"),
+            models.UniqueConstraint(fields=["origin"], condition=~Q(origin=""), name="delib_one_matter_per_origin"),
             models.CheckConstraint(
                 condition=~Q(state="solved") | (Q(closed_on__isnull=False) & ~Q(outcome="")),
                 name="delib_solved_has_outcome",

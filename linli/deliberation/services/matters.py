@@ -18,12 +18,15 @@ from linli.core import audit, dates, events
 from linli.core.context_processors import is_staff_user
 from linli.core.paths import path_at
 from linli.core.permissions import Action, can, require, require_at
+from linli.core.registry import RecordRef
 from linli.core.services import save_audited
 
 from ..models import AgendaItem, Matter, MatterSource, MatterState, Meeting, MeetingState
 from .meetings import check_compound, check_text
 
 DEFAULT_CASE_CATEGORY = "other"
+#: the records of other domains a matter may be raised from (``Matter.origin``)
+ORIGIN_PREFIX = "alliance.problem:"
 MAX_BACKDATE_DAYS = 366
 
 
@@ -57,16 +60,32 @@ def compound_of(place: Place) -> Place:
 
 @transaction.atomic
 def matter_raise(
-    *, actor, place: Place, title: str, description: str = "", from_case=None, raised_on: dt.date | None = None
+    *,
+    actor,
+    place: Place,
+    title: str,
+    description: str = "",
+    from_case=None,
+    origin: RecordRef | None = None,
+    raised_on: dt.date | None = None,
 ) -> Matter:
-    """A resident (their phone form: the place is their house), staff, or a work order (``from_case``, a case the
-    actor may see: the matter sits where the case is) raises a matter for deliberation. Staff entering a matter
-    brought to them earlier (at the counter, on the phone) give the day it was raised (within the last year)."""
+    """A resident (their phone form: the place is their house), staff, a work order (``from_case``, a case the
+    actor may see: the matter sits where the case is) or an alliance problem (``origin``, the ``RecordRef`` that
+    ``registry.resolve_record`` gave for the actor: by default the matter sits at the problem's place) raises a
+    matter for deliberation. Staff entering a matter brought to them earlier (at the counter, on the phone) give the
+    day it was raised (within the last year). One matter per work order and per problem."""
+    if from_case is not None and origin is not None:
+        raise ValidationError({"origin": _("A matter is raised from one record at most.")})
     if from_case is not None:
         if not can(actor, Action.VIEW, from_case):
             raise PermissionDenied(_("You do not have permission to do this."))
         place = place or from_case.place
         source = MatterSource.WORKORDER
+    elif origin is not None:
+        if not origin.key.startswith(ORIGIN_PREFIX):
+            raise ValidationError({"origin": _("A matter can be raised from an alliance problem only.")})
+        place = place or origin.place
+        source = MatterSource.ALLIANCE
     else:
         source = MatterSource.STAFF if is_staff_user(actor) else MatterSource.RESIDENT
     compound = compound_of(place)
@@ -79,6 +98,8 @@ def matter_raise(
         raise ValidationError({"raised_on": _("A matter is entered within a year of being raised.")})
     if from_case is not None and Matter.objects.filter(from_case=from_case).exists():
         raise ValidationError({"from_case": _("A matter was already raised from this work order.")})
+    if origin is not None and Matter.objects.filter(origin=origin.key).exists():
+        raise ValidationError({"origin": _("A matter was already raised from this problem.")})
     matter = Matter(
         compound=compound,
         place=place,
@@ -89,6 +110,7 @@ def matter_raise(
         raised_by=actor,
         raised_on=raised_on,
         from_case=from_case,
+        origin=origin.key if origin is not None else "",
     )
     save_audited(
         actor=actor,

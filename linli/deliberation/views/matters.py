@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from linli.areas.selectors import place_by_code
 from linli.core import dates
 from linli.core.context_processors import is_staff_user
 from linli.core.permissions import Action, can, may_any
+from linli.core.registry import registry
 from linli.core.views import ScopedListView, apply_validation_error
 
 from .. import selectors, services
@@ -60,17 +62,26 @@ def matter_create(request):
     if not may_any(user, Matter, Action.ADD):
         raise PermissionDenied(_("You cannot raise matters."))
     staff = is_staff_user(user)
-    from_case = None
+    from_case = origin = None
     raw_case = request.GET.get("case", "")
     if staff and raw_case.isdigit():  # "raise as a matter" from a work order the user sees
         from linli.workorders.selectors import case_for
 
         from_case = case_for(user, int(raw_case))
-    initial = {"title": from_case.title, "description": from_case.description} if from_case else None
+    raw_record = request.GET.get("record", "")
+    if staff and raw_record:  # from an alliance problem the user sees (lent through the registry, never imported)
+        origin = registry.resolve_record(user, raw_record[:80])
+        if origin is None:
+            raise Http404
+    source = from_case or origin
+    initial = {"title": source.title[:100], "description": source.description} if source else None
     form = (MatterForm if staff else ReportForm)(request.POST or None, initial=initial)
     if from_case is not None:
         form.fields["place"].required = False
         form.fields["place"].help_text = _("Empty: where the work order is.")
+    elif origin is not None and origin.place is not None:
+        form.fields["place"].required = False
+        form.fields["place"].help_text = _("Empty: where the problem is.")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -78,6 +89,7 @@ def matter_create(request):
                 code = data.pop("place")
                 data["place"] = place_by_code(user, code, field="place") if code else None
                 data["from_case"] = from_case
+                data["origin"] = origin
             else:
                 data["place"] = home_of(user)
             matter = services.matter_raise(actor=user, **data)
@@ -89,7 +101,14 @@ def matter_create(request):
     return render(
         request,
         "deliberation/matter_form.html",
-        {"section": SECTION, "form": form, "staff": staff, "from_case": from_case, "title": _("Raise a matter")},
+        {
+            "section": SECTION,
+            "form": form,
+            "staff": staff,
+            "from_case": from_case,
+            "origin": origin,
+            "title": _("Raise a matter"),
+        },
     )
 
 
@@ -105,6 +124,8 @@ def matter_detail(request, pk: int):
         "section": SECTION,
         "matter": matter,
         "case_visible": matter.case_id is not None and can(user, Action.VIEW, matter.case),
+        "from_case_visible": matter.from_case_id is not None and can(user, Action.VIEW, matter.from_case),
+        "origin": registry.resolve_record(user, matter.origin) if matter.origin else None,
         "items": items,
         "may_change": may_change and undecided,
         "solve_form": SolveForm(meetings=selectors.meetings(user).filter(pk__in=[m.pk for m in held]))
