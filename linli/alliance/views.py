@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from linli.core import dates
 from linli.core.permissions import Action, can, can_at, may_any, restrict
+from linli.core.registry import registry
 from linli.core.views import ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -62,6 +63,8 @@ class AllianceDetailView(LoginRequiredMixin, TemplateView):
         year = max(2000, min(year, dates.today().year + 1))
         editable = can(user, Action.ADD, alliance)
         ctx.update(selectors.detail(user, alliance, year=year))
+        # what other domains link from each problem (deliberation: its matter), a few queries for the whole list
+        registry.attach_record_links(user, ctx["problems"])
         ctx.update(
             section="party",
             alliance=alliance,

@@ -222,8 +222,9 @@ class RecordLink:
 
 @dataclass(frozen=True)
 class RecordLinks:
-    """``collect(user, obj) -> list[RecordLink]``: what domain ``key`` links from the page of an ``model`` record
-    ("app.model"), read through ``restrict``; a link only to what ``user`` may open."""
+    """``collect(user, objs) -> {pk: [RecordLink]}``: what domain ``key`` links from the pages (or list rows) of
+    ``model`` records ("app.model"), for all of ``objs`` in a few queries, read through ``restrict``; a link only to
+    what ``user`` may open."""
 
     model: str
     key: str
@@ -271,9 +272,28 @@ class Registry:
         self.record_links.append(links)
         self.record_links.sort(key=lambda x: (x.order, x.key))
 
+    def links_for_many(self, user, objs) -> dict:
+        """{pk: [RecordLink]} for records of one model (a list's rows: a few queries per domain, not per row)."""
+        objs = list(objs)
+        out: dict = {o.pk: [] for o in objs}
+        if not objs:
+            return out
+        model = objs[0]._meta.label_lower
+        for x in self.record_links:
+            if x.model == model:
+                for pk, links in x.collect(user, objs).items():
+                    out.setdefault(pk, []).extend(links)
+        return out
+
     def links_for(self, user, obj) -> list[RecordLink]:
-        model = obj._meta.label_lower
-        return [link for x in self.record_links if x.model == model for link in x.collect(user, obj)]
+        return self.links_for_many(user, [obj])[obj.pk]
+
+    def attach_record_links(self, user, objs) -> None:
+        """Set ``obj.record_links`` on each of ``objs`` (a list page renders them with components/record_links.html)."""
+        objs = list(objs)
+        links = self.links_for_many(user, objs)
+        for o in objs:
+            o.record_links = links.get(o.pk, [])
 
     def add_token_authenticator(self, fn: Callable) -> None:
         if fn not in self.token_authenticators:

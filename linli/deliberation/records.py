@@ -26,27 +26,37 @@ def matter_link(matter: Matter, label: str, testid: str) -> RecordLink:
     return RecordLink(label % {"title": matter.title}, reverse("deliberation:matter", args=[matter.pk]), testid)
 
 
-def case_links(user, case) -> list[RecordLink]:
-    matters = list(selectors.matters(user).filter(Q(from_case_id=case.pk) | Q(case_id=case.pk)))
-    links = []
+def case_links(user, cases) -> dict:
+    pks = [c.pk for c in cases]
+    out: dict = {pk: [] for pk in pks}
+    matters = list(selectors.matters(user).filter(Q(from_case_id__in=pks) | Q(case_id__in=pks)))
     for m in matters:
-        if m.case_id == case.pk:
-            links.append(matter_link(m, _("Handed over from the matter “%(title)s”"), "case-matter-handed"))
-        if m.from_case_id == case.pk:
-            links.append(matter_link(m, _("Raised for deliberation as “%(title)s”"), "case-matter-raised"))
-    raised = any(m.from_case_id == case.pk for m in matters)
-    if not raised and may_raise(user) and not Matter.objects.filter(from_case_id=case.pk).exists():
-        url = reverse("deliberation:matter_create") + f"?case={case.pk}"
-        links.append(RecordLink(_("Raise as a matter for deliberation"), url, "case-raise-matter"))
-    return links
+        if m.case_id in out:
+            out[m.case_id].append(matter_link(m, _("Handed over from the matter “%(title)s”"), "case-matter-handed"))
+        if m.from_case_id in out:
+            out[m.from_case_id].append(
+                matter_link(m, _("Raised for deliberation as “%(title)s”"), "case-matter-raised")
+            )
+    if may_raise(user):
+        raised = set(Matter.objects.filter(from_case_id__in=pks).values_list("from_case_id", flat=True))
+        for pk in pks:
+            if pk not in raised:
+                url = reverse("deliberation:matter_create") + f"?case={pk}"
+                out[pk].append(RecordLink(_("Raise as a matter for deliberation"), url, "case-raise-matter"))
+    return out
 
 
-def problem_links(user, problem) -> list[RecordLink]:
-    key = f"alliance.problem:{problem.pk}"
-    matter = selectors.matters(user).filter(origin=key).first()
-    if matter is not None:
-        return [matter_link(matter, _("Matter for deliberation: “%(title)s”"), "problem-matter")]
-    if may_raise(user) and not Matter.objects.filter(origin=key).exists():
-        url = reverse("deliberation:matter_create") + f"?record={key}"
-        return [RecordLink(_("Raise as a matter for deliberation"), url, "problem-raise-matter")]
-    return []
+def problem_links(user, problems) -> dict:
+    keys = {f"alliance.problem:{p.pk}": p.pk for p in problems}
+    out: dict = {pk: [] for pk in keys.values()}
+    raised = set()
+    for m in selectors.matters(user).filter(origin__in=list(keys)):
+        out[keys[m.origin]].append(matter_link(m, _("Matter for deliberation: “%(title)s”"), "problem-matter"))
+        raised.add(m.origin)
+    if may_raise(user):
+        raised |= set(Matter.objects.filter(origin__in=list(keys)).values_list("origin", flat=True))
+        for key, pk in keys.items():
+            if key not in raised:
+                url = reverse("deliberation:matter_create") + f"?record={key}"
+                out[pk].append(RecordLink(_("Raise as a matter for deliberation"), url, "problem-raise-matter"))
+    return out
