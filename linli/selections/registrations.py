@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import events
-from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, registry
+from linli.core.registry import DemoSeeder, MenuItem, ResidentPanel, TodoSource, registry
 
 registry.add_place_path_field("selections.selection", "scope_path")
 
@@ -55,6 +55,15 @@ registry.add_resident_panel(
         model="selections.nomination",
     )
 )
+
+
+def _todos(user):
+    from .todos import collect
+
+    return collect(user)
+
+
+registry.add_todo_source(TodoSource("selections", _todos, order=67))
 
 
 def _seed(ctx):
