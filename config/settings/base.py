@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "linli.knowledge",
     "linli.access",
     "linli.selections",
+    "linli.campaigns",
     "linli.portal",
     "linli.demo",
 ]

@@ -35,7 +35,7 @@ LAYERS: list[set[str]] = [
     {"scorecards"},  # the score-card registries; each domain's scorecard.py fills them
     {"workorders", "volunteering", "points"},
     {"party"},
-    {"access", "orglife", "owners", "wishes"},  # fill in party's hooks, read party members
+    {"access", "campaigns", "orglife", "owners", "wishes"},  # fill in party's hooks, read party members
     {"alliance", "deliberation", "knowledge", "learning", "meetings", "selections", "visits"},
     {"portal", "demo"},  # the shell and the demo district sit on top
 ]
