@@ -15,4 +15,5 @@ __all__ = [
     "key_target_set",
     "may_plan",
     "may_work_at",
+    "theme_add",
 ]

@@ -61,7 +61,7 @@ def campaign_create(
         ends_on=ends_on,
         created_by=actor,
     )
-    save_audited(actor=actor, obj=campaign, action="create")
+    save_audited(actor=actor, obj=campaign, action="create", exclude_from_validation=("state",))
     return campaign
 
 
@@ -127,7 +127,9 @@ def campaign_start(*, actor, campaign: Campaign) -> Campaign:
         raise ValidationError({"targets": _("Name the key compounds (包保) and their leaders first.")})
     before = audit.snapshot(campaign)
     campaign.start()
-    save_audited(actor=actor, obj=campaign, action="campaign_start", before=before)
+    save_audited(
+        actor=actor, obj=campaign, action="campaign_start", before=before, exclude_from_validation=("state",)
+    )
     events.publish("campaigns.campaign.started", {"campaign_id": campaign.pk, "path": campaign.scope_path})
     return campaign
 
@@ -142,7 +144,9 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     before = audit.snapshot(campaign)
     campaign.close()
     campaign.closed_on = dates.today()
-    save_audited(actor=actor, obj=campaign, action="campaign_close", before=before)
+    save_audited(
+        actor=actor, obj=campaign, action="campaign_close", before=before, exclude_from_validation=("state",)
+    )
     events.publish("campaigns.campaign.closed", {"campaign_id": campaign.pk, "path": campaign.scope_path})
     return campaign
 
