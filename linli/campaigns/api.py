@@ -107,7 +107,7 @@ class CampaignsFindingOut(Schema):
 
 class CampaignsInspectionOut(Schema):
     id: int
-    compound_code: str = Field(..., alias="target.compound.code")
+    compound_code: str
     theme_id: int
     inspected_at: dt.datetime
     located: str
@@ -142,7 +142,7 @@ class CampaignsRatesOut(Schema):
 
 class CampaignsRateFilters(Schema):
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="The (last) month, YYYY-MM")
-    months: Literal[1, 12] = 1
+    months: int = Field(1, ge=1, le=12, description="How many months, ending with ``month``")
 
 
 @router.get("", response={200: list[CampaignsCampaignOut], **ERROR_RESPONSES}, summary="List campaigns in scope")
@@ -264,7 +264,7 @@ def record_inspection(request, campaign_id: int, payload: CampaignsInspectionIn)
 def inspection_out(inspection) -> dict:
     return {
         "id": inspection.pk,
-        "target": inspection.target,
+        "compound_code": inspection.target.compound.code,
         "theme_id": inspection.theme_id,
         "inspected_at": inspection.inspected_at,
         "located": inspection.located,

@@ -127,9 +127,7 @@ def campaign_start(*, actor, campaign: Campaign) -> Campaign:
         raise ValidationError({"targets": _("Name the key compounds (包保) and their leaders first.")})
     before = audit.snapshot(campaign)
     campaign.start()
-    save_audited(
-        actor=actor, obj=campaign, action="campaign_start", before=before, exclude_from_validation=("state",)
-    )
+    save_audited(actor=actor, obj=campaign, action="campaign_start", before=before, exclude_from_validation=("state",))
     events.publish("campaigns.campaign.started", {"campaign_id": campaign.pk, "path": campaign.scope_path})
     return campaign
 
@@ -144,9 +142,7 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     before = audit.snapshot(campaign)
     campaign.close()
     campaign.closed_on = dates.today()
-    save_audited(
-        actor=actor, obj=campaign, action="campaign_close", before=before, exclude_from_validation=("state",)
-    )
+    save_audited(actor=actor, obj=campaign, action="campaign_close", before=before, exclude_from_validation=("state",))
     events.publish("campaigns.campaign.closed", {"campaign_id": campaign.pk, "path": campaign.scope_path})
     return campaign
 

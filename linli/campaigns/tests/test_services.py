@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Inspection.objects.count(), Finding.objects.count(), InspectionPhoto.objects.count(),
-            AuditLog.objects.count())
+    return (
+        Inspection.objects.count(),
+        Finding.objects.count(),
+        InspectionPhoto.objects.count(),
+        AuditLog.objects.count(),
+    )
 
 
 def has_chinese(exc, field):
@@ -104,7 +108,10 @@ def test_inspection_of_a_compound_outside_the_campaign_is_refused(tree):
     before = counts()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         services.inspection_record(
-            actor=tree.users["district_admin"], campaign=c, compound=tree.building_b1.parent, theme=f.theme(c),
+            actor=tree.users["district_admin"],
+            campaign=c,
+            compound=tree.building_b1.parent,
+            theme=f.theme(c),
             results=answers,
         )
     assert has_chinese(exc, "compound")
@@ -117,8 +124,12 @@ def test_a_finding_needs_a_failed_check(tree):
     before = counts()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         services.inspection_record(
-            actor=tree.users["secretary_a1"], campaign=c, compound=tree.compound_a1, theme=f.theme(c),
-            results=answers, notes={items[1].pk: "有问题"},
+            actor=tree.users["secretary_a1"],
+            campaign=c,
+            compound=tree.compound_a1,
+            theme=f.theme(c),
+            results=answers,
+            notes={items[1].pk: "有问题"},
         )
     assert has_chinese(exc, "results")
     assert counts() == before
@@ -137,8 +148,13 @@ def test_unanswered_checks_and_a_photo_that_is_not_an_image_are_refused(tree):
     fake = SimpleUploadedFile("photo.jpg", b"<html>not a picture</html>", content_type="image/jpeg")
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         services.inspection_record(
-            actor=tree.users["secretary_a1"], campaign=c, compound=tree.compound_a1, theme=f.theme(c),
-            results=answers, notes={items[0].pk: "x"}, photos=[fake],
+            actor=tree.users["secretary_a1"],
+            campaign=c,
+            compound=tree.compound_a1,
+            theme=f.theme(c),
+            results=answers,
+            notes={items[0].pk: "x"},
+            photos=[fake],
         )
     assert has_chinese(exc, "photos")
     assert counts() == before
@@ -181,8 +197,9 @@ def test_campaign_create_refuses_bad_owner_and_dates(tree):
         )
     assert "ends_on" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.campaign_create(actor=tree.users["street_a"], owner=tree.district, title="x", starts_on=today,
-                                 ends_on=today)
+        services.campaign_create(
+            actor=tree.users["street_a"], owner=tree.district, title="x", starts_on=today, ends_on=today
+        )
 
 
 def test_who_sees_what(tree):
