@@ -43,7 +43,7 @@ def _seed(ctx):
 
 
 # After work orders and the data centre: findings become cases, some of them archived.
-registry.add_demo_seeder(DemoSeeder("campaigns", _seed, order=260))
+registry.add_demo_seeder(DemoSeeder("campaigns", _seed, order=410))
 
 # A finding turned into a work order is rectified when the case is archived (the last step of the closed loop).
 events.subscribe("workorders.case.archive", handlers.on_case_archived)

@@ -42,7 +42,7 @@ def test_rate_per_thousand_households_and_year_on_year(tree):
     report(tree, when=dt.date(2026, 3, 8), source="campaign", case_type="report")  # found by a campaign
     report(tree, when=dt.date(2026, 3, 9), case_type="praise")  # praise is no complaint
     report(tree, when=dt.date(2026, 4, 1))  # next month
-    rows, streets, total = complaints.rates(tree.users["district_admin"], last_month=month)
+    rows, streets, _total = complaints.rates(tree.users["district_admin"], last_month=month)
     row = next(r for r in rows if r.place == tree.compound_a1)
     # 怡心花园 has no registered household: its one residential house is counted (marked)
     assert row.houses_counted and row.households == 1
