@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import events
-from linli.core.registry import DemoSeeder, FigureSource, MenuItem, registry
+from linli.core.registry import DemoSeeder, FigureSource, MenuItem, RecordLinks, registry
 
 from . import handlers
 from .models import SCOPED_MODELS
@@ -68,3 +68,13 @@ for _name in ("case_opened", "rectified"):
         keys=("finding_id", "case_id", "path"),
         aggregate=("campaigns.finding", "finding_id"),
     )
+
+
+def _case_links(user, cases) -> dict:
+    """The case page links back to the finding it came from (its inspection page), for those who see it."""
+    from .records import case_links
+
+    return case_links(user, cases)
+
+
+registry.add_record_links(RecordLinks("workorders.case", "campaigns", _case_links, order=40))

@@ -119,3 +119,23 @@ def test_report_page_and_xlsx(client, tree):
     resp = client.get(reverse("campaigns:export", args=[c.pk]))
     assert assert_text_not_formula(resp, FORMULA_NAME)
     assert client.get(reverse("campaigns:complaints")).status_code == 200
+
+
+def test_the_case_page_links_back_to_the_finding(client, tree):
+    from linli.campaigns import services
+
+    c = f.campaign(tree)
+    answers, _items = f.results(c)
+    inspection = services.inspection_record(
+        actor=tree.users["secretary_a1"], campaign=c, compound=tree.compound_a1, theme=f.theme(c), results=answers
+    )
+    case = services.finding_to_case(actor=tree.users["secretary_a1"], finding=inspection.findings.get())
+    login(client, tree, "secretary_a1")
+    page = client.get(reverse("workorders:case_detail", args=[case.pk])).content.decode()
+    assert reverse("campaigns:inspection", args=[inspection.pk]) in page and 'data-testid="case-origin"' in page
+    from linli.workorders import services as wo
+
+    wo.case_dispatch(actor=tree.users["secretary_a1"], case=case, lead_org=tree.dept)
+    login(client, tree, "dept_staff")  # the handling department sees the case, not the campaign: no link
+    page = client.get(reverse("workorders:case_detail", args=[case.pk]))
+    assert page.status_code == 200 and 'data-testid="case-origin"' not in page.content.decode()
