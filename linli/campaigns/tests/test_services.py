@@ -212,3 +212,23 @@ def test_who_sees_what(tree):
     assert not selectors.campaigns(tree.users["secretary_a1"]).filter(pk=other.pk).exists()
     targets = selectors.targets(tree.users["secretary_a1"], c)
     assert [t.compound for t in targets] == [tree.compound_a1]
+
+
+def test_progress_costs_the_same_queries_whatever_the_findings(tree):
+    from linli.core.testing import count_queries
+
+    c = f.campaign(tree)
+    user = tree.users["street_a"]
+    selectors.progress(user, c)  # bindings loaded
+    with count_queries() as small:
+        selectors.progress(user, c)
+    answers, _items = f.results(c, fail=3)
+    for _ in range(3):
+        inspection = services.inspection_record(
+            actor=user, campaign=c, compound=tree.compound_a1, theme=f.theme(c), results=answers
+        )
+        services.finding_to_case(actor=user, finding=inspection.findings.first())
+    with count_queries() as big:
+        _compounds, _streets, total = selectors.progress(user, c)
+    assert total.findings == 9 and total.cases_open == 3 and total.no_case == 6
+    assert big.count == small.count
