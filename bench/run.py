@@ -55,6 +55,7 @@ BENCHES = [
     Bench("outbox", "outbox.py"),
     Bench("knowledge_answer", "knowledge_answer.py"),
     Bench("access", "access.py"),
+    Bench("campaigns", "campaigns.py"),
 ]
 
 
