@@ -22,7 +22,7 @@ MAX_ITEMS = 30
 
 
 def lock_campaign(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().select_related("owner").get(pk=campaign.pk)
+    return Campaign.objects.select_for_update(of=("self",)).select_related("owner").get(pk=campaign.pk)
 
 
 def require_draft(campaign: Campaign) -> None:

@@ -141,7 +141,7 @@ def finding_to_case(*, actor, finding: Finding, category=None, description: str 
     from linli.workorders.models import CaseType, Category, Source
 
     finding = (
-        Finding.objects.select_for_update()
+        Finding.objects.select_for_update(of=("self",))
         .select_related("item__theme__category", "target__compound", "inspection", "campaign")
         .get(pk=finding.pk)
     )
