@@ -136,7 +136,7 @@ def main() -> int:
         compounds += [tree.compound_a1]
         Household.objects.bulk_create(
             [
-                Household(number=f"H{c.pk}-{k}", house=tree.house_a1, scope_path=f"{c.path}001001{k:04d}")
+                Household(number=f"H{c.pk}-{k}", house=tree.house_a1, scope_path=f"{c.path}00101{k:04d}")
                 for c in compounds
                 for k in range(200)
             ],

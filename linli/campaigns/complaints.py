@@ -15,7 +15,8 @@ Definitions (printed on the page and in docs/domains/campaigns.md):
 * **Rate** — complaints × 1000 / households / months of the period; **year-on-year** — (rate − rate a year
   earlier) / rate a year earlier, one decimal; none when the year before had no complaint.
 
-Reads go through ``restrict`` (the viewer's cases and places): three aggregate queries whatever the scope.
+Reads go through ``restrict`` (the viewer's cases and places): three aggregate queries whatever the scope, plus
+one for the property categories' ids.
 """
 
 from __future__ import annotations
@@ -85,12 +86,23 @@ class Rate:
         return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def property_categories() -> list[int]:
+    """The ids of the property categories (one small query: the category tree is reference data)."""
+    from linli.workorders.models import Category
+
+    return list(
+        Category.objects.filter(Q(handled_by_property=True) | Q(parent__handled_by_property=True)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def property_cases(user):
     from linli.workorders.models import Case
 
     return (
         restrict(Case.objects.all(), user)
-        .filter(Q(category__handled_by_property=True) | Q(category__parent__handled_by_property=True))
+        .filter(category_id__in=property_categories())
         .filter(case_type__in=TYPES)
         .exclude(source__in=EXCLUDED_SOURCES)
         .exclude(state__in=EXCLUDED_STATES)
