@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.utils import translation
+
 from linli.workorders import services as wo
 
 from . import services
@@ -34,6 +37,12 @@ def archive(ctx, case):
 
 
 def seed(ctx) -> list[str]:
+    """In the deployment's language whatever is active (the work orders' notifications are written as text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return seed_campaign(ctx)
+
+
+def seed_campaign(ctx) -> list[str]:
     from linli.workorders.models import Category
 
     actor, today = ctx.admin, ctx.today
