@@ -30,6 +30,7 @@ urlpatterns = [
     path("points/", include("linli.points.urls")),
     path("visits/", include("linli.visits.urls")),
     path("owners/", include("linli.owners.urls")),
+    path("votes/", include("linli.votes.urls")),
     path("deliberation/", include("linli.deliberation.urls")),
     path("knowledge/", include("linli.knowledge.urls")),
     path("access/", include("linli.access.urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "linli.points",
     "linli.visits",
     "linli.owners",
+    "linli.votes",
     "linli.deliberation",
     "linli.knowledge",
     "linli.access",

@@ -36,6 +36,7 @@ LAYERS: list[set[str]] = [
     {"workorders", "volunteering", "points"},
     {"party"},
     {"access", "campaigns", "orglife", "owners", "wishes"},  # fill in party's hooks, read party members
+    {"votes"},  # owners' decisions: read owners, registry, areas; deliberation puts matters to a vote
     {"alliance", "deliberation", "knowledge", "learning", "meetings", "selections", "visits"},
     {"portal", "demo"},  # the shell and the demo district sit on top
 ]

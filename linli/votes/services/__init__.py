@@ -1,0 +1,36 @@
+from .ballots import ballot_cast_online, ballot_enter_paper, new_receipt, receipt_hash
+from .decisions import (
+    compute_tally,
+    decision_close,
+    decision_correct,
+    decision_create,
+    decision_finalise,
+    decision_notice,
+    decision_open,
+    decision_publish,
+    developer_unit_mark,
+    developer_unit_unmark,
+    notice_days,
+    objection_days,
+    representative_designate,
+)
+
+__all__ = [
+    "ballot_cast_online",
+    "ballot_enter_paper",
+    "compute_tally",
+    "decision_close",
+    "decision_correct",
+    "decision_create",
+    "decision_finalise",
+    "decision_notice",
+    "decision_open",
+    "decision_publish",
+    "developer_unit_mark",
+    "developer_unit_unmark",
+    "new_receipt",
+    "notice_days",
+    "objection_days",
+    "receipt_hash",
+    "representative_designate",
+]

@@ -1,0 +1,3 @@
+from .staff import decision_list
+
+__all__ = ["decision_list"]
