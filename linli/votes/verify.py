@@ -121,9 +121,8 @@ def main(argv: list[str]) -> int:
     for test in result["tests"]:
         sign = ">" if test["strict"] else "≥"
         verdict = "pass" if test["passed"] else "FAIL"
-        print(
-            f"{test['name']:20} {_show(test['numerator'], test['denominator']):>24} {sign} {test['threshold']}  {verdict}"
-        )
+        share = _show(test["numerator"], test["denominator"])
+        print(f"{test['name']:20} {share:>24} {sign} {test['threshold']}  {verdict}")
     print("result:", "PASSED" if result["passed"] else "NOT PASSED")
     published = data.get("tally")
     if published is not None and published != result:

@@ -37,8 +37,8 @@ def test_last_online_ballot_before_close_wins(tree, monkeypatch):
     e = f.estate(tree, [("100.00", "a")])
     d = f.voting(tree, e, monkeypatch)
     user = f.login(e, "a")
-    [(first, code1)] = services.ballot_cast_online(actor=user, decision=d, choice="yes")
-    [(second, code2)] = services.ballot_cast_online(actor=user, decision=d, choice="no")
+    [(_first, code1)] = services.ballot_cast_online(actor=user, decision=d, choice="yes")
+    [(_second, code2)] = services.ballot_cast_online(actor=user, decision=d, choice="no")
     assert Ballot.objects.filter(decision=d).count() == 1
     ballot = Ballot.objects.get(decision=d)
     assert ballot.choice == "no" and ballot.times_replaced == 1
@@ -50,7 +50,7 @@ def test_paper_ballot_replaces_online_and_locks_the_unit(tree, monkeypatch):
     d = f.voting(tree, e, monkeypatch)
     user = f.login(e, "a")
     services.ballot_cast_online(actor=user, decision=d, choice="yes")
-    ballot, code = f.paper(tree, d, e.houses[0], "no")
+    ballot, _code = f.paper(tree, d, e.houses[0], "no")
     assert ballot.channel == Channel.PAPER and ballot.scan and ballot.choice == "no"
     before = counts()
     with pytest.raises(ValidationError) as exc:
