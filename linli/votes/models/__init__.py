@@ -1,6 +1,7 @@
 from .ballot import Ballot, Channel, Choice
 from .decision import (
     MAJOR_MATTERS,
+    SETTLED_STATES,
     Attachment,
     Decision,
     DecisionState,
@@ -12,6 +13,7 @@ from .decision import (
 
 __all__ = [
     "MAJOR_MATTERS",
+    "SETTLED_STATES",
     "Attachment",
     "Ballot",
     "Channel",

@@ -46,7 +46,7 @@ class DecisionState(models.TextChoices):
 
 
 #: states after which nothing about a decision changes
-SETTLED = (DecisionState.PUBLISHED, DecisionState.FINAL)
+SETTLED = SETTLED_STATES = (DecisionState.PUBLISHED, DecisionState.FINAL)
 
 
 class Decision(VotesScoped, BaseModel):
