@@ -30,7 +30,7 @@ def published(tree, monkeypatch, matter_type=4):
 
 
 def test_published_list_has_hash_choice_and_area_only(tree, monkeypatch):
-    e, d, receipts = published(tree, monkeypatch)
+    _e, d, _receipts = published(tree, monkeypatch)
     rows = list(selectors.published_list(d))
     assert len(rows) == 5
     assert sorted(r[2] for r in rows) == [6000, 7000, 7500, 9000, 10000]
@@ -46,14 +46,14 @@ def test_published_list_is_empty_before_publication(tree, monkeypatch):
 
 
 def test_owner_finds_their_ballot_by_receipt(tree, monkeypatch):
-    e, d, receipts = published(tree, monkeypatch)
+    _e, d, receipts = published(tree, monkeypatch)
     pk, code = next(iter(receipts.items()))
     assert selectors.find_receipt(d, code.lower().replace("-", "- ")).pk == pk
     assert selectors.find_receipt(d, "AAAA-BBBB-CCCC") is None
 
 
 def test_verification_file_recomputes_the_tally_offline(tree, monkeypatch, tmp_path):
-    e, d, receipts = published(tree, monkeypatch)
+    _e, d, _receipts = published(tree, monkeypatch)
     data = selectors.verification_data(d)
     assert "业主" not in json.dumps(data, ensure_ascii=False)  # never a name
     assert verify.recompute(json.loads(json.dumps(data))) == d.result
