@@ -48,6 +48,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ToVoteForm(forms.Form):
+    matter_type = forms.TypedChoiceField(label=_("Matter (民法典 第278条)"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from linli.votes.models import MatterType
+
+        super().__init__(*args, **kwargs)
+        self.fields["matter_type"].choices = MatterType.choices
+
+
 class DecisionForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

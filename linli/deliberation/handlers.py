@@ -23,3 +23,22 @@ def on_case_archived(payload: dict, event_id=None) -> None:
 
     with acting_as("task"):
         services.matter_solved_by_case(case=case)
+
+
+def on_decision_published(payload: dict, event_id=None) -> None:
+    """``votes.decision.published``: the owners' decision a matter was put to has its result — the matter is
+    decided by the vote."""
+    from linli.votes.models import Decision
+
+    from .models import Matter, MatterState
+
+    decision_id = payload.get("decision_id")
+    if not decision_id or not Matter.objects.filter(decision_id=decision_id, state=MatterState.VOTING).exists():
+        return
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None:
+        return
+    from . import services
+
+    with acting_as("task"):
+        services.matter_decided_by_vote(decision=decision)

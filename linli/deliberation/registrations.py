@@ -25,6 +25,7 @@ registry.add_audit_actions(
         "matter_solve": _("Matter solved"),
         "matter_hand_over": _("Handed to a work order"),
         "matter_decline": _("Matter declined"),
+        "matter_to_vote": _("Put to an owners' vote"),
     }
 )
 
@@ -74,6 +75,8 @@ registry.add_record_links(RecordLinks("alliance.problem", "deliberation", _probl
 
 # A matter handed to a work order is solved when the case is archived (归档, the last step of the closed loop).
 events.subscribe("workorders.case.archive", handlers.on_case_archived)
+# A matter put to an owners' vote is decided when the decision's result is published (公示).
+events.subscribe("votes.decision.published", handlers.on_decision_published)
 
 # The events this domain publishes (the catalogue: linli.core.events; docs/architecture.md § Events).
 for _name in ("created", "held", "cancelled"):
@@ -99,6 +102,12 @@ events.declare(
     "deliberation.matter.handed",
     publisher="deliberation",
     keys=("matter_id", "path", "case_id"),
+    aggregate=("deliberation.matter", "matter_id"),
+)
+events.declare(
+    "deliberation.matter.to_vote",
+    publisher="deliberation",
+    keys=("matter_id", "path", "decision_id"),
     aggregate=("deliberation.matter", "matter_id"),
 )
 events.declare(

@@ -145,7 +145,7 @@ def matters(
     compound: Place | None = None,
     q: str = "",
 ) -> QuerySet:
-    qs = restrict(Matter.objects.all(), user, action).select_related("compound__parent", "case")
+    qs = restrict(Matter.objects.all(), user, action).select_related("compound__parent", "case", "decision")
     if under:
         qs = qs.filter(subtree_q("scope_path", under))
     if compound is not None:
@@ -317,7 +317,7 @@ class Figures:
         self.raised += 1
         if state == MatterState.SOLVED:
             self.solved += 1
-            self.by_meeting += outcome == Outcome.MEETING
+            self.by_meeting += outcome in (Outcome.MEETING, Outcome.VOTE)  # a vote prepared in deliberation
             self.by_workorder += outcome == Outcome.WORKORDER
             if days is not None:
                 self.days.append(days)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("matters/<int:pk>/solve/", views.matter_solve, name="matter_solve"),
     path("matters/<int:pk>/hand-over/", views.matter_hand_over, name="matter_hand_over"),
     path("matters/<int:pk>/decline/", views.matter_decline, name="matter_decline"),
+    path("matters/<int:pk>/to-vote/", views.matter_to_vote, name="matter_to_vote"),
 ]

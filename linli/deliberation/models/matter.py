@@ -8,7 +8,9 @@ layer, never imported). It waits for a meeting
 * ``solved`` on the spot at a held meeting (``outcome=meeting``);
 * ``handed`` to a work order (one click), then ``solved`` when that case is archived (``outcome=workorder``,
   the subscriber ``handlers.on_case_archived``);
-* put to an owners' vote — not yet available: owners' decisions are #14 item 2 (see ``services.matters``);
+* put to an owners' vote (``voting``): a draft owners' decision (``linli.votes``) is created and linked; the
+  matter is solved when the decision's result is published (``outcome=vote``, the subscriber
+  ``handlers.on_decision_published``), whether it passed or not — the resolution says which;
 * ``declined`` with a reason.
 
 The transitions are declared here (django-fsm-2); ``services.matters`` locks, checks, audits and publishes.
@@ -38,6 +40,7 @@ class MatterState(models.TextChoices):
     RAISED = "raised", _("Waiting for a meeting")
     DISCUSSING = "discussing", _("On the agenda")
     HANDED = "handed", _("Handed to a work order")
+    VOTING = "voting", _("Put to an owners' vote")
     SOLVED = "solved", _("Solved")
     DECLINED = "declined", _("Declined")
 
@@ -45,9 +48,10 @@ class MatterState(models.TextChoices):
 class Outcome(models.TextChoices):
     MEETING = "meeting", _("Solved through deliberation")
     WORKORDER = "workorder", _("Solved through a work order")
+    VOTE = "vote", _("Decided by an owners' vote")
 
 
-OPEN_STATES = (MatterState.RAISED, MatterState.DISCUSSING, MatterState.HANDED)
+OPEN_STATES = (MatterState.RAISED, MatterState.DISCUSSING, MatterState.HANDED, MatterState.VOTING)
 UNDECIDED = [MatterState.RAISED, MatterState.DISCUSSING]
 
 
@@ -91,6 +95,14 @@ class Matter(DeliberationScoped, BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    decision = models.ForeignKey(
+        "votes.Decision",
+        verbose_name=_("owners' decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     state = FSMField(_("state"), max_length=12, choices=MatterState.choices, default=MatterState.RAISED, protected=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     resolution = models.TextField(_("resolution"), max_length=4000, blank=True)
@@ -114,6 +126,9 @@ class Matter(DeliberationScoped, BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(case__isnull=False), name="delib_one_matter_per_case"),
             models.UniqueConstraint(fields=["origin"], condition=~Q(origin=""), name="delib_one_matter_per_origin"),
+            models.UniqueConstraint(
+                fields=["decision"], condition=Q(decision__isnull=False), name="delib_one_matter_per_decision"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="solved") | (Q(closed_on__isnull=False) & ~Q(outcome="")),
                 name="delib_solved_has_outcome",
@@ -146,6 +161,14 @@ class Matter(DeliberationScoped, BaseModel):
     @transition(field=state, source=MatterState.HANDED, target=MatterState.SOLVED)
     def case_archived(self):
         self.outcome = Outcome.WORKORDER
+
+    @transition(field=state, source=UNDECIDED, target=MatterState.VOTING)
+    def put_to_vote(self):
+        pass
+
+    @transition(field=state, source=MatterState.VOTING, target=MatterState.SOLVED)
+    def vote_published(self):
+        self.outcome = Outcome.VOTE
 
     @transition(field=state, source=UNDECIDED, target=MatterState.DECLINED)
     def decline(self):

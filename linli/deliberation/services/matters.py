@@ -201,15 +201,57 @@ def matter_hand_over(*, actor, matter: Matter, category=None):
     return case
 
 
-def matter_to_vote(*, actor, matter: Matter):
-    """Put to an owners' vote (业主共同决定, 民法典 第278条). Not available yet: owners' decisions are issue #14
-    item 2. Refused with a clear message, nothing written.
+@transaction.atomic
+def matter_to_vote(*, actor, matter: Matter, matter_type, text: str = ""):
+    """Put to an owners' vote (业主共同决定, 民法典 第278条): a draft decision of the matter's compound is created
+    through the votes service (the matter's title; its description, or ``text``, as the decision's text) and linked;
+    staff then prepare it (attachments, the electorate, the notice) on the decision's page. The matter is solved
+    when the decision's result is published (``matter_decided_by_vote``)."""
+    from linli.votes import services as votes
 
-    TODO(#14 item 2): create the decision here and move the matter to a "put to a vote" state."""
+    matter = lock_matter(matter)
     require(actor, Action.CHANGE, matter)
-    raise ValidationError(
-        {"outcome": _("Owners' votes are not available yet (issue #14, item 2): hand the matter over or decide it.")}
+    if matter.decision_id:
+        raise ValidationError({"outcome": _("This matter has already been put to an owners' vote.")})
+    before = audit.snapshot(matter)
+    _step(matter, "put_to_vote")
+    decision = votes.decision_create(
+        actor=actor,
+        compound=Place.objects.get(pk=matter.compound_id),
+        matter_type=matter_type,
+        title=matter.title,
+        text=(text or matter.description or matter.title),
     )
+    matter.decision = decision
+    save_audited(
+        actor=actor, obj=matter, action="matter_to_vote", before=before, validate=False, note=f"decision {decision.pk}"
+    )
+    _publish("deliberation.matter.to_vote", matter, decision_id=decision.pk)
+    return decision
+
+
+@transaction.atomic
+def matter_decided_by_vote(*, decision) -> Matter | None:
+    """The owners' decision a matter was put to has been published (event ``votes.decision.published``): the
+    matter is solved by the vote, the resolution saying whether it passed. Runs as the system (the publication was
+    checked and audited by the votes domain); audited here. Idempotent: a redelivered event changes nothing."""
+    matter = Matter.objects.select_for_update().filter(decision_id=decision.pk, state=MatterState.VOTING).first()
+    if matter is None:
+        return None
+    before = audit.snapshot(matter)
+    matter.vote_published()
+    verdict = _("passed") if decision.passed else _("did not pass")
+    matter.resolution = _("Owners' decision “%(title)s” %(verdict)s (published %(day)s).") % {
+        "title": decision.title,
+        "verdict": verdict,
+        "day": decision.published_on.isoformat() if decision.published_on else "",
+    }
+    matter.closed_on = max(decision.published_on or dates.today(), matter.raised_on)
+    save_audited(
+        actor=None, obj=matter, action="matter_solve", before=before, validate=False, note=f"decision {decision.pk}"
+    )
+    _publish("deliberation.matter.solved", matter, outcome=matter.outcome)
+    return matter
 
 
 @transaction.atomic

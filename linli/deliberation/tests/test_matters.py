@@ -1,7 +1,9 @@
-"""Matter services: raise, agenda, solve on the spot, hand to a work order, decline, the vote not yet available —
+"""Matter services: raise, agenda, solve on the spot, hand to a work order, put to an owners' vote, decline —
 every transition and bad input, nothing half-written; the archive subscriber, redelivered, is idempotent."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,13 +113,58 @@ def test_decline_needs_a_reason(tree):
         services.matter_decline(actor=tree.users["grid_a"], matter=f.matter(tree), reason="x")
 
 
-def test_owners_vote_is_not_yet_available_and_writes_nothing(tree):
+def test_put_to_an_owners_vote_creates_a_linked_draft_decision(tree):
+    from linli.votes.models import Decision, DecisionState
+
+    sec = tree.users["secretary_a1"]
     matter = f.matter(tree)
     before = counts()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
-        services.matter_to_vote(actor=tree.users["secretary_a1"], matter=matter)
-    assert has_chinese(exc, "outcome")
-    assert counts() == before and Matter.objects.get(pk=matter.pk).state == MatterState.RAISED
+        services.matter_to_vote(actor=sec, matter=matter, matter_type=10)
+    assert has_chinese(exc, "matter_type")
+    assert counts() == before and not Decision.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.matter_to_vote(actor=tree.users["grid_a"], matter=matter, matter_type=8)
+    decision = services.matter_to_vote(actor=sec, matter=matter, matter_type=8)
+    matter = Matter.objects.get(pk=matter.pk)
+    assert matter.state == MatterState.VOTING and matter.decision == decision and matter.is_open
+    assert decision.state == DecisionState.DRAFT and decision.title == matter.title and decision.matter_type == 8
+    assert decision.compound == matter.compound
+    assert OutboxEvent.objects.filter(name="deliberation.matter.to_vote").exists()
+    with pytest.raises(ValidationError):
+        services.matter_to_vote(actor=sec, matter=matter, matter_type=8)
+
+
+def test_published_decision_solves_the_matter_once(tree, monkeypatch, django_capture_on_commit_callbacks):
+    from linli.votes import services as votes
+    from linli.votes.tests import factories as vf
+
+    sec = tree.users["secretary_a1"]
+    e = vf.estate(tree, [("100.00", "a"), ("100.00", "b"), ("100.00", "c")])
+    matter = f.matter(tree, place=e.compound)
+    decision = services.matter_to_vote(actor=sec, matter=matter, matter_type=4)
+    opens = dates.today() + dt.timedelta(days=votes.notice_days())
+    decision = votes.decision_notice(actor=sec, decision=decision, opens_on=opens, closes_on=opens)
+    vf.shift(monkeypatch, opens)
+    decision = votes.decision_open(actor=sec, decision=decision)
+    for key in ("a", "b"):
+        votes.ballot_cast_online(actor=vf.login(e, key), decision=decision, choice="yes")
+    decision = votes.decision_close(actor=sec, decision=decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = votes.decision_publish(actor=sec, decision=decision)
+    matter = Matter.objects.get(pk=matter.pk)
+    assert matter.state == MatterState.SOLVED and matter.outcome == Outcome.VOTE and decision.passed
+    assert matter.closed_on == opens and decision.title in matter.resolution
+    row = AuditLog.objects.filter(object_type="deliberation.matter", object_id=str(matter.pk)).latest("pk")
+    event = OutboxEvent.objects.filter(name="votes.decision.published").latest("pk")
+    n_events = OutboxEvent.objects.count()
+    events.deliver_to(
+        "votes.decision.published", events.subscriber_name(handlers.on_decision_published), event.payload, event.uuid
+    )
+    handlers.on_decision_published({"decision_id": decision.pk, "path": decision.scope_path, "passed": True})
+    handlers.on_decision_published({})
+    assert AuditLog.objects.filter(object_type="deliberation.matter", object_id=str(matter.pk)).latest("pk") == row
+    assert OutboxEvent.objects.count() == n_events
 
 
 def walk_to_archived(tree, case):

@@ -118,7 +118,7 @@ def test_one_click_hand_over(client, tree):
     matter = f.matter(tree)
     login(client, tree, "secretary_a1")
     page = client.get(reverse("deliberation:matter", args=[matter.pk])).content.decode()
-    assert 'data-testid="to-vote"' in page and "disabled" in page
+    assert 'data-testid="to-vote"' in page
     assert client.post(reverse("deliberation:matter_hand_over", args=[matter.pk])).status_code == 302
     matter = Matter.objects.get(pk=matter.pk)
     assert matter.state == MatterState.HANDED and matter.case_id
@@ -147,3 +147,17 @@ def test_raise_a_matter_from_a_work_order(client, tree):
     assert matter.from_case == case and matter.source == "workorder" and matter.place == tree.building_a1
     login(client, tree, "dept_other_staff")
     assert client.get(url).status_code in (403, 404)
+
+
+def test_put_to_an_owners_vote_from_the_matter_page(client, tree):
+    from linli.votes.models import Decision
+
+    matter = f.matter(tree)
+    login(client, tree, "secretary_a1")
+    bad = client.post(reverse("deliberation:matter_to_vote", args=[matter.pk]), {"matter_type": "12"})
+    assert bad.status_code == 302 and not Decision.objects.exists()
+    resp = client.post(reverse("deliberation:matter_to_vote", args=[matter.pk]), {"matter_type": "5"})
+    decision = Decision.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == reverse("votes:decision", args=[decision.pk])
+    page = client.get(reverse("deliberation:matter", args=[matter.pk])).content.decode()
+    assert 'data-testid="matter-decision"' in page

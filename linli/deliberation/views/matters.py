@@ -1,6 +1,6 @@
 """Matter pages: the list, raising one (staff: any place in scope; a resident: the phone form, their home), a
-matter's page with its meetings and its end (solve at a meeting, hand to a work order, decline; the owners' vote
-shown as not yet available), and the figures per community and compound."""
+matter's page with its meetings and its end (solve at a meeting, hand to a work order, put to an owners' vote,
+decline), and the figures per community and compound."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from linli.core.registry import registry
 from linli.core.views import ScopedListView, apply_validation_error
 
 from .. import selectors, services
-from ..forms import MatterForm, ReasonForm, ReportForm, SolveForm
+from ..forms import MatterForm, ReasonForm, ReportForm, SolveForm, ToVoteForm
 from ..models import Matter, MatterState, MeetingState
 from ..models.matter import UNDECIDED
 from .common import form_error_text, run_step
@@ -132,6 +132,8 @@ def matter_detail(request, pk: int):
         if may_change and undecided and held
         else None,
         "decline_form": ReasonForm() if may_change and undecided else None,
+        "vote_form": ToVoteForm() if may_change and undecided else None,
+        "decision_visible": matter.decision_id is not None and can(user, Action.VIEW, matter.decision),
     }
     return render(request, "deliberation/matter_detail.html", ctx)
 
@@ -174,6 +176,25 @@ def matter_hand_over(request, pk: int):
         lambda: services.matter_hand_over(actor=request.user, matter=matter),
         _("A work order has been created for the matter."),
     )
+
+
+@login_required
+@require_POST
+def matter_to_vote(request, pk: int):
+    matter = _changeable(request.user, pk)
+    form = ToVoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_error_text(form))
+        return redirect("deliberation:matter", pk=matter.pk)
+    try:
+        decision = services.matter_to_vote(
+            actor=request.user, matter=matter, matter_type=form.cleaned_data["matter_type"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("deliberation:matter", pk=matter.pk)
+    messages.success(request, _("A draft owners' decision has been created for the matter."))
+    return redirect("votes:decision", pk=decision.pk)
 
 
 @login_required

@@ -112,7 +112,7 @@ class Decision(VotesScoped, BaseModel):
     def total_area(self):
         from decimal import Decimal
 
-        return Decimal(self.total_area_centi) / 100
+        return (Decimal(self.total_area_centi) / 100).quantize(Decimal("0.01"))
 
     @transition(field=state, source=DecisionState.DRAFT, target=DecisionState.NOTICED)
     def notice(self):
@@ -232,4 +232,4 @@ class ElectorateUnit(VotesScoped, BaseModel):
     def area(self):
         from decimal import Decimal
 
-        return Decimal(self.area_centi) / 100
+        return (Decimal(self.area_centi) / 100).quantize(Decimal("0.01"))
