@@ -25,7 +25,7 @@ def decision_book(actor, decision: Decision, result: dict | None) -> bytes:
     sheet = book.sheet(_("Tally"), widths=[28, 18, 18, 10, 10])
     sheet.append([_("Exported by %(who)s at %(when)s") % {"who": who, "when": when}])
     sheet.append([decision.compound.name, decision.title, decision.get_matter_type_display()])
-    sheet.append([_("Units"), decision.total_units])
+    sheet.append([_("Property units"), decision.total_units])
     sheet.append([_("Total area (m²)"), str(decision.total_area)])
     sheet.append([_("Owners (heads)"), decision.total_heads])
     if result:
@@ -42,7 +42,9 @@ def decision_book(actor, decision: Decision, result: dict | None) -> bytes:
             )
         sheet.append([_("Result"), _("passed") if result["passed"] else _("did not pass")], bold=True)
     units = book.sheet(_("Electorate"), widths=[24, 12, 14, 10, 10, 10])
-    units.append([_("Unit"), _("Area (m²)"), _("Area source"), _("Holder"), _("Voted"), _("Channel")], bold=True)
+    units.append(
+        [_("Property unit"), _("Area (m²)"), _("Area source"), _("Holder"), _("Voted"), _("Channel")], bold=True
+    )
     ballots = dict(Ballot.objects.filter(decision=decision).values_list("unit_id", "channel"))
     for unit in ElectorateUnit.objects.filter(decision=decision).order_by("label", "pk").iterator(chunk_size=2000):
         channel = ballots.get(unit.pk, "")

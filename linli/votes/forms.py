@@ -46,7 +46,7 @@ class NoticeForm(forms.Form):
 
 
 class PaperBallotForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, choices=())
+    unit = forms.TypedChoiceField(label=_("Property unit"), coerce=int, choices=())
     choice = forms.ChoiceField(label=_("Choice"), choices=Choice.choices, widget=forms.RadioSelect)
     scan = forms.FileField(
         label=_("Scan of the signed ballot"),
