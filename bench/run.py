@@ -56,6 +56,7 @@ BENCHES = [
     Bench("knowledge_answer", "knowledge_answer.py"),
     Bench("access", "access.py"),
     Bench("campaigns", "campaigns.py"),
+    Bench("votes", "votes.py"),
 ]
 
 
