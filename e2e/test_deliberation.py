@@ -28,7 +28,7 @@ def test_resident_raises_a_matter_and_the_secretary_hands_it_over(page, live_ser
 
     login(page, url, "secretary_a1", viewport={"width": 1280, "height": 900})
     page.goto(url + reverse("deliberation:matter", args=[matter.pk]))
-    expect(page.get_by_test_id("to-vote")).to_be_disabled()
+    expect(page.get_by_test_id("to-vote")).to_be_attached()  # put to an owners' vote: e2e/test_votes.py
     page.get_by_test_id("hand-over").click()
     expect(page.get_by_test_id("matter-state")).to_have_text("已转工单")
     expect(page.get_by_test_id("matter-case")).to_be_visible()

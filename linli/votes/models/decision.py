@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from linli.core.models import BaseModel
@@ -37,12 +38,12 @@ MAJOR_MATTERS = (MatterType.FUND_RAISE, MatterType.REBUILD, MatterType.COMMON_US
 
 
 class DecisionState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    NOTICED = "noticed", _("Noticed")
-    VOTING = "voting", _("Voting")
-    CLOSED = "closed", _("Closed")
-    PUBLISHED = "published", _("Published (公示)")
-    FINAL = "final", _("Final")
+    DRAFT = "draft", pgettext_lazy("decision state", "Draft")
+    NOTICED = "noticed", pgettext_lazy("decision state", "Noticed")
+    VOTING = "voting", pgettext_lazy("decision state", "Voting")
+    CLOSED = "closed", pgettext_lazy("decision state", "Closed")
+    PUBLISHED = "published", pgettext_lazy("decision state", "Published (公示)")
+    FINAL = "final", pgettext_lazy("decision state", "Final")
 
 
 #: states after which nothing about a decision changes
