@@ -108,6 +108,7 @@ class DeliberationMatterOut(Schema):
     closed_on: dt.date | None = None
     case_id: int | None = None
     from_case_id: int | None = None
+    decision_id: int | None = Field(None, description="The owners' decision the matter was put to (/api/v1/votes)")
 
 
 class DeliberationMatterIn(Schema):
@@ -117,6 +118,10 @@ class DeliberationMatterIn(Schema):
     from_case_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Raised from this work order")
     title: str = Field(..., min_length=1, max_length=100)
     description: str = Field("", max_length=4000)
+
+
+class DeliberationToVoteIn(Schema):
+    matter_type: int = Field(..., ge=1, le=9, description="The matter of 民法典 第278条 (1–9; 6, 7, 8 need 3/4)")
 
 
 class DeliberationSolveIn(Schema):
@@ -304,6 +309,17 @@ def solve_matter(request, matter_id: int, payload: DeliberationSolveIn):
 def hand_over(request, matter_id: int):
     matter = selectors.matter_for(request.auth, matter_id)
     services.matter_hand_over(actor=request.auth, matter=matter)
+    return selectors.matter_for(request.auth, matter_id)
+
+
+@router.post(
+    "/matters/{int:matter_id}/to-vote",
+    response={200: DeliberationMatterOut, **ERROR_RESPONSES},
+    summary="Put the matter to an owners' vote: a draft decision is created and linked (solved when it is published)",
+)
+def to_vote(request, matter_id: int, payload: DeliberationToVoteIn):
+    matter = selectors.matter_for(request.auth, matter_id)
+    services.matter_to_vote(actor=request.auth, matter=matter, matter_type=payload.matter_type)
     return selectors.matter_for(request.auth, matter_id)
 
 

@@ -159,3 +159,15 @@ def test_participant_removed_only_before_the_meeting(tree):
     with pytest.raises(ValidationError):
         services.participant_remove(actor=sec, participant=Participant.objects.filter(meeting=m).first())
     assert Participant.objects.filter(meeting=m).count() == 2
+
+
+def test_put_a_matter_to_an_owners_vote_over_the_api(client, tree, token_for):
+    matter = f.matter(tree)
+    h = token_for("secretary_a1")
+    bad = client.post(f"{BASE}/matters/{matter.pk}/to-vote", {"matter_type": 10}, content_type="application/json", **h)
+    assert bad.status_code in (400, 422)
+    resp = client.post(f"{BASE}/matters/{matter.pk}/to-vote", {"matter_type": 6}, content_type="application/json", **h)
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["state"] == "voting" and resp.json()["decision_id"]
+    decision = client.get(f"/api/v1/votes/{resp.json()['decision_id']}", **h).json()
+    assert decision["state"] == "draft" and decision["matter_type"] == 6 and decision["title"] == matter.title
