@@ -1,5 +1,5 @@
 """Demo owners' decisions: a small compound of its own (民主示范小区, 12 units of 100 m², 12 owners, one of them with a
-login, ``owner_demo``) with a decision in each state — draft, noticed, voting, closed, published (passing on exactly
+login, ``owner01``) with a decision in each state — draft, noticed, voting, closed, published (passing on exactly
 3/4 of a major matter), final (failing participation by one unit: 7 of 12 took part, 8 were needed).
 
 Written through the services; the days of the past notices are moved back with one update each (the services only
@@ -19,7 +19,7 @@ from . import services
 from .models import Decision, ElectorateUnit
 
 UNITS = 12
-DEMO_OWNER = "owner_demo"
+DEMO_OWNER = "owner01"
 
 
 def _scan():

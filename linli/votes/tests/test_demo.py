@@ -39,7 +39,7 @@ def test_demo_votes(client, monkeypatch):
     assert verify.recompute(selectors.verification_data(lift)) == lift.result
     from linli.accounts.models import User
 
-    owner = User.objects.get(username="owner_demo")
+    owner = User.objects.get(username="owner01")
     client.force_login(owner)
     voting = Decision.objects.get(state="voting")
     assert client.get(reverse("votes:mine")).status_code == 200
