@@ -127,3 +127,12 @@ def test_out_of_scope_staff_get_404(client, tree):
     d = f.draft(tree, e)
     login(client, tree.users["dept_other_staff"])
     assert client.get(reverse("votes:decision", args=[d.pk])).status_code == 404
+
+
+def test_owners_are_sent_to_the_public_page_not_the_staff_one(client, tree, monkeypatch):
+    e = f.estate(tree, [("100.00", "a")])
+    d = f.voting(tree, e, monkeypatch)
+    login(client, f.login(e, "a"))
+    resp = client.get(reverse("votes:decision", args=[d.pk]))
+    assert resp.status_code == 302 and resp["Location"] == reverse("votes:result", args=[d.pk])
+    assert client.get(reverse("votes:decisions")).status_code == 403

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.areas.selectors import place_by_code
+from linli.core.context_processors import is_staff_user
 from linli.core.permissions import Action, can, can_at, may_any
 from linli.core.views import ScopedListView, apply_validation_error
 
@@ -39,7 +40,7 @@ class DecisionListView(ScopedListView):
 
     def get_queryset(self):
         user = self.request.user
-        if not may_any(user, Decision):
+        if not may_any(user, Decision) or not is_staff_user(user):
             raise PermissionDenied
         state = self.request.GET.get("state", "")
         self.state = state if state in DecisionState.values else ""
@@ -100,6 +101,8 @@ def tally_of(user, decision: Decision) -> dict | None:
 def decision_detail(request, pk: int):
     user = request.user
     decision = decision_for(user, pk)
+    if not is_staff_user(user):  # owners read the 公告's page of the decision
+        return redirect("votes:result", pk=decision.pk)
     may_change = can(user, Action.CHANGE, decision)
     ctx = {"section": SECTION, "decision": decision, "may_change": may_change, "tally": tally_of(user, decision)}
     if decision.state == DecisionState.DRAFT:
