@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from django.utils import translation
 
 from linli.core import dates
 from linli.core.models import AuditLog
@@ -103,7 +104,7 @@ def test_notice_setting_longer_than_the_rule_is_honoured(tree):
 def test_incomplete_electorate_lists_every_unit_without_area_or_owner(tree):
     e = f.estate(tree, [("100.00", "a"), (None, "b"), ("90.00", None), (None, None)])
     d = f.draft(tree, e)
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.decision_notice(
             actor=tree.users["secretary_a1"],
             decision=d,
@@ -153,7 +154,7 @@ def test_co_owners_vote_once_through_designated_representative(tree):
     f.own(e, "x", h, kind="co_owner", share=Fraction(1, 2))
     f.own(e, "y", h, kind="co_owner", share=Fraction(1, 2))
     d = f.draft(tree, e)
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.decision_notice(
             actor=tree.users["secretary_a1"],
             decision=d,
