@@ -136,3 +136,20 @@ def test_owners_are_sent_to_the_public_page_not_the_staff_one(client, tree, monk
     resp = client.get(reverse("votes:decision", args=[d.pk]))
     assert resp.status_code == 302 and resp["Location"] == reverse("votes:result", args=[d.pk])
     assert client.get(reverse("votes:decisions")).status_code == 403
+
+
+def test_staff_settle_missing_owners_and_representatives_on_the_review(client, tree):
+    from fractions import Fraction
+
+    e = f.estate(tree, [("100.00", "a"), ("90.00", None), ("80.00", None)])
+    f.own(e, "x", e.houses[2], kind="co_owner", share=Fraction(1, 2))
+    f.own(e, "y", e.houses[2], kind="co_owner", share=Fraction(1, 2))
+    d = f.draft(tree, e)
+    login(client, tree.users["secretary_a1"])
+    page = client.get(reverse("votes:decision", args=[d.pk])).content.decode()
+    assert 'data-testid="fixable"' in page and "业主x" in page
+    client.post(reverse("votes:developer_mark", args=[d.pk]), {"house": e.houses[1].pk})
+    client.post(reverse("votes:designate", args=[d.pk]), {"house": e.houses[2].pk, "resident": e.owners["y"].pk})
+    client.post(reverse("votes:designate", args=[d.pk]), {"house": e.houses[2].pk, "resident": "x"})
+    page = client.get(reverse("votes:decision", args=[d.pk])).content.decode()
+    assert 'data-testid="electorate-complete"' in page

@@ -108,6 +108,8 @@ def decision_detail(request, pk: int):
     if decision.state == DecisionState.DRAFT:
         rows = electorate.read(decision)
         ctx["preview"] = electorate.summary(rows)
+        if may_change:
+            ctx["fixable"] = fixable_rows(rows)
         ctx["notice_form"] = NoticeForm() if may_change else None
         ctx["notice_days"] = services.notice_days()
     else:
@@ -119,6 +121,18 @@ def decision_detail(request, pk: int):
         ctx["paper_form"] = PaperBallotForm(units=selectors.units(decision).exclude(pk__in=locked))
     ctx["attachments"] = list(decision.attachments.all())
     return render(request, "votes/decision_detail.html", ctx)
+
+
+def fixable_rows(rows, limit: int = 200) -> list:
+    """Units the staff can settle on this page: no owner (mark as the developer's) or co-owners without a
+    representative (designate one), with the owners' names for the choice."""
+    from linli.registry.models import Resident
+
+    todo = [r for r in rows if r.problems and (not r.owner_ids or len(r.owner_ids) > 1)][:limit]
+    names = Resident.objects.in_bulk({i for r in todo for i in r.owner_ids})
+    for row in todo:
+        row.owners = [(i, names[i].name) for i in row.owner_ids if i in names]
+    return todo
 
 
 def changeable(user, pk: int) -> Decision:
@@ -227,3 +241,51 @@ def verification_file(request, pk: int):
 def verify_script(request):
     """The stdlib-only script that recomputes a tally from a verification file (public, no login)."""
     return FileResponse(open(verify.__file__, "rb"), as_attachment=True, filename="verify.py")
+
+
+def _house_in(decision: Decision, raw):
+    from linli.areas.models import Level, Place
+
+    house = Place.objects.filter(pk=int(raw) if str(raw).isdigit() else 0, level=Level.HOUSE).first()
+    if house is None or not house.path.startswith(decision.compound.path):
+        raise ValidationError({"house": _("Choose a house.")})
+    return house
+
+
+@login_required
+@require_POST
+def developer_mark(request, pk: int):
+    """Mark a unit without an owner record as still held by the developer (unsold / not delivered)."""
+    decision = changeable(request.user, pk)
+    try:
+        services.developer_unit_mark(actor=request.user, house=_house_in(decision, request.POST.get("house")))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The unit is marked as the developer's."))
+    return redirect("votes:decision", pk=pk)
+
+
+@login_required
+@require_POST
+def designate(request, pk: int):
+    """Record the co-owners' designated representative of a unit."""
+    from linli.registry.models import Resident
+
+    decision = changeable(request.user, pk)
+    raw = request.POST.get("resident", "")
+    resident = Resident.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    try:
+        if resident is None:
+            raise ValidationError({"resident": _("The representative must be one of the unit's owners.")})
+        services.representative_designate(
+            actor=request.user,
+            decision=decision,
+            house=_house_in(decision, request.POST.get("house")),
+            resident=resident,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The representative is recorded."))
+    return redirect("votes:decision", pk=pk)
