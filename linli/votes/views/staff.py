@@ -57,7 +57,12 @@ class DecisionListView(ScopedListView):
         return ctx
 
 
-decision_list = login_required(DecisionListView.as_view())
+@login_required
+def decision_list(request):
+    """Staff: the list; an owner (the menu shows them the entry too) goes to their votes."""
+    if not is_staff_user(request.user):
+        return redirect("votes:mine")
+    return DecisionListView.as_view()(request)
 
 
 @login_required
