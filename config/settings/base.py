@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "linli.access",
     "linli.selections",
     "linli.campaigns",
+    "linli.trust",
     "linli.portal",
     "linli.demo",
 ]
