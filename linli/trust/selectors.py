@@ -65,8 +65,8 @@ def receipt_for(user, pk: int) -> Receipt:
     return get_object_or_404(restrict(Receipt.objects.all(), user), pk=pk)
 
 
-def bills(user, account: TrustAccount, *, unpaid: bool = False):
-    qs = restrict(FeeBill.objects.filter(account=account, cancelled=False), user).select_related("house")
+def bills(user, account: TrustAccount, *, unpaid: bool = False, action=Action.VIEW):
+    qs = restrict(FeeBill.objects.filter(account=account, cancelled=False), user, action).select_related("house")
     if unpaid:
         from django.db.models import F
 
