@@ -57,6 +57,7 @@ BENCHES = [
     Bench("access", "access.py"),
     Bench("campaigns", "campaigns.py"),
     Bench("votes", "votes.py"),
+    Bench("trust_ledger", "trust_ledger.py"),
 ]
 
 
