@@ -112,6 +112,8 @@ class Budget(CompoundScoped, BaseModel):
     # The owners' decision of linli.votes once that domain lands (issue #14): linked by id, never imported here.
     vote_id = models.PositiveBigIntegerField(_("owners' vote"), null=True, blank=True, editable=False)
 
+    audit_exclude = frozenset({"document"})
+
     class Meta:
         verbose_name = _("budget")
         verbose_name_plural = _("budgets")

@@ -215,3 +215,29 @@ def test_100k_random_entries_sum_exactly():
         prev = h
     result = verify(entries, head=prev)
     assert result["balances"]["1001"] == yuan(sum(cents)) == f"{total:.2f}"
+
+
+def test_budget_is_income_bounded_and_keeps_the_resolution(tree):
+    from ..models import Budget
+
+    acc = account(tree)
+    kw = {
+        "actor": tree.users["secretary_a1"],
+        "account": acc,
+        "year": 2026,
+        "approved_on": acc.opened_on,
+        "approving_body": "owners_meeting",
+        "resolution_ref": "决议1号",
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.budget_record(**kw, document=png(), lines={"4001": "1000", "5001": "800", "5101": "300"})
+    assert "以收定支" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.budget_record(**kw, document=None, lines={"4001": "1000"})
+    assert Budget.objects.count() == 0
+    b = services.budget_record(**kw, document=png(), lines={"4001": "1000", "5001": "700", "5101": "300"})
+    assert b.vote_id is None and b.document_type == "image/png" and b.lines.count() == 3
+    with pytest.raises(PermissionDenied):
+        services.budget_record(
+            **{**kw, "actor": tree.users["property_staff"], "year": 2027}, document=png(), lines={"4001": "1"}
+        )
