@@ -173,7 +173,11 @@ class Entry(CompoundScoped):
     """One ledger entry: ``hash`` = SHA-256 over its canonical serialisation, which includes ``prev_hash``."""
 
     account = models.ForeignKey(
-        TrustAccount, verbose_name=_("trust account"), on_delete=models.PROTECT, related_name="entries"
+        TrustAccount,
+        verbose_name=_("trust account"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,  # (account, seq) and (account, date) lead with it
     )
     scope_path = models.CharField(_("place path"), max_length=24, editable=False)
     seq = models.PositiveBigIntegerField(_("number"))
@@ -183,7 +187,13 @@ class Entry(CompoundScoped):
     category = models.CharField(_("category"), max_length=8, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     receipt = models.ForeignKey(
-        Receipt, verbose_name=_("receipt"), null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Receipt,
+        verbose_name=_("receipt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     receipt_sha256 = models.CharField(max_length=64, blank=True)
     approver = models.CharField(_("approved by"), max_length=60, blank=True)
@@ -195,7 +205,7 @@ class Entry(CompoundScoped):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -215,7 +225,7 @@ class Entry(CompoundScoped):
 
 class EntryLine(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(TrustAccount, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(TrustAccount, on_delete=models.PROTECT, related_name="+", db_index=False)
     no = models.PositiveSmallIntegerField()
     code = models.CharField(_("account code"), max_length=8)
     debit = models.DecimalField(_("debit"), **MONEY)
@@ -230,7 +240,6 @@ class EntryLine(models.Model):
                 condition=(Q(debit__gt=0, credit=0) | Q(debit=0, credit__gt=0)), name="trust_line_one_side"
             )
         ]
-        indexes = [models.Index(fields=["account", "code"], name="trust_line_code")]
 
     def __str__(self):
         return f"{self.code} {self.debit}/{self.credit}"

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import audit, dates
 from linli.core.permissions import Action, require_at
 
 from .. import chart
-from ..models import Collection, Entry, EntryLine, FeeBill, Kind, TrustAccount
+from ..models import Collection, Entry, FeeBill, Kind, TrustAccount
 from ..verify_ledger import entry_hash
 
 FEN = Decimal("0.01")
@@ -89,12 +90,12 @@ def check_date(account: TrustAccount, day, *, field_name: str = "date") -> dt.da
     return day
 
 
-def check_spec(account: TrustAccount, spec: Spec) -> Decimal:
+def check_spec(account: TrustAccount, spec: Spec, known: set | None = None) -> Decimal:
     """The entry's total; a ValidationError when it is bad."""
     check_date(account, spec.date)
     if not spec.lines:
         raise ValidationError({"lines": _("An entry needs at least one debit and one credit line.")})
-    known = set(chart.codes(account.scheme))
+    known = known if known is not None else set(chart.codes(account.scheme))
     debit = credit = Decimal(0)
     for code, d, c in spec.lines:
         if code not in known:
@@ -131,7 +132,8 @@ def append(*, actor, account: TrustAccount, specs: list[Spec]) -> list[Entry]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append() must run inside transaction.atomic()")
     acc = lock(account)
-    totals = [check_spec(acc, s) for s in specs]  # every spec checked before anything is written
+    known = set(chart.codes(acc.scheme))
+    totals = [check_spec(acc, s, known) for s in specs]  # every spec checked before anything is written
     uid = str(acc.uid)
     seq, prev = acc.head_seq, acc.head_hash
     entries = []
@@ -165,19 +167,88 @@ def append(*, actor, account: TrustAccount, specs: list[Spec]) -> list[Entry]:
             )
         )
         prev = digest
-    Entry.objects.bulk_create(entries)
-    if any(e.pk is None for e in entries):  # a backend that does not return keys: read them back
-        ids = dict(Entry.objects.filter(account=acc, seq__gt=acc.head_seq).values_list("seq", "pk"))
-        for e in entries:
-            e.pk = ids[e.seq]
-    EntryLine.objects.bulk_create(
-        EntryLine(entry_id=e.pk, account_id=acc.pk, no=i, code=code, debit=d, credit=c)
-        for e, spec in zip(entries, specs, strict=True)
-        for i, (code, d, c) in enumerate(spec.lines)
-    )
+    insert(entries, specs)
     TrustAccount.objects.filter(pk=acc.pk).update(head_seq=seq, head_hash=prev)
     account.head_seq, account.head_hash = seq, prev
     return entries
+
+
+ENTRY_COLUMNS = (
+    "account_id",
+    "scope_path",
+    "seq",
+    "date",
+    "kind",
+    "memo",
+    "category",
+    "amount",
+    "receipt_id",
+    "receipt_sha256",
+    "approver",
+    "payee",
+    "reverses_id",
+    "reverses_seq",
+    "prev_hash",
+    "hash",
+    "created_by_id",
+    "created_at",
+)
+
+
+def insert(entries: list[Entry], specs: list[Spec]) -> None:
+    """Two multi-row INSERTs (entries RETURNING their ids, then the lines), without the ORM's per-field work: the
+    values are already checked and typed. Sets each entry's ``pk``."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"] * len(entries))
+    params = []
+    for e in entries:
+        e.created_at = now
+        params += [
+            e.account_id,
+            e.scope_path,
+            e.seq,
+            ops.adapt_datefield_value(e.date),
+            e.kind,
+            e.memo,
+            e.category,
+            ops.adapt_decimalfield_value(e.amount, 14, 2),
+            e.receipt_id,
+            e.receipt_sha256,
+            e.approver,
+            e.payee,
+            e.reverses_id,
+            e.reverses_seq,
+            e.prev_hash,
+            e.hash,
+            e.created_by_id,
+            now,
+        ]
+    with connection.cursor() as cur:
+        # Only constant column names and %s placeholders are formatted into the SQL; every value is a parameter.
+        sql = f"INSERT INTO trust_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {rows} RETURNING id, seq"  # noqa: S608
+        cur.execute(sql, params)
+        ids = {seq: pk for pk, seq in cur.fetchall()}
+        for e in entries:
+            e.pk = ids[e.seq]
+            e._state.adding = False
+        line_params = [
+            (
+                e.pk,
+                e.account_id,
+                i,
+                code,
+                ops.adapt_decimalfield_value(d, 14, 2),
+                ops.adapt_decimalfield_value(c, 14, 2),
+            )
+            for e, spec in zip(entries, specs, strict=True)
+            for i, (code, d, c) in enumerate(spec.lines)
+        ]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(line_params))
+        cur.execute(
+            f"INSERT INTO trust_entryline (entry_id, account_id, no, code, debit, credit) VALUES {values}",  # noqa: S608
+            [v for row in line_params for v in row],
+        )
 
 
 @transaction.atomic
