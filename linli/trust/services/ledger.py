@@ -195,60 +195,111 @@ ENTRY_COLUMNS = (
 )
 
 
+PG_TYPES = (
+    "bigint",
+    "text",
+    "bigint",
+    "date",
+    "text",
+    "text",
+    "text",
+    "numeric",
+    "bigint",
+    "text",
+    "text",
+    "text",
+    "bigint",
+    "bigint",
+    "text",
+    "text",
+    "bigint",
+    "timestamptz",
+)
+
+
 def insert(entries: list[Entry], specs: list[Spec]) -> None:
-    """Two multi-row INSERTs (entries RETURNING their ids, then the lines), without the ORM's per-field work: the
-    values are already checked and typed. Sets each entry's ``pk``."""
+    """Two INSERTs (the entries RETURNING their ids, then the lines) without the ORM's per-field work: the values are
+    already checked and typed. On PostgreSQL each column travels as one array (``unnest``), so the statement stays
+    short however many entries a batch holds; elsewhere a multi-row VALUES. Sets each entry's ``pk``."""
     ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"] * len(entries))
-    params = []
+    now = timezone.now()
+    rows = []
     for e in entries:
         e.created_at = now
-        params += [
-            e.account_id,
-            e.scope_path,
-            e.seq,
-            ops.adapt_datefield_value(e.date),
-            e.kind,
-            e.memo,
-            e.category,
-            ops.adapt_decimalfield_value(e.amount, 14, 2),
-            e.receipt_id,
-            e.receipt_sha256,
-            e.approver,
-            e.payee,
-            e.reverses_id,
-            e.reverses_seq,
-            e.prev_hash,
-            e.hash,
-            e.created_by_id,
-            now,
-        ]
+        rows.append(
+            (
+                e.account_id,
+                e.scope_path,
+                e.seq,
+                e.date,
+                e.kind,
+                e.memo,
+                e.category,
+                e.amount,
+                e.receipt_id,
+                e.receipt_sha256,
+                e.approver,
+                e.payee,
+                e.reverses_id,
+                e.reverses_seq,
+                e.prev_hash,
+                e.hash,
+                e.created_by_id,
+                now,
+            )
+        )
+    cols = ", ".join(ENTRY_COLUMNS)
+    line_cols = "entry_id, account_id, no, code, debit, credit"
+    # Only constant column names, types and placeholders are formatted into the SQL; every value is a parameter.
     with connection.cursor() as cur:
-        # Only constant column names and %s placeholders are formatted into the SQL; every value is a parameter.
-        sql = f"INSERT INTO trust_entry ({', '.join(ENTRY_COLUMNS)}) VALUES {rows} RETURNING id, seq"  # noqa: S608
-        cur.execute(sql, params)
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{t}[]" for t in PG_TYPES)
+            sql = f"INSERT INTO trust_entry ({cols}) SELECT * FROM unnest({arrays}) RETURNING id, seq"  # noqa: S608
+            cur.execute(sql, [list(c) for c in zip(*rows, strict=True)])
+        else:
+            rows = [
+                (
+                    *r[:3],
+                    ops.adapt_datefield_value(r[3]),
+                    *r[4:7],
+                    ops.adapt_decimalfield_value(r[7], 14, 2),
+                    *r[8:17],
+                    ops.adapt_datetimefield_value(now),
+                )
+                for r in rows
+            ]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"] * len(rows))
+            sql = f"INSERT INTO trust_entry ({cols}) VALUES {values} RETURNING id, seq"  # noqa: S608
+            cur.execute(sql, [v for r in rows for v in r])
         ids = {seq: pk for pk, seq in cur.fetchall()}
         for e in entries:
             e.pk = ids[e.seq]
             e._state.adding = False
-        line_params = [
-            (
-                e.pk,
-                e.account_id,
-                i,
-                code,
-                ops.adapt_decimalfield_value(d, 14, 2),
-                ops.adapt_decimalfield_value(c, 14, 2),
-            )
+        lines = [
+            (e.pk, e.account_id, i, code, d, c)
             for e, spec in zip(entries, specs, strict=True)
             for i, (code, d, c) in enumerate(spec.lines)
         ]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(line_params))
-        cur.execute(
-            f"INSERT INTO trust_entryline (entry_id, account_id, no, code, debit, credit) VALUES {values}",  # noqa: S608
-            [v for row in line_params for v in row],
-        )
+        if connection.vendor == "postgresql":
+            types = ("bigint", "bigint", "int", "text", "numeric", "numeric")
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            sql = f"INSERT INTO trust_entryline ({line_cols}) SELECT * FROM unnest({arrays})"  # noqa: S608
+            cur.execute(sql, [list(c) for c in zip(*lines, strict=True)])
+        else:
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(lines))
+            params = [
+                v
+                for (eid, acc, no, code, d, c) in lines
+                for v in (
+                    eid,
+                    acc,
+                    no,
+                    code,
+                    ops.adapt_decimalfield_value(d, 14, 2),
+                    ops.adapt_decimalfield_value(c, 14, 2),
+                )
+            ]
+            cur.execute(f"INSERT INTO trust_entryline ({line_cols}) VALUES {values}", params)  # noqa: S608
 
 
 @transaction.atomic
