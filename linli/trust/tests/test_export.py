@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import random
 import subprocess
 import sys
 from decimal import Decimal
@@ -108,3 +109,25 @@ def test_verifier_is_standard_library_only():
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_fast_canonical_is_byte_for_byte_the_canonical_serialisation():
+    from ..verify_ledger import canonical, fast_canonical
+
+    rng = random.Random(4)
+    alphabet = 'ab"\\\n\t\x00\x1f/é中文😀\u2028 '
+    for i in range(2000):
+        memo = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        lines = [[rng.choice(["1001", '4"0', "5001"]), f"{rng.randint(0, 99999)}.{rng.randint(0, 99):02d}", "0.00"]]
+        args = (
+            "uid-" + memo[:3],
+            i,
+            "2026-03-01",
+            rng.choice(["bill", "reversal"]),
+            memo,
+            lines,
+            rng.choice([None, 7]),
+            rng.choice(["", "ab" * 32]),
+            "0" * 64,
+        )
+        assert fast_canonical(*args) == canonical(*args)
