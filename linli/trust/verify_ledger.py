@@ -74,6 +74,7 @@ def fast_canonical(account, seq, date, kind, memo, lines, reverses, receipt_sha2
 
 
 _encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for a str
+_decode = json.JSONDecoder().decode
 
 
 def fen(text: str) -> int:
@@ -100,6 +101,7 @@ def verify(entries, *, account=None, prev_head=GENESIS, opening=None, closing=No
     """Check ``entries`` (dicts with the export's fields, in chain order). Returns a summary dict; raises ``Bad``
     naming the first bad entry."""
     balances = {code: signed_fen(v) for code, v in (opening or {}).items()}
+    fullmatch = AMOUNT.fullmatch
     prev, expect_seq, count, last_seq = prev_head, None, 0, None
     for e in entries:
         seq = e["seq"]
@@ -117,12 +119,14 @@ def verify(entries, *, account=None, prev_head=GENESIS, opening=None, closing=No
         if type(lines) is not list:
             raise Bad(f"{where}: the lines are not a list")
         for line in lines:
-            if type(line) is not list or len(line) != 3 or not all(type(x) is str for x in line):
+            if type(line) is not list or len(line) != 3:
                 raise Bad(f"{where}: a line is not [code, debit, credit]")
             code, d, c = line
-            if not (AMOUNT.fullmatch(d) and AMOUNT.fullmatch(c)):
+            if type(code) is not str or type(d) is not str or type(c) is not str:
+                raise Bad(f"{where}: a line is not [code, debit, credit]")
+            if not (fullmatch(d) and fullmatch(c)):
                 raise Bad(f"{where}: amount not written as yuan with two digits of fen ({d!r}, {c!r})")
-            d, c = fen(d), fen(c)
+            d, c = int(d.replace(".", "", 1)), int(c.replace(".", "", 1))  # fen, exactly
             if (d and c) or not (d or c):
                 raise Bad(f"{where}: a line must be either a debit or a credit")
             debit += d
@@ -130,11 +134,12 @@ def verify(entries, *, account=None, prev_head=GENESIS, opening=None, closing=No
             balances[code] = balances.get(code, 0) + d - c
         if debit != credit:
             raise Bad(f"{where}: unbalanced (debits {yuan(debit)} ≠ credits {yuan(credit)})")
-        if not all(isinstance(x, str) for x in (e["account"], e["date"], e["kind"], e["memo"], e["receipt_sha256"])):
+        account_, date, kind, memo, receipt = e["account"], e["date"], e["kind"], e["memo"], e["receipt_sha256"]
+        if type(account_) is not str or type(date) is not str or type(kind) is not str or type(memo) is not str:
             raise Bad(f"{where}: a field has the wrong type")
-        data = fast_canonical(
-            e["account"], seq, e["date"], e["kind"], e["memo"], lines, e["reverses"], e["receipt_sha256"], prev
-        )
+        if type(receipt) is not str:
+            raise Bad(f"{where}: a field has the wrong type")
+        data = fast_canonical(account_, seq, date, kind, memo, lines, e["reverses"], receipt, prev)
         digest = hashlib.sha256(data).hexdigest()
         if digest != e["hash"]:
             raise Bad(f"{where}: hash does not match its content (the entry was changed)")
@@ -163,7 +168,7 @@ def _csv_entries(path):
                     "date": date,
                     "kind": kind,
                     "memo": memo,
-                    "lines": json.loads(lines),
+                    "lines": _decode(lines),
                     "reverses": int(reverses) if reverses else None,
                     "receipt_sha256": receipt,
                     "prev_hash": prev,
