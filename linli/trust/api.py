@@ -144,9 +144,12 @@ class TrustCloseIn(Schema):
     month: str = Field(..., pattern=MONTH)
 
 
-def _month(text: str) -> dt.date:
+def _month(text: str, field: str = "month") -> dt.date:
     y, m = text.split("-")
-    return dt.date(int(y), int(m), 1)
+    try:
+        return dt.date(int(y), int(m), 1)
+    except ValueError as exc:
+        raise ValidationError({field: _("Enter a month as YYYY-MM.")}) from exc
 
 
 @router.get("", response={200: list[TrustAccountOut], **ERROR_RESPONSES}, summary="Trust accounts in scope")
@@ -193,7 +196,9 @@ def list_entries(request, pk: int):
 def post_bills(request, pk: int, payload: TrustBillIn):
     account = selectors.account_for(request.auth, pk)
     houses = [place_by_code(request.auth, payload.house, field="house")] if payload.house else None
-    bills = services.bill_run(actor=request.auth, account=account, period=_month(payload.period), houses=houses)
+    bills = services.bill_run(
+        actor=request.auth, account=account, period=_month(payload.period, "period"), houses=houses
+    )
     return Status(201, {"bills": len(bills), "total": f"{sum(b.amount for b in bills):.2f}"})
 
 
@@ -238,8 +243,5 @@ def post_reverse(request, pk: int, payload: TrustReverseIn):
 @router.post("/{int:pk}/close", response={201: TrustStatementOut, **ERROR_RESPONSES}, summary="Close a month")
 def post_close(request, pk: int, payload: TrustCloseIn):
     account = selectors.account_for(request.auth, pk)
-    try:
-        month = _month(payload.month)
-    except ValueError as exc:
-        raise ValidationError({"month": _("Enter a month as YYYY-MM.")}) from exc
+    month = _month(payload.month)
     return Status(201, services.close_month(actor=request.auth, account=account, month=month))
