@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "linli.selections",
     "linli.campaigns",
     "linli.trust",
+    "linli.iot",
     "linli.portal",
     "linli.demo",
 ]
