@@ -144,6 +144,9 @@ class RuleState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rule", "device"], name="iot_rulestate_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.device_id}: {self.window}"
+
 
 class AlarmState(models.TextChoices):
     ACTIVE_UNACK = "active_unack", _("Active, not acknowledged")

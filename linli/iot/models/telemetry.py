@@ -27,6 +27,9 @@ class Telemetry(models.Model):
         verbose_name = _("telemetry")
         verbose_name_plural = _("telemetry")
 
+    def __str__(self) -> str:
+        return f"{self.device_id}@{self.ts:%Y-%m-%d %H:%M:%S}"
+
 
 class QuarantineReason(models.TextChoices):
     MALFORMED = "malformed", _("Not valid JSON or not the message format")
@@ -64,3 +67,6 @@ class IngestCounter(models.Model):
     class Meta:
         verbose_name = _("ingest counter")
         verbose_name_plural = _("ingest counters")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -169,14 +169,15 @@ def update_devices(latest: dict[int, Accepted], now: dt.datetime) -> set[int]:
         for pk, acc in latest.items():
             rows.append("(%s, %s::jsonb, %s::timestamptz)")
             params += [pk, json.dumps(acc.values), acc.ts]
+        values_sql = ", ".join(rows)  # "(%s, %s::jsonb, %s::timestamptz)" placeholders only
+        sql = (
+            "UPDATE iot_device d SET last_values = CASE WHEN d.last_ts IS NULL OR d.last_ts <= v.ts "  # noqa: S608
+            "THEN d.last_values || v.vals ELSE d.last_values END, last_ts = GREATEST(d.last_ts, v.ts), "
+            "last_seen_at = %s, status = 'online' "
+            "FROM (VALUES " + values_sql + ") AS v(id, vals, ts) WHERE d.id = v.id"
+        )
         with connection.cursor() as cur:
-            cur.execute(
-                "UPDATE iot_device d SET last_values = CASE WHEN d.last_ts IS NULL OR d.last_ts <= v.ts "
-                "THEN d.last_values || v.vals ELSE d.last_values END, last_ts = GREATEST(d.last_ts, v.ts), "
-                "last_seen_at = %s, status = 'online' "
-                f"FROM (VALUES {', '.join(rows)}) AS v(id, vals, ts) WHERE d.id = v.id",
-                [now, *params],
-            )
+            cur.execute(sql, [now, *params])
         return back
     for device in Device.objects.filter(pk__in=ids).only("pk", "last_values", "last_ts"):
         acc = latest[device.pk]

@@ -24,21 +24,21 @@ def device(tree, *, code="hydrant", place=None, ident=None, actor=None):
 
 
 def hydrant_rule(tree, *, actor=None, place=None, **kw):
-    data = dict(
-        name="消火栓水压低",
-        device_type=DeviceType.objects.get(code="hydrant"),
-        alarm_type="low-pressure",
-        severity="critical",
-        kind=RuleKind.THRESHOLD,
-        key="pressure",
-        operator="lt",
-        raise_value=0.10,
-        clear_value=0.14,
-        case_category=Category.objects.get(code="fire-safety"),
-        case_org=tree.dept,
-        case_priority="urgent",
-        case_due_hours=2,
-    )
+    data = {
+        "name": "消火栓水压低",
+        "device_type": DeviceType.objects.get(code="hydrant"),
+        "alarm_type": "low-pressure",
+        "severity": "critical",
+        "kind": RuleKind.THRESHOLD,
+        "key": "pressure",
+        "operator": "lt",
+        "raise_value": 0.10,
+        "clear_value": 0.14,
+        "case_category": Category.objects.get(code="fire-safety"),
+        "case_org": tree.dept,
+        "case_priority": "urgent",
+        "case_due_hours": 2,
+    }
     data.update(kw)
     return services.rule_save(actor=actor or tree.users["district_admin"], place=place or tree.district, **data)
 
