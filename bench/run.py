@@ -58,6 +58,7 @@ BENCHES = [
     Bench("campaigns", "campaigns.py"),
     Bench("votes", "votes.py"),
     Bench("trust_ledger", "trust_ledger.py"),
+    Bench("iot_ingest", "iot_ingest.py", needs=("mosquitto",)),
 ]
 
 

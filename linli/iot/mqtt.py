@@ -56,7 +56,7 @@ def new_client(client_id: str, *, session_expiry: int = 0, receive_maximum: int 
         props.SessionExpiryInterval = session_expiry
     if receive_maximum:
         props.ReceiveMaximum = receive_maximum
-    client.max_inflight_messages_set(65000)
+    client.max_inflight_messages_set(0)  # no paho limit (it rescans its queue on every ack): callers bound it
     client.max_queued_messages_set(0)
     return client, props
 

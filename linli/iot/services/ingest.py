@@ -113,14 +113,30 @@ class Refused(Exception):
         self.reason, self.detail = reason, detail
 
 
-def validate(raw: Raw, devices: DeviceCache, now: dt.datetime) -> Accepted:
-    if len(raw.payload) > limit("LINLI_IOT_MAX_MESSAGE_BYTES", 4096):
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_future: int
+    max_age: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            limit("LINLI_IOT_MAX_MESSAGE_BYTES", 4096),
+            limit("LINLI_IOT_MAX_FUTURE_SECONDS", 300),
+            limit("LINLI_IOT_MAX_AGE_SECONDS", 7 * 86400),
+        )
+
+
+def validate(raw: Raw, devices: DeviceCache, now: dt.datetime, limits: Limits | None = None) -> Accepted:
+    limits = limits or Limits.from_settings()
+    if len(raw.payload) > limits.max_bytes:
         raise Refused(QuarantineReason.OVERSIZED, f"{len(raw.payload)} bytes")
     device = devices.get(raw.ident)
     if device is None or not device.active:
         raise Refused(QuarantineReason.UNKNOWN_DEVICE, raw.ident[:64])
     try:
-        msg = json.loads(raw.payload)
+        msg = json.loads(raw.payload.decode())
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(QuarantineReason.MALFORMED, str(exc)[:200]) from None
     if not isinstance(msg, dict):
@@ -139,7 +155,7 @@ def validate(raw: Raw, devices: DeviceCache, now: dt.datetime) -> Accepted:
     except (OverflowError, OSError, ValueError):
         raise Refused(QuarantineReason.CLOCK_SKEW, f"ts {ts}") from None
     skew = (when - now).total_seconds()
-    if skew > limit("LINLI_IOT_MAX_FUTURE_SECONDS", 300) or -skew > limit("LINLI_IOT_MAX_AGE_SECONDS", 7 * 86400):
+    if skew > limits.max_future or -skew > limits.max_age:
         raise Refused(QuarantineReason.CLOCK_SKEW, f"{skew:+.0f} s")
     schema = device.schema
     for key, value in values.items():
@@ -196,9 +212,10 @@ def process(raws: list[Raw], devices: DeviceCache, engine: Engine | None = None)
     result = BatchResult()
     good: list[Accepted] = []
     bad: list[Quarantine] = []
+    limits = Limits.from_settings()
     for i, raw in enumerate(raws):
         try:
-            good.append(validate(raw, devices, now))
+            good.append(validate(raw, devices, now, limits))
         except Refused as ref:
             device = devices.get(raw.ident)
             bad.append(
