@@ -47,7 +47,7 @@ def _seed(ctx):
 
 
 # After work orders (categories, departments): demo alarms open cases.
-registry.add_demo_seeder(DemoSeeder("iot", _seed, order=260))
+registry.add_demo_seeder(DemoSeeder("iot", _seed, order=410))
 
 # An alarm's work order archived (归档): the alarm is cleared.
 events.subscribe("workorders.case.archive", handlers.on_case_archived)
