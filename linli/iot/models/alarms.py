@@ -24,7 +24,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from linli.core.models import BaseModel, ScopedModel
+from linli.core.models import BaseModel
+
+from .base import AlarmScoped, IotScoped
 
 
 class RuleKind(models.TextChoices):
@@ -44,7 +46,7 @@ class Severity(models.TextChoices):
     WARNING = "warning", _("Warning")
 
 
-class AlarmRule(ScopedModel, BaseModel):
+class AlarmRule(IotScoped, BaseModel):
     name = models.CharField(_("name"), max_length=80)
     place = models.ForeignKey(
         "areas.Place",
@@ -165,7 +167,7 @@ class ClearedBy(models.TextChoices):
     DATA = "data", _("The device sent data again")
 
 
-class Alarm(ScopedModel, BaseModel):
+class Alarm(AlarmScoped, BaseModel):
     device = models.ForeignKey("iot.Device", verbose_name=_("device"), on_delete=models.PROTECT, related_name="alarms")
     rule = models.ForeignKey(
         AlarmRule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="alarms"
@@ -217,6 +219,11 @@ class Alarm(ScopedModel, BaseModel):
 
     def __str__(self) -> str:
         return f"{self.alarm_type} @ {self.device_id}"
+
+    @property
+    def label(self) -> str:
+        """What to call it on pages: the rule's name (the alarm type is a code)."""
+        return self.rule.name if self.rule_id and self.rule else self.alarm_type
 
     @property
     def is_active(self) -> bool:

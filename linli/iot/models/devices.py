@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.models import BaseModel, ScopedModel
+from linli.core.models import BaseModel
+
+from .base import DeviceScoped
 
 
 class DeviceKind(models.TextChoices):
@@ -72,7 +74,7 @@ class DeviceStatus(models.TextChoices):
     OFFLINE = "offline", _("Offline")
 
 
-class Device(ScopedModel, BaseModel):
+class Device(DeviceScoped, BaseModel):
     ident = models.SlugField(
         _("device id"), max_length=40, unique=True, help_text=_("Used in the MQTT topic and the ingest URL.")
     )
@@ -97,6 +99,15 @@ class Device(ScopedModel, BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ident})"
+
+    @property
+    def readings(self) -> list[tuple[str, object, str]]:
+        """The last values as (label, value, unit), labelled from the type's schema."""
+        schema = self.device_type.schema
+        return [
+            (schema.get(k, {}).get("label", k), v, schema.get(k, {}).get("unit", ""))
+            for k, v in (self.last_values or {}).items()
+        ]
 
     @staticmethod
     def generate_secret() -> str:

@@ -32,7 +32,8 @@ def notify_alarm(alarm, *, rule, device) -> None:
 
     notify(
         users=recipients(device, rule),
-        title=_("Alarm: %(type)s at %(device)s") % {"type": alarm.alarm_type, "device": device.name},
+        title=_("Alarm: %(type)s at %(device)s")
+        % {"type": rule.name if rule else alarm.alarm_type, "device": device.name},
         body=_("%(place)s · severity %(severity)s")
         % {"place": device.place.name, "severity": alarm.get_severity_display()},
         url=reverse("iot:alarm", args=[alarm.pk]),

@@ -126,6 +126,15 @@ def test_alarm_opens_a_dispatched_case_and_archiving_clears_it(tree, django_capt
     # The grid worker of the building and the fire department's staff are told.
     told = set(Notification.objects.filter(kind="iot_alarm").values_list("user__username", flat=True))
     assert told == {"grid_a", "dept_staff"}
+    # The department it is routed to sees the alarm and its device; another department does not.
+    from linli.core.permissions import restrict
+
+    assert restrict(Alarm.objects.all(), tree.users["dept_staff"]).filter(pk=alarm.pk).exists()
+    assert restrict(Device.objects.all(), tree.users["dept_staff"]).filter(pk=dev.pk).exists()
+    assert not restrict(Alarm.objects.all(), tree.users["dept_other_staff"]).exists()
+    assert not restrict(Device.objects.all(), tree.users["dept_other_staff"]).exists()
+    # The property company managing the compound sees its devices and alarms.
+    assert restrict(Alarm.objects.all(), tree.users["property_staff"]).filter(pk=alarm.pk).exists()
     # The department handles it; archiving the case clears the alarm.
     u = tree.users
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,7 +40,7 @@ def test_device_list_and_page_in_and_out_of_scope(client, tree, django_assert_ma
     detail = client.get(reverse("iot:device", args=[dev.pk]))
     body = detail.content.decode()
     assert detail.status_code == 200 and 'data-testid="chart-pressure"' in body
-    assert "37 ten-minute points" in body or "36 ten-minute points" in body
+    assert "37 个十分钟数据点" in body or "36 个十分钟数据点" in body
     for name in ("dept_other_staff", "nobody", "resident_a1"):
         login(client, tree, name)
         assert client.get(reverse("iot:device", args=[dev.pk])).status_code == 404
@@ -74,7 +74,7 @@ def test_alarm_console_ack_and_clear(client, tree):
     alarm = services.raise_alarm(rule=rule, device_id=dev.pk, value=0.05, reading_at=timezone.now())
     login(client, tree, "grid_a")
     page = client.get(reverse("iot:alarms"))
-    assert page.status_code == 200 and "low-pressure" in page.content.decode()
+    assert page.status_code == 200 and "消火栓水压低" in page.content.decode()
     client.post(reverse("iot:alarm_step", args=[alarm.pk, "ack"]), {"note": "到场"})
     assert Alarm.objects.get(pk=alarm.pk).state == AlarmState.ACTIVE_ACK
     resp = client.post(reverse("iot:alarm_step", args=[alarm.pk, "clear"]), {"note": ""}, follow=True)
