@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from linli.core.paths import is_within
 
-from ..models import ACTIVE, Alarm, AlarmRule, Device, DeviceStatus, RuleKind, RuleState
+from ..models import ACTIVE, Alarm, AlarmRule, Device, DeviceStatus, DeviceType, RuleKind, RuleState
 from . import alarms
 
 
@@ -133,15 +133,11 @@ class Engine:
     def check_offline(self, now: dt.datetime) -> list[int]:
         """Mark silent devices offline and raise the no-data alarms whose period has ended. Returns alarm ids."""
         self.fresh()
-        # Offline by the device type's heartbeat (status only).
-        for device in (
-            Device.objects.filter(status=DeviceStatus.ONLINE)
-            .select_related("device_type")
-            .only("pk", "last_seen_at", "device_type__offline_after")
-            .filter(last_seen_at__lt=now - dt.timedelta(seconds=5))
-        ):
-            if device.last_seen_at < now - dt.timedelta(seconds=device.device_type.offline_after):
-                Device.objects.filter(pk=device.pk, status=DeviceStatus.ONLINE).update(status=DeviceStatus.OFFLINE)
+        # Offline by the device type's heartbeat (status only): one UPDATE per device type.
+        for type_id, seconds in DeviceType.objects.values_list("pk", "offline_after"):
+            Device.objects.filter(
+                device_type_id=type_id, status=DeviceStatus.ONLINE, last_seen_at__lt=now - dt.timedelta(seconds=seconds)
+            ).update(status=DeviceStatus.OFFLINE)
         raised = []
         for rule in self.no_data:
             cutoff = now - dt.timedelta(seconds=rule.offline_seconds)
