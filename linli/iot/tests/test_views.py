@@ -87,6 +87,17 @@ def test_alarm_console_ack_and_clear(client, tree):
     assert client.post(reverse("iot:alarm_step", args=[alarm.pk, "ack"])).status_code == 404
 
 
+def test_the_case_is_linked_only_for_those_who_see_it(client, tree, django_capture_on_commit_callbacks):
+    dev = f.device(tree)
+    rule = f.hydrant_rule(tree)
+    alarm = services.raise_alarm(rule=rule, device_id=dev.pk, value=0.05, reading_at=timezone.now())
+    login(client, tree, "dept_staff")
+    assert 'data-testid="alarm-case"' in client.get(reverse("iot:alarm", args=[alarm.pk])).content.decode()
+    login(client, tree, "property_staff")
+    page = client.get(reverse("iot:alarm", args=[alarm.pk])).content.decode()
+    assert 'data-testid="alarm-case"' not in page and alarm.case.number in page
+
+
 def test_http_ingest_with_the_device_credential(client, tree):
     dev = f.device(tree)
     url = reverse("iot:http_ingest", args=[dev.ident])

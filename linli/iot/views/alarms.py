@@ -58,6 +58,7 @@ def alarm_detail(request, pk: int):
             "alarm": alarm,
             "form": NoteForm(),
             "may_change": can(request.user, Action.CHANGE, alarm),
+            "case_visible": alarm.case_id is not None and can(request.user, Action.VIEW, alarm.case),
             "may_ack": alarm.state in (AlarmState.ACTIVE_UNACK, AlarmState.CLEARED_UNACK),
             "section": SECTION,
         },
