@@ -27,6 +27,7 @@ urlpatterns = [
     path("scorecards/", include("linli.scorecards.urls")),
     path("volunteering/", include("linli.volunteering.urls")),
     path("wishes/", include("linli.wishes.urls")),
+    path("property/", include("linli.property.urls")),
     path("points/", include("linli.points.urls")),
     path("visits/", include("linli.visits.urls")),
     path("owners/", include("linli.owners.urls")),

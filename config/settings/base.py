@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "linli.scorecards",
     "linli.volunteering",
     "linli.wishes",
+    "linli.property",
     "linli.points",
     "linli.visits",
     "linli.owners",

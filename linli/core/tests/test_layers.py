@@ -35,7 +35,7 @@ LAYERS: list[set[str]] = [
     {"scorecards"},  # the score-card registries; each domain's scorecard.py fills them
     {"workorders", "volunteering", "points"},
     {"party"},
-    {"access", "campaigns", "orglife", "owners", "wishes"},  # fill in party's hooks, read party members
+    {"access", "campaigns", "orglife", "owners", "property", "wishes"},  # fill in party's hooks, read party members
     {"votes"},  # owners' decisions: read owners, registry, areas; deliberation puts matters to a vote
     {"alliance", "deliberation", "iot", "knowledge", "learning", "meetings", "selections", "trust", "visits"},
     {"portal", "demo"},  # the shell and the demo district sit on top
