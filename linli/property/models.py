@@ -163,3 +163,6 @@ class EvaluationScore(models.Model):
             models.UniqueConstraint(fields=["answer", "item"], name="property_score_once"),
             models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="property_stars_1_5"),
         ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.stars}"

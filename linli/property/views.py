@@ -44,7 +44,7 @@ def evaluate(request, pk):
 @login_required
 def manage(request):
     user = request.user
-    if not may_any(user, Action.VIEW, ServiceContract) and not may_any(user, Action.VIEW, EvaluationRound):
+    if not may_any(user, ServiceContract, Action.VIEW) and not may_any(user, EvaluationRound, Action.VIEW):
         raise PermissionDenied
     return render(
         request,
@@ -52,15 +52,15 @@ def manage(request):
         {
             "contracts": selectors.contracts(user)[:100],
             "rounds": selectors.rounds(user)[:100],
-            "may_add_contract": may_any(user, Action.ADD, ServiceContract),
-            "may_add_round": may_any(user, Action.ADD, EvaluationRound),
+            "may_add_contract": may_any(user, ServiceContract, Action.ADD),
+            "may_add_round": may_any(user, EvaluationRound, Action.ADD),
         },
     )
 
 
 @login_required
 def contract_create(request):
-    if not may_any(request.user, Action.ADD, ServiceContract):
+    if not may_any(request.user, ServiceContract, Action.ADD):
         raise PermissionDenied
     form = ContractForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +80,7 @@ def contract_create(request):
 
 @login_required
 def round_create(request):
-    if not may_any(request.user, Action.ADD, EvaluationRound):
+    if not may_any(request.user, EvaluationRound, Action.ADD):
         raise PermissionDenied
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -10,25 +10,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from linli.accounts.testing import system_user
+from linli.core import dates
 from linli.core.models import AuditLog
 from linli.party.tests import factories as pf
 from linli.property import selectors, services
 from linli.property.models import EvaluationAnswer, EvaluationScore, FeeRate, ServiceContract
 from linli.registry import services as reg
 
-TODAY = dt.date.today()
+TODAY = dates.today()
 
 
 def contract(tree, actor=None, **kw):
-    attrs = dict(
-        company=tree.property_co,
-        compound=tree.compound_a1,
-        starts_on=TODAY - dt.timedelta(days=100),
-        ends_on=TODAY + dt.timedelta(days=600),
-        standard="2",
-        hotline="0555-2345678",
-        fees={"residential": Decimal("1.20"), "garage": "0.60"},
-    )
+    attrs = {
+        "company": tree.property_co,
+        "compound": tree.compound_a1,
+        "starts_on": TODAY - dt.timedelta(days=100),
+        "ends_on": TODAY + dt.timedelta(days=600),
+        "standard": "2",
+        "hotline": "0555-2345678",
+        "fees": {"residential": Decimal("1.20"), "garage": "0.60"},
+    }
     attrs.update(kw)
     return services.contract_create(actor=actor or tree.users["secretary_a1"], **attrs)
 
@@ -40,14 +41,14 @@ def household_for(tree, username="resident_a1", house=None):
 
 
 def open_round(tree, **kw):
-    attrs = dict(
-        compound=tree.compound_a1,
-        year=TODAY.year,
-        quarter=(TODAY.month - 1) // 3 + 1,
-        opens_on=TODAY - dt.timedelta(days=1),
-        closes_on=TODAY + dt.timedelta(days=20),
-        items=["环境卫生", "秩序维护"],
-    )
+    attrs = {
+        "compound": tree.compound_a1,
+        "year": TODAY.year,
+        "quarter": (TODAY.month - 1) // 3 + 1,
+        "opens_on": TODAY - dt.timedelta(days=1),
+        "closes_on": TODAY + dt.timedelta(days=20),
+        "items": ["环境卫生", "秩序维护"],
+    }
     attrs.update(kw)
     return services.round_create(actor=tree.users["secretary_a1"], **attrs)
 
@@ -168,8 +169,21 @@ def test_round_once_per_quarter_and_needs_items(tree):
         open_round(tree, year=2025, quarter=2, items=["  "])
 
 
-def test_open_problems_count_property_cases_only(tree):
-    from linli.workorders.models import Case
+def test_open_problems_count_open_property_cases_at_the_compound(tree):
+    from linli.workorders import services as wo
 
-    assert selectors.open_problems(tree.compound_a1) == 0
-    assert Case.objects.count() == 0  # the page counts; the cases themselves stay with work orders
+    def report(category, place):
+        return wo.case_create(
+            actor=tree.users["resident_a1"],
+            title="电梯经常停运",
+            description="1栋电梯这周停了三次",
+            place=place,
+            case_type="complaint",
+            category=category,
+        )
+
+    report("property-repair", tree.building_a1)
+    report("property-service", tree.building_a1)
+    report("illegal-building", tree.building_a1)  # not a property category
+    report("property-repair", tree.building_a2)  # another compound
+    assert selectors.open_problems(tree.compound_a1) == 2
