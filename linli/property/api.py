@@ -127,3 +127,18 @@ def answer(request, pk: int, payload: PropertyAnswerIn):
     rnd = get_object_or_404(EvaluationRound, pk=pk)
     a = services.answer_submit(actor=request.auth, round=rnd, stars=payload.stars)
     return Status(201, {"id": a.pk})
+
+
+class PropertyDisputeOut(Schema):
+    id: int
+    compound_id: int
+    subject: str
+    state: str
+    referral: str
+    work_order_id: int | None
+
+
+@router.get("/disputes", response={200: list[PropertyDisputeOut], **ERROR_RESPONSES}, summary="Property disputes")
+@paginate(PageNumber)
+def disputes(request):
+    return selectors.disputes(request.auth)

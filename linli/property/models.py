@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from linli.core.models import BaseModel, ScopedModel
 from linli.core.validators import validate_phone
@@ -166,3 +167,82 @@ class EvaluationScore(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.stars}"
+
+
+class MediationState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MEDIATING = "mediating", _("Being mediated")
+    AGREED = "agreed", _("Mediation agreement reached")
+    REFERRED = "referred", _("Referred")
+
+
+class Referral(models.TextChoices):
+    WORK_ORDER = "work_order", _("Work order")
+    PEOPLE = "people_mediation", _("People's mediation committee")
+    COURT = "court", _("Court")
+
+
+class MediationCase(ScopedModel, BaseModel):
+    """物业纠纷调解: owner ↔ property company (and the owners' committee), sessions, then an agreement or a referral.
+
+    open ─session→ mediating ─agree→ agreed
+      └──────────────┴─refer→ referred (work order / 人民调解 / court)"""
+
+    compound = models.ForeignKey("areas.Place", verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
+    scope_path = models.CharField(_("place path"), max_length=24, db_index=True, editable=False)
+    subject = models.CharField(_("dispute"), max_length=100)
+    owner = models.ForeignKey("registry.Resident", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("property company"), on_delete=models.PROTECT, related_name="+"
+    )
+    committee_involved = models.BooleanField(_("owners' committee is a party"), default=False)
+    state = FSMField(
+        _("state"), max_length=16, choices=MediationState.choices, default=MediationState.OPEN, protected=True
+    )
+    agreement = models.TextField(_("mediation agreement"), max_length=2000, blank=True)
+    referral = models.CharField(_("referred to"), max_length=20, choices=Referral.choices, blank=True)
+    referral_note = models.CharField(_("referral note"), max_length=200, blank=True)
+    work_order = models.ForeignKey(
+        "workorders.Case",
+        verbose_name=_("work order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("property dispute")
+        verbose_name_plural = _("property disputes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+    @transition(field=state, source=[MediationState.OPEN, MediationState.MEDIATING], target=MediationState.MEDIATING)
+    def hold_session(self):
+        pass
+
+    @transition(field=state, source=MediationState.MEDIATING, target=MediationState.AGREED)
+    def agree(self, text: str):
+        self.agreement = text
+
+    @transition(field=state, source=[MediationState.OPEN, MediationState.MEDIATING], target=MediationState.REFERRED)
+    def refer(self, kind: str, note: str = ""):
+        self.referral, self.referral_note = kind, note
+
+
+class MediationSession(BaseModel):
+    case = models.ForeignKey(
+        MediationCase, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    held_on = models.DateField(_("held on"))
+    note = models.CharField(_("what was said and agreed"), max_length=500)
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["held_on", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.held_on}"

@@ -24,3 +24,12 @@ def _seed(ctx):
 
 
 registry.add_demo_seeder(DemoSeeder("property", _seed, order=330))
+
+registry.add_place_path_field("property.mediationcase", "scope_path")
+registry.add_audit_actions(
+    {
+        "mediation_session": _("Mediation session recorded"),
+        "mediation_agree": _("Mediation agreement reached"),
+        "mediation_refer": _("Dispute referred"),
+    }
+)

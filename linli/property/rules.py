@@ -4,7 +4,7 @@ property staff see their own company's contracts; residents answer through the s
 from linli.accounts.roles import Role
 from linli.core.permissions import grant
 
-from .models import EvaluationRound, ServiceContract
+from .models import EvaluationRound, MediationCase, ServiceContract
 
 for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY):
     grant(role, ServiceContract, "view", "add", "change")
@@ -12,3 +12,6 @@ for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY):
 grant(Role.SOCIAL_WORKER, ServiceContract, "view")
 grant(Role.SOCIAL_WORKER, EvaluationRound, "view")
 grant(Role.PROPERTY_STAFF, ServiceContract, "view")
+
+for role in (Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER):
+    grant(role, MediationCase, "view", "add", "change")

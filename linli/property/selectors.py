@@ -161,3 +161,9 @@ def compound_page(compound) -> dict:
         "open_round": open_round(compound),
     }
     return page
+
+
+def disputes(user, *, action=Action.VIEW):
+    from .models import MediationCase
+
+    return restrict(MediationCase.objects.all(), user, action).order_by("-created_at", "-id")
