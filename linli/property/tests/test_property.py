@@ -174,7 +174,7 @@ def test_open_problems_count_open_property_cases_at_the_compound(tree):
 
     def report(category, place):
         return wo.case_create(
-            actor=tree.users["resident_a1"],
+            actor=tree.users["district_admin"],
             title="电梯经常停运",
             description="1栋电梯这周停了三次",
             place=place,
