@@ -39,6 +39,7 @@ urlpatterns = [
     path("campaigns/", include("linli.campaigns.urls")),
     path("trust/", include("linli.trust.urls")),
     path("iot/", include("linli.iot.urls")),
+    path("assistant/", include("linli.assistant.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.campaigns",
     "linli.trust",
     "linli.iot",
+    "linli.assistant",
     "linli.portal",
     "linli.demo",
 ]

@@ -25,6 +25,7 @@ from ..models import (
     CaseAssignment,
     CaseAttachment,
     CaseEvent,
+    Category,
     Level,
     State,
     TaskForce,
@@ -379,4 +380,26 @@ def case_merge(*, actor, case: Case, into: Case, note: str = "") -> Case:
     )
     sync_queue(case)
     record_event(target, "merged_in", actor, before=target.state, data={"from": case.number}, public=False)
+    return case
+
+
+@transaction.atomic
+def case_recategorise(*, actor, case: Case, category: Category, note: str = "") -> Case:
+    """The queue's owner corrects the category a report came in with (before it is handled); a timeline entry
+    keeps the old one. The deadlines already running are not recomputed."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not policy.controls_queue(case, actor):
+        raise PermissionDenied(_("Only the queue's owner may change the category."))
+    if case.state not in (State.ACCEPTED, State.DISPATCHED):
+        raise ValidationError({"category": _("The category can only change before the case is signed for.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    if category.pk == case.category_id:
+        return case
+    before = audit.snapshot(case)
+    old = case.category
+    case.category = category
+    case.save(update_fields=["category", "updated_at"])
+    record_event(case, "recategorise", actor, note=note, data={"from": str(old), "to": str(category)}, public=False)
+    audit.record(actor=actor, action="update", obj=case, before=before, after=audit.snapshot(case), note=note)
     return case

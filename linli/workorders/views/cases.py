@@ -20,7 +20,7 @@ from linli.core import audit
 from linli.core.permissions import restrict
 
 from .. import forms as f
-from .. import policy, selectors, services
+from .. import hooks, policy, selectors, services
 from ..models import Case, CaseAttachment, ExtensionStatus, VerdictLevel
 from ..services.taskforces import may_record_action
 from .actions import EXTRA_FORMS, STEPS, TRANSITION_FORMS, form_for
@@ -92,6 +92,7 @@ def _detail_context(request, case: Case, *, bound=None, refused=None) -> dict:
         "may_record_action": not public_only and _may_record(case, user),
         "may_evaluate": "evaluate" in allowed,
         "report_photos": [a for a in case.attachments.all() if a.event_id is None],
+        "panels": [] if public_only else hooks.panels_for(request, case),
     }
 
 
@@ -122,6 +123,7 @@ def _event_labels() -> dict[str, str]:
             "escalate": _("Escalated"),
             "merged_in": _("A duplicate was merged in"),
             "joint_action": _("Joint action (联合行动)"),
+            "recategorise": _("Category changed"),
         }
     )
     return labels
@@ -146,6 +148,8 @@ def _event_detail(e) -> str:
         return _("Into %(n)s") % {"n": d["into"]}
     if e.action == "merged_in" and d.get("from"):
         return _("From %(n)s") % {"n": d["from"]}
+    if e.action == "recategorise" and d.get("to"):
+        return f"{d.get('from', '')} → {d['to']}"
     return ""
 
 
