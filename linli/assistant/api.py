@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from linli.areas.selectors import place_by_code
+from linli.areas.models import Place
+from linli.areas.selectors import parse_place_code
 from linli.core.api import ERROR_RESPONSES
 from linli.core.permissions import may_any
 from linli.workorders.models import Case
@@ -59,6 +60,16 @@ class AssistantRouteOut(Schema):
     notice: str
 
 
+def _place(code: str) -> Place:
+    """Any active place: a report may be about a road or a building outside the reporter's own scope (as work
+    orders' report form); duplicates are still only those the caller may see."""
+    code = parse_place_code(code, "place")
+    place = Place.objects.filter(code=code, is_active=True).first()
+    if place is None:
+        raise ValidationError({"place": _("Unknown place code: %(code)s") % {"code": code}})
+    return place
+
+
 @router.post("/route", response={200: AssistantRouteOut, **ERROR_RESPONSES}, summary="Suggest category and handler")
 def route(request, body: AssistantRouteIn):
     """A suggestion for a person to confirm (个人信息保护法 第24条): category, lead handler, confidence, the deciding
@@ -66,6 +77,6 @@ def route(request, body: AssistantRouteIn):
     user = request.auth
     if not may_any(user, Case, "add") and not may_any(user, Case, "change"):
         raise PermissionDenied(_("You may not route reports."))
-    place = place_by_code(user, body.place, field="place") if body.place else None
+    place = _place(body.place) if body.place else None
     result = services.route(body.text, place=place, user=user)
     return {**result.as_json(), "notice": _("Made by the assistant, for reference only (由智能助手生成，仅供参考).")}

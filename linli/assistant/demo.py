@@ -23,7 +23,9 @@ def seed(ctx: DemoContext) -> list[str]:
     orgs = {o.short_name: o.pk for o in Organisation.objects.exclude(short_name="")}
     start = today()
     rows = []
-    for n, (text, code, org) in enumerate(synthetic.history(HISTORY_SMALL if ctx.small else HISTORY, seed=ctx.rng.randint(1, 10**6))):
+    for n, (text, code, org) in enumerate(
+        synthetic.history(HISTORY_SMALL if ctx.small else HISTORY, seed=ctx.rng.randint(1, 10**6))
+    ):
         if code in cats:
             day = start - dt.timedelta(days=1 + n % 365)
             rows.append((text, cats[code], orgs.get(org), day, f"synthetic:{n}"))

@@ -11,7 +11,7 @@ from linli.workorders.models import Category
 
 
 def case(tree, *, text: str, place=None, category: str = "other", actor="resident_a1"):
-    title, _, rest = text.partition("，")
+    title = text.partition("，")[0]
     return wo.case_create(
         actor=tree.users[actor],
         category=Category.objects.get(code=category),
