@@ -5,19 +5,6 @@ from __future__ import annotations
 from linli.core.context import acting_as
 
 
-def on_case_created(payload: dict, event_id=None) -> None:
-    """``workorders.case.created``: the suggestion is made at once, so the dispatcher finds it waiting."""
-    from linli.workorders.models import Case
-
-    from .services import suggestion_for
-
-    case = Case.objects.select_related("place", "category__parent").filter(pk=payload.get("case_id")).first()
-    if case is None:
-        return
-    with acting_as("task"):
-        suggestion_for(case)
-
-
 def on_case_dispatched(payload: dict, event_id=None) -> None:
     """``workorders.case.dispatch``: what the dispatcher chose decides a pending suggestion (accepted/overridden)."""
     from .services import record_dispatch

@@ -29,10 +29,10 @@ def _panel(request, case):
     return panel_context(request, case)
 
 
-# The suggestion on the staff case page, where the dispatcher accepts it or dispatches otherwise.
+# The suggestion on the staff case page, where the dispatcher accepts it or dispatches otherwise. It is made
+# when the case page is first shown to staff (not on every report: reporting stays as cheap as it was).
 hooks.add_case_panel(hooks.CasePanel("assistant", "assistant/_panel.html", _panel, order=10))
 
-events.subscribe("workorders.case.created", handlers.on_case_created)
 events.subscribe("workorders.case.dispatch", handlers.on_case_dispatched)
 
 

@@ -44,6 +44,15 @@ def check_text(text) -> str:
     return text
 
 
+def clean_stored(text: str) -> str:
+    """Text already stored elsewhere (a case's description): never refused, only cleaned — control characters and
+    markup removed, cut to MAX_CHARS."""
+    text = _CONTROL.sub(" ", str(text or ""))
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    text = _SCRIPT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()[:MAX_CHARS]
+
+
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case, one space between runs."""
     text = unicodedata.normalize("NFKC", text).lower()

@@ -31,7 +31,7 @@ def suggestion_for(case: Case) -> Suggestion:
     found = Suggestion.objects.filter(case=case).select_related("category", "organisation").first()
     if found is not None:
         return found
-    r = routing.route(case_text(case), place=case.place, user=None, exclude=case)
+    r = routing.route(case_text(case), place=case.place, user=None, exclude=case, stored=True)
     try:
         with transaction.atomic():
             s = Suggestion.objects.create(

@@ -22,7 +22,7 @@ from linli.workorders.models import Case, Category, State
 from ..engine import duplicates as dup
 from ..engine import keywords, urgency
 from ..engine.learned import Router
-from ..engine.text import check_text
+from ..engine.text import check_text, clean_stored
 from ..models import ModelStatus, RoutingModel
 
 #: weight of the keyword rules next to the model's probabilities
@@ -173,9 +173,10 @@ def find_duplicates(text: str, place, user, code: str, *, exclude=None, rules=No
     return found[:5]
 
 
-def route(text, *, place=None, user=None, exclude=None) -> Route:
-    """The suggestion for ``text`` (checked: ValidationError on empty, huge, binary or script-laden text)."""
-    text = check_text(text)
+def route(text, *, place=None, user=None, exclude=None, stored: bool = False) -> Route:
+    """The suggestion for ``text`` (checked: ValidationError on empty, huge, binary or script-laden text; text
+    ``stored`` elsewhere already is cleaned instead)."""
+    text = (clean_stored(text) or "—") if stored else check_text(text)
     tops, rules = categories()
     row, router = active_router()
     ranked = [r for r in rank_text(text, rules, router) if r[0] in tops]

@@ -17,10 +17,10 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_case_gets_its_suggestion(tree, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        case = f.case(tree, text="楼道里有人飞线充电，电线从三楼窗户拉下来", category="other")
-    s = Suggestion.objects.get(case=case)
+def test_a_case_gets_its_suggestion_once(tree):
+    case = f.case(tree, text="楼道里有人飞线充电，电线从三楼窗户拉下来", category="other")
+    s = suggestion_for(case)
+    assert suggestion_for(case) == s and Suggestion.objects.filter(case=case).count() == 1
     assert s.category.code == "flying-wire" and s.decision == Decision.PENDING
     assert s.scope_path == case.scope_path and "飞线" in s.reasons
 
@@ -67,3 +67,9 @@ def test_only_the_queue_owner_accepts(tree):
             suggestion_accept(actor=tree.users[name], case=case)
     assert Case.objects.get(pk=case.pk).state == State.ACCEPTED
     assert not Suggestion.objects.filter(case=case).exclude(decision=Decision.PENDING).exists()
+
+
+def test_markup_in_a_stored_case_is_cleaned_not_refused(tree):
+    case = f.case(tree, text="<script>alert(1)</script>楼道里有人飞线充电\x00", category="other")
+    s = suggestion_for(case)
+    assert s.category.code == "flying-wire"
