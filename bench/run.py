@@ -59,6 +59,7 @@ BENCHES = [
     Bench("votes", "votes.py"),
     Bench("trust_ledger", "trust_ledger.py"),
     Bench("iot_ingest", "iot_ingest.py", needs=("mosquitto",)),
+    Bench("assistant_route", "assistant_route.py"),
 ]
 
 

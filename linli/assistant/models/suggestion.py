@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.models import BaseModel, ScopedModel
 
 
 class Decision(models.TextChoices):
-    PENDING = "pending", _("Not yet decided")
-    ACCEPTED = "accepted", _("Accepted")
-    OVERRIDDEN = "overridden", _("Overridden")
+    PENDING = "pending", pgettext_lazy("suggestion", "Not yet decided")
+    ACCEPTED = "accepted", pgettext_lazy("suggestion", "Accepted")
+    OVERRIDDEN = "overridden", pgettext_lazy("suggestion", "Overridden")
 
 
 class Suggestion(ScopedModel, BaseModel):
