@@ -107,6 +107,34 @@ def rank_text(text: str, rules: keywords.RuleSet, router: Router | None) -> list
     return blend(model_ranked, rules.classify(text))
 
 
+def top3_many(texts: list[str], rules: keywords.RuleSet, router: Router | None, allowed) -> list[list[str]]:
+    """The three best codes for many texts at once (evaluation): the same blend as ``rank_text``, with the model's
+    probabilities computed in one batch and no deciding words."""
+    ruled = [rules.classify(t) for t in texts]
+    if router is None:
+        return [[c for c, _, _ in blend(None, r) if c in allowed][:3] for r in ruled]
+    import numpy as np
+
+    classes = router.classes
+    index = {c: i for i, c in enumerate(classes)}
+    scores = router.proba(texts)
+    extra: dict[str, int] = {}
+    for i, r in enumerate(ruled):
+        for code, share, words in r:
+            if not words:
+                continue
+            if code not in index:
+                index[code] = extra.setdefault(code, len(classes) + len(extra))
+                scores = np.hstack([scores, np.zeros((len(texts), 1))])
+            scores[i, index[code]] += RULE_WEIGHT * share
+    names = [*classes, *extra]
+    out = []
+    for row in scores:
+        order = np.argsort(-row, kind="stable")
+        out.append([names[j] for j in order if names[j] in allowed][:3])
+    return out
+
+
 def organisation_for(category: Category, place, router: Router | None) -> Organisation | None:
     """The compound's property company for a property-first category; else the organisation the history most
     often gave the lead; else the category's default handler."""
