@@ -167,34 +167,34 @@ def find_duplicates(text: str, place, user, code: str, *, exclude=None, rules=No
         qs = restrict(qs, user)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
+    # plain values: model instances of Case would each fetch their state again (django-fsm's concurrency check)
     rows = list(
-        qs.select_related("category__parent").only(
+        qs.order_by("-created_at").values_list(
             "pk", "number", "title", "description", "scope_path", "created_at", "category__code",
             "category__parent__code",
         )[:60]
     )  # fmt: skip
     now = timezone.now()
     building = path_at(place.path, BUILDING) if len(place.path) >= PATH_LENGTHS[BUILDING] else None
+    mine = dup.features(text)
     found = []
-    for c in rows:
-        top = c.category.parent.code if c.category.parent_id else c.category.code
-        other = f"{c.title}。{c.description}"
-        score = dup.score(
-            text,
-            other,
-            same_building=building is not None and c.scope_path.startswith(building),
-            same_compound=deep or c.scope_path == place.path,
-            days_apart=(now - c.created_at).total_seconds() / 86400,
-            same_category=top == code,
+    for pk, number, title, description, path, created, cat_code, parent_code in rows:
+        score = dup.score_features(
+            mine,
+            dup.features(f"{title}。{description}"),
+            same_building=building is not None and path.startswith(building),
+            same_compound=deep or path == place.path,
+            days_apart=(now - created).total_seconds() / 86400,
+            same_category=(parent_code or cat_code) == code,
         )
         if score >= dup.THRESHOLD:
             found.append(
                 {
-                    "id": c.pk,
-                    "number": c.number,
-                    "title": c.title,
+                    "id": pk,
+                    "number": number,
+                    "title": title,
                     "score": round(score, 2),
-                    "reported": timezone.localtime(c.created_at).strftime("%Y-%m-%d"),
+                    "reported": timezone.localtime(created).strftime("%Y-%m-%d"),
                 }
             )
     found.sort(key=lambda d: -d["score"])

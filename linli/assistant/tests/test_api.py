@@ -69,3 +69,10 @@ def test_duplicates_out_of_scope_are_not_shown(client, tree, token_for):
 
 def test_needs_a_token(client, tree):
     assert client.post(URL, {"text": "路灯坏了"}, content_type="application/json").status_code == 401
+
+
+@pytest.mark.parametrize("text", ["😀😀 电梯坏了", "The lift is broken again", "ا路灯", "电" * 2000, "1" * 10])
+def test_odd_but_valid_text_is_answered(client, tree, token_for, text):
+    resp = _post(client, {"text": text}, token_for("dispatcher"))
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["category"]
