@@ -49,12 +49,12 @@ class Router:
     def proba(self, texts: list[str]) -> np.ndarray:
         return self.model.predict_proba(self._features(texts))
 
-    def rank(self, text: str, k: int = 4) -> list[tuple[str, float, list[str]]]:
-        """[(code, probability, deciding words)] best first, ``k`` of them."""
+    def rank(self, text: str, k: int = 4, explain: int = 4) -> list[tuple[str, float, list[str]]]:
+        """[(code, probability, deciding words)] best first, ``k`` of them; words for the first ``explain``."""
         x = self._features([text])
         p = self.model.predict_proba(x)[0]
         order = np.argsort(-p)[:k]
-        return [(self.classes[i], float(p[i]), self._reasons(x, i)) for i in order]
+        return [(self.classes[i], float(p[i]), self._reasons(x, i) if n < explain else []) for n, i in enumerate(order)]
 
     def _reasons(self, x, class_index: int, n: int = 5) -> list[str]:
         coef = self.model.coef_[class_index] if self.model.coef_.shape[0] > 1 else self.model.coef_[0]
