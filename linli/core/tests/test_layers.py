@@ -37,7 +37,18 @@ LAYERS: list[set[str]] = [
     {"party"},
     {"access", "campaigns", "orglife", "owners", "property", "wishes"},  # fill in party's hooks, read party members
     {"votes"},  # owners' decisions: read owners, registry, areas; deliberation puts matters to a vote
-    {"alliance", "assistant", "deliberation", "iot", "knowledge", "learning", "meetings", "selections", "trust", "visits"},
+    {
+        "alliance",
+        "assistant",
+        "deliberation",
+        "iot",
+        "knowledge",
+        "learning",
+        "meetings",
+        "selections",
+        "trust",
+        "visits",
+    },
     {"portal", "demo"},  # the shell and the demo district sit on top
 ]
 #: the apps of one layer that may import each other
