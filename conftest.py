@@ -70,7 +70,8 @@ def token_for(client):
 def _flushable_audit_log(request):
     """Let pytest-django flush the database after a live_server test on SQLite.
 
-    The audit table refuses DELETE of rows younger than 180 days with a trigger (core migration 0002).
+    The audit table refuses DELETE of rows younger than 180 days with a trigger (core migration 0002); the trust
+    ledger refuses every UPDATE and DELETE (trust migration 0002).
     Flushing after a ``transactional_db`` test is ``DELETE FROM`` on SQLite (``TRUNCATE`` on PostgreSQL, which
     row triggers do not see), so there the test's own audit rows would stop the flush. Before the flush, this
     removes them with the triggers briefly dropped, then puts the triggers back exactly as they were.
@@ -83,20 +84,23 @@ def _flushable_audit_log(request):
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down (flushed) after this teardown
     yield
-    from django.db import connection
+    from django.core.management.color import no_style
+    from django.core.management.sql import sql_flush
+    from django.db import connection, transaction
 
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditlog'")
+    # Every append-only table (the audit trail, the trust ledger, …) guards itself with triggers; empty the whole
+    # database with them briefly dropped, in one transaction, so the flush that follows finds nothing to refuse.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         triggers = cursor.fetchall()
         for name, _sql in triggers:
             cursor.execute(f'DROP TRIGGER "{name}"')
-        try:
-            cursor.execute("DELETE FROM core_auditlog")
-        finally:
-            for _name, sql in triggers:
-                cursor.execute(sql)
+        for statement in sql_flush(no_style(), connection, allow_cascade=False):
+            cursor.execute(statement)
+        for _name, sql in triggers:
+            cursor.execute(sql)
 
 
 @pytest.hookimpl(tryfirst=True)

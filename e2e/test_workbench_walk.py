@@ -63,6 +63,8 @@ SHOWS = {
     "selections.review": "[data-testid=selection-table] tbody a",
     "selections.announce": "[data-testid=selection-table] tbody a",
     "selections.finalise": "[data-testid=selection-table] tbody a",
+    "knowledge.unanswered": "[data-testid=question-table] tbody tr",
+    "iot_alarms": "[data-testid=alarm-table] tbody tr",
     "owners.members": "[data-flag=members]",
     "owners.filing": "[data-flag=not_filed]",
     "party.election": "[data-flag=term_due], [data-flag=term_over]",
