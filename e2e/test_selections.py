@@ -69,7 +69,7 @@ def test_nominate_review_vote_announce_and_honour(page, live_server, transaction
     accept.locator("button[type=submit]").click()
     expect(page.get_by_test_id(f"nomination-{nomination.pk}")).to_contain_text("已通过")
     page.get_by_test_id("open-vote").click()
-    expect(page.get_by_test_id("selection-state")).to_have_text("投票")
+    expect(page.get_by_test_id("selection-state")).to_have_text("投票期")
 
     # 3. the resident votes with one tap
     login(page, url, "resident_a1", viewport=PHONE)

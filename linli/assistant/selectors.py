@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from linli.core import dates
 from linli.core.permissions import restrict
 
 from .models import Decision, RoutingModel, Suggestion
@@ -22,7 +23,7 @@ def _rate(accepted: int, decided: int) -> int | None:
 
 def acceptance_by_week(user, weeks: int = 12) -> list[dict]:
     """[{start, decided, accepted, rate}] for the last ``weeks`` weeks (Monday to Sunday, local time)."""
-    today = timezone.localdate()
+    today = dates.today()
     first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     rows = list(

@@ -70,8 +70,13 @@ class PropertyContractOut(Schema):
     hotline: str
 
 
+class PropertyStarIn(Schema):
+    question: int = Field(description="the question's id (see GET /rounds/{id})")
+    stars: int = Field(description="1..5")
+
+
 class PropertyAnswerIn(Schema):
-    stars: dict[int, int] = Field(description="question id → 1..5 stars")
+    stars: list[PropertyStarIn] = Field(description="one entry per question of the round")
 
 
 def _result(r) -> dict | None:
@@ -125,7 +130,7 @@ def round_results(request, pk: int):
 @router.post("/rounds/{pk}/answer", response={201: dict, **ERROR_RESPONSES}, summary="Answer for my household")
 def answer(request, pk: int, payload: PropertyAnswerIn):
     rnd = get_object_or_404(EvaluationRound, pk=pk)
-    a = services.answer_submit(actor=request.auth, round=rnd, stars=payload.stars)
+    a = services.answer_submit(actor=request.auth, round=rnd, stars={s.question: s.stars for s in payload.stars})
     return Status(201, {"id": a.pk})
 
 

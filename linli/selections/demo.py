@@ -11,6 +11,7 @@ import datetime as dt
 
 from linli.areas.models import Place
 from linli.core import audit
+from linli.core.paths import COMPOUND, path_at
 from linli.registry.models import Household, Resident
 
 from . import services
@@ -59,7 +60,7 @@ def seed(ctx) -> list[str]:
     me = demo_resident(ctx)
     compound = ctx.compounds[0][0]
     if me is not None and me.scope_path.startswith(community.path):
-        compound = Place.objects.filter(path=me.scope_path[:15]).first() or compound
+        compound = Place.objects.filter(path=path_at(me.scope_path, COMPOUND)).first() or compound
     people = list(
         Resident.objects.active()
         .filter(scope_path__startswith=community.path, home__isnull=False)

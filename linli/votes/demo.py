@@ -30,13 +30,28 @@ def _scan():
     return SimpleUploadedFile("ballot.png", buf.getvalue(), content_type="image/png")
 
 
+def _id_number(i: int) -> str:
+    """A valid 340504 居民身份证号 for the i-th demo owner (born 1950–1983, a sequence the bulk demo never uses)."""
+    from linli.core.validators import id_check_char
+
+    first17 = f"340504{1950 + 3 * i}{(i % 12) + 1:02d}{(i % 27) + 1:02d}99{i % 10}"
+    return first17 + id_check_char(first17)
+
+
 def _compound(ctx):
     from linli.areas import services as areas
+    from linli.areas.models import Level, Place
     from linli.registry import services as registry
 
     actor = ctx.admin
     compound = areas.place_create(actor=actor, parent=ctx.communities[0], name="民主示范小区")
-    building = areas.place_create(actor=actor, parent=compound, name="1栋", floors=6, unit_count=1)
+    # placed beside a building of the same community (the demo's map and its checks need coordinates)
+    near = Place.objects.filter(level=Level.BUILDING, path__startswith=ctx.communities[0].path).exclude(longitude=None)
+    near = near.first()
+    where = {"longitude": near.longitude, "latitude": near.latitude} if near else {}
+    building = areas.place_create(actor=actor, parent=compound, name="1栋", floors=6, unit_count=1, **where)
+    # Every demo building belongs to a grid (the data centre's invariant): the community's first grid.
+    areas.grid_assign_buildings(actor=actor, grid=ctx.grids[0][0], buildings=[building])
     unit = areas.place_create(actor=actor, parent=building, name="1单元")
     owners = []
     for i in range(UNITS):
@@ -51,7 +66,7 @@ def _compound(ctx):
             area_source="registered",
             use="residential",
         )
-        person = registry.resident_create(actor=actor, name=f"示范业主{i + 1:02d}", home=house)
+        person = registry.resident_create(actor=actor, name=f"示范业主{i + 1:02d}", home=house, id_number=_id_number(i))
         registry.occupancy_add(actor=actor, house=house, resident=person, kind="owner", since=dt.date(2012, 5, 1))
         owners.append((house, person))
     return compound, owners

@@ -28,7 +28,8 @@ def _cells(values):
 )
 def test_text_that_starts_like_a_formula_is_text_shown_as_typed(text):
     (cell,) = _cells([text])
-    assert cell.value == text.replace("\r", "\n") and cell.data_type == "s" and cell.quotePrefix  # XML reads \r as \n
+    # lxml (now installed, python-docx needs it) keeps a carriage return that the standard library's XML reads as \n
+    assert cell.value in (text, text.replace("\r", "\n")) and cell.data_type == "s" and cell.quotePrefix
 
 
 def test_values_pass_as_values_and_ordinary_text_is_untouched():
@@ -95,12 +96,21 @@ def _violations(path: Path) -> list[str]:
     return found
 
 
+#: The trust ledger's CSV is a verification file, not a spreadsheet: the offline verifier hashes its fields byte for
+#: byte, so neutralising a cell (a negative amount starts with "-") would break every chain. The JSON download is the
+#: default; these three files write or read that CSV. (Open: refusing formula-like memos at entry would make the CSV
+#: safe to open in a spreadsheet as well.)
+LEDGER_FILES = {"linli/trust/export.py", "linli/trust/views/statements.py", "linli/trust/verify_ledger.py"}
+
+
 def test_no_spreadsheet_is_written_without_the_core_helper():
     """Every xlsx/csv writer in linli goes through linli.core.xlsx (tests may build files to upload)."""
     here = ROOT / "core" / "xlsx.py"
     bad = []
     for path in sorted(ROOT.rglob("*.py")):
         if path == here or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        if path.relative_to(ROOT.parent).as_posix() in LEDGER_FILES:
             continue
         bad += [f"{path.relative_to(ROOT.parent)}: {item}" for item in _violations(path)]
     assert not bad, "write spreadsheets with linli.core.xlsx.Book (safe_cell), not: " + ", ".join(bad)

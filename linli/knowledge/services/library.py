@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core import audit
+from linli.core import audit, dates
 from linli.core.permissions import Action, require, require_at
 from linli.core.services import save_audited
 from linli.core.validators import strip_control_chars
@@ -150,7 +150,7 @@ def faq_create(
         faq.from_question = from_question
     save_audited(actor=actor, obj=faq, action="create")
     Passage.objects.bulk_create(
-        _passages(faq, [(faq.question, faq.answer)], source=_("Frequently asked questions"), dated=timezone.localdate())
+        _passages(faq, [(faq.question, faq.answer)], source=_("Frequently asked questions"), dated=dates.today())
     )
     if from_question is not None and from_question.state != QuestionState.FAQ:
         before = audit.snapshot(from_question)

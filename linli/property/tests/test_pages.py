@@ -72,7 +72,7 @@ def test_api_compound_and_answer(client, tree, token_for):
     data = client.get(f"/api/v1/property/compounds/{tree.compound_a1.pk}", **headers).json()
     assert data["company"] == tree.property_co.name and data["open_round_id"] == rnd.pk
     assert {f["category"] for f in data["fees"]} == {"residential", "garage"}
-    stars = {str(i.pk): 5 for i in rnd.items.all()}
+    stars = [{"question": i.pk, "stars": 5} for i in rnd.items.all()]
     resp = client.post(
         f"/api/v1/property/rounds/{rnd.pk}/answer", {"stars": stars}, content_type="application/json", **headers
     )

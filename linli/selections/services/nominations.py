@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.areas.models import Level, Place
 from linli.core import audit, dates
+from linli.core.paths import BUILDING, path_at
 from linli.core.permissions import Action, can_at, require, restrict
 from linli.core.services import save_audited
 from linli.registry.models import Household, Resident
@@ -124,11 +125,11 @@ def nominate(
         if kind == NomineeKind.RESIDENT:
             nomination.resident = check_resident(actor, selection, resident)
             nomination.name = nomination.resident.name
-            nomination.building = Place.objects.filter(path=nomination.resident.scope_path[:18]).first()
+            nomination.building = Place.objects.filter(path=path_at(nomination.resident.scope_path, BUILDING)).first()
         else:
             nomination.household = check_household(actor, selection, household)
             nomination.name = household_name(nomination.household)
-            nomination.building = Place.objects.filter(path=nomination.household.scope_path[:18]).first()
+            nomination.building = Place.objects.filter(path=path_at(nomination.household.scope_path, BUILDING)).first()
     else:
         nomination.name = check_text(name, "name", limit=50)
         nomination.building = check_building(selection, building)
