@@ -22,7 +22,9 @@ How it is wired, and why:
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -220,6 +222,55 @@ def tokens(token_for, users) -> dict:
     return auth
 
 
-def test_every_operation_survives_fuzzing(tree, token_for):
-    auth = tokens(token_for, {who for *_, who, _ in PASSES})
-    run_fuzz(prefixes=("/api/v1/",), passes=PASSES, auth=auth, pools=reference_pools(tree), min_operations=20)
+ROOT = Path(__file__).resolve().parents[3]
+API_ROOT = "/api/v1"
+
+
+def router_prefixes() -> list[str]:
+    """Every router mounted in ``config/api.py``, as ``/api/v1/<prefix>`` (read from the source, at collection)."""
+    source = (ROOT / "config" / "api.py").read_text(encoding="utf-8")
+    return [API_ROOT + p for p in re.findall(r'add_router\(\s*"(/[^"]+)"', source)]
+
+
+def fuzzed_by_domains() -> dict[str, str]:
+    """``{prefix: test file}`` for the routers a domain's own ``tests/test_api_fuzz.py`` fuzzes (with its seeders)."""
+    covered = {}
+    for path in sorted((ROOT / "linli").glob("*/tests/test_api_fuzz.py")):
+        if path.parent.parent.name == "core":
+            continue
+        for prefix in re.findall(r'"(/api/v1/[a-z0-9_-]+)"', path.read_text(encoding="utf-8")):
+            covered.setdefault(prefix, str(path.relative_to(ROOT)))
+    return covered
+
+
+ANONYMOUS = tuple(p for p in PASSES if p[3] is None)
+
+
+@pytest.mark.parametrize("prefix", [*router_prefixes(), "other"])
+def test_every_operation_survives_fuzzing(prefix, tree, token_for):
+    """One test per router, so that the fuzzing spreads over the test workers.
+
+    A router that its domain fuzzes itself (seeded with its own rows, through every role it serves) is fuzzed
+    here only anonymously, the one pass the domains' own tests leave out; every other router gets every pass.
+    "other" is whatever operation no mounted prefix covers (none today), so a new mount cannot go unfuzzed.
+    """
+    prefixes = router_prefixes()
+    if prefix == "other":
+        from django.core.wsgi import get_wsgi_application
+
+        with in_process_requests():
+            schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application())
+            stray = [r.ok().path for r in schema.get_all_operations() if not r.ok().path.startswith(tuple(prefixes))]
+        assert stray == [], f"operations outside every router prefix: {stray}"
+        return
+    passes = ANONYMOUS if prefix in fuzzed_by_domains() else PASSES
+    auth = tokens(token_for, {who for *_, who, _ in passes})
+    run_fuzz(prefixes=(prefix,), passes=passes, auth=auth, pools=reference_pools(tree), min_operations=1)
+
+
+def test_the_router_list_is_read_and_the_domains_cover_what_they_claim():
+    prefixes = router_prefixes()
+    assert len(prefixes) >= 20 and f"{API_ROOT}/workorders" in prefixes, prefixes
+    covered = fuzzed_by_domains()
+    assert f"{API_ROOT}/workorders" in covered, covered  # the domain fuzz tests are found …
+    assert set(covered) <= set(prefixes), set(covered) - set(prefixes)  # … and name routers that exist
